@@ -1,8 +1,22 @@
 import type { PlatformId } from '../domain/types.js';
 
+/** Zendesk's built-in roles; any other string is the name of a custom role. */
+export type ZendeskBuiltinRole = 'agent' | 'admin' | 'light_agent';
+export const ZENDESK_BUILTIN_ROLES: readonly ZendeskBuiltinRole[] = ['agent', 'admin', 'light_agent'];
+
+/** Keys of `zendesk:` in a roster entry, one per Zendesk instance. */
+export type ZendeskInstance = 'main' | 'us_federal';
+export const ZENDESK_INSTANCES: readonly ZendeskInstance[] = ['main', 'us_federal'];
+
+export type CalendlyRole = 'owner' | 'admin' | 'user';
+export const CALENDLY_ROLES: readonly CalendlyRole[] = ['owner', 'admin', 'user'];
+
 export interface ZendeskAccount {
+  /** Zendesk user id (positive integer). */
   id: number;
-  role: string;
+  /** agent | admin | light_agent, or a custom role's name. */
+  role: ZendeskBuiltinRole | (string & {});
+  /** Zendesk group names; [] when absent. */
   groups: string[];
 }
 
@@ -10,10 +24,15 @@ export interface RosterPerson {
   name: string;
   email: string;
   gitlab: { username: string };
-  /** Manager's GitLab username, or null at the top of the tree. */
+  /**
+   * Manager's GitLab username, spelled as in that manager's `gitlab.username` (matched
+   * case-insensitively, like GitLab), or null at the top of the tree.
+   */
   reports_to: string | null;
+  /** Absent when the person has no seat on either instance; each instance is optional. */
   zendesk?: { main?: ZendeskAccount; us_federal?: ZendeskAccount };
-  calendly?: { email: string; role: string };
+  calendly?: { email: string; role: CalendlyRole };
+  /** PagerDuty user id (e.g. PABC123) and the schedule ids they should be on ([] when absent). */
   pagerduty?: { id: string; schedules: string[] };
   /** 1-based line of this person's entry in roster.yml, for messages. */
   line: number;
@@ -61,3 +80,33 @@ export interface AuditConfig {
     pagerduty: PagerDutyConfig;
   } & Record<PlatformId, PlatformConfig>;
 }
+
+/**
+ * The environment contract (DESIGN.md), read by `readEnv`. Unset and empty variables are
+ * undefined; defaults are applied; URLs are validated and have no trailing slash.
+ */
+export interface Env {
+  /** GITLAB_URL, else CI_SERVER_URL. */
+  GITLAB_URL?: string;
+  GITLAB_TOKEN?: string;
+  /** AUDIT_PROJECT, else CI_PROJECT_PATH. */
+  AUDIT_PROJECT?: string;
+  ZENDESK_URL?: string;
+  ZENDESK_EMAIL?: string;
+  ZENDESK_API_TOKEN?: string;
+  ZENDESK_US_FEDERAL_URL?: string;
+  ZENDESK_US_FEDERAL_EMAIL?: string;
+  ZENDESK_US_FEDERAL_API_TOKEN?: string;
+  /** Default https://api.calendly.com. */
+  CALENDLY_URL: string;
+  CALENDLY_TOKEN?: string;
+  /** Default https://api.pagerduty.com. */
+  PAGERDUTY_URL: string;
+  PAGERDUTY_TOKEN?: string;
+  /** Default audit.config.yml. */
+  AUDIT_CONFIG: string;
+  /** Default roster.yml (an extension of the DESIGN.md contract). */
+  AUDIT_ROSTER: string;
+}
+
+export type EnvName = keyof Env;

@@ -25,6 +25,8 @@ export interface FakeResponse {
 export type Fault =
   | { type: 'status'; status: number; headers?: Record<string, string>; body?: unknown }
   | { type: 'reset' }
+  /** The server does the work, then the connection drops before the answer: the client cannot tell. */
+  | { type: 'reset-after-processing' }
   | { type: 'delay'; ms: number };
 
 export interface RequestLogEntry {
@@ -136,6 +138,11 @@ export class FakeServer {
       }
     }
     logEntry.status = response.status;
+    if (fault?.type === 'reset-after-processing') {
+      logEntry.status = -1;
+      req.socket.destroy();
+      return;
+    }
     if (res.destroyed) return;
     const headers: Record<string, string> = { ...(response.headers ?? {}) };
     let payload = '';

@@ -1,0 +1,218 @@
+#!/usr/bin/env node
+import { parseArgs } from 'node:util';
+import { realpathSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { DestinationStream } from 'pino';
+import { realSleep, systemClock, type Clock, type Sleep } from './clock.js';
+import { ConfigError } from './config/errors.js';
+import { readEnv, secretValues } from './config/env.js';
+import { createLogger, type Logger } from './log.js';
+import { scrubSecrets } from './secrets.js';
+import { PLATFORM_IDS, isPlatformId, type PlatformId } from './domain/types.js';
+import { isQuarter, quarterOf } from './domain/quarter.js';
+import { DryRunTracker } from './gitlab/dry-run-tracker.js';
+import { implementedPlatforms } from './platforms/index.js';
+import { buildContext, buildTracker, type RuntimeDeps } from './commands/runtime.js';
+import { openAudit, type OpenOutcome } from './commands/open.js';
+import { checkPlatform } from './commands/check.js';
+import { runDemo } from './commands/demo.js';
+
+export const EXIT_OK = 0;
+export const EXIT_FAILED = 1;
+export const EXIT_BAD_INPUT = 2;
+
+export interface CliIo {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+}
+
+export interface CliOverrides {
+  clock?: Clock;
+  sleep?: Sleep;
+  logDestination?: DestinationStream;
+  /** Folder relative template paths resolve against (default: the working directory). */
+  baseDir?: string;
+}
+
+const USAGE = `usage:
+  audit-bot open --platform <id|all> [--quarter 2026-Q4] [--dry-run] [--now <ISO-8601>]
+  audit-bot followup [--platform <id|all>] [--dry-run] [--now <ISO-8601>]
+  audit-bot check --platform <id> [--format json|markdown]
+  audit-bot demo [--out <folder>]
+platform ids: ${PLATFORM_IDS.join(', ')}
+exit codes: 0 ok, 1 findings could not be produced or runtime failure, 2 bad configuration or input`;
+
+class UsageError extends Error {}
+
+/** The one entry and the one error boundary: every failure becomes a message and an exit code. */
+export async function runCli(argv: string[], env: NodeJS.ProcessEnv, io: CliIo, overrides: CliOverrides = {}): Promise<number> {
+  const secrets = secretValues(env);
+  const say = (text: string) => io.stderr(`${scrubSecrets(text, secrets)}\n`);
+  const out = (text: string) => io.stdout(scrubSecrets(text, secrets));
+  let logger: Logger | undefined;
+  try {
+    const [command, ...rest] = argv;
+    if (!command || command === '--help' || command === 'help') {
+      io.stdout(`${USAGE}\n`);
+      return command ? EXIT_OK : EXIT_BAD_INPUT;
+    }
+    const options = parseOptions(command, rest);
+    const now = options.now ? parseNow(options.now) : undefined;
+    const clock: Clock = now ? () => now : (overrides.clock ?? systemClock);
+    logger = createLogger({ secrets, destination: overrides.logDestination, level: env.LOG_LEVEL });
+    const deps: RuntimeDeps = {
+      env: readEnv(env),
+      clock,
+      sleep: overrides.sleep ?? realSleep,
+      logger,
+      out,
+      baseDir: overrides.baseDir ?? process.cwd(),
+    };
+    switch (command) {
+      case 'open':
+        return await runOpen(deps, options);
+      case 'check':
+        return await runCheck(deps, options);
+      case 'followup':
+        say('audit-bot followup: the follow-up ladder is not implemented yet; nothing was read or written.');
+        return EXIT_FAILED;
+      case 'demo':
+        return await runDemo({ out: options.out ?? 'demo-output', io, logger, runCli });
+      default:
+        throw new UsageError(`unknown command "${command}"`);
+    }
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      for (const problem of error.problems) say(problem);
+      return EXIT_BAD_INPUT;
+    }
+    if (error instanceof UsageError) {
+      say(`audit-bot: ${error.message}\n${USAGE}`);
+      return EXIT_BAD_INPUT;
+    }
+    say(`audit-bot: ${(error as Error).message ?? String(error)}`);
+    logger?.debug({ err: error }, 'failure');
+    return EXIT_FAILED;
+  } finally {
+    logger?.flush();
+  }
+}
+
+interface Options {
+  platform?: string;
+  quarter?: string;
+  'dry-run'?: boolean;
+  now?: string;
+  format?: string;
+  out?: string;
+}
+
+const OPTIONS_BY_COMMAND: Record<string, (keyof Options)[]> = {
+  open: ['platform', 'quarter', 'dry-run', 'now'],
+  followup: ['platform', 'dry-run', 'now'],
+  check: ['platform', 'format', 'now'],
+  demo: ['out'],
+};
+
+function parseOptions(command: string, args: string[]): Options {
+  const allowed = OPTIONS_BY_COMMAND[command];
+  if (!allowed) throw new UsageError(`unknown command "${command}"`);
+  const spec = {
+    platform: { type: 'string' },
+    quarter: { type: 'string' },
+    'dry-run': { type: 'boolean' },
+    now: { type: 'string' },
+    format: { type: 'string' },
+    out: { type: 'string' },
+  } as const;
+  let values: Options;
+  try {
+    values = parseArgs({ args, options: spec, strict: true, allowPositionals: false }).values as Options;
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  for (const key of Object.keys(values)) {
+    if (!allowed.includes(key as keyof Options)) throw new UsageError(`${command} does not take --${key}`);
+  }
+  return values;
+}
+
+function parseNow(value: string): Date {
+  const date = new Date(value);
+  if (Number.isNaN(date.getTime()) || !/^\d{4}-\d{2}-\d{2}/.test(value)) throw new UsageError(`--now: "${value}" is not an ISO-8601 date-time`);
+  return date;
+}
+
+function selectPlatforms(value: string | undefined, allowAll: boolean): PlatformId[] {
+  if (!value) throw new UsageError('--platform is required');
+  if (value === 'all' && allowAll) return [...PLATFORM_IDS];
+  if (!isPlatformId(value)) throw new UsageError(`--platform: "${value}" is not one of ${allowAll ? 'all, ' : ''}${PLATFORM_IDS.join(', ')}`);
+  return [value];
+}
+
+async function runOpen(deps: RuntimeDeps, options: Options): Promise<number> {
+  const requested = selectPlatforms(options.platform, true);
+  const quarter = options.quarter ?? quarterOf(deps.clock());
+  if (!isQuarter(quarter)) throw new UsageError(`--quarter: "${quarter}" is not like 2026-Q4`);
+  const implemented = implementedPlatforms();
+  const explicit = options.platform !== 'all';
+  const missing = requested.filter((platform) => !implemented.includes(platform));
+  if (explicit && missing.length > 0) throw new ConfigError([`--platform ${missing[0]}: this audit is not implemented yet`]);
+  const dryRun = options['dry-run'] === true;
+  const tracker = buildTracker(deps, dryRun);
+  const context = buildContext(deps, requested.filter((platform) => implemented.includes(platform)), tracker);
+  const platforms = requested.filter(
+    (platform) => implemented.includes(platform) && (explicit || context.config.platforms[platform].enabled),
+  );
+  for (const platform of missing) deps.logger.warn({ platform }, 'audit not implemented yet: skipped');
+
+  let failed = 0;
+  const outcomes: OpenOutcome[] = [];
+  for (const platform of platforms) {
+    try {
+      outcomes.push(await openAudit(context, platform, quarter));
+    } catch (error) {
+      failed += 1;
+      deps.logger.error({ platform, err: error }, 'audit failed');
+      deps.out(`${platform}: FAILED, no findings were produced: ${(error as Error).message}\n`);
+    }
+  }
+  for (const outcome of outcomes) {
+    const where = dryRun ? 'dry run' : `issue #${outcome.issueIid}${outcome.issueCreated ? ' (new)' : ''} ${outcome.issueUrl}`;
+    deps.out(`${outcome.platform}: ${where}: ${outcome.findings.length} finding(s), ${outcome.acceptedCount} accepted exception(s), ${outcome.notesPosted} note(s) ${dryRun ? 'planned' : 'posted'}, ${outcome.requests} platform request(s)\n`);
+  }
+  if (tracker instanceof DryRunTracker) {
+    for (const write of tracker.writes) {
+      if (write.kind === 'create-issue') deps.out(`\n--- would create issue "${write.issue.title}" labels ${write.issue.labels.join(', ')}${write.issue.confidential ? ' (confidential)' : ''}\n`);
+      if (write.kind === 'create-note') deps.out(`\n--- would post on issue #${write.iid}:\n${write.body}\n`);
+    }
+  }
+  return failed > 0 ? EXIT_FAILED : EXIT_OK;
+}
+
+async function runCheck(deps: RuntimeDeps, options: Options): Promise<number> {
+  const [platform] = selectPlatforms(options.platform, false);
+  const format = options.format ?? 'json';
+  if (format !== 'json' && format !== 'markdown') throw new UsageError(`--format: "${format}" is not json or markdown`);
+  if (!implementedPlatforms().includes(platform)) throw new ConfigError([`--platform ${platform}: this audit is not implemented yet`]);
+  const context = buildContext(deps, [platform], undefined);
+  await checkPlatform(context, platform, format, quarterOf(deps.clock()));
+  return EXIT_OK;
+}
+
+function isMain(): boolean {
+  if (!process.argv[1]) return false;
+  try {
+    return realpathSync(process.argv[1]) === realpathSync(fileURLToPath(import.meta.url));
+  } catch {
+    return false;
+  }
+}
+
+if (isMain()) {
+  const code = await runCli(process.argv.slice(2), process.env, {
+    stdout: (text) => process.stdout.write(text),
+    stderr: (text) => process.stderr.write(text),
+  });
+  process.exitCode = code;
+}

@@ -1,0 +1,118 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Clock, Sleep } from '../clock.js';
+import { loadAuditConfig } from '../config/audit-config.js';
+import { ConfigError } from '../config/errors.js';
+import { GITLAB_ENV, requireEnv } from '../config/env.js';
+import { loadRoster } from '../config/roster.js';
+import type { AuditConfig, Env, Roster } from '../config/types.js';
+import type { Logger } from '../log.js';
+import { DryRunTracker } from '../gitlab/dry-run-tracker.js';
+import { GitLabTracker } from '../gitlab/gitbeaker-tracker.js';
+import type { Tracker } from '../gitlab/tracker.js';
+import type { PlatformId } from '../domain/types.js';
+import { buildChecker } from '../platforms/index.js';
+import type { AuditContext, Checker } from './context.js';
+
+/** Loads config and roster together so one run reports every problem in both files. */
+export function loadConfiguration(env: Env): { config: AuditConfig; roster: Roster } {
+  const problems: string[] = [];
+  let config: AuditConfig | undefined;
+  let roster: Roster | undefined;
+  try {
+    config = loadAuditConfig(env.AUDIT_CONFIG);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    problems.push(...error.problems);
+  }
+  try {
+    roster = loadRoster(env.AUDIT_ROSTER);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    problems.push(...error.problems);
+  }
+  if (problems.length > 0 || !config || !roster) throw new ConfigError(problems);
+  return { config, roster };
+}
+
+/** Reads every platform's template up front: a missing template is a configuration error, found before any write. */
+export function loadTemplates(config: AuditConfig, platforms: PlatformId[], baseDir: string): Map<PlatformId, string> {
+  const templates = new Map<PlatformId, string>();
+  const problems: string[] = [];
+  for (const platform of platforms) {
+    const file = path.resolve(baseDir, config.platforms[platform].template);
+    try {
+      templates.set(platform, fs.readFileSync(file, 'utf8'));
+    } catch (error) {
+      problems.push(`${config.file}: platforms.${platform}.template: cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+    }
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return templates;
+}
+
+export interface RuntimeDeps {
+  env: Env;
+  clock: Clock;
+  sleep: Sleep;
+  logger: Logger;
+  out: (text: string) => void;
+  /** Folder that relative template paths are resolved against. */
+  baseDir: string;
+}
+
+export function buildTracker(deps: RuntimeDeps, dryRun: boolean): Tracker {
+  const hasGitLab = deps.env.GITLAB_URL && deps.env.GITLAB_TOKEN && deps.env.AUDIT_PROJECT;
+  if (dryRun) {
+    const reads = hasGitLab ? buildGitLabTracker(deps) : undefined;
+    return new DryRunTracker(reads, deps.logger);
+  }
+  return buildGitLabTracker(deps);
+}
+
+function buildGitLabTracker(deps: RuntimeDeps): GitLabTracker {
+  const env = requireEnv(deps.env, GITLAB_ENV);
+  return new GitLabTracker({
+    url: env.GITLAB_URL,
+    token: env.GITLAB_TOKEN,
+    project: env.AUDIT_PROJECT,
+    clock: deps.clock,
+    sleep: deps.sleep,
+    logger: deps.logger.child({ vendor: 'gitlab' }),
+  });
+}
+
+/**
+ * Builds the context for `platforms`, checking every credential and template before returning,
+ * so bad configuration stops the run (exit 2) before anything is read or written.
+ */
+export function buildContext(deps: RuntimeDeps, platforms: PlatformId[], tracker: Tracker | undefined): AuditContext {
+  const { config, roster } = loadConfiguration(deps.env);
+  const templates = tracker ? loadTemplates(config, platforms, deps.baseDir) : new Map<PlatformId, string>();
+  const checkers = new Map<PlatformId, Checker>();
+  const problems: string[] = [];
+  for (const platform of platforms) {
+    try {
+      checkers.set(platform, buildChecker(platform, { ...deps, roster, config }));
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      problems.push(...error.problems);
+    }
+  }
+  if (problems.length > 0) throw new ConfigError([...new Set(problems)]);
+  return {
+    config,
+    roster,
+    tracker: tracker ?? unavailableTracker(),
+    checker: (platform) => checkers.get(platform)!,
+    template: (platform) => templates.get(platform)!,
+    clock: deps.clock,
+    logger: deps.logger,
+    out: deps.out,
+  };
+}
+
+function unavailableTracker(): Tracker {
+  const fail = () => Promise.reject(new Error('this command does not use GitLab'));
+  return { currentUsername: fail, findIssues: fail, createIssue: fail, updateIssue: fail, listNotes: fail, createNote: fail };
+}

@@ -1,0 +1,191 @@
+import { isScalar } from 'yaml';
+import { DateTime, Duration } from 'luxon';
+import { PLATFORM_IDS, type PlatformId } from '../domain/types.js';
+import { checkUsername } from './roster.js';
+import { Checker, Fields, quote, type At } from './validate.js';
+import { parseYaml, readTextFile } from './yaml-source.js';
+import type { AllowListEntry, AuditConfig, LadderDurations, PagerDutyConfig, PlatformConfig } from './types.js';
+
+export const DEFAULT_LABELS: readonly string[] = ['audit'];
+
+export const DEFAULT_LADDER: Readonly<LadderDurations> = {
+  second_ping_after: 'PT72H',
+  manager_after: 'P4D',
+  som_after: 'PT72H',
+};
+
+export function defaultTemplate(platform: PlatformId): string {
+  return `issue_templates/${platform}.md`;
+}
+
+const CONFIG_KEYS = ['support_ops_managers', 'confidential', 'labels', 'ladder', 'allow_list', 'platforms'] as const;
+const LADDER_KEYS = Object.keys(DEFAULT_LADDER) as Array<keyof LadderDurations>;
+const PLATFORM_KEYS = ['enabled', 'template', 'labels'] as const;
+const PAGERDUTY_KEYS = [...PLATFORM_KEYS, 'service_accounts'] as const;
+
+/** Reads and validates audit.config.yml. Every problem is collected into one ConfigError. */
+export function loadAuditConfig(file: string): AuditConfig {
+  return parseAuditConfig(readTextFile(file), file);
+}
+
+/** Validates audit config YAML text and applies the defaults; `file` names it in messages. */
+export function parseAuditConfig(text: string, file: string): AuditConfig {
+  const checker = new Checker(parseYaml(text, file));
+  const root = checker.root();
+  // An empty file is an empty mapping: every default applies (and support_ops_managers is missing).
+  const top = root.node === null ? new Fields(checker, root) : checker.mapping(root, CONFIG_KEYS);
+  if (!top) return checker.throwIfAny() as never;
+
+  const managersAt = top.require('support_ops_managers');
+  let managers: string[] | undefined;
+  if (managersAt) {
+    managers = checker.stringList(managersAt, (at) => checkUsername(checker, at), 'GitLab usernames');
+    if (managers && managers.length === 0) {
+      checker.fail(managersAt, "must not be empty (list the Support Ops Managers' GitLab usernames)");
+    }
+  }
+
+  const confidentialAt = top.get('confidential');
+  const confidential = confidentialAt ? checker.boolean(confidentialAt) : true;
+
+  const labelsAt = top.get('labels');
+  const labels = labelsAt ? checkLabels(checker, labelsAt) : [...DEFAULT_LABELS];
+
+  const ladder = checkLadder(checker, top.get('ladder'));
+  const allowList = checkAllowList(checker, top.get('allow_list'));
+  const platforms = checkPlatforms(checker, top.get('platforms'));
+
+  checker.throwIfAny();
+  return {
+    file,
+    support_ops_managers: managers!,
+    confidential: confidential!,
+    labels: labels!,
+    ladder,
+    allow_list: allowList,
+    platforms,
+  };
+}
+
+function checkLabels(checker: Checker, at: At): string[] | undefined {
+  return checker.stringList(
+    at,
+    (itemAt) =>
+      checker.matching(itemAt, (value) => !value.includes(','), (value) => `${quote(value)}: a GitLab label cannot contain a comma`, 'a label'),
+    'labels',
+  );
+}
+
+function checkLadder(checker: Checker, at: At | undefined): LadderDurations {
+  const ladder: LadderDurations = { ...DEFAULT_LADDER };
+  if (!at) return ladder;
+  const fields = checker.mapping(at, LADDER_KEYS, 'ISO-8601 durations');
+  if (!fields) return ladder;
+  for (const key of LADDER_KEYS) {
+    const valueAt = fields.get(key);
+    if (!valueAt) continue;
+    const value = checkDuration(checker, valueAt, DEFAULT_LADDER[key]);
+    if (value !== undefined) ladder[key] = value;
+  }
+  return ladder;
+}
+
+function checkDuration(checker: Checker, at: At, example: string): string | undefined {
+  const value = isScalar(at.node) ? at.node.value : undefined;
+  if (typeof value !== 'string') {
+    checker.fail(at, `must be an ISO-8601 duration (e.g. ${example}), got ${checker.describe(at.node)}`);
+    return undefined;
+  }
+  const duration = Duration.fromISO(value.trim());
+  if (!duration.isValid) {
+    checker.fail(at, `${quote(value)} is not an ISO-8601 duration (e.g. ${example})`);
+    return undefined;
+  }
+  if (!(duration.toMillis() > 0)) {
+    checker.fail(at, `${quote(value)} must be longer than zero`);
+    return undefined;
+  }
+  return value.trim();
+}
+
+function checkAllowList(checker: Checker, at: At | undefined): AllowListEntry[] {
+  if (!at) return [];
+  const items = checker.list(at, 'exceptions');
+  if (!items) return [];
+  const entries: AllowListEntry[] = [];
+  const seen = new Map<string, At>();
+  for (const itemAt of items) {
+    const fields = checker.mapping(itemAt, ['fingerprint', 'reason', 'expires'], 'an exception');
+    if (!fields) continue;
+    const fingerprintAt = fields.require('fingerprint');
+    const fingerprint = fingerprintAt ? checker.string(fingerprintAt) : undefined;
+    const reasonAt = fields.require('reason');
+    const reason = reasonAt ? checker.string(reasonAt) : undefined;
+    const expiresAt = fields.require('expires');
+    const expires = expiresAt ? checkDate(checker, expiresAt) : undefined;
+    if (fingerprint !== undefined && fingerprintAt) {
+      const first = seen.get(fingerprint);
+      if (first) checker.fail(fingerprintAt, `duplicate ${quote(fingerprint)}, also at line ${first.line} (${formatIndex(first)})`);
+      else seen.set(fingerprint, fingerprintAt);
+    }
+    if (fingerprint !== undefined && reason !== undefined && expires !== undefined) entries.push({ fingerprint, reason, expires });
+  }
+  return entries;
+}
+
+function formatIndex(at: At): string {
+  return `allow_list[${at.path[1]}]`;
+}
+
+/** An ISO-8601 calendar date (a time may follow); returned as written. */
+function checkDate(checker: Checker, at: At): string | undefined {
+  const value = isScalar(at.node) ? at.node.value : undefined;
+  // A `%YAML 1.1` document turns dates into Date objects.
+  if (value instanceof Date && !Number.isNaN(value.getTime())) return value.toISOString().slice(0, 10);
+  if (typeof value !== 'string') {
+    checker.fail(at, `must be an ISO-8601 date (e.g. 2026-12-31), got ${checker.describe(at.node)}`);
+    return undefined;
+  }
+  const trimmed = value.trim();
+  if (!/^\d{4}-\d{2}-\d{2}/.test(trimmed) || !DateTime.fromISO(trimmed, { zone: 'utc' }).isValid) {
+    checker.fail(at, `${quote(value)} is not an ISO-8601 date (e.g. 2026-12-31)`);
+    return undefined;
+  }
+  return trimmed;
+}
+
+function checkPlatforms(checker: Checker, at: At | undefined): AuditConfig['platforms'] {
+  const platforms = {} as Record<PlatformId, PlatformConfig>;
+  for (const id of PLATFORM_IDS) {
+    platforms[id] = { enabled: true, template: defaultTemplate(id), labels: [] };
+  }
+  const pagerduty: PagerDutyConfig = { ...platforms.pagerduty, service_accounts: [] };
+  platforms.pagerduty = pagerduty;
+
+  const fields = at ? checker.mapping(at, PLATFORM_IDS, 'platform ids', 'platform') : undefined;
+  if (fields) {
+    for (const id of PLATFORM_IDS) {
+      const platformAt = fields.get(id);
+      if (!platformAt) continue;
+      const keys = id === 'pagerduty' ? PAGERDUTY_KEYS : PLATFORM_KEYS;
+      const platform = checker.mapping(platformAt, keys, `settings of ${id}`);
+      if (!platform) continue;
+      const target = platforms[id];
+      const enabledAt = platform.get('enabled');
+      const enabled = enabledAt ? checker.boolean(enabledAt) : undefined;
+      if (enabled !== undefined) target.enabled = enabled;
+      const templateAt = platform.get('template');
+      const template = templateAt ? checker.string(templateAt, 'a template path') : undefined;
+      if (template !== undefined) target.template = template;
+      const labelsAt = platform.get('labels');
+      const labels = labelsAt ? checkLabels(checker, labelsAt) : undefined;
+      if (labels !== undefined) target.labels = labels;
+      if (id === 'pagerduty') {
+        const accountsAt = platform.get('service_accounts');
+        const accounts = accountsAt ? checker.stringList(accountsAt, undefined, 'PagerDuty user ids or emails') : undefined;
+        if (accounts !== undefined) pagerduty.service_accounts = accounts;
+      }
+    }
+  }
+  return platforms as AuditConfig['platforms'];
+}

@@ -1,0 +1,156 @@
+import type { PlatformId } from '../domain/types.js';
+import { ConfigError } from './errors.js';
+import { isEmail } from './roster.js';
+import type { Env, EnvName } from './types.js';
+
+export type { Env, EnvName } from './types.js';
+
+export const DEFAULT_CALENDLY_URL = 'https://api.calendly.com';
+export const DEFAULT_PAGERDUTY_URL = 'https://api.pagerduty.com';
+export const DEFAULT_AUDIT_CONFIG = 'audit.config.yml';
+export const DEFAULT_AUDIT_ROSTER = 'roster.yml';
+
+/** Variables whose values are secrets: never printed, scrubbed from every log line. */
+export const SECRET_ENV_NAMES = [
+  'GITLAB_TOKEN',
+  'ZENDESK_API_TOKEN',
+  'ZENDESK_US_FEDERAL_API_TOKEN',
+  'CALENDLY_TOKEN',
+  'PAGERDUTY_TOKEN',
+  'CI_JOB_TOKEN',
+] as const;
+
+const URL_NAMES = ['GITLAB_URL', 'ZENDESK_URL', 'ZENDESK_US_FEDERAL_URL', 'CALENDLY_URL', 'PAGERDUTY_URL'] as const;
+const EMAIL_NAMES = ['ZENDESK_EMAIL', 'ZENDESK_US_FEDERAL_EMAIL'] as const;
+
+/** What each variable is for, shown when it is required but missing. */
+const WHY: Record<EnvName, string> = {
+  GITLAB_URL: 'base URL of GitLab; set in GitLab CI as CI_SERVER_URL',
+  GITLAB_TOKEN: 'a project access token with api scope; CI_JOB_TOKEN cannot write issues or notes',
+  AUDIT_PROJECT: 'path of the project that holds the audit issues; set in GitLab CI as CI_PROJECT_PATH',
+  ZENDESK_URL: 'base URL of the main Zendesk instance, e.g. https://example.zendesk.com',
+  ZENDESK_EMAIL: 'email of the Zendesk admin the API token belongs to',
+  ZENDESK_API_TOKEN: 'a Zendesk API token of the main instance',
+  ZENDESK_US_FEDERAL_URL: 'base URL of the US Federal Zendesk instance',
+  ZENDESK_US_FEDERAL_EMAIL: 'email of the US Federal Zendesk admin the API token belongs to',
+  ZENDESK_US_FEDERAL_API_TOKEN: 'a Zendesk API token of the US Federal instance',
+  CALENDLY_URL: 'base URL of the Calendly API',
+  CALENDLY_TOKEN: 'a Calendly personal access token of an organization owner or admin',
+  PAGERDUTY_URL: 'base URL of the PagerDuty REST API',
+  PAGERDUTY_TOKEN: 'a read-only PagerDuty REST API key',
+  AUDIT_CONFIG: 'path of audit.config.yml',
+  AUDIT_ROSTER: 'path of roster.yml',
+};
+
+/** The variables GitLab access needs (open, followup). */
+export const GITLAB_ENV = ['GITLAB_URL', 'GITLAB_TOKEN', 'AUDIT_PROJECT'] as const satisfies readonly EnvName[];
+
+/**
+ * The variables each platform's checker needs (the URLs with defaults are always set). Exact
+ * tuples, so `requireEnv(env, PLATFORM_ENV.pagerduty)` types exactly those names as set.
+ */
+export const PLATFORM_ENV = {
+  zendesk: ['ZENDESK_URL', 'ZENDESK_EMAIL', 'ZENDESK_API_TOKEN'],
+  'zendesk-us-federal': ['ZENDESK_US_FEDERAL_URL', 'ZENDESK_US_FEDERAL_EMAIL', 'ZENDESK_US_FEDERAL_API_TOKEN'],
+  calendly: ['CALENDLY_URL', 'CALENDLY_TOKEN'],
+  pagerduty: ['PAGERDUTY_URL', 'PAGERDUTY_TOKEN'],
+} as const satisfies Readonly<Record<PlatformId, readonly EnvName[]>>;
+
+/** A variable's value, or undefined when unset or blank (CI often sets unused variables to ''). */
+function value(env: NodeJS.ProcessEnv, name: string): string | undefined {
+  const raw = env[name];
+  if (raw === undefined) return undefined;
+  const trimmed = raw.trim();
+  return trimmed === '' ? undefined : trimmed;
+}
+
+/**
+ * Reads the environment contract with its defaults. URLs must be http(s) without credentials
+ * (they lose any trailing slash); emails must look like emails. All bad values are reported at
+ * once as `env NAME: problem`; values are never echoed (a URL may hide a token).
+ */
+export function readEnv(env: NodeJS.ProcessEnv): Env {
+  const problems: string[] = [];
+  const result: Env = {
+    GITLAB_URL: value(env, 'GITLAB_URL') ?? value(env, 'CI_SERVER_URL'),
+    GITLAB_TOKEN: value(env, 'GITLAB_TOKEN'),
+    AUDIT_PROJECT: value(env, 'AUDIT_PROJECT') ?? value(env, 'CI_PROJECT_PATH'),
+    ZENDESK_URL: value(env, 'ZENDESK_URL'),
+    ZENDESK_EMAIL: value(env, 'ZENDESK_EMAIL'),
+    ZENDESK_API_TOKEN: value(env, 'ZENDESK_API_TOKEN'),
+    ZENDESK_US_FEDERAL_URL: value(env, 'ZENDESK_US_FEDERAL_URL'),
+    ZENDESK_US_FEDERAL_EMAIL: value(env, 'ZENDESK_US_FEDERAL_EMAIL'),
+    ZENDESK_US_FEDERAL_API_TOKEN: value(env, 'ZENDESK_US_FEDERAL_API_TOKEN'),
+    CALENDLY_URL: value(env, 'CALENDLY_URL') ?? DEFAULT_CALENDLY_URL,
+    CALENDLY_TOKEN: value(env, 'CALENDLY_TOKEN'),
+    PAGERDUTY_URL: value(env, 'PAGERDUTY_URL') ?? DEFAULT_PAGERDUTY_URL,
+    PAGERDUTY_TOKEN: value(env, 'PAGERDUTY_TOKEN'),
+    AUDIT_CONFIG: value(env, 'AUDIT_CONFIG') ?? DEFAULT_AUDIT_CONFIG,
+    AUDIT_ROSTER: value(env, 'AUDIT_ROSTER') ?? DEFAULT_AUDIT_ROSTER,
+  };
+
+  for (const name of URL_NAMES) {
+    const raw = result[name];
+    if (raw === undefined) continue;
+    // Name the variable the value came from when it was a default taken from CI.
+    const source = name === 'GITLAB_URL' && value(env, 'GITLAB_URL') === undefined ? 'CI_SERVER_URL' : name;
+    const problem = urlProblem(raw);
+    if (problem) problems.push(`env ${source}: ${problem}`);
+    else result[name] = raw.replace(/\/+$/, '');
+  }
+  for (const name of EMAIL_NAMES) {
+    const raw = result[name];
+    if (raw !== undefined && !isEmail(raw)) problems.push(`env ${name}: not an email address`);
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return result;
+}
+
+function urlProblem(raw: string): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    return 'not a URL';
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') return 'not an http(s) URL';
+  if (url.username !== '' || url.password !== '') return 'must not contain credentials (use the token variable)';
+  if (url.search !== '' || url.hash !== '') return 'must not have a query or fragment';
+  return undefined;
+}
+
+/** `values` with `names` known to be set. */
+export type EnvWith<K extends EnvName> = Env & { [P in K]-?: string };
+
+/**
+ * Checks that every one of `names` is set; otherwise throws a ConfigError listing each missing
+ * one as `env NAME: required (what it is)`.
+ */
+export function requireEnv<K extends EnvName>(values: Env, names: readonly K[]): EnvWith<K> {
+  const problems: string[] = [];
+  for (const name of names) {
+    if (values[name] === undefined || values[name] === '') problems.push(`env ${name}: required (${WHY[name]})`);
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return values as EnvWith<K>;
+}
+
+/**
+ * Every secret value set in `env`, for the logger to scrub: the tokens themselves, and the
+ * Basic credentials Zendesk's clients derive from them (`email/token:TOKEN`, and its base64).
+ */
+export function secretValues(env: NodeJS.ProcessEnv): string[] {
+  const secrets = new Set<string>();
+  for (const name of SECRET_ENV_NAMES) {
+    const raw = env[name];
+    if (raw === undefined || raw === '') continue;
+    secrets.add(raw);
+    if (raw.trim() !== '' && raw.trim() !== raw) secrets.add(raw.trim());
+  }
+  for (const prefix of ['ZENDESK', 'ZENDESK_US_FEDERAL']) {
+    const email = env[`${prefix}_EMAIL`]?.trim();
+    const token = env[`${prefix}_API_TOKEN`]?.trim();
+    if (email && token) secrets.add(Buffer.from(`${email}/token:${token}`).toString('base64'));
+  }
+  return [...secrets];
+}

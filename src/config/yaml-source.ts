@@ -1,0 +1,203 @@
+import { readFileSync } from 'node:fs';
+import { Document, LineCounter, isAlias, isMap, isScalar, isSeq, parseDocument, visit } from 'yaml';
+import type { Node as YamlNode, YAMLMap, YAMLSeq } from 'yaml';
+import { ConfigError } from './errors.js';
+
+/** A path into a YAML document: mapping keys and sequence indexes. */
+export type PathSegment = string | number;
+export type Path = readonly PathSegment[];
+
+/** A parsed YAML file with what is needed to point at lines. */
+export interface YamlSource {
+  /** The file name as given, used as the prefix of every message. */
+  file: string;
+  text: string;
+  doc: Document.Parsed;
+  lineCounter: LineCounter;
+}
+
+/** Formats a path the way messages show it: `[2].gitlab.username`, `platforms.zendesk.labels[0]`. */
+export function formatPath(path: Path): string {
+  let out = '';
+  for (const segment of path) {
+    if (typeof segment === 'number') out += `[${segment}]`;
+    else {
+      const key = /^[A-Za-z0-9_-]+$/.test(segment) ? segment : JSON.stringify(segment);
+      out += out === '' ? key : `.${key}`;
+    }
+  }
+  return out;
+}
+
+/** `file:line path: message`, or `file:line: message` for the document itself. */
+export function formatProblem(file: string, line: number, path: Path, message: string): string {
+  const where = path.length === 0 ? '' : ` ${formatPath(path)}`;
+  return `${file}:${line}${where}: ${message}`;
+}
+
+/** Reads a file as UTF-8 text. Unreadable or non-UTF-8 files throw a ConfigError. */
+export function readTextFile(file: string): string {
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(file);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? 'unknown error';
+    throw new ConfigError([`${file}: cannot read (${code})`]);
+  }
+  return decodeUtf8(bytes, file);
+}
+
+/** Decodes UTF-8 (dropping a byte-order mark); anything else is a ConfigError naming the line. */
+export function decodeUtf8(bytes: Uint8Array, file: string): string {
+  if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)) {
+    throw new ConfigError([`${file}:1: file is UTF-16; save it as UTF-8`]);
+  }
+  const bad = firstInvalidUtf8(bytes);
+  if (bad !== -1) {
+    let line = 1;
+    for (let i = 0; i < bad; i++) if (bytes[i] === 0x0a) line++;
+    const hex = bytes[bad]!.toString(16).toUpperCase().padStart(2, '0');
+    throw new ConfigError([`${file}:${line}: not valid UTF-8 (byte 0x${hex} at offset ${bad}); save the file as UTF-8`]);
+  }
+  const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
+  return text.startsWith('\uFEFF') ? text.slice(1) : text;
+}
+
+/** Offset of the first byte that does not belong to a well-formed UTF-8 sequence, or -1. */
+function firstInvalidUtf8(bytes: Uint8Array): number {
+  let i = 0;
+  while (i < bytes.length) {
+    const b = bytes[i]!;
+    if (b < 0x80) {
+      i++;
+      continue;
+    }
+    let need: number;
+    let min: number;
+    if (b >= 0xc2 && b <= 0xdf) [need, min] = [1, 0x80];
+    else if (b >= 0xe0 && b <= 0xef) [need, min] = [2, 0x800];
+    else if (b >= 0xf0 && b <= 0xf4) [need, min] = [3, 0x10000];
+    else return i;
+    let cp = b & (0x3f >> need);
+    for (let k = 1; k <= need; k++) {
+      const c = bytes[i + k];
+      if (c === undefined || (c & 0xc0) !== 0x80) return i;
+      cp = (cp << 6) | (c & 0x3f);
+    }
+    if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return i;
+    i += need + 1;
+  }
+  return -1;
+}
+
+/**
+ * Parses YAML text into a document. Syntax errors (including duplicate keys and several
+ * documents in one file) throw a ConfigError with one `file:line: message` per bad line.
+ * An empty file (or one holding only comments) parses to a document whose contents are null.
+ */
+export function parseYaml(text: string, file: string): YamlSource {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, version: '1.2' });
+  // Warnings (an unknown !tag, an unsupported %YAML version) are problems too: config must be plain.
+  const found = [...doc.errors, ...doc.warnings].map((error) => ({
+    offset: error.pos[0],
+    message: syntaxMessage(error.code, error.message, text, error.pos[0], lineCounter.linePos(error.pos[0]).line),
+  }));
+  visit(doc, {
+    Alias(_, alias) {
+      if (!alias.resolve(doc)) found.push({ offset: alias.range?.[0] ?? 0, message: `unknown alias *${alias.source} (define &${alias.source} before using it)` });
+    },
+  });
+  if (found.length > 0) {
+    const problems: string[] = [];
+    const seenLines = new Set<number>();
+    for (const { offset, message } of found.sort((a, b) => a.offset - b.offset)) {
+      const { line } = lineCounter.linePos(offset);
+      // One problem per line: the parser's follow-on errors on the same line are noise.
+      if (seenLines.has(line)) continue;
+      seenLines.add(line);
+      problems.push(`${file}:${line}: ${message}`);
+    }
+    throw new ConfigError(problems);
+  }
+  return { file, text, doc, lineCounter };
+}
+
+function syntaxMessage(code: string, message: string, text: string, offset: number, line: number): string {
+  if (code === 'DUPLICATE_KEY') {
+    const key = /^[^:\n]*/.exec(text.slice(offset))?.[0]?.trim();
+    return key ? `duplicate key ${JSON.stringify(unquote(key))} (map keys must be unique)` : 'duplicate key (map keys must be unique)';
+  }
+  const lineText = text.split('\n')[line - 1] ?? '';
+  if (/^[ ]*\t/.test(lineText)) return `${message} (YAML cannot be indented with tabs; use spaces)`;
+  return message;
+}
+
+function unquote(key: string): string {
+  if (key.length >= 2 && (key[0] === '"' || key[0] === "'") && key.at(-1) === key[0]) return key.slice(1, -1);
+  return key;
+}
+
+/** Reads and parses a YAML file; every failure is a ConfigError. */
+export function readYamlFile(file: string): YamlSource {
+  return parseYaml(readTextFile(file), file);
+}
+
+/** 1-based line of a character offset. */
+export function lineAt(source: YamlSource, offset: number): number {
+  return source.lineCounter.linePos(offset).line;
+}
+
+/** 1-based line where a node starts (1 when it has no position). */
+export function lineOfNode(source: YamlSource, node: YamlNode | null | undefined): number {
+  const start = node?.range?.[0];
+  return start === undefined ? 1 : lineAt(source, start);
+}
+
+/** Follows aliases (`*anchor`) to the node they stand for. */
+export function resolveNode(source: YamlSource, node: unknown): YamlNode | null {
+  if (isAlias(node)) return node.resolve(source.doc) ?? null;
+  return isMap(node) || isSeq(node) || isScalar(node) ? node : null;
+}
+
+/**
+ * The line to show for `path`: the line of the node at that path when it exists; for a missing
+ * key, the line of the deepest parent that exists (the line of its key, when it is a mapping value).
+ */
+export function lineOfPath(source: YamlSource, path: Path): number {
+  let node = resolveNode(source, source.doc.contents);
+  // ownerLine: where a missing child is reported (the key's line for a mapping value).
+  let line = node ? lineOfNode(source, node) : 1;
+  let ownerLine = line;
+  for (const segment of path) {
+    if (isMap(node)) {
+      const pair = (node as YAMLMap).items.find((item) => keyText(item.key) === String(segment));
+      if (!pair) return ownerLine;
+      const keyNode = resolveNode(source, pair.key);
+      const value = resolveNode(source, pair.value);
+      ownerLine = lineOfNode(source, keyNode);
+      line = value && !isEmptyScalar(value) ? lineOfNode(source, value) : ownerLine;
+      node = value;
+    } else if (isSeq(node) && typeof segment === 'number') {
+      const item = resolveNode(source, (node as YAMLSeq).items[segment]);
+      if (!item) return ownerLine;
+      line = ownerLine = lineOfNode(source, item);
+      node = item;
+    } else {
+      return ownerLine;
+    }
+  }
+  return line;
+}
+
+/** The text of a mapping key (keys are compared as strings). */
+export function keyText(key: unknown): string {
+  if (isScalar(key)) return String(key.value);
+  if (isAlias(key)) return `*${key.source}`;
+  return String(key);
+}
+
+/** True for a null scalar (`key:` with nothing after it, `~`, `null`). */
+export function isEmptyScalar(node: unknown): boolean {
+  return isScalar(node) && node.value === null;
+}

@@ -1,0 +1,51 @@
+/**
+ * Hidden state in the bot's notes: `<!-- audit-bot {"v":1,...} -->`. The issue is the database:
+ * every run rebuilds what was already done from these markers.
+ */
+export const MARKER_VERSION = 1;
+
+export type MarkerStep = 'issue' | 'results' | 'ping1' | 'ping2' | 'manager' | 'som' | 'review' | 'recheck' | 'outcome';
+
+export interface Marker {
+  v: number;
+  step: MarkerStep;
+  platform: string;
+  quarter?: string;
+  /** The GitLab username pinged by this note, when it pings someone. */
+  owner?: string | null;
+  /** Fingerprints of the findings this note is about. */
+  findings?: string[];
+  [extra: string]: unknown;
+}
+
+const MARKER_PATTERN = /<!-- audit-bot (\{.*?\}) -->/gs;
+
+export function renderMarker(marker: Marker): string {
+  // JSON may not contain "-->" or break out of the comment: escape '<', '>' and '-' runs.
+  const json = JSON.stringify(marker).replace(/</g, '\\u003c').replace(/>/g, '\\u003e').replace(/--/g, '-\\u002d');
+  return `<!-- audit-bot ${json} -->`;
+}
+
+export function parseMarkers(body: string): Marker[] {
+  const markers: Marker[] = [];
+  for (const match of body.matchAll(MARKER_PATTERN)) {
+    try {
+      const value = JSON.parse(match[1]) as unknown;
+      if (isMarker(value)) markers.push(value);
+    } catch {
+      // A damaged marker (someone edited the note) is ignored, not fatal.
+    }
+  }
+  return markers;
+}
+
+function isMarker(value: unknown): value is Marker {
+  if (!value || typeof value !== 'object') return false;
+  const candidate = value as Partial<Marker>;
+  return (
+    typeof candidate.v === 'number' &&
+    typeof candidate.step === 'string' &&
+    typeof candidate.platform === 'string' &&
+    (candidate.findings === undefined || (Array.isArray(candidate.findings) && candidate.findings.every((f) => typeof f === 'string')))
+  );
+}

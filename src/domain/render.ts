@@ -1,0 +1,111 @@
+import { DateTime, Duration } from 'luxon';
+import type { AcceptedFinding } from './allow-list.js';
+import { inline, mention, table } from './markdown.js';
+import { renderMarker, type Marker } from './markers.js';
+import { PLATFORMS } from './platforms.js';
+import type { CheckResult, Finding, PlatformId } from './types.js';
+
+export function noteText(body: string, marker: Marker): string {
+  return `${body.trimEnd()}\n\n${renderMarker(marker)}`;
+}
+
+export function formatUtc(date: Date): string {
+  return DateTime.fromJSDate(date, { zone: 'utc' }).toFormat("yyyy-LL-dd HH:mm 'UTC'");
+}
+
+export function humanDuration(iso: string): string {
+  const duration = Duration.fromISO(iso);
+  return duration.isValid ? duration.rescale().toHuman({ listStyle: 'long' }) : iso;
+}
+
+/** A username in running text that must not notify (results tables, summaries). */
+function quietName(username: string | null): string {
+  return username ? `\`${username.replace(/`/g, '')}\`` : '_nobody in the roster_';
+}
+
+function describeReads(result: CheckResult): string {
+  const parts = Object.entries(result.stats.itemsRead).map(([collection, count]) => `${count} ${collection.replace(/_/g, ' ')}`);
+  const requests = `${result.stats.requests} request${result.stats.requests === 1 ? '' : 's'}`;
+  return parts.length ? `read ${parts.join(', ')} in ${requests}` : `made ${requests}`;
+}
+
+export interface ResultsNoteInput {
+  result: CheckResult;
+  findings: Finding[];
+  accepted: AcceptedFinding[];
+  ids: Map<string, string>;
+  quarter: string;
+  now: Date;
+  /** True when an earlier results note exists: this one lists only new findings. */
+  followUp: boolean;
+}
+
+export function renderResultsNote(input: ResultsNoteInput): string {
+  const name = PLATFORMS[input.result.platform].displayName;
+  const lines: string[] = [];
+  lines.push(`### ${name} access audit ${input.quarter}: ${input.followUp ? 'new findings' : 'results'}`, '');
+  lines.push(`The audit ran on ${formatUtc(input.now)} and ${describeReads(input.result)}.`);
+  if (input.findings.length === 0) {
+    lines.push('', `**No findings.** Every ${name} account checked matches the roster.`);
+  } else {
+    const count = input.findings.length;
+    lines.push(`**${count} finding${count === 1 ? '' : 's'}** need${count === 1 ? 's' : ''} action; each responsible person is pinged below.`, '');
+    lines.push(
+      table(
+        ['Item', 'Account', 'Finding', 'Responsible'],
+        input.findings.map((finding) => [
+          `**${input.ids.get(finding.fingerprint) ?? '?'}**`,
+          inline(finding.subject),
+          inline(finding.detail, 400),
+          quietName(finding.owner),
+        ]),
+      ),
+    );
+  }
+  if (input.accepted.length > 0 && !input.followUp) {
+    lines.push('', `<details><summary>${input.accepted.length} accepted exception(s) from the allow-list</summary>`, '');
+    lines.push(
+      table(
+        ['Account', 'Finding', 'Reason', 'Expires'],
+        input.accepted.map(({ finding, exception }) => [inline(finding.subject), inline(finding.detail, 400), inline(exception.reason), inline(exception.expires)]),
+      ),
+    );
+    lines.push('', '</details>');
+  }
+  return lines.join('\n');
+}
+
+export interface PingNoteInput {
+  platform: PlatformId;
+  quarter: string;
+  owner: string | null;
+  supportOpsManagers: string[];
+  findings: Finding[];
+  ids: Map<string, string>;
+  secondPingAfter: string;
+}
+
+export function renderPingNote(input: PingNoteInput): string {
+  const name = PLATFORMS[input.platform].displayName;
+  const count = input.findings.length;
+  const items = `${count} item${count === 1 ? '' : 's'}`;
+  const lines: string[] = [];
+  if (input.owner) {
+    lines.push(`${mention(input.owner)}, the ${name} access audit for ${input.quarter} needs you on ${items}:`);
+  } else {
+    const managers = input.supportOpsManagers.map(mention).join(' ');
+    lines.push(`${managers}, nobody in the roster owns ${count === 1 ? 'this' : 'these'} ${count === 1 ? '' : `${count} `}${name} item${count === 1 ? '' : 's'}; please decide for each:`);
+  }
+  lines.push('');
+  for (const finding of input.findings) {
+    lines.push(`- **${input.ids.get(finding.fingerprint) ?? '?'}** · ${inline(finding.subject)} · ${inline(finding.detail, 400)}`);
+  }
+  const example = input.ids.get(input.findings[0]?.fingerprint ?? '') ?? 'PD-1';
+  lines.push(
+    '',
+    `Fix each item in ${name}, or say why it is intended, by replying in this issue, e.g. \`${example} fixed\`, ` +
+      `\`${example} intentional: <reason>\`, or \`all fixed\`. Fixed items are re-checked on the next nightly run; ` +
+      `without an answer you will be reminded in ${humanDuration(input.secondPingAfter)}.`,
+  );
+  return lines.join('\n');
+}

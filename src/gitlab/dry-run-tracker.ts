@@ -1,0 +1,53 @@
+import type { Logger } from '../log.js';
+import type { IssueChanges, NewIssue, TrackedIssue, TrackedNote, Tracker } from './tracker.js';
+
+export type RecordedWrite =
+  | { kind: 'create-issue'; issue: NewIssue }
+  | { kind: 'update-issue'; iid: number; changes: IssueChanges }
+  | { kind: 'create-note'; iid: number; body: string };
+
+/**
+ * The DRY-RUN guard at the write boundary: reads go to the real tracker when there is one
+ * (so the plan reflects the real issue), writes are only recorded and logged.
+ */
+export class DryRunTracker implements Tracker {
+  readonly writes: RecordedWrite[] = [];
+  private nextId = 1;
+
+  constructor(
+    private readonly reads: Tracker | undefined,
+    private readonly logger: Logger,
+    private readonly botUsername = 'audit-bot',
+  ) {}
+
+  currentUsername(): Promise<string> {
+    return this.reads ? this.reads.currentUsername() : Promise.resolve(this.botUsername);
+  }
+
+  findIssues(labels: string[], state: 'opened' | 'closed' | 'all'): Promise<TrackedIssue[]> {
+    return this.reads ? this.reads.findIssues(labels, state) : Promise.resolve([]);
+  }
+
+  listNotes(iid: number): Promise<TrackedNote[]> {
+    return this.reads && iid > 0 ? this.reads.listNotes(iid) : Promise.resolve([]);
+  }
+
+  async createIssue(issue: NewIssue): Promise<TrackedIssue> {
+    this.writes.push({ kind: 'create-issue', issue });
+    this.logger.info({ title: issue.title, labels: issue.labels }, 'dry run: would create issue');
+    return { iid: 0, title: issue.title, description: issue.description, labels: issue.labels, state: 'opened', confidential: issue.confidential, webUrl: '(dry run)', createdAt: new Date(0).toISOString() };
+  }
+
+  async updateIssue(iid: number, changes: IssueChanges): Promise<TrackedIssue> {
+    this.writes.push({ kind: 'update-issue', iid, changes });
+    this.logger.info({ iid, changes: Object.keys(changes) }, 'dry run: would update issue');
+    return { iid, title: '', description: changes.description ?? '', labels: [], state: 'opened', confidential: true, webUrl: '(dry run)', createdAt: new Date(0).toISOString() };
+  }
+
+  async createNote(iid: number, body: string): Promise<TrackedNote> {
+    this.writes.push({ kind: 'create-note', iid, body });
+    this.logger.info({ iid, length: body.length }, 'dry run: would post note');
+    const now = new Date().toISOString();
+    return { id: -this.nextId++, body, author: await this.currentUsername(), system: false, createdAt: now, updatedAt: now };
+  }
+}

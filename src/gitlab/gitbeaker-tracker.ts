@@ -1,0 +1,122 @@
+import { Gitlab } from '@gitbeaker/rest';
+import type { Clock, Sleep } from '../clock.js';
+import type { Logger } from '../log.js';
+import { createGitLabRequester } from './requester.js';
+import type { IssueChanges, NewIssue, TrackedIssue, TrackedNote, Tracker } from './tracker.js';
+
+export interface GitLabTrackerOptions {
+  url: string;
+  token: string;
+  project: string;
+  clock: Clock;
+  sleep: Sleep;
+  logger: Logger;
+  onRequest?: (method: string, path: string) => void;
+}
+
+interface RawIssue {
+  iid: number;
+  title: string;
+  description: string | null;
+  labels: (string | { name: string })[];
+  state: string;
+  confidential: boolean;
+  web_url: string;
+  created_at: string;
+}
+
+interface RawNote {
+  id: number;
+  body: string;
+  author: { username: string };
+  system: boolean;
+  created_at: string;
+  updated_at: string;
+}
+
+export class GitLabTracker implements Tracker {
+  private readonly api: InstanceType<typeof Gitlab>;
+  private username?: string;
+
+  constructor(private readonly options: GitLabTrackerOptions) {
+    this.api = new Gitlab({
+      host: options.url.replace(/\/+$/, ''),
+      token: options.token,
+      requesterFn: createGitLabRequester(options),
+    });
+  }
+
+  async currentUsername(): Promise<string> {
+    this.username ??= ((await this.api.Users.showCurrentUser()) as unknown as { username: string }).username;
+    return this.username;
+  }
+
+  async findIssues(labels: string[], state: 'opened' | 'closed' | 'all'): Promise<TrackedIssue[]> {
+    const raw = (await this.api.Issues.all({
+      projectId: this.options.project,
+      labels: labels.join(','),
+      state: state === 'all' ? undefined : state,
+      orderBy: 'created_at',
+      sort: 'asc',
+      perPage: 100,
+    } as never)) as unknown as RawIssue[];
+    return raw.map(toIssue);
+  }
+
+  async createIssue(issue: NewIssue): Promise<TrackedIssue> {
+    const raw = await this.api.Issues.create(this.options.project, issue.title, {
+      description: issue.description,
+      labels: issue.labels.join(','),
+      confidential: issue.confidential,
+    });
+    return toIssue(raw as unknown as RawIssue);
+  }
+
+  async updateIssue(iid: number, changes: IssueChanges): Promise<TrackedIssue> {
+    const raw = await this.api.Issues.edit(this.options.project, iid, {
+      description: changes.description,
+      addLabels: changes.addLabels?.join(','),
+      removeLabels: changes.removeLabels?.join(','),
+      stateEvent: changes.stateEvent,
+    });
+    return toIssue(raw as unknown as RawIssue);
+  }
+
+  async listNotes(iid: number): Promise<TrackedNote[]> {
+    const raw = (await this.api.IssueNotes.all(this.options.project, iid, {
+      sort: 'asc',
+      orderBy: 'created_at',
+      perPage: 100,
+    })) as unknown as RawNote[];
+    return raw.map(toNote);
+  }
+
+  async createNote(iid: number, body: string): Promise<TrackedNote> {
+    const raw = await this.api.IssueNotes.create(this.options.project, iid, body);
+    return toNote(raw as unknown as RawNote);
+  }
+}
+
+function toIssue(raw: RawIssue): TrackedIssue {
+  return {
+    iid: raw.iid,
+    title: raw.title,
+    description: raw.description ?? '',
+    labels: raw.labels.map((label) => (typeof label === 'string' ? label : label.name)),
+    state: raw.state === 'closed' ? 'closed' : 'opened',
+    confidential: raw.confidential,
+    webUrl: raw.web_url,
+    createdAt: raw.created_at,
+  };
+}
+
+function toNote(raw: RawNote): TrackedNote {
+  return {
+    id: raw.id,
+    body: raw.body,
+    author: raw.author.username,
+    system: raw.system,
+    createdAt: raw.created_at,
+    updatedAt: raw.updated_at,
+  };
+}

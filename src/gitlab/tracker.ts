@@ -1,0 +1,46 @@
+/** What the commands need from an issue tracker. GitLab implements it; the dry-run wrapper logs writes. */
+export interface TrackedIssue {
+  iid: number;
+  title: string;
+  description: string;
+  labels: string[];
+  state: 'opened' | 'closed';
+  confidential: boolean;
+  webUrl: string;
+  createdAt: string;
+}
+
+export interface TrackedNote {
+  id: number;
+  body: string;
+  author: string;
+  system: boolean;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface NewIssue {
+  title: string;
+  description: string;
+  labels: string[];
+  confidential: boolean;
+}
+
+export interface IssueChanges {
+  description?: string;
+  addLabels?: string[];
+  removeLabels?: string[];
+  stateEvent?: 'close' | 'reopen';
+}
+
+export interface Tracker {
+  /** The username the bot posts as; only its notes' markers are trusted. */
+  currentUsername(): Promise<string>;
+  /** Issues carrying every one of `labels`, oldest first. */
+  findIssues(labels: string[], state: 'opened' | 'closed' | 'all'): Promise<TrackedIssue[]>;
+  createIssue(issue: NewIssue): Promise<TrackedIssue>;
+  updateIssue(iid: number, changes: IssueChanges): Promise<TrackedIssue>;
+  /** Every note of the issue, oldest first, system notes included. */
+  listNotes(iid: number): Promise<TrackedNote[]>;
+  createNote(iid: number, body: string): Promise<TrackedNote>;
+}

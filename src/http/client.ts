@@ -1,0 +1,97 @@
+import got, { RequestError, type Got } from 'got';
+import type { Logger } from '../log.js';
+import type { Clock, Sleep } from '../clock.js';
+import { HttpError, TransportError, excerpt } from './errors.js';
+import { DEFAULT_RETRY, withRetry, type RetryPolicy } from './retry.js';
+import type { Vendor } from './rate-limit.js';
+
+export interface VendorClientOptions {
+  vendor: Vendor;
+  baseUrl: string;
+  /** Auth and content negotiation headers; never logged. */
+  headers: Record<string, string>;
+  logger: Logger;
+  clock: Clock;
+  sleep: Sleep;
+  timeoutMs?: number;
+  retry?: Partial<Omit<RetryPolicy, 'vendor' | 'sleep' | 'clock' | 'logger'>>;
+}
+
+export interface JsonResponse<T> {
+  body: T;
+  headers: Record<string, string | string[] | undefined>;
+}
+
+export type Query = Record<string, string | number | boolean | readonly (string | number)[] | undefined>;
+
+/**
+ * One HTTP client per vendor: got for the transport (its own retry off), p-retry on top with
+ * the vendor's rate-limit signal. Counts requests so checkers can report them.
+ */
+export class VendorClient {
+  requestCount = 0;
+  private readonly got: Got;
+  private readonly policy: RetryPolicy;
+
+  constructor(private readonly options: VendorClientOptions) {
+    this.got = got.extend({
+      prefixUrl: options.baseUrl.replace(/\/+$/, ''),
+      headers: { 'user-agent': 'audit-bot', ...options.headers },
+      retry: { limit: 0 },
+      throwHttpErrors: false,
+      timeout: { request: options.timeoutMs ?? 30_000 },
+      followRedirect: false,
+    });
+    this.policy = {
+      ...DEFAULT_RETRY,
+      ...options.retry,
+      vendor: options.vendor,
+      sleep: options.sleep,
+      clock: options.clock,
+      logger: options.logger,
+    };
+  }
+
+  get vendor(): Vendor {
+    return this.options.vendor;
+  }
+
+  async getJson<T>(path: string, query: Query = {}): Promise<JsonResponse<T>> {
+    const relative = path.replace(/^\/+/, '');
+    const searchParams = toSearchParams(query);
+    const shownPath = `/${relative}${searchParams.size ? `?${searchParams}` : ''}`;
+    return withRetry(`GET ${shownPath}`, this.policy, async () => {
+      this.requestCount += 1;
+      let response;
+      try {
+        response = await this.got.get(relative, { searchParams });
+      } catch (error) {
+        if (error instanceof RequestError) {
+          throw new TransportError(this.options.vendor, 'GET', shownPath, error.code ?? 'ERR', error.message);
+        }
+        throw error;
+      }
+      if (response.statusCode >= 400 || response.statusCode < 200) {
+        throw new HttpError(this.options.vendor, 'GET', shownPath, response.statusCode, response.headers, excerpt(response.body));
+      }
+      let body: T;
+      try {
+        body = JSON.parse(response.body) as T;
+      } catch {
+        throw new HttpError(this.options.vendor, 'GET', shownPath, response.statusCode, response.headers, `response is not JSON: ${excerpt(response.body, 80)}`);
+      }
+      return { body, headers: response.headers };
+    });
+  }
+}
+
+/** Arrays become repeated keys (`role[]=agent&role[]=admin`): name the key with its brackets. */
+function toSearchParams(query: Query): URLSearchParams {
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(query)) {
+    if (value === undefined) continue;
+    if (Array.isArray(value)) for (const item of value) params.append(key, String(item));
+    else params.append(key, String(value));
+  }
+  return params;
+}

@@ -1,0 +1,44 @@
+/** A vendor answered with an HTTP error. The message names vendor, method, path and status, never headers. */
+export class HttpError extends Error {
+  constructor(
+    readonly vendor: string,
+    readonly method: string,
+    readonly path: string,
+    readonly status: number,
+    readonly headers: Record<string, string | string[] | undefined>,
+    readonly bodyExcerpt: string,
+  ) {
+    super(`${vendor} ${method} ${path} answered HTTP ${status}${bodyExcerpt ? `: ${bodyExcerpt}` : ''}`);
+    this.name = 'HttpError';
+  }
+}
+
+/** The request never got an HTTP answer (connection reset or refused, DNS, timeout). */
+export class TransportError extends Error {
+  constructor(
+    readonly vendor: string,
+    readonly method: string,
+    readonly path: string,
+    readonly code: string,
+    detail: string,
+  ) {
+    super(`${vendor} ${method} ${path} failed without an answer (${code}): ${detail}`);
+    this.name = 'TransportError';
+  }
+}
+
+/** Retries ran out; wraps the last failure and says how many attempts were made. */
+export class RetriesExhaustedError extends Error {
+  constructor(
+    readonly attempts: number,
+    readonly lastError: Error,
+  ) {
+    super(`${lastError.message} (gave up after ${attempts} attempts)`);
+    this.name = 'RetriesExhaustedError';
+  }
+}
+
+export function excerpt(body: string, max = 300): string {
+  const flat = body.replace(/\s+/g, ' ').trim();
+  return flat.length > max ? `${flat.slice(0, max)}…` : flat;
+}

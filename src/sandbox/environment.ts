@@ -1,0 +1,63 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { parse } from 'yaml';
+import type { Clock } from '../clock.js';
+import { SANDBOX_SEED_DIR } from '../paths.js';
+import { createGitLabSandbox, type GitLabSandbox, type GitLabSandboxUser } from './gitlab.js';
+import { createPagerDutySandbox, type PagerDutySandbox } from './pagerduty.js';
+import { seedPagerDuty } from './seed/pagerduty.js';
+
+export const SANDBOX_TOKENS = {
+  gitlab: 'sandbox-gitlab-bot-token',
+  pagerduty: 'sandbox-pagerduty-token',
+} as const;
+
+export const SANDBOX_PROJECT = 'support-ops/access-audits';
+export const SANDBOX_BOT = 'audit-bot';
+export const SANDBOX_ROSTER = path.join(SANDBOX_SEED_DIR, 'roster.yml');
+export const SANDBOX_CONFIG = path.join(SANDBOX_SEED_DIR, 'audit.config.yml');
+
+/** The sandbox's GitLab users: the bot plus everyone in the sandbox roster; each person gets a token `token-<username>`. */
+function sandboxUsers(): { users: GitLabSandboxUser[]; tokens: Record<string, string> } {
+  const roster = parse(fs.readFileSync(SANDBOX_ROSTER, 'utf8')) as { name: string; gitlab: { username: string } }[];
+  const users: GitLabSandboxUser[] = [{ id: 1, username: SANDBOX_BOT, name: 'Audit Bot', bot: true }];
+  const tokens: Record<string, string> = { [SANDBOX_TOKENS.gitlab]: SANDBOX_BOT };
+  roster.forEach((person, index) => {
+    users.push({ id: index + 2, username: person.gitlab.username, name: person.name });
+    tokens[`token-${person.gitlab.username}`] = person.gitlab.username;
+  });
+  return { users, tokens };
+}
+
+export interface Sandbox {
+  gitlab: GitLabSandbox;
+  pagerduty: PagerDutySandbox;
+  /** Environment for the CLI pointing at the sandbox servers (and its seed config and roster). */
+  env: Record<string, string>;
+  stop(): Promise<void>;
+}
+
+/** Starts every fake on 127.0.0.1 (random ports), seeded with the sample team. */
+export async function startSandbox(options: { clock?: Clock } = {}): Promise<Sandbox> {
+  const clock = options.clock ?? (() => new Date());
+  const { users, tokens } = sandboxUsers();
+  const gitlab = createGitLabSandbox({ projectPath: SANDBOX_PROJECT, users, tokens, now: clock });
+  const pagerduty = createPagerDutySandbox({ token: SANDBOX_TOKENS.pagerduty, data: seedPagerDuty(clock()), now: clock });
+  await Promise.all([gitlab.start(), pagerduty.start()]);
+  return {
+    gitlab,
+    pagerduty,
+    env: {
+      GITLAB_URL: gitlab.url,
+      GITLAB_TOKEN: SANDBOX_TOKENS.gitlab,
+      AUDIT_PROJECT: SANDBOX_PROJECT,
+      PAGERDUTY_URL: pagerduty.url,
+      PAGERDUTY_TOKEN: SANDBOX_TOKENS.pagerduty,
+      AUDIT_CONFIG: SANDBOX_CONFIG,
+      AUDIT_ROSTER: SANDBOX_ROSTER,
+    },
+    stop: async () => {
+      await Promise.all([gitlab.stop(), pagerduty.stop()]);
+    },
+  };
+}

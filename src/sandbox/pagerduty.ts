@@ -1,0 +1,473 @@
+import { DateTime } from 'luxon';
+import type { Clock } from '../clock.js';
+import { FakeServer, json, type Fault, type FakeRequest, type FakeResponse } from './fake-server.js';
+
+/**
+ * A local fake of the PagerDuty REST API v2 (the read-only parts the audit uses), checked against
+ * PagerDuty's developer docs (REST-API: Authentication, Pagination, Errors, Rate Limits):
+ *
+ * - Auth: `Authorization: Token token=<token>`, else 401 `{"error":{"message":"Authentication failed","code":2006}}`
+ *   (2006 is documented as "Authentication failed"). `Accept: application/vnd.pagerduty+json;version=2`
+ *   is expected but not required; requests without it are listed in `missingAcceptHeader`.
+ * - Classic pagination: `limit` (default 25, clamped to 100, the used value is echoed), `offset`
+ *   (default 0), `more`, `total` (null unless `total=true`). `offset + limit > 10000` → 400 code 2001.
+ * - Errors: `{"error":{"message","code","errors"?}}`; unknown ids → 404 `{"error":{"message":"Not Found","code":2100}}`.
+ * - Rate limits: every evaluated response carries `ratelimit-limit`, `ratelimit-remaining`,
+ *   `ratelimit-reset` (seconds); a 429 has `ratelimit-remaining: 0` and body code 2020. The docs warn
+ *   that a 429 may come with neither the headers nor the body: `rateLimitedWithoutHeaders()`.
+ *
+ * `data` is the live store: tests may push/splice users, schedules and policies between requests.
+ */
+
+export type PdRole =
+  | 'admin'
+  | 'user'
+  | 'limited_user'
+  | 'observer'
+  | 'owner'
+  | 'read_only_user'
+  | 'restricted_access'
+  | 'read_only_limited_user';
+
+export interface PdUser {
+  id: string;
+  name: string;
+  email: string;
+  role: PdRole;
+  time_zone: string;
+  /** True while the user has been invited but never accepted (never activated the account). */
+  invitation_sent: boolean;
+  job_title?: string | null;
+  description?: string | null;
+  teamIds?: string[];
+}
+
+export interface PdCoverageEntry {
+  /** ISO-8601 instants. */
+  start: string;
+  end: string;
+  userId: string;
+}
+
+export interface PdSchedule {
+  id: string;
+  name: string;
+  time_zone: string;
+  description?: string | null;
+  /** Users on the schedule's layers (the API's `users`). May include ids that no longer exist. */
+  userIds: string[];
+  /** The final schedule (after layers and overrides), as on-call stretches; gaps are uncovered time. */
+  coverage: PdCoverageEntry[];
+  teamIds?: string[];
+}
+
+export interface PdTarget {
+  type: 'user' | 'schedule';
+  /** May point at nothing (a deleted user or schedule): rendered as a dead reference. */
+  id: string;
+}
+
+export interface PdEscalationRule {
+  /** Defaults to `<policy id>R<n>`. */
+  id?: string;
+  delayMinutes: number;
+  targets: PdTarget[];
+}
+
+export interface PdEscalationPolicy {
+  id: string;
+  name: string;
+  description?: string | null;
+  num_loops: number;
+  on_call_handoff_notifications?: 'if_has_services' | 'always';
+  rules: PdEscalationRule[];
+  services?: Array<{ id: string; name: string }>;
+  teamIds?: string[];
+}
+
+export interface PdTeam {
+  id: string;
+  name: string;
+}
+
+export interface PagerDutyData {
+  users: PdUser[];
+  schedules: PdSchedule[];
+  escalationPolicies: PdEscalationPolicy[];
+  /** Optional: names for team references (unknown team ids are rendered with the id as summary). */
+  teams?: PdTeam[];
+}
+
+export interface PagerDutySandboxOptions {
+  token: string;
+  data: PagerDutyData;
+  now?: Clock;
+  /** Enforce a sliding one-minute limit on authenticated requests (off by default). */
+  rateLimitPerMinute?: number;
+  /** `ratelimit-reset` seconds on injected 429s (default 1). */
+  rateLimitResetSeconds?: number;
+  /** Base of `html_url` links (default `https://sandbox.pagerduty.com`). */
+  webBaseUrl?: string;
+}
+
+export interface PdReference {
+  id: string;
+  type: string;
+  summary: string;
+  self: string;
+  html_url: string;
+}
+
+export const PD_MAX_LIMIT = 100;
+export const PD_DEFAULT_LIMIT = 25;
+export const PD_MAX_RECORDS = 10_000;
+/** PagerDuty's documented per-minute limit for an account API key. */
+export const PD_DOCUMENTED_RATE_LIMIT = 960;
+
+const PD_ACCEPT = 'application/vnd.pagerduty+json;version=2';
+const DEFAULT_WINDOW_MS = 14 * 24 * 3600 * 1000;
+
+export function pdError(status: number, message: string, code: number, errors?: string[]): FakeResponse {
+  const error: Record<string, unknown> = { message, code };
+  if (errors) error.errors = errors;
+  return json(status, { error });
+}
+
+const notFound = (): FakeResponse => pdError(404, 'Not Found', 2100);
+
+export class PagerDutySandbox extends FakeServer {
+  readonly data: PagerDutyData;
+  /** Paths of requests that came without PagerDuty's v2 Accept header (they are still served). */
+  readonly missingAcceptHeader: string[] = [];
+  private readonly token: string;
+  private readonly now: Clock;
+  private readonly rateLimitPerMinute?: number;
+  private readonly rateLimitResetSeconds: number;
+  private readonly webBaseUrl: string;
+  private readonly window: number[] = [];
+
+  constructor(options: PagerDutySandboxOptions) {
+    let self: PagerDutySandbox | undefined;
+    super(
+      'pagerduty',
+      (req) => self!.route(req),
+      () => self!.rateLimitedFault(),
+    );
+    self = this;
+    this.data = options.data;
+    this.token = options.token;
+    this.now = options.now ?? (() => new Date());
+    this.rateLimitPerMinute = options.rateLimitPerMinute;
+    this.rateLimitResetSeconds = options.rateLimitResetSeconds ?? 1;
+    this.webBaseUrl = (options.webBaseUrl ?? 'https://sandbox.pagerduty.com').replace(/\/$/, '');
+  }
+
+  /** PagerDuty's documented 429: rate-limit headers and a code-2020 body. */
+  rateLimitedFault(resetSeconds = this.rateLimitResetSeconds): Fault {
+    return {
+      type: 'status',
+      status: 429,
+      headers: {
+        'ratelimit-limit': String(this.rateLimitPerMinute ?? PD_DOCUMENTED_RATE_LIMIT),
+        'ratelimit-remaining': '0',
+        'ratelimit-reset': String(resetSeconds),
+      },
+      body: { error: { message: 'Rate Limit Exceeded', code: 2020 } },
+    };
+  }
+
+  /**
+   * The exceptional 429 the docs warn about: no `ratelimit-*` headers and (by default) no body
+   * either. Pass `{ withBody: true }` to keep the code-2020 JSON body.
+   */
+  rateLimitedWithoutHeaders(options: { withBody?: boolean } = {}): Fault {
+    return options.withBody
+      ? { type: 'status', status: 429, body: { error: { message: 'Rate Limit Exceeded', code: 2020 } } }
+      : { type: 'status', status: 429, body: '' };
+  }
+
+  private route(req: FakeRequest): FakeResponse {
+    if (req.headers.authorization !== `Token token=${this.token}`) {
+      return pdError(401, 'Authentication failed', 2006);
+    }
+    if (!String(req.headers.accept ?? '').includes(PD_ACCEPT)) this.missingAcceptHeader.push(req.url.pathname);
+
+    const nowMs = this.now().getTime();
+    while (this.window.length > 0 && this.window[0]! <= nowMs - 60_000) this.window.shift();
+    const limit = this.rateLimitPerMinute ?? PD_DOCUMENTED_RATE_LIMIT;
+    const resetSeconds = (): string =>
+      String(this.window.length === 0 ? 60 : Math.max(1, Math.ceil((this.window[0]! + 60_000 - nowMs) / 1000)));
+    if (this.rateLimitPerMinute !== undefined && this.window.length >= this.rateLimitPerMinute) {
+      return json(429, { error: { message: 'Rate Limit Exceeded', code: 2020 } }, {
+        'ratelimit-limit': String(limit),
+        'ratelimit-remaining': '0',
+        'ratelimit-reset': resetSeconds(),
+      });
+    }
+    this.window.push(nowMs);
+
+    const response = this.dispatch(req);
+    response.headers = {
+      'ratelimit-limit': String(limit),
+      'ratelimit-remaining': String(Math.max(0, limit - this.window.length)),
+      'ratelimit-reset': resetSeconds(),
+      ...(response.headers ?? {}),
+    };
+    return response;
+  }
+
+  private dispatch(req: FakeRequest): FakeResponse {
+    if (req.method !== 'GET') return notFound();
+    const parts = req.url.pathname.split('/').filter(Boolean).map(decodeURIComponent);
+    const params = req.url.searchParams;
+    if (parts.length === 1) {
+      switch (parts[0]) {
+        case 'users':
+          return this.listUsers(params);
+        case 'schedules':
+          return this.list('schedules', params, this.filterByName(this.data.schedules, params), (s) => this.renderSchedule(s));
+        case 'escalation_policies':
+          return this.list('escalation_policies', params, this.filterByName(this.data.escalationPolicies, params), (p) =>
+            this.renderPolicy(p),
+          );
+      }
+    }
+    if (parts.length === 2) {
+      const id = parts[1]!;
+      switch (parts[0]) {
+        case 'users': {
+          const user = this.data.users.find((u) => u.id === id);
+          return user ? json(200, { user: this.renderUser(user) }) : notFound();
+        }
+        case 'schedules': {
+          const schedule = this.data.schedules.find((s) => s.id === id);
+          return schedule ? this.showSchedule(schedule, params) : notFound();
+        }
+        case 'escalation_policies': {
+          const policy = this.data.escalationPolicies.find((p) => p.id === id);
+          return policy ? json(200, { escalation_policy: this.renderPolicy(policy) }) : notFound();
+        }
+      }
+    }
+    return notFound();
+  }
+
+  private listUsers(params: URLSearchParams): FakeResponse {
+    const query = params.get('query')?.toLowerCase();
+    const teamIds = params.getAll('team_ids[]');
+    const users = this.data.users.filter(
+      (u) =>
+        (!query || u.name.toLowerCase().includes(query) || u.email.toLowerCase().includes(query)) &&
+        (teamIds.length === 0 || (u.teamIds ?? []).some((t) => teamIds.includes(t))),
+    );
+    return this.list('users', params, users, (u) => this.renderUser(u));
+  }
+
+  private filterByName<T extends { name: string }>(items: T[], params: URLSearchParams): T[] {
+    const query = params.get('query')?.toLowerCase();
+    return query ? items.filter((item) => item.name.toLowerCase().includes(query)) : items;
+  }
+
+  private list<T extends { id: string; name: string }>(
+    collection: string,
+    params: URLSearchParams,
+    items: T[],
+    render: (item: T) => unknown,
+  ): FakeResponse {
+    const limitRaw = params.get('limit');
+    const offsetRaw = params.get('offset');
+    const requestedLimit = limitRaw === null || limitRaw === '' ? PD_DEFAULT_LIMIT : Number(limitRaw);
+    const offset = offsetRaw === null || offsetRaw === '' ? 0 : Number(offsetRaw);
+    if (!Number.isInteger(requestedLimit) || requestedLimit < 1) {
+      return pdError(400, 'Invalid Input Provided', 2001, ['limit must be a positive integer']);
+    }
+    if (!Number.isInteger(offset) || offset < 0) {
+      return pdError(400, 'Invalid Input Provided', 2001, ['offset must be a non-negative integer']);
+    }
+    const limit = Math.min(requestedLimit, PD_MAX_LIMIT);
+    if (offset + limit > PD_MAX_RECORDS) {
+      return pdError(400, 'Invalid Input Provided', 2001, [
+        `Offset + limit must not exceed ${PD_MAX_RECORDS} (got offset ${offset}, limit ${limit}); use a filter to narrow the results.`,
+      ]);
+    }
+    const sorted = [...items].sort(byNameThenId);
+    const page = sorted.slice(offset, offset + limit);
+    return json(200, {
+      [collection]: page.map(render),
+      limit,
+      offset,
+      more: offset + page.length < sorted.length,
+      total: params.get('total') === 'true' ? sorted.length : null,
+    });
+  }
+
+  private showSchedule(schedule: PdSchedule, params: URLSearchParams): FakeResponse {
+    const sinceRaw = params.get('since');
+    const untilRaw = params.get('until');
+    const since = sinceRaw ? Date.parse(sinceRaw) : undefined;
+    const until = untilRaw ? Date.parse(untilRaw) : undefined;
+    if ((since !== undefined && Number.isNaN(since)) || (until !== undefined && Number.isNaN(until))) {
+      return pdError(400, "Invalid time values in 'since' and/or 'until' parameters", 2004);
+    }
+    const start = since ?? (until !== undefined ? until - DEFAULT_WINDOW_MS : this.now().getTime());
+    const end = until ?? start + DEFAULT_WINDOW_MS;
+    if (end < start) return pdError(400, 'Invalid Query Date Range', 2005);
+    const zone = params.get('time_zone') || schedule.time_zone;
+
+    const entries = schedule.coverage
+      .map((entry) => ({ from: Math.max(Date.parse(entry.start), start), to: Math.min(Date.parse(entry.end), end), userId: entry.userId }))
+      .filter((entry) => entry.to > entry.from)
+      .sort((a, b) => a.from - b.from || a.to - b.to);
+    // Covered time is the union of the entries (overlaps count once).
+    let covered = 0;
+    let reach = start;
+    for (const entry of entries) {
+      if (entry.to > reach) {
+        covered += entry.to - Math.max(entry.from, reach);
+        reach = entry.to;
+      }
+    }
+    const percentage = end === start ? 100 : Math.round((covered / (end - start)) * 10_000) / 100;
+
+    return json(200, {
+      schedule: {
+        ...this.renderSchedule(schedule),
+        final_schedule: {
+          name: 'Final Schedule',
+          rendered_schedule_entries: entries.map((entry) => ({
+            start: isoInZone(entry.from, zone),
+            end: isoInZone(entry.to, zone),
+            user: this.userRef(entry.userId),
+          })),
+          // Documented: null unless since or until are set.
+          rendered_coverage_percentage: sinceRaw || untilRaw ? percentage : null,
+        },
+      },
+    });
+  }
+
+  private renderUser(user: PdUser): Record<string, unknown> {
+    return {
+      id: user.id,
+      type: 'user',
+      summary: user.name,
+      self: `${this.url}/users/${user.id}`,
+      html_url: `${this.webBaseUrl}/users/${user.id}`,
+      name: user.name,
+      email: user.email,
+      time_zone: user.time_zone,
+      color: 'purple',
+      role: user.role,
+      avatar_url: `https://secure.gravatar.com/avatar/${user.id.toLowerCase()}.png?d=mm&r=PG`,
+      description: user.description ?? null,
+      invitation_sent: user.invitation_sent,
+      job_title: user.job_title ?? null,
+      teams: (user.teamIds ?? []).map((id) => this.teamRef(id)),
+      contact_methods: [],
+      notification_rules: [],
+    };
+  }
+
+  private renderSchedule(schedule: PdSchedule): Record<string, unknown> {
+    return {
+      id: schedule.id,
+      type: 'schedule',
+      summary: schedule.name,
+      self: `${this.url}/schedules/${schedule.id}`,
+      html_url: `${this.webBaseUrl}/schedules/${schedule.id}`,
+      name: schedule.name,
+      time_zone: schedule.time_zone,
+      description: schedule.description ?? null,
+      users: schedule.userIds.map((id) => this.userRef(id)),
+      escalation_policies: this.data.escalationPolicies
+        .filter((p) => p.rules.some((r) => r.targets.some((t) => t.type === 'schedule' && t.id === schedule.id)))
+        .map((p) => this.ref('escalation_policy_reference', 'escalation_policies', p.id, p.name)),
+      teams: (schedule.teamIds ?? []).map((id) => this.teamRef(id)),
+    };
+  }
+
+  private renderPolicy(policy: PdEscalationPolicy): Record<string, unknown> {
+    return {
+      id: policy.id,
+      type: 'escalation_policy',
+      summary: policy.name,
+      self: `${this.url}/escalation_policies/${policy.id}`,
+      html_url: `${this.webBaseUrl}/escalation_policies/${policy.id}`,
+      name: policy.name,
+      description: policy.description ?? null,
+      num_loops: policy.num_loops,
+      on_call_handoff_notifications: policy.on_call_handoff_notifications ?? 'if_has_services',
+      escalation_rules: policy.rules.map((rule, index) => ({
+        id: rule.id ?? `${policy.id}R${index + 1}`,
+        escalation_delay_in_minutes: rule.delayMinutes,
+        targets: rule.targets.map((target) =>
+          target.type === 'user' ? this.userRef(target.id) : this.scheduleRef(target.id),
+        ),
+      })),
+      services: (policy.services ?? []).map((s) => this.ref('service_reference', 'services', s.id, s.name)),
+      teams: (policy.teamIds ?? []).map((id) => this.teamRef(id)),
+    };
+  }
+
+  private userRef(id: string): PdReference {
+    return this.ref('user_reference', 'users', id, this.data.users.find((u) => u.id === id)?.name);
+  }
+
+  private scheduleRef(id: string): PdReference {
+    return this.ref('schedule_reference', 'schedules', id, this.data.schedules.find((s) => s.id === id)?.name);
+  }
+
+  private teamRef(id: string): PdReference {
+    return this.ref('team_reference', 'teams', id, this.data.teams?.find((t) => t.id === id)?.name);
+  }
+
+  /** A dead reference (nothing with that id) keeps its id and gets the id as summary. */
+  private ref(type: string, path: string, id: string, name: string | undefined): PdReference {
+    return {
+      id,
+      type,
+      summary: name ?? id,
+      self: `${this.url}/${path}/${id}`,
+      html_url: `${this.webBaseUrl}/${path}/${id}`,
+    };
+  }
+}
+
+export function createPagerDutySandbox(options: PagerDutySandboxOptions): PagerDutySandbox {
+  return new PagerDutySandbox(options);
+}
+
+function byNameThenId(a: { id: string; name: string }, b: { id: string; name: string }): number {
+  const an = a.name.toLowerCase();
+  const bn = b.name.toLowerCase();
+  if (an !== bn) return an < bn ? -1 : 1;
+  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+}
+
+/** PagerDuty renders schedule times in the schedule's (or the requested) time zone, with an offset. */
+function isoInZone(ms: number, zone: string): string {
+  const dt = DateTime.fromMillis(ms, { zone });
+  return (dt.isValid ? dt : DateTime.fromMillis(ms, { zone: 'UTC' })).toISO({ suppressMilliseconds: true })!;
+}
+
+/**
+ * `count` users with deterministic ids P0000001… and names that sort in id order, for pagination
+ * tests. `prefix` starts every name (default "Generated User").
+ */
+export function generatePagerDutyUsers(count: number, prefix = 'Generated User'): PdUser[] {
+  const slug = prefix.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'user';
+  return Array.from({ length: count }, (_, i) => {
+    const n = String(i + 1).padStart(7, '0');
+    return {
+      id: `P${n}`,
+      name: `${prefix} ${n}`,
+      email: `${slug}-${n}@example.com`,
+      role: 'user' as const,
+      time_zone: 'Etc/UTC',
+      invitation_sent: false,
+      job_title: null,
+      description: null,
+      teamIds: [],
+    };
+  });
+}

@@ -1,0 +1,203 @@
+/*
+ * PagerDuty seed for the sandbox, consistent with ./roster.yml. All times are relative to `now`
+ * (rotations start at UTC midnight of `now`'s day), so a run on any date finds the same things.
+ *
+ * Seeded item                                        → finding it should produce
+ * ------------------------------------------------------------------------------------------------
+ * Roster tkim: pagerduty.id PTKIM99 (no such user)  → roster PagerDuty id not found (owner tkim)
+ * PD user PGHOST1 "@all /close | <script>…**bold**"  → PD user not in roster (owner null; the name
+ *   ghost@example.com                                  must be escaped: mention, quick action, HTML, Markdown)
+ * PD user PMONBOT "monitoring-bot"                   → PD user not in roster, unless listed in
+ *                                                      pagerduty.service_accounts (service account)
+ * PD user PPATDP1 "Pat Departed" (former employee)   → PD user not in roster
+ * Roster cokafor lists PAMER01 but is not on it      → listed schedule, not on it (owner cokafor)
+ * Schedule PMGRESC: nobody on call from day +9 00:00
+ *   UTC to day +11 00:00 UTC                         → coverage gap in the next 28 days (~7.14% of 28d)
+ * Policy PEPEMEA rule 2 targets user PDELETD (gone)  → escalation policy references a deleted user
+ * Policy PEPFEDR rule 1 targets schedule PNOSUCH     → escalation policy references a missing schedule
+ * Policy PEPFEDR rule 2 has no targets               → escalation rule with no targets
+ * Policy PEPSOLO: one rule, one user target, 0 loops → single point of failure (no loops, one target)
+ * PD user POHADD1 (ohaddad) invitation_sent: true    → invitation never accepted (owner ohaddad)
+ * PD user PSAMLE1 (slee, an engineer) role 'admin'   → role mismatch: only the SOM (som-alex, 'owner')
+ *                                                      should hold admin/owner (the roster has no PD role
+ *                                                      field, so the expectation is a checker rule)
+ *
+ * Correctly set up (no finding): som-alex PALXRV1, msmith PMSMTH1, pnair PPNAIR1 (all on PMGRESC),
+ * jdoe PJDOE01 (PAMER01), lfischer PLFISC1 and ktanaka PKTANA1 (PEMEA01), rmendes (no PD account).
+ * Schedules PAMER01 and PEMEA01 are fully covered from day -7 to day +42; policy PEPAMER is healthy.
+ */
+import type { PagerDutyData, PdCoverageEntry, PdUser } from '../pagerduty.js';
+
+const DAY_MS = 24 * 3600 * 1000;
+
+export const SEED_GAP = { fromDay: 9, toDay: 11 } as const;
+
+export function seedPagerDuty(now: Date): PagerDutyData {
+  const day0 = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());
+  const at = (days: number): number => day0 + days * DAY_MS;
+
+  const user = (
+    id: string,
+    name: string,
+    email: string,
+    role: PdUser['role'],
+    extra: Partial<PdUser> = {},
+  ): PdUser => ({
+    id,
+    name,
+    email,
+    role,
+    time_zone: 'America/New_York',
+    invitation_sent: false,
+    job_title: null,
+    description: null,
+    teamIds: ['PTSUPRT'],
+    ...extra,
+  });
+
+  const users: PdUser[] = [
+    user('PALXRV1', 'Alex Rivera', 'alex.rivera@example.com', 'owner', {
+      job_title: 'Support Operations Manager',
+      teamIds: ['PTSUPRT', 'PTSOPS1'],
+    }),
+    user('PMSMTH1', 'Morgan Smith', 'morgan.smith@example.com', 'user', { job_title: 'Support Manager, AMER' }),
+    user('PPNAIR1', 'Priya Nair', 'priya.nair@example.com', 'user', {
+      job_title: 'Support Manager, EMEA',
+      time_zone: 'Europe/Berlin',
+    }),
+    user('PJDOE01', 'Jane Doe', 'jane.doe@example.com', 'user', { job_title: 'Support Engineer' }),
+    user('PSAMLE1', 'Sam Lee', 'sam.lee@example.com', 'admin', { job_title: 'Support Engineer' }),
+    user('PCOKAF1', 'Chris Okafor', 'chris.okafor@example.com', 'user', { job_title: 'Support Engineer' }),
+    user('PLFISC1', 'Lena Fischer', 'lena.fischer@example.com', 'user', {
+      job_title: 'Support Engineer',
+      time_zone: 'Europe/Berlin',
+    }),
+    user('POHADD1', 'Omar Haddad', 'omar.haddad@example.com', 'user', {
+      job_title: 'Support Engineer',
+      time_zone: 'Europe/London',
+      invitation_sent: true,
+    }),
+    user('PKTANA1', 'Kai Tanaka', 'kai.tanaka@example.com', 'limited_user', {
+      job_title: 'Support Engineer',
+      time_zone: 'Europe/Berlin',
+    }),
+    // Not in the roster:
+    user('PGHOST1', '@all /close | <script>alert(1)</script> **bold**', 'ghost@example.com', 'user', {
+      job_title: '/label ~"audit-status::done"',
+      description: '<img src=x onerror=alert(1)> @som-alex',
+      teamIds: [],
+    }),
+    user('PMONBOT', 'monitoring-bot', 'monitoring-bot@example.com', 'limited_user', {
+      job_title: 'Service account',
+      description: 'Used by the monitoring integration; no human behind it.',
+      time_zone: 'Etc/UTC',
+      teamIds: ['PTSOPS1'],
+    }),
+    user('PPATDP1', 'Pat Departed', 'pat.departed@example.com', 'user', { job_title: 'Support Engineer (left)' }),
+  ];
+
+  return {
+    teams: [
+      { id: 'PTSUPRT', name: 'Support' },
+      { id: 'PTSOPS1', name: 'Support Operations' },
+    ],
+    users,
+    schedules: [
+      {
+        id: 'PAMER01',
+        name: 'Support AMER On-Call',
+        time_zone: 'America/New_York',
+        description: 'Weekly rotation, AMER engineers',
+        userIds: ['PJDOE01', 'PSAMLE1'],
+        coverage: rotation(['PJDOE01', 'PSAMLE1'], at(-7), at(42), 7),
+        teamIds: ['PTSUPRT'],
+      },
+      {
+        id: 'PEMEA01',
+        name: 'Support EMEA On-Call',
+        time_zone: 'Europe/Berlin',
+        description: 'Weekly rotation, EMEA engineers',
+        userIds: ['PLFISC1', 'POHADD1', 'PKTANA1'],
+        coverage: rotation(['PLFISC1', 'POHADD1', 'PKTANA1'], at(-7), at(42), 7),
+        teamIds: ['PTSUPRT'],
+      },
+      {
+        id: 'PMGRESC',
+        name: 'Support Manager Escalation',
+        time_zone: 'Etc/UTC',
+        description: 'Managers and the SOM, two-day shifts',
+        userIds: ['PALXRV1', 'PMSMTH1', 'PPNAIR1'],
+        coverage: rotation(['PALXRV1', 'PMSMTH1', 'PPNAIR1'], at(-7), at(42), 2).flatMap((entry) =>
+          cut(entry, at(SEED_GAP.fromDay), at(SEED_GAP.toDay)),
+        ),
+        teamIds: ['PTSUPRT', 'PTSOPS1'],
+      },
+    ],
+    escalationPolicies: [
+      {
+        id: 'PEPAMER',
+        name: 'Support AMER',
+        description: 'Healthy: engineers, then managers, then the SOM; loops twice',
+        num_loops: 2,
+        rules: [
+          { delayMinutes: 30, targets: [{ type: 'schedule', id: 'PAMER01' }] },
+          { delayMinutes: 30, targets: [{ type: 'schedule', id: 'PMGRESC' }] },
+          { delayMinutes: 30, targets: [{ type: 'user', id: 'PALXRV1' }] },
+        ],
+        services: [{ id: 'PSVCAMR', name: 'Customer Emergencies AMER' }],
+        teamIds: ['PTSUPRT'],
+      },
+      {
+        id: 'PEPEMEA',
+        name: 'Support EMEA',
+        num_loops: 1,
+        rules: [
+          { delayMinutes: 30, targets: [{ type: 'schedule', id: 'PEMEA01' }] },
+          { delayMinutes: 30, targets: [{ type: 'user', id: 'PDELETD' }] },
+        ],
+        services: [{ id: 'PSVCEMA', name: 'Customer Emergencies EMEA' }],
+        teamIds: ['PTSUPRT'],
+      },
+      {
+        id: 'PEPFEDR',
+        name: 'Support US Federal',
+        num_loops: 1,
+        rules: [
+          { delayMinutes: 30, targets: [{ type: 'schedule', id: 'PNOSUCH' }] },
+          { delayMinutes: 15, targets: [] },
+        ],
+        services: [{ id: 'PSVCFED', name: 'US Federal Emergencies' }],
+        teamIds: ['PTSUPRT'],
+      },
+      {
+        id: 'PEPSOLO',
+        name: 'Support Ops Tooling',
+        num_loops: 0,
+        on_call_handoff_notifications: 'always',
+        rules: [{ delayMinutes: 30, targets: [{ type: 'user', id: 'PALXRV1' }] }],
+        services: [{ id: 'PSVCTLS', name: 'Support Tooling Alerts' }],
+        teamIds: ['PTSOPS1'],
+      },
+    ],
+  };
+}
+
+/** Back-to-back shifts of `shiftDays`, cycling through `userIds`, from `from` until `to` (ms). */
+function rotation(userIds: string[], from: number, to: number, shiftDays: number): PdCoverageEntry[] {
+  const entries: PdCoverageEntry[] = [];
+  for (let start = from, i = 0; start < to; start += shiftDays * DAY_MS, i++) {
+    const end = Math.min(start + shiftDays * DAY_MS, to);
+    entries.push({ start: new Date(start).toISOString(), end: new Date(end).toISOString(), userId: userIds[i % userIds.length]! });
+  }
+  return entries;
+}
+
+/** Removes [gapFrom, gapTo) from an entry. */
+function cut(entry: PdCoverageEntry, gapFrom: number, gapTo: number): PdCoverageEntry[] {
+  const start = Date.parse(entry.start);
+  const end = Date.parse(entry.end);
+  const parts: PdCoverageEntry[] = [];
+  if (start < gapFrom) parts.push({ ...entry, end: new Date(Math.min(end, gapFrom)).toISOString() });
+  if (end > gapTo) parts.push({ ...entry, start: new Date(Math.max(start, gapTo)).toISOString() });
+  return parts.filter((p) => Date.parse(p.end) > Date.parse(p.start));
+}

@@ -1,0 +1,64 @@
+import { Writable } from 'node:stream';
+import { runCli } from '../src/cli.js';
+import { PACKAGE_ROOT } from '../src/paths.js';
+import { startSandbox, type Sandbox } from '../src/sandbox/environment.js';
+
+export const FIXED_NOW = new Date('2026-11-24T09:00:00Z');
+
+export interface CliRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+  logs: string;
+  /** Every delay the retry layer asked for, in ms (nothing really waits). */
+  sleeps: number[];
+}
+
+/** Runs the real CLI entry in-process against the sandbox, with a fixed clock and no real sleeping. */
+export async function runAuditBot(sandbox: Sandbox, argv: string[], env: Record<string, string> = {}, now = FIXED_NOW): Promise<CliRun> {
+  let stdout = '';
+  let stderr = '';
+  let logs = '';
+  const sleeps: number[] = [];
+  const logDestination = new Writable({
+    write(chunk, _encoding, done) {
+      logs += chunk.toString();
+      done();
+    },
+  });
+  const code = await runCli(
+    argv,
+    { ...sandbox.env, LOG_LEVEL: 'debug', ...env },
+    { stdout: (text) => (stdout += text), stderr: (text) => (stderr += text) },
+    {
+      clock: () => now,
+      sleep: async (ms) => {
+        sleeps.push(ms);
+      },
+      logDestination,
+      baseDir: PACKAGE_ROOT,
+    },
+  );
+  return { code, stdout, stderr, logs, sleeps };
+}
+
+export async function withSandbox<T>(fn: (sandbox: Sandbox) => Promise<T>): Promise<T> {
+  const sandbox = await startSandbox({ clock: () => FIXED_NOW });
+  try {
+    return await fn(sandbox);
+  } finally {
+    await sandbox.stop();
+  }
+}
+
+/** Requests that changed something in GitLab. */
+export function gitlabWrites(sandbox: Sandbox) {
+  return sandbox.gitlab.log.filter((entry) => entry.method !== 'GET' && entry.method !== 'HEAD');
+}
+
+/** The visible thread of every issue: what people would read, in order (request counts, which retries change, masked). */
+export function threads(sandbox: Sandbox): string[] {
+  return sandbox.gitlab.issues().map((issue) =>
+    [issue.title, issue.state, ...sandbox.gitlab.notesOf(issue.iid).map((note) => `${note.author.username}: ${note.body.replace(/in \d+ requests?\b/g, 'in N requests')}`)].join('\n----\n'),
+  );
+}

@@ -1,0 +1,129 @@
+import { FIXED_NOW, gitlabWrites, runAuditBot, threads, withSandbox } from '../helpers.js';
+import { generatePagerDutyUsers } from '../../src/sandbox/pagerduty.js';
+import { parseMarkers } from '../../src/domain/markers.js';
+
+const OPEN = ['open', '--platform', 'pagerduty'];
+
+describe('audit-bot open --platform pagerduty against the sandbox', () => {
+  test('opens one confidential issue from the template, posts the results and one ping per person', async () => {
+    await withSandbox(async (sandbox) => {
+      const run = await runAuditBot(sandbox, OPEN);
+      expect(run.stderr).toBe('');
+      expect(run.code).toBe(0);
+
+      const [issue, ...others] = sandbox.gitlab.issues();
+      expect(others).toHaveLength(0);
+      expect(issue.title).toBe('PagerDuty access audit 2026-Q4');
+      expect(issue.confidential).toBe(true);
+      expect(issue.state).toBe('opened');
+      const labels = (issue.labels as string[]).slice().sort();
+      expect(labels).toEqual(['audit', 'audit-quarter::2026-Q4', 'audit-status::open', 'audit::pagerduty']);
+      expect(issue.description).toContain('## PagerDuty access audit — 2026-Q4');
+
+      const notes = sandbox.gitlab.notesOf(issue.iid).filter((note) => !note.system);
+      const steps = notes.map((note) => parseMarkers(note.body)[0]);
+      expect(steps.map((marker) => [marker.step, marker.owner ?? null])).toEqual([
+        ['results', null],
+        ['ping1', 'cokafor'],
+        ['ping1', 'tkim'],
+        ['ping1', null],
+      ]);
+      expect(notes.every((note) => note.author.username === 'audit-bot')).toBe(true);
+      expect(notes[1].body.startsWith('@cokafor, ')).toBe(true);
+      expect(notes[3].body.startsWith('@som-alex, ')).toBe(true);
+      // The results note names people without notifying them.
+      expect(notes[0].body).not.toMatch(/(^|\s)@[a-z]/);
+      expect(notes[0].body).toContain('**4 findings**');
+      expect(run.stdout).toMatch(/pagerduty: issue #1 \(new\) .*: 4 finding\(s\), 0 accepted exception\(s\), 4 note\(s\) posted, 3 platform request\(s\)/);
+    });
+  });
+
+  test('is idempotent: a second run finds the issue and posts nothing', async () => {
+    await withSandbox(async (sandbox) => {
+      expect((await runAuditBot(sandbox, OPEN)).code).toBe(0);
+      const before = threads(sandbox);
+      const writesBefore = gitlabWrites(sandbox).length;
+      const again = await runAuditBot(sandbox, OPEN);
+      expect(again.code).toBe(0);
+      expect(again.stdout).toContain('0 note(s) posted');
+      expect(threads(sandbox)).toEqual(before);
+      expect(gitlabWrites(sandbox).length).toBe(writesBefore);
+    });
+  });
+
+  test('a finding that appears later is listed and pinged once, with the next item id', async () => {
+    await withSandbox(async (sandbox) => {
+      expect((await runAuditBot(sandbox, OPEN)).code).toBe(0);
+      sandbox.pagerduty.data.users.push({ ...generatePagerDutyUsers(1, 'Late Joiner')[0], id: 'PLATE01', email: 'late@example.com' });
+      const run = await runAuditBot(sandbox, OPEN);
+      expect(run.code).toBe(0);
+      const notes = sandbox.gitlab.notesOf(1).filter((note) => !note.system);
+      expect(notes).toHaveLength(6);
+      expect(notes[4].body).toContain('new findings');
+      expect(notes[4].body).toContain('**PD-5**');
+      expect(notes[5].body).toContain('PD-5');
+      expect(notes[5].body).not.toContain('PD-3');
+    });
+  });
+
+  test('reads every page: 250 extra PagerDuty users take 3 pages of 100', async () => {
+    await withSandbox(async (sandbox) => {
+      sandbox.pagerduty.data.users.push(...generatePagerDutyUsers(250));
+      const run = await runAuditBot(sandbox, ['check', '--platform', 'pagerduty']);
+      expect(run.code).toBe(0);
+      const findings = JSON.parse(run.stdout) as { kind: string }[];
+      expect(findings.filter((finding) => finding.kind === 'user-not-in-roster')).toHaveLength(252);
+      const userPages = sandbox.pagerduty.requestsTo('/users');
+      expect(userPages.map((entry) => new URLSearchParams(entry.query).get('offset'))).toEqual(['0', '100', '200']);
+      expect(userPages.every((entry) => new URLSearchParams(entry.query).get('limit') === '100')).toBe(true);
+    });
+  });
+
+  test('an account past the 10,000 offset cap fails the check instead of reporting a partial list', async () => {
+    await withSandbox(async (sandbox) => {
+      sandbox.pagerduty.data.users.push(...generatePagerDutyUsers(10_050));
+      const run = await runAuditBot(sandbox, OPEN);
+      expect(run.code).toBe(1);
+      expect(run.stderr + run.stdout).toMatch(/more than 10000 items/);
+      expect(sandbox.gitlab.issues()).toHaveLength(0);
+      expect(sandbox.pagerduty.requestsTo('/users').every((entry) => entry.status === 200)).toBe(true);
+    });
+  });
+
+  test('the check command prints findings as JSON with the contract fields', async () => {
+    await withSandbox(async (sandbox) => {
+      const run = await runAuditBot(sandbox, ['check', '--platform', 'pagerduty', '--format', 'json']);
+      expect(run.code).toBe(0);
+      const findings = JSON.parse(run.stdout) as Record<string, unknown>[];
+      expect(findings).toHaveLength(4);
+      for (const finding of findings) {
+        expect(Object.keys(finding)).toEqual(expect.arrayContaining(['platform', 'kind', 'fingerprint', 'owner', 'subject', 'detail']));
+        expect(finding.platform).toBe('pagerduty');
+      }
+      expect(findings.map((finding) => finding.kind).sort()).toEqual(['missing-from-schedule', 'unknown-id', 'user-not-in-roster', 'user-not-in-roster']);
+      expect(sandbox.gitlab.log).toHaveLength(0);
+      const markdown = await runAuditBot(sandbox, ['check', '--platform', 'pagerduty', '--format', 'markdown']);
+      expect(markdown.stdout).toContain('| **PD-1** |');
+    });
+  });
+
+  test('--dry-run prints the plan and writes nothing', async () => {
+    await withSandbox(async (sandbox) => {
+      const run = await runAuditBot(sandbox, [...OPEN, '--dry-run']);
+      expect(run.code).toBe(0);
+      expect(run.stdout).toContain('would create issue "PagerDuty access audit 2026-Q4"');
+      expect(run.stdout).toContain('@cokafor, the PagerDuty access audit');
+      expect(gitlabWrites(sandbox)).toHaveLength(0);
+      expect(sandbox.gitlab.issues()).toHaveLength(0);
+    });
+  });
+
+  test('--quarter names the issue; the default quarter comes from the clock', async () => {
+    await withSandbox(async (sandbox) => {
+      expect((await runAuditBot(sandbox, [...OPEN, '--quarter', '2027-Q1'])).code).toBe(0);
+      expect((await runAuditBot(sandbox, OPEN, {}, new Date('2026-10-01T00:00:00Z'))).code).toBe(0);
+      expect(sandbox.gitlab.issues().map((issue) => issue.title).sort()).toEqual(['PagerDuty access audit 2026-Q4', 'PagerDuty access audit 2027-Q1']);
+      expect(FIXED_NOW.toISOString()).toBe('2026-11-24T09:00:00.000Z');
+    });
+  });
+});
