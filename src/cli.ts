@@ -10,10 +10,9 @@ import { createLogger, type Logger } from './log.js';
 import { scrubSecrets } from './secrets.js';
 import { PLATFORM_IDS, isPlatformId, type PlatformId } from './domain/types.js';
 import { isQuarter, quarterOf } from './domain/quarter.js';
-import { DryRunTracker } from './gitlab/dry-run-tracker.js';
 import { implementedPlatforms } from './platforms/index.js';
-import { buildContext, buildTracker, type RuntimeDeps } from './commands/runtime.js';
-import { openAudit, type OpenOutcome } from './commands/open.js';
+import { buildContext, type RuntimeDeps } from './commands/runtime.js';
+import { openCommand } from './commands/open.js';
 import { checkPlatform } from './commands/check.js';
 import { runDemo } from './commands/demo.js';
 
@@ -154,40 +153,7 @@ async function runOpen(deps: RuntimeDeps, options: Options): Promise<number> {
   const requested = selectPlatforms(options.platform, true);
   const quarter = options.quarter ?? quarterOf(deps.clock());
   if (!isQuarter(quarter)) throw new UsageError(`--quarter: "${quarter}" is not like 2026-Q4`);
-  const implemented = implementedPlatforms();
-  const explicit = options.platform !== 'all';
-  const missing = requested.filter((platform) => !implemented.includes(platform));
-  if (explicit && missing.length > 0) throw new ConfigError([`--platform ${missing[0]}: this audit is not implemented yet`]);
-  const dryRun = options['dry-run'] === true;
-  const tracker = buildTracker(deps, dryRun);
-  const context = buildContext(deps, requested.filter((platform) => implemented.includes(platform)), tracker);
-  const platforms = requested.filter(
-    (platform) => implemented.includes(platform) && (explicit || context.config.platforms[platform].enabled),
-  );
-  for (const platform of missing) deps.logger.warn({ platform }, 'audit not implemented yet: skipped');
-
-  let failed = 0;
-  const outcomes: OpenOutcome[] = [];
-  for (const platform of platforms) {
-    try {
-      outcomes.push(await openAudit(context, platform, quarter));
-    } catch (error) {
-      failed += 1;
-      deps.logger.error({ platform, err: error }, 'audit failed');
-      deps.out(`${platform}: FAILED, no findings were produced: ${(error as Error).message}\n`);
-    }
-  }
-  for (const outcome of outcomes) {
-    const where = dryRun ? 'dry run' : `issue #${outcome.issueIid}${outcome.issueCreated ? ' (new)' : ''} ${outcome.issueUrl}`;
-    deps.out(`${outcome.platform}: ${where}: ${outcome.findings.length} finding(s), ${outcome.acceptedCount} accepted exception(s), ${outcome.notesPosted} note(s) ${dryRun ? 'planned' : 'posted'}, ${outcome.requests} platform request(s)\n`);
-  }
-  if (tracker instanceof DryRunTracker) {
-    for (const write of tracker.writes) {
-      if (write.kind === 'create-issue') deps.out(`\n--- would create issue "${write.issue.title}" labels ${write.issue.labels.join(', ')}${write.issue.confidential ? ' (confidential)' : ''}\n`);
-      if (write.kind === 'create-note') deps.out(`\n--- would post on issue #${write.iid}:\n${write.body}\n`);
-    }
-  }
-  return failed > 0 ? EXIT_FAILED : EXIT_OK;
+  return openCommand(deps, { platforms: requested, all: options.platform === 'all', quarter, dryRun: options['dry-run'] === true });
 }
 
 async function runCheck(deps: RuntimeDeps, options: Options): Promise<number> {
@@ -195,7 +161,7 @@ async function runCheck(deps: RuntimeDeps, options: Options): Promise<number> {
   const format = options.format ?? 'json';
   if (format !== 'json' && format !== 'markdown') throw new UsageError(`--format: "${format}" is not json or markdown`);
   if (!implementedPlatforms().includes(platform)) throw new ConfigError([`--platform ${platform}: this audit is not implemented yet`]);
-  const context = buildContext(deps, [platform], undefined);
+  const { context } = buildContext(deps, () => [platform], undefined);
   await checkPlatform(context, platform, format, quarterOf(deps.clock()));
   return EXIT_OK;
 }

@@ -4,6 +4,10 @@ import { planOpen } from '../domain/open-plan.js';
 import type { Finding, PlatformId } from '../domain/types.js';
 import { ensureIssue, postNotes } from './apply.js';
 import type { AuditContext } from './context.js';
+import { ConfigError } from '../config/errors.js';
+import { DryRunTracker } from '../gitlab/dry-run-tracker.js';
+import { implementedPlatforms } from '../platforms/index.js';
+import { buildContext, buildTracker, type RuntimeDeps } from './runtime.js';
 
 export interface OpenOutcome {
   platform: PlatformId;
@@ -62,4 +66,64 @@ export async function openAudit(ctx: AuditContext, platform: PlatformId, quarter
     notesPosted,
     requests: result.stats.requests,
   };
+}
+
+export interface OpenRequest {
+  platforms: PlatformId[];
+  /** `--platform all`: run the enabled, implemented audits; an explicit platform must be implemented. */
+  all: boolean;
+  quarter: string;
+  dryRun: boolean;
+}
+
+/** `open`: every requested audit, one after the other; one platform's failure does not stop the others. */
+export async function openCommand(deps: RuntimeDeps, request: OpenRequest): Promise<number> {
+  const implemented = implementedPlatforms();
+  const notImplemented = request.platforms.filter((platform) => !implemented.includes(platform));
+  if (!request.all && notImplemented.length > 0) throw new ConfigError([`--platform ${notImplemented[0]}: this audit is not implemented yet`]);
+
+  // Both steps validate; run both so one run lists every configuration problem.
+  const tracker = collectProblems(() => buildTracker(deps, request.dryRun));
+  const context = collectProblems(() =>
+    buildContext(deps, (config) => request.platforms.filter((platform) => implemented.includes(platform) && (!request.all || config.platforms[platform].enabled)), tracker.value),
+  );
+  const problems = [...tracker.problems, ...context.problems];
+  if (problems.length > 0 || !tracker.value || !context.value) throw new ConfigError(problems);
+  const ctx = context.value.context;
+
+  for (const platform of notImplemented) deps.out(`${platform}: skipped, this audit is not implemented yet\n`);
+  let failed = 0;
+  for (const platform of context.value.platforms) {
+    try {
+      deps.out(`${summarize(await openAudit(ctx, platform, request.quarter), request.dryRun)}\n`);
+    } catch (error) {
+      failed += 1;
+      deps.logger.error({ platform, err: error }, 'audit failed');
+      deps.out(`${platform}: FAILED, no findings were produced: ${(error as Error).message}\n`);
+    }
+  }
+  if (tracker.value instanceof DryRunTracker) {
+    for (const write of tracker.value.writes) {
+      if (write.kind === 'create-issue') deps.out(`\n--- would create issue "${write.issue.title}" labels ${write.issue.labels.join(', ')}${write.issue.confidential ? ' (confidential)' : ''}\n`);
+      if (write.kind === 'create-note') deps.out(`\n--- would post on issue #${write.iid}:\n${write.body}\n`);
+    }
+  }
+  return failed > 0 ? 1 : 0;
+}
+
+function summarize(outcome: OpenOutcome, dryRun: boolean): string {
+  const where = dryRun ? 'dry run' : `issue #${outcome.issueIid}${outcome.issueCreated ? ' (new)' : ''} ${outcome.issueUrl}`;
+  return (
+    `${outcome.platform}: ${where}: ${outcome.findings.length} finding(s), ${outcome.acceptedCount} accepted exception(s), ` +
+    `${outcome.notesPosted} note(s) ${dryRun ? 'planned' : 'posted'}, ${outcome.requests} platform request(s)`
+  );
+}
+
+function collectProblems<T>(step: () => T): { value?: T; problems: string[] } {
+  try {
+    return { value: step(), problems: [] };
+  } catch (error) {
+    if (error instanceof ConfigError) return { problems: error.problems };
+    throw error;
+  }
 }

@@ -83,11 +83,17 @@ function buildGitLabTracker(deps: RuntimeDeps): GitLabTracker {
 }
 
 /**
- * Builds the context for `platforms`, checking every credential and template before returning,
- * so bad configuration stops the run (exit 2) before anything is read or written.
+ * Builds the context for the platforms `select` picks from the loaded config, checking every
+ * credential and template before returning, so bad configuration stops the run (exit 2) before
+ * anything is read or written.
  */
-export function buildContext(deps: RuntimeDeps, platforms: PlatformId[], tracker: Tracker | undefined): AuditContext {
+export function buildContext(
+  deps: RuntimeDeps,
+  select: (config: AuditConfig) => PlatformId[],
+  tracker: Tracker | undefined,
+): { context: AuditContext; platforms: PlatformId[] } {
   const { config, roster } = loadConfiguration(deps.env);
+  const platforms = select(config);
   const templates = tracker ? loadTemplates(config, platforms, deps.baseDir) : new Map<PlatformId, string>();
   const checkers = new Map<PlatformId, Checker>();
   const problems: string[] = [];
@@ -100,7 +106,7 @@ export function buildContext(deps: RuntimeDeps, platforms: PlatformId[], tracker
     }
   }
   if (problems.length > 0) throw new ConfigError([...new Set(problems)]);
-  return {
+  const context: AuditContext = {
     config,
     roster,
     tracker: tracker ?? unavailableTracker(),
@@ -110,6 +116,7 @@ export function buildContext(deps: RuntimeDeps, platforms: PlatformId[], tracker
     logger: deps.logger,
     out: deps.out,
   };
+  return { context, platforms };
 }
 
 function unavailableTracker(): Tracker {
