@@ -143,7 +143,7 @@ describe('mention()', () => {
   test('anything else is inert text', () => {
     for (const value of ['evil name', 'all\n/close', '@all', 'x|y', '<b>', '../x', '']) {
       const out = mention(value);
-      expect(out.startsWith('@')).toBe(false);
+      expect(out).not.toBe(`@${value}`);
       expectInert(out);
     }
   });

@@ -1,0 +1,139 @@
+import { HttpError, RetriesExhaustedError, TransportError } from '../../src/http/errors.js';
+import { decideRetry, withRetry, type RetryPolicy } from '../../src/http/retry.js';
+import { silentLogger } from '../../src/log.js';
+
+const NOW = new Date('2026-11-24T09:00:00Z');
+
+function policy(overrides: Partial<RetryPolicy> = {}): RetryPolicy & { sleeps: number[] } {
+  const sleeps: number[] = [];
+  return {
+    vendor: 'pagerduty',
+    retries: 3,
+    baseDelayMs: 100,
+    maxDelayMs: 1_000,
+    maxRateLimitWaitMs: 60_000,
+    sleep: async (ms) => {
+      sleeps.push(ms);
+    },
+    clock: () => NOW,
+    logger: silentLogger(),
+    idempotent: true,
+    ...overrides,
+    sleeps,
+  };
+}
+
+const http = (status: number, headers: Record<string, string> = {}) => new HttpError('pagerduty', 'GET', '/users', status, headers, '');
+const transport = (code: string) => new TransportError('pagerduty', 'POST', '/users', code, 'socket');
+
+describe('decideRetry', () => {
+  test('429 with a signal waits what the vendor asked', () => {
+    expect(decideRetry(http(429, { 'ratelimit-reset': '7' }), 1, policy())).toEqual({ retry: true, delayMs: 7_000, reason: 'rate limited' });
+  });
+
+  test('429 with a zero reset still waits a little', () => {
+    expect(decideRetry(http(429, { 'ratelimit-reset': '0' }), 1, policy())).toMatchObject({ retry: true, delayMs: 50 });
+  });
+
+  test('429 without a signal backs off', () => {
+    expect(decideRetry(http(429), 1, policy())).toMatchObject({ retry: true, delayMs: 100 });
+    expect(decideRetry(http(429), 3, policy())).toMatchObject({ retry: true, delayMs: 400 });
+  });
+
+  test('429 is retried even for non-idempotent requests', () => {
+    expect(decideRetry(http(429), 1, policy({ idempotent: false }))).toMatchObject({ retry: true });
+  });
+
+  test('429 asking for more than maxRateLimitWaitMs is not retried', () => {
+    expect(decideRetry(http(429, { 'ratelimit-reset': '61' }), 1, policy())).toEqual({ retry: false });
+    expect(decideRetry(http(429, { 'ratelimit-reset': '60' }), 1, policy())).toMatchObject({ retry: true, delayMs: 60_000 });
+  });
+
+  test('5xx only when idempotent', () => {
+    for (const status of [500, 502, 503, 504]) {
+      expect(decideRetry(http(status), 1, policy())).toEqual({ retry: true, delayMs: 100, reason: `HTTP ${status}` });
+      expect(decideRetry(http(status), 1, policy({ idempotent: false }))).toEqual({ retry: false });
+    }
+  });
+
+  test('4xx never', () => {
+    for (const status of [400, 401, 403, 404, 409, 422]) {
+      expect(decideRetry(http(status), 1, policy())).toEqual({ retry: false });
+      expect(decideRetry(http(status), 1, policy({ idempotent: false }))).toEqual({ retry: false });
+    }
+  });
+
+  test('ECONNRESET only when idempotent, ECONNREFUSED always', () => {
+    expect(decideRetry(transport('ECONNRESET'), 1, policy())).toEqual({ retry: true, delayMs: 100, reason: 'ECONNRESET' });
+    expect(decideRetry(transport('ECONNRESET'), 1, policy({ idempotent: false }))).toEqual({ retry: false });
+    expect(decideRetry(transport('ECONNREFUSED'), 1, policy())).toMatchObject({ retry: true });
+    expect(decideRetry(transport('ECONNREFUSED'), 1, policy({ idempotent: false }))).toMatchObject({ retry: true, reason: 'ECONNREFUSED' });
+  });
+
+  test('other errors never', () => {
+    expect(decideRetry(new Error('bug'), 1, policy())).toEqual({ retry: false });
+    expect(decideRetry('string', 1, policy())).toEqual({ retry: false });
+  });
+
+  test('backoff doubles and is capped', () => {
+    const delays = [1, 2, 3, 4, 5, 6, 20].map((attempt) => {
+      const decision = decideRetry(http(503), attempt, policy());
+      return decision.retry ? decision.delayMs : -1;
+    });
+    expect(delays).toEqual([100, 200, 400, 800, 1_000, 1_000, 1_000]);
+  });
+});
+
+describe('withRetry', () => {
+  test('succeeds after two 429s, having slept what the headers said', async () => {
+    const p = policy();
+    const answers = [http(429, { 'ratelimit-reset': '2' }), http(429, { 'Retry-After': '3' })];
+    let calls = 0;
+    const result = await withRetry('list users', p, async () => {
+      calls += 1;
+      const next = answers.shift();
+      if (next) throw next;
+      return 'ok';
+    });
+    expect(result).toBe('ok');
+    expect(calls).toBe(3);
+    expect(p.sleeps).toEqual([2_000, 3_000]);
+  });
+
+  test('gives up after `retries` with RetriesExhaustedError naming the attempts', async () => {
+    const p = policy({ retries: 3 });
+    let calls = 0;
+    const failure = http(503);
+    const error = await withRetry('list users', p, async () => {
+      calls += 1;
+      throw failure;
+    }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(RetriesExhaustedError);
+    expect((error as RetriesExhaustedError).attempts).toBe(4);
+    expect((error as RetriesExhaustedError).lastError).toBe(failure);
+    expect((error as Error).message).toContain('gave up after 4 attempts');
+    expect(calls).toBe(4);
+    expect(p.sleeps).toEqual([100, 200, 400]);
+  });
+
+  test('never sleeps for a 404, and rethrows it as is', async () => {
+    const p = policy();
+    const notFound = http(404);
+    let calls = 0;
+    await expect(
+      withRetry('get user', p, async () => {
+        calls += 1;
+        throw notFound;
+      }),
+    ).rejects.toBe(notFound);
+    expect(calls).toBe(1);
+    expect(p.sleeps).toEqual([]);
+  });
+
+  test('a rate-limit wait beyond the limit fails without sleeping', async () => {
+    const p = policy();
+    const limited = http(429, { 'ratelimit-reset': '3600' });
+    await expect(withRetry('list users', p, async () => Promise.reject(limited))).rejects.toBe(limited);
+    expect(p.sleeps).toEqual([]);
+  });
+});
