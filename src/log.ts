@@ -1,5 +1,5 @@
 import pino, { type Logger } from 'pino';
-import { scrubDeep, scrubSecrets } from './secrets.js';
+import { scrubSecrets } from './secrets.js';
 
 export type { Logger };
 
@@ -17,24 +17,17 @@ const REDACTED_PATHS = [
 /**
  * Logs go to stderr (stdout carries `check` output). Two defences against leaking tokens:
  * pino's path redaction for the usual fields, and a scrub of every known secret value out of
- * every message and field, whatever its path.
+ * every finished line, whatever field, message, binding or error it came in (as written and
+ * as JSON-escaped, since the line is JSON).
  */
 export function createLogger(options: { secrets: readonly string[]; level?: string; destination?: pino.DestinationStream }): Logger {
-  const { secrets } = options;
+  const forms = [...new Set(options.secrets.flatMap((secret) => [secret, JSON.stringify(secret).slice(1, -1)]))];
   return pino(
     {
       level: options.level ?? 'info',
       redact: { paths: REDACTED_PATHS, censor: '[REDACTED]' },
       base: undefined,
-      formatters: {
-        log: (object) => scrubDeep(object, secrets) as Record<string, unknown>,
-      },
-      hooks: {
-        logMethod(args, method) {
-          const scrubbed = args.map((arg) => (typeof arg === 'string' ? scrubSecrets(arg, secrets) : arg));
-          return method.apply(this, scrubbed as Parameters<typeof method>);
-        },
-      },
+      hooks: { streamWrite: (line) => scrubSecrets(line, forms) },
     },
     options.destination ?? pino.destination(2),
   );

@@ -59,7 +59,8 @@ function flatten(text: string): string {
 
 /** A GitLab mention of a username that came from our own validated config or roster. */
 export function mention(username: string): string {
-  if (!/^[A-Za-z0-9_][A-Za-z0-9_.-]*$/.test(username)) return inline(username);
+  // `all` and `here` notify everyone; they are never a person.
+  if (!/^[A-Za-z0-9_][A-Za-z0-9_.-]*$/.test(username) || /^(all|here)$/i.test(username)) return inline(username);
   return `@${username}`;
 }
 

@@ -18,7 +18,9 @@ export interface Marker {
   [extra: string]: unknown;
 }
 
-const MARKER_PATTERN = /<!-- audit-bot (\{.*?\}) -->/gs;
+// renderMarker escapes every '<' and '>', so a real marker never contains them: a damaged
+// marker can then never swallow the comment end of the next one.
+const MARKER_PATTERN = /<!-- audit-bot (\{[^<>]*\}) -->/g;
 
 export function renderMarker(marker: Marker): string {
   // JSON may not contain "-->" or break out of the comment: escape '<', '>' and '-' runs.
