@@ -13,6 +13,7 @@ import { isQuarter, quarterOf } from './domain/quarter.js';
 import { implementedPlatforms } from './platforms/index.js';
 import { buildContext, type RuntimeDeps } from './commands/runtime.js';
 import { openCommand } from './commands/open.js';
+import { followupCommand } from './commands/followup.js';
 import { checkPlatform } from './commands/check.js';
 import { runDemo } from './commands/demo.js';
 
@@ -73,8 +74,11 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv, io: CliIo, 
       case 'check':
         return await runCheck(deps, options);
       case 'followup':
-        say('audit-bot followup: the follow-up ladder is not implemented yet; nothing was read or written.');
-        return EXIT_FAILED;
+        return await followupCommand(deps, {
+          platforms: selectPlatforms(options.platform ?? 'all', true),
+          all: (options.platform ?? 'all') === 'all',
+          dryRun: options['dry-run'] === true,
+        });
       case 'demo':
         return await runDemo({ out: options.out ?? 'demo-output', io, logger, runCli });
       default:

@@ -1,4 +1,5 @@
 import { Writable } from 'node:stream';
+import { DateTime, Duration } from 'luxon';
 import { runCli } from '../src/cli.js';
 import { PACKAGE_ROOT } from '../src/paths.js';
 import { startSandbox, type Sandbox } from '../src/sandbox/environment.js';
@@ -61,4 +62,27 @@ export function threads(sandbox: Sandbox): string[] {
   return sandbox.gitlab.issues().map((issue) =>
     [issue.title, issue.state, ...sandbox.gitlab.notesOf(issue.iid).map((note) => `${note.author.username}: ${note.body.replace(/in \d+ requests?\b/g, 'in N requests')}`)].join('\n----\n'),
   );
+}
+
+export interface Timeline {
+  now: Date;
+  /** Moves the shared clock (CLI and sandbox servers) to `start` + the ISO-8601 offset, e.g. 'PT72H'. */
+  at(offset: string): Date;
+}
+
+/** A sandbox whose servers and CLI runs share a clock the test moves. */
+export async function withTimeline<T>(fn: (sandbox: Sandbox, time: Timeline) => Promise<T>, start = FIXED_NOW): Promise<T> {
+  const time: Timeline = {
+    now: start,
+    at(offset: string) {
+      time.now = DateTime.fromJSDate(start, { zone: 'utc' }).plus(Duration.fromISO(offset)).toJSDate();
+      return time.now;
+    },
+  };
+  const sandbox = await startSandbox({ clock: () => time.now });
+  try {
+    return await fn(sandbox, time);
+  } finally {
+    await sandbox.stop();
+  }
 }

@@ -4,7 +4,7 @@
  */
 export const MARKER_VERSION = 1;
 
-export type MarkerStep = 'issue' | 'results' | 'ping1' | 'ping2' | 'manager' | 'som' | 'review' | 'recheck' | 'outcome';
+export type MarkerStep = 'issue' | 'results' | 'ping1' | 'ping2' | 'manager' | 'som' | 'feedback' | 'addressed' | 'review' | 'outcome';
 
 export interface Marker {
   v: number;
@@ -23,8 +23,12 @@ export interface Marker {
 const MARKER_PATTERN = /<!-- audit-bot (\{[^<>]*\}) -->/g;
 
 export function renderMarker(marker: Marker): string {
-  // JSON may not contain "-->" or break out of the comment: escape '<', '>' and '-' runs.
-  const json = JSON.stringify(marker).replace(/</g, '\\u003c').replace(/>/g, '\\u003e').replace(/--/g, '-\\u002d');
+  // JSON may not contain "-->" or break out of the comment: '<', '>' and '-' in strings are escaped.
+  // So are reference sigils, brackets and slashes, so platform text kept in a marker never
+  // reads as a mention, a reference, a link or a quick action, even to a tool that ignores comments.
+  const json = JSON.stringify(marker).replace(/"(?:[^"\\]|\\.)*"/g, (literal) =>
+    literal.replace(/[<>@#!~%$&[\]/^-]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`),
+  );
   return `<!-- audit-bot ${json} -->`;
 }
 

@@ -45,7 +45,15 @@ export function planOpen(input: OpenPlanInput): PlannedNote[] {
 
   const planned: PlannedNote[] = [];
   if (!hasResults || unlisted.length > 0) {
-    const marker: Marker = { v: 1, step: 'results', platform, quarter: input.quarter, findings: unlisted.map((f) => f.fingerprint), ids: newIds };
+    const marker: Marker = {
+      v: 1,
+      step: 'results',
+      platform,
+      quarter: input.quarter,
+      findings: unlisted.map((f) => f.fingerprint),
+      ids: newIds,
+      items: Object.fromEntries(unlisted.map((f) => [f.fingerprint, itemRecord(f)])),
+    };
     const body = renderResultsNote({ ...input, findings: unlisted, ids, followUp: hasResults });
     planned.push({ marker, body });
   }
@@ -81,4 +89,19 @@ export function planOpen(input: OpenPlanInput): PlannedNote[] {
     });
   }
   return planned;
+}
+
+/** What later runs need to know of a finding without asking the platform again (bounded: platform text can be huge). */
+export interface ItemRecord {
+  kind: string;
+  owner: string | null;
+  subject: string;
+  detail: string;
+}
+
+const MAX_RECORDED_TEXT = 500;
+
+function itemRecord(finding: Finding): ItemRecord {
+  const cut = (text: string) => (text.length > MAX_RECORDED_TEXT ? `${text.slice(0, MAX_RECORDED_TEXT)}…` : text);
+  return { kind: finding.kind, owner: finding.owner, subject: cut(finding.subject), detail: cut(finding.detail) };
 }

@@ -35,13 +35,13 @@ export class DryRunTracker implements Tracker {
   async createIssue(issue: NewIssue): Promise<TrackedIssue> {
     this.writes.push({ kind: 'create-issue', issue });
     this.logger.info({ title: issue.title, labels: issue.labels }, 'dry run: would create issue');
-    return { iid: 0, title: issue.title, description: issue.description, labels: issue.labels, state: 'opened', confidential: issue.confidential, webUrl: '(dry run)', createdAt: new Date(0).toISOString() };
+    return { iid: 0, title: issue.title, description: issue.description, labels: issue.labels, state: 'opened', confidential: issue.confidential, webUrl: '(dry run)', createdAt: new Date(0).toISOString(), closedBy: null };
   }
 
   async updateIssue(iid: number, changes: IssueChanges): Promise<TrackedIssue> {
     this.writes.push({ kind: 'update-issue', iid, changes });
     this.logger.info({ iid, changes: Object.keys(changes) }, 'dry run: would update issue');
-    return { iid, title: '', description: changes.description ?? '', labels: [], state: 'opened', confidential: true, webUrl: '(dry run)', createdAt: new Date(0).toISOString() };
+    return { iid, title: '', description: changes.description ?? '', labels: [], state: 'opened', confidential: true, webUrl: '(dry run)', createdAt: new Date(0).toISOString(), closedBy: null };
   }
 
   async createNote(iid: number, body: string): Promise<TrackedNote> {

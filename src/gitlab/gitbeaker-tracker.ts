@@ -23,6 +23,7 @@ interface RawIssue {
   confidential: boolean;
   web_url: string;
   created_at: string;
+  closed_by?: { username: string } | null;
 }
 
 interface RawNote {
@@ -107,10 +108,13 @@ function toIssue(raw: RawIssue): TrackedIssue {
     confidential: raw.confidential,
     webUrl: raw.web_url,
     createdAt: raw.created_at,
+    closedBy: raw.closed_by?.username ?? null,
   };
 }
 
 function toNote(raw: RawNote): TrackedNote {
+  // GitLab answers 202 without a note when a body held nothing but quick actions; the bot never posts one.
+  if (!raw.author) throw new Error('GitLab created no note: the body held only quick actions');
   return {
     id: raw.id,
     body: raw.body,

@@ -8,6 +8,8 @@ export interface TrackedIssue {
   confidential: boolean;
   webUrl: string;
   createdAt: string;
+  /** Username of who closed it, when closed. */
+  closedBy: string | null;
 }
 
 export interface TrackedNote {

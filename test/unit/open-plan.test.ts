@@ -108,7 +108,15 @@ describe('planOpen', () => {
     const later = planOpen(input([...FINDINGS, extra], posted(first)));
     expect(later).toHaveLength(2);
     const [results, ping] = later;
-    expect(results.marker).toEqual({ v: 1, step: 'results', platform: 'pagerduty', quarter: '2026-Q4', findings: [extra.fingerprint], ids: { [extra.fingerprint]: 'PD-5' } });
+    expect(results.marker).toEqual({
+      v: 1,
+      step: 'results',
+      platform: 'pagerduty',
+      quarter: '2026-Q4',
+      findings: [extra.fingerprint],
+      ids: { [extra.fingerprint]: 'PD-5' },
+      items: { [extra.fingerprint]: { kind: extra.kind, owner: extra.owner, subject: extra.subject, detail: extra.detail } },
+    });
     expect(results.body).toContain('access audit 2026-Q4: new findings');
     expect(results.body).toContain('**PD-5**');
     expect(results.body).not.toContain('PD-1');

@@ -1,0 +1,132 @@
+import { applyAllowList } from '../domain/allow-list.js';
+import { rebuildState } from '../domain/followup-state.js';
+import { planFollowup, type AuditStatus, type FollowupPlan } from '../domain/followup-plan.js';
+import { isPlatformId, type PlatformId } from '../domain/types.js';
+import { ConfigError } from '../config/errors.js';
+import { DryRunTracker } from '../gitlab/dry-run-tracker.js';
+import type { TrackedIssue } from '../gitlab/tracker.js';
+import { implementedPlatforms } from '../platforms/index.js';
+import { postNotes } from './apply.js';
+import type { AuditContext } from './context.js';
+import { buildContext, buildTracker, type RuntimeDeps } from './runtime.js';
+
+const STATUS_LABELS: Record<AuditStatus, string> = {
+  open: 'audit-status::open',
+  review: 'audit-status::review',
+  done: 'audit-status::done',
+};
+
+export interface FollowupOutcome {
+  platform: PlatformId;
+  issueIid: number;
+  notesPosted: number;
+  rechecked: boolean;
+  status: AuditStatus;
+  closed: boolean;
+}
+
+/** Audit issues that still need the bot: open ones, and ones a person closed before the bot recorded an outcome. */
+export async function issuesToFollow(ctx: AuditContext): Promise<TrackedIssue[]> {
+  const open = await ctx.tracker.findIssues(['audit'], 'opened');
+  const closedEarly = [
+    ...(await ctx.tracker.findIssues(['audit', STATUS_LABELS.open], 'closed')),
+    ...(await ctx.tracker.findIssues(['audit', STATUS_LABELS.review], 'closed')),
+  ];
+  const seen = new Set<number>();
+  return [...open, ...closedEarly].filter((issue) => !seen.has(issue.iid) && seen.add(issue.iid));
+}
+
+export function platformOf(issue: TrackedIssue): PlatformId | undefined {
+  const id = issue.labels.find((label) => label.startsWith('audit::'))?.slice('audit::'.length);
+  return id && isPlatformId(id) ? id : undefined;
+}
+
+/**
+ * One audit issue's nightly step: rebuild its state from the notes, plan (pure), re-check the
+ * platform only when the plan depends on it, then post the planned notes and set the status.
+ */
+export async function followupIssue(ctx: AuditContext, issue: TrackedIssue, platform: PlatformId): Promise<FollowupOutcome> {
+  const now = ctx.clock();
+  const bot = await ctx.tracker.currentUsername();
+  const state = rebuildState(await ctx.tracker.listNotes(issue.iid), bot, platform);
+  const outcome: FollowupOutcome = { platform, issueIid: issue.iid, notesPosted: 0, rechecked: false, status: 'open', closed: false };
+  if (!state.listed) {
+    ctx.logger.warn({ platform, issue: issue.iid }, 'no results note yet: run `open` first');
+    return outcome;
+  }
+  const managers = new Map(ctx.roster.map((person) => [person.gitlab.username, person.reports_to]));
+  const input = {
+    state,
+    issue: { open: issue.state === 'opened', closedBy: issue.closedBy },
+    now,
+    ladder: ctx.config.ladder,
+    supportOpsManagers: ctx.config.support_ops_managers,
+    managerOf: (username: string) => managers.get(username) ?? null,
+  };
+  let plan: FollowupPlan = planFollowup(input);
+  if (plan.needsRecheck) {
+    const result = await ctx.checker(platform)();
+    const { active, accepted } = applyAllowList(result.findings, ctx.config.allow_list, now);
+    outcome.rechecked = true;
+    plan = planFollowup({
+      ...input,
+      recheck: {
+        at: now,
+        present: new Set(active.map((finding) => finding.fingerprint)),
+        accepted: new Map(accepted.map(({ finding, exception }) => [finding.fingerprint, exception.reason])),
+      },
+    });
+  }
+  outcome.notesPosted = await postNotes(ctx.tracker, issue.iid, plan.notes, platform);
+  outcome.status = plan.status;
+
+  const wanted = STATUS_LABELS[plan.status];
+  const stale = Object.values(STATUS_LABELS).filter((label) => label !== wanted && issue.labels.includes(label));
+  const close = plan.close && issue.state === 'opened';
+  if (!issue.labels.includes(wanted) || stale.length > 0 || close) {
+    await ctx.tracker.updateIssue(issue.iid, { addLabels: [wanted], removeLabels: stale.length ? stale : undefined, stateEvent: close ? 'close' : undefined });
+    outcome.closed = close;
+  }
+  return outcome;
+}
+
+export interface FollowupRequest {
+  platforms: PlatformId[];
+  all: boolean;
+  dryRun: boolean;
+}
+
+export async function followupCommand(deps: RuntimeDeps, request: FollowupRequest): Promise<number> {
+  const implemented = implementedPlatforms();
+  const tracker = buildTracker(deps, request.dryRun);
+  const { context, platforms } = buildContext(
+    deps,
+    (config) => request.platforms.filter((platform) => implemented.includes(platform) && (!request.all || config.platforms[platform].enabled)),
+    tracker,
+  );
+  if (!request.all && platforms.length === 0) throw new ConfigError([`--platform ${request.platforms[0]}: this audit is not implemented yet`]);
+
+  let failed = 0;
+  for (const issue of await issuesToFollow(context)) {
+    const platform = platformOf(issue);
+    if (!platform || !platforms.includes(platform)) continue;
+    try {
+      const done = await followupIssue(context, issue, platform);
+      deps.out(
+        `${platform}: issue #${issue.iid}: ${done.notesPosted} note(s) ${request.dryRun ? 'planned' : 'posted'}, ` +
+          `status ${done.status}${done.closed ? ', closed' : ''}${done.rechecked ? ', platform re-checked' : ''}\n`,
+      );
+    } catch (error) {
+      failed += 1;
+      deps.logger.error({ platform, issue: issue.iid, err: error }, 'follow-up failed');
+      deps.out(`${platform}: issue #${issue.iid}: FAILED, nothing more was done for it: ${(error as Error).message}\n`);
+    }
+  }
+  if (tracker instanceof DryRunTracker) {
+    for (const write of tracker.writes) {
+      if (write.kind === 'create-note') deps.out(`\n--- would post on issue #${write.iid}:\n${write.body}\n`);
+      if (write.kind === 'update-issue') deps.out(`\n--- would update issue #${write.iid}: ${JSON.stringify(write.changes)}\n`);
+    }
+  }
+  return failed > 0 ? 1 : 0;
+}

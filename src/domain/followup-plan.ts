@@ -1,0 +1,241 @@
+import { DateTime, Duration } from 'luxon';
+import type { LadderDurations } from '../config/types.js';
+import { claimKey, LADDER, type Addressed, type IssueState, type ItemState, type LadderStep } from './followup-state.js';
+import type { Marker } from './markers.js';
+import type { PlannedNote } from './open-plan.js';
+import {
+  renderAddressedNote,
+  renderFeedbackNote,
+  renderLadderNote,
+  renderOutcomeNote,
+  renderReviewNote,
+  type AddressedEntry,
+  type FeedbackEntry,
+} from './render-followup.js';
+
+export type AuditStatus = 'open' | 'review' | 'done';
+
+/** What the platform says now, for the items that needed a re-check. */
+export interface Recheck {
+  at: Date;
+  /** Fingerprints the checker still reports (after the allow-list). */
+  present: Set<string>;
+  /** Fingerprints now covered by an unexpired allow-list exception, with its reason. */
+  accepted: Map<string, string>;
+}
+
+export interface FollowupInput {
+  state: IssueState;
+  issue: { open: boolean; closedBy: string | null };
+  now: Date;
+  ladder: LadderDurations;
+  supportOpsManagers: string[];
+  /** The manager (roster reports_to) of a GitLab username, or null. */
+  managerOf: (username: string) => string | null;
+  /** Undefined until the platform was re-checked; the planner says when it needs one. */
+  recheck?: Recheck;
+}
+
+export interface FollowupPlan {
+  /** True when the plan depends on the platform's current data: run the checker and plan again. */
+  needsRecheck: boolean;
+  notes: PlannedNote[];
+  status: AuditStatus;
+  close: boolean;
+}
+
+const WAIT_AFTER: Record<Exclude<LadderStep, 'som'>, keyof LadderDurations | null> = {
+  ping1: 'second_ping_after',
+  ping2: 'manager_after',
+  manager: 'som_after',
+};
+
+/**
+ * The nightly follow-up for one audit issue, as a pure function of its rebuilt state, the
+ * clock and config. Each run posts at most one ladder step per item, one note per recipient
+ * per step, and nothing that the issue's notes show was already done.
+ */
+export function planFollowup(input: FollowupInput): FollowupPlan {
+  const { state } = input;
+  const soms = new Set(input.supportOpsManagers);
+  const base = { platform: state.platform, quarter: state.quarter };
+
+  if (state.outcome) {
+    return { needsRecheck: false, notes: [], status: 'done', close: state.outcome.result === 'approved' && input.issue.open };
+  }
+  const openItems = () => [...state.items.values()].filter((item) => !item.addressed);
+
+  if (!input.issue.open) {
+    const marker: Marker = { v: 1, step: 'outcome', ...base, result: 'closed', by: input.issue.closedBy };
+    const body = renderOutcomeNote({ ...base, result: 'closed', by: input.issue.closedBy, now: input.now, items: [...state.items.values()] });
+    return { needsRecheck: false, notes: [{ marker, body }], status: 'done', close: false };
+  }
+
+  const approval = state.claims.find((claim) => claim.claim.kind === 'approved' && soms.has(claim.author));
+  if (approval) {
+    const marker: Marker = { v: 1, step: 'outcome', ...base, result: 'approved', by: approval.author, noteId: approval.noteId };
+    const body = renderOutcomeNote({ ...base, result: 'approved', by: approval.author, now: input.now, items: [...state.items.values()] });
+    return { needsRecheck: false, notes: [{ marker, body }], status: 'done', close: true };
+  }
+
+  const mayAnswerFor = (author: string, item: ItemState) =>
+    soms.has(author) || (item.owner !== null && (author === item.owner || author === input.managerOf(item.owner)));
+
+  // 1. Claims nobody has answered yet, per item (explicit ids, or "all" = the author's own items).
+  const addressed: AddressedEntry[] = [];
+  const feedback: FeedbackEntry[] = [];
+  const fixedClaims = new Map<string, { noteId: number; author: string; laterClaims: string[] }>();
+  const decided = new Set<string>();
+  for (const { noteId, author, claim } of state.claims) {
+    if (claim.kind === 'approved') continue;
+    const targets =
+      claim.ids === 'all'
+        ? openItems().filter((item) => item.owner === author || (item.owner === null && soms.has(author)))
+        : claim.ids.map((id) => state.items.get(state.byId.get(id) ?? '')).filter((item): item is ItemState => item !== undefined);
+    for (const item of targets) {
+      if (item.addressed || state.handledClaims.has(claimKey(noteId, item.fingerprint))) continue;
+      if (decided.has(item.fingerprint)) {
+        // A second claim on an item this run already decides is answered by the same note.
+        fixedClaims.get(item.fingerprint)?.laterClaims.push(claimKey(noteId, item.fingerprint));
+        continue;
+      }
+      if (!mayAnswerFor(author, item)) {
+        feedback.push({ item, to: author, noteId, reason: 'not-allowed' });
+        continue;
+      }
+      if (claim.kind === 'intentional') {
+        addressed.push({ item, how: 'intentional', by: author, noteId, reason: claim.reason });
+        decided.add(item.fingerprint);
+      } else {
+        fixedClaims.set(item.fingerprint, { noteId, author, laterClaims: [] });
+        decided.add(item.fingerprint);
+      }
+    }
+  }
+
+  // 2. Ladder steps that are due for items nobody answered.
+  const due = new Map<string, LadderStep>();
+  for (const item of openItems()) {
+    if (decided.has(item.fingerprint)) continue;
+    const step = nextDueStep(item, input);
+    if (step) due.set(item.fingerprint, step);
+  }
+
+  // 3. Anything claimed fixed or about to be pinged is checked against the platform first.
+  if ((fixedClaims.size > 0 || due.size > 0) && !input.recheck) {
+    return { needsRecheck: true, notes: [], status: 'open', close: false };
+  }
+  const recheck = input.recheck;
+  const goneOrAccepted = (item: ItemState, by: string | null, noteId?: number): AddressedEntry | undefined => {
+    if (!recheck) return undefined;
+    const reason = recheck.accepted.get(item.fingerprint);
+    if (reason !== undefined) return { item, how: 'accepted', by, noteId, reason };
+    if (!recheck.present.has(item.fingerprint)) return { item, how: by ? 'fixed' : 'gone', by, noteId };
+    return undefined;
+  };
+  for (const [fingerprint, { noteId, author, laterClaims }] of fixedClaims) {
+    const item = state.items.get(fingerprint)!;
+    const resolved = goneOrAccepted(item, author, noteId);
+    if (resolved) addressed.push(resolved);
+    else feedback.push({ item, to: author, noteId, reason: 'still-present', laterClaims });
+  }
+  const ladderActions: { item: ItemState; step: LadderStep }[] = [];
+  for (const [fingerprint, step] of due) {
+    const item = state.items.get(fingerprint)!;
+    const resolved = goneOrAccepted(item, null);
+    if (resolved) addressed.push(resolved);
+    else ladderActions.push({ item, step });
+  }
+
+  // 4. Notes: the record first, then answers to people, then the ladder, then the review request.
+  const notes: PlannedNote[] = [];
+  addressed.sort((a, b) => byItemId(a.item, b.item));
+  ladderActions.sort((a, b) => LADDER.indexOf(a.step) - LADDER.indexOf(b.step) || byItemId(a.item, b.item));
+  if (addressed.length > 0) {
+    notes.push({
+      marker: {
+        v: 1,
+        step: 'addressed',
+        ...base,
+        findings: addressed.map((entry) => entry.item.fingerprint),
+        entries: addressed.map((entry) => ({ finding: entry.item.fingerprint, how: entry.how, by: entry.by, noteId: entry.noteId, reason: entry.reason })),
+      },
+      body: renderAddressedNote({ ...base, entries: addressed, now: input.now }),
+    });
+  }
+  for (const [to, entries] of groupBy(feedback, (entry) => entry.to)) {
+    notes.push({
+      marker: { v: 1, step: 'feedback', ...base, owner: to, findings: entries.map((e) => e.item.fingerprint), claims: entries.flatMap((e) => [claimKey(e.noteId, e.item.fingerprint), ...(e.laterClaims ?? [])]) },
+      body: renderFeedbackNote({ ...base, to, entries, now: input.now, supportOpsManagers: input.supportOpsManagers }),
+    });
+  }
+  for (const [key, actions] of groupBy(ladderActions, (action) => `${action.step}\u0000${recipientKey(action.item, action.step, input)}`)) {
+    const [step, recipient] = key.split('\u0000') as [LadderStep, string];
+    const items = actions.map((action) => action.item);
+    notes.push({
+      marker: { v: 1, step, ...base, owner: recipient || null, findings: items.map((item) => item.fingerprint) },
+      body: renderLadderNote({ ...base, step, recipient: recipient || null, items, ladder: input.ladder, supportOpsManagers: input.supportOpsManagers, now: input.now }),
+    });
+  }
+
+  const nowAddressed = new Set(addressed.map((entry) => entry.item.fingerprint));
+  const allAddressed = [...state.items.values()].every((item) => item.addressed || nowAddressed.has(item.fingerprint));
+  const everything = [...state.items.keys()].sort();
+  const alreadyReviewed = state.reviews.some((review) => sameSet(review, everything));
+  if (allAddressed && !alreadyReviewed) {
+    const items = [...state.items.values()].map((item) => withAddressed(item, addressed.find((entry) => entry.item === item), input.now));
+    notes.push({
+      marker: { v: 1, step: 'review', ...base, findings: everything },
+      body: renderReviewNote({ ...base, supportOpsManagers: input.supportOpsManagers, items }),
+    });
+  }
+  return { needsRecheck: false, notes, status: allAddressed ? 'review' : 'open', close: false };
+}
+
+/** The ladder step due for an item now, if any: one step per run, timed from the previous step. */
+export function nextDueStep(item: ItemState, input: Pick<FollowupInput, 'now' | 'ladder' | 'managerOf'>): LadderStep | undefined {
+  const last = item.pings.at(-1);
+  if (!last) return 'ping1';
+  if (last.step === 'som') return undefined;
+  const wait = WAIT_AFTER[last.step];
+  const dueAt = DateTime.fromISO(last.at, { zone: 'utc' }).plus(Duration.fromISO(input.ladder[wait!]));
+  if (DateTime.fromJSDate(input.now) < dueAt) return undefined;
+  const next = LADDER[LADDER.indexOf(last.step) + 1];
+  // Nobody to escalate to at the manager step: the Support Ops Managers are next.
+  if (next === 'manager' && (item.owner === null || input.managerOf(item.owner) === null)) return 'som';
+  return next;
+}
+
+export function dueAt(item: ItemState, ladder: LadderDurations): Date | undefined {
+  const last = item.pings.at(-1);
+  if (!last || last.step === 'som') return undefined;
+  return DateTime.fromISO(last.at, { zone: 'utc' }).plus(Duration.fromISO(ladder[WAIT_AFTER[last.step]!])).toJSDate();
+}
+
+function recipientKey(item: ItemState, step: LadderStep, input: FollowupInput): string {
+  if (step === 'som') return '';
+  if (step === 'manager') return (item.owner && input.managerOf(item.owner)) ?? '';
+  return item.owner ?? '';
+}
+
+function withAddressed(item: ItemState, entry: AddressedEntry | undefined, now: Date): ItemState {
+  if (item.addressed || !entry) return item;
+  const addressed: Addressed = { how: entry.how, by: entry.by, reason: entry.reason, at: now.toISOString() };
+  return { ...item, addressed };
+}
+
+/** Groups in key order, where a key's empty last part (nobody in the roster) sorts after every name. */
+function groupBy<T>(values: T[], key: (value: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const value of values) groups.set(key(value), [...(groups.get(key(value)) ?? []), value]);
+  const sortable = (k: string) => (k.endsWith('\u0000') || k === '' ? `${k}\uffff` : k);
+  return new Map([...groups.entries()].sort(([a], [b]) => sortable(a).localeCompare(sortable(b))));
+}
+
+function byItemId(a: ItemState, b: ItemState): number {
+  return Number(a.id.split('-').pop()) - Number(b.id.split('-').pop());
+}
+
+function sameSet(a: string[], b: string[]): boolean {
+  return a.length === b.length && [...a].sort().every((value, index) => value === b[index]);
+}

@@ -1,0 +1,168 @@
+import type { LadderDurations } from '../config/types.js';
+import type { AddressedHow, ItemState, LadderStep } from './followup-state.js';
+import { inline, mention, table } from './markdown.js';
+import { PLATFORMS } from './platforms.js';
+import { formatUtc, humanDuration, renderPingNote } from './render.js';
+import type { PlatformId } from './types.js';
+
+interface Base {
+  platform: string;
+  quarter: string;
+}
+
+export interface AddressedEntry {
+  item: ItemState;
+  how: AddressedHow;
+  by: string | null;
+  noteId?: number;
+  reason?: string;
+}
+
+export interface FeedbackEntry {
+  item: ItemState;
+  to: string;
+  noteId: number;
+  reason: 'still-present' | 'not-allowed';
+  laterClaims?: string[];
+}
+
+function platformName(platform: string): string {
+  return PLATFORMS[platform as PlatformId]?.displayName ?? platform;
+}
+
+/** A username that must not notify (records, tables). */
+function quiet(username: string | null): string {
+  return username ? `\`${username.replace(/`/g, '')}\`` : '—';
+}
+
+function itemLine(item: ItemState, withOwner = false): string {
+  const owner = withOwner ? ` · ${quiet(item.owner)}` : '';
+  return `- **${item.id}**${owner} · ${inline(item.subject)} · ${inline(item.detail, 400)}`;
+}
+
+function plural(count: number, word: string): string {
+  return `${count} ${word}${count === 1 ? '' : 's'}`;
+}
+
+const HOW: Record<AddressedHow, string> = {
+  fixed: 'fixed, confirmed: no longer found',
+  gone: 'no longer found (no reply needed)',
+  intentional: 'intentional',
+  accepted: 'accepted exception (allow-list)',
+};
+
+function outcomeText(how: AddressedHow, by: string | null, reason: string | undefined): string {
+  const who = by ? ` by ${quiet(by)}` : '';
+  const why = reason ? `: “${inline(reason, 300)}”` : '';
+  return `${HOW[how]}${who}${why}`;
+}
+
+export function renderAddressedNote(input: Base & { entries: AddressedEntry[]; now: Date }): string {
+  const lines = [`Recorded on ${formatUtc(input.now)} (${platformName(input.platform)} audit ${input.quarter}):`, ''];
+  for (const entry of input.entries) {
+    lines.push(`- **${entry.item.id}** · ${inline(entry.item.subject)} · ${outcomeText(entry.how, entry.by, entry.reason)}`);
+  }
+  return lines.join('\n');
+}
+
+export function renderFeedbackNote(input: Base & { to: string; entries: FeedbackEntry[]; now: Date; supportOpsManagers: string[] }): string {
+  const name = platformName(input.platform);
+  const lines = [`${mention(input.to)}, about your reply:`, ''];
+  for (const entry of input.entries) {
+    if (entry.reason === 'still-present') {
+      lines.push(
+        `- **${entry.item.id}** is still found in ${name} on ${formatUtc(input.now)}: ${inline(entry.item.detail, 400)} ` +
+          `It stays open: fix it and reply \`${entry.item.id} fixed\` again, or reply \`${entry.item.id} intentional: <reason>\`.`,
+      );
+    } else {
+      lines.push(
+        `- **${entry.item.id}**: only its owner (${quiet(entry.item.owner)}), their manager or a Support Ops Manager can answer for it, so your reply was not counted.`,
+      );
+    }
+  }
+  return lines.join('\n');
+}
+
+export function renderLadderNote(
+  input: Base & { step: LadderStep; recipient: string | null; items: ItemState[]; ladder: LadderDurations; supportOpsManagers: string[]; now: Date },
+): string {
+  const name = platformName(input.platform);
+  const soms = input.supportOpsManagers.map(mention).join(' ');
+  const to = input.recipient ? mention(input.recipient) : soms;
+  const count = plural(input.items.length, 'item');
+  const example = input.items[0]?.id ?? 'PD-1';
+  const answer = `Reply \`${example} fixed\` or \`${example} intentional: <reason>\` (or \`all fixed\` for all of yours).`;
+  if (input.step === 'ping1') {
+    return renderPingNote({
+      platform: input.platform as PlatformId,
+      quarter: input.quarter,
+      owner: input.recipient,
+      supportOpsManagers: input.supportOpsManagers,
+      findings: input.items.map((item) => ({ ...item, platform: input.platform as PlatformId })),
+      ids: new Map(input.items.map((item) => [item.fingerprint, item.id])),
+      secondPingAfter: input.ladder.second_ping_after,
+    });
+  }
+  const lines: string[] = [];
+  switch (input.step) {
+    case 'ping2':
+      lines.push(`${to}, a reminder: the ${name} access audit for ${input.quarter} still has ${count} waiting for you:`);
+      break;
+    case 'manager':
+      lines.push(`${to}, ${count} of the ${name} access audit for ${input.quarter}, owned by your reports, got no answer after two pings. Please help them fix these or answer for them:`);
+      break;
+    case 'som':
+      lines.push(`${soms}, ${count} of the ${name} access audit for ${input.quarter} are still not addressed after every reminder. Please assist:`);
+      break;
+  }
+  lines.push('');
+  for (const item of input.items) lines.push(itemLine(item, input.step === 'manager' || input.step === 'som'));
+  lines.push('');
+  const next =
+    input.step === 'ping2'
+        ? `Without an answer, your manager will be asked in ${humanDuration(input.ladder.manager_after)}.`
+        : input.step === 'manager'
+          ? `Without an answer, the Support Ops Managers will be asked in ${humanDuration(input.ladder.som_after)}.`
+          : 'This is the last reminder the bot sends.';
+  lines.push(`${answer} ${next}`);
+  return lines.join('\n');
+}
+
+export function renderReviewNote(input: Base & { supportOpsManagers: string[]; items: ItemState[] }): string {
+  const name = platformName(input.platform);
+  const soms = input.supportOpsManagers.map(mention).join(' ');
+  const lines = [
+    input.items.length === 0
+      ? `${soms}, the ${name} access audit for ${input.quarter} found nothing to address. Please review and close it.`
+      : `${soms}, every item of the ${name} access audit for ${input.quarter} is addressed (${plural(input.items.length, 'item')}). Please review:`,
+  ];
+  if (input.items.length > 0) {
+    lines.push(
+      '',
+      table(
+        ['Item', 'Account', 'Owner', 'Outcome'],
+        input.items.map((item) => [
+          `**${item.id}**`,
+          inline(item.subject),
+          quiet(item.owner),
+          item.addressed ? outcomeText(item.addressed.how, item.addressed.by, item.addressed.reason) : 'open',
+        ]),
+      ),
+    );
+  }
+  lines.push('', 'Reply `approved` to approve and close the issue, or close it yourself.');
+  return lines.join('\n');
+}
+
+export function renderOutcomeNote(input: Base & { result: 'approved' | 'closed'; by: string | null; now: Date; items: ItemState[] }): string {
+  const open = input.items.filter((item) => !item.addressed);
+  const lines =
+    input.result === 'approved'
+      ? [`Review approved by ${quiet(input.by)} on ${formatUtc(input.now)}. The audit is complete; closing the issue.`]
+      : [`Issue closed by ${quiet(input.by)}; recorded on ${formatUtc(input.now)}. The bot stops following up.`];
+  if (open.length > 0) {
+    lines.push('', `${plural(open.length, 'item')} had no recorded answer at that point:`, '');
+    for (const item of open) lines.push(itemLine(item, true));
+  }
+  return lines.join('\n');
+}

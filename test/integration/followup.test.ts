@@ -1,0 +1,281 @@
+import { gitlabWrites, runAuditBot, threads, withTimeline, type Timeline } from '../helpers.js';
+import { parseMarkers } from '../../src/domain/markers.js';
+import type { Sandbox } from '../../src/sandbox/environment.js';
+
+const FOLLOWUP = ['followup'];
+
+async function open(sandbox: Sandbox, time: Timeline) {
+  const run = await runAuditBot(sandbox, ['open', '--platform', 'pagerduty'], {}, time.now);
+  expect(run.code).toBe(0);
+}
+
+async function followup(sandbox: Sandbox, time: Timeline, extra: string[] = []) {
+  const run = await runAuditBot(sandbox, [...FOLLOWUP, ...extra], {}, time.now);
+  expect(run.stderr).toBe('');
+  expect(run.code).toBe(0);
+  return run;
+}
+
+/** The bot notes posted after `since` notes, as [step, recipient-or-owner, item ids]. */
+function botSteps(sandbox: Sandbox, since = 0) {
+  return sandbox.gitlab
+    .notesOf(1)
+    .filter((note) => !note.system && note.author.username === 'audit-bot')
+    .slice(since)
+    .map((note) => {
+      const marker = parseMarkers(note.body)[0];
+      return [marker.step, marker.owner ?? null, note.body.match(/\*\*PD-\d+\*\*/g)?.map((id) => id.slice(2, -2)) ?? []];
+    });
+}
+
+function botNoteCount(sandbox: Sandbox) {
+  return sandbox.gitlab.notesOf(1).filter((note) => !note.system && note.author.username === 'audit-bot').length;
+}
+
+function say(sandbox: Sandbox, author: string, body: string) {
+  sandbox.gitlab.addNote(1, { author, body });
+}
+
+describe('the follow-up ladder (nightly), driven by the issue notes and the clock', () => {
+  test('nothing due: no note, no platform request, and a second run at the same instant changes nothing', async () => {
+    await withTimeline(async (sandbox, time) => {
+      await open(sandbox, time);
+      time.at('PT71H59M');
+      const before = gitlabWrites(sandbox).length;
+      const pdBefore = sandbox.pagerduty.log.length;
+      const run = await followup(sandbox, time);
+      expect(run.stdout).toContain('pagerduty: issue #1: 0 note(s) posted, status open');
+      expect(gitlabWrites(sandbox).length).toBe(before);
+      expect(sandbox.pagerduty.log.length).toBe(pdBefore);
+    });
+  });
+
+  test('every step of an unanswered ladder: second ping, manager, Support Ops Manager, then silence', async () => {
+    await withTimeline(async (sandbox, time) => {
+      await open(sandbox, time);
+      const opened = botNoteCount(sandbox);
+
+      time.at('PT72H');
+      await followup(sandbox, time);
+      expect(botSteps(sandbox, opened)).toEqual([
+        ['ping2', 'cokafor', ['PD-1']],
+        ['ping2', 'tkim', ['PD-2']],
+        ['ping2', null, ['PD-3', 'PD-4']],
+      ]);
+      const notes = sandbox.gitlab.notesOf(1);
+      expect(notes.at(-1)!.body.startsWith('@som-alex, a reminder')).toBe(true);
+
+      // Same instant again: nothing more.
+      const writes = gitlabWrites(sandbox).length;
+      await followup(sandbox, time);
+      expect(gitlabWrites(sandbox).length).toBe(writes);
+
+      // The manager step is 4 days after the second ping, not before.
+      time.at('P6DT23H59M');
+      await followup(sandbox, time);
+      expect(botNoteCount(sandbox)).toBe(opened + 3);
+      time.at('P7D');
+      await followup(sandbox, time);
+      expect(botSteps(sandbox, opened + 3)).toEqual([
+        ['manager', 'msmith', ['PD-1', 'PD-2']],
+        ['som', null, ['PD-3', 'PD-4']],
+      ]);
+      expect(sandbox.gitlab.notesOf(1).filter((n) => !n.system).at(-2)!.body).toMatch(/^@msmith, 2 items .* owned by your reports/);
+
+      time.at('P10D');
+      await followup(sandbox, time);
+      expect(botSteps(sandbox, opened + 5)).toEqual([['som', null, ['PD-1', 'PD-2']]]);
+
+      time.at('P60D');
+      await followup(sandbox, time);
+      expect(botNoteCount(sandbox)).toBe(opened + 6);
+    });
+  });
+
+  test('replies: fixed is re-checked (still found → told so; fixed → recorded), intentional needs a reason, authority is enforced', async () => {
+    await withTimeline(async (sandbox, time) => {
+      await open(sandbox, time);
+      const opened = botNoteCount(sandbox);
+      time.at('PT5H');
+      say(sandbox, 'cokafor', 'PD-1 fixed');
+      say(sandbox, 'slee', 'PD-2 fixed');
+      say(sandbox, 'tkim', 'PD-2 intentional');
+      time.at('PT6H');
+      await followup(sandbox, time);
+      expect(botSteps(sandbox, opened)).toEqual([
+        ['feedback', 'cokafor', ['PD-1']],
+        ['feedback', 'slee', ['PD-2']],
+      ]);
+      const notes = sandbox.gitlab.notesOf(1).filter((n) => !n.system);
+      expect(notes.at(-2)!.body).toContain('**PD-1** is still found in PagerDuty');
+      expect(notes.at(-1)!.body).toContain('only its owner (`tkim`), their manager or a Support Ops Manager');
+
+      // Nothing new: no second answer to the same replies.
+      await followup(sandbox, time);
+      expect(botNoteCount(sandbox)).toBe(opened + 2);
+
+      // Fixed for real, answered again; the manager answers for tkim.
+      sandbox.pagerduty.data.schedules.find((s) => s.id === 'PAMER01')!.userIds.push('PCOKAF1');
+      time.at('PT8H');
+      say(sandbox, 'cokafor', 'PD-1 fixed');
+      say(sandbox, 'msmith', 'PD-2 intentional: contractor, account kept until the roster import is fixed (link)');
+      time.at('PT9H');
+      await followup(sandbox, time);
+      expect(botSteps(sandbox, opened + 2)).toEqual([['addressed', null, ['PD-1', 'PD-2']]]);
+      const record = sandbox.gitlab.notesOf(1).filter((n) => !n.system).at(-1)!.body;
+      expect(record).toContain('**PD-1** · Chris Okafor · fixed, confirmed: no longer found by `cokafor`');
+      expect(record).toContain('**PD-2** · Taylor Kim · intentional by `msmith`: “contractor, account kept until the roster import is fixed (link)”');
+
+      // At the second-ping time only the unowned items are pinged again.
+      time.at('PT72H');
+      await followup(sandbox, time);
+      expect(botSteps(sandbox, opened + 3)).toEqual([['ping2', null, ['PD-3', 'PD-4']]]);
+    });
+  });
+
+  test('an item that disappears from the platform counts as fixed with no reply; all addressed → review once → approved → closed', async () => {
+    await withTimeline(async (sandbox, time) => {
+      await open(sandbox, time);
+      const opened = botNoteCount(sandbox);
+      const pd = sandbox.pagerduty.data;
+      pd.users = pd.users.filter((user) => user.id !== 'PPATDP1');
+      time.at('PT10H');
+      say(sandbox, 'som-alex', 'all fixed');
+      say(sandbox, 'tkim', 'PD-2 intentional: roster id fixed in the next roster MR');
+      say(sandbox, 'cokafor', '> PD-1 fixed\nnot yet, sorry');
+      time.at('PT11H');
+      await followup(sandbox, time);
+      // som-alex's "all fixed" covers the unowned items: PD-4 is gone, PD-3 is still there.
+      expect(botSteps(sandbox, opened)).toEqual([
+        ['addressed', null, ['PD-2', 'PD-4']],
+        ['feedback', 'som-alex', ['PD-3']],
+      ]);
+
+      pd.users = pd.users.filter((user) => user.id !== 'PGHOST1');
+      pd.schedules.find((s) => s.id === 'PAMER01')!.userIds.push('PCOKAF1');
+      time.at('PT72H');
+      await followup(sandbox, time);
+      expect(botSteps(sandbox, opened + 2)).toEqual([
+        ['addressed', null, ['PD-1', 'PD-3']],
+        ['review', null, ['PD-1', 'PD-2', 'PD-3', 'PD-4']],
+      ]);
+      expect(sandbox.gitlab.issues()[0].labels).toContain('audit-status::review');
+      const review = sandbox.gitlab.notesOf(1).filter((n) => !n.system).at(-1)!.body;
+      expect(review.startsWith('@som-alex, every item of the PagerDuty access audit for 2026-Q4 is addressed (4 items)')).toBe(true);
+
+      time.at('P4D');
+      await followup(sandbox, time);
+      expect(botNoteCount(sandbox)).toBe(opened + 4);
+
+      say(sandbox, 'cokafor', 'approved');
+      await followup(sandbox, time);
+      expect(sandbox.gitlab.issues()[0].state).toBe('opened');
+      say(sandbox, 'som-alex', 'Approved, thanks all.');
+      time.at('P4DT1H');
+      await followup(sandbox, time);
+      const issue = sandbox.gitlab.issues()[0];
+      expect(issue.state).toBe('closed');
+      expect(issue.labels).toContain('audit-status::done');
+      expect(botSteps(sandbox, opened + 4)).toEqual([['outcome', null, []]]);
+
+      time.at('P30D');
+      const writes = gitlabWrites(sandbox).length;
+      await followup(sandbox, time);
+      expect(gitlabWrites(sandbox).length).toBe(writes);
+    });
+  });
+
+  test('a Support Ops Manager closing the issue by hand is recorded once, and the pings stop', async () => {
+    await withTimeline(async (sandbox, time) => {
+      await open(sandbox, time);
+      const opened = botNoteCount(sandbox);
+      time.at('PT20H');
+      say(sandbox, 'som-alex', 'Handled offline.\n/close');
+      expect(sandbox.gitlab.issues()[0].state).toBe('closed');
+      time.at('PT72H');
+      await followup(sandbox, time);
+      expect(botSteps(sandbox, opened)).toEqual([['outcome', null, ['PD-1', 'PD-2', 'PD-3', 'PD-4']]]);
+      expect(sandbox.gitlab.notesOf(1).filter((n) => !n.system).at(-1)!.body).toContain('Issue closed by `som-alex`');
+      expect(sandbox.gitlab.issues()[0].labels).toContain('audit-status::done');
+      time.at('P8D');
+      await followup(sandbox, time);
+      expect(botNoteCount(sandbox)).toBe(opened + 1);
+    });
+  });
+
+  test('--dry-run prints the plan and writes nothing', async () => {
+    await withTimeline(async (sandbox, time) => {
+      await open(sandbox, time);
+      time.at('PT72H');
+      const writes = gitlabWrites(sandbox).length;
+      const run = await followup(sandbox, time, ['--dry-run']);
+      expect(run.stdout).toContain('3 note(s) planned');
+      expect(run.stdout).toContain('--- would post on issue #1:\n@cokafor, a reminder');
+      expect(gitlabWrites(sandbox).length).toBe(writes);
+    });
+  });
+
+  test('--now steps through time without touching the clock', async () => {
+    await withTimeline(async (sandbox, time) => {
+      await open(sandbox, time);
+      time.at('PT72H');
+      const run = await runAuditBot(sandbox, ['followup', '--now', '2026-11-27T09:00:00Z'], {}, new Date('2026-11-24T09:00:00Z'));
+      expect(run.code).toBe(0);
+      expect(run.stdout).toContain('3 note(s) posted');
+    });
+  });
+
+  test('killed after any write, a re-run gives the same final thread as an uninterrupted run', async () => {
+    const script = async (sandbox: Sandbox, time: Timeline, crashAfter?: number) => {
+      await open(sandbox, time);
+      time.at('PT10H');
+      say(sandbox, 'tkim', 'PD-2 intentional: kept');
+      sandbox.pagerduty.data.users = sandbox.pagerduty.data.users.filter((user) => user.id !== 'PPATDP1');
+      time.at('PT72H');
+      if (crashAfter !== undefined) {
+        let writes = 0;
+        sandbox.gitlab.setFaultPlan((req) => (req.method !== 'GET' && ++writes > crashAfter ? { type: 'reset' } : undefined));
+        const crashed = await runAuditBot(sandbox, FOLLOWUP, {}, time.now);
+        expect(crashed.code).toBe(1);
+        sandbox.gitlab.clearFaults();
+      }
+      await followup(sandbox, time);
+      return threads(sandbox);
+    };
+    const expected = await withTimeline((sandbox, time) => script(sandbox, time));
+    // addressed record, two ping2 notes (cokafor; the Support Ops Managers for PD-3)
+    for (let crashAfter = 0; crashAfter < 3; crashAfter++) {
+      expect(await withTimeline((sandbox, time) => script(sandbox, time, crashAfter))).toEqual(expected);
+    }
+  });
+
+  test('a reply edited after the bot saw it does not add claims; a deleted reply does not undo a record', async () => {
+    await withTimeline(async (sandbox, time) => {
+      await open(sandbox, time);
+      const opened = botNoteCount(sandbox);
+      time.at('PT1H');
+      const { note } = sandbox.gitlab.addNote(1, { author: 'tkim', body: 'PD-2 intentional: kept on purpose' });
+      time.at('PT2H');
+      await followup(sandbox, time);
+      expect(botSteps(sandbox, opened)).toEqual([['addressed', null, ['PD-2']]]);
+
+      // tkim edits the reply to also claim someone else's item, then deletes it.
+      time.at('PT3H');
+      const url = `${sandbox.gitlab.url}/api/v4/projects/1/issues/1/notes/${note!.id}`;
+      const edit = await fetch(url, { method: 'PUT', headers: { 'PRIVATE-TOKEN': 'token-tkim', 'content-type': 'application/json' }, body: JSON.stringify({ body: 'PD-2 intentional: kept\nall fixed' }) });
+      expect(edit.status).toBe(200);
+      time.at('PT4H');
+      await followup(sandbox, time);
+      expect(botNoteCount(sandbox)).toBe(opened + 1);
+      const removal = await fetch(url, { method: 'DELETE', headers: { 'PRIVATE-TOKEN': 'token-tkim' } });
+      expect(removal.status).toBe(204);
+      time.at('PT72H');
+      await followup(sandbox, time);
+      // PD-2 stays addressed: only the others get the second ping.
+      expect(botSteps(sandbox, opened + 1)).toEqual([
+        ['ping2', 'cokafor', ['PD-1']],
+        ['ping2', null, ['PD-3', 'PD-4']],
+      ]);
+    });
+  });
+});
