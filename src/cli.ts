@@ -80,7 +80,7 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv, io: CliIo, 
           dryRun: options['dry-run'] === true,
         });
       case 'demo':
-        return await runDemo({ out: options.out ?? 'demo-output', io, logger, runCli });
+        return await runDemo({ out: options.out ?? 'demo-output', io, logger, runCli: (argv, demoEnv, demoIo, demoOverrides) => runCli(argv, demoEnv, demoIo, { ...overrides, ...demoOverrides }) });
       default:
         throw new UsageError(`unknown command "${command}"`);
     }

@@ -1,13 +1,15 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { DateTime } from 'luxon';
 import type { Logger } from '../log.js';
 import { GitLabTracker } from '../gitlab/gitbeaker-tracker.js';
 import { renderThread } from '../domain/thread.js';
+import { parseMarkers } from '../domain/markers.js';
 import { PACKAGE_ROOT } from '../paths.js';
 import { realSleep } from '../clock.js';
-import { startSandbox } from '../sandbox/environment.js';
+import { startSandbox, type Sandbox } from '../sandbox/environment.js';
 
-type RunCli = (argv: string[], env: NodeJS.ProcessEnv, io: DemoIo, overrides: { baseDir: string }) => Promise<number>;
+type RunCli = (argv: string[], env: NodeJS.ProcessEnv, io: DemoIo, overrides: { baseDir: string; clock: () => Date }) => Promise<number>;
 
 interface DemoIo {
   stdout: (text: string) => void;
@@ -19,35 +21,75 @@ export interface DemoOptions {
   io: DemoIo;
   logger: Logger;
   runCli: RunCli;
+  /** Day 0 of the demo quarter (default: today 09:00 UTC). */
+  start?: Date;
 }
 
 /**
- * Runs the quarterly audit end to end against the embedded sandbox (every server on 127.0.0.1,
- * no credentials), twice to show that a re-run changes nothing, then prints and writes each
- * audit issue's thread as Markdown.
+ * A whole audit quarter against the embedded sandbox (every server on 127.0.0.1, no
+ * credentials): the quarterly `open` (twice, to show a re-run changes nothing), people replying
+ * in the issue, the nightly `followup` stepping through the ladder day by day, the review and
+ * the close. Every issue thread is then printed and written as Markdown.
  */
 export async function runDemo(options: DemoOptions): Promise<number> {
   const { io } = options;
-  const sandbox = await startSandbox();
-  try {
-    io.stdout(`Sandbox started: GitLab ${sandbox.gitlab.url}, PagerDuty ${sandbox.pagerduty.url} (127.0.0.1 only)\n\n`);
-    const env = { ...sandbox.env, LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' };
-    const quiet = { stdout: (text: string) => io.stdout(`  ${text}`), stderr: io.stderr };
+  const start = options.start ?? DateTime.utc().startOf('day').plus({ hours: 9 }).toJSDate();
+  let now = start;
+  const sandbox = await startSandbox({ clock: () => now });
+  const day = (days: number, hour: number) => {
+    now = DateTime.fromJSDate(start, { zone: 'utc' }).startOf('day').plus({ days, hours: hour }).toJSDate();
+    return now;
+  };
+  const env = { ...sandbox.env, LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' };
+  const indented = { stdout: (text: string) => io.stdout(text.replace(/^(?=.)/gm, '    ')), stderr: io.stderr };
+  let failures = 0;
+  const run = async (argv: string[]) => {
+    io.stdout(`\n[${DateTime.fromJSDate(now, { zone: 'utc' }).toFormat('ccc dd LLL HH:mm')} UTC] $ audit-bot ${argv.join(' ')}\n`);
+    if ((await options.runCli(argv, env, indented, { baseDir: PACKAGE_ROOT, clock: () => now })) !== 0) failures += 1;
+  };
+  const reply = (author: string, body: string) => {
+    io.stdout(`\n[${DateTime.fromJSDate(now, { zone: 'utc' }).toFormat('ccc dd LLL HH:mm')} UTC] @${author} replies: ${body.replace(/\n/g, ' ⏎ ')}\n`);
+    sandbox.gitlab.addNote(pagerDutyIssue(sandbox), { author, body });
+  };
 
-    io.stdout('$ audit-bot open --platform all\n');
-    const first = await options.runCli(['open', '--platform', 'all'], env, quiet, { baseDir: PACKAGE_ROOT });
-    const notesAfterFirst = sandbox.gitlab.issues().reduce((sum, issue) => sum + sandbox.gitlab.notesOf(issue.iid).length, 0);
-    io.stdout('\n$ audit-bot open --platform all   # again: must change nothing\n');
-    const second = await options.runCli(['open', '--platform', 'all'], env, quiet, { baseDir: PACKAGE_ROOT });
-    const notesAfterSecond = sandbox.gitlab.issues().reduce((sum, issue) => sum + sandbox.gitlab.notesOf(issue.iid).length, 0);
-    io.stdout(`\nIssues: ${sandbox.gitlab.issues().length}; notes after the first run: ${notesAfterFirst}, after the second: ${notesAfterSecond}.\n`);
-    io.stdout(`Requests: GitLab ${sandbox.gitlab.log.length}, PagerDuty ${sandbox.pagerduty.log.length}.\n`);
+  try {
+    io.stdout(`Sandbox: GitLab ${sandbox.gitlab.url}, PagerDuty ${sandbox.pagerduty.url} (127.0.0.1 only, no credentials)\n`);
+    day(0, 9);
+    await run(['open', '--platform', 'all']);
+    const notesAfterOpen = countNotes(sandbox);
+    await run(['open', '--platform', 'all']);
+    io.stdout(`    (re-run: ${countNotes(sandbox) - notesAfterOpen} new notes)\n`);
+
+    const id = (fingerprint: string) => itemId(sandbox, fingerprint);
+    const pd = sandbox.pagerduty.data;
+    day(0, 15);
+    reply('cokafor', `${id('pagerduty:missing-from-schedule:cokafor:PAMER01')} fixed`);
+    reply('tkim', `${id('pagerduty:unknown-id:tkim')} intentional: I am a contractor; my PagerDuty account is requested in the onboarding issue`);
+    reply('slee', `${id('pagerduty:user-not-in-roster:PPATDP1')} fixed`);
+
+    // Nightly runs at 06:00: second pings fall due on night 4, managers on night 8, Support Ops on night 11.
+    for (let night = 1; night <= 14; night++) {
+      if (night === 12) {
+        day(11, 14);
+        io.stdout('\n(Chris is added to the AMER rota; the hostile account and Pat Departed are removed from PagerDuty)\n');
+        pd.schedules.find((schedule) => schedule.id === 'PAMER01')?.userIds.push('PCOKAF1');
+        pd.users = pd.users.filter((user) => user.id !== 'PGHOST1' && user.id !== 'PPATDP1');
+        reply('cokafor', `${id('pagerduty:missing-from-schedule:cokafor:PAMER01')} fixed, sorry for the delay`);
+        reply('som-alex', 'all fixed');
+      }
+      if (night === 13) {
+        day(12, 16);
+        reply('som-alex', 'Approved. Thanks everyone.');
+      }
+      day(night, 6);
+      await run(['followup']);
+    }
 
     const tracker = new GitLabTracker({
       url: sandbox.env.GITLAB_URL,
       token: sandbox.env.GITLAB_TOKEN,
       project: sandbox.env.AUDIT_PROJECT,
-      clock: () => new Date(),
+      clock: () => now,
       sleep: realSleep,
       logger: options.logger,
     });
@@ -60,10 +102,34 @@ export async function runDemo(options: DemoOptions): Promise<number> {
       fs.writeFileSync(file, thread);
       io.stdout(`\n==================== ${file} ====================\n\n${thread}`);
     }
-    const ok = first === 0 && second === 0 && notesAfterFirst === notesAfterSecond;
-    io.stdout(`\nDemo ${ok ? 'finished' : 'FAILED'}; the threads are in ${outDir}/.\n`);
-    return ok ? 0 : 1;
+    const reRunQuiet = countNotes(sandbox) > 0;
+    io.stdout(
+      `\nRequests made: GitLab ${sandbox.gitlab.log.length}, PagerDuty ${sandbox.pagerduty.log.length}. ` +
+        `Demo ${failures === 0 && reRunQuiet ? 'finished' : 'FAILED'}; the threads are in ${outDir}/.\n`,
+    );
+    return failures === 0 ? 0 : 1;
   } finally {
     await sandbox.stop();
   }
+}
+
+function countNotes(sandbox: Sandbox): number {
+  return sandbox.gitlab.issues().reduce((sum, issue) => sum + sandbox.gitlab.notesOf(issue.iid).length, 0);
+}
+
+function pagerDutyIssue(sandbox: Sandbox): number {
+  const issue = sandbox.gitlab.issues().find((candidate) => (candidate.labels as string[]).includes('audit::pagerduty'));
+  if (!issue) throw new Error('demo: the PagerDuty audit issue was not opened');
+  return issue.iid;
+}
+
+/** The short id (PD-3) the bot gave a finding, read from its results notes like a person would. */
+function itemId(sandbox: Sandbox, fingerprint: string): string {
+  for (const note of sandbox.gitlab.notesOf(pagerDutyIssue(sandbox))) {
+    for (const marker of parseMarkers(note.body)) {
+      const id = (marker.ids as Record<string, string> | undefined)?.[fingerprint];
+      if (marker.step === 'results' && id) return id;
+    }
+  }
+  throw new Error(`demo: no item for ${fingerprint}`);
 }

@@ -107,7 +107,9 @@ export async function followupCommand(deps: RuntimeDeps, request: FollowupReques
   if (!request.all && platforms.length === 0) throw new ConfigError([`--platform ${request.platforms[0]}: this audit is not implemented yet`]);
 
   let failed = 0;
-  for (const issue of await issuesToFollow(context)) {
+  const issues = await issuesToFollow(context);
+  if (issues.length === 0) deps.out('no audit issue needs following up\n');
+  for (const issue of issues) {
     const platform = platformOf(issue);
     if (!platform || !platforms.includes(platform)) continue;
     try {

@@ -146,6 +146,12 @@ export function planFollowup(input: FollowupInput): FollowupPlan {
     if (resolved) addressed.push(resolved);
     else ladderActions.push({ item, step });
   }
+  // The platform was read anyway: items that vanished without a reply are recorded too.
+  for (const item of openItems()) {
+    if (decided.has(item.fingerprint) || due.has(item.fingerprint)) continue;
+    const resolved = goneOrAccepted(item, null);
+    if (resolved) addressed.push(resolved);
+  }
 
   // 4. Notes: the record first, then answers to people, then the ladder, then the review request.
   const notes: PlannedNote[] = [];
@@ -174,7 +180,16 @@ export function planFollowup(input: FollowupInput): FollowupPlan {
     const items = actions.map((action) => action.item);
     notes.push({
       marker: { v: 1, step, ...base, owner: recipient || null, findings: items.map((item) => item.fingerprint) },
-      body: renderLadderNote({ ...base, step, recipient: recipient || null, items, ladder: input.ladder, supportOpsManagers: input.supportOpsManagers, now: input.now }),
+      body: renderLadderNote({
+        ...base,
+        step,
+        recipient: recipient || null,
+        items,
+        ladder: input.ladder,
+        supportOpsManagers: input.supportOpsManagers,
+        managerOf: input.managerOf,
+        now: input.now,
+      }),
     });
   }
 

@@ -44,23 +44,25 @@ function plural(count: number, word: string): string {
   return `${count} ${word}${count === 1 ? '' : 's'}`;
 }
 
-const HOW: Record<AddressedHow, string> = {
-  fixed: 'fixed, confirmed: no longer found',
-  gone: 'no longer found (no reply needed)',
-  intentional: 'intentional',
-  accepted: 'accepted exception (allow-list)',
-};
-
-function outcomeText(how: AddressedHow, by: string | null, reason: string | undefined): string {
-  const who = by ? ` by ${quiet(by)}` : '';
+function outcomeText(how: AddressedHow, by: string | null, reason: string | undefined, platform: string): string {
+  const who = by ? ` per ${quiet(by)}` : '';
   const why = reason ? `: “${inline(reason, 300)}”` : '';
-  return `${HOW[how]}${who}${why}`;
+  switch (how) {
+    case 'fixed':
+      return `fixed${who}, confirmed: no longer found in ${platformName(platform)}`;
+    case 'gone':
+      return `no longer found in ${platformName(platform)} (no reply needed)`;
+    case 'intentional':
+      return `intentional${who}${why}`;
+    case 'accepted':
+      return `accepted exception from the allow-list${why}`;
+  }
 }
 
 export function renderAddressedNote(input: Base & { entries: AddressedEntry[]; now: Date }): string {
   const lines = [`Recorded on ${formatUtc(input.now)} (${platformName(input.platform)} audit ${input.quarter}):`, ''];
   for (const entry of input.entries) {
-    lines.push(`- **${entry.item.id}** · ${inline(entry.item.subject)} · ${outcomeText(entry.how, entry.by, entry.reason)}`);
+    lines.push(`- **${entry.item.id}** · ${inline(entry.item.subject)} · ${outcomeText(entry.how, entry.by, entry.reason, input.platform)}`);
   }
   return lines.join('\n');
 }
@@ -75,16 +77,25 @@ export function renderFeedbackNote(input: Base & { to: string; entries: Feedback
           `It stays open: fix it and reply \`${entry.item.id} fixed\` again, or reply \`${entry.item.id} intentional: <reason>\`.`,
       );
     } else {
-      lines.push(
-        `- **${entry.item.id}**: only its owner (${quiet(entry.item.owner)}), their manager or a Support Ops Manager can answer for it, so your reply was not counted.`,
-      );
+      const who = entry.item.owner
+        ? `its owner (${quiet(entry.item.owner)}), their manager or a Support Ops Manager`
+        : 'a Support Ops Manager (nobody in the roster owns it)';
+      lines.push(`- **${entry.item.id}**: only ${who} can answer for it, so your reply was not counted.`);
     }
   }
   return lines.join('\n');
 }
 
 export function renderLadderNote(
-  input: Base & { step: LadderStep; recipient: string | null; items: ItemState[]; ladder: LadderDurations; supportOpsManagers: string[]; now: Date },
+  input: Base & {
+    step: LadderStep;
+    recipient: string | null;
+    items: ItemState[];
+    ladder: LadderDurations;
+    supportOpsManagers: string[];
+    managerOf: (username: string) => string | null;
+    now: Date;
+  },
 ): string {
   const name = platformName(input.platform);
   const soms = input.supportOpsManagers.map(mention).join(' ');
@@ -112,7 +123,9 @@ export function renderLadderNote(
       lines.push(`${to}, ${count} of the ${name} access audit for ${input.quarter}, owned by your reports, got no answer after two pings. Please help them fix these or answer for them:`);
       break;
     case 'som':
-      lines.push(`${soms}, ${count} of the ${name} access audit for ${input.quarter} are still not addressed after every reminder. Please assist:`);
+      lines.push(
+        `${soms}, ${count} of the ${name} access audit for ${input.quarter} ${input.items.length === 1 ? 'is' : 'are'} still not addressed after every reminder. Please assist:`,
+      );
       break;
   }
   lines.push('');
@@ -120,7 +133,9 @@ export function renderLadderNote(
   lines.push('');
   const next =
     input.step === 'ping2'
-        ? `Without an answer, your manager will be asked in ${humanDuration(input.ladder.manager_after)}.`
+        ? input.items.every((item) => item.owner !== null && input.managerOf(item.owner) !== null)
+          ? `Without an answer, your manager will be asked in ${humanDuration(input.ladder.manager_after)}.`
+          : `Without an answer, the Support Ops Managers will be asked for assistance in ${humanDuration(input.ladder.manager_after)}.`
         : input.step === 'manager'
           ? `Without an answer, the Support Ops Managers will be asked in ${humanDuration(input.ladder.som_after)}.`
           : 'This is the last reminder the bot sends.';
@@ -145,7 +160,7 @@ export function renderReviewNote(input: Base & { supportOpsManagers: string[]; i
           `**${item.id}**`,
           inline(item.subject),
           quiet(item.owner),
-          item.addressed ? outcomeText(item.addressed.how, item.addressed.by, item.addressed.reason) : 'open',
+          item.addressed ? outcomeText(item.addressed.how, item.addressed.by, item.addressed.reason, input.platform) : 'open',
         ]),
       ),
     );

@@ -123,8 +123,8 @@ describe('the follow-up ladder (nightly), driven by the issue notes and the cloc
       await followup(sandbox, time);
       expect(botSteps(sandbox, opened + 2)).toEqual([['addressed', null, ['PD-1', 'PD-2']]]);
       const record = sandbox.gitlab.notesOf(1).filter((n) => !n.system).at(-1)!.body;
-      expect(record).toContain('**PD-1** · Chris Okafor · fixed, confirmed: no longer found by `cokafor`');
-      expect(record).toContain('**PD-2** · Taylor Kim · intentional by `msmith`: “contractor, account kept until the roster import is fixed (link)”');
+      expect(record).toContain('**PD-1** · Chris Okafor · fixed per `cokafor`, confirmed: no longer found in PagerDuty');
+      expect(record).toContain('**PD-2** · Taylor Kim · intentional per `msmith`: “contractor, account kept until the roster import is fixed (link)”');
 
       // At the second-ping time only the unowned items are pinged again.
       time.at('PT72H');
