@@ -339,7 +339,13 @@ describe('audit config', () => {
       platforms: {
         zendesk: { enabled: true, template: 'issue_templates/zendesk.md', labels: [] },
         'zendesk-us-federal': { enabled: true, template: 'issue_templates/zendesk-us-federal.md', labels: [] },
-        calendly: { enabled: false, template: 'issue_templates/calendly.md', labels: [] },
+        calendly: {
+          enabled: false,
+          template: 'issue_templates/calendly.md',
+          labels: [],
+          admin_allow_list: [],
+          pending_invitation_max_age: 'P14D',
+        },
         pagerduty: { enabled: true, template: 'issue_templates/pagerduty.md', labels: [], service_accounts: [] },
       },
     });
@@ -440,6 +446,58 @@ describe('audit config', () => {
       'audit.config.yml:5 platforms.zendesk.service_accounts: unknown key (expected one of: enabled, template, labels)',
       'audit.config.yml:5 platforms.zendesk.enabled: must be true or false, got "no"',
       'audit.config.yml:6 platforms.calendly.lables: unknown key (did you mean "labels"?)',
+    ]);
+  });
+
+  test('calendly: admin_allow_list and pending_invitation_max_age are read', () => {
+    const parsed = parseAuditConfig(
+      yaml(
+        'support_ops_managers: [som-alex]',
+        'platforms:',
+        '  calendly:',
+        '    admin_allow_list: [alex.rivera@example.com, Morgan.Smith@example.com]',
+        '    pending_invitation_max_age: P1M',
+      ),
+      'a.yml',
+    );
+    expect(parsed.platforms.calendly).toEqual({
+      enabled: true,
+      template: 'issue_templates/calendly.md',
+      labels: [],
+      admin_allow_list: ['alex.rivera@example.com', 'Morgan.Smith@example.com'],
+      pending_invitation_max_age: 'P1M',
+    });
+  });
+
+  test('calendly: bad allow-list emails, duplicates and durations name their line', () => {
+    expect(
+      config(
+        yaml(
+          'support_ops_managers: [som-alex]', //                  1
+          'platforms:', //                                        2
+          '  calendly:', //                                       3
+          '    admin_allow_list:', //                             4
+          '      - alex.rivera@example.com', //                   5
+          '      - som-alex', //                                  6
+          '      - Alex.Rivera@example.com', //                   7
+          '      - 42', //                                        8
+          '    pending_invitation_max_age: 14 days', //           9
+          '    service_accounts: []', //                         10
+        ),
+      ),
+    ).toEqual([
+      'audit.config.yml:6 platforms.calendly.admin_allow_list[1]: "som-alex" is not an email address',
+      'audit.config.yml:7 platforms.calendly.admin_allow_list[2]: duplicate "Alex.Rivera@example.com", also at line 5',
+      'audit.config.yml:8 platforms.calendly.admin_allow_list[3]: must be an email address, got 42',
+      'audit.config.yml:9 platforms.calendly.pending_invitation_max_age: "14 days" is not an ISO-8601 duration (e.g. P14D)',
+      'audit.config.yml:10 platforms.calendly.service_accounts: unknown key (expected one of: enabled, template, labels, admin_allow_list, pending_invitation_max_age)',
+    ]);
+    expect(config(yaml('support_ops_managers: [som-alex]', 'platforms:', '  calendly: { admin_allow_list: a@example.com, pending_invitation_max_age: P0D }'))).toEqual([
+      'audit.config.yml:3 platforms.calendly.admin_allow_list: must be a list of emails, got "a@example.com"',
+      'audit.config.yml:3 platforms.calendly.pending_invitation_max_age: "P0D" must be longer than zero',
+    ]);
+    expect(config(yaml('support_ops_managers: [som-alex]', 'platforms:', '  pagerduty: { admin_allow_list: [] }'))).toEqual([
+      'audit.config.yml:3 platforms.pagerduty.admin_allow_list: unknown key (expected one of: enabled, template, labels, service_accounts)',
     ]);
   });
 

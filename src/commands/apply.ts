@@ -1,5 +1,5 @@
 import type { Logger } from '../log.js';
-import type { TrackedIssue, Tracker } from '../gitlab/tracker.js';
+import type { IssueChanges, TrackedIssue, Tracker } from '../gitlab/tracker.js';
 import { botNotes } from '../domain/bot-notes.js';
 import type { Marker } from '../domain/markers.js';
 import type { PlannedNote } from '../domain/open-plan.js';
@@ -63,4 +63,31 @@ export async function postNotes(tracker: Tracker, iid: number, planned: PlannedN
     posted += 1;
   }
   return posted;
+}
+
+export const STATUS_LABELS = {
+  open: 'audit-status::open',
+  review: 'audit-status::review',
+  done: 'audit-status::done',
+} as const;
+
+export type IssueStatus = keyof typeof STATUS_LABELS;
+
+/**
+ * Brings the issue's description (status board), status label and state in line with the
+ * plan in one update, and only when something differs: an unchanged issue costs no write.
+ */
+export async function syncIssue(tracker: Tracker, issue: TrackedIssue, wanted: { description: string; status: IssueStatus; close: boolean }): Promise<boolean> {
+  const label = STATUS_LABELS[wanted.status];
+  const stale = Object.values(STATUS_LABELS).filter((other) => other !== label && issue.labels.includes(other));
+  const changes: IssueChanges = {};
+  if (wanted.description !== issue.description) changes.description = wanted.description;
+  if (!issue.labels.includes(label) || stale.length > 0) {
+    changes.addLabels = [label];
+    if (stale.length > 0) changes.removeLabels = stale;
+  }
+  if (wanted.close && issue.state === 'opened') changes.stateEvent = 'close';
+  if (Object.keys(changes).length === 0) return false;
+  await tracker.updateIssue(issue.iid, changes);
+  return true;
 }

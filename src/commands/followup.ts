@@ -6,15 +6,10 @@ import { ConfigError } from '../config/errors.js';
 import { DryRunTracker } from '../gitlab/dry-run-tracker.js';
 import type { TrackedIssue } from '../gitlab/tracker.js';
 import { implementedPlatforms } from '../platforms/index.js';
-import { postNotes } from './apply.js';
+import { postNotes, STATUS_LABELS, syncIssue } from './apply.js';
+import { renderBoard, withBoard } from '../domain/board.js';
 import type { AuditContext } from './context.js';
 import { buildContext, buildTracker, type RuntimeDeps } from './runtime.js';
-
-const STATUS_LABELS: Record<AuditStatus, string> = {
-  open: 'audit-status::open',
-  review: 'audit-status::review',
-  done: 'audit-status::done',
-};
 
 export interface FollowupOutcome {
   platform: PlatformId;
@@ -79,14 +74,11 @@ export async function followupIssue(ctx: AuditContext, issue: TrackedIssue, plat
   }
   outcome.notesPosted = await postNotes(ctx.tracker, issue.iid, plan.notes, platform);
   outcome.status = plan.status;
-
-  const wanted = STATUS_LABELS[plan.status];
-  const stale = Object.values(STATUS_LABELS).filter((label) => label !== wanted && issue.labels.includes(label));
-  const close = plan.close && issue.state === 'opened';
-  if (!issue.labels.includes(wanted) || stale.length > 0 || close) {
-    await ctx.tracker.updateIssue(issue.iid, { addLabels: [wanted], removeLabels: stale.length ? stale : undefined, stateEvent: close ? 'close' : undefined });
-    outcome.closed = close;
-  }
+  // The board shows the state after this run's notes: read them back only when there were some.
+  const after = plan.notes.length > 0 ? rebuildState(await ctx.tracker.listNotes(issue.iid), bot, platform) : state;
+  const board = renderBoard({ state: after, ladder: ctx.config.ladder, managerOf: input.managerOf, status: plan.status });
+  await syncIssue(ctx.tracker, issue, { description: withBoard(issue.description, board), status: plan.status, close: plan.close });
+  outcome.closed = plan.close && issue.state === 'opened';
   return outcome;
 }
 

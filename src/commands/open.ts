@@ -2,7 +2,9 @@ import { applyAllowList } from '../domain/allow-list.js';
 import { botNotes } from '../domain/bot-notes.js';
 import { planOpen } from '../domain/open-plan.js';
 import type { Finding, PlatformId } from '../domain/types.js';
-import { ensureIssue, postNotes } from './apply.js';
+import { ensureIssue, postNotes, syncIssue, type IssueStatus } from './apply.js';
+import { renderBoard, withBoard } from '../domain/board.js';
+import { rebuildState } from '../domain/followup-state.js';
 import type { AuditContext } from './context.js';
 import { ConfigError } from '../config/errors.js';
 import { DryRunTracker } from '../gitlab/dry-run-tracker.js';
@@ -43,7 +45,8 @@ export async function openAudit(ctx: AuditContext, platform: PlatformId, quarter
     ctx.logger,
   );
   const bot = await ctx.tracker.currentUsername();
-  const existing = botNotes(await ctx.tracker.listNotes(issue.iid), bot, platform);
+  const notes = await ctx.tracker.listNotes(issue.iid);
+  const existing = botNotes(notes, bot, platform);
   const planned = planOpen({
     result,
     findings: active,
@@ -55,6 +58,13 @@ export async function openAudit(ctx: AuditContext, platform: PlatformId, quarter
     now,
   });
   const notesPosted = await postNotes(ctx.tracker, issue.iid, planned, platform);
+  // New findings reopen the waiting; otherwise the status the follow-up set stays.
+  const current = issue.labels.find((label) => label.startsWith('audit-status::'))?.slice('audit-status::'.length);
+  const status: IssueStatus = planned.length === 0 && (current === 'review' || current === 'done') ? current : 'open';
+  const state = rebuildState(planned.length > 0 ? await ctx.tracker.listNotes(issue.iid) : notes, bot, platform);
+  const managers = new Map(ctx.roster.map((person) => [person.gitlab.username, person.reports_to]));
+  const board = renderBoard({ state, ladder: ctx.config.ladder, managerOf: (username) => managers.get(username) ?? null, status });
+  await syncIssue(ctx.tracker, issue, { description: withBoard(issue.description, board), status, close: false });
   ctx.logger.info({ platform, issue: issue.iid, created, notesPosted }, 'audit issue up to date');
   return {
     platform,

@@ -1,10 +1,10 @@
 import { isScalar } from 'yaml';
 import { DateTime, Duration } from 'luxon';
 import { PLATFORM_IDS, type PlatformId } from '../domain/types.js';
-import { checkUsername } from './roster.js';
+import { checkUsername, isEmail } from './roster.js';
 import { Checker, Fields, quote, type At } from './validate.js';
 import { parseYaml, readTextFile } from './yaml-source.js';
-import type { AllowListEntry, AuditConfig, LadderDurations, PagerDutyConfig, PlatformConfig } from './types.js';
+import type { AllowListEntry, AuditConfig, CalendlyConfig, LadderDurations, PagerDutyConfig, PlatformConfig } from './types.js';
 
 export const DEFAULT_LABELS: readonly string[] = ['audit'];
 
@@ -22,6 +22,8 @@ const CONFIG_KEYS = ['support_ops_managers', 'confidential', 'labels', 'ladder',
 const LADDER_KEYS = Object.keys(DEFAULT_LADDER) as Array<keyof LadderDurations>;
 const PLATFORM_KEYS = ['enabled', 'template', 'labels'] as const;
 const PAGERDUTY_KEYS = [...PLATFORM_KEYS, 'service_accounts'] as const;
+const CALENDLY_KEYS = [...PLATFORM_KEYS, 'admin_allow_list', 'pending_invitation_max_age'] as const;
+export const DEFAULT_PENDING_INVITATION_MAX_AGE = 'P14D';
 
 /** Reads and validates audit.config.yml. Every problem is collected into one ConfigError. */
 export function loadAuditConfig(file: string): AuditConfig {
@@ -161,13 +163,15 @@ function checkPlatforms(checker: Checker, at: At | undefined): AuditConfig['plat
   }
   const pagerduty: PagerDutyConfig = { ...platforms.pagerduty, service_accounts: [] };
   platforms.pagerduty = pagerduty;
+  const calendly: CalendlyConfig = { ...platforms.calendly, admin_allow_list: [], pending_invitation_max_age: DEFAULT_PENDING_INVITATION_MAX_AGE };
+  platforms.calendly = calendly;
 
   const fields = at ? checker.mapping(at, PLATFORM_IDS, 'platform ids', 'platform') : undefined;
   if (fields) {
     for (const id of PLATFORM_IDS) {
       const platformAt = fields.get(id);
       if (!platformAt) continue;
-      const keys = id === 'pagerduty' ? PAGERDUTY_KEYS : PLATFORM_KEYS;
+      const keys = id === 'pagerduty' ? PAGERDUTY_KEYS : id === 'calendly' ? CALENDLY_KEYS : PLATFORM_KEYS;
       const platform = checker.mapping(platformAt, keys, `settings of ${id}`);
       if (!platform) continue;
       const target = platforms[id];
@@ -185,7 +189,32 @@ function checkPlatforms(checker: Checker, at: At | undefined): AuditConfig['plat
         const accounts = accountsAt ? checker.stringList(accountsAt, undefined, 'PagerDuty user ids or emails') : undefined;
         if (accounts !== undefined) pagerduty.service_accounts = accounts;
       }
+      if (id === 'calendly') checkCalendlySettings(checker, platform, calendly);
     }
   }
   return platforms as AuditConfig['platforms'];
+}
+
+/** `platforms.calendly`: the admin allow-list (emails, no duplicates) and the pending-invitation age. */
+function checkCalendlySettings(checker: Checker, platform: Fields, calendly: CalendlyConfig): void {
+  const allowAt = platform.get('admin_allow_list');
+  if (allowAt) {
+    const seen = new Map<string, At>();
+    const emails = checker.stringList(
+      allowAt,
+      (itemAt) => {
+        const email = checker.matching(itemAt, isEmail, (value) => `${quote(value)} is not an email address`, 'an email address');
+        if (email === undefined) return undefined;
+        const first = seen.get(email.toLowerCase());
+        if (first) checker.fail(itemAt, `duplicate ${quote(email)}, also at line ${first.line}`);
+        else seen.set(email.toLowerCase(), itemAt);
+        return email;
+      },
+      'emails',
+    );
+    if (emails !== undefined) calendly.admin_allow_list = emails;
+  }
+  const maxAgeAt = platform.get('pending_invitation_max_age');
+  const maxAge = maxAgeAt ? checkDuration(checker, maxAgeAt, DEFAULT_PENDING_INVITATION_MAX_AGE) : undefined;
+  if (maxAge !== undefined) calendly.pending_invitation_max_age = maxAge;
 }

@@ -60,6 +60,13 @@ export interface PlatformConfig {
   labels: string[];
 }
 
+export interface CalendlyConfig extends PlatformConfig {
+  /** Emails of the members allowed to hold the owner or admin role; anyone else with it is a finding. */
+  admin_allow_list: string[];
+  /** ISO-8601 duration after which a pending invitation is a finding (default P14D). */
+  pending_invitation_max_age: string;
+}
+
 export interface PagerDutyConfig extends PlatformConfig {
   /** PagerDuty user ids or emails of service accounts that need no roster entry. */
   service_accounts: string[];
@@ -76,7 +83,7 @@ export interface AuditConfig {
   platforms: {
     zendesk: PlatformConfig;
     'zendesk-us-federal': PlatformConfig;
-    calendly: PlatformConfig;
+    calendly: CalendlyConfig;
     pagerduty: PagerDutyConfig;
   } & Record<PlatformId, PlatformConfig>;
 }

@@ -46,3 +46,41 @@ export async function collectOffsetPages<T>(
     }
   }
 }
+
+interface TokenPage {
+  collection?: unknown;
+  pagination?: { next_page_token?: string | null } | null;
+}
+
+/**
+ * Calendly's token pagination: `count` (≤ 100) and `page_token`; each response has `collection`
+ * and `pagination.next_page_token` (null on the last page). Follows the tokens until there is
+ * none. A token that repeats, or more than `maxPages` pages, throws rather than looping forever
+ * or returning a partial listing as complete.
+ */
+export async function collectTokenPages<T>(
+  client: VendorClient,
+  path: string,
+  query: Query = {},
+  { pageSize = 100, maxPages = 10_000 } = {},
+): Promise<T[]> {
+  const items: T[] = [];
+  const seen = new Set<string>();
+  let pageToken: string | undefined;
+  for (let pages = 1; ; pages++) {
+    const { body } = await client.getJson<TokenPage>(path, { ...query, count: pageSize, page_token: pageToken });
+    if (!body || !Array.isArray(body.collection)) {
+      throw new IncompleteListingError(`${client.vendor} ${path}: the response has no "collection" list`);
+    }
+    items.push(...(body.collection as T[]));
+    const next = body.pagination?.next_page_token;
+    if (next === undefined || next === null || next === '') return items;
+    if (typeof next !== 'string') throw new IncompleteListingError(`${client.vendor} ${path}: next_page_token is not a string`);
+    if (seen.has(next)) throw new IncompleteListingError(`${client.vendor} ${path}: the API sent the same next_page_token twice; the listing would never end`);
+    if (pages >= maxPages) {
+      throw new IncompleteListingError(`${client.vendor} ${path}: more than ${maxPages} pages; stopping so a partial listing is not taken as complete`);
+    }
+    seen.add(next);
+    pageToken = next;
+  }
+}

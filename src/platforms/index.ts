@@ -6,6 +6,8 @@ import type { PlatformId } from '../domain/types.js';
 import type { Checker } from '../commands/context.js';
 import { PagerDutyClient, createPagerDutyHttp } from './pagerduty/client.js';
 import { checkPagerDuty } from './pagerduty/checker.js';
+import { CalendlyClient, createCalendlyHttp } from './calendly/client.js';
+import { checkCalendly } from './calendly/checker.js';
 
 export interface CheckerDeps {
   env: Env;
@@ -19,6 +21,17 @@ export interface CheckerDeps {
 type CheckerFactory = (deps: CheckerDeps) => Checker;
 
 const CHECKERS: Partial<Record<PlatformId, CheckerFactory>> = {
+  calendly: (deps) => {
+    const env = requireEnv(deps.env, PLATFORM_ENV.calendly);
+    const http = createCalendlyHttp({
+      baseUrl: env.CALENDLY_URL,
+      token: env.CALENDLY_TOKEN,
+      clock: deps.clock,
+      sleep: deps.sleep,
+      logger: deps.logger.child({ platform: 'calendly' }),
+    });
+    return () => checkCalendly(new CalendlyClient(http), deps.roster, deps.config.platforms.calendly, deps.clock);
+  },
   pagerduty: (deps) => {
     const env = requireEnv(deps.env, PLATFORM_ENV.pagerduty);
     const http = createPagerDutyHttp({

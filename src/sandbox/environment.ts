@@ -6,10 +6,13 @@ import { SANDBOX_SEED_DIR } from '../paths.js';
 import { createGitLabSandbox, type GitLabSandbox, type GitLabSandboxUser } from './gitlab.js';
 import { createPagerDutySandbox, type PagerDutySandbox } from './pagerduty.js';
 import { seedPagerDuty } from './seed/pagerduty.js';
+import { createCalendlySandbox, type CalendlySandbox } from './calendly.js';
+import { seedCalendly } from './seed/calendly.js';
 
 export const SANDBOX_TOKENS = {
   gitlab: 'sandbox-gitlab-bot-token',
   pagerduty: 'sandbox-pagerduty-token',
+  calendly: 'sandbox-calendly-token',
 } as const;
 
 export const SANDBOX_PROJECT = 'support-ops/access-audits';
@@ -32,6 +35,7 @@ function sandboxUsers(): { users: GitLabSandboxUser[]; tokens: Record<string, st
 export interface Sandbox {
   gitlab: GitLabSandbox;
   pagerduty: PagerDutySandbox;
+  calendly: CalendlySandbox;
   /** Environment for the CLI pointing at the sandbox servers (and its seed config and roster). */
   env: Record<string, string>;
   stop(): Promise<void>;
@@ -43,21 +47,25 @@ export async function startSandbox(options: { clock?: Clock } = {}): Promise<San
   const { users, tokens } = sandboxUsers();
   const gitlab = createGitLabSandbox({ projectPath: SANDBOX_PROJECT, users, tokens, now: clock });
   const pagerduty = createPagerDutySandbox({ token: SANDBOX_TOKENS.pagerduty, data: seedPagerDuty(clock()), now: clock });
-  await Promise.all([gitlab.start(), pagerduty.start()]);
+  const calendly = createCalendlySandbox({ token: SANDBOX_TOKENS.calendly, data: seedCalendly(clock()), now: clock });
+  await Promise.all([gitlab.start(), pagerduty.start(), calendly.start()]);
   return {
     gitlab,
     pagerduty,
+    calendly,
     env: {
       GITLAB_URL: gitlab.url,
       GITLAB_TOKEN: SANDBOX_TOKENS.gitlab,
       AUDIT_PROJECT: SANDBOX_PROJECT,
       PAGERDUTY_URL: pagerduty.url,
       PAGERDUTY_TOKEN: SANDBOX_TOKENS.pagerduty,
+      CALENDLY_URL: calendly.url,
+      CALENDLY_TOKEN: SANDBOX_TOKENS.calendly,
       AUDIT_CONFIG: SANDBOX_CONFIG,
       AUDIT_ROSTER: SANDBOX_ROSTER,
     },
     stop: async () => {
-      await Promise.all([gitlab.stop(), pagerduty.stop()]);
+      await Promise.all([gitlab.stop(), pagerduty.stop(), calendly.stop()]);
     },
   };
 }

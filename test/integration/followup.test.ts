@@ -62,7 +62,7 @@ describe('the follow-up ladder (nightly), driven by the issue notes and the cloc
         ['ping2', 'tkim', ['PD-2']],
         ['ping2', null, ['PD-3', 'PD-4']],
       ]);
-      const notes = sandbox.gitlab.notesOf(1);
+      const notes = sandbox.gitlab.notesOf(1).filter((note) => !note.system);
       expect(notes.at(-1)!.body.startsWith('@som-alex, a reminder')).toBe(true);
 
       // Same instant again: nothing more.
