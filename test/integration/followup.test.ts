@@ -249,6 +249,46 @@ describe('the follow-up ladder (nightly), driven by the issue notes and the cloc
     }
   });
 
+  test('killed after any write of the review and the close, a re-run gives the same final thread and state', async () => {
+    const script = async (sandbox: Sandbox, time: Timeline, crashAt?: { run: number; after: number }) => {
+      await open(sandbox, time);
+      const pd = sandbox.pagerduty.data;
+      pd.users = pd.users.filter((user) => user.id !== 'PGHOST1' && user.id !== 'PPATDP1');
+      pd.schedules.find((s) => s.id === 'PAMER01')!.userIds.push('PCOKAF1');
+      time.at('PT10H');
+      say(sandbox, 'cokafor', 'PD-1 fixed');
+      say(sandbox, 'tkim', 'PD-2 intentional: kept');
+      const steps = [
+        async () => undefined,
+        async () => {
+          time.at('PT20H');
+          say(sandbox, 'som-alex', 'approved');
+        },
+      ];
+      for (const [index, before] of steps.entries()) {
+        await before();
+        time.at(index === 0 ? 'PT11H' : 'PT21H');
+        if (crashAt?.run === index) {
+          let writes = 0;
+          sandbox.gitlab.setFaultPlan((req) => (req.method !== 'GET' && ++writes > crashAt.after ? { type: 'reset' } : undefined));
+          expect((await runAuditBot(sandbox, FOLLOWUP, {}, time.now)).code).toBe(1);
+          sandbox.gitlab.clearFaults();
+        }
+        await followup(sandbox, time);
+      }
+      const issue = sandbox.gitlab.issues()[0];
+      return [...threads(sandbox), issue.state, [...(issue.labels as string[])].sort().join(','), issue.description];
+    };
+    const expected = await withTimeline((sandbox, time) => script(sandbox, time));
+    expect(expected).toContain('closed');
+    // Run 0 writes: addressed note, review note, issue update. Run 1: outcome note, issue update.
+    for (const [run, writes] of [[0, 3], [1, 2]]) {
+      for (let after = 0; after < writes; after++) {
+        expect(await withTimeline((sandbox, time) => script(sandbox, time, { run, after }))).toEqual(expected);
+      }
+    }
+  });
+
   test('a reply edited after the bot saw it does not add claims; a deleted reply does not undo a record', async () => {
     await withTimeline(async (sandbox, time) => {
       await open(sandbox, time);
