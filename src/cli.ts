@@ -35,8 +35,8 @@ export interface CliOverrides {
 }
 
 const USAGE = `usage:
-  audit-bot open --platform <id|all> [--quarter 2026-Q4] [--dry-run] [--now <ISO-8601>]
-  audit-bot followup [--platform <id|all>] [--dry-run] [--now <ISO-8601>]
+  audit-bot open --platform <id|all> [--quarter 2026-Q4] [--dry-run] [--now <ISO-8601>] [--report <file.json>]
+  audit-bot followup [--platform <id|all>] [--dry-run] [--now <ISO-8601>] [--report <file.json>]
   audit-bot check --platform <id> [--format json|markdown]
   audit-bot demo [--out <folder>]
 platform ids: ${PLATFORM_IDS.join(', ')}
@@ -78,6 +78,7 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv, io: CliIo, 
           platforms: selectPlatforms(options.platform ?? 'all', true),
           all: (options.platform ?? 'all') === 'all',
           dryRun: options['dry-run'] === true,
+          report: options.report,
         });
       case 'demo':
         return await runDemo({ out: options.out ?? 'demo-output', io, logger, runCli: (argv, demoEnv, demoIo, demoOverrides) => runCli(argv, demoEnv, demoIo, { ...overrides, ...demoOverrides }) });
@@ -108,11 +109,12 @@ interface Options {
   now?: string;
   format?: string;
   out?: string;
+  report?: string;
 }
 
 const OPTIONS_BY_COMMAND: Record<string, (keyof Options)[]> = {
-  open: ['platform', 'quarter', 'dry-run', 'now'],
-  followup: ['platform', 'dry-run', 'now'],
+  open: ['platform', 'quarter', 'dry-run', 'now', 'report'],
+  followup: ['platform', 'dry-run', 'now', 'report'],
   check: ['platform', 'format', 'now'],
   demo: ['out'],
 };
@@ -127,6 +129,7 @@ function parseOptions(command: string, args: string[]): Options {
     now: { type: 'string' },
     format: { type: 'string' },
     out: { type: 'string' },
+    report: { type: 'string' },
   } as const;
   let values: Options;
   try {
@@ -157,7 +160,7 @@ async function runOpen(deps: RuntimeDeps, options: Options): Promise<number> {
   const requested = selectPlatforms(options.platform, true);
   const quarter = options.quarter ?? quarterOf(deps.clock());
   if (!isQuarter(quarter)) throw new UsageError(`--quarter: "${quarter}" is not like 2026-Q4`);
-  return openCommand(deps, { platforms: requested, all: options.platform === 'all', quarter, dryRun: options['dry-run'] === true });
+  return openCommand(deps, { platforms: requested, all: options.platform === 'all', quarter, dryRun: options['dry-run'] === true, report: options.report });
 }
 
 async function runCheck(deps: RuntimeDeps, options: Options): Promise<number> {

@@ -496,9 +496,6 @@ describe('audit config', () => {
       'audit.config.yml:3 platforms.calendly.admin_allow_list: must be a list of emails, got "a@example.com"',
       'audit.config.yml:3 platforms.calendly.pending_invitation_max_age: "P0D" must be longer than zero',
     ]);
-    expect(config(yaml('support_ops_managers: [som-alex]', 'platforms:', '  pagerduty: { admin_allow_list: [] }'))).toEqual([
-      'audit.config.yml:3 platforms.pagerduty.admin_allow_list: unknown key (expected one of: enabled, template, labels, service_accounts)',
-    ]);
   });
 
   test('support_ops_managers: required, a list, not empty, usernames', () => {

@@ -53,7 +53,7 @@ export async function runDemo(options: DemoOptions): Promise<number> {
   };
 
   try {
-    io.stdout(`Sandbox: GitLab ${sandbox.gitlab.url}, PagerDuty ${sandbox.pagerduty.url} (127.0.0.1 only, no credentials)\n`);
+    io.stdout(`Sandbox: GitLab ${sandbox.gitlab.url}, PagerDuty ${sandbox.pagerduty.url}, Calendly ${sandbox.calendly.url} (127.0.0.1 only, no credentials)\n`);
     day(0, 9);
     await run(['open', '--platform', 'all']);
     const notesAfterOpen = countNotes(sandbox);
@@ -104,7 +104,7 @@ export async function runDemo(options: DemoOptions): Promise<number> {
     }
     const reRunQuiet = countNotes(sandbox) > 0;
     io.stdout(
-      `\nRequests made: GitLab ${sandbox.gitlab.log.length}, PagerDuty ${sandbox.pagerduty.log.length}. ` +
+      `\nRequests made: GitLab ${sandbox.gitlab.log.length}, PagerDuty ${sandbox.pagerduty.log.length}, Calendly ${sandbox.calendly.log.length}. ` +
         `Demo ${failures === 0 && reRunQuiet ? 'finished' : 'FAILED'}; the threads are in ${outDir}/.\n`,
     );
     return failures === 0 ? 0 : 1;

@@ -1,15 +1,16 @@
 import { applyAllowList } from '../domain/allow-list.js';
 import { rebuildState } from '../domain/followup-state.js';
 import { planFollowup, type AuditStatus, type FollowupPlan } from '../domain/followup-plan.js';
-import { isPlatformId, type PlatformId } from '../domain/types.js';
+import { isPlatformId, type CheckResult, type Finding, type PlatformId } from '../domain/types.js';
 import { ConfigError } from '../config/errors.js';
 import { DryRunTracker } from '../gitlab/dry-run-tracker.js';
 import type { TrackedIssue } from '../gitlab/tracker.js';
 import { implementedPlatforms } from '../platforms/index.js';
 import { postNotes, STATUS_LABELS, syncIssue } from './apply.js';
 import { renderBoard, withBoard } from '../domain/board.js';
+import { auditReport, type AuditReport } from '../domain/report.js';
 import type { AuditContext } from './context.js';
-import { buildContext, buildTracker, type RuntimeDeps } from './runtime.js';
+import { buildContext, buildTracker, writeReport, type RuntimeDeps } from './runtime.js';
 
 export interface FollowupOutcome {
   platform: PlatformId;
@@ -18,6 +19,7 @@ export interface FollowupOutcome {
   rechecked: boolean;
   status: AuditStatus;
   closed: boolean;
+  report?: AuditReport;
 }
 
 /** Audit issues that still need the bot: open ones, and ones a person closed before the bot recorded an outcome. */
@@ -59,9 +61,11 @@ export async function followupIssue(ctx: AuditContext, issue: TrackedIssue, plat
     managerOf: (username: string) => managers.get(username) ?? null,
   };
   let plan: FollowupPlan = planFollowup(input);
+  let checked: { result: CheckResult; findings: Finding[]; at: Date } | undefined;
   if (plan.needsRecheck) {
     const result = await ctx.checker(platform)();
     const { active, accepted } = applyAllowList(result.findings, ctx.config.allow_list, now);
+    checked = { result, findings: active, at: now };
     outcome.rechecked = true;
     plan = planFollowup({
       ...input,
@@ -79,6 +83,11 @@ export async function followupIssue(ctx: AuditContext, issue: TrackedIssue, plat
   const board = renderBoard({ state: after, ladder: ctx.config.ladder, managerOf: input.managerOf, status: plan.status });
   await syncIssue(ctx.tracker, issue, { description: withBoard(issue.description, board), status: plan.status, close: plan.close });
   outcome.closed = plan.close && issue.state === 'opened';
+  outcome.report = auditReport({
+    state: after,
+    issue: { iid: issue.iid, url: issue.webUrl, state: outcome.closed ? 'closed' : issue.state, labels: issue.labels },
+    check: checked,
+  });
   return outcome;
 }
 
@@ -86,6 +95,7 @@ export interface FollowupRequest {
   platforms: PlatformId[];
   all: boolean;
   dryRun: boolean;
+  report?: string;
 }
 
 export async function followupCommand(deps: RuntimeDeps, request: FollowupRequest): Promise<number> {
@@ -100,12 +110,14 @@ export async function followupCommand(deps: RuntimeDeps, request: FollowupReques
 
   let failed = 0;
   const issues = await issuesToFollow(context);
+  const reports: AuditReport[] = [];
   if (issues.length === 0) deps.out('no audit issue needs following up\n');
   for (const issue of issues) {
     const platform = platformOf(issue);
     if (!platform || !platforms.includes(platform)) continue;
     try {
       const done = await followupIssue(context, issue, platform);
+      if (done.report) reports.push(done.report);
       deps.out(
         `${platform}: issue #${issue.iid}: ${done.notesPosted} note(s) ${request.dryRun ? 'planned' : 'posted'}, ` +
           `status ${done.status}${done.closed ? ', closed' : ''}${done.rechecked ? ', platform re-checked' : ''}\n`,
@@ -122,5 +134,6 @@ export async function followupCommand(deps: RuntimeDeps, request: FollowupReques
       if (write.kind === 'update-issue') deps.out(`\n--- would update issue #${write.iid}: ${JSON.stringify(write.changes)}\n`);
     }
   }
+  if (request.report) writeReport(request.report, 'followup', reports, deps.clock());
   return failed > 0 ? 1 : 0;
 }

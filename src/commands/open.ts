@@ -2,6 +2,10 @@ import { applyAllowList } from '../domain/allow-list.js';
 import { botNotes } from '../domain/bot-notes.js';
 import { planOpen } from '../domain/open-plan.js';
 import type { Finding, PlatformId } from '../domain/types.js';
+import { identityLabels } from '../domain/issue.js';
+import { auditReport, type AuditReport } from '../domain/report.js';
+import { previousQuarter } from '../domain/quarter.js';
+import { quarterDiff, type QuarterDiff } from '../domain/quarter-diff.js';
 import { ensureIssue, postNotes, syncIssue, type IssueStatus } from './apply.js';
 import { renderBoard, withBoard } from '../domain/board.js';
 import { rebuildState } from '../domain/followup-state.js';
@@ -9,7 +13,7 @@ import type { AuditContext } from './context.js';
 import { ConfigError } from '../config/errors.js';
 import { DryRunTracker } from '../gitlab/dry-run-tracker.js';
 import { implementedPlatforms } from '../platforms/index.js';
-import { buildContext, buildTracker, type RuntimeDeps } from './runtime.js';
+import { buildContext, buildTracker, writeReport, type RuntimeDeps } from './runtime.js';
 
 export interface OpenOutcome {
   platform: PlatformId;
@@ -20,6 +24,7 @@ export interface OpenOutcome {
   acceptedCount: number;
   notesPosted: number;
   requests: number;
+  report: AuditReport;
 }
 
 /**
@@ -47,7 +52,10 @@ export async function openAudit(ctx: AuditContext, platform: PlatformId, quarter
   const bot = await ctx.tracker.currentUsername();
   const notes = await ctx.tracker.listNotes(issue.iid);
   const existing = botNotes(notes, bot, platform);
+  const firstResults = !existing.some(({ marker }) => marker.step === 'results');
+  const diff = firstResults ? await lastQuarterDiff(ctx, platform, quarter, bot, active) : undefined;
   const planned = planOpen({
+    diff,
     result,
     findings: active,
     accepted,
@@ -75,7 +83,22 @@ export async function openAudit(ctx: AuditContext, platform: PlatformId, quarter
     acceptedCount: accepted.length,
     notesPosted,
     requests: result.stats.requests,
+    report: auditReport({
+      state,
+      issue: { iid: issue.iid, url: issue.webUrl, state: issue.state, labels: issue.labels },
+      check: { result, findings: active, at: now },
+      diff,
+    }),
   };
+}
+
+/** Compares this quarter's findings with last quarter's audit issue for the platform, if there was one. */
+async function lastQuarterDiff(ctx: AuditContext, platform: PlatformId, quarter: string, bot: string, findings: Finding[]): Promise<QuarterDiff | null> {
+  const previous = previousQuarter(quarter);
+  const [issue] = await ctx.tracker.findIssues(identityLabels(platform, previous), 'all');
+  if (!issue) return null;
+  const state = rebuildState(await ctx.tracker.listNotes(issue.iid), bot, platform);
+  return quarterDiff({ quarter: previous, iid: issue.iid, state }, findings);
 }
 
 export interface OpenRequest {
@@ -84,6 +107,8 @@ export interface OpenRequest {
   all: boolean;
   quarter: string;
   dryRun: boolean;
+  /** Where to write the JSON evidence of every audit this run touched. */
+  report?: string;
 }
 
 /** `open`: every requested audit, one after the other; one platform's failure does not stop the others. */
@@ -103,9 +128,12 @@ export async function openCommand(deps: RuntimeDeps, request: OpenRequest): Prom
 
   for (const platform of notImplemented) deps.out(`${platform}: skipped, this audit is not implemented yet\n`);
   let failed = 0;
+  const reports: AuditReport[] = [];
   for (const platform of context.value.platforms) {
     try {
-      deps.out(`${summarize(await openAudit(ctx, platform, request.quarter), request.dryRun)}\n`);
+      const outcome = await openAudit(ctx, platform, request.quarter);
+      reports.push(outcome.report);
+      deps.out(`${summarize(outcome, request.dryRun)}\n`);
     } catch (error) {
       failed += 1;
       deps.logger.error({ platform, err: error }, 'audit failed');
@@ -118,6 +146,7 @@ export async function openCommand(deps: RuntimeDeps, request: OpenRequest): Prom
       if (write.kind === 'create-note') deps.out(`\n--- would post on issue #${write.iid}:\n${write.body}\n`);
     }
   }
+  if (request.report) writeReport(request.report, 'open', reports, deps.clock());
   return failed > 0 ? 1 : 0;
 }
 

@@ -11,6 +11,7 @@ import { DryRunTracker } from '../gitlab/dry-run-tracker.js';
 import { GitLabTracker } from '../gitlab/gitbeaker-tracker.js';
 import type { Tracker } from '../gitlab/tracker.js';
 import type { PlatformId } from '../domain/types.js';
+import type { AuditReport } from '../domain/report.js';
 import { buildChecker } from '../platforms/index.js';
 import type { AuditContext, Checker } from './context.js';
 
@@ -122,4 +123,10 @@ export function buildContext(
 function unavailableTracker(): Tracker {
   const fail = () => Promise.reject(new Error('this command does not use GitLab'));
   return { currentUsername: fail, findIssues: fail, createIssue: fail, updateIssue: fail, listNotes: fail, createNote: fail };
+}
+
+/** Writes the run's evidence as JSON (the CI job keeps it as an artifact). */
+export function writeReport(file: string, command: string, audits: AuditReport[], now: Date): void {
+  fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  fs.writeFileSync(file, `${JSON.stringify({ tool: 'audit-bot', command, generatedAt: now.toISOString(), audits }, null, 2)}\n`);
 }

@@ -1,7 +1,7 @@
 import { isScalar } from 'yaml';
 import { DateTime, Duration } from 'luxon';
 import { PLATFORM_IDS, type PlatformId } from '../domain/types.js';
-import { checkUsername, isEmail } from './roster.js';
+import { checkPagerDutyId, checkUsername, isEmail, isPagerDutyId } from './roster.js';
 import { Checker, Fields, quote, type At } from './validate.js';
 import { parseYaml, readTextFile } from './yaml-source.js';
 import type { AllowListEntry, AuditConfig, CalendlyConfig, LadderDurations, PagerDutyConfig, PlatformConfig } from './types.js';
@@ -21,7 +21,8 @@ export function defaultTemplate(platform: PlatformId): string {
 const CONFIG_KEYS = ['support_ops_managers', 'confidential', 'labels', 'ladder', 'allow_list', 'platforms'] as const;
 const LADDER_KEYS = Object.keys(DEFAULT_LADDER) as Array<keyof LadderDurations>;
 const PLATFORM_KEYS = ['enabled', 'template', 'labels'] as const;
-const PAGERDUTY_KEYS = [...PLATFORM_KEYS, 'service_accounts'] as const;
+const PAGERDUTY_KEYS = [...PLATFORM_KEYS, 'service_accounts', 'admin_allow_list', 'coverage_window', 'schedules'] as const;
+export const DEFAULT_COVERAGE_WINDOW = 'P28D';
 const CALENDLY_KEYS = [...PLATFORM_KEYS, 'admin_allow_list', 'pending_invitation_max_age'] as const;
 export const DEFAULT_PENDING_INVITATION_MAX_AGE = 'P14D';
 
@@ -161,7 +162,7 @@ function checkPlatforms(checker: Checker, at: At | undefined): AuditConfig['plat
   for (const id of PLATFORM_IDS) {
     platforms[id] = { enabled: true, template: defaultTemplate(id), labels: [] };
   }
-  const pagerduty: PagerDutyConfig = { ...platforms.pagerduty, service_accounts: [] };
+  const pagerduty: PagerDutyConfig = { ...platforms.pagerduty, service_accounts: [], admin_allow_list: [], coverage_window: DEFAULT_COVERAGE_WINDOW };
   platforms.pagerduty = pagerduty;
   const calendly: CalendlyConfig = { ...platforms.calendly, admin_allow_list: [], pending_invitation_max_age: DEFAULT_PENDING_INVITATION_MAX_AGE };
   platforms.calendly = calendly;
@@ -188,11 +189,63 @@ function checkPlatforms(checker: Checker, at: At | undefined): AuditConfig['plat
         const accountsAt = platform.get('service_accounts');
         const accounts = accountsAt ? checker.stringList(accountsAt, undefined, 'PagerDuty user ids or emails') : undefined;
         if (accounts !== undefined) pagerduty.service_accounts = accounts;
+        checkPagerDutySettings(checker, platform, pagerduty);
       }
       if (id === 'calendly') checkCalendlySettings(checker, platform, calendly);
     }
   }
   return platforms as AuditConfig['platforms'];
+}
+
+/**
+ * `platforms.pagerduty` beyond service_accounts: the admin allow-list (user ids or emails, no
+ * duplicates), the coverage look-ahead window, and the optional list of schedule ids narrowing
+ * the schedule audit (not empty: leave the key out to audit every schedule).
+ */
+function checkPagerDutySettings(checker: Checker, platform: Fields, pagerduty: PagerDutyConfig): void {
+  const allowAt = platform.get('admin_allow_list');
+  if (allowAt) {
+    const seen = new Map<string, At>();
+    const entries = checker.stringList(
+      allowAt,
+      (itemAt) => {
+        const entry = checker.matching(
+          itemAt,
+          (value) => isEmail(value) || isPagerDutyId(value),
+          (value) => `${quote(value)} is neither a PagerDuty user id (e.g. PABC123) nor an email address`,
+          'a PagerDuty user id or an email address',
+        );
+        if (entry === undefined) return undefined;
+        const first = seen.get(entry.toLowerCase());
+        if (first) checker.fail(itemAt, `duplicate ${quote(entry)}, also at line ${first.line}`);
+        else seen.set(entry.toLowerCase(), itemAt);
+        return entry;
+      },
+      'PagerDuty user ids or emails',
+    );
+    if (entries !== undefined) pagerduty.admin_allow_list = entries;
+  }
+  const windowAt = platform.get('coverage_window');
+  const window = windowAt ? checkDuration(checker, windowAt, DEFAULT_COVERAGE_WINDOW) : undefined;
+  if (window !== undefined) pagerduty.coverage_window = window;
+  const schedulesAt = platform.get('schedules');
+  if (schedulesAt) {
+    const seen = new Map<string, At>();
+    const ids = checker.stringList(
+      schedulesAt,
+      (itemAt) => {
+        const id = checkPagerDutyId(checker, itemAt, 'schedule');
+        if (id === undefined) return undefined;
+        const first = seen.get(id);
+        if (first) checker.fail(itemAt, `duplicate ${quote(id)}, also at line ${first.line}`);
+        else seen.set(id, itemAt);
+        return id;
+      },
+      'PagerDuty schedule ids',
+    );
+    if (ids && ids.length === 0) checker.fail(schedulesAt, 'must not be empty (leave the key out to audit every schedule)');
+    else if (ids !== undefined) pagerduty.schedules = ids;
+  }
 }
 
 /** `platforms.calendly`: the admin allow-list (emails, no duplicates) and the pending-invitation age. */

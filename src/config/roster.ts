@@ -3,6 +3,7 @@ import { ConfigError } from './errors.js';
 import { formatProblem, parseYaml, readTextFile } from './yaml-source.js';
 import {
   CALENDLY_ROLES,
+  PAGERDUTY_ROLES,
   ZENDESK_INSTANCES,
   type Roster,
   type RosterPerson,
@@ -20,6 +21,10 @@ const PAGERDUTY_ID = /^P[A-Z0-9]{2,}$/;
 
 export function isEmail(value: string): boolean {
   return EMAIL.test(value);
+}
+
+export function isPagerDutyId(value: string): boolean {
+  return PAGERDUTY_ID.test(value);
 }
 
 export function isGitLabUsername(value: string): boolean {
@@ -174,7 +179,7 @@ function checkPerson(checker: Checker, fields: Fields, itemAt: At): CheckedPerso
 
   const pagerdutyAt = fields.get('pagerduty');
   if (pagerdutyAt) {
-    const pagerduty = checker.mapping(pagerdutyAt, ['id', 'schedules']);
+    const pagerduty = checker.mapping(pagerdutyAt, ['id', 'schedules', 'role']);
     if (pagerduty) {
       const idAt = pagerduty.require('id');
       const id = idAt ? checkPagerDutyId(checker, idAt, 'user') : undefined;
@@ -182,8 +187,11 @@ function checkPerson(checker: Checker, fields: Fields, itemAt: At): CheckedPerso
       const schedules = schedulesAt
         ? checker.stringList(schedulesAt, (at) => checkPagerDutyId(checker, at, 'schedule'), 'PagerDuty schedule ids')
         : [];
-      if (id !== undefined && schedules !== undefined) {
-        person.pagerduty = { id, schedules };
+      // Optional: the PagerDuty role the person should have (compared by the audit).
+      const roleAt = pagerduty.get('role');
+      const role = roleAt ? checker.oneOf(roleAt, PAGERDUTY_ROLES) : undefined;
+      if (id !== undefined && schedules !== undefined && (roleAt === undefined || role !== undefined)) {
+        person.pagerduty = role === undefined ? { id, schedules } : { id, schedules, role };
         checked.pagerdutyIdAt = idAt;
       }
     }
@@ -195,7 +203,7 @@ function checkEmail(checker: Checker, at: At): string | undefined {
   return checker.matching(at, isEmail, (value) => `${quote(value)} is not an email address`, 'an email address');
 }
 
-function checkPagerDutyId(checker: Checker, at: At, kind: 'user' | 'schedule'): string | undefined {
+export function checkPagerDutyId(checker: Checker, at: At, kind: 'user' | 'schedule'): string | undefined {
   const example = kind === 'user' ? 'PABC123' : 'P89ZYHZ';
   return checker.matching(
     at,

@@ -11,6 +11,27 @@ export const ZENDESK_INSTANCES: readonly ZendeskInstance[] = ['main', 'us_federa
 export type CalendlyRole = 'owner' | 'admin' | 'user';
 export const CALENDLY_ROLES: readonly CalendlyRole[] = ['owner', 'admin', 'user'];
 
+/** PagerDuty's user roles (REST API v2 `role`). */
+export type PagerDutyRole =
+  | 'admin'
+  | 'limited_user'
+  | 'observer'
+  | 'owner'
+  | 'read_only_user'
+  | 'read_only_limited_user'
+  | 'restricted_access'
+  | 'user';
+export const PAGERDUTY_ROLES: readonly PagerDutyRole[] = [
+  'admin',
+  'limited_user',
+  'observer',
+  'owner',
+  'read_only_user',
+  'read_only_limited_user',
+  'restricted_access',
+  'user',
+];
+
 export interface ZendeskAccount {
   /** Zendesk user id (positive integer). */
   id: number;
@@ -32,8 +53,11 @@ export interface RosterPerson {
   /** Absent when the person has no seat on either instance; each instance is optional. */
   zendesk?: { main?: ZendeskAccount; us_federal?: ZendeskAccount };
   calendly?: { email: string; role: CalendlyRole };
-  /** PagerDuty user id (e.g. PABC123) and the schedule ids they should be on ([] when absent). */
-  pagerduty?: { id: string; schedules: string[] };
+  /**
+   * PagerDuty user id (e.g. PABC123), the schedule ids they should be on ([] when absent) and,
+   * optionally, the role they should have (absent: any role but admin/owner, unless allow-listed).
+   */
+  pagerduty?: { id: string; schedules: string[]; role?: PagerDutyRole };
   /** 1-based line of this person's entry in roster.yml, for messages. */
   line: number;
 }
@@ -70,6 +94,12 @@ export interface CalendlyConfig extends PlatformConfig {
 export interface PagerDutyConfig extends PlatformConfig {
   /** PagerDuty user ids or emails of service accounts that need no roster entry. */
   service_accounts: string[];
+  /** PagerDuty user ids or emails allowed to be admin/owner when the roster gives them no role. */
+  admin_allow_list: string[];
+  /** ISO-8601 look-ahead window for schedule coverage (default P28D). */
+  coverage_window: string;
+  /** Schedule ids that narrow the schedule audit; absent: every schedule (from the API and the policies). */
+  schedules?: string[];
 }
 
 export interface AuditConfig {

@@ -4,6 +4,7 @@ import type { Marker } from './markers.js';
 import { PLATFORMS } from './platforms.js';
 import { renderPingNote, renderResultsNote } from './render.js';
 import type { CheckResult, Finding } from './types.js';
+import type { QuarterDiff } from './quarter-diff.js';
 
 export interface OpenPlanInput {
   result: CheckResult;
@@ -15,6 +16,8 @@ export interface OpenPlanInput {
   supportOpsManagers: string[];
   secondPingAfter: string;
   now: Date;
+  /** Last quarter's comparison: null when there was no issue last quarter, absent when not looked up. */
+  diff?: QuarterDiff | null;
 }
 
 export interface PlannedNote {

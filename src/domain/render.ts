@@ -4,6 +4,8 @@ import { inline, mention, table } from './markdown.js';
 import { renderMarker, type Marker } from './markers.js';
 import { PLATFORMS } from './platforms.js';
 import type { CheckResult, Finding, PlatformId } from './types.js';
+import type { QuarterDiff } from './quarter-diff.js';
+import { previousQuarter } from './quarter.js';
 
 export function noteText(body: string, marker: Marker): string {
   return `${body.trimEnd()}\n\n${renderMarker(marker)}`;
@@ -38,6 +40,8 @@ export interface ResultsNoteInput {
   now: Date;
   /** True when an earlier results note exists: this one lists only new findings. */
   followUp: boolean;
+  /** Comparison with last quarter's issue; null when there was none; absent when not looked up. */
+  diff?: QuarterDiff | null;
 }
 
 export function renderResultsNote(input: ResultsNoteInput): string {
@@ -62,6 +66,7 @@ export function renderResultsNote(input: ResultsNoteInput): string {
       ),
     );
   }
+  if (input.diff !== undefined && !input.followUp) lines.push('', ...renderQuarterDiff(input.diff, input.ids, input.result.platform, input.quarter));
   if (input.accepted.length > 0 && !input.followUp) {
     lines.push('', `<details><summary>${input.accepted.length} accepted exception(s) from the allow-list</summary>`, '');
     lines.push(
@@ -108,4 +113,24 @@ export function renderPingNote(input: PingNoteInput): string {
       `without an answer you will be reminded in ${humanDuration(input.secondPingAfter)}.`,
   );
   return lines.join('\n');
+}
+
+function renderQuarterDiff(diff: QuarterDiff | null, ids: Map<string, string>, platform: PlatformId, quarter: string): string[] {
+  if (!diff) return [`_No ${PLATFORMS[platform].displayName} audit issue for ${previousQuarter(quarter)} was found: there is no quarter-over-quarter comparison._`];
+  const idList = (fingerprints: string[]) => fingerprints.map((fingerprint) => `**${ids.get(fingerprint) ?? '?'}**`).join(', ') || 'none';
+  const lines = [
+    `#### Since last quarter (${diff.previousQuarter}, #${diff.previousIssue})`,
+    '',
+    `- **New** (${diff.new.length}): ${idList(diff.new.map((finding) => finding.fingerprint))}`,
+    `- **Still present** (${diff.stillPresent.length}): ${
+      diff.stillPresent
+        .map(({ finding, before }) => {
+          const then = before.addressed ? `${before.addressed.how}${before.addressed.by ? ` per \`${before.addressed.by}\`` : ''}` : 'unanswered';
+          return `**${ids.get(finding.fingerprint) ?? '?'}** (was ${before.id}: ${then})`;
+        })
+        .join(', ') || 'none'
+    }`,
+    `- **Resolved since** (${diff.resolved.length}): ${diff.resolved.map((item) => `${item.id} ${inline(item.subject, 80)}`).join('; ') || 'none'}`,
+  ];
+  return lines;
 }

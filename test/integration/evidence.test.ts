@@ -1,0 +1,82 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { runAuditBot, withTimeline } from '../helpers.js';
+import { generatePagerDutyUsers } from '../../src/sandbox/pagerduty.js';
+import type { AuditReport } from '../../src/domain/report.js';
+
+function tempReport(): string {
+  return path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'audit-bot-report-')), 'evidence', 'report.json');
+}
+
+function readReport(file: string): { tool: string; command: string; generatedAt: string; audits: AuditReport[] } {
+  return JSON.parse(fs.readFileSync(file, 'utf8'));
+}
+
+describe('evidence: quarter-over-quarter diff and the JSON report', () => {
+  test('the first results note compares with last quarter: new, still present (with last answer), resolved', async () => {
+    await withTimeline(async (sandbox, time) => {
+      expect((await runAuditBot(sandbox, ['open', '--platform', 'pagerduty'], {}, time.now)).code).toBe(0);
+      const q3 = sandbox.gitlab.notesOf(1).find((note) => note.body.includes('results'))!.body;
+      expect(q3).toContain('No PagerDuty audit issue for 2026-Q2 was found');
+
+      time.at('PT2H');
+      sandbox.gitlab.addNote(1, { author: 'tkim', body: 'PD-2 intentional: contractor' });
+      time.at('PT3H');
+      expect((await runAuditBot(sandbox, ['followup'], {}, time.now)).code).toBe(0);
+
+      const pd = sandbox.pagerduty.data;
+      pd.schedules.find((schedule) => schedule.id === 'PAMER01')!.userIds.push('PCOKAF1');
+      pd.users.push({ ...generatePagerDutyUsers(1, 'New Hire')[0], id: 'PNEWHIR', email: 'new.hire@example.com' });
+      time.at('P92D');
+      const report = tempReport();
+      const run = await runAuditBot(sandbox, ['open', '--platform', 'pagerduty', '--report', report], {}, time.now);
+      expect(run.code).toBe(0);
+      const q4Issue = sandbox.gitlab.issues().find((issue) => issue.title.endsWith('2026-Q4'))!;
+      const q4 = sandbox.gitlab.notesOf(q4Issue.iid).find((note) => note.body.includes('results'))!.body;
+      expect(q4).toContain('#### Since last quarter (2026-Q3, #1)');
+      expect(q4).toMatch(/- \*\*New\*\* \(1\): \*\*PD-\d\*\*/);
+      expect(q4).toMatch(/- \*\*Still present\*\* \(3\): .*\(was PD-2: intentional per `tkim`\)/);
+      expect(q4).toContain('- **Resolved since** (1): PD-1 Chris Okafor');
+
+      const evidence = readReport(report);
+      expect(evidence.command).toBe('open');
+      const [audit] = evidence.audits;
+      expect(audit.platform).toBe('pagerduty');
+      expect(audit.quarter).toBe('2026-Q4');
+      expect(audit.check!.findings).toHaveLength(4);
+      expect(audit.items).toHaveLength(4);
+      expect(audit.items.every((item) => item.pings.length === 1 && item.pings[0].step === 'ping1')).toBe(true);
+      expect(audit.quarterOverQuarter).toEqual({
+        previousQuarter: '2026-Q3',
+        previousIssue: 1,
+        new: ['pagerduty:user-not-in-roster:PNEWHIR'],
+        stillPresent: expect.arrayContaining(['pagerduty:unknown-id:tkim']),
+        resolved: ['pagerduty:missing-from-schedule:cokafor:PAMER01'],
+      });
+    }, new Date('2026-08-01T09:00:00Z'));
+  });
+
+  test('followup --report records replies, answers and the outcome', async () => {
+    await withTimeline(async (sandbox, time) => {
+      expect((await runAuditBot(sandbox, ['open', '--platform', 'pagerduty'], {}, time.now)).code).toBe(0);
+      time.at('PT1H');
+      sandbox.gitlab.addNote(1, { author: 'tkim', body: 'PD-2 intentional: contractor' });
+      sandbox.gitlab.addNote(1, { author: 'slee', body: 'PD-1 fixed' });
+      time.at('PT2H');
+      const report = tempReport();
+      const run = await runAuditBot(sandbox, ['followup', '--report', report], {}, time.now);
+      expect(run.code).toBe(0);
+      const [audit] = readReport(report).audits;
+      expect(audit.replies).toEqual([
+        expect.objectContaining({ author: 'tkim', kind: 'intentional', ids: ['PD-2'], text: 'contractor' }),
+        expect.objectContaining({ author: 'slee', kind: 'fixed', ids: ['PD-1'], text: null }),
+      ]);
+      const pd2 = audit.items.find((item) => item.id === 'PD-2')!;
+      expect(pd2.addressed).toEqual(expect.objectContaining({ how: 'intentional', by: 'tkim', reason: 'contractor' }));
+      expect(audit.items.find((item) => item.id === 'PD-1')!.addressed).toBeNull();
+      expect(audit.check).toBeNull(); // nothing needed the platform: slee may not answer for PD-1
+      expect(audit.outcome).toBeNull();
+    });
+  });
+});
