@@ -346,7 +346,14 @@ describe('audit config', () => {
           admin_allow_list: [],
           pending_invitation_max_age: 'P14D',
         },
-        pagerduty: { enabled: true, template: 'issue_templates/pagerduty.md', labels: [], service_accounts: [] },
+        pagerduty: {
+          enabled: true,
+          template: 'issue_templates/pagerduty.md',
+          labels: [],
+          service_accounts: [],
+          admin_allow_list: [],
+          coverage_window: 'P28D',
+        },
       },
     });
   });
@@ -375,6 +382,8 @@ describe('audit config', () => {
       template: 't/pd.md',
       labels: ['pd'],
       service_accounts: ['PSVC001', 'bot@example.com'],
+      admin_allow_list: [],
+      coverage_window: 'P28D',
     });
   });
 

@@ -199,12 +199,14 @@ test('renders the final schedule clipped to since/until with the coverage percen
   const { status, body } = await getJson(`/schedules/PMGRESC?since=${since}&until=${until}`);
   expect(status).toBe(200);
   const schedule = body.schedule;
-  expect(schedule).toMatchObject({ id: 'PMGRESC', type: 'schedule', name: 'Support Manager Escalation', time_zone: 'Etc/UTC' });
+  expect(schedule).toMatchObject({ id: 'PMGRESC', type: 'schedule', name: 'Support Manager Escalation', time_zone: 'America/New_York' });
   expect(schedule.users.map((u: Json) => [u.id, u.type, u.summary])).toEqual([
     ['PALXRV1', 'user_reference', 'Alex Rivera'],
     ['PMSMTH1', 'user_reference', 'Morgan Smith'],
     ['PPNAIR1', 'user_reference', 'Priya Nair'],
   ]);
+  const emea = (await getJson(`/schedules/PEMEA01`)).body.schedule;
+  expect(emea.users.map((u: Json) => [u.id, u.summary])).toContainEqual(['PDELETD', 'PDELETD']); // deleted, still on the layer
   expect(schedule.escalation_policies.map((p: Json) => p.id)).toEqual(['PEPAMER']);
   const final = schedule.final_schedule;
   expect(final.name).toBe('Final Schedule');
@@ -216,7 +218,8 @@ test('renders the final schedule clipped to since/until with the coverage percen
     .slice(1)
     .map((e, i) => [entries[i]!.end, e.start] as const)
     .filter(([end, start]) => Date.parse(start) > Date.parse(end));
-  expect(gaps).toEqual([['2026-12-03T00:00:00+00:00', '2026-12-05T00:00:00+00:00']]); // days +9 to +11
+  // Days +9 to +11 at 00:00 UTC, rendered in the schedule's zone.
+  expect(gaps).toEqual([['2026-12-02T19:00:00-05:00', '2026-12-04T19:00:00-05:00']]);
   expect(entries[0]!.user).toMatchObject({ type: 'user_reference' });
 
   const full = await getJson(`/schedules/PEMEA01?since=${since}&until=${until}`);

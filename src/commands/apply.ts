@@ -1,5 +1,5 @@
 import type { Logger } from '../log.js';
-import type { IssueChanges, TrackedIssue, Tracker } from '../gitlab/tracker.js';
+import type { IssueChanges, TrackedIssue, TrackedNote, Tracker } from '../gitlab/tracker.js';
 import { botNotes } from '../domain/bot-notes.js';
 import type { Marker } from '../domain/markers.js';
 import type { PlannedNote } from '../domain/open-plan.js';
@@ -73,11 +73,8 @@ export const STATUS_LABELS = {
 
 export type IssueStatus = keyof typeof STATUS_LABELS;
 
-/**
- * Brings the issue's description (status board), status label and state in line with the
- * plan in one update, and only when something differs: an unchanged issue costs no write.
- */
-export async function syncIssue(tracker: Tracker, issue: TrackedIssue, wanted: { description: string; status: IssueStatus; close: boolean }): Promise<boolean> {
+/** What must change on the issue so its board, status label and state match `wanted` (empty when nothing). */
+export function issueChanges(issue: TrackedIssue, wanted: { description: string; status: IssueStatus; close: boolean }): IssueChanges {
   const label = STATUS_LABELS[wanted.status];
   const stale = Object.values(STATUS_LABELS).filter((other) => other !== label && issue.labels.includes(other));
   const changes: IssueChanges = {};
@@ -87,7 +84,27 @@ export async function syncIssue(tracker: Tracker, issue: TrackedIssue, wanted: {
     if (stale.length > 0) changes.removeLabels = stale;
   }
   if (wanted.close && issue.state === 'opened') changes.stateEvent = 'close';
-  if (Object.keys(changes).length === 0) return false;
-  await tracker.updateIssue(issue.iid, changes);
-  return true;
+  return changes;
+}
+
+/** The notes a plan would add, as the tracker would return them, so the state after a run can be known before it. */
+export function asPostedNotes(planned: PlannedNote[], author: string, now: Date): TrackedNote[] {
+  const at = now.toISOString();
+  return planned.map((note, index) => ({ id: -(index + 1), body: noteText(note.body, note.marker), author, system: false, createdAt: at, updatedAt: at }));
+}
+
+/** How long a run may hold an issue before another run may take it over (a killed run never releases). */
+export const LEASE_MS = 15 * 60_000;
+
+/**
+ * Runs `work` while holding the lease `name`; returns undefined, doing nothing, when another run
+ * holds it (that run does the work). The lease is released even when `work` fails.
+ */
+export async function withLease<T>(tracker: Tracker, name: string, now: Date, work: () => Promise<T>): Promise<T | undefined> {
+  if (!(await tracker.acquireLease(name, now, new Date(now.getTime() + LEASE_MS)))) return undefined;
+  try {
+    return await work();
+  } finally {
+    await tracker.releaseLease(name);
+  }
 }

@@ -1,12 +1,12 @@
 import { applyAllowList } from '../domain/allow-list.js';
 import { rebuildState } from '../domain/followup-state.js';
-import { planFollowup, type AuditStatus, type FollowupPlan } from '../domain/followup-plan.js';
+import { planFollowup, type AuditStatus, type FollowupPlan, type Recheck } from '../domain/followup-plan.js';
 import { isPlatformId, type CheckResult, type Finding, type PlatformId } from '../domain/types.js';
 import { ConfigError } from '../config/errors.js';
 import { DryRunTracker } from '../gitlab/dry-run-tracker.js';
 import type { TrackedIssue } from '../gitlab/tracker.js';
 import { implementedPlatforms } from '../platforms/index.js';
-import { postNotes, STATUS_LABELS, syncIssue } from './apply.js';
+import { asPostedNotes, issueChanges, postNotes, STATUS_LABELS, withLease } from './apply.js';
 import { renderBoard, withBoard } from '../domain/board.js';
 import { auditReport, type AuditReport } from '../domain/report.js';
 import type { AuditContext } from './context.js';
@@ -19,6 +19,8 @@ export interface FollowupOutcome {
   rechecked: boolean;
   status: AuditStatus;
   closed: boolean;
+  /** Another run held the issue's lease: this run left it alone. */
+  skipped: boolean;
   report?: AuditReport;
 }
 
@@ -40,51 +42,73 @@ export function platformOf(issue: TrackedIssue): PlatformId | undefined {
 
 /**
  * One audit issue's nightly step: rebuild its state from the notes, plan (pure), re-check the
- * platform only when the plan depends on it, then post the planned notes and set the status.
+ * platform only when the plan depends on it. Nothing to do costs no write and no lease; else the
+ * run takes the issue's lease, reads the notes again under it (another run may just have acted),
+ * and posts the planned notes and the board in one go.
  */
 export async function followupIssue(ctx: AuditContext, issue: TrackedIssue, platform: PlatformId): Promise<FollowupOutcome> {
   const now = ctx.clock();
   const bot = await ctx.tracker.currentUsername();
-  const state = rebuildState(await ctx.tracker.listNotes(issue.iid), bot, platform);
-  const outcome: FollowupOutcome = { platform, issueIid: issue.iid, notesPosted: 0, rechecked: false, status: 'open', closed: false };
-  if (!state.listed) {
+  const managers = new Map(ctx.roster.map((person) => [person.gitlab.username, person.reports_to]));
+  const managerOf = (username: string) => managers.get(username) ?? null;
+  const outcome: FollowupOutcome = { platform, issueIid: issue.iid, notesPosted: 0, rechecked: false, status: 'open', closed: false, skipped: false };
+  let checked: { result: CheckResult; findings: Finding[]; at: Date } | undefined;
+  let recheck: Recheck | undefined;
+
+  const prepare = async () => {
+    const notes = await ctx.tracker.listNotes(issue.iid);
+    const state = rebuildState(notes, bot, platform);
+    if (!state.listed) return undefined;
+    const input = {
+      state,
+      issue: { open: issue.state === 'opened', closedBy: issue.closedBy },
+      now,
+      ladder: ctx.config.ladder,
+      supportOpsManagers: ctx.config.support_ops_managers,
+      managerOf,
+    };
+    let plan: FollowupPlan = planFollowup({ ...input, recheck });
+    if (plan.needsRecheck) {
+      // One platform read per run, even when the plan is made again under the lease.
+      if (!checked) {
+        const result = await ctx.checker(platform)();
+        const { active, accepted } = applyAllowList(result.findings, ctx.config.allow_list, now);
+        checked = { result, findings: active, at: now };
+        recheck = {
+          at: now,
+          present: new Set(active.map((finding) => finding.fingerprint)),
+          accepted: new Map(accepted.map(({ finding, exception }) => [finding.fingerprint, exception.reason])),
+        };
+      }
+      plan = planFollowup({ ...input, recheck });
+    }
+    const after = plan.notes.length > 0 ? rebuildState([...notes, ...asPostedNotes(plan.notes, bot, now)], bot, platform) : state;
+    const description = withBoard(issue.description, renderBoard({ state: after, ladder: ctx.config.ladder, managerOf, status: plan.status }));
+    const changes = issueChanges(issue, { description, status: plan.status, close: plan.close });
+    return { plan, after, changes };
+  };
+
+  const first = await prepare();
+  if (!first) {
     ctx.logger.warn({ platform, issue: issue.iid }, 'no results note yet: run `open` first');
     return outcome;
   }
-  const managers = new Map(ctx.roster.map((person) => [person.gitlab.username, person.reports_to]));
-  const input = {
-    state,
-    issue: { open: issue.state === 'opened', closedBy: issue.closedBy },
-    now,
-    ladder: ctx.config.ladder,
-    supportOpsManagers: ctx.config.support_ops_managers,
-    managerOf: (username: string) => managers.get(username) ?? null,
-  };
-  let plan: FollowupPlan = planFollowup(input);
-  let checked: { result: CheckResult; findings: Finding[]; at: Date } | undefined;
-  if (plan.needsRecheck) {
-    const result = await ctx.checker(platform)();
-    const { active, accepted } = applyAllowList(result.findings, ctx.config.allow_list, now);
-    checked = { result, findings: active, at: now };
-    outcome.rechecked = true;
-    plan = planFollowup({
-      ...input,
-      recheck: {
-        at: now,
-        present: new Set(active.map((finding) => finding.fingerprint)),
-        accepted: new Map(accepted.map(({ finding, exception }) => [finding.fingerprint, exception.reason])),
-      },
+  let final = first;
+  if (first.plan.notes.length > 0 || Object.keys(first.changes).length > 0) {
+    const applied = await withLease(ctx.tracker, `audit-bot-lock-issue-${issue.iid}`, now, async () => {
+      const fresh = (await prepare())!;
+      outcome.notesPosted = await postNotes(ctx.tracker, issue.iid, fresh.plan.notes, platform);
+      if (Object.keys(fresh.changes).length > 0) await ctx.tracker.updateIssue(issue.iid, fresh.changes);
+      return fresh;
     });
+    if (!applied) return { ...outcome, skipped: true };
+    final = applied;
   }
-  outcome.notesPosted = await postNotes(ctx.tracker, issue.iid, plan.notes, platform);
-  outcome.status = plan.status;
-  // The board shows the state after this run's notes: read them back only when there were some.
-  const after = plan.notes.length > 0 ? rebuildState(await ctx.tracker.listNotes(issue.iid), bot, platform) : state;
-  const board = renderBoard({ state: after, ladder: ctx.config.ladder, managerOf: input.managerOf, status: plan.status });
-  await syncIssue(ctx.tracker, issue, { description: withBoard(issue.description, board), status: plan.status, close: plan.close });
-  outcome.closed = plan.close && issue.state === 'opened';
+  outcome.rechecked = checked !== undefined;
+  outcome.status = final.plan.status;
+  outcome.closed = final.changes.stateEvent === 'close';
   outcome.report = auditReport({
-    state: after,
+    state: final.after,
     issue: { iid: issue.iid, url: issue.webUrl, state: outcome.closed ? 'closed' : issue.state, labels: issue.labels },
     check: checked,
   });
@@ -117,6 +141,10 @@ export async function followupCommand(deps: RuntimeDeps, request: FollowupReques
     if (!platform || !platforms.includes(platform)) continue;
     try {
       const done = await followupIssue(context, issue, platform);
+      if (done.skipped) {
+        deps.out(`${platform}: issue #${issue.iid}: skipped, another audit-bot run is working on it\n`);
+        continue;
+      }
       if (done.report) reports.push(done.report);
       deps.out(
         `${platform}: issue #${issue.iid}: ${done.notesPosted} note(s) ${request.dryRun ? 'planned' : 'posted'}, ` +

@@ -6,7 +6,8 @@ import { identityLabels } from '../domain/issue.js';
 import { auditReport, type AuditReport } from '../domain/report.js';
 import { previousQuarter } from '../domain/quarter.js';
 import { quarterDiff, type QuarterDiff } from '../domain/quarter-diff.js';
-import { ensureIssue, postNotes, syncIssue, type IssueStatus } from './apply.js';
+import { asPostedNotes, ensureIssue, issueChanges, postNotes, withLease, type IssueStatus } from './apply.js';
+import type { TrackedIssue } from '../gitlab/tracker.js';
 import { renderBoard, withBoard } from '../domain/board.js';
 import { rebuildState } from '../domain/followup-state.js';
 import type { AuditContext } from './context.js';
@@ -30,64 +31,85 @@ export interface OpenOutcome {
 /**
  * The quarterly step for one platform: run the checker first (a checker that cannot finish
  * stops here, before anything is written), then find-or-create the issue and post whatever
- * results and first pings the issue does not have yet.
+ * results and first pings the issue does not have yet. A re-run with nothing new writes nothing
+ * and takes no lease; otherwise the work happens under the platform's lease for the quarter.
  */
-export async function openAudit(ctx: AuditContext, platform: PlatformId, quarter: string): Promise<OpenOutcome> {
+export async function openAudit(ctx: AuditContext, platform: PlatformId, quarter: string): Promise<OpenOutcome | undefined> {
   const now = ctx.clock();
   const result = await ctx.checker(platform)();
   const { active, accepted } = applyAllowList(result.findings, ctx.config.allow_list, now);
   ctx.logger.info({ platform, findings: active.length, accepted: accepted.length, requests: result.stats.requests }, 'check finished');
-
-  const { issue, created } = await ensureIssue(
-    ctx.tracker,
-    {
-      platform,
-      quarter,
-      template: ctx.template(platform),
-      labels: [...ctx.config.labels, ...ctx.config.platforms[platform].labels, 'audit-status::open'],
-      confidential: ctx.config.confidential,
-    },
-    ctx.logger,
-  );
   const bot = await ctx.tracker.currentUsername();
-  const notes = await ctx.tracker.listNotes(issue.iid);
-  const existing = botNotes(notes, bot, platform);
-  const firstResults = !existing.some(({ marker }) => marker.step === 'results');
-  const diff = firstResults ? await lastQuarterDiff(ctx, platform, quarter, bot, active) : undefined;
-  const planned = planOpen({
-    diff,
-    result,
-    findings: active,
-    accepted,
-    quarter,
-    existing,
-    supportOpsManagers: ctx.config.support_ops_managers,
-    secondPingAfter: ctx.config.ladder.second_ping_after,
-    now,
-  });
-  const notesPosted = await postNotes(ctx.tracker, issue.iid, planned, platform);
-  // New findings reopen the waiting; otherwise the status the follow-up set stays.
-  const current = issue.labels.find((label) => label.startsWith('audit-status::'))?.slice('audit-status::'.length);
-  const status: IssueStatus = planned.length === 0 && (current === 'review' || current === 'done') ? current : 'open';
-  const state = rebuildState(planned.length > 0 ? await ctx.tracker.listNotes(issue.iid) : notes, bot, platform);
   const managers = new Map(ctx.roster.map((person) => [person.gitlab.username, person.reports_to]));
-  const board = renderBoard({ state, ladder: ctx.config.ladder, managerOf: (username) => managers.get(username) ?? null, status });
-  await syncIssue(ctx.tracker, issue, { description: withBoard(issue.description, board), status, close: false });
-  ctx.logger.info({ platform, issue: issue.iid, created, notesPosted }, 'audit issue up to date');
+
+  const prepare = async (issue: TrackedIssue) => {
+    const notes = await ctx.tracker.listNotes(issue.iid);
+    const existing = botNotes(notes, bot, platform);
+    const firstResults = !existing.some(({ marker }) => marker.step === 'results');
+    const diff = firstResults ? await lastQuarterDiff(ctx, platform, quarter, bot, active) : undefined;
+    const planned = planOpen({
+      diff,
+      result,
+      findings: active,
+      accepted,
+      quarter,
+      existing,
+      supportOpsManagers: ctx.config.support_ops_managers,
+      secondPingAfter: ctx.config.ladder.second_ping_after,
+      now,
+    });
+    // New findings reopen the waiting; otherwise the status the follow-up set stays.
+    const current = issue.labels.find((label) => label.startsWith('audit-status::'))?.slice('audit-status::'.length);
+    const status: IssueStatus = planned.length === 0 && (current === 'review' || current === 'done') ? current : 'open';
+    const state = rebuildState([...notes, ...asPostedNotes(planned, bot, now)], bot, platform);
+    const board = renderBoard({ state, ladder: ctx.config.ladder, managerOf: (username) => managers.get(username) ?? null, status });
+    const changes = issueChanges(issue, { description: withBoard(issue.description, board), status, close: false });
+    return { planned, state, changes, diff };
+  };
+
+  const identity = identityLabels(platform, quarter);
+  const [found] = await ctx.tracker.findIssues(identity, 'all');
+  let issue = found;
+  let created = false;
+  let prepared = found ? await prepare(found) : undefined;
+  let notesPosted = 0;
+  if (!prepared || prepared.planned.length > 0 || Object.keys(prepared.changes).length > 0) {
+    const applied = await withLease(ctx.tracker, `audit-bot-lock-${platform}-${quarter}`, now, async () => {
+      const ensured = await ensureIssue(
+        ctx.tracker,
+        {
+          platform,
+          quarter,
+          template: ctx.template(platform),
+          labels: [...ctx.config.labels, ...ctx.config.platforms[platform].labels, 'audit-status::open'],
+          confidential: ctx.config.confidential,
+        },
+        ctx.logger,
+      );
+      const fresh = await prepare(ensured.issue);
+      notesPosted = await postNotes(ctx.tracker, ensured.issue.iid, fresh.planned, platform);
+      if (Object.keys(fresh.changes).length > 0) await ctx.tracker.updateIssue(ensured.issue.iid, fresh.changes);
+      return { ...ensured, fresh };
+    });
+    if (!applied) return undefined;
+    ({ issue, created } = applied);
+    prepared = applied.fresh;
+  }
+  ctx.logger.info({ platform, issue: issue!.iid, created, notesPosted }, 'audit issue up to date');
   return {
     platform,
-    issueIid: issue.iid,
-    issueUrl: issue.webUrl,
+    issueIid: issue!.iid,
+    issueUrl: issue!.webUrl,
     issueCreated: created,
     findings: active,
     acceptedCount: accepted.length,
     notesPosted,
     requests: result.stats.requests,
     report: auditReport({
-      state,
-      issue: { iid: issue.iid, url: issue.webUrl, state: issue.state, labels: issue.labels },
+      state: prepared.state,
+      issue: { iid: issue!.iid, url: issue!.webUrl, state: issue!.state, labels: issue!.labels },
       check: { result, findings: active, at: now },
-      diff,
+      diff: prepared.diff,
     }),
   };
 }
@@ -132,6 +154,10 @@ export async function openCommand(deps: RuntimeDeps, request: OpenRequest): Prom
   for (const platform of context.value.platforms) {
     try {
       const outcome = await openAudit(ctx, platform, request.quarter);
+      if (!outcome) {
+        deps.out(`${platform}: skipped, another audit-bot run is opening this audit\n`);
+        continue;
+      }
       reports.push(outcome.report);
       deps.out(`${summarize(outcome, request.dryRun)}\n`);
     } catch (error) {

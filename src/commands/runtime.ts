@@ -122,7 +122,16 @@ export function buildContext(
 
 function unavailableTracker(): Tracker {
   const fail = () => Promise.reject(new Error('this command does not use GitLab'));
-  return { currentUsername: fail, findIssues: fail, createIssue: fail, updateIssue: fail, listNotes: fail, createNote: fail };
+  return {
+    currentUsername: fail,
+    findIssues: fail,
+    createIssue: fail,
+    updateIssue: fail,
+    listNotes: fail,
+    createNote: fail,
+    acquireLease: fail,
+    releaseLease: fail,
+  };
 }
 
 /** Writes the run's evidence as JSON (the CI job keeps it as an artifact). */

@@ -2,6 +2,7 @@ import { DateTime, Duration } from 'luxon';
 import type { LadderDurations } from '../config/types.js';
 import { claimKey, LADDER, type Addressed, type IssueState, type ItemState, type LadderStep } from './followup-state.js';
 import type { Marker } from './markers.js';
+import type { ReplyClaim } from './replies.js';
 import type { PlannedNote } from './open-plan.js';
 import {
   renderAddressedNote,
@@ -84,39 +85,38 @@ export function planFollowup(input: FollowupInput): FollowupPlan {
   // 1. Claims nobody has answered yet, per item (explicit ids, or "all" = the author's own items).
   const addressed: AddressedEntry[] = [];
   const feedback: FeedbackEntry[] = [];
-  const fixedClaims = new Map<string, { noteId: number; author: string; laterClaims: string[] }>();
-  const decided = new Set<string>();
-  for (const { noteId, author, claim } of state.claims) {
+  // The latest allowed claim on an item decides it; the earlier ones are answered with it.
+  const latest = new Map<string, { noteId: number; author: string; claim: ReplyClaim; earlier: string[] }>();
+  for (const { noteId, author, at, claim } of state.claims) {
     if (claim.kind === 'approved') continue;
     const targets =
       claim.ids === 'all'
-        ? openItems().filter((item) => item.owner === author || (item.owner === null && soms.has(author)))
+        ? // "all" means the author's items as they stood when they wrote it, not items listed later.
+          openItems().filter((item) => item.listedAt <= at && (item.owner === author || (item.owner === null && soms.has(author))))
         : claim.ids.map((id) => state.items.get(state.byId.get(id) ?? '')).filter((item): item is ItemState => item !== undefined);
     for (const item of targets) {
-      if (item.addressed || state.handledClaims.has(claimKey(noteId, item.fingerprint))) continue;
-      if (decided.has(item.fingerprint)) {
-        // A second claim on an item this run already decides is answered by the same note.
-        fixedClaims.get(item.fingerprint)?.laterClaims.push(claimKey(noteId, item.fingerprint));
-        continue;
-      }
+      const key = claimKey(noteId, item.fingerprint);
+      if (item.addressed || state.handledClaims.has(key)) continue;
       if (!mayAnswerFor(author, item)) {
         feedback.push({ item, to: author, noteId, reason: 'not-allowed' });
         continue;
       }
-      if (claim.kind === 'intentional') {
-        addressed.push({ item, how: 'intentional', by: author, noteId, reason: claim.reason });
-        decided.add(item.fingerprint);
-      } else {
-        fixedClaims.set(item.fingerprint, { noteId, author, laterClaims: [] });
-        decided.add(item.fingerprint);
-      }
+      const before = latest.get(item.fingerprint);
+      const earlier = before ? [...before.earlier, claimKey(before.noteId, item.fingerprint)] : [];
+      latest.set(item.fingerprint, { noteId, author, claim, earlier });
     }
   }
+  const fixedClaims = new Map<string, { noteId: number; author: string; laterClaims: string[] }>();
+  for (const [fingerprint, { noteId, author, claim, earlier }] of latest) {
+    const item = state.items.get(fingerprint)!;
+    if (claim.kind === 'intentional') addressed.push({ item, how: 'intentional', by: author, noteId, reason: claim.reason, alsoAnswers: earlier });
+    else fixedClaims.set(fingerprint, { noteId, author, laterClaims: earlier });
+  }
 
-  // 2. Ladder steps that are due for items nobody answered.
+  // 2. Ladder steps that are due for items not answered for good (a wrong "fixed" does not stop the ladder).
   const due = new Map<string, LadderStep>();
   for (const item of openItems()) {
-    if (decided.has(item.fingerprint)) continue;
+    if (latest.get(item.fingerprint)?.claim.kind === 'intentional') continue;
     const step = nextDueStep(item, input);
     if (step) due.set(item.fingerprint, step);
   }
@@ -133,22 +133,28 @@ export function planFollowup(input: FollowupInput): FollowupPlan {
     if (!recheck.present.has(item.fingerprint)) return { item, how: by ? 'fixed' : 'gone', by, noteId };
     return undefined;
   };
+  const resolvedNow = new Set<string>();
   for (const [fingerprint, { noteId, author, laterClaims }] of fixedClaims) {
     const item = state.items.get(fingerprint)!;
     const resolved = goneOrAccepted(item, author, noteId);
-    if (resolved) addressed.push(resolved);
-    else feedback.push({ item, to: author, noteId, reason: 'still-present', laterClaims });
+    if (resolved) {
+      addressed.push({ ...resolved, alsoAnswers: laterClaims });
+      resolvedNow.add(fingerprint);
+    } else feedback.push({ item, to: author, noteId, reason: 'still-present', laterClaims });
   }
   const ladderActions: { item: ItemState; step: LadderStep }[] = [];
   for (const [fingerprint, step] of due) {
+    if (resolvedNow.has(fingerprint)) continue;
     const item = state.items.get(fingerprint)!;
-    const resolved = goneOrAccepted(item, null);
-    if (resolved) addressed.push(resolved);
-    else ladderActions.push({ item, step });
+    const resolved = fixedClaims.has(fingerprint) ? undefined : goneOrAccepted(item, null);
+    if (resolved) {
+      addressed.push(resolved);
+      resolvedNow.add(fingerprint);
+    } else ladderActions.push({ item, step });
   }
   // The platform was read anyway: items that vanished without a reply are recorded too.
   for (const item of openItems()) {
-    if (decided.has(item.fingerprint) || due.has(item.fingerprint)) continue;
+    if (latest.has(item.fingerprint) || due.has(item.fingerprint)) continue;
     const resolved = goneOrAccepted(item, null);
     if (resolved) addressed.push(resolved);
   }
@@ -165,6 +171,7 @@ export function planFollowup(input: FollowupInput): FollowupPlan {
         ...base,
         findings: addressed.map((entry) => entry.item.fingerprint),
         entries: addressed.map((entry) => ({ finding: entry.item.fingerprint, how: entry.how, by: entry.by, noteId: entry.noteId, reason: entry.reason })),
+        claims: addressed.flatMap((entry) => entry.alsoAnswers ?? []),
       },
       body: renderAddressedNote({ ...base, entries: addressed, now: input.now }),
     });
@@ -175,8 +182,9 @@ export function planFollowup(input: FollowupInput): FollowupPlan {
       body: renderFeedbackNote({ ...base, to, entries, now: input.now, supportOpsManagers: input.supportOpsManagers }),
     });
   }
-  for (const [key, actions] of groupBy(ladderActions, (action) => `${action.step}\u0000${recipientKey(action.item, action.step, input)}`)) {
-    const [step, recipient] = key.split('\u0000') as [LadderStep, string];
+  for (const [key, actions] of groupBy(ladderActions, (action) => `${LADDER.indexOf(action.step)}\u0000${recipientKey(action.item, action.step, input)}`)) {
+    const [stepIndex, recipient] = key.split('\u0000');
+    const step = LADDER[Number(stepIndex)];
     const items = actions.map((action) => action.item);
     notes.push({
       marker: { v: 1, step, ...base, owner: recipient || null, findings: items.map((item) => item.fingerprint) },

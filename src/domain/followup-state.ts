@@ -19,6 +19,8 @@ export interface Addressed {
 export interface ItemState extends ItemRecord {
   fingerprint: string;
   id: string;
+  /** When the bot first listed the item in the issue. */
+  listedAt: string;
   /** Ladder steps already posted for this item, oldest first. */
   pings: { step: LadderStep; at: string }[];
   addressed?: Addressed;
@@ -74,6 +76,7 @@ export function rebuildState(notes: TrackedNote[], botUsername: string, platform
 }
 
 function applyMarker(state: IssueState, { marker, createdAt }: BotNote): void {
+  for (const key of Array.isArray(marker.claims) ? marker.claims : []) state.handledClaims.add(String(key));
   const findings = marker.findings ?? [];
   switch (marker.step) {
     case 'results': {
@@ -89,6 +92,7 @@ function applyMarker(state: IssueState, { marker, createdAt }: BotNote): void {
           owner: typeof record.owner === 'string' ? record.owner : null,
           subject: String(record.subject ?? ''),
           detail: String(record.detail ?? ''),
+          listedAt: createdAt,
           pings: [],
         });
         state.byId.set(ids[fingerprint].toUpperCase(), fingerprint);
@@ -119,9 +123,6 @@ function applyMarker(state: IssueState, { marker, createdAt }: BotNote): void {
       }
       break;
     }
-    case 'feedback':
-      for (const key of Array.isArray(marker.claims) ? marker.claims : []) state.handledClaims.add(String(key));
-      break;
     case 'review':
       state.reviews.push(findings);
       break;

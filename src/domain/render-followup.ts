@@ -16,6 +16,8 @@ export interface AddressedEntry {
   by: string | null;
   noteId?: number;
   reason?: string;
+  /** Earlier claims on the item this entry answers too (`noteId:fingerprint`). */
+  alsoAnswers?: string[];
 }
 
 export interface FeedbackEntry {

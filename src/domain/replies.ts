@@ -6,7 +6,8 @@
  *
  * Ids are case-insensitive and may be joined by commas, "and" or "&"; "done", "resolved" and
  * "removed" mean fixed; "intended", "expected" and "justified" mean intentional, which needs a
- * reason. Quoted lines (`>`), code and the bot's own examples in backticks are not instructions.
+ * reason. A comment may follow after punctuation ("PD-3 fixed, sorry for the delay"). Questions
+ * ("PD-3 fixed?"), quoted lines (`>`), code blocks and inline-code examples are not instructions.
  */
 export type ReplyClaim =
   | { kind: 'fixed'; ids: string[] | 'all' }
@@ -14,33 +15,41 @@ export type ReplyClaim =
   | { kind: 'approved'; comment: string };
 
 const ITEM_ID = /[A-Za-z]{2,3}-\d+/;
-const ID_LIST = new RegExp(`^(${ITEM_ID.source}(?:\\s*(?:,|&|\\band\\b)\\s*${ITEM_ID.source})*|all(?:\\s+(?:of\\s+)?mine)?|all\\s+my\\s+items)\\s*[:\\-–—]?\\s*`, 'i');
-const FIXED = /^(fixed|done|resolved|removed)\b[.!]?\s*(.*)$/i;
+const ID_LIST = new RegExp(
+  `^(${ITEM_ID.source}(?:\\s*(?:,|&|\\band\\b)\\s*${ITEM_ID.source})*|all\\s+my\\s+items\\b|all(?:\\s+(?:of\\s+)?mine)?\\b)\\s*[:\\-–—]?\\s*`,
+  'i',
+);
+/** The keyword alone, or followed by punctuation and a comment: "fixed", "fixed, thanks", "fixed." */
+const FIXED = /^(fixed|done|resolved|removed)(?:\s*$|\s*[,.;!:—–-]\s*(.*)$)/i;
 const INTENTIONAL = /^(intentional|intended|expected|justified)\b\s*[:\-–—]?\s*(.*)$/i;
-const APPROVED = /^(approved?|review approved|lgtm)\b[.!]?\s*[:\-–—]?\s*(.*)$/i;
+const APPROVED = /^(approved?|review approved|lgtm)(?:\s*$|\s*[,.;!:—–-]\s*(.*)$)/i;
+const LIST_MARKER = /^(?:[-*+]|\d+[.)])\s+(?:\[[ xX]\]\s+)?/;
+const FENCE = /^(`{3,}|~{3,})/;
 
 export function parseReply(body: string): ReplyClaim[] {
   const claims: ReplyClaim[] = [];
-  let inFence = false;
+  let fence: string | undefined;
   for (const rawLine of body.split(/\r?\n/)) {
     const line = rawLine.trim();
-    if (/^(```|~~~)/.test(line)) {
-      inFence = !inFence;
+    const opensOrCloses = FENCE.exec(line)?.[1];
+    if (opensOrCloses) {
+      if (!fence) fence = opensOrCloses[0];
+      else if (opensOrCloses[0] === fence) fence = undefined;
       continue;
     }
-    if (inFence || line.startsWith('>') || line === '') continue;
-    const text = line.replace(/^[-*]\s+/, '');
+    // Fenced or indented code, quotes, blank lines and questions are not instructions.
+    if (fence || /^( {4}|\t)/.test(rawLine) || line.startsWith('>') || line === '' || line.endsWith('?')) continue;
+    const text = line.replace(LIST_MARKER, '');
     const approved = APPROVED.exec(text);
     if (approved) {
-      claims.push({ kind: 'approved', comment: approved[2].trim() });
+      claims.push({ kind: 'approved', comment: (approved[2] ?? '').trim() });
       continue;
     }
     const ids = ID_LIST.exec(text);
     if (!ids) continue;
     const rest = text.slice(ids[0].length);
     const target = /^all\b/i.test(ids[1]) ? 'all' : ids[1].split(/\s*(?:,|&|\band\b)\s*/i).map((id) => id.toUpperCase());
-    const fixed = FIXED.exec(rest);
-    if (fixed) {
+    if (FIXED.test(rest)) {
       claims.push({ kind: 'fixed', ids: target });
       continue;
     }

@@ -44,6 +44,13 @@ export class DryRunTracker implements Tracker {
     return { iid, title: '', description: changes.description ?? '', labels: [], state: 'opened', confidential: true, webUrl: '(dry run)', createdAt: new Date(0).toISOString(), closedBy: null };
   }
 
+  /** A dry run writes nothing, so it needs no lease and takes none. */
+  async acquireLease(): Promise<boolean> {
+    return true;
+  }
+
+  async releaseLease(): Promise<void> {}
+
   async createNote(iid: number, body: string): Promise<TrackedNote> {
     this.writes.push({ kind: 'create-note', iid, body });
     this.logger.info({ iid, length: body.length }, 'dry run: would post note');

@@ -2,6 +2,9 @@ import { Gitlab } from '@gitbeaker/rest';
 import type { Clock, Sleep } from '../clock.js';
 import type { Logger } from '../log.js';
 import { createGitLabRequester } from './requester.js';
+import { HttpError } from '../http/errors.js';
+
+const LEASE_PREFIX = 'audit-bot lease until ';
 import type { IssueChanges, NewIssue, TrackedIssue, TrackedNote, Tracker } from './tracker.js';
 
 export interface GitLabTrackerOptions {
@@ -90,6 +93,35 @@ export class GitLabTracker implements Tracker {
       perPage: 100,
     })) as unknown as RawNote[];
     return raw.map(toNote);
+  }
+
+  /**
+   * A project label is the lock: GitLab creates a label name once (409 for the second), which
+   * makes creation an atomic test-and-set. Its description holds the expiry, so a lease left by
+   * a killed run is taken over once it has expired.
+   */
+  async acquireLease(name: string, now: Date, expires: Date): Promise<boolean> {
+    for (let attempt = 0; attempt < 2; attempt++) {
+      try {
+        await this.api.ProjectLabels.create(this.options.project, name, '#808080', { description: `${LEASE_PREFIX}${expires.toISOString()}` });
+        return true;
+      } catch (error) {
+        if (!(error instanceof HttpError) || error.status !== 409) throw error;
+      }
+      const label = (await this.api.ProjectLabels.show(this.options.project, name)) as unknown as { description?: string | null };
+      const until = Date.parse((label.description ?? '').replace(LEASE_PREFIX, ''));
+      if (!Number.isNaN(until) && until > now.getTime()) return false;
+      await this.releaseLease(name);
+    }
+    return false;
+  }
+
+  async releaseLease(name: string): Promise<void> {
+    try {
+      await this.api.ProjectLabels.remove(this.options.project, name);
+    } catch (error) {
+      if (!(error instanceof HttpError) || error.status !== 404) throw error;
+    }
   }
 
   async createNote(iid: number, body: string): Promise<TrackedNote> {

@@ -45,4 +45,10 @@ export interface Tracker {
   /** Every note of the issue, oldest first, system notes included. */
   listNotes(iid: number): Promise<TrackedNote[]>;
   createNote(iid: number, body: string): Promise<TrackedNote>;
+  /**
+   * Takes the exclusive lease `name` until `expires`. False while another run holds an unexpired
+   * one. Two runs acting on the same issue at once would each post the same ping.
+   */
+  acquireLease(name: string, now: Date, expires: Date): Promise<boolean>;
+  releaseLease(name: string): Promise<void>;
 }

@@ -41,7 +41,7 @@ const CHECKERS: Partial<Record<PlatformId, CheckerFactory>> = {
       sleep: deps.sleep,
       logger: deps.logger.child({ platform: 'pagerduty' }),
     });
-    return () => checkPagerDuty(new PagerDutyClient(http), deps.roster, deps.config.platforms.pagerduty);
+    return () => checkPagerDuty(new PagerDutyClient(http), deps.roster, deps.config.platforms.pagerduty, deps.clock());
   },
 };
 

@@ -485,8 +485,14 @@ export class GitLabSandbox extends FakeServer {
       case 'labels':
         return method === 'GET' ? this.listLabels(ctx) : this.createLabel(ctx);
       case 'label': {
-        const label = this.labelByIdOrName(seg[3]);
-        return label ? json(200, this.renderLabel(label)) : json(404, { message: '404 Label Not Found' });
+        const label = this.labelByIdOrName(decodeURIComponent(seg[3]));
+        if (!label) return json(404, { message: '404 Label Not Found' });
+        if (method === 'DELETE') {
+          this.labelStore.splice(this.labelStore.indexOf(label), 1);
+          for (const issue of this.issueStore) issue.labels = issue.labels.filter((name) => name !== label.name);
+          return { status: 204 };
+        }
+        return json(200, this.renderLabel(label));
       }
       case 'templates':
         return this.paginate(
@@ -1394,7 +1400,7 @@ const ROUTES: { pattern: string[]; name: RouteName; methods: string[] }[] = [
   { pattern: ['users', ':'], name: 'userById', methods: ['GET'] },
   { pattern: ['projects', ':'], name: 'project', methods: ['GET'] },
   { pattern: ['projects', ':', 'labels'], name: 'labels', methods: ['GET', 'POST'] },
-  { pattern: ['projects', ':', 'labels', ':'], name: 'label', methods: ['GET'] },
+  { pattern: ['projects', ':', 'labels', ':'], name: 'label', methods: ['GET', 'DELETE'] },
   { pattern: ['projects', ':', 'templates', 'issues'], name: 'templates', methods: ['GET'] },
   { pattern: ['projects', ':', 'templates', 'issues', ':'], name: 'template', methods: ['GET'] },
   { pattern: ['projects', ':', 'issues'], name: 'issues', methods: ['GET', 'POST'] },

@@ -117,12 +117,14 @@ describe('audit-bot against the Calendly sandbox', () => {
 
       // A re-run finds the issue and posts nothing.
       const before = threads(sandbox);
-      const writes = gitlabWrites(sandbox).length;
+      const notePosts = () => gitlabWrites(sandbox).filter((entry) => entry.method === 'POST' && entry.path.endsWith('/notes')).length;
+      const posted = notePosts();
       const again = await runAuditBot(sandbox, OPEN);
       expect(again.code).toBe(0);
       expect(again.stdout).toContain('0 note(s) posted');
       expect(threads(sandbox)).toEqual(before);
-      expect(gitlabWrites(sandbox)).toHaveLength(writes);
+      expect(notePosts()).toBe(posted);
+      expect(sandbox.gitlab.issues()).toHaveLength(1);
     });
   });
 

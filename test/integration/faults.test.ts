@@ -21,7 +21,8 @@ describe('platform faults', () => {
       const run = await runAuditBot(sandbox, OPEN);
       expect(run.code).toBe(0);
       expect(run.sleeps).toEqual([7000]);
-      expect(sandbox.pagerduty.log.map((entry) => entry.status)).toEqual([429, 200, 200, 200]);
+      // users, schedules, escalation policies, and the 3 rendered schedules
+      expect(sandbox.pagerduty.log.map((entry) => entry.status)).toEqual([429, 200, 200, 200, 200, 200, 200]);
     });
   });
 
@@ -55,7 +56,7 @@ describe('platform faults', () => {
       sandbox.pagerduty.setFaultPlan(() => ({ type: 'status', status: 500, body: { error: { message: 'Internal Server Error', code: 2000 } } }));
       const run = await runAuditBot(sandbox, OPEN);
       expect(run.code).toBe(1);
-      expect(run.stdout).toMatch(/pagerduty: FAILED, no findings were produced: pagerduty GET \/users\?limit=100&offset=0 answered HTTP 500/);
+      expect(run.stdout).toMatch(/pagerduty: FAILED, no findings were produced: pagerduty GET \/users\?limit=100&offset=0&total=true answered HTTP 500/);
       expect(run.stdout).toMatch(/gave up after 7 attempts/);
       expect(run.stdout).not.toMatch(/\*\*No findings/);
       expect(sandbox.gitlab.issues()).toHaveLength(0);
@@ -131,7 +132,7 @@ describe('GitLab faults', () => {
 
   test('killed after each write, a re-run ends with the same thread as an uninterrupted run', async () => {
     const expected = await uninterruptedThreads();
-    const totalWrites = 5; // issue + results note + 3 pings
+    const totalWrites = 10; // issue + results note + 8 pings
     for (let crashAfter = 0; crashAfter < totalWrites; crashAfter++) {
       await withSandbox(async (sandbox: Sandbox) => {
         let writes = 0;

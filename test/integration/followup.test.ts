@@ -1,6 +1,7 @@
 import { gitlabWrites, runAuditBot, threads, withTimeline, type Timeline } from '../helpers.js';
 import { parseMarkers } from '../../src/domain/markers.js';
 import type { Sandbox } from '../../src/sandbox/environment.js';
+import { fixSeededProblems, SEEDED_PAGERDUTY_FIXES } from '../../src/sandbox/seed/pagerduty.js';
 
 const FOLLOWUP = ['followup'];
 
@@ -58,9 +59,14 @@ describe('the follow-up ladder (nightly), driven by the issue notes and the cloc
       time.at('PT72H');
       await followup(sandbox, time);
       expect(botSteps(sandbox, opened)).toEqual([
-        ['ping2', 'cokafor', ['PD-1']],
-        ['ping2', 'tkim', ['PD-2']],
-        ['ping2', null, ['PD-3', 'PD-4']],
+        ['ping2', 'cokafor', ['PD-6']],
+        ['ping2', 'msmith', ['PD-8']],
+        ['ping2', 'ohaddad', ['PD-5']],
+        ['ping2', 'pnair', ['PD-2', 'PD-9']],
+        ['ping2', 'slee', ['PD-7']],
+        ['ping2', 'som-alex', ['PD-1']],
+        ['ping2', 'tkim', ['PD-11']],
+        ['ping2', null, ['PD-3', 'PD-4', 'PD-10', 'PD-12', 'PD-13']],
       ]);
       const notes = sandbox.gitlab.notesOf(1).filter((note) => !note.system);
       expect(notes.at(-1)!.body.startsWith('@som-alex, a reminder')).toBe(true);
@@ -73,22 +79,26 @@ describe('the follow-up ladder (nightly), driven by the issue notes and the cloc
       // The manager step is 4 days after the second ping, not before.
       time.at('P6DT23H59M');
       await followup(sandbox, time);
-      expect(botNoteCount(sandbox)).toBe(opened + 3);
+      expect(botNoteCount(sandbox)).toBe(opened + 8);
       time.at('P7D');
       await followup(sandbox, time);
-      expect(botSteps(sandbox, opened + 3)).toEqual([
-        ['manager', 'msmith', ['PD-1', 'PD-2']],
-        ['som', null, ['PD-3', 'PD-4']],
+      // Each manager for their reports' items (som-alex manages msmith and pnair); som-alex's own
+      // item (nobody above) goes to the Support Ops Managers with the unowned ones.
+      expect(botSteps(sandbox, opened + 8)).toEqual([
+        ['manager', 'msmith', ['PD-6', 'PD-7', 'PD-11']],
+        ['manager', 'pnair', ['PD-5']],
+        ['manager', 'som-alex', ['PD-2', 'PD-8', 'PD-9']],
+        ['som', null, ['PD-1', 'PD-3', 'PD-4', 'PD-10', 'PD-12', 'PD-13']],
       ]);
-      expect(sandbox.gitlab.notesOf(1).filter((n) => !n.system).at(-2)!.body).toMatch(/^@msmith, 2 items .* owned by your reports/);
+      expect(sandbox.gitlab.notesOf(1).filter((n) => !n.system).at(-4)!.body).toMatch(/^@msmith, 3 items .* owned by your reports/);
 
       time.at('P10D');
       await followup(sandbox, time);
-      expect(botSteps(sandbox, opened + 5)).toEqual([['som', null, ['PD-1', 'PD-2']]]);
+      expect(botSteps(sandbox, opened + 12)).toEqual([['som', null, ['PD-2', 'PD-5', 'PD-6', 'PD-7', 'PD-8', 'PD-9', 'PD-11']]]);
 
       time.at('P60D');
       await followup(sandbox, time);
-      expect(botNoteCount(sandbox)).toBe(opened + 6);
+      expect(botNoteCount(sandbox)).toBe(opened + 13);
     });
   });
 
@@ -97,17 +107,17 @@ describe('the follow-up ladder (nightly), driven by the issue notes and the cloc
       await open(sandbox, time);
       const opened = botNoteCount(sandbox);
       time.at('PT5H');
-      say(sandbox, 'cokafor', 'PD-1 fixed');
-      say(sandbox, 'slee', 'PD-2 fixed');
-      say(sandbox, 'tkim', 'PD-2 intentional');
+      say(sandbox, 'cokafor', 'PD-6 fixed');
+      say(sandbox, 'slee', 'PD-11 fixed');
+      say(sandbox, 'tkim', 'PD-11 intentional');
       time.at('PT6H');
       await followup(sandbox, time);
       expect(botSteps(sandbox, opened)).toEqual([
-        ['feedback', 'cokafor', ['PD-1']],
-        ['feedback', 'slee', ['PD-2']],
+        ['feedback', 'cokafor', ['PD-6']],
+        ['feedback', 'slee', ['PD-11']],
       ]);
       const notes = sandbox.gitlab.notesOf(1).filter((n) => !n.system);
-      expect(notes.at(-2)!.body).toContain('**PD-1** is still found in PagerDuty');
+      expect(notes.at(-2)!.body).toContain('**PD-6** is still found in PagerDuty');
       expect(notes.at(-1)!.body).toContain('only its owner (`tkim`), their manager or a Support Ops Manager');
 
       // Nothing new: no second answer to the same replies.
@@ -117,19 +127,26 @@ describe('the follow-up ladder (nightly), driven by the issue notes and the cloc
       // Fixed for real, answered again; the manager answers for tkim.
       sandbox.pagerduty.data.schedules.find((s) => s.id === 'PAMER01')!.userIds.push('PCOKAF1');
       time.at('PT8H');
-      say(sandbox, 'cokafor', 'PD-1 fixed');
-      say(sandbox, 'msmith', 'PD-2 intentional: contractor, account kept until the roster import is fixed (link)');
+      say(sandbox, 'cokafor', 'PD-6 fixed');
+      say(sandbox, 'msmith', 'PD-11 intentional: contractor, account kept until the roster import is fixed (link)');
       time.at('PT9H');
       await followup(sandbox, time);
-      expect(botSteps(sandbox, opened + 2)).toEqual([['addressed', null, ['PD-1', 'PD-2']]]);
+      expect(botSteps(sandbox, opened + 2)).toEqual([['addressed', null, ['PD-6', 'PD-11']]]);
       const record = sandbox.gitlab.notesOf(1).filter((n) => !n.system).at(-1)!.body;
-      expect(record).toContain('**PD-1** · Chris Okafor · fixed per `cokafor`, confirmed: no longer found in PagerDuty');
-      expect(record).toContain('**PD-2** · Taylor Kim · intentional per `msmith`: “contractor, account kept until the roster import is fixed (link)”');
+      expect(record).toContain('**PD-6** · Chris Okafor · fixed per `cokafor`, confirmed: no longer found in PagerDuty');
+      expect(record).toContain('**PD-11** · Taylor Kim · intentional per `msmith`: “contractor, account kept until the roster import is fixed (link)”');
 
-      // At the second-ping time only the unowned items are pinged again.
+      // At the second-ping time only the items nobody answered are pinged again.
       time.at('PT72H');
       await followup(sandbox, time);
-      expect(botSteps(sandbox, opened + 3)).toEqual([['ping2', null, ['PD-3', 'PD-4']]]);
+      expect(botSteps(sandbox, opened + 3)).toEqual([
+        ['ping2', 'msmith', ['PD-8']],
+        ['ping2', 'ohaddad', ['PD-5']],
+        ['ping2', 'pnair', ['PD-2', 'PD-9']],
+        ['ping2', 'slee', ['PD-7']],
+        ['ping2', 'som-alex', ['PD-1']],
+        ['ping2', null, ['PD-3', 'PD-4', 'PD-10', 'PD-12', 'PD-13']],
+      ]);
     });
   });
 
@@ -138,30 +155,31 @@ describe('the follow-up ladder (nightly), driven by the issue notes and the cloc
       await open(sandbox, time);
       const opened = botNoteCount(sandbox);
       const pd = sandbox.pagerduty.data;
-      pd.users = pd.users.filter((user) => user.id !== 'PPATDP1');
+      // Pat Departed is deleted from PagerDuty, which also takes Pat off the AMER rota.
+      fixSeededProblems(pd, ['pagerduty:user-not-in-roster:PPATDP1']);
       time.at('PT10H');
       say(sandbox, 'som-alex', 'all fixed');
-      say(sandbox, 'tkim', 'PD-2 intentional: roster id fixed in the next roster MR');
-      say(sandbox, 'cokafor', '> PD-1 fixed\nnot yet, sorry');
+      say(sandbox, 'tkim', 'PD-11 intentional: roster id fixed in the next roster MR');
+      say(sandbox, 'cokafor', '> PD-6 fixed\nnot yet, sorry');
       time.at('PT11H');
       await followup(sandbox, time);
-      // som-alex's "all fixed" covers the unowned items: PD-4 is gone, PD-3 is still there.
+      // som-alex's "all fixed" covers som-alex's own and the unowned items: PD-13 (Pat) is gone, and
+      // with it PD-8 (Pat on the rota, msmith's, recorded with no reply); the others are still there.
       expect(botSteps(sandbox, opened)).toEqual([
-        ['addressed', null, ['PD-2', 'PD-4']],
-        ['feedback', 'som-alex', ['PD-3']],
+        ['addressed', null, ['PD-8', 'PD-11', 'PD-13']],
+        ['feedback', 'som-alex', ['PD-1', 'PD-3', 'PD-4', 'PD-10', 'PD-12']],
       ]);
 
-      pd.users = pd.users.filter((user) => user.id !== 'PGHOST1');
-      pd.schedules.find((s) => s.id === 'PAMER01')!.userIds.push('PCOKAF1');
+      fixSeededProblems(pd, SEEDED_PAGERDUTY_FIXES);
       time.at('PT72H');
       await followup(sandbox, time);
       expect(botSteps(sandbox, opened + 2)).toEqual([
-        ['addressed', null, ['PD-1', 'PD-3']],
-        ['review', null, ['PD-1', 'PD-2', 'PD-3', 'PD-4']],
+        ['addressed', null, ['PD-1', 'PD-2', 'PD-3', 'PD-4', 'PD-5', 'PD-6', 'PD-7', 'PD-9', 'PD-10', 'PD-12']],
+        ['review', null, Array.from({ length: 13 }, (_, i) => `PD-${i + 1}`)],
       ]);
       expect(sandbox.gitlab.issues()[0].labels).toContain('audit-status::review');
       const review = sandbox.gitlab.notesOf(1).filter((n) => !n.system).at(-1)!.body;
-      expect(review.startsWith('@som-alex, every item of the PagerDuty access audit for 2026-Q4 is addressed (4 items)')).toBe(true);
+      expect(review.startsWith('@som-alex, every item of the PagerDuty access audit for 2026-Q4 is addressed (13 items)')).toBe(true);
 
       time.at('P4D');
       await followup(sandbox, time);

@@ -25,16 +25,22 @@ describe('audit-bot open --platform pagerduty against the sandbox', () => {
       expect(steps.map((marker) => [marker.step, marker.owner ?? null])).toEqual([
         ['results', null],
         ['ping1', 'cokafor'],
+        ['ping1', 'msmith'],
+        ['ping1', 'ohaddad'],
+        ['ping1', 'pnair'],
+        ['ping1', 'slee'],
+        ['ping1', 'som-alex'],
         ['ping1', 'tkim'],
         ['ping1', null],
       ]);
       expect(notes.every((note) => note.author.username === 'audit-bot')).toBe(true);
       expect(notes[1].body.startsWith('@cokafor, ')).toBe(true);
-      expect(notes[3].body.startsWith('@som-alex, ')).toBe(true);
+      expect(notes[8].body.startsWith('@som-alex, ')).toBe(true);
       // The results note names people without notifying them.
       expect(notes[0].body).not.toMatch(/(^|\s)@[a-z]/);
-      expect(notes[0].body).toContain('**4 findings**');
-      expect(run.stdout).toMatch(/pagerduty: issue #1 \(new\) .*: 4 finding\(s\), 0 accepted exception\(s\), 4 note\(s\) posted, 3 platform request\(s\)/);
+      expect(notes[0].body).toContain('**13 findings**');
+      // users, schedules, escalation policies, then one rendered schedule per schedule (3)
+      expect(run.stdout).toMatch(/pagerduty: issue #1 \(new\) .*: 13 finding\(s\), 0 accepted exception\(s\), 9 note\(s\) posted, 6 platform request\(s\)/);
     });
   });
 
@@ -58,11 +64,11 @@ describe('audit-bot open --platform pagerduty against the sandbox', () => {
       const run = await runAuditBot(sandbox, OPEN);
       expect(run.code).toBe(0);
       const notes = sandbox.gitlab.notesOf(1).filter((note) => !note.system);
-      expect(notes).toHaveLength(6);
-      expect(notes[4].body).toContain('new findings');
-      expect(notes[4].body).toContain('**PD-5**');
-      expect(notes[5].body).toContain('PD-5');
-      expect(notes[5].body).not.toContain('PD-3');
+      expect(notes).toHaveLength(11);
+      expect(notes[9].body).toContain('new findings');
+      expect(notes[9].body).toContain('**PD-14**');
+      expect(notes[10].body).toContain('PD-14');
+      expect(notes[10].body).not.toContain('PD-3');
     });
   });
 
@@ -79,14 +85,22 @@ describe('audit-bot open --platform pagerduty against the sandbox', () => {
     });
   });
 
-  test('an account past the 10,000 offset cap fails the check instead of reporting a partial list', async () => {
+  test('an account past the 10,000 offset cap is audited completely: every one of 10,062 users is checked', async () => {
     await withSandbox(async (sandbox) => {
       sandbox.pagerduty.data.users.push(...generatePagerDutyUsers(10_050));
       const run = await runAuditBot(sandbox, OPEN);
-      expect(run.code).toBe(1);
-      expect(run.stderr + run.stdout).toMatch(/more than 10000 items/);
-      expect(sandbox.gitlab.issues()).toHaveLength(0);
-      expect(sandbox.pagerduty.requestsTo('/users').every((entry) => entry.status === 200)).toBe(true);
+      expect(run.stderr).toBe('');
+      expect(run.code).toBe(0);
+      // The 13 findings of the seed plus one user-not-in-roster per generated user, each once.
+      expect(run.stdout).toMatch(/: 10063 finding\(s\), 0 accepted exception\(s\), 9 note\(s\) posted/);
+      const markers = sandbox.gitlab.notesOf(1).flatMap((note) => parseMarkers(note.body));
+      const listed = markers.find((marker) => marker.step === 'results')!.findings as string[];
+      expect(new Set(listed).size).toBe(10_063);
+      for (const id of ['P0000001', 'P0005000', 'P0009999', 'P0010000', 'P0010050']) expect(listed).toContain(`pagerduty:user-not-in-roster:${id}`);
+      const userRequests = sandbox.pagerduty.requestsTo('/users');
+      expect(userRequests.every((entry) => entry.status === 200)).toBe(true);
+      expect(userRequests.every((entry) => Number(new URLSearchParams(entry.query).get('offset')) <= 9_900)).toBe(true);
+      expect(userRequests.length).toBeLessThan(200);
     });
   });
 
@@ -95,12 +109,26 @@ describe('audit-bot open --platform pagerduty against the sandbox', () => {
       const run = await runAuditBot(sandbox, ['check', '--platform', 'pagerduty', '--format', 'json']);
       expect(run.code).toBe(0);
       const findings = JSON.parse(run.stdout) as Record<string, unknown>[];
-      expect(findings).toHaveLength(4);
+      expect(findings).toHaveLength(13);
       for (const finding of findings) {
         expect(Object.keys(finding)).toEqual(expect.arrayContaining(['platform', 'kind', 'fingerprint', 'owner', 'subject', 'detail']));
         expect(finding.platform).toBe('pagerduty');
       }
-      expect(findings.map((finding) => finding.kind).sort()).toEqual(['missing-from-schedule', 'unknown-id', 'user-not-in-roster', 'user-not-in-roster']);
+      expect(findings.map((finding) => finding.kind).sort()).toEqual([
+        'coverage-gap',
+        'dead-reference',
+        'dead-reference',
+        'empty-rule',
+        'invitation-pending',
+        'missing-from-schedule',
+        'role-drift',
+        'schedule-member-not-in-roster',
+        'schedule-member-not-in-roster',
+        'single-target-policy',
+        'unknown-id',
+        'user-not-in-roster',
+        'user-not-in-roster',
+      ]);
       expect(sandbox.gitlab.log).toHaveLength(0);
       const markdown = await runAuditBot(sandbox, ['check', '--platform', 'pagerduty', '--format', 'markdown']);
       expect(markdown.stdout).toContain('| **PD-1** |');

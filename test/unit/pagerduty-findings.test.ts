@@ -35,11 +35,12 @@ const SNAPSHOT: PagerDutySnapshot = {
 };
 
 const CONFIG = { service_accounts: ['pmonbot', 'Alerts@Example.com'] };
+const NOW = new Date('2026-11-24T09:00:00Z');
 
 const byFingerprint = (findings: { fingerprint: string }[]) => [...findings].sort((a, b) => (a.fingerprint < b.fingerprint ? -1 : 1));
 
 describe('pagerDutyFindings', () => {
-  const findings = pagerDutyFindings(SNAPSHOT, ROSTER, CONFIG);
+  const findings = pagerDutyFindings(SNAPSHOT, ROSTER, CONFIG, NOW);
   const find = (fingerprint: string) => findings.find((f) => f.fingerprint === fingerprint);
 
   test('exactly the expected findings', () => {
@@ -80,14 +81,14 @@ describe('pagerDutyFindings', () => {
 
   test('service accounts, by id or email in any case, suppress user-not-in-roster', () => {
     expect(findings.some((f) => f.fingerprint.includes('PMONBOT') || f.fingerprint.includes('PNOTIFY'))).toBe(false);
-    const without = pagerDutyFindings(SNAPSHOT, ROSTER, { service_accounts: [] }).map((f) => f.fingerprint);
+    const without = pagerDutyFindings(SNAPSHOT, ROSTER, { service_accounts: [] }, NOW).map((f) => f.fingerprint);
     expect(without).toEqual(expect.arrayContaining(['pagerduty:user-not-in-roster:PMONBOT', 'pagerduty:user-not-in-roster:PNOTIFY']));
   });
 
   test('a clean audit has no findings', () => {
     const roster = [person('alice', { id: 'PALICE1', schedules: ['PSCHED1'] })];
     const snapshot: PagerDutySnapshot = { users: [user('PALICE1', 'alice@example.com')], schedules: [{ id: 'PSCHED1', name: 'S', users: [{ id: 'PALICE1', type: 'user_reference' }] }], escalationPolicies: [] };
-    expect(pagerDutyFindings(snapshot, roster, { service_accounts: [] })).toEqual([]);
+    expect(pagerDutyFindings(snapshot, roster, { service_accounts: [] }, NOW)).toEqual([]);
   });
 
   test('fingerprints are stable and independent of input order', () => {
@@ -96,8 +97,8 @@ describe('pagerDutyFindings', () => {
       schedules: SNAPSHOT.schedules.map((s) => ({ ...s, users: [...s.users].reverse() })),
       escalationPolicies: [],
     };
-    const again = pagerDutyFindings(shuffled, [...ROSTER].reverse(), { service_accounts: [...CONFIG.service_accounts].reverse() });
+    const again = pagerDutyFindings(shuffled, [...ROSTER].reverse(), { service_accounts: [...CONFIG.service_accounts].reverse() }, NOW);
     expect(byFingerprint(again)).toEqual(byFingerprint(findings));
-    expect(byFingerprint(pagerDutyFindings(SNAPSHOT, ROSTER, CONFIG))).toEqual(byFingerprint(findings));
+    expect(byFingerprint(pagerDutyFindings(SNAPSHOT, ROSTER, CONFIG, NOW))).toEqual(byFingerprint(findings));
   });
 });

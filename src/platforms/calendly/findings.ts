@@ -11,8 +11,8 @@ const PRIVILEGED_ROLES = new Set(['owner', 'admin']);
  * A name compared loosely: case, diacritics (Zoë = Zoe, Ångström = Angstrom), punctuation and
  * spacing do not matter. Letters without a decomposition (ø, ß, ł) stay as they are.
  */
-export function normalizeName(name: string): string {
-  return name
+export function normalizeName(name: string | null | undefined): string {
+  return String(name ?? '')
     .normalize('NFKD')
     .replace(/\p{M}/gu, '')
     .toLowerCase()
@@ -135,7 +135,7 @@ function date(iso: string | null | undefined): string {
 }
 
 function memberSubject(membership: CalendlyMembership): string {
-  return `${membership.user.name} <${membership.user.email}>`;
+  return `${membership.user.name ?? ''} <${membership.user.email ?? ''}>`;
 }
 
 /** Who answers for an account the roster does not list as a Calendly seat, and the sentence that says why. */

@@ -3,12 +3,13 @@ import type { PagerDutyConfig, Roster } from '../../config/types.js';
 import type { PagerDutyClient } from './client.js';
 import { pagerDutyFindings } from './findings.js';
 
-export async function checkPagerDuty(client: PagerDutyClient, roster: Roster, config: PagerDutyConfig): Promise<CheckResult> {
+/** Reads PagerDuty (the client gathers the snapshot), then audits it as a pure function. */
+export async function checkPagerDuty(client: PagerDutyClient, roster: Roster, config: PagerDutyConfig, now: Date): Promise<CheckResult> {
   const before = client.http.requestCount;
-  const snapshot = await client.snapshot();
+  const snapshot = await client.snapshot({ now, coverageWindow: config.coverage_window, schedules: config.schedules });
   return {
     platform: 'pagerduty',
-    findings: pagerDutyFindings(snapshot, roster, config),
+    findings: pagerDutyFindings(snapshot, roster, config, now),
     stats: {
       requests: client.http.requestCount - before,
       itemsRead: {

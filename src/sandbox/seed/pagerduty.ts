@@ -11,16 +11,21 @@
  *                                                      pagerduty.service_accounts (service account)
  * PD user PPATDP1 "Pat Departed" (former employee)   → PD user not in roster
  * Roster cokafor lists PAMER01 but is not on it      → listed schedule, not on it (owner cokafor)
- * Schedule PMGRESC: nobody on call from day +9 00:00
- *   UTC to day +11 00:00 UTC                         → coverage gap in the next 28 days (~7.14% of 28d)
- * Policy PEPEMEA rule 2 targets user PDELETD (gone)  → escalation policy references a deleted user
- * Policy PEPFEDR rule 1 targets schedule PNOSUCH     → escalation policy references a missing schedule
- * Policy PEPFEDR rule 2 has no targets               → escalation rule with no targets
- * Policy PEPSOLO: one rule, one user target, 0 loops → single point of failure (no loops, one target)
- * PD user POHADD1 (ohaddad) invitation_sent: true    → invitation never accepted (owner ohaddad)
- * PD user PSAMLE1 (slee, an engineer) role 'admin'   → role mismatch: only the SOM (som-alex, 'owner')
- *                                                      should hold admin/owner (the roster has no PD role
- *                                                      field, so the expectation is a checker rule)
+ * Schedule PMGRESC (America/New_York): nobody on
+ *   call from day +9 00:00 UTC to day +11 00:00 UTC  → coverage-gap PMGRESC in the next 28 days
+ *                                                      (92.86 %), owner som-alex (the members' manager)
+ * Schedule PAMER01 still lists PPATDP1 (departed)    → schedule-member-not-in-roster, owner msmith
+ * Schedule PEMEA01 still lists PDELETD (deleted)     → schedule-member-not-in-roster, owner pnair
+ * Policy PEPEMEA rule 2 targets user PDELETD (gone)  → dead-reference PEPEMEA:PDELETD, owner pnair
+ * Policy PEPFEDR rule 1 targets schedule PNOSUCH     → dead-reference PEPFEDR:PNOSUCH (owner null)
+ * Policy PEPFEDR rule 2 has no targets               → empty-rule PEPFEDR:PEPFEDRR2 (owner null)
+ * Policy PEPSOLO: one rule, one user target, 0 loops → single-target-policy PEPSOLO (owner null: the
+ *                                                      SOM has no manager)
+ * PD user POHADD1 (ohaddad) invitation_sent: true    → invitation-pending POHADD1 (owner ohaddad)
+ * PD user PSAMLE1 (slee, an engineer) role 'admin'   → role-drift PSAMLE1 (owner slee): the roster
+ *                                                      gives slee no PagerDuty role and the admin
+ *                                                      allow-list is empty; som-alex's roster entry
+ *                                                      says role: owner, which matches
  *
  * Correctly set up (no finding): som-alex PALXRV1, msmith PMSMTH1, pnair PPNAIR1 (all on PMGRESC),
  * jdoe PJDOE01 (PAMER01), lfischer PLFISC1 and ktanaka PKTANA1 (PEMEA01), rmendes (no PD account).
@@ -108,7 +113,8 @@ export function seedPagerDuty(now: Date): PagerDutyData {
         name: 'Support AMER On-Call',
         time_zone: 'America/New_York',
         description: 'Weekly rotation, AMER engineers',
-        userIds: ['PJDOE01', 'PSAMLE1'],
+        // Pat Departed left the team but is still on the rota's layer.
+        userIds: ['PJDOE01', 'PSAMLE1', 'PPATDP1'],
         coverage: rotation(['PJDOE01', 'PSAMLE1'], at(-7), at(42), 7),
         teamIds: ['PTSUPRT'],
       },
@@ -117,14 +123,15 @@ export function seedPagerDuty(now: Date): PagerDutyData {
         name: 'Support EMEA On-Call',
         time_zone: 'Europe/Berlin',
         description: 'Weekly rotation, EMEA engineers',
-        userIds: ['PLFISC1', 'POHADD1', 'PKTANA1'],
+        // PDELETD is a deleted user still listed on the layer.
+        userIds: ['PLFISC1', 'POHADD1', 'PKTANA1', 'PDELETD'],
         coverage: rotation(['PLFISC1', 'POHADD1', 'PKTANA1'], at(-7), at(42), 7),
         teamIds: ['PTSUPRT'],
       },
       {
         id: 'PMGRESC',
         name: 'Support Manager Escalation',
-        time_zone: 'Etc/UTC',
+        time_zone: 'America/New_York',
         description: 'Managers and the SOM, two-day shifts',
         userIds: ['PALXRV1', 'PMSMTH1', 'PPNAIR1'],
         coverage: rotation(['PALXRV1', 'PMSMTH1', 'PPNAIR1'], at(-7), at(42), 2).flatMap((entry) =>
@@ -201,3 +208,83 @@ function cut(entry: PdCoverageEntry, gapFrom: number, gapTo: number): PdCoverage
   if (end > gapTo) parts.push({ ...entry, start: new Date(Math.max(start, gapTo)).toISOString() });
   return parts.filter((p) => Date.parse(p.end) > Date.parse(p.start));
 }
+
+/**
+ * What the people pinged would do in PagerDuty to fix a seeded problem, applied to the live fake
+ * data (for the demo and the follow-up tests). Takes finding fingerprints; unknown ones (and
+ * tkim's unknown-id, which only a roster change fixes) are ignored. Deleting a user also takes
+ * them off every rota, as PagerDuty does.
+ */
+export function fixSeededProblems(data: PagerDutyData, fingerprints: readonly string[]): void {
+  const schedule = (id: string) => data.schedules.find((candidate) => candidate.id === id);
+  const policy = (id: string) => data.escalationPolicies.find((candidate) => candidate.id === id);
+  const user = (id: string) => data.users.find((candidate) => candidate.id === id);
+  const deleteUser = (id: string) => {
+    data.users = data.users.filter((candidate) => candidate.id !== id);
+    for (const rota of data.schedules) rota.userIds = rota.userIds.filter((member) => member !== id);
+  };
+  for (const fingerprint of fingerprints) {
+    switch (fingerprint) {
+      case 'pagerduty:coverage-gap:PMGRESC': {
+        // An override by Morgan Smith over every hole of the final schedule.
+        const rota = schedule('PMGRESC')!;
+        const entries = [...rota.coverage].sort((a, b) => Date.parse(a.start) - Date.parse(b.start));
+        for (let i = 1; i < entries.length; i++) {
+          if (Date.parse(entries[i]!.start) > Date.parse(entries[i - 1]!.end)) {
+            rota.coverage.push({ start: entries[i - 1]!.end, end: entries[i]!.start, userId: 'PMSMTH1' });
+          }
+        }
+        break;
+      }
+      case 'pagerduty:dead-reference:PEPEMEA:PDELETD':
+        policy('PEPEMEA')!.rules[1]!.targets = [{ type: 'user', id: 'PPNAIR1' }];
+        break;
+      case 'pagerduty:dead-reference:PEPFEDR:PNOSUCH':
+        policy('PEPFEDR')!.rules[0]!.targets = [{ type: 'schedule', id: 'PAMER01' }];
+        break;
+      case 'pagerduty:empty-rule:PEPFEDR:PEPFEDRR2':
+        policy('PEPFEDR')!.rules[1]!.targets = [{ type: 'schedule', id: 'PMGRESC' }];
+        break;
+      case 'pagerduty:single-target-policy:PEPSOLO':
+        policy('PEPSOLO')!.num_loops = 2;
+        break;
+      case 'pagerduty:invitation-pending:POHADD1':
+        user('POHADD1')!.invitation_sent = false;
+        break;
+      case 'pagerduty:role-drift:PSAMLE1':
+        user('PSAMLE1')!.role = 'user';
+        break;
+      case 'pagerduty:schedule-member-not-in-roster:PAMER01:PPATDP1':
+        schedule('PAMER01')!.userIds = schedule('PAMER01')!.userIds.filter((member) => member !== 'PPATDP1');
+        break;
+      case 'pagerduty:schedule-member-not-in-roster:PEMEA01:PDELETD':
+        schedule('PEMEA01')!.userIds = schedule('PEMEA01')!.userIds.filter((member) => member !== 'PDELETD');
+        break;
+      case 'pagerduty:missing-from-schedule:cokafor:PAMER01':
+        schedule('PAMER01')!.userIds.push('PCOKAF1');
+        break;
+      case 'pagerduty:user-not-in-roster:PGHOST1':
+        deleteUser('PGHOST1');
+        break;
+      case 'pagerduty:user-not-in-roster:PPATDP1':
+        deleteUser('PPATDP1');
+        break;
+    }
+  }
+}
+
+/** Every seeded problem that a change in PagerDuty fixes (all but tkim's roster id). */
+export const SEEDED_PAGERDUTY_FIXES: readonly string[] = [
+  'pagerduty:coverage-gap:PMGRESC',
+  'pagerduty:dead-reference:PEPEMEA:PDELETD',
+  'pagerduty:dead-reference:PEPFEDR:PNOSUCH',
+  'pagerduty:empty-rule:PEPFEDR:PEPFEDRR2',
+  'pagerduty:invitation-pending:POHADD1',
+  'pagerduty:missing-from-schedule:cokafor:PAMER01',
+  'pagerduty:role-drift:PSAMLE1',
+  'pagerduty:schedule-member-not-in-roster:PAMER01:PPATDP1',
+  'pagerduty:schedule-member-not-in-roster:PEMEA01:PDELETD',
+  'pagerduty:single-target-policy:PEPSOLO',
+  'pagerduty:user-not-in-roster:PGHOST1',
+  'pagerduty:user-not-in-roster:PPATDP1',
+];

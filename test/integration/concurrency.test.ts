@@ -1,0 +1,61 @@
+import { runAuditBot, withTimeline } from '../helpers.js';
+import { parseMarkers } from '../../src/domain/markers.js';
+import type { Sandbox } from '../../src/sandbox/environment.js';
+
+function markerKeys(sandbox: Sandbox): string[] {
+  return sandbox.gitlab
+    .issues()
+    .flatMap((issue) => sandbox.gitlab.notesOf(issue.iid))
+    .flatMap((note) => parseMarkers(note.body))
+    .map((marker) => `${marker.step}:${marker.owner ?? ''}:${(marker.findings ?? []).join(',')}`);
+}
+
+describe('two runs at once act once', () => {
+  test('two `open` runs started together create one issue and post each note once', async () => {
+    await withTimeline(async (sandbox, time) => {
+      const runs = await Promise.all([1, 2].map(() => runAuditBot(sandbox, ['open', '--platform', 'pagerduty'], {}, time.now)));
+      expect(runs.map((run) => run.code)).toEqual([0, 0]);
+      expect(sandbox.gitlab.issues()).toHaveLength(1);
+      const keys = markerKeys(sandbox);
+      expect(new Set(keys).size).toBe(keys.length);
+      expect(keys.filter((key) => key.startsWith('ping1:'))).toHaveLength(3);
+      expect(sandbox.gitlab.labels().some((label) => label.name.startsWith('audit-bot-lock'))).toBe(false);
+    });
+  });
+
+  test('two `followup` runs started together post each ping once', async () => {
+    await withTimeline(async (sandbox, time) => {
+      expect((await runAuditBot(sandbox, ['open', '--platform', 'pagerduty'], {}, time.now)).code).toBe(0);
+      time.at('PT72H');
+      const runs = await Promise.all([1, 2, 3].map(() => runAuditBot(sandbox, ['followup'], {}, time.now)));
+      expect(runs.map((run) => run.code)).toEqual([0, 0, 0]);
+      const keys = markerKeys(sandbox);
+      expect(new Set(keys).size).toBe(keys.length);
+      expect(keys.filter((key) => key.startsWith('ping2:'))).toHaveLength(3);
+    });
+  });
+
+  test('a lease left behind by a killed run is taken over once it has expired, and respected before', async () => {
+    await withTimeline(async (sandbox, time) => {
+      expect((await runAuditBot(sandbox, ['open', '--platform', 'pagerduty'], {}, time.now)).code).toBe(0);
+      time.at('PT72H');
+      const lease = (until: Date) =>
+        fetch(`${sandbox.gitlab.url}/api/v4/projects/1/labels`, {
+          method: 'POST',
+          headers: { 'PRIVATE-TOKEN': sandbox.env.GITLAB_TOKEN, 'content-type': 'application/json' },
+          body: JSON.stringify({ name: 'audit-bot-lock-issue-1', color: '#808080', description: `audit-bot lease until ${until.toISOString()}` }),
+        });
+      expect((await lease(new Date(time.now.getTime() + 60_000))).status).toBe(201);
+      const blocked = await runAuditBot(sandbox, ['followup'], {}, time.now);
+      expect(blocked.code).toBe(0);
+      expect(blocked.stdout).toContain('issue #1: skipped, another audit-bot run is working on it');
+      expect(markerKeys(sandbox).filter((key) => key.startsWith('ping2:'))).toHaveLength(0);
+
+      time.at('PT72H1M1S');
+      const taken = await runAuditBot(sandbox, ['followup'], {}, time.now);
+      expect(taken.code).toBe(0);
+      expect(markerKeys(sandbox).filter((key) => key.startsWith('ping2:'))).toHaveLength(3);
+      expect(sandbox.gitlab.labels().some((label) => label.name.startsWith('audit-bot-lock'))).toBe(false);
+    });
+  });
+});
