@@ -119,7 +119,8 @@ const OPTIONS_BY_COMMAND: Record<string, (keyof Options)[]> = {
   demo: ['out'],
 };
 
-function parseOptions(command: string, args: string[]): Options {
+/** The CLI's command and option table; exported so test/ci-config.test.ts checks .gitlab-ci.yml against it. */
+export function parseOptions(command: string, args: string[]): Options {
   const allowed = OPTIONS_BY_COMMAND[command];
   if (!allowed) throw new UsageError(`unknown command "${command}"`);
   const spec = {

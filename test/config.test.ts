@@ -337,8 +337,15 @@ describe('audit config', () => {
       ladder: { second_ping_after: 'PT72H', manager_after: 'P4D', som_after: 'PT72H' },
       allow_list: [],
       platforms: {
-        zendesk: { enabled: true, template: 'issue_templates/zendesk.md', labels: [] },
-        'zendesk-us-federal': { enabled: true, template: 'issue_templates/zendesk-us-federal.md', labels: [] },
+        zendesk: { enabled: true, template: 'issue_templates/zendesk.md', labels: [], admin_allow_list: [], max_login_age: 'P90D', token_max_unused_age: 'P90D' },
+        'zendesk-us-federal': {
+          enabled: true,
+          template: 'issue_templates/zendesk-us-federal.md',
+          labels: [],
+          admin_allow_list: [],
+          max_login_age: 'P90D',
+          token_max_unused_age: 'P90D',
+        },
         calendly: {
           enabled: false,
           template: 'issue_templates/calendly.md',
@@ -452,7 +459,7 @@ describe('audit config', () => {
     ).toEqual([
       'audit.config.yml:3 platforms.zendesk_us_federal: unknown platform (did you mean "zendesk-us-federal"?)',
       'audit.config.yml:4 platforms.slack: unknown platform (expected one of: zendesk, zendesk-us-federal, calendly, pagerduty)',
-      'audit.config.yml:5 platforms.zendesk.service_accounts: unknown key (expected one of: enabled, template, labels)',
+      'audit.config.yml:5 platforms.zendesk.service_accounts: unknown key (expected one of: enabled, template, labels, admin_allow_list, max_login_age, token_max_unused_age)',
       'audit.config.yml:5 platforms.zendesk.enabled: must be true or false, got "no"',
       'audit.config.yml:6 platforms.calendly.lables: unknown key (did you mean "labels"?)',
     ]);

@@ -8,6 +8,7 @@ import { parseMarkers } from '../domain/markers.js';
 import { PACKAGE_ROOT } from '../paths.js';
 import { realSleep } from '../clock.js';
 import { startSandbox, type Sandbox } from '../sandbox/environment.js';
+import { fixSeededProblems, SEEDED_PAGERDUTY_FIXES } from '../sandbox/seed/pagerduty.js';
 
 type RunCli = (argv: string[], env: NodeJS.ProcessEnv, io: DemoIo, overrides: { baseDir: string; clock: () => Date }) => Promise<number>;
 
@@ -53,7 +54,7 @@ export async function runDemo(options: DemoOptions): Promise<number> {
   };
 
   try {
-    io.stdout(`Sandbox: GitLab ${sandbox.gitlab.url}, PagerDuty ${sandbox.pagerduty.url}, Calendly ${sandbox.calendly.url} (127.0.0.1 only, no credentials)\n`);
+    io.stdout(`Sandbox: GitLab ${sandbox.gitlab.url}, PagerDuty ${sandbox.pagerduty.url}, Calendly ${sandbox.calendly.url}, Zendesk ${sandbox.zendesk.url}, Zendesk US Federal ${sandbox.zendeskUsFederal.url} (127.0.0.1 only, no credentials)\n`);
     day(0, 9);
     await run(['open', '--platform', 'all']);
     const notesAfterOpen = countNotes(sandbox);
@@ -71,9 +72,12 @@ export async function runDemo(options: DemoOptions): Promise<number> {
     for (let night = 1; night <= 14; night++) {
       if (night === 12) {
         day(11, 14);
-        io.stdout('\n(Chris is added to the AMER rota; the hostile account and Pat Departed are removed from PagerDuty)\n');
-        pd.schedules.find((schedule) => schedule.id === 'PAMER01')?.userIds.push('PCOKAF1');
-        pd.users = pd.users.filter((user) => user.id !== 'PGHOST1' && user.id !== 'PPATDP1');
+        io.stdout(
+          '\n(Chris is added to the AMER rota; the hostile account and Pat Departed are removed from PagerDuty, the deleted user ' +
+            "leaves the EMEA rota; an override fills the managers' gap; the escalation policies are repaired; Omar accepts his " +
+            "invitation; Sam's role is lowered to user)\n",
+        );
+        fixSeededProblems(pd, SEEDED_PAGERDUTY_FIXES);
         reply('cokafor', `${id('pagerduty:missing-from-schedule:cokafor:PAMER01')} fixed, sorry for the delay`);
         reply('som-alex', 'all fixed');
       }
@@ -104,7 +108,8 @@ export async function runDemo(options: DemoOptions): Promise<number> {
     }
     const reRunQuiet = countNotes(sandbox) > 0;
     io.stdout(
-      `\nRequests made: GitLab ${sandbox.gitlab.log.length}, PagerDuty ${sandbox.pagerduty.log.length}, Calendly ${sandbox.calendly.log.length}. ` +
+      `\nRequests made: GitLab ${sandbox.gitlab.log.length}, PagerDuty ${sandbox.pagerduty.log.length}, Calendly ${sandbox.calendly.log.length}, ` +
+        `Zendesk ${sandbox.zendesk.log.length}, Zendesk US Federal ${sandbox.zendeskUsFederal.log.length}. ` +
         `Demo ${failures === 0 && reRunQuiet ? 'finished' : 'FAILED'}; the threads are in ${outDir}/.\n`,
     );
     return failures === 0 ? 0 : 1;

@@ -127,10 +127,13 @@ export async function followupCommand(deps: RuntimeDeps, request: FollowupReques
   const tracker = buildTracker(deps, request.dryRun);
   const { context, platforms } = buildContext(
     deps,
-    (config) => request.platforms.filter((platform) => implemented.includes(platform) && (!request.all || config.platforms[platform].enabled)),
+    (config) => request.platforms.filter((platform) => implemented.includes(platform) && config.platforms[platform].enabled),
     tracker,
   );
-  if (!request.all && platforms.length === 0) throw new ConfigError([`--platform ${request.platforms[0]}: this audit is not implemented yet`]);
+  if (!request.all && !implemented.includes(request.platforms[0])) throw new ConfigError([`--platform ${request.platforms[0]}: this audit is not implemented yet`]);
+  for (const platform of request.platforms.filter((p) => implemented.includes(p) && !context.config.platforms[p].enabled)) {
+    deps.out(`${platform}: skipped, disabled in ${context.config.file}\n`);
+  }
 
   let failed = 0;
   const issues = await issuesToFollow(context);

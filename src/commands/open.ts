@@ -125,7 +125,7 @@ async function lastQuarterDiff(ctx: AuditContext, platform: PlatformId, quarter:
 
 export interface OpenRequest {
   platforms: PlatformId[];
-  /** `--platform all`: run the enabled, implemented audits; an explicit platform must be implemented. */
+  /** `--platform all`; an explicit platform must be implemented. Disabled audits are skipped either way (CI names each one). */
   all: boolean;
   quarter: string;
   dryRun: boolean;
@@ -142,13 +142,16 @@ export async function openCommand(deps: RuntimeDeps, request: OpenRequest): Prom
   // Both steps validate; run both so one run lists every configuration problem.
   const tracker = collectProblems(() => buildTracker(deps, request.dryRun));
   const context = collectProblems(() =>
-    buildContext(deps, (config) => request.platforms.filter((platform) => implemented.includes(platform) && (!request.all || config.platforms[platform].enabled)), tracker.value),
+    buildContext(deps, (config) => request.platforms.filter((platform) => implemented.includes(platform) && config.platforms[platform].enabled), tracker.value),
   );
   const problems = [...tracker.problems, ...context.problems];
   if (problems.length > 0 || !tracker.value || !context.value) throw new ConfigError(problems);
   const ctx = context.value.context;
 
   for (const platform of notImplemented) deps.out(`${platform}: skipped, this audit is not implemented yet\n`);
+  for (const platform of request.platforms.filter((p) => implemented.includes(p) && !ctx.config.platforms[p].enabled)) {
+    deps.out(`${platform}: skipped, disabled in ${ctx.config.file}\n`);
+  }
   let failed = 0;
   const reports: AuditReport[] = [];
   for (const platform of context.value.platforms) {

@@ -4,7 +4,7 @@ import { PLATFORM_IDS, type PlatformId } from '../domain/types.js';
 import { checkPagerDutyId, checkUsername, isEmail, isPagerDutyId } from './roster.js';
 import { Checker, Fields, quote, type At } from './validate.js';
 import { parseYaml, readTextFile } from './yaml-source.js';
-import type { AllowListEntry, AuditConfig, CalendlyConfig, LadderDurations, PagerDutyConfig, PlatformConfig } from './types.js';
+import type { AllowListEntry, AuditConfig, CalendlyConfig, LadderDurations, PagerDutyConfig, PlatformConfig, ZendeskConfig } from './types.js';
 
 export const DEFAULT_LABELS: readonly string[] = ['audit'];
 
@@ -25,6 +25,9 @@ const PAGERDUTY_KEYS = [...PLATFORM_KEYS, 'service_accounts', 'admin_allow_list'
 export const DEFAULT_COVERAGE_WINDOW = 'P28D';
 const CALENDLY_KEYS = [...PLATFORM_KEYS, 'admin_allow_list', 'pending_invitation_max_age'] as const;
 export const DEFAULT_PENDING_INVITATION_MAX_AGE = 'P14D';
+const ZENDESK_KEYS = [...PLATFORM_KEYS, 'admin_allow_list', 'max_login_age', 'token_max_unused_age'] as const;
+export const DEFAULT_MAX_LOGIN_AGE = 'P90D';
+export const DEFAULT_TOKEN_MAX_UNUSED_AGE = 'P90D';
 
 /** Reads and validates audit.config.yml. Every problem is collected into one ConfigError. */
 export function loadAuditConfig(file: string): AuditConfig {
@@ -166,13 +169,18 @@ function checkPlatforms(checker: Checker, at: At | undefined): AuditConfig['plat
   platforms.pagerduty = pagerduty;
   const calendly: CalendlyConfig = { ...platforms.calendly, admin_allow_list: [], pending_invitation_max_age: DEFAULT_PENDING_INVITATION_MAX_AGE };
   platforms.calendly = calendly;
+  const zendesk = {} as Record<'zendesk' | 'zendesk-us-federal', ZendeskConfig>;
+  for (const id of ['zendesk', 'zendesk-us-federal'] as const) {
+    zendesk[id] = { ...platforms[id], admin_allow_list: [], max_login_age: DEFAULT_MAX_LOGIN_AGE, token_max_unused_age: DEFAULT_TOKEN_MAX_UNUSED_AGE };
+    platforms[id] = zendesk[id];
+  }
 
   const fields = at ? checker.mapping(at, PLATFORM_IDS, 'platform ids', 'platform') : undefined;
   if (fields) {
     for (const id of PLATFORM_IDS) {
       const platformAt = fields.get(id);
       if (!platformAt) continue;
-      const keys = id === 'pagerduty' ? PAGERDUTY_KEYS : id === 'calendly' ? CALENDLY_KEYS : PLATFORM_KEYS;
+      const keys = id === 'pagerduty' ? PAGERDUTY_KEYS : id === 'calendly' ? CALENDLY_KEYS : id === 'zendesk' || id === 'zendesk-us-federal' ? ZENDESK_KEYS : PLATFORM_KEYS;
       const platform = checker.mapping(platformAt, keys, `settings of ${id}`);
       if (!platform) continue;
       const target = platforms[id];
@@ -192,6 +200,7 @@ function checkPlatforms(checker: Checker, at: At | undefined): AuditConfig['plat
         checkPagerDutySettings(checker, platform, pagerduty);
       }
       if (id === 'calendly') checkCalendlySettings(checker, platform, calendly);
+      if (id === 'zendesk' || id === 'zendesk-us-federal') checkZendeskSettings(checker, platform, zendesk[id]);
     }
   }
   return platforms as AuditConfig['platforms'];
@@ -270,4 +279,43 @@ function checkCalendlySettings(checker: Checker, platform: Fields, calendly: Cal
   const maxAgeAt = platform.get('pending_invitation_max_age');
   const maxAge = maxAgeAt ? checkDuration(checker, maxAgeAt, DEFAULT_PENDING_INVITATION_MAX_AGE) : undefined;
   if (maxAge !== undefined) calendly.pending_invitation_max_age = maxAge;
+}
+
+/**
+ * `platforms.zendesk` and `platforms.zendesk-us-federal`: the admin allow-list (emails or Zendesk
+ * user ids, written as numbers or strings; no duplicates), the sign-in age and the token age.
+ */
+function checkZendeskSettings(checker: Checker, platform: Fields, zendesk: ZendeskConfig): void {
+  const allowAt = platform.get('admin_allow_list');
+  if (allowAt) {
+    const seen = new Map<string, At>();
+    const entries = checker.stringList(
+      allowAt,
+      (itemAt) => {
+        const value = isScalar(itemAt.node) ? itemAt.node.value : undefined;
+        const entry =
+          typeof value === 'number'
+            ? checker.positiveInteger(itemAt)?.toString()
+            : checker.matching(
+                itemAt,
+                (text) => isEmail(text) || /^[1-9]\d*$/.test(text),
+                (text) => `${quote(text)} is neither a Zendesk user id (e.g. 360001001) nor an email address`,
+                'a Zendesk user id or an email address',
+              );
+        if (entry === undefined) return undefined;
+        const first = seen.get(entry.toLowerCase());
+        if (first) checker.fail(itemAt, `duplicate ${quote(entry)}, also at line ${first.line}`);
+        else seen.set(entry.toLowerCase(), itemAt);
+        return entry;
+      },
+      'Zendesk user ids or emails',
+    );
+    if (entries !== undefined) zendesk.admin_allow_list = entries;
+  }
+  const loginAt = platform.get('max_login_age');
+  const login = loginAt ? checkDuration(checker, loginAt, DEFAULT_MAX_LOGIN_AGE) : undefined;
+  if (login !== undefined) zendesk.max_login_age = login;
+  const tokenAt = platform.get('token_max_unused_age');
+  const token = tokenAt ? checkDuration(checker, tokenAt, DEFAULT_TOKEN_MAX_UNUSED_AGE) : undefined;
+  if (token !== undefined) zendesk.token_max_unused_age = token;
 }

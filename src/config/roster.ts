@@ -75,7 +75,7 @@ export function parseRoster(text: string, file: string): Roster {
     duplicates.check(checked.emailAt, checked.email.toLowerCase(), quote(checked.email), who);
     for (const instance of ZENDESK_INSTANCES) {
       const account = person.zendesk?.[instance];
-      if (account) duplicates.check(checked.zendeskIdAt[instance], `zendesk.${instance}:${account.id}`, String(account.id), who);
+      if (account?.id !== undefined) duplicates.check(checked.zendeskIdAt[instance], `zendesk.${instance}:${account.id}`, String(account.id), who);
     }
     if (person.calendly) {
       duplicates.check(checked.calendlyEmailAt, `calendly:${person.calendly.email.toLowerCase()}`, quote(person.calendly.email), who);
@@ -156,7 +156,7 @@ function checkPerson(checker: Checker, fields: Fields, itemAt: At): CheckedPerso
         const account = checkZendeskAccount(checker, accountAt);
         if (account) {
           (person.zendesk ??= {})[instance] = account.account;
-          checked.zendeskIdAt[instance] = account.idAt;
+          if (account.idAt) checked.zendeskIdAt[instance] = account.idAt;
         }
       }
     }
@@ -213,18 +213,19 @@ export function checkPagerDutyId(checker: Checker, at: At, kind: 'user' | 'sched
   );
 }
 
-function checkZendeskAccount(checker: Checker, at: At): { account: ZendeskAccount; idAt: At } | undefined {
+function checkZendeskAccount(checker: Checker, at: At): { account: ZendeskAccount; idAt?: At } | undefined {
   const fields = checker.mapping(at, ['id', 'role', 'groups'], 'a Zendesk account');
   if (!fields) return undefined;
-  const idAt = fields.require('id');
+  // Optional: a person marked for the instance whose account does not exist yet has no id.
+  const idAt = fields.get('id');
   const id = idAt ? checker.positiveInteger(idAt) : undefined;
   // agent | admin | light_agent, or the name of a custom role: any non-empty string.
   const roleAt = fields.require('role');
   const role = roleAt ? checker.string(roleAt, 'a role (agent, admin, light_agent or a custom role name)') : undefined;
   const groupsAt = fields.get('groups');
   const groups = groupsAt ? checker.stringList(groupsAt, undefined, 'Zendesk group names') : [];
-  if (id === undefined || role === undefined || groups === undefined) return undefined;
-  return { account: { id, role, groups }, idAt: idAt! };
+  if ((idAt && id === undefined) || role === undefined || groups === undefined) return undefined;
+  return id === undefined ? { account: { role, groups } } : { account: { id, role, groups }, idAt };
 }
 
 /** Remembers values that must be unique; a repeat is reported at its line, naming the first one's line. */

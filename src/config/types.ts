@@ -33,8 +33,11 @@ export const PAGERDUTY_ROLES: readonly PagerDutyRole[] = [
 ];
 
 export interface ZendeskAccount {
-  /** Zendesk user id (positive integer). */
-  id: number;
+  /**
+   * Zendesk user id (positive integer). Absent while the person is marked for the instance but
+   * has no account yet (the audit then looks for their email, and reports a missing account).
+   */
+  id?: number;
   /** agent | admin | light_agent, or a custom role's name. */
   role: ZendeskBuiltinRole | (string & {});
   /** Zendesk group names; [] when absent. */
@@ -91,6 +94,16 @@ export interface CalendlyConfig extends PlatformConfig {
   pending_invitation_max_age: string;
 }
 
+/** `platforms.zendesk` and `platforms.zendesk-us-federal`: one audit per Zendesk instance. */
+export interface ZendeskConfig extends PlatformConfig {
+  /** Emails or Zendesk user ids (as strings) allowed to be admin; any other admin is a finding. */
+  admin_allow_list: string[];
+  /** ISO-8601 duration: an agent or admin whose last sign-in is older (or who never signed in) is a finding (default P90D). */
+  max_login_age: string;
+  /** ISO-8601 duration: an active API token not used for longer (or never used) is a finding (default P90D). */
+  token_max_unused_age: string;
+}
+
 export interface PagerDutyConfig extends PlatformConfig {
   /** PagerDuty user ids or emails of service accounts that need no roster entry. */
   service_accounts: string[];
@@ -111,8 +124,8 @@ export interface AuditConfig {
   ladder: LadderDurations;
   allow_list: AllowListEntry[];
   platforms: {
-    zendesk: PlatformConfig;
-    'zendesk-us-federal': PlatformConfig;
+    zendesk: ZendeskConfig;
+    'zendesk-us-federal': ZendeskConfig;
     calendly: CalendlyConfig;
     pagerduty: PagerDutyConfig;
   } & Record<PlatformId, PlatformConfig>;

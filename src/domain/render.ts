@@ -3,7 +3,7 @@ import type { AcceptedFinding } from './allow-list.js';
 import { inline, mention, table } from './markdown.js';
 import { renderMarker, type Marker } from './markers.js';
 import { PLATFORMS } from './platforms.js';
-import type { CheckResult, Finding, PlatformId } from './types.js';
+import type { CheckResult, Finding, Inventory, PlatformId } from './types.js';
 import type { QuarterDiff } from './quarter-diff.js';
 import { previousQuarter } from './quarter.js';
 
@@ -66,6 +66,7 @@ export function renderResultsNote(input: ResultsNoteInput): string {
       ),
     );
   }
+  if (input.result.inventory && !input.followUp) lines.push('', ...renderInventory(input.result.inventory));
   if (input.diff !== undefined && !input.followUp) lines.push('', ...renderQuarterDiff(input.diff, input.ids, input.result.platform, input.quarter));
   if (input.accepted.length > 0 && !input.followUp) {
     lines.push('', `<details><summary>${input.accepted.length} accepted exception(s) from the allow-list</summary>`, '');
@@ -78,6 +79,13 @@ export function renderResultsNote(input: ResultsNoteInput): string {
     lines.push('', '</details>');
   }
   return lines.join('\n');
+}
+
+/** A checker's inventory (e.g. API tokens) as a table; every cell is platform text, escaped. */
+function renderInventory(inventory: Inventory): string[] {
+  const lines = [`#### ${inline(inventory.title)} (${inventory.rows.length})`, ''];
+  if (inventory.rows.length === 0) return [...lines, `_${inline(inventory.empty ?? 'Nothing to list.', 400)}_`];
+  return [...lines, table(inventory.headers.map((header) => inline(header)), inventory.rows.map((row) => row.map((cell) => inline(cell, 120))))];
 }
 
 export interface PingNoteInput {

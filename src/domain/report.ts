@@ -1,6 +1,6 @@
 import type { IssueState } from './followup-state.js';
 import type { QuarterDiff } from './quarter-diff.js';
-import type { CheckResult, Finding } from './types.js';
+import type { CheckResult, Finding, Inventory } from './types.js';
 
 /** One audit's evidence: what was found, who was asked when, who answered what, and the outcome. */
 export interface AuditReport {
@@ -8,7 +8,7 @@ export interface AuditReport {
   quarter: string;
   issue: { iid: number; url: string; state: string; labels: string[] };
   /** The platform check this run made, if it made one. */
-  check: { ranAt: string; requests: number; itemsRead: Record<string, number>; findings: Finding[] } | null;
+  check: { ranAt: string; requests: number; itemsRead: Record<string, number>; findings: Finding[]; inventory?: Inventory } | null;
   items: {
     id: string;
     fingerprint: string;
@@ -37,7 +37,13 @@ export function auditReport(input: {
     quarter: state.quarter,
     issue: input.issue,
     check: input.check
-      ? { ranAt: input.check.at.toISOString(), requests: input.check.result.stats.requests, itemsRead: input.check.result.stats.itemsRead, findings: input.check.findings }
+      ? {
+          ranAt: input.check.at.toISOString(),
+          requests: input.check.result.stats.requests,
+          itemsRead: input.check.result.stats.itemsRead,
+          findings: input.check.findings,
+          ...(input.check.result.inventory ? { inventory: input.check.result.inventory } : {}),
+        }
       : null,
     items: [...state.items.values()].map((item) => ({
       id: item.id,

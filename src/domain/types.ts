@@ -28,8 +28,22 @@ export interface CheckStats {
   itemsRead: Record<string, number>;
 }
 
+/**
+ * A listing the results note shows as a table besides the findings (e.g. Zendesk's API tokens
+ * under review). Cells are raw platform text, escaped when rendered.
+ */
+export interface Inventory {
+  title: string;
+  headers: string[];
+  rows: string[][];
+  /** Shown instead of the table when there are no rows (e.g. why nothing could be listed). */
+  empty?: string;
+}
+
 export interface CheckResult {
   platform: PlatformId;
   findings: Finding[];
   stats: CheckStats;
+  /** Optional listing shown in the first results note (and kept in the JSON evidence). */
+  inventory?: Inventory;
 }

@@ -56,6 +56,11 @@ export class VendorClient {
     return this.options.vendor;
   }
 
+  /** The base URL requests are relative to, without a trailing slash. */
+  get baseUrl(): string {
+    return this.options.baseUrl.replace(/\/+$/, '');
+  }
+
   async getJson<T>(path: string, query: Query = {}): Promise<JsonResponse<T>> {
     const relative = path.replace(/^\/+/, '');
     const searchParams = toSearchParams(query);

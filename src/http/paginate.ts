@@ -84,3 +84,65 @@ export async function collectTokenPages<T>(
     pageToken = next;
   }
 }
+
+interface CursorPage {
+  meta?: { has_more?: unknown; after_cursor?: unknown } | null;
+  links?: { next?: unknown } | null;
+  [collection: string]: unknown;
+}
+
+/**
+ * Zendesk's cursor pagination: `page[size]` (≤ 100) on the first request, then `links.next`
+ * while `meta.has_more` is true. The next link is followed only if it points under the client's
+ * own base URL (credentials never go to another host); its query is sent as given. A response
+ * without the collection, `has_more` without a next link, a next link that repeats, or more than
+ * `maxPages` pages throw IncompleteListingError: a partial listing is never returned as complete.
+ */
+export async function collectCursorPages<T>(
+  client: VendorClient,
+  path: string,
+  collection: string,
+  query: Query = {},
+  { pageSize = 100, maxPages = 10_000 } = {},
+): Promise<T[]> {
+  const items: T[] = [];
+  const seen = new Set<string>();
+  let next: { path: string; query: Query } = { path, query: { ...query, 'page[size]': pageSize } };
+  for (let pages = 1; ; pages++) {
+    const { body } = await client.getJson<CursorPage>(next.path, next.query);
+    const page = body?.[collection];
+    if (!Array.isArray(page)) throw new IncompleteListingError(`${client.vendor} ${path}: the response has no "${collection}" list`);
+    items.push(...(page as T[]));
+    if (body.meta?.has_more !== true) return items;
+    const link = body.links?.next;
+    if (typeof link !== 'string' || link === '') {
+      throw new IncompleteListingError(`${client.vendor} ${path}: meta.has_more is true but links.next is missing; the listing would be incomplete`);
+    }
+    if (seen.has(link)) throw new IncompleteListingError(`${client.vendor} ${path}: the API sent the same links.next twice; the listing would never end`);
+    if (pages >= maxPages) {
+      throw new IncompleteListingError(`${client.vendor} ${path}: more than ${maxPages} pages; stopping so a partial listing is not taken as complete`);
+    }
+    seen.add(link);
+    next = relativeLink(client, path, link);
+  }
+}
+
+/** A next-page URL as a path relative to the client's base URL and its query (repeated keys as lists). */
+function relativeLink(client: VendorClient, path: string, link: string): { path: string; query: Query } {
+  let url: URL;
+  const base = new URL(`${client.baseUrl}/`);
+  try {
+    url = new URL(link, base);
+  } catch {
+    throw new IncompleteListingError(`${client.vendor} ${path}: links.next is not a URL`);
+  }
+  if (url.origin !== base.origin || !url.pathname.startsWith(base.pathname)) {
+    throw new IncompleteListingError(`${client.vendor} ${path}: links.next points outside ${base.origin}${base.pathname}; not following it`);
+  }
+  const query: Record<string, string | string[]> = {};
+  for (const [key, value] of url.searchParams) {
+    const existing = query[key];
+    query[key] = existing === undefined ? value : Array.isArray(existing) ? [...existing, value] : [existing, value];
+  }
+  return { path: url.pathname.slice(base.pathname.length), query };
+}

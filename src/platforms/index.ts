@@ -8,6 +8,8 @@ import { PagerDutyClient, createPagerDutyHttp } from './pagerduty/client.js';
 import { checkPagerDuty } from './pagerduty/checker.js';
 import { CalendlyClient, createCalendlyHttp } from './calendly/client.js';
 import { checkCalendly } from './calendly/checker.js';
+import { ZendeskClient, createZendeskHttp } from './zendesk/client.js';
+import { checkZendesk } from './zendesk/checker.js';
 
 export interface CheckerDeps {
   env: Env;
@@ -21,6 +23,31 @@ export interface CheckerDeps {
 type CheckerFactory = (deps: CheckerDeps) => Checker;
 
 const CHECKERS: Partial<Record<PlatformId, CheckerFactory>> = {
+  // One checker, two instances: each with its own URL, credentials, roster section and config.
+  zendesk: (deps) => {
+    const env = requireEnv(deps.env, PLATFORM_ENV.zendesk);
+    const http = createZendeskHttp({
+      baseUrl: env.ZENDESK_URL,
+      email: env.ZENDESK_EMAIL,
+      token: env.ZENDESK_API_TOKEN,
+      clock: deps.clock,
+      sleep: deps.sleep,
+      logger: deps.logger.child({ platform: 'zendesk' }),
+    });
+    return () => checkZendesk('zendesk', new ZendeskClient(http), deps.roster, deps.config.platforms.zendesk, deps.clock());
+  },
+  'zendesk-us-federal': (deps) => {
+    const env = requireEnv(deps.env, PLATFORM_ENV['zendesk-us-federal']);
+    const http = createZendeskHttp({
+      baseUrl: env.ZENDESK_US_FEDERAL_URL,
+      email: env.ZENDESK_US_FEDERAL_EMAIL,
+      token: env.ZENDESK_US_FEDERAL_API_TOKEN,
+      clock: deps.clock,
+      sleep: deps.sleep,
+      logger: deps.logger.child({ platform: 'zendesk-us-federal' }),
+    });
+    return () => checkZendesk('zendesk-us-federal', new ZendeskClient(http), deps.roster, deps.config.platforms['zendesk-us-federal'], deps.clock());
+  },
   calendly: (deps) => {
     const env = requireEnv(deps.env, PLATFORM_ENV.calendly);
     const http = createCalendlyHttp({

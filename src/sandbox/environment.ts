@@ -8,12 +8,19 @@ import { createPagerDutySandbox, type PagerDutySandbox } from './pagerduty.js';
 import { seedPagerDuty } from './seed/pagerduty.js';
 import { createCalendlySandbox, type CalendlySandbox } from './calendly.js';
 import { seedCalendly } from './seed/calendly.js';
+import { createZendeskSandbox, type ZendeskSandbox } from './zendesk.js';
+import { seedZendesk, seedZendeskUsFederal } from './seed/zendesk.js';
 
 export const SANDBOX_TOKENS = {
   gitlab: 'sandbox-gitlab-bot-token',
   pagerduty: 'sandbox-pagerduty-token',
   calendly: 'sandbox-calendly-token',
+  zendesk: 'sandbox-zendesk-token',
+  zendeskUsFederal: 'sandbox-zendesk-us-federal-token',
 } as const;
+
+/** The Zendesk admin both sandbox instances' API tokens belong to (`{email}/token:{token}`). */
+export const SANDBOX_ZENDESK_EMAIL = 'audit-bot@example.com';
 
 export const SANDBOX_PROJECT = 'support-ops/access-audits';
 export const SANDBOX_BOT = 'audit-bot';
@@ -36,6 +43,9 @@ export interface Sandbox {
   gitlab: GitLabSandbox;
   pagerduty: PagerDutySandbox;
   calendly: CalendlySandbox;
+  /** The main Zendesk instance and the US Federal one: one fake each, different data. */
+  zendesk: ZendeskSandbox;
+  zendeskUsFederal: ZendeskSandbox;
   /** Environment for the CLI pointing at the sandbox servers (and its seed config and roster). */
   env: Record<string, string>;
   stop(): Promise<void>;
@@ -48,11 +58,21 @@ export async function startSandbox(options: { clock?: Clock } = {}): Promise<San
   const gitlab = createGitLabSandbox({ projectPath: SANDBOX_PROJECT, users, tokens, now: clock });
   const pagerduty = createPagerDutySandbox({ token: SANDBOX_TOKENS.pagerduty, data: seedPagerDuty(clock()), now: clock });
   const calendly = createCalendlySandbox({ token: SANDBOX_TOKENS.calendly, data: seedCalendly(clock()), now: clock });
-  await Promise.all([gitlab.start(), pagerduty.start(), calendly.start()]);
+  const zendesk = createZendeskSandbox({ name: 'zendesk', email: SANDBOX_ZENDESK_EMAIL, token: SANDBOX_TOKENS.zendesk, data: seedZendesk(clock()), now: clock });
+  const zendeskUsFederal = createZendeskSandbox({
+    name: 'zendesk-us-federal',
+    email: SANDBOX_ZENDESK_EMAIL,
+    token: SANDBOX_TOKENS.zendeskUsFederal,
+    data: seedZendeskUsFederal(clock()),
+    now: clock,
+  });
+  await Promise.all([gitlab.start(), pagerduty.start(), calendly.start(), zendesk.start(), zendeskUsFederal.start()]);
   return {
     gitlab,
     pagerduty,
     calendly,
+    zendesk,
+    zendeskUsFederal,
     env: {
       GITLAB_URL: gitlab.url,
       GITLAB_TOKEN: SANDBOX_TOKENS.gitlab,
@@ -61,11 +81,17 @@ export async function startSandbox(options: { clock?: Clock } = {}): Promise<San
       PAGERDUTY_TOKEN: SANDBOX_TOKENS.pagerduty,
       CALENDLY_URL: calendly.url,
       CALENDLY_TOKEN: SANDBOX_TOKENS.calendly,
+      ZENDESK_URL: zendesk.url,
+      ZENDESK_EMAIL: SANDBOX_ZENDESK_EMAIL,
+      ZENDESK_API_TOKEN: SANDBOX_TOKENS.zendesk,
+      ZENDESK_US_FEDERAL_URL: zendeskUsFederal.url,
+      ZENDESK_US_FEDERAL_EMAIL: SANDBOX_ZENDESK_EMAIL,
+      ZENDESK_US_FEDERAL_API_TOKEN: SANDBOX_TOKENS.zendeskUsFederal,
       AUDIT_CONFIG: SANDBOX_CONFIG,
       AUDIT_ROSTER: SANDBOX_ROSTER,
     },
     stop: async () => {
-      await Promise.all([gitlab.stop(), pagerduty.stop(), calendly.stop()]);
+      await Promise.all([gitlab.stop(), pagerduty.stop(), calendly.stop(), zendesk.stop(), zendeskUsFederal.stop()]);
     },
   };
 }

@@ -27,6 +27,20 @@ test('npm run demo plays a whole quarter: open, replies, every ladder step, revi
     expect(steps).toContain(step);
   }
   expect(steps.filter((step) => step === 'review')).toHaveLength(1);
+  // Every kind of PagerDuty finding is in the demo's results note.
+  const kinds = new Set(parseMarkers(thread).flatMap((marker) => (marker.step === 'results' ? (marker.findings ?? []) : [])).map((fingerprint) => fingerprint.split(':')[1]));
+  expect([...kinds].sort()).toEqual([
+    'coverage-gap',
+    'dead-reference',
+    'empty-rule',
+    'invitation-pending',
+    'missing-from-schedule',
+    'role-drift',
+    'schedule-member-not-in-roster',
+    'single-target-policy',
+    'unknown-id',
+    'user-not-in-roster',
+  ]);
   expect(steps.at(-1)).toBe('outcome');
   expect(stdout).not.toContain('FAILED');
 });

@@ -21,7 +21,7 @@ describe('evidence: quarter-over-quarter diff and the JSON report', () => {
       expect(q3).toContain('No PagerDuty audit issue for 2026-Q2 was found');
 
       time.at('PT2H');
-      sandbox.gitlab.addNote(1, { author: 'tkim', body: 'PD-2 intentional: contractor' });
+      sandbox.gitlab.addNote(1, { author: 'tkim', body: 'PD-11 intentional: contractor' });
       time.at('PT3H');
       expect((await runAuditBot(sandbox, ['followup'], {}, time.now)).code).toBe(0);
 
@@ -35,24 +35,25 @@ describe('evidence: quarter-over-quarter diff and the JSON report', () => {
       const q4Issue = sandbox.gitlab.issues().find((issue) => issue.title.endsWith('2026-Q4'))!;
       const q4 = sandbox.gitlab.notesOf(q4Issue.iid).find((note) => note.body.includes('results'))!.body;
       expect(q4).toContain('#### Since last quarter (2026-Q3, #1)');
-      expect(q4).toMatch(/- \*\*New\*\* \(1\): \*\*PD-\d\*\*/);
-      expect(q4).toMatch(/- \*\*Still present\*\* \(3\): .*\(was PD-2: intentional per `tkim`\)/);
-      expect(q4).toContain('- **Resolved since** (1): PD-1 Chris Okafor');
+      expect(q4).toMatch(/- \*\*New\*\* \(1\): \*\*PD-\d+\*\*/);
+      expect(q4).toMatch(/- \*\*Still present\*\* \(11\): .*\(was PD-11: intentional per `tkim`\)/);
+      // The Q3 coverage gap (in August) is behind the Q4 look-ahead window.
+      expect(q4).toContain('- **Resolved since** (2): PD-1 Support Manager Escalation; PD-6 Chris Okafor');
 
       const evidence = readReport(report);
       expect(evidence.command).toBe('open');
       const [audit] = evidence.audits;
       expect(audit.platform).toBe('pagerduty');
       expect(audit.quarter).toBe('2026-Q4');
-      expect(audit.check!.findings).toHaveLength(4);
-      expect(audit.items).toHaveLength(4);
+      expect(audit.check!.findings).toHaveLength(12);
+      expect(audit.items).toHaveLength(12);
       expect(audit.items.every((item) => item.pings.length === 1 && item.pings[0].step === 'ping1')).toBe(true);
       expect(audit.quarterOverQuarter).toEqual({
         previousQuarter: '2026-Q3',
         previousIssue: 1,
         new: ['pagerduty:user-not-in-roster:PNEWHIR'],
         stillPresent: expect.arrayContaining(['pagerduty:unknown-id:tkim']),
-        resolved: ['pagerduty:missing-from-schedule:cokafor:PAMER01'],
+        resolved: ['pagerduty:coverage-gap:PMGRESC', 'pagerduty:missing-from-schedule:cokafor:PAMER01'],
       });
     }, new Date('2026-08-01T09:00:00Z'));
   });
@@ -61,21 +62,21 @@ describe('evidence: quarter-over-quarter diff and the JSON report', () => {
     await withTimeline(async (sandbox, time) => {
       expect((await runAuditBot(sandbox, ['open', '--platform', 'pagerduty'], {}, time.now)).code).toBe(0);
       time.at('PT1H');
-      sandbox.gitlab.addNote(1, { author: 'tkim', body: 'PD-2 intentional: contractor' });
-      sandbox.gitlab.addNote(1, { author: 'slee', body: 'PD-1 fixed' });
+      sandbox.gitlab.addNote(1, { author: 'tkim', body: 'PD-11 intentional: contractor' });
+      sandbox.gitlab.addNote(1, { author: 'slee', body: 'PD-6 fixed' });
       time.at('PT2H');
       const report = tempReport();
       const run = await runAuditBot(sandbox, ['followup', '--report', report], {}, time.now);
       expect(run.code).toBe(0);
       const [audit] = readReport(report).audits;
       expect(audit.replies).toEqual([
-        expect.objectContaining({ author: 'tkim', kind: 'intentional', ids: ['PD-2'], text: 'contractor' }),
-        expect.objectContaining({ author: 'slee', kind: 'fixed', ids: ['PD-1'], text: null }),
+        expect.objectContaining({ author: 'tkim', kind: 'intentional', ids: ['PD-11'], text: 'contractor' }),
+        expect.objectContaining({ author: 'slee', kind: 'fixed', ids: ['PD-6'], text: null }),
       ]);
-      const pd2 = audit.items.find((item) => item.id === 'PD-2')!;
-      expect(pd2.addressed).toEqual(expect.objectContaining({ how: 'intentional', by: 'tkim', reason: 'contractor' }));
-      expect(audit.items.find((item) => item.id === 'PD-1')!.addressed).toBeNull();
-      expect(audit.check).toBeNull(); // nothing needed the platform: slee may not answer for PD-1
+      const pd11 = audit.items.find((item) => item.id === 'PD-11')!;
+      expect(pd11.addressed).toEqual(expect.objectContaining({ how: 'intentional', by: 'tkim', reason: 'contractor' }));
+      expect(audit.items.find((item) => item.id === 'PD-6')!.addressed).toBeNull();
+      expect(audit.check).toBeNull(); // nothing needed the platform: slee may not answer for PD-6
       expect(audit.outcome).toBeNull();
     });
   });

@@ -212,7 +212,7 @@ describe('the follow-up ladder (nightly), driven by the issue notes and the cloc
       expect(sandbox.gitlab.issues()[0].state).toBe('closed');
       time.at('PT72H');
       await followup(sandbox, time);
-      expect(botSteps(sandbox, opened)).toEqual([['outcome', null, ['PD-1', 'PD-2', 'PD-3', 'PD-4']]]);
+      expect(botSteps(sandbox, opened)).toEqual([['outcome', null, Array.from({ length: 13 }, (_, i) => `PD-${i + 1}`)]]);
       expect(sandbox.gitlab.notesOf(1).filter((n) => !n.system).at(-1)!.body).toContain('Issue closed by `som-alex`');
       expect(sandbox.gitlab.issues()[0].labels).toContain('audit-status::done');
       time.at('P8D');
@@ -227,7 +227,7 @@ describe('the follow-up ladder (nightly), driven by the issue notes and the cloc
       time.at('PT72H');
       const writes = gitlabWrites(sandbox).length;
       const run = await followup(sandbox, time, ['--dry-run']);
-      expect(run.stdout).toContain('3 note(s) planned');
+      expect(run.stdout).toContain('8 note(s) planned');
       expect(run.stdout).toContain('--- would post on issue #1:\n@cokafor, a reminder');
       expect(gitlabWrites(sandbox).length).toBe(writes);
     });
@@ -239,7 +239,7 @@ describe('the follow-up ladder (nightly), driven by the issue notes and the cloc
       time.at('PT72H');
       const run = await runAuditBot(sandbox, ['followup', '--now', '2026-11-27T09:00:00Z'], {}, new Date('2026-11-24T09:00:00Z'));
       expect(run.code).toBe(0);
-      expect(run.stdout).toContain('3 note(s) posted');
+      expect(run.stdout).toContain('8 note(s) posted');
     });
   });
 
@@ -247,8 +247,8 @@ describe('the follow-up ladder (nightly), driven by the issue notes and the cloc
     const script = async (sandbox: Sandbox, time: Timeline, crashAfter?: number) => {
       await open(sandbox, time);
       time.at('PT10H');
-      say(sandbox, 'tkim', 'PD-2 intentional: kept');
-      sandbox.pagerduty.data.users = sandbox.pagerduty.data.users.filter((user) => user.id !== 'PPATDP1');
+      say(sandbox, 'tkim', 'PD-11 intentional: kept');
+      fixSeededProblems(sandbox.pagerduty.data, ['pagerduty:user-not-in-roster:PPATDP1']);
       time.at('PT72H');
       if (crashAfter !== undefined) {
         let writes = 0;
@@ -261,8 +261,9 @@ describe('the follow-up ladder (nightly), driven by the issue notes and the cloc
       return threads(sandbox);
     };
     const expected = await withTimeline((sandbox, time) => script(sandbox, time));
-    // addressed record, two ping2 notes (cokafor; the Support Ops Managers for PD-3)
-    for (let crashAfter = 0; crashAfter < 3; crashAfter++) {
+    // addressed record (PD-8, PD-11, PD-13), six ping2 notes (cokafor, ohaddad, pnair, slee, som-alex;
+    // the Support Ops Managers for the unowned items), the issue update
+    for (let crashAfter = 0; crashAfter < 8; crashAfter++) {
       expect(await withTimeline((sandbox, time) => script(sandbox, time, crashAfter))).toEqual(expected);
     }
   });
@@ -270,12 +271,10 @@ describe('the follow-up ladder (nightly), driven by the issue notes and the cloc
   test('killed after any write of the review and the close, a re-run gives the same final thread and state', async () => {
     const script = async (sandbox: Sandbox, time: Timeline, crashAt?: { run: number; after: number }) => {
       await open(sandbox, time);
-      const pd = sandbox.pagerduty.data;
-      pd.users = pd.users.filter((user) => user.id !== 'PGHOST1' && user.id !== 'PPATDP1');
-      pd.schedules.find((s) => s.id === 'PAMER01')!.userIds.push('PCOKAF1');
+      fixSeededProblems(sandbox.pagerduty.data, SEEDED_PAGERDUTY_FIXES);
       time.at('PT10H');
-      say(sandbox, 'cokafor', 'PD-1 fixed');
-      say(sandbox, 'tkim', 'PD-2 intentional: kept');
+      say(sandbox, 'cokafor', 'PD-6 fixed');
+      say(sandbox, 'tkim', 'PD-11 intentional: kept');
       const steps = [
         async () => undefined,
         async () => {
@@ -312,15 +311,15 @@ describe('the follow-up ladder (nightly), driven by the issue notes and the cloc
       await open(sandbox, time);
       const opened = botNoteCount(sandbox);
       time.at('PT1H');
-      const { note } = sandbox.gitlab.addNote(1, { author: 'tkim', body: 'PD-2 intentional: kept on purpose' });
+      const { note } = sandbox.gitlab.addNote(1, { author: 'tkim', body: 'PD-11 intentional: kept on purpose' });
       time.at('PT2H');
       await followup(sandbox, time);
-      expect(botSteps(sandbox, opened)).toEqual([['addressed', null, ['PD-2']]]);
+      expect(botSteps(sandbox, opened)).toEqual([['addressed', null, ['PD-11']]]);
 
       // tkim edits the reply to also claim someone else's item, then deletes it.
       time.at('PT3H');
       const url = `${sandbox.gitlab.url}/api/v4/projects/1/issues/1/notes/${note!.id}`;
-      const edit = await fetch(url, { method: 'PUT', headers: { 'PRIVATE-TOKEN': 'token-tkim', 'content-type': 'application/json' }, body: JSON.stringify({ body: 'PD-2 intentional: kept\nall fixed' }) });
+      const edit = await fetch(url, { method: 'PUT', headers: { 'PRIVATE-TOKEN': 'token-tkim', 'content-type': 'application/json' }, body: JSON.stringify({ body: 'PD-11 intentional: kept\nall fixed' }) });
       expect(edit.status).toBe(200);
       time.at('PT4H');
       await followup(sandbox, time);
@@ -329,10 +328,15 @@ describe('the follow-up ladder (nightly), driven by the issue notes and the cloc
       expect(removal.status).toBe(204);
       time.at('PT72H');
       await followup(sandbox, time);
-      // PD-2 stays addressed: only the others get the second ping.
+      // PD-11 stays addressed: only the others get the second ping.
       expect(botSteps(sandbox, opened + 1)).toEqual([
-        ['ping2', 'cokafor', ['PD-1']],
-        ['ping2', null, ['PD-3', 'PD-4']],
+        ['ping2', 'cokafor', ['PD-6']],
+        ['ping2', 'msmith', ['PD-8']],
+        ['ping2', 'ohaddad', ['PD-5']],
+        ['ping2', 'pnair', ['PD-2', 'PD-9']],
+        ['ping2', 'slee', ['PD-7']],
+        ['ping2', 'som-alex', ['PD-1']],
+        ['ping2', null, ['PD-3', 'PD-4', 'PD-10', 'PD-12', 'PD-13']],
       ]);
     });
   });

@@ -1,8 +1,9 @@
 import { VendorClient, type VendorClientOptions } from '../../http/client.js';
+import { HttpError } from '../../http/errors.js';
 import { collectOffsetPages } from '../../http/paginate.js';
 import { coverageWindow } from './coverage.js';
 import { listAllUsers, type UserListingOptions } from './listing.js';
-import type { PagerDutySnapshot, PdCoverage, PdEscalationPolicy, PdSchedule, PdScheduleDetail, PdUser } from './types.js';
+import { isScheduleTarget, type PagerDutySnapshot, type PdCoverage, type PdEscalationPolicy, type PdSchedule, type PdScheduleDetail, type PdUser } from './types.js';
 
 export function createPagerDutyHttp(options: Omit<VendorClientOptions, 'vendor' | 'headers'> & { token: string }): VendorClient {
   const { token, ...rest } = options;
@@ -74,7 +75,17 @@ export class PagerDutyClient {
     const { since, until } = coverageWindow(options.now, options.coverageWindow);
     const coverage: PdCoverage[] = [];
     for (const id of audited) {
-      const detail = await this.schedule(id, since, until);
+      let detail: PdScheduleDetail;
+      try {
+        detail = await this.schedule(id, since, until);
+      } catch (error) {
+        // Deleted since the listing: it no longer exists, so it is audited as missing.
+        if (error instanceof HttpError && error.status === 404) {
+          known.delete(id);
+          continue;
+        }
+        throw error;
+      }
       // The rendered schedule is the fresher read: its members replace the listing's.
       known.set(id, { ...known.get(id)!, ...pickSchedule(detail) });
       coverage.push({
@@ -94,14 +105,6 @@ function referencedSchedules(policies: PdEscalationPolicy[]): string[] {
   return policies.flatMap((policy) =>
     (policy.escalation_rules ?? []).flatMap((rule) => (rule.targets ?? []).filter((target) => isScheduleTarget(target.type)).map((target) => target.id)),
   );
-}
-
-export function isScheduleTarget(type: string): boolean {
-  return type === 'schedule_reference' || type === 'schedule';
-}
-
-export function isUserTarget(type: string): boolean {
-  return type === 'user_reference' || type === 'user';
 }
 
 /** The schedule fields of a rendered schedule that it actually carries. */

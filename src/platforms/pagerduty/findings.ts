@@ -1,9 +1,8 @@
 import { Duration } from 'luxon';
 import type { Finding } from '../../domain/types.js';
 import type { PagerDutyConfig, Roster, RosterPerson } from '../../config/types.js';
-import { isScheduleTarget, isUserTarget } from './client.js';
 import { coverageWindow, coveredPercentage, describeLength, formatIn, isKnownZone, uncoveredIntervals, type Interval } from './coverage.js';
-import type { PagerDutySnapshot, PdCoverage, PdEscalationPolicy, PdReference, PdSchedule, PdUser } from './types.js';
+import { isScheduleTarget, isUserTarget, type PagerDutySnapshot, type PdCoverage, type PdEscalationPolicy, type PdReference, type PdSchedule, type PdUser } from './types.js';
 
 /** What the checker reads of `platforms.pagerduty` (the rest has defaults, so unit tests can omit it). */
 export type PagerDutyAuditSettings = Pick<PagerDutyConfig, 'service_accounts'> &
@@ -207,7 +206,7 @@ function roleDrift(ctx: Context, user: PdUser, person: RosterPerson | undefined)
     detail = `PagerDuty user ${user.id} has role ${user.role}; the roster says ${expected}: change the role in PagerDuty or correct the roster.`;
   } else {
     if (!ELEVATED_ROLES.has(user.role) || ctx.mayBeAdmin(user)) return undefined;
-    detail = `PagerDuty user ${user.id} has role ${user.role}, but ${person ? 'the roster gives no PagerDuty role and ' : ''}the admin allow-list does not include ${person ? 'them' : 'this service account'}: lower the role, or add it to the ${person ? 'roster' : 'admin allow-list'}.`;
+    detail = `PagerDuty user ${user.id} has role ${user.role}, but ${person ? 'the roster gives no PagerDuty role and ' : ''}the admin allow-list does not include ${person ? 'them' : 'this service account'}: lower the role, or ${person ? 'give it to them in the roster (pagerduty.role) or on' : 'add the account to'} the admin allow-list.`;
   }
   return {
     platform: 'pagerduty',
@@ -254,8 +253,11 @@ function coverageFindings(ctx: Context, now: Date, window: string): Finding[] {
     const schedule = ctx.schedulesById.get(coverage.scheduleId)!;
     const gaps = uncoveredIntervals(coverage.entries, since.getTime(), until.getTime(), `schedule ${schedule.id}`);
     const computed = coveredPercentage(gaps, since.getTime(), until.getTime());
-    if (gaps.length === 0 && !(coverage.percentage !== null && coverage.percentage < 100)) continue;
-    findings.push(coverageGap(ctx, schedule, coverage, gaps, computed, { since, until, window }));
+    // PagerDuty's own percentage counts only when it was rendered for this very window.
+    const sameWindow = Date.parse(coverage.since) === since.getTime() && Date.parse(coverage.until) === until.getTime();
+    const rendered = sameWindow ? coverage.percentage : null;
+    if (gaps.length === 0 && !(rendered !== null && rendered < 100)) continue;
+    findings.push(coverageGap(ctx, schedule, { ...coverage, percentage: rendered }, gaps, computed, { since, until, window }));
   }
   return findings;
 }

@@ -185,7 +185,7 @@ class UserPartitioner {
     const whole = children.filter((child) => child.total >= parent.total);
     if (children.length > 1 && whole.length === children.length) {
       throw new IncompleteListingError(
-        `${this.http.vendor} users?query=${parent.local}@${parent.domain}: the query filter does not narrow the listing (every narrower query returned all ${parent.total} users); the listing would be incomplete`,
+        `${this.http.vendor} users${parent.local || parent.domain ? `?query=${parent.local}@${parent.domain}` : ''}: the query filter does not narrow the listing (every narrower query returned all ${parent.total} users); the listing would be incomplete`,
       );
     }
     // A child that returned its whole parent is redundant when its siblings account for the parent.

@@ -58,6 +58,15 @@ export interface PdCoverage {
   entries: PdRenderedEntry[];
 }
 
+/** Escalation rule targets are user or schedule references. */
+export function isScheduleTarget(type: string): boolean {
+  return type === 'schedule_reference' || type === 'schedule';
+}
+
+export function isUserTarget(type: string): boolean {
+  return type === 'user_reference' || type === 'user';
+}
+
 /** Everything one audit run read from PagerDuty. */
 export interface PagerDutySnapshot {
   users: PdUser[];

@@ -29,13 +29,16 @@
  *
  * Correctly set up (no finding): som-alex PALXRV1, msmith PMSMTH1, pnair PPNAIR1 (all on PMGRESC),
  * jdoe PJDOE01 (PAMER01), lfischer PLFISC1 and ktanaka PKTANA1 (PEMEA01), rmendes (no PD account).
- * Schedules PAMER01 and PEMEA01 are fully covered from day -7 to day +42; policy PEPAMER is healthy.
+ * Schedules PAMER01 and PEMEA01 are fully covered from day -100 to day +400 (so runs months later,
+ * e.g. next quarter's audit, still see the same rotas); policy PEPAMER is healthy.
  */
 import type { PagerDutyData, PdCoverageEntry, PdUser } from '../pagerduty.js';
 
 const DAY_MS = 24 * 3600 * 1000;
 
 export const SEED_GAP = { fromDay: 9, toDay: 11 } as const;
+const ROTATION_DAYS_BEFORE = 100;
+const ROTATION_DAYS_AFTER = 400;
 
 export function seedPagerDuty(now: Date): PagerDutyData {
   const day0 = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());
@@ -115,7 +118,7 @@ export function seedPagerDuty(now: Date): PagerDutyData {
         description: 'Weekly rotation, AMER engineers',
         // Pat Departed left the team but is still on the rota's layer.
         userIds: ['PJDOE01', 'PSAMLE1', 'PPATDP1'],
-        coverage: rotation(['PJDOE01', 'PSAMLE1'], at(-7), at(42), 7),
+        coverage: rotation(['PJDOE01', 'PSAMLE1'], at(-ROTATION_DAYS_BEFORE), at(ROTATION_DAYS_AFTER), 7),
         teamIds: ['PTSUPRT'],
       },
       {
@@ -125,7 +128,7 @@ export function seedPagerDuty(now: Date): PagerDutyData {
         description: 'Weekly rotation, EMEA engineers',
         // PDELETD is a deleted user still listed on the layer.
         userIds: ['PLFISC1', 'POHADD1', 'PKTANA1', 'PDELETD'],
-        coverage: rotation(['PLFISC1', 'POHADD1', 'PKTANA1'], at(-7), at(42), 7),
+        coverage: rotation(['PLFISC1', 'POHADD1', 'PKTANA1'], at(-ROTATION_DAYS_BEFORE), at(ROTATION_DAYS_AFTER), 7),
         teamIds: ['PTSUPRT'],
       },
       {
@@ -134,7 +137,7 @@ export function seedPagerDuty(now: Date): PagerDutyData {
         time_zone: 'America/New_York',
         description: 'Managers and the SOM, two-day shifts',
         userIds: ['PALXRV1', 'PMSMTH1', 'PPNAIR1'],
-        coverage: rotation(['PALXRV1', 'PMSMTH1', 'PPNAIR1'], at(-7), at(42), 2).flatMap((entry) =>
+        coverage: rotation(['PALXRV1', 'PMSMTH1', 'PPNAIR1'], at(-ROTATION_DAYS_BEFORE), at(ROTATION_DAYS_AFTER), 2).flatMap((entry) =>
           cut(entry, at(SEED_GAP.fromDay), at(SEED_GAP.toDay)),
         ),
         teamIds: ['PTSUPRT', 'PTSOPS1'],

@@ -1,0 +1,521 @@
+import got from 'got';
+import { FIXED_NOW, gitlabWrites, runAuditBot, threads, withSandbox, withTimeline } from '../helpers.js';
+import { parseMarkers } from '../../src/domain/markers.js';
+import { generateZendeskAgents } from '../../src/sandbox/zendesk.js';
+import { ZD_GROUPS } from '../../src/sandbox/seed/zendesk.js';
+import { SANDBOX_TOKENS, SANDBOX_ZENDESK_EMAIL, type Sandbox } from '../../src/sandbox/environment.js';
+
+type ZendeskId = 'zendesk' | 'zendesk-us-federal';
+
+interface JsonFinding {
+  platform: string;
+  kind: string;
+  fingerprint: string;
+  owner: string | null;
+  subject: string;
+  detail: string;
+}
+
+const MAIN_FINDINGS: Array<[string, string | null]> = [
+  ['zendesk:admin-not-allowed:360001005', 'slee'],
+  ['zendesk:agent-not-in-roster:360009001', null],
+  ['zendesk:agent-not-in-roster:360009002', 'zangstrom'],
+  ['zendesk:api-token-bad-description:7006', null],
+  ['zendesk:api-token-expired:7003', 'pnair'],
+  ['zendesk:api-token-review:7001', 'jdoe'],
+  ['zendesk:api-token-review:7002', 'slee'],
+  ['zendesk:api-token-review:7003', 'pnair'],
+  ['zendesk:api-token-review:7004', 'msmith'],
+  ['zendesk:api-token-review:7005', 'lfischer'],
+  ['zendesk:api-token-review:7007', null],
+  ['zendesk:api-token-review:7008', 'som-alex'],
+  ['zendesk:api-token-review:7009', 'som-alex'],
+  ['zendesk:api-token-unused:7004', 'msmith'],
+  ['zendesk:api-token-unused:7005', 'lfischer'],
+  ['zendesk:email-mismatch:ohaddad', 'ohaddad'],
+  ['zendesk:group-mismatch:cokafor', 'cokafor'],
+  ['zendesk:inactive-agent:360001004', 'jdoe'],
+  ['zendesk:inactive-agent:360001011', 'rmendes'],
+  ['zendesk:missing-user:tkim', 'tkim'],
+  ['zendesk:name-mismatch:lfischer', 'lfischer'],
+  ['zendesk:role-mismatch:lfischer', 'lfischer'],
+  ['zendesk:role-mismatch:slee', 'slee'],
+  ['zendesk:suspended-seat:360001012', 'dwhitfield'],
+  ['zendesk:two-factor-disabled:360001003', 'pnair'],
+  ['zendesk:wrong-id:ktanaka', 'ktanaka'],
+];
+
+const FEDERAL_FINDINGS: Array<[string, string | null]> = [
+  ['zendesk-us-federal:admin-not-allowed:370009001', null],
+  ['zendesk-us-federal:agent-not-in-roster:370009001', null],
+  ['zendesk-us-federal:api-token-access-disabled', null],
+  ['zendesk-us-federal:role-mismatch:jdoe', 'jdoe'],
+  ['zendesk-us-federal:us-federal-no-account:cokafor', 'cokafor'],
+  ['zendesk-us-federal:wrong-id:msmith', 'msmith'],
+];
+
+const EVERY_KIND = [
+  'admin-not-allowed',
+  'agent-not-in-roster',
+  'api-token-access-disabled',
+  'api-token-bad-description',
+  'api-token-expired',
+  'api-token-review',
+  'api-token-unused',
+  'email-mismatch',
+  'group-mismatch',
+  'inactive-agent',
+  'missing-user',
+  'name-mismatch',
+  'role-mismatch',
+  'suspended-seat',
+  'two-factor-disabled',
+  'us-federal-no-account',
+  'wrong-id',
+];
+
+const READS = ['/api/v2/users', '/api/v2/group_memberships', '/api/v2/groups', '/api/v2/custom_roles', '/api/v2/api_tokens'];
+
+const open = (platform: ZendeskId) => ['open', '--platform', platform];
+const fake = (sandbox: Sandbox, platform: ZendeskId) => (platform === 'zendesk' ? sandbox.zendesk : sandbox.zendeskUsFederal);
+const query = (entry: { query: string }) => new URLSearchParams(entry.query);
+
+async function check(sandbox: Sandbox, platform: ZendeskId, env: Record<string, string> = {}): Promise<JsonFinding[]> {
+  const run = await runAuditBot(sandbox, ['check', '--platform', platform, '--format', 'json'], env);
+  expect(run.stderr).toBe('');
+  expect(run.code).toBe(0);
+  return JSON.parse(run.stdout) as JsonFinding[];
+}
+
+function issueOf(sandbox: Sandbox, platform: ZendeskId) {
+  const issue = sandbox.gitlab.issues().find((candidate) => (candidate.labels as string[]).includes(`audit::${platform}`));
+  if (!issue) throw new Error(`no ${platform} issue`);
+  return issue;
+}
+
+function botNotes(sandbox: Sandbox, platform: ZendeskId) {
+  return sandbox.gitlab.notesOf(issueOf(sandbox, platform).iid).filter((note) => !note.system && note.author.username === 'audit-bot');
+}
+
+/** Every Markdown table in `text` keeps the column count of its header (no cell broke out with a `|`). */
+function expectIntactTables(text: string): number {
+  let tables = 0;
+  let columns: number | undefined;
+  for (const line of text.split('\n')) {
+    if (!line.startsWith('| ')) {
+      columns = undefined;
+      continue;
+    }
+    const cells = line.split(/(?<!\\)\|/).length - 2;
+    if (columns === undefined) {
+      columns = cells;
+      tables += 1;
+    } else expect(cells).toBe(columns);
+  }
+  return tables;
+}
+
+describe('audit-bot against the two Zendesk sandboxes', () => {
+  test('check finds every seeded problem in each instance, with instance-specific fingerprints and owners, in 5 requests each', async () => {
+    await withSandbox(async (sandbox) => {
+      const main = await check(sandbox, 'zendesk');
+      expect(main.map((f) => [f.fingerprint, f.owner]).sort()).toEqual(MAIN_FINDINGS);
+      const federal = await check(sandbox, 'zendesk-us-federal');
+      expect(federal.map((f) => [f.fingerprint, f.owner]).sort()).toEqual(FEDERAL_FINDINGS);
+      expect([...new Set([...main, ...federal].map((f) => f.kind))].sort()).toEqual(EVERY_KIND);
+      for (const finding of main) expect(finding.platform).toBe('zendesk');
+      for (const finding of federal) expect(finding.platform).toBe('zendesk-us-federal');
+
+      for (const platform of ['zendesk', 'zendesk-us-federal'] as const) {
+        const log = fake(sandbox, platform).log;
+        expect(log.map((entry) => entry.path)).toEqual(READS);
+        // The US Federal instance is not Enterprise: custom roles are refused, which is fine as no agent has one.
+        expect(log.map((entry) => entry.status)).toEqual(platform === 'zendesk' ? [200, 200, 200, 200, 200] : [200, 200, 200, 403, 404]);
+        const [users, memberships, groups] = log;
+        expect(query(users!).getAll('role[]')).toEqual(['agent', 'admin']);
+        for (const listing of [users!, memberships!, groups!]) expect(query(listing).get('page[size]')).toBe('100');
+      }
+      expect(sandbox.gitlab.log).toHaveLength(0);
+
+      // The roster person found by email under another id is reported once (wrong id), not also as "not in the roster".
+      expect(main.filter((f) => f.fingerprint.includes('360001099') || f.subject.includes('kai.tanaka'))).toEqual([
+        expect.objectContaining({ kind: 'wrong-id', owner: 'ktanaka' }),
+      ]);
+      const byFingerprint = new Map([...main, ...federal].map((f) => [f.fingerprint, f]));
+      expect(byFingerprint.get('zendesk:agent-not-in-roster:360009002')!.detail).toContain('has the email of Zoë Ångström, whose roster entry has no zendesk.main');
+      expect(byFingerprint.get('zendesk:role-mismatch:lfischer')!.detail).toContain('has the role "Staff" (custom role 9001); the roster says Support Engineer');
+      expect(byFingerprint.get('zendesk:api-token-review:7007')!.detail).toContain('"Former Person" is not in the roster');
+      expect(byFingerprint.get('zendesk-us-federal:us-federal-no-account:cokafor')!.detail).toContain('is marked for US Federal in the roster');
+      // The same data gives the same fingerprints.
+      expect((await check(sandbox, 'zendesk')).map((f) => f.fingerprint)).toEqual(main.map((f) => f.fingerprint));
+    });
+  });
+
+  test('open posts the results with the API token table, then one ping per responsible person, grouped; a re-run posts nothing', async () => {
+    await withSandbox(async (sandbox) => {
+      const run = await runAuditBot(sandbox, open('zendesk'));
+      expect(run.stderr).toBe('');
+      expect(run.code).toBe(0);
+      expect(run.stdout).toMatch(/^zendesk: issue #1 \(new\) .*: 26 finding\(s\), 0 accepted exception\(s\), 15 note\(s\) posted, 5 platform request\(s\)$/m);
+      const issue = issueOf(sandbox, 'zendesk');
+      expect(issue.title).toBe('Zendesk access audit 2026-Q4');
+      expect((issue.labels as string[]).slice().sort()).toEqual(['audit', 'audit-quarter::2026-Q4', 'audit-status::open', 'audit::zendesk']);
+
+      const notes = botNotes(sandbox, 'zendesk');
+      const markers = notes.map((note) => parseMarkers(note.body)[0]!);
+      expect(markers.map((marker) => [marker.step, marker.owner ?? null])).toEqual([
+        ['results', null],
+        ...['cokafor', 'dwhitfield', 'jdoe', 'ktanaka', 'lfischer', 'msmith', 'ohaddad', 'pnair', 'rmendes', 'slee', 'som-alex', 'tkim', 'zangstrom'].map((owner) => ['ping1', owner]),
+        ['ping1', null],
+      ]);
+      // Grouped per person: Lena gets one note with all four of her items.
+      expect(markers.find((marker) => marker.owner === 'lfischer')!.findings).toEqual([
+        'zendesk:api-token-review:7005',
+        'zendesk:api-token-unused:7005',
+        'zendesk:name-mismatch:lfischer',
+        'zendesk:role-mismatch:lfischer',
+      ]);
+      expect(notes.find((note) => parseMarkers(note.body)[0]!.owner === 'lfischer')!.body).toMatch(/^@lfischer, the Zendesk access audit for 2026-Q4 needs you on 4 items:/);
+
+      const results = notes[0]!.body;
+      expect(results).toContain('read 13 agents and admins, 15 group memberships, 5 groups, 3 custom roles, 9 api tokens in 5 requests');
+      expect(results).toContain('**26 findings**');
+      expect(results).toContain('#### Zendesk API tokens (9)');
+      expect(results).toContain('| Token | Description | Owner | Created | Last used | Active | Flags |');
+      expect(results).toContain('| 7002 (…sF2k) | Salesforce sync - Sam Lee | Sam Lee (slee) | 2025-10-20 | 2026-11-23 | yes | none |');
+      expect(results).toContain('| 7008 (…oM8a) | Old migration - Alex Rivera | Alex Rivera (som-alex) | 2024-12-24 | 2025-04-03 | no | none |');
+      expect(results).toContain('| Reporting - Former Person | Former Person (not in the roster) |');
+      expect(results).toContain('expired 2026-11-14');
+      expect(results).toContain('never used');
+      expect(results).toContain('unused 150 days');
+      expect(results).not.toMatch(/(^|\s)@[a-z]/);
+      expect(expectIntactTables(results)).toBe(2);
+
+      // A re-run finds the issue and posts nothing.
+      const before = threads(sandbox);
+      const notePosts = () => gitlabWrites(sandbox).filter((entry) => entry.method === 'POST' && entry.path.endsWith('/notes')).length;
+      const posted = notePosts();
+      const again = await runAuditBot(sandbox, open('zendesk'));
+      expect(again.code).toBe(0);
+      expect(again.stdout).toContain('0 note(s) posted');
+      expect(threads(sandbox)).toEqual(before);
+      expect(notePosts()).toBe(posted);
+    });
+  });
+
+  test('a roster person on both instances is pinged in each audit issue, for that instance only', async () => {
+    await withSandbox(async (sandbox) => {
+      const run = await runAuditBot(sandbox, ['open', '--platform', 'all']);
+      expect(run.code).toBe(0);
+      expect(run.stdout).toMatch(/^zendesk: issue #\d+ \(new\)/m);
+      expect(run.stdout).toMatch(/^zendesk-us-federal: issue #\d+ \(new\)/m);
+      expect(sandbox.gitlab.issues().map((issue) => issue.title)).toEqual(
+        expect.arrayContaining(['Zendesk access audit 2026-Q4', 'Zendesk US Federal access audit 2026-Q4']),
+      );
+      const jdoe = (platform: ZendeskId) =>
+        botNotes(sandbox, platform)
+          .map((note) => ({ body: note.body, marker: parseMarkers(note.body)[0]! }))
+          .find(({ marker }) => marker.step === 'ping1' && marker.owner === 'jdoe')!;
+      expect(jdoe('zendesk').marker.findings).toEqual(['zendesk:api-token-review:7001', 'zendesk:inactive-agent:360001004']);
+      expect(jdoe('zendesk').body).toMatch(/^@jdoe, the Zendesk access audit for 2026-Q4 needs you on 2 items:/);
+      expect(jdoe('zendesk-us-federal').marker.findings).toEqual(['zendesk-us-federal:role-mismatch:jdoe']);
+      expect(jdoe('zendesk-us-federal').body).toMatch(/^@jdoe, the Zendesk US Federal access audit for 2026-Q4 needs you on 1 item:/);
+      expect(jdoe('zendesk-us-federal').body).toContain('**ZDF-');
+      // Each instance was read once, with its own credentials.
+      expect(sandbox.zendesk.log.map((entry) => entry.path)).toEqual(READS);
+      expect(sandbox.zendeskUsFederal.log.map((entry) => entry.path)).toEqual(READS);
+    });
+  });
+
+  test('names and token descriptions with "@all⏎/close | <script>" mention nobody, close nothing, break no table', async () => {
+    await withSandbox(async (sandbox) => {
+      const hostileUser = sandbox.zendesk.data.users.find((user) => user.id === 360009001)!;
+      const hostileToken = sandbox.zendesk.data.tokens.find((token) => token.id === 7006)!;
+      for (const text of [hostileUser.name, hostileToken.description!]) {
+        expect(text).toMatch(/@all/);
+        expect(text).toMatch(/\n\/close/);
+        expect(text).toContain('|');
+        expect(text).toContain('<script>');
+      }
+      const run = await runAuditBot(sandbox, open('zendesk'));
+      expect(run.code).toBe(0);
+
+      const issue = issueOf(sandbox, 'zendesk');
+      expect(sandbox.gitlab.issues().find((candidate) => candidate.iid === issue.iid)!.state).toBe('opened');
+      const all = sandbox.gitlab
+        .notesOf(issue.iid)
+        .filter((note) => !note.system)
+        .map((note) => note.body)
+        .join('\n');
+      expect(all).toContain('Eve Intruder');
+      expect(all).toContain('temp token');
+      expect(all).not.toMatch(/@all\b/);
+      expect(all).not.toMatch(/^\s*\//m);
+      expect(all).not.toContain('<script>');
+      expectIntactTables(all);
+      // The control: the GitLab fake does run a line-start /close.
+      sandbox.gitlab.addNote(issue.iid, { author: 'som-alex', body: 'done\n/close' });
+      expect(sandbox.gitlab.issues().find((candidate) => candidate.iid === issue.iid)!.state).toBe('closed');
+    });
+  });
+
+  test('follows links.next through every page (page[size]=100), users and group memberships alike', async () => {
+    await withSandbox(async (sandbox) => {
+      sandbox.zendesk.data.users.push(...generateZendeskAgents(250).map((agent) => ({ ...agent, groupIds: [ZD_GROUPS.apac] })));
+      const findings = await check(sandbox, 'zendesk');
+      expect(findings.filter((f) => f.kind === 'agent-not-in-roster')).toHaveLength(252);
+      expect(findings.filter((f) => f.fingerprint === 'zendesk:agent-not-in-roster:900000250')).toHaveLength(1);
+
+      for (const [path, pages] of [
+        ['/api/v2/users', 3],
+        ['/api/v2/group_memberships', 3],
+        ['/api/v2/groups', 1],
+      ] as const) {
+        const requests = sandbox.zendesk.requestsTo(path).filter((entry) => entry.path === path);
+        expect(requests).toHaveLength(pages);
+        expect(requests.every((entry) => query(entry).get('page[size]') === '100')).toBe(true);
+        const cursors = requests.map((entry) => query(entry).get('page[after]'));
+        expect(cursors[0]).toBeNull();
+        expect(new Set(cursors.slice(1)).size).toBe(pages - 1);
+        for (const cursor of cursors.slice(1)) expect(cursor).toEqual(expect.any(String));
+      }
+      // The role filter is kept on every page.
+      expect(sandbox.zendesk.requestsTo('/api/v2/users').every((entry) => query(entry).getAll('role[]').join() === 'agent,admin')).toBe(true);
+      expect(sandbox.zendesk.log).toHaveLength(9);
+    });
+  });
+
+  test('a 429 is retried after Retry-After, also in the middle of the pages with the same cursor', async () => {
+    await withSandbox(async (sandbox) => {
+      const fault = sandbox.zendesk.rateLimitedFault(7);
+      expect(fault.type === 'status' && fault.headers?.['Retry-After']).toBe('7');
+      sandbox.zendesk.failNext(1, fault);
+      const run = await runAuditBot(sandbox, open('zendesk'));
+      expect(run.code).toBe(0);
+      expect(run.sleeps).toEqual([7000]);
+      expect(sandbox.zendesk.log.map((entry) => [entry.path, entry.status])).toEqual([['/api/v2/users', 429], ...READS.map((path) => [path, 200])]);
+      expect(run.stdout).toContain('26 finding(s)');
+    });
+    await withSandbox(async (sandbox) => {
+      sandbox.zendesk.data.users.push(...generateZendeskAgents(150));
+      let limited = 0;
+      sandbox.zendesk.setFaultPlan((req) => (req.url.searchParams.has('page[after]') && limited++ < 2 ? sandbox.zendesk.rateLimitedFault(30) : undefined));
+      const run = await runAuditBot(sandbox, ['check', '--platform', 'zendesk', '--format', 'json']);
+      expect(run.code).toBe(0);
+      expect(run.sleeps).toEqual([30_000, 30_000]);
+      expect((JSON.parse(run.stdout) as JsonFinding[]).filter((f) => f.kind === 'agent-not-in-roster')).toHaveLength(152);
+      const pages = sandbox.zendesk.requestsTo('/api/v2/users');
+      expect(pages.map((entry) => entry.status)).toEqual([200, 429, 429, 200]);
+      expect(new Set(pages.slice(1).map((entry) => query(entry).get('page[after]'))).size).toBe(1);
+    });
+  });
+
+  test('token access disabled (404) is reported as such, in the findings and in place of the token table, not as "no tokens"', async () => {
+    await withSandbox(async (sandbox) => {
+      sandbox.zendesk.data.tokenAccess = false;
+      const run = await runAuditBot(sandbox, open('zendesk'));
+      expect(run.code).toBe(0);
+      const notes = botNotes(sandbox, 'zendesk');
+      const results = notes[0]!.body;
+      expect(parseMarkers(results)[0]!.findings).toContain('zendesk:api-token-access-disabled');
+      expect(parseMarkers(results)[0]!.findings!.filter((fingerprint) => fingerprint.includes(':api-token-'))).toEqual(['zendesk:api-token-access-disabled']);
+      expect(results).toContain('#### Zendesk API tokens (0)');
+      expect(results).toContain('The tokens could not be listed: GET /api/v2/api\\_tokens answered HTTP 404 (API token access is disabled). This is not "no tokens".');
+      expect(results).not.toContain('has no API tokens');
+      expect(results).toContain('API token access is disabled in Zendesk');
+      // Nobody in the roster owns it: the Support Ops Managers are asked.
+      const som = notes.find((note) => parseMarkers(note.body)[0]!.owner === null && parseMarkers(note.body)[0]!.step === 'ping1')!;
+      expect(som.body).toMatch(/^@som-alex, nobody in the roster owns these/);
+      expect(parseMarkers(som.body)[0]!.findings).toContain('zendesk:api-token-access-disabled');
+    });
+    // An instance with token access but no tokens says that instead.
+    await withSandbox(async (sandbox) => {
+      sandbox.zendesk.data.tokens = [];
+      expect((await runAuditBot(sandbox, ['check', '--platform', 'zendesk', '--format', 'markdown'])).stdout).toContain('_Zendesk has no API tokens._');
+    });
+  });
+
+  test('a failed required listing never gives a clean report: it fails the audit and writes nothing', async () => {
+    for (const [path, fault] of [
+      ['/api/v2/api_tokens', { type: 'status', status: 500 }],
+      ['/api/v2/api_tokens', { type: 'status', status: 403, body: { error: 'Forbidden', description: 'You do not have access to this page.' } }],
+      ['/api/v2/group_memberships', { type: 'status', status: 500 }],
+    ] as const) {
+      await withSandbox(async (sandbox) => {
+        sandbox.zendesk.setFaultPlan((req) => (req.url.pathname === path ? fault : undefined));
+        const run = await runAuditBot(sandbox, open('zendesk'));
+        expect(run.code).toBe(1);
+        expect(run.stdout).toMatch(new RegExp(`^zendesk: FAILED, no findings were produced: zendesk GET ${path.replace(/\//g, '\\/')}(\\?\\S*)? answered HTTP ${fault.status}`, 'm'));
+        expect(sandbox.gitlab.issues()).toHaveLength(0);
+        expect(gitlabWrites(sandbox)).toHaveLength(0);
+      });
+    }
+  });
+
+  test('a next link that leaves the instance, or has_more without one, fails the check instead of listing part of it', async () => {
+    for (const page of [
+      { users: [], meta: { has_more: true, after_cursor: 'x' }, links: { next: 'https://evil.example/api/v2/users?page[after]=x' } },
+      { users: [], meta: { has_more: true, after_cursor: 'x' }, links: { next: null } },
+    ]) {
+      await withSandbox(async (sandbox) => {
+        sandbox.zendesk.setFaultPlan((req) => (req.url.pathname === '/api/v2/users' ? { type: 'status', status: 200, body: page } : undefined));
+        const run = await runAuditBot(sandbox, ['check', '--platform', 'zendesk', '--format', 'json']);
+        expect(run.code).toBe(1);
+        expect(run.stdout).toBe('');
+        expect(run.stderr).toMatch(/links\.next/);
+        expect(sandbox.zendesk.log).toHaveLength(1);
+      });
+    }
+  });
+
+  test('custom roles refused while an agent has one: the roles cannot be compared, so the check fails', async () => {
+    await withSandbox(async (sandbox) => {
+      sandbox.zendesk.data.customRoles = null;
+      const run = await runAuditBot(sandbox, ['check', '--platform', 'zendesk', '--format', 'json']);
+      expect(run.code).toBe(1);
+      expect(run.stderr).toContain('roles cannot be compared');
+    });
+  });
+
+  test('wrong credentials are a 401 ("Couldn\'t authenticate you"), not retried, exit 1; missing ones exit 2 before any request', async () => {
+    await withSandbox(async (sandbox) => {
+      const run = await runAuditBot(sandbox, open('zendesk-us-federal'), { ZENDESK_US_FEDERAL_API_TOKEN: 'not-the-right-token' });
+      expect(run.code).toBe(1);
+      expect(run.sleeps).toEqual([]);
+      expect(run.stdout).toMatch(/zendesk-us-federal: FAILED, no findings were produced: zendesk GET \/api\/v2\/users\?.* answered HTTP 401: .*Couldn't authenticate you/);
+      expect(sandbox.zendeskUsFederal.log).toHaveLength(1);
+      expect(sandbox.gitlab.issues()).toHaveLength(0);
+
+      const missing = await runAuditBot(sandbox, open('zendesk'), { ZENDESK_EMAIL: '' });
+      expect(missing.code).toBe(2);
+      expect(missing.stderr).toContain('env ZENDESK_EMAIL: required');
+      expect(sandbox.zendesk.log).toHaveLength(0);
+    });
+  });
+
+  test('the token and the Basic credentials never leak, even when Zendesk echoes them in an error', async () => {
+    await withSandbox(async (sandbox) => {
+      const basic = Buffer.from(`${SANDBOX_ZENDESK_EMAIL}/token:${SANDBOX_TOKENS.zendesk}`).toString('base64');
+      sandbox.zendesk.setFaultPlan(() => ({ type: 'status', status: 400, body: { error: 'InvalidValue', description: `bad ${SANDBOX_TOKENS.zendesk} / Basic ${basic}` } }));
+      const run = await runAuditBot(sandbox, open('zendesk'));
+      expect(run.code).toBe(1);
+      for (const text of [run.stdout, run.stderr, run.logs]) {
+        expect(text).not.toContain(SANDBOX_TOKENS.zendesk);
+        expect(text).not.toContain(basic);
+      }
+    });
+  });
+
+  test('the follow-up ladder runs on the Zendesk issue: a deleted token counts as fixed, the rest get second pings', async () => {
+    await withTimeline(async (sandbox, time) => {
+      expect((await runAuditBot(sandbox, open('zendesk'), {}, time.now)).code).toBe(0);
+      const opened = botNotes(sandbox, 'zendesk').length;
+      const ids = parseMarkers(botNotes(sandbox, 'zendesk')[0]!.body)[0]!.ids as Record<string, string>;
+      sandbox.zendesk.data.tokens = sandbox.zendesk.data.tokens.filter((token) => token.id !== 7001);
+      sandbox.gitlab.addNote(issueOf(sandbox, 'zendesk').iid, { author: 'jdoe', body: `${ids['zendesk:api-token-review:7001']} fixed, deleted it` });
+      time.at('PT72H');
+      const before = sandbox.zendesk.log.length;
+      const run = await runAuditBot(sandbox, ['followup', '--platform', 'zendesk'], {}, time.now);
+      expect(run.code).toBe(0);
+      expect(sandbox.zendesk.log.length - before).toBe(READS.length);
+      const markers = botNotes(sandbox, 'zendesk')
+        .slice(opened)
+        .map((note) => parseMarkers(note.body)[0]!);
+      const addressed = markers.find((marker) => marker.step === 'addressed')!;
+      expect(addressed.findings).toContain('zendesk:api-token-review:7001');
+      const pinged = markers.filter((marker) => marker.step === 'ping2').map((marker) => marker.owner ?? null);
+      expect(pinged).toContain('jdoe'); // still her inactive seat
+      expect(pinged).toContain(null);
+      expect(markers.find((marker) => marker.step === 'ping2' && marker.owner === 'jdoe')!.findings).toEqual(['zendesk:inactive-agent:360001004']);
+    });
+  });
+});
+
+describe('the Zendesk sandbox behaves like Zendesk', () => {
+  const get = (sandbox: Sandbox, path: string, auth: string | null = `${SANDBOX_ZENDESK_EMAIL}/token:${SANDBOX_TOKENS.zendesk}`) =>
+    got(path.startsWith('http') ? path : `${sandbox.zendesk.url}${path}`, {
+      headers: auth ? { authorization: `Basic ${Buffer.from(auth).toString('base64')}` } : {},
+      throwHttpErrors: false,
+      retry: { limit: 0 },
+    });
+
+  test('basic auth with email/token, cursor pagination, page[size] limits, rate-limit headers, token endpoint', async () => {
+    await withSandbox(async (sandbox) => {
+      const anonymous = await get(sandbox, '/api/v2/users', null);
+      expect(anonymous.statusCode).toBe(401);
+      expect(JSON.parse(anonymous.body)).toEqual({ error: "Couldn't authenticate you" });
+      // The password form of basic auth is not the token form.
+      expect((await get(sandbox, '/api/v2/users', `${SANDBOX_ZENDESK_EMAIL}:${SANDBOX_TOKENS.zendesk}`)).statusCode).toBe(401);
+
+      const first = await get(sandbox, '/api/v2/users.json?role[]=agent&role[]=admin&page[size]=5');
+      expect(first.statusCode).toBe(200);
+      expect(first.headers['content-type']).toContain('application/json');
+      expect(first.headers['x-rate-limit']).toBe('700');
+      const page = JSON.parse(first.body);
+      expect(page.users.map((u: { id: number }) => u.id)).toEqual([360001001, 360001002, 360001003, 360001004, 360001005]);
+      expect(page.meta).toMatchObject({ has_more: true, after_cursor: expect.any(String) });
+      const next = JSON.parse((await get(sandbox, page.links.next)).body);
+      expect(next.users[0].id).toBe(360001006);
+      expect(next.links.prev).toEqual(expect.any(String));
+      // A cursor belongs to its listing; page[size] is 1…100.
+      expect((await get(sandbox, `/api/v2/groups?page[size]=5&page[after]=${page.meta.after_cursor}`)).statusCode).toBe(400);
+      expect((await get(sandbox, '/api/v2/users?page[size]=101')).statusCode).toBe(400);
+      expect((await get(sandbox, '/api/v2/users?page[size]=0')).statusCode).toBe(400);
+      // End-users are filtered out by role; without page[size] the listing is offset-paginated.
+      const everyone = JSON.parse((await get(sandbox, '/api/v2/users')).body);
+      expect(everyone).toMatchObject({ next_page: null, previous_page: null, count: 14 });
+      expect(everyone.users.some((u: { role: string }) => u.role === 'end-user')).toBe(true);
+
+      const tokens = JSON.parse((await get(sandbox, '/api/v2/api_tokens')).body);
+      expect(tokens.api_tokens).toHaveLength(9);
+      expect(Object.keys(tokens.api_tokens[0]).sort()).toEqual(['active', 'created_at', 'description', 'id', 'last_used', 'url', 'visible_token']);
+      const federal = await got(`${sandbox.zendeskUsFederal.url}/api/v2/api_tokens`, {
+        headers: { authorization: `Basic ${Buffer.from(`${SANDBOX_ZENDESK_EMAIL}/token:${SANDBOX_TOKENS.zendeskUsFederal}`).toString('base64')}` },
+        throwHttpErrors: false,
+      });
+      expect(federal.statusCode).toBe(404);
+      // Each instance has its own token.
+      expect((await get(sandbox, `${sandbox.zendeskUsFederal.url}/api/v2/users`)).statusCode).toBe(401);
+
+      const limited = sandbox.zendesk.rateLimitedFault(3);
+      sandbox.zendesk.failNext(1, limited);
+      const refused = await get(sandbox, '/api/v2/users');
+      expect(refused.statusCode).toBe(429);
+      expect(refused.headers['retry-after']).toBe('3');
+      expect(refused.headers['content-type']).toContain('text/plain');
+      expect(FIXED_NOW.toISOString()).toBe('2026-11-24T09:00:00.000Z');
+    });
+  });
+});
+
+test('npm run demo shows both Zendesk issues with every kind of finding', async () => {
+  const fs = await import('node:fs');
+  const os = await import('node:os');
+  const path = await import('node:path');
+  const { runCli } = await import('../../src/cli.js');
+  const { runDemo } = await import('../../src/commands/demo.js');
+  const { silentLogger } = await import('../../src/log.js');
+  const out = fs.mkdtempSync(path.join(os.tmpdir(), 'audit-bot-demo-zendesk-'));
+  let stdout = '';
+  const code = await runDemo({
+    out,
+    io: { stdout: (text) => (stdout += text), stderr: (text) => (stdout += text) },
+    logger: silentLogger(),
+    runCli: (argv, env, io, overrides) => runCli(argv, env, io, { ...overrides, sleep: async () => {} }),
+    start: new Date('2026-10-01T09:00:00Z'),
+  });
+  expect(code).toBe(0);
+  expect(stdout).toMatch(/Requests made: .*Zendesk \d+, Zendesk US Federal \d+/);
+  const kinds = new Set<string>();
+  for (const [file, title] of [
+    ['zendesk.md', 'Zendesk access audit 2026-Q4'],
+    ['zendesk-us-federal.md', 'Zendesk US Federal access audit 2026-Q4'],
+  ]) {
+    const thread = fs.readFileSync(path.join(out, file), 'utf8');
+    expect(thread).toMatch(new RegExp(`^# #\\d+ ${title}\\n`));
+    for (const marker of parseMarkers(thread)) if (marker.step === 'results') for (const fingerprint of marker.findings ?? []) kinds.add(fingerprint.split(':')[1]!);
+    expect(thread).not.toMatch(/@all\b/);
+  }
+  expect([...kinds].sort()).toEqual(EVERY_KIND);
+  expect(fs.readFileSync(path.join(out, 'zendesk.md'), 'utf8')).toContain('Zendesk API tokens (9)');
+});

@@ -1,0 +1,104 @@
+import { parseAuditConfig } from '../../src/config/audit-config.js';
+import { ConfigError } from '../../src/config/errors.js';
+import { parseRoster } from '../../src/config/roster.js';
+
+/** Joins lines so that fixture line numbers can be read off the array index (+1). */
+const yaml = (...lines: string[]): string => `${lines.join('\n')}\n`;
+
+function problems(run: () => unknown): string[] {
+  try {
+    run();
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+const config = (text: string) => problems(() => parseAuditConfig(text, 'audit.config.yml'));
+const roster = (text: string) => problems(() => parseRoster(text, 'roster.yml'));
+
+describe('audit config: platforms.zendesk and platforms.zendesk-us-federal', () => {
+  test('each instance has its own allow-list (emails or ids, as numbers or strings) and ages', () => {
+    const parsed = parseAuditConfig(
+      yaml(
+        'support_ops_managers: [som-alex]',
+        'platforms:',
+        '  zendesk:',
+        '    admin_allow_list: [alex.rivera@example.com, 360001003, "360001004"]',
+        '    max_login_age: P60D',
+        '  zendesk-us-federal:',
+        '    token_max_unused_age: P30D',
+      ),
+      'a.yml',
+    );
+    expect(parsed.platforms.zendesk).toEqual({
+      enabled: true,
+      template: 'issue_templates/zendesk.md',
+      labels: [],
+      admin_allow_list: ['alex.rivera@example.com', '360001003', '360001004'],
+      max_login_age: 'P60D',
+      token_max_unused_age: 'P90D',
+    });
+    expect(parsed.platforms['zendesk-us-federal']).toEqual({
+      enabled: true,
+      template: 'issue_templates/zendesk-us-federal.md',
+      labels: [],
+      admin_allow_list: [],
+      max_login_age: 'P90D',
+      token_max_unused_age: 'P30D',
+    });
+  });
+
+  test('bad entries, duplicates and durations name their line', () => {
+    expect(
+      config(
+        yaml(
+          'support_ops_managers: [som-alex]', //                  1
+          'platforms:', //                                        2
+          '  zendesk:', //                                        3
+          '    admin_allow_list:', //                             4
+          '      - alex.rivera@example.com', //                   5
+          '      - som-alex', //                                  6
+          '      - Alex.Rivera@example.com', //                   7
+          '      - 0', //                                         8
+          '      - 360001003', //                                 9
+          '      - "360001003"', //                              10
+          '    max_login_age: 90 days', //                       11
+          '    token_max_unused_age: PT0S', //                   12
+          '  zendesk-us-federal:', //                            13
+          '    service_accounts: []', //                         14
+          '    admin_allow_list: alex.rivera@example.com', //    15
+        ),
+      ),
+    ).toEqual([
+      'audit.config.yml:6 platforms.zendesk.admin_allow_list[1]: "som-alex" is neither a Zendesk user id (e.g. 360001001) nor an email address',
+      'audit.config.yml:7 platforms.zendesk.admin_allow_list[2]: duplicate "Alex.Rivera@example.com", also at line 5',
+      'audit.config.yml:8 platforms.zendesk.admin_allow_list[3]: must be a positive integer, got 0',
+      'audit.config.yml:10 platforms.zendesk.admin_allow_list[5]: duplicate "360001003", also at line 9',
+      'audit.config.yml:11 platforms.zendesk.max_login_age: "90 days" is not an ISO-8601 duration (e.g. P90D)',
+      'audit.config.yml:12 platforms.zendesk.token_max_unused_age: "PT0S" must be longer than zero',
+      'audit.config.yml:14 platforms.zendesk-us-federal.service_accounts: unknown key (expected one of: enabled, template, labels, admin_allow_list, max_login_age, token_max_unused_age)',
+      'audit.config.yml:15 platforms.zendesk-us-federal.admin_allow_list: must be a list of Zendesk user ids or emails, got "alex.rivera@example.com"',
+    ]);
+  });
+});
+
+describe('roster: zendesk accounts', () => {
+  const person = (zendesk: string) => ['- name: Ann', '  email: ann@example.com', '  gitlab: { username: ann }', '  reports_to: null', `  zendesk: ${zendesk}`];
+
+  test('the id may be left out while the person is marked for the instance but has no account yet', () => {
+    const [ann] = parseRoster(yaml(...person('{ main: { id: 12, role: agent }, us_federal: { role: light_agent, groups: [US Federal] } }')), 'roster.yml');
+    expect(ann!.zendesk).toEqual({ main: { id: 12, role: 'agent', groups: [] }, us_federal: { role: 'light_agent', groups: ['US Federal'] } });
+  });
+
+  test('an id, when given, is still checked, and ids stay unique per instance', () => {
+    expect(roster(yaml(...person('{ us_federal: { id: "x", role: agent } }')))).toEqual(['roster.yml:5 [0].zendesk.us_federal.id: must be a positive integer, got "x"']);
+    // Two people without an id yet do not collide.
+    const both = yaml(...person('{ main: { role: agent } }'), '- name: Bo', '  email: bo@example.com', '  gitlab: { username: bo }', '  reports_to: null', '  zendesk: { main: { role: agent } }');
+    expect(parseRoster(both, 'roster.yml').map((p) => p.zendesk?.main)).toEqual([
+      { role: 'agent', groups: [] },
+      { role: 'agent', groups: [] },
+    ]);
+  });
+});

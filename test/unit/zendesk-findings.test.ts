@@ -1,0 +1,195 @@
+import { ZENDESK_INSTANCES, tokenInventory, zendeskFindings } from '../../src/platforms/zendesk/findings.js';
+import type { ZdApiToken, ZdUser, ZendeskSnapshot } from '../../src/platforms/zendesk/types.js';
+import type { RosterPerson, ZendeskAccount } from '../../src/config/types.js';
+
+const NOW = new Date('2026-11-24T09:00:00Z');
+const MAIN = ZENDESK_INSTANCES.zendesk;
+const FEDERAL = ZENDESK_INSTANCES['zendesk-us-federal'];
+const SETTINGS = { admin_allow_list: ['boss@example.com', '9'], max_login_age: 'P90D', token_max_unused_age: 'P90D' };
+const daysAgo = (days: number) => new Date(NOW.getTime() - days * 86_400_000).toISOString();
+
+function person(username: string, name: string, zendesk: { main?: ZendeskAccount; us_federal?: ZendeskAccount }, email = `${username}@example.com`): RosterPerson {
+  return { name, email, gitlab: { username }, reports_to: null, zendesk, line: 1 };
+}
+
+function user(id: number, name: string, email: string | null, extra: Partial<ZdUser> = {}): ZdUser {
+  return { id, name, email, role: 'agent', created_at: daysAgo(500), last_login_at: daysAgo(1), two_factor_auth_enabled: true, suspended: false, ...extra };
+}
+
+function snapshot(users: ZdUser[], extra: Partial<ZendeskSnapshot> = {}): ZendeskSnapshot {
+  return {
+    users,
+    memberships: [],
+    groups: [{ id: 1, name: 'Support AMER' }, { id: 2, name: 'Support EMEA' }],
+    customRoles: [
+      { id: 50, name: 'Staff', role_type: 0 },
+      { id: 51, name: 'Light Agent', role_type: 1 },
+    ],
+    tokens: { available: true, tokens: [] },
+    ...extra,
+  };
+}
+
+const kinds = (findings: { fingerprint: string; owner: string | null }[]) => findings.map((f) => [f.fingerprint, f.owner]).sort();
+
+describe('zendesk findings (pure)', () => {
+  test('a roster person found by email under another id is one wrong-id finding, and the account is theirs', () => {
+    const roster = [person('ann', 'Ann Agent', { main: { id: 1, role: 'agent', groups: [] } })];
+    const findings = zendeskFindings(snapshot([user(2, 'Ann Agent', 'ann@example.com')]), roster, SETTINGS, NOW, MAIN);
+    expect(kinds(findings)).toEqual([['zendesk:wrong-id:ann', 'ann']]);
+    expect(findings[0]!.detail).toContain("zendesk.main.id 1 is not an agent or admin; Zendesk has ann@example.com as user 2");
+  });
+
+  test('no account: missing-user in the main instance, us-federal-no-account in US Federal (also with no id yet)', () => {
+    const roster = [
+      person('ann', 'Ann Agent', { main: { id: 1, role: 'agent', groups: [] }, us_federal: { id: 7, role: 'agent', groups: [] } }),
+      person('bo', 'Bo Marked', { us_federal: { role: 'agent', groups: [] } }),
+    ];
+    expect(kinds(zendeskFindings(snapshot([]), roster, SETTINGS, NOW, MAIN))).toEqual([['zendesk:missing-user:ann', 'ann']]);
+    const federal = zendeskFindings(snapshot([]), roster, SETTINGS, NOW, FEDERAL);
+    expect(kinds(federal)).toEqual([
+      ['zendesk-us-federal:us-federal-no-account:ann', 'ann'],
+      ['zendesk-us-federal:us-federal-no-account:bo', 'bo'],
+    ]);
+    expect(federal.find((f) => f.owner === 'bo')!.detail).toContain('The roster gives no id yet');
+  });
+
+  test('a person on both instances gets instance-specific fingerprints', () => {
+    const roster = [person('ann', 'Ann Agent', { main: { id: 1, role: 'agent', groups: [] }, us_federal: { id: 1, role: 'light_agent', groups: [] } })];
+    const users = [user(1, 'Ann Agent', 'ann@example.com')];
+    expect(kinds(zendeskFindings(snapshot(users), roster, SETTINGS, NOW, MAIN))).toEqual([]);
+    expect(kinds(zendeskFindings(snapshot(users), roster, SETTINGS, NOW, FEDERAL))).toEqual([['zendesk-us-federal:role-mismatch:ann', 'ann']]);
+  });
+
+  test('roles: admin, light agent (role_type or custom role), custom role by custom_role_id, plain agent', () => {
+    const roster = [
+      person('a', 'A', { main: { id: 1, role: 'agent', groups: [] } }),
+      person('b', 'B', { main: { id: 2, role: 'Light Agent', groups: [] } }),
+      person('c', 'C', { main: { id: 3, role: 'light_agent', groups: [] } }),
+      person('d', 'D', { main: { id: 4, role: 'staff', groups: [] } }),
+      person('e', 'E', { main: { id: 5, role: 'agent', groups: [] } }),
+    ];
+    const users = [
+      user(1, 'A', 'a@example.com', { custom_role_id: 50 }),
+      user(2, 'B', 'b@example.com', { role_type: 1 }),
+      user(3, 'C', 'c@example.com', { custom_role_id: 51 }),
+      user(4, 'D', 'd@example.com', { custom_role_id: 50 }),
+      user(5, 'E', 'e@example.com', { role: 'admin' }),
+    ];
+    const findings = zendeskFindings(snapshot(users), roster, SETTINGS, NOW, MAIN);
+    expect(kinds(findings)).toEqual([
+      ['zendesk:admin-not-allowed:5', 'e'],
+      ['zendesk:role-mismatch:a', 'a'],
+      ['zendesk:role-mismatch:e', 'e'],
+    ]);
+    expect(findings.find((f) => f.fingerprint === 'zendesk:role-mismatch:a')!.detail).toContain('has the role "Staff" (custom role 50); the roster says agent');
+  });
+
+  test('groups come from the memberships; a roster group Zendesk does not have is named as such', () => {
+    const roster = [person('a', 'A', { main: { id: 1, role: 'agent', groups: ['support amer', 'Support APAC'] } })];
+    const findings = zendeskFindings(
+      snapshot([user(1, 'A', 'a@example.com')], {
+        memberships: [
+          { id: 10, user_id: 1, group_id: 1 },
+          { id: 11, user_id: 1, group_id: 2 },
+        ],
+      }),
+      roster,
+      SETTINGS,
+      NOW,
+      MAIN,
+    );
+    expect(kinds(findings)).toEqual([['zendesk:group-mismatch:a', 'a']]);
+    expect(findings[0]!.detail).toContain('is not in "Support APAC" (no such group in Zendesk), and in "Support EMEA", which the roster does not list');
+  });
+
+  test('sign-in, suspension and 2FA: only where the API reports it; a suspended seat is one finding', () => {
+    const roster = ['a', 'b', 'c', 'd', 'e', 'f'].map((u, i) => person(u, u.toUpperCase(), { main: { id: i + 1, role: 'agent', groups: [] } }));
+    const users = [
+      user(1, 'A', 'a@example.com', { last_login_at: daysAgo(91) }),
+      user(2, 'B', 'b@example.com', { last_login_at: null, created_at: daysAgo(10) }), // new: not yet
+      user(3, 'C', 'c@example.com', { last_login_at: null, created_at: daysAgo(120) }),
+      user(4, 'D', 'd@example.com', { two_factor_auth_enabled: null }),
+      user(5, 'E', 'e@example.com', { two_factor_auth_enabled: false }),
+      user(6, 'F', 'f@example.com', { suspended: true, last_login_at: daysAgo(300), two_factor_auth_enabled: false }),
+    ];
+    const findings = zendeskFindings(snapshot(users), roster, SETTINGS, NOW, MAIN);
+    expect(kinds(findings)).toEqual([
+      ['zendesk:inactive-agent:1', 'a'],
+      ['zendesk:inactive-agent:3', 'c'],
+      ['zendesk:suspended-seat:6', 'f'],
+      ['zendesk:two-factor-disabled:5', 'e'],
+    ]);
+    expect(findings.find((f) => f.fingerprint === 'zendesk:inactive-agent:3')!.detail).toContain('has never signed in (account created');
+    expect(findings.find((f) => f.fingerprint === 'zendesk:inactive-agent:1')!.detail).toContain('(91 days ago), more than 90 days ago');
+  });
+
+  test('agents not in the roster: owned by the person the roster knows by email, else nobody; admins against the allow-list by email or id', () => {
+    const roster = [person('zoe', 'Zoë', {}, 'zoe@example.com')];
+    const users = [
+      user(7, 'Zoe', 'zoe@example.com'),
+      user(8, 'Stranger', 'x@elsewhere.example', { role: 'admin', suspended: true }),
+      user(9, 'Allowed by id', 'y@elsewhere.example', { role: 'admin' }),
+      user(10, 'Boss', 'Boss@example.com', { role: 'admin' }),
+    ];
+    const findings = zendeskFindings(snapshot(users), roster, SETTINGS, NOW, MAIN);
+    expect(kinds(findings)).toEqual([
+      ['zendesk:admin-not-allowed:8', null],
+      ['zendesk:agent-not-in-roster:10', null],
+      ['zendesk:agent-not-in-roster:7', 'zoe'],
+      ['zendesk:agent-not-in-roster:8', null],
+      ['zendesk:agent-not-in-roster:9', null],
+    ]);
+    expect(findings.find((f) => f.fingerprint === 'zendesk:agent-not-in-roster:8')!.detail).toContain('(suspended, last signed in');
+  });
+
+  test('tokens: a review per token, flags for the convention, the expiry and disuse; inactive tokens are not "unused"', () => {
+    const token = (id: number, description: string, extra: Partial<ZdApiToken> = {}): ZdApiToken => ({
+      id,
+      description,
+      active: true,
+      created_at: daysAgo(400),
+      last_used: daysAgo(1),
+      ...extra,
+    });
+    const roster = [person('ann', 'Ann Agent', {})];
+    const tokens = [
+      token(1, 'Ann Agent - https://example.com/r/1 - 2026-11-23'),
+      token(2, 'Zapier - ann', { last_used: daysAgo(91) }),
+      token(3, 'Jira - Nobody Known', { last_used: null, created_at: daysAgo(5) }),
+      token(4, 'whatever', { last_used: null }),
+      token(5, 'Old - Ann Agent', { active: false, last_used: daysAgo(900) }),
+    ];
+    const snap = snapshot([], { tokens: { available: true, tokens } });
+    expect(kinds(zendeskFindings(snap, roster, SETTINGS, NOW, MAIN))).toEqual([
+      ['zendesk:api-token-bad-description:4', null],
+      ['zendesk:api-token-expired:1', 'ann'],
+      ['zendesk:api-token-review:1', 'ann'],
+      ['zendesk:api-token-review:2', 'ann'],
+      ['zendesk:api-token-review:3', null],
+      ['zendesk:api-token-review:5', 'ann'],
+      ['zendesk:api-token-unused:2', 'ann'],
+      ['zendesk:api-token-unused:4', null],
+    ]);
+    const inventory = tokenInventory(snap, roster, SETTINGS, NOW, MAIN);
+    expect(inventory.headers).toEqual(['Token', 'Description', 'Owner', 'Created', 'Last used', 'Active', 'Flags']);
+    expect(inventory.rows.map((row) => [row[0], row[2], row[5], row[6]])).toEqual([
+      ['1', 'Ann Agent (ann)', 'yes', 'expired 2026-11-23'],
+      ['2', 'ann (ann)', 'yes', 'unused 91 days'],
+      ['3', 'Nobody Known (not in the roster)', 'yes', 'none'],
+      ['4', 'unknown', 'yes', 'breaks the naming convention; never used'],
+      ['5', 'Ann Agent (ann)', 'no', 'none'],
+    ]);
+  });
+
+  test('token access disabled (404) is a finding and an inventory that says so, never "no tokens"', () => {
+    const snap = snapshot([], { tokens: { available: false, status: 404, reason: '{"error":"InvalidEndpoint"}' } });
+    const findings = zendeskFindings(snap, [], SETTINGS, NOW, FEDERAL);
+    expect(kinds(findings)).toEqual([['zendesk-us-federal:api-token-access-disabled', null]]);
+    const inventory = tokenInventory(snap, [], SETTINGS, NOW, FEDERAL);
+    expect(inventory.rows).toEqual([]);
+    expect(inventory.empty).toContain('could not be listed');
+    expect(inventory.empty).toContain('not "no tokens"');
+    expect(tokenInventory(snapshot([]), [], SETTINGS, NOW, MAIN).empty).toBe('Zendesk has no API tokens.');
+  });
+});
