@@ -57,10 +57,13 @@ export function gitlabWrites(sandbox: Sandbox) {
   return sandbox.gitlab.log.filter((entry) => entry.method !== 'GET' && entry.method !== 'HEAD');
 }
 
-/** The visible thread of every issue: what people would read, in order (request counts, which retries change, masked). */
+/** The visible thread of every issue: what people would read, in order (request counts and label ids, which retries and leases change, masked). */
 export function threads(sandbox: Sandbox): string[] {
   return sandbox.gitlab.issues().map((issue) =>
-    [issue.title, issue.state, ...sandbox.gitlab.notesOf(issue.iid).map((note) => `${note.author.username}: ${note.body.replace(/in \d+ requests?\b/g, 'in N requests')}`)].join('\n----\n'),
+    [issue.title, issue.state, ...sandbox.gitlab
+        .notesOf(issue.iid)
+        // Label ids in system notes depend on how many labels (leases included) were ever created.
+        .map((note) => `${note.author.username}: ${note.body.replace(/in \d+ requests?\b/g, 'in N requests').replace(note.system ? /~\d+/g : /$^/, '~N')}`)].join('\n----\n'),
   );
 }
 
@@ -84,5 +87,16 @@ export async function withTimeline<T>(fn: (sandbox: Sandbox, time: Timeline) => 
     return await fn(sandbox, time);
   } finally {
     await sandbox.stop();
+  }
+}
+
+/** What the lease expiry does for a killed run's leftover lease (the concurrency tests cover expiry itself). */
+export async function expireLeases(sandbox: Sandbox): Promise<void> {
+  for (const label of sandbox.gitlab.labels().filter((candidate) => candidate.name.startsWith('audit-bot-lock'))) {
+    const response = await fetch(`${sandbox.gitlab.url}/api/v4/projects/1/labels/${encodeURIComponent(label.name)}`, {
+      method: 'DELETE',
+      headers: { 'PRIVATE-TOKEN': sandbox.env.GITLAB_TOKEN },
+    });
+    if (response.status !== 204) throw new Error(`could not delete ${label.name}: ${response.status}`);
   }
 }

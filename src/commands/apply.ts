@@ -96,6 +96,9 @@ export function asPostedNotes(planned: PlannedNote[], author: string, now: Date)
 /** How long a run may hold an issue before another run may take it over (a killed run never releases). */
 export const LEASE_MS = 15 * 60_000;
 
+export const LEASE_HELD =
+  'another audit-bot run holds its lease (a project label named audit-bot-lock-…). If no other run is going on, a killed run left it: re-run after 15 minutes, or delete that label.';
+
 /**
  * Runs `work` while holding the lease `name`; returns undefined, doing nothing, when another run
  * holds it (that run does the work). The lease is released even when `work` fails.

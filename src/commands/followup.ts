@@ -6,7 +6,7 @@ import { ConfigError } from '../config/errors.js';
 import { DryRunTracker } from '../gitlab/dry-run-tracker.js';
 import type { TrackedIssue } from '../gitlab/tracker.js';
 import { implementedPlatforms } from '../platforms/index.js';
-import { asPostedNotes, issueChanges, postNotes, STATUS_LABELS, withLease } from './apply.js';
+import { asPostedNotes, issueChanges, LEASE_HELD, postNotes, STATUS_LABELS, withLease } from './apply.js';
 import { renderBoard, withBoard } from '../domain/board.js';
 import { auditReport, type AuditReport } from '../domain/report.js';
 import type { AuditContext } from './context.js';
@@ -145,7 +145,9 @@ export async function followupCommand(deps: RuntimeDeps, request: FollowupReques
     try {
       const done = await followupIssue(context, issue, platform);
       if (done.skipped) {
-        deps.out(`${platform}: issue #${issue.iid}: skipped, another audit-bot run is working on it\n`);
+        // Pipelines never overlap (resource_group): a held lease most likely belongs to a killed run.
+        failed += 1;
+        deps.out(`${platform}: issue #${issue.iid}: NOT DONE, ${LEASE_HELD}\n`);
         continue;
       }
       if (done.report) reports.push(done.report);

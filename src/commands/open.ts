@@ -6,7 +6,7 @@ import { identityLabels } from '../domain/issue.js';
 import { auditReport, type AuditReport } from '../domain/report.js';
 import { previousQuarter } from '../domain/quarter.js';
 import { quarterDiff, type QuarterDiff } from '../domain/quarter-diff.js';
-import { asPostedNotes, ensureIssue, issueChanges, postNotes, withLease, type IssueStatus } from './apply.js';
+import { asPostedNotes, ensureIssue, issueChanges, LEASE_HELD, postNotes, withLease, type IssueStatus } from './apply.js';
 import type { TrackedIssue } from '../gitlab/tracker.js';
 import { renderBoard, withBoard } from '../domain/board.js';
 import { rebuildState } from '../domain/followup-state.js';
@@ -158,7 +158,8 @@ export async function openCommand(deps: RuntimeDeps, request: OpenRequest): Prom
     try {
       const outcome = await openAudit(ctx, platform, request.quarter);
       if (!outcome) {
-        deps.out(`${platform}: skipped, another audit-bot run is opening this audit\n`);
+        failed += 1;
+        deps.out(`${platform}: NOT DONE, ${LEASE_HELD}\n`);
         continue;
       }
       reports.push(outcome.report);

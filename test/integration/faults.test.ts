@@ -1,4 +1,4 @@
-import { gitlabWrites, runAuditBot, threads, withSandbox } from '../helpers.js';
+import { expireLeases, gitlabWrites, runAuditBot, threads, withSandbox } from '../helpers.js';
 import type { Sandbox } from '../../src/sandbox/environment.js';
 
 const OPEN = ['open', '--platform', 'pagerduty'];
@@ -141,6 +141,7 @@ describe('GitLab faults', () => {
         const crashed = await runAuditBot(sandbox, OPEN);
         expect(crashed.code).toBe(1);
         sandbox.gitlab.clearFaults();
+        await expireLeases(sandbox);
         const rerun = await runAuditBot(sandbox, OPEN);
         expect(rerun.code).toBe(0);
         expect(threads(sandbox)).toEqual(expected);

@@ -1,4 +1,4 @@
-import { gitlabWrites, runAuditBot, threads, withTimeline, type Timeline } from '../helpers.js';
+import { expireLeases, gitlabWrites, runAuditBot, threads, withTimeline, type Timeline } from '../helpers.js';
 import { parseMarkers } from '../../src/domain/markers.js';
 import type { Sandbox } from '../../src/sandbox/environment.js';
 import { fixSeededProblems, SEEDED_PAGERDUTY_FIXES } from '../../src/sandbox/seed/pagerduty.js';
@@ -256,6 +256,7 @@ describe('the follow-up ladder (nightly), driven by the issue notes and the cloc
         const crashed = await runAuditBot(sandbox, FOLLOWUP, {}, time.now);
         expect(crashed.code).toBe(1);
         sandbox.gitlab.clearFaults();
+        await expireLeases(sandbox);
       }
       await followup(sandbox, time);
       return threads(sandbox);
@@ -290,6 +291,7 @@ describe('the follow-up ladder (nightly), driven by the issue notes and the cloc
           sandbox.gitlab.setFaultPlan((req) => (req.method !== 'GET' && ++writes > crashAt.after ? { type: 'reset' } : undefined));
           expect((await runAuditBot(sandbox, FOLLOWUP, {}, time.now)).code).toBe(1);
           sandbox.gitlab.clearFaults();
+          await expireLeases(sandbox);
         }
         await followup(sandbox, time);
       }

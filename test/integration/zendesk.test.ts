@@ -352,18 +352,20 @@ describe('audit-bot against the two Zendesk sandboxes', () => {
     }
   });
 
-  test('a next link that leaves the instance, or has_more without one, fails the check instead of listing part of it', async () => {
-    for (const page of [
-      { users: [], meta: { has_more: true, after_cursor: 'x' }, links: { next: 'https://evil.example/api/v2/users?page[after]=x' } },
-      { users: [], meta: { has_more: true, after_cursor: 'x' }, links: { next: null } },
-    ]) {
+  test('a next link that leaves the instance, has_more without one, or a link that repeats fails the check instead of listing part of it', async () => {
+    for (const [next, requests] of [
+      [() => 'https://evil.example/api/v2/users?page[after]=x', 1],
+      [() => null, 1],
+      [(url: string) => `${url}/api/v2/users?page%5Bsize%5D=100&page%5Bafter%5D=AGAIN`, 2],
+    ] as const) {
       await withSandbox(async (sandbox) => {
+        const page = { users: [], meta: { has_more: true, after_cursor: 'x' }, links: { next: next(sandbox.zendesk.url) } };
         sandbox.zendesk.setFaultPlan((req) => (req.url.pathname === '/api/v2/users' ? { type: 'status', status: 200, body: page } : undefined));
         const run = await runAuditBot(sandbox, ['check', '--platform', 'zendesk', '--format', 'json']);
         expect(run.code).toBe(1);
         expect(run.stdout).toBe('');
         expect(run.stderr).toMatch(/links\.next/);
-        expect(sandbox.zendesk.log).toHaveLength(1);
+        expect(sandbox.zendesk.log).toHaveLength(requests);
       });
     }
   });
