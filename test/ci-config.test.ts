@@ -407,9 +407,17 @@ function expandWords(text: string, vars: Vars): Words {
 }
 
 interface CliCall {
+  /** The call's arguments, less `--report <file>` (kept in `report`, checked on its own). */
   argv: string[];
+  report?: string;
   redirects: string[];
   line: string;
+}
+
+function cliCall(args: string[], redirects: string[], line: string): CliCall {
+  const at = args.indexOf('--report');
+  if (at < 0) return { argv: args, redirects, line };
+  return { argv: [...args.slice(0, at), ...args.slice(at + 2)], report: args[at + 1], redirects, line };
 }
 
 /** The audit-bot calls in a script line, expanded with the job's variables. */
@@ -417,8 +425,8 @@ function cliCallsOf(line: string, vars: Vars): CliCall[] {
   const calls: CliCall[] = [];
   for (const command of commandsOf(line)) {
     const { words, redirects } = expandWords(command, vars);
-    if (words[0] === 'node' && words[1] === 'dist/cli.js') calls.push({ argv: words.slice(2), redirects, line });
-    else if (words[0] === 'npx' && words[1] === 'audit-bot') calls.push({ argv: words.slice(2), redirects, line });
+    if (words[0] === 'node' && words[1] === 'dist/cli.js') calls.push(cliCall(words.slice(2), redirects, line));
+    else if (words[0] === 'npx' && words[1] === 'audit-bot') calls.push(cliCall(words.slice(2), redirects, line));
     else if (words.some((word) => word.includes('cli.js') || word.includes('audit-bot'))) throw new Error(`unrecognised audit-bot call: ${command}`);
   }
   return calls;
@@ -501,7 +509,7 @@ function checkCall(call: CliCall, where: string): void {
   const [command, ...args] = call.argv;
   let options: ReturnType<typeof parseOptions>;
   try {
-    options = parseOptions(command, args);
+    options = parseOptions(command, call.report === undefined ? args : [...args, '--report', call.report]);
   } catch (error) {
     throw new Error(`${where}: \`${call.line}\` expands to \`audit-bot ${call.argv.join(' ')}\`: ${(error as Error).message}`);
   }
@@ -670,7 +678,7 @@ describe('.gitlab-ci.yml', () => {
       }
     }
     expect([...seen].sort()).toEqual([...jobsOf(loadPipeline()).keys()].sort());
-    expect([...commands].sort()).toEqual(['check', 'followup', 'open']);
+    expect([...commands].sort()).toEqual(['followup', 'open']);
   });
 
   test('every job that writes runs in a per-platform resource group shared by open and followup, and is never interrupted', () => {
@@ -692,21 +700,15 @@ describe('.gitlab-ci.yml', () => {
     expect([...groups.get('followup')!].sort()).toEqual(expected);
   });
 
-  test('open keeps each audit\'s JSON evidence as an artifact, even when the job fails', () => {
-    const open = jobsOf(loadPipeline()).get('open')!;
-    expect(open.artifacts).toMatchObject({ when: 'always', paths: ['evidence/'], expire_in: expect.any(String) });
-    for (const run of pipelineFor(SCHEDULE_OPEN)) {
-      const platform = run.matrix.PLATFORM;
-      // Today `check --format json > evidence/<platform>.json`; later `open --report evidence/<platform>.json`.
-      const targets = run.calls.flatMap((call) => {
-        if (call.argv[0] === 'check') {
-          expect(call.argv).toEqual(['check', '--platform', platform, '--format', 'json']);
-          return call.redirects;
-        }
-        const report = call.argv.indexOf('--report');
-        return report >= 0 ? [call.argv[report + 1]] : [];
-      });
-      expect(targets).toEqual([`evidence/${platform}.json`]);
+  test('open and followup keep each audit\'s JSON evidence (--report) as an artifact, even when the job fails', () => {
+    for (const [job, schedule, file] of [
+      ['open', SCHEDULE_OPEN, (platform: string) => `evidence/${platform}.json`],
+      ['followup', SCHEDULE_FOLLOWUP, (platform: string) => `evidence/followup-${platform}.json`],
+    ] as const) {
+      expect(jobsOf(loadPipeline()).get(job)!.artifacts).toMatchObject({ when: 'always', paths: ['evidence/'], expire_in: expect.any(String) });
+      for (const run of pipelineFor(schedule)) {
+        expect(run.calls.map((call) => call.report)).toEqual([file(run.matrix.PLATFORM)]);
+      }
     }
   });
 
