@@ -214,22 +214,15 @@ function checkPlatforms(checker: Checker, at: At | undefined): AuditConfig['plat
 function checkPagerDutySettings(checker: Checker, platform: Fields, pagerduty: PagerDutyConfig): void {
   const allowAt = platform.get('admin_allow_list');
   if (allowAt) {
-    const seen = new Map<string, At>();
-    const entries = checker.stringList(
+    const entries = checker.uniqueStringList(
       allowAt,
-      (itemAt) => {
-        const entry = checker.matching(
+      (itemAt) =>
+        checker.matching(
           itemAt,
           (value) => isEmail(value) || isPagerDutyId(value),
           (value) => `${quote(value)} is neither a PagerDuty user id (e.g. PABC123) nor an email address`,
           'a PagerDuty user id or an email address',
-        );
-        if (entry === undefined) return undefined;
-        const first = seen.get(entry.toLowerCase());
-        if (first) checker.fail(itemAt, `duplicate ${quote(entry)}, also at line ${first.line}`);
-        else seen.set(entry.toLowerCase(), itemAt);
-        return entry;
-      },
+        ),
       'PagerDuty user ids or emails',
     );
     if (entries !== undefined) pagerduty.admin_allow_list = entries;
@@ -239,18 +232,12 @@ function checkPagerDutySettings(checker: Checker, platform: Fields, pagerduty: P
   if (window !== undefined) pagerduty.coverage_window = window;
   const schedulesAt = platform.get('schedules');
   if (schedulesAt) {
-    const seen = new Map<string, At>();
-    const ids = checker.stringList(
+    const ids = checker.uniqueStringList(
       schedulesAt,
-      (itemAt) => {
-        const id = checkPagerDutyId(checker, itemAt, 'schedule');
-        if (id === undefined) return undefined;
-        const first = seen.get(id);
-        if (first) checker.fail(itemAt, `duplicate ${quote(id)}, also at line ${first.line}`);
-        else seen.set(id, itemAt);
-        return id;
-      },
+      (itemAt) =>
+        checkPagerDutyId(checker, itemAt, 'schedule'),
       'PagerDuty schedule ids',
+      (value) => value,
     );
     if (ids && ids.length === 0) checker.fail(schedulesAt, 'must not be empty (leave the key out to audit every schedule)');
     else if (ids !== undefined) pagerduty.schedules = ids;
@@ -261,17 +248,10 @@ function checkPagerDutySettings(checker: Checker, platform: Fields, pagerduty: P
 function checkCalendlySettings(checker: Checker, platform: Fields, calendly: CalendlyConfig): void {
   const allowAt = platform.get('admin_allow_list');
   if (allowAt) {
-    const seen = new Map<string, At>();
-    const emails = checker.stringList(
+    const emails = checker.uniqueStringList(
       allowAt,
-      (itemAt) => {
-        const email = checker.matching(itemAt, isEmail, (value) => `${quote(value)} is not an email address`, 'an email address');
-        if (email === undefined) return undefined;
-        const first = seen.get(email.toLowerCase());
-        if (first) checker.fail(itemAt, `duplicate ${quote(email)}, also at line ${first.line}`);
-        else seen.set(email.toLowerCase(), itemAt);
-        return email;
-      },
+      (itemAt) =>
+        checker.matching(itemAt, isEmail, (value) => `${quote(value)} is not an email address`, 'an email address'),
       'emails',
     );
     if (emails !== undefined) calendly.admin_allow_list = emails;
@@ -288,8 +268,7 @@ function checkCalendlySettings(checker: Checker, platform: Fields, calendly: Cal
 function checkZendeskSettings(checker: Checker, platform: Fields, zendesk: ZendeskConfig): void {
   const allowAt = platform.get('admin_allow_list');
   if (allowAt) {
-    const seen = new Map<string, At>();
-    const entries = checker.stringList(
+    const entries = checker.uniqueStringList(
       allowAt,
       (itemAt) => {
         const value = isScalar(itemAt.node) ? itemAt.node.value : undefined;
@@ -302,10 +281,6 @@ function checkZendeskSettings(checker: Checker, platform: Fields, zendesk: Zende
                 (text) => `${quote(text)} is neither a Zendesk user id (e.g. 360001001) nor an email address`,
                 'a Zendesk user id or an email address',
               );
-        if (entry === undefined) return undefined;
-        const first = seen.get(entry.toLowerCase());
-        if (first) checker.fail(itemAt, `duplicate ${quote(entry)}, also at line ${first.line}`);
-        else seen.set(entry.toLowerCase(), itemAt);
         return entry;
       },
       'Zendesk user ids or emails',

@@ -159,6 +159,23 @@ export class Checker {
     return ok ? values : undefined;
   }
 
+  /** `stringList` where no two items may be the same (compared by `key`, default case-insensitive); a repeat names the first line. */
+  uniqueStringList(at: At, item: (itemAt: At) => string | undefined, what: string, key: (value: string) => string = (value) => value.toLowerCase()): string[] | undefined {
+    const seen = new Map<string, At>();
+    return this.stringList(
+      at,
+      (itemAt) => {
+        const value = item(itemAt);
+        if (value === undefined) return undefined;
+        const first = seen.get(key(value));
+        if (first) this.fail(itemAt, `duplicate ${quote(value)}, also at line ${first.line}`);
+        else seen.set(key(value), itemAt);
+        return value;
+      },
+      what,
+    );
+  }
+
   boolean(at: At): boolean | undefined {
     const value = isScalar(at.node) ? at.node.value : undefined;
     if (typeof value !== 'boolean') {
