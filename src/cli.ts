@@ -67,6 +67,7 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv, io: CliIo, 
       logger,
       out,
       baseDir: overrides.baseDir ?? process.cwd(),
+      secrets,
     };
     switch (command) {
       case 'open':

@@ -615,6 +615,14 @@ describe('environment', () => {
     expect(token).toBe('glpat-abcdef');
   });
 
+  test('AUDIT_HTTP_TIMEOUT_MS: milliseconds from 1 to 600000, else a problem', () => {
+    expect(readEnv({}).AUDIT_HTTP_TIMEOUT_MS).toBeUndefined();
+    expect(readEnv({ AUDIT_HTTP_TIMEOUT_MS: ' 250 ' }).AUDIT_HTTP_TIMEOUT_MS).toBe(250);
+    for (const bad of ['0', '-5', '1.5', '2s', '600001']) {
+      expect(problems(() => readEnv({ AUDIT_HTTP_TIMEOUT_MS: bad }))).toEqual(['env AUDIT_HTTP_TIMEOUT_MS: must be a whole number of milliseconds from 1 to 600000']);
+    }
+  });
+
   test('secretValues lists every secret that is set', () => {
     expect(
       secretValues({

@@ -50,7 +50,7 @@ export function markerKey(marker: Marker): string {
  * Posts planned notes in order. If a post fails without a clear "not done" (the retry layer
  * already retried what is safe), the notes are read again: a note that did land counts as posted.
  */
-export async function postNotes(tracker: Tracker, iid: number, planned: PlannedNote[], platform: PlatformId): Promise<number> {
+export async function postNotes(tracker: Tracker, iid: number, planned: PlannedNote[], platform: PlatformId, logger?: Logger): Promise<number> {
   let posted = 0;
   for (const note of planned) {
     try {
@@ -59,6 +59,7 @@ export async function postNotes(tracker: Tracker, iid: number, planned: PlannedN
       const bot = await tracker.currentUsername();
       const landed = botNotes(await tracker.listNotes(iid), bot, platform).some(({ marker }) => markerKey(marker) === markerKey(note.marker));
       if (!landed) throw error;
+      logger?.warn({ iid, step: note.marker.step, err: error }, 'the answer to a note was lost, but the note is there: not posting it again');
     }
     posted += 1;
   }
@@ -101,13 +102,18 @@ export const LEASE_HELD =
 
 /**
  * Runs `work` while holding the lease `name`; returns undefined, doing nothing, when another run
- * holds it (that run does the work). The lease is released even when `work` fails.
+ * holds it (that run does the work). The lease is released even when `work` fails. A release that
+ * fails is logged, never reported instead of the work's own outcome: the lease then expires.
  */
-export async function withLease<T>(tracker: Tracker, name: string, now: Date, work: () => Promise<T>): Promise<T | undefined> {
+export async function withLease<T>(tracker: Tracker, name: string, now: Date, work: () => Promise<T>, logger?: Logger): Promise<T | undefined> {
   if (!(await tracker.acquireLease(name, now, new Date(now.getTime() + LEASE_MS)))) return undefined;
   try {
     return await work();
   } finally {
-    await tracker.releaseLease(name);
+    try {
+      await tracker.releaseLease(name);
+    } catch (error) {
+      logger?.warn({ lease: name, err: error }, 'could not release the lease; it expires in 15 minutes');
+    }
   }
 }

@@ -4,7 +4,8 @@ import { planFollowup, type AuditStatus, type FollowupPlan, type Recheck } from 
 import { isPlatformId, type CheckResult, type Finding, type PlatformId } from '../domain/types.js';
 import { ConfigError } from '../config/errors.js';
 import { DryRunTracker } from '../gitlab/dry-run-tracker.js';
-import type { TrackedIssue } from '../gitlab/tracker.js';
+import type { TrackedIssue, TrackedNote } from '../gitlab/tracker.js';
+import { recordingNotes } from './recording.js';
 import { implementedPlatforms } from '../platforms/index.js';
 import { asPostedNotes, issueChanges, LEASE_HELD, postNotes, STATUS_LABELS, withLease } from './apply.js';
 import { renderBoard, withBoard } from '../domain/board.js';
@@ -35,6 +36,14 @@ export async function issuesToFollow(ctx: AuditContext): Promise<TrackedIssue[]>
   return [...open, ...closedEarly].filter((issue) => !seen.has(issue.iid) && seen.add(issue.iid));
 }
 
+/** username → reports_to, made once per roster (a run follows up every issue with the same roster). */
+const managerMaps = new WeakMap<AuditContext['roster'], Map<string, string | null>>();
+function managersOf(roster: AuditContext['roster']): Map<string, string | null> {
+  let managers = managerMaps.get(roster);
+  if (!managers) managerMaps.set(roster, (managers = new Map(roster.map((person) => [person.gitlab.username, person.reports_to]))));
+  return managers;
+}
+
 export function platformOf(issue: TrackedIssue): PlatformId | undefined {
   const id = issue.labels.find((label) => label.startsWith('audit::'))?.slice('audit::'.length);
   return id && isPlatformId(id) ? id : undefined;
@@ -49,13 +58,13 @@ export function platformOf(issue: TrackedIssue): PlatformId | undefined {
 export async function followupIssue(ctx: AuditContext, issue: TrackedIssue, platform: PlatformId): Promise<FollowupOutcome> {
   const now = ctx.clock();
   const bot = await ctx.tracker.currentUsername();
-  const managers = new Map(ctx.roster.map((person) => [person.gitlab.username, person.reports_to]));
+  const managers = managersOf(ctx.roster);
   const managerOf = (username: string) => managers.get(username) ?? null;
   const outcome: FollowupOutcome = { platform, issueIid: issue.iid, notesPosted: 0, rechecked: false, status: 'open', closed: false, skipped: false };
   let checked: { result: CheckResult; findings: Finding[]; at: Date } | undefined;
   let recheck: Recheck | undefined;
 
-  const prepare = async () => {
+  const prepare = async (issue: TrackedIssue) => {
     const notes = await ctx.tracker.listNotes(issue.iid);
     const state = rebuildState(notes, bot, platform);
     if (!state.listed) return undefined;
@@ -82,13 +91,16 @@ export async function followupIssue(ctx: AuditContext, issue: TrackedIssue, plat
       }
       plan = planFollowup({ ...input, recheck });
     }
-    const after = plan.notes.length > 0 ? rebuildState([...notes, ...asPostedNotes(plan.notes, bot, now)], bot, platform) : state;
-    const description = withBoard(issue.description, renderBoard({ state: after, ladder: ctx.config.ladder, managerOf, status: plan.status }));
-    const changes = issueChanges(issue, { description, status: plan.status, close: plan.close });
-    return { plan, after, changes };
+    // The state and board once the planned notes are posted (dated `now` until GitLab dates them).
+    const settle = (posted: TrackedNote[]) => {
+      const after = posted.length > 0 ? rebuildState([...notes, ...posted], bot, platform) : state;
+      const description = withBoard(issue.description, renderBoard({ state: after, ladder: ctx.config.ladder, managerOf, status: plan.status }));
+      return { after, changes: issueChanges(issue, { description, status: plan.status, close: plan.close }) };
+    };
+    return { plan, settle, ...settle(asPostedNotes(plan.notes, bot, now)) };
   };
 
-  const first = await prepare();
+  const first = await prepare(issue);
   if (!first) {
     ctx.logger.warn({ platform, issue: issue.iid }, 'no results note yet: run `open` first');
     return outcome;
@@ -96,11 +108,17 @@ export async function followupIssue(ctx: AuditContext, issue: TrackedIssue, plat
   let final = first;
   if (first.plan.notes.length > 0 || Object.keys(first.changes).length > 0) {
     const applied = await withLease(ctx.tracker, `audit-bot-lock-issue-${issue.iid}`, now, async () => {
-      const fresh = (await prepare())!;
-      outcome.notesPosted = await postNotes(ctx.tracker, issue.iid, fresh.plan.notes, platform);
+      // Another run may just have acted on the issue: its notes, board, labels and state are read again.
+      let fresh = (await prepare(await ctx.tracker.getIssue(issue.iid)))!;
+      const posted = recordingNotes(ctx.tracker);
+      outcome.notesPosted = await postNotes(posted.tracker, issue.iid, fresh.plan.notes, platform, ctx.logger);
+      // The board from the notes as GitLab dated them (a dry run dates nothing).
+      if (posted.notes.length > 0 && posted.notes.length === fresh.plan.notes.length && !(ctx.tracker instanceof DryRunTracker)) {
+        fresh = { ...fresh, ...fresh.settle(posted.notes) };
+      }
       if (Object.keys(fresh.changes).length > 0) await ctx.tracker.updateIssue(issue.iid, fresh.changes);
       return fresh;
-    });
+    }, ctx.logger);
     if (!applied) return { ...outcome, skipped: true };
     final = applied;
   }
@@ -135,7 +153,11 @@ export async function followupCommand(deps: RuntimeDeps, request: FollowupReques
     deps.out(`${platform}: skipped, disabled in ${context.config.file}\n`);
   }
 
-  let failed = 0;
+  const failures: string[] = [];
+  const fail = (line: string) => {
+    failures.push(line);
+    deps.out(`${line}\n`);
+  };
   const issues = await issuesToFollow(context);
   const reports: AuditReport[] = [];
   if (issues.length === 0) deps.out('no audit issue needs following up\n');
@@ -146,8 +168,7 @@ export async function followupCommand(deps: RuntimeDeps, request: FollowupReques
       const done = await followupIssue(context, issue, platform);
       if (done.skipped) {
         // Pipelines never overlap (resource_group): a held lease most likely belongs to a killed run.
-        failed += 1;
-        deps.out(`${platform}: issue #${issue.iid}: NOT DONE, ${LEASE_HELD}\n`);
+        fail(`${platform}: issue #${issue.iid}: NOT DONE, ${LEASE_HELD}`);
         continue;
       }
       if (done.report) reports.push(done.report);
@@ -156,9 +177,8 @@ export async function followupCommand(deps: RuntimeDeps, request: FollowupReques
           `status ${done.status}${done.closed ? ', closed' : ''}${done.rechecked ? ', platform re-checked' : ''}\n`,
       );
     } catch (error) {
-      failed += 1;
       deps.logger.error({ platform, issue: issue.iid, err: error }, 'follow-up failed');
-      deps.out(`${platform}: issue #${issue.iid}: FAILED, nothing more was done for it: ${(error as Error).message}\n`);
+      fail(`${platform}: issue #${issue.iid}: FAILED, nothing more was done for it: ${(error as Error).message}`);
     }
   }
   if (tracker instanceof DryRunTracker) {
@@ -167,6 +187,6 @@ export async function followupCommand(deps: RuntimeDeps, request: FollowupReques
       if (write.kind === 'update-issue') deps.out(`\n--- would update issue #${write.iid}: ${JSON.stringify(write.changes)}\n`);
     }
   }
-  if (request.report) writeReport(request.report, 'followup', reports, deps.clock());
-  return failed > 0 ? 1 : 0;
+  if (request.report) writeReport(request.report, 'followup', reports, deps.clock(), failures, deps.secrets);
+  return failures.length > 0 ? 1 : 0;
 }

@@ -7,7 +7,8 @@ import { auditReport, type AuditReport } from '../domain/report.js';
 import { previousQuarter } from '../domain/quarter.js';
 import { quarterDiff, type QuarterDiff } from '../domain/quarter-diff.js';
 import { asPostedNotes, ensureIssue, issueChanges, LEASE_HELD, postNotes, withLease, type IssueStatus } from './apply.js';
-import type { TrackedIssue } from '../gitlab/tracker.js';
+import type { TrackedIssue, TrackedNote } from '../gitlab/tracker.js';
+import { recordingNotes } from './recording.js';
 import { renderBoard, withBoard } from '../domain/board.js';
 import { rebuildState } from '../domain/followup-state.js';
 import type { AuditContext } from './context.js';
@@ -34,10 +35,12 @@ export interface OpenOutcome {
  * results and first pings the issue does not have yet. A re-run with nothing new writes nothing
  * and takes no lease; otherwise the work happens under the platform's lease for the quarter.
  */
-export async function openAudit(ctx: AuditContext, platform: PlatformId, quarter: string): Promise<OpenOutcome | undefined> {
+export async function openAudit(ctx: AuditContext, platform: PlatformId, quarter: string, progress?: { findings?: number }): Promise<OpenOutcome | undefined> {
   const now = ctx.clock();
   const result = await ctx.checker(platform)();
   const { active, accepted } = applyAllowList(result.findings, ctx.config.allow_list, now);
+  // From here on a failure is GitLab's: the findings exist, the issue may not show all of them yet.
+  if (progress) progress.findings = active.length;
   ctx.logger.info({ platform, findings: active.length, accepted: accepted.length, requests: result.stats.requests }, 'check finished');
   const bot = await ctx.tracker.currentUsername();
   const managers = new Map(ctx.roster.map((person) => [person.gitlab.username, person.reports_to]));
@@ -61,10 +64,13 @@ export async function openAudit(ctx: AuditContext, platform: PlatformId, quarter
     // New findings reopen the waiting; otherwise the status the follow-up set stays.
     const current = issue.labels.find((label) => label.startsWith('audit-status::'))?.slice('audit-status::'.length);
     const status: IssueStatus = planned.length === 0 && (current === 'review' || current === 'done') ? current : 'open';
-    const state = rebuildState([...notes, ...asPostedNotes(planned, bot, now)], bot, platform);
-    const board = renderBoard({ state, ladder: ctx.config.ladder, managerOf: (username) => managers.get(username) ?? null, status });
-    const changes = issueChanges(issue, { description: withBoard(issue.description, board), status, close: false });
-    return { planned, state, changes, diff };
+    // The state and board once the planned notes are posted (dated `now` until GitLab dates them).
+    const settle = (posted: TrackedNote[]) => {
+      const state = rebuildState([...notes, ...posted], bot, platform);
+      const board = renderBoard({ state, ladder: ctx.config.ladder, managerOf: (username) => managers.get(username) ?? null, status });
+      return { state, changes: issueChanges(issue, { description: withBoard(issue.description, board), status, close: false }) };
+    };
+    return { planned, diff, settle, ...settle(asPostedNotes(planned, bot, now)) };
   };
 
   const identity = identityLabels(platform, quarter);
@@ -86,11 +92,16 @@ export async function openAudit(ctx: AuditContext, platform: PlatformId, quarter
         },
         ctx.logger,
       );
-      const fresh = await prepare(ensured.issue);
-      notesPosted = await postNotes(ctx.tracker, ensured.issue.iid, fresh.planned, platform);
+      let fresh = await prepare(ensured.issue);
+      const posted = recordingNotes(ctx.tracker);
+      notesPosted = await postNotes(posted.tracker, ensured.issue.iid, fresh.planned, platform, ctx.logger);
+      // The board from the notes as GitLab dated them (a dry run dates nothing).
+      if (posted.notes.length > 0 && posted.notes.length === fresh.planned.length && !(ctx.tracker instanceof DryRunTracker)) {
+        fresh = { ...fresh, ...fresh.settle(posted.notes) };
+      }
       if (Object.keys(fresh.changes).length > 0) await ctx.tracker.updateIssue(ensured.issue.iid, fresh.changes);
       return { ...ensured, fresh };
-    });
+    }, ctx.logger);
     if (!applied) return undefined;
     ({ issue, created } = applied);
     prepared = applied.fresh;
@@ -152,22 +163,30 @@ export async function openCommand(deps: RuntimeDeps, request: OpenRequest): Prom
   for (const platform of request.platforms.filter((p) => implemented.includes(p) && !ctx.config.platforms[p].enabled)) {
     deps.out(`${platform}: skipped, disabled in ${ctx.config.file}\n`);
   }
-  let failed = 0;
+  const failures: string[] = [];
+  const fail = (line: string) => {
+    failures.push(line);
+    deps.out(`${line}\n`);
+  };
   const reports: AuditReport[] = [];
   for (const platform of context.value.platforms) {
+    const progress: { findings?: number } = {};
     try {
-      const outcome = await openAudit(ctx, platform, request.quarter);
+      const outcome = await openAudit(ctx, platform, request.quarter, progress);
       if (!outcome) {
-        failed += 1;
-        deps.out(`${platform}: NOT DONE, ${LEASE_HELD}\n`);
+        fail(`${platform}: NOT DONE, ${LEASE_HELD}`);
         continue;
       }
       reports.push(outcome.report);
       deps.out(`${summarize(outcome, request.dryRun)}\n`);
     } catch (error) {
-      failed += 1;
       deps.logger.error({ platform, err: error }, 'audit failed');
-      deps.out(`${platform}: FAILED, no findings were produced: ${(error as Error).message}\n`);
+      const message = (error as Error).message;
+      fail(
+        progress.findings === undefined
+          ? `${platform}: FAILED, no findings were produced: ${message}`
+          : `${platform}: FAILED, the check found ${progress.findings} finding(s) but the audit issue is not complete; re-run to finish it (nothing is posted twice): ${message}`,
+      );
     }
   }
   if (tracker.value instanceof DryRunTracker) {
@@ -176,8 +195,8 @@ export async function openCommand(deps: RuntimeDeps, request: OpenRequest): Prom
       if (write.kind === 'create-note') deps.out(`\n--- would post on issue #${write.iid}:\n${write.body}\n`);
     }
   }
-  if (request.report) writeReport(request.report, 'open', reports, deps.clock());
-  return failed > 0 ? 1 : 0;
+  if (request.report) writeReport(request.report, 'open', reports, deps.clock(), failures, deps.secrets);
+  return failures.length > 0 ? 1 : 0;
 }
 
 function summarize(outcome: OpenOutcome, dryRun: boolean): string {

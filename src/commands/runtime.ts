@@ -12,6 +12,7 @@ import { GitLabTracker } from '../gitlab/gitbeaker-tracker.js';
 import type { Tracker } from '../gitlab/tracker.js';
 import type { PlatformId } from '../domain/types.js';
 import type { AuditReport } from '../domain/report.js';
+import { scrubSecrets } from '../secrets.js';
 import { buildChecker } from '../platforms/index.js';
 import type { AuditContext, Checker } from './context.js';
 
@@ -60,6 +61,8 @@ export interface RuntimeDeps {
   out: (text: string) => void;
   /** Folder that relative template paths are resolved against. */
   baseDir: string;
+  /** Every secret value of the environment (config/env.ts secretValues): kept out of files the run writes. */
+  secrets?: readonly string[];
 }
 
 export function buildTracker(deps: RuntimeDeps, dryRun: boolean): Tracker {
@@ -79,6 +82,7 @@ function buildGitLabTracker(deps: RuntimeDeps): GitLabTracker {
     project: env.AUDIT_PROJECT,
     clock: deps.clock,
     sleep: deps.sleep,
+    timeoutMs: deps.env.AUDIT_HTTP_TIMEOUT_MS,
     logger: deps.logger.child({ vendor: 'gitlab' }),
   });
 }
@@ -125,6 +129,7 @@ function unavailableTracker(): Tracker {
   return {
     currentUsername: fail,
     findIssues: fail,
+    getIssue: fail,
     createIssue: fail,
     updateIssue: fail,
     listNotes: fail,
@@ -134,8 +139,14 @@ function unavailableTracker(): Tracker {
   };
 }
 
-/** Writes the run's evidence as JSON (the CI job keeps it as an artifact). */
-export function writeReport(file: string, command: string, audits: AuditReport[], now: Date): void {
+/**
+ * Writes the run's evidence as JSON (the CI job keeps it as an artifact). A run that could not do
+ * every audit says so: `complete` is false and `failed` has the reason for each audit left out.
+ */
+export function writeReport(file: string, command: string, audits: AuditReport[], now: Date, failed: string[] = [], secrets: readonly string[] = []): void {
   fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
-  fs.writeFileSync(file, `${JSON.stringify({ tool: 'audit-bot', command, generatedAt: now.toISOString(), audits }, null, 2)}\n`);
+  const json = JSON.stringify({ tool: 'audit-bot', command, generatedAt: now.toISOString(), complete: failed.length === 0, failed, audits }, null, 2);
+  // Platform text (an error body a vendor echoed) could carry a secret: masked as written and as JSON-escaped.
+  const forms = [...new Set(secrets.flatMap((secret) => [secret, JSON.stringify(secret).slice(1, -1)]))];
+  fs.writeFileSync(file, `${scrubSecrets(json, forms)}\n`);
 }

@@ -9,6 +9,7 @@ export const DEFAULT_CALENDLY_URL = 'https://api.calendly.com';
 export const DEFAULT_PAGERDUTY_URL = 'https://api.pagerduty.com';
 export const DEFAULT_AUDIT_CONFIG = 'audit.config.yml';
 export const DEFAULT_AUDIT_ROSTER = 'roster.yml';
+const MAX_HTTP_TIMEOUT_MS = 10 * 60_000;
 
 /** Variables whose values are secrets: never printed, scrubbed from every log line. */
 export const SECRET_ENV_NAMES = [
@@ -40,6 +41,7 @@ const WHY: Record<EnvName, string> = {
   PAGERDUTY_TOKEN: 'a read-only PagerDuty REST API key',
   AUDIT_CONFIG: 'path of audit.config.yml',
   AUDIT_ROSTER: 'path of roster.yml',
+  AUDIT_HTTP_TIMEOUT_MS: 'milliseconds one HTTP request may take',
 };
 
 /** The variables GitLab access needs (open, followup). */
@@ -88,6 +90,14 @@ export function readEnv(env: NodeJS.ProcessEnv): Env {
     AUDIT_CONFIG: value(env, 'AUDIT_CONFIG') ?? DEFAULT_AUDIT_CONFIG,
     AUDIT_ROSTER: value(env, 'AUDIT_ROSTER') ?? DEFAULT_AUDIT_ROSTER,
   };
+
+  const timeout = value(env, 'AUDIT_HTTP_TIMEOUT_MS');
+  if (timeout !== undefined) {
+    const ms = /^\d+$/.test(timeout) ? Number(timeout) : NaN;
+    if (!Number.isInteger(ms) || ms < 1 || ms > MAX_HTTP_TIMEOUT_MS) {
+      problems.push(`env AUDIT_HTTP_TIMEOUT_MS: must be a whole number of milliseconds from 1 to ${MAX_HTTP_TIMEOUT_MS}`);
+    } else result.AUDIT_HTTP_TIMEOUT_MS = ms;
+  }
 
   for (const name of URL_NAMES) {
     const raw = result[name];

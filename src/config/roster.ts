@@ -1,6 +1,8 @@
 import { Checker, type Fields, quote, suggest, type At } from './validate.js';
 import { ConfigError } from './errors.js';
-import { formatProblem, parseYaml, readTextFile } from './yaml-source.js';
+import { Document } from 'yaml';
+import { formatProblem, lineOfNode, parseYaml, readTextFile, type YamlSource } from './yaml-source.js';
+import { NotSimpleYaml, lineCounterOf, mayBeSimple, simpleSequenceOfMaps } from './simple-yaml.js';
 import {
   CALENDLY_ROLES,
   PAGERDUTY_ROLES,
@@ -51,14 +53,40 @@ interface Seen {
   name: string | undefined;
 }
 
-/** Validates roster YAML text; `file` names it in messages. */
+/**
+ * Validates roster YAML text; `file` names it in messages. A roster in the plain style rosters are
+ * written in is read by the fast reader (config/simple-yaml.ts), one entry at a time, with the
+ * same checks on the same nodes; anything else, and every roster with a problem, goes through
+ * the full YAML parser, so messages and results are the same either way.
+ */
 export function parseRoster(text: string, file: string): Roster {
+  if (mayBeSimple(text)) {
+    try {
+      const source: YamlSource = { file, text, doc: new Document() as Document.Parsed, lineCounter: lineCounterOf(text) };
+      const checker = new Checker(source);
+      return checkPeople(checker, simpleItems(source));
+    } catch (error) {
+      if (!(error instanceof NotSimpleYaml) && !(error instanceof ConfigError)) throw error;
+    }
+  }
   const checker = new Checker(parseYaml(text, file));
   const root = checker.root();
   if (root.node === null) throw new ConfigError([formatProblem(file, 1, [], 'roster is empty; expected a list of people')]);
   const items = checker.list(root, 'people');
   if (!items) return checker.throwIfAny() as never;
+  return checkPeople(checker, items);
+}
 
+/** The top-level list's items as the checker's `list` would give them. */
+function* simpleItems(source: YamlSource): Generator<At> {
+  let index = 0;
+  for (const node of simpleSequenceOfMaps(source.text)) {
+    const line = lineOfNode(source, node);
+    yield { node, path: [index++], line, ownerLine: line };
+  }
+}
+
+function checkPeople(checker: Checker, items: Iterable<At>): Roster {
   const people: Array<CheckedPerson | undefined> = [];
   const duplicates = new DuplicateFinder(checker);
   for (const itemAt of items) {

@@ -157,6 +157,8 @@ export interface Env {
   AUDIT_CONFIG: string;
   /** Default roster.yml (an extension of the DESIGN.md contract). */
   AUDIT_ROSTER: string;
+  /** Milliseconds one HTTP request (to GitLab or a platform) may take; default 30000. */
+  AUDIT_HTTP_TIMEOUT_MS?: number;
 }
 
 export type EnvName = keyof Env;

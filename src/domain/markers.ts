@@ -25,9 +25,10 @@ const MARKER_PATTERN = /<!-- audit-bot (\{[^<>]*\}) -->/g;
 export function renderMarker(marker: Marker): string {
   // JSON may not contain "-->" or break out of the comment: '<', '>' and '-' in strings are escaped.
   // So are reference sigils, brackets and slashes, so platform text kept in a marker never
-  // reads as a mention, a reference, a link or a quick action, even to a tool that ignores comments.
+  // reads as a mention, a reference, a link or a quick action, even to a tool that ignores comments;
+  // and invisible format characters (bidi overrides, zero-width, line separators) that JSON leaves raw.
   const json = JSON.stringify(marker).replace(/"(?:[^"\\]|\\.)*"/g, (literal) =>
-    literal.replace(/[<>@#!~%$&[\]/^-]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`),
+    literal.replace(/[<>@#!~%$&[\]/^\-\u007f-\u009f\u200b-\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`),
   );
   return `<!-- audit-bot ${json} -->`;
 }

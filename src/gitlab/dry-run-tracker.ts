@@ -28,6 +28,10 @@ export class DryRunTracker implements Tracker {
     return this.reads ? this.reads.findIssues(labels, state) : Promise.resolve([]);
   }
 
+  getIssue(iid: number): Promise<TrackedIssue> {
+    return this.reads ? this.reads.getIssue(iid) : Promise.reject(new Error(`dry run without GitLab: no issue #${iid}`));
+  }
+
   listNotes(iid: number): Promise<TrackedNote[]> {
     return this.reads && iid > 0 ? this.reads.listNotes(iid) : Promise.resolve([]);
   }

@@ -1,10 +1,13 @@
+import { randomUUID } from 'node:crypto';
 import { Gitlab } from '@gitbeaker/rest';
 import type { Clock, Sleep } from '../clock.js';
 import type { Logger } from '../log.js';
 import { createGitLabRequester } from './requester.js';
-import { HttpError } from '../http/errors.js';
+import { HttpError, RetriesExhaustedError } from '../http/errors.js';
 
 const LEASE_PREFIX = 'audit-bot lease until ';
+/** `audit-bot lease until <ISO date> by <run id>` (leases written before the run id have none). */
+const LEASE_DESCRIPTION = /^audit-bot lease until (\S+)(?: by (\S+))?/;
 import type { IssueChanges, NewIssue, TrackedIssue, TrackedNote, Tracker } from './tracker.js';
 
 export interface GitLabTrackerOptions {
@@ -14,6 +17,8 @@ export interface GitLabTrackerOptions {
   clock: Clock;
   sleep: Sleep;
   logger: Logger;
+  /** Milliseconds one request may take (default 30 s). */
+  timeoutMs?: number;
   onRequest?: (method: string, path: string) => void;
 }
 
@@ -41,6 +46,8 @@ interface RawNote {
 export class GitLabTracker implements Tracker {
   private readonly api: InstanceType<typeof Gitlab>;
   private username?: string;
+  /** Names this run's leases, so a lease it created but whose answer was lost is known as its own. */
+  private readonly runId = randomUUID();
 
   constructor(private readonly options: GitLabTrackerOptions) {
     this.api = new Gitlab({
@@ -65,6 +72,10 @@ export class GitLabTracker implements Tracker {
       perPage: 100,
     } as never)) as unknown as RawIssue[];
     return raw.map(toIssue);
+  }
+
+  async getIssue(iid: number): Promise<TrackedIssue> {
+    return toIssue((await this.api.Issues.show(iid, { projectId: this.options.project })) as unknown as RawIssue);
   }
 
   async createIssue(issue: NewIssue): Promise<TrackedIssue> {
@@ -98,19 +109,28 @@ export class GitLabTracker implements Tracker {
   /**
    * A project label is the lock: GitLab creates a label name once (409 for the second), which
    * makes creation an atomic test-and-set. Its description holds the expiry, so a lease left by
-   * a killed run is taken over once it has expired.
+   * a killed run is taken over once it has expired, and this run's id, so a create whose answer
+   * was lost (and was retried into a 409) is recognised as this run's own lease.
    */
   async acquireLease(name: string, now: Date, expires: Date): Promise<boolean> {
-    for (let attempt = 0; attempt < 2; attempt++) {
+    for (let attempt = 0; attempt < 3; attempt++) {
       try {
-        await this.api.ProjectLabels.create(this.options.project, name, '#808080', { description: `${LEASE_PREFIX}${expires.toISOString()}` });
+        await this.api.ProjectLabels.create(this.options.project, name, '#808080', { description: `${LEASE_PREFIX}${expires.toISOString()} by ${this.runId}` });
         return true;
       } catch (error) {
-        if (!(error instanceof HttpError) || error.status !== 409) throw error;
+        if (statusOf(error) !== 409) throw error;
       }
-      const label = (await this.api.ProjectLabels.show(this.options.project, name)) as unknown as { description?: string | null };
-      const until = Date.parse((label.description ?? '').replace(LEASE_PREFIX, ''));
-      if (!Number.isNaN(until) && until > now.getTime()) return false;
+      let label: { description?: string | null };
+      try {
+        label = (await this.api.ProjectLabels.show(this.options.project, name)) as unknown as { description?: string | null };
+      } catch (error) {
+        if (statusOf(error) === 404) continue; // released in between: try again
+        throw error;
+      }
+      const [, until, owner] = LEASE_DESCRIPTION.exec(label.description ?? '') ?? [];
+      if (owner === this.runId) return true;
+      const untilMs = Date.parse(until ?? '');
+      if (!Number.isNaN(untilMs) && untilMs > now.getTime()) return false;
       await this.releaseLease(name);
     }
     return false;
@@ -120,7 +140,8 @@ export class GitLabTracker implements Tracker {
     try {
       await this.api.ProjectLabels.remove(this.options.project, name);
     } catch (error) {
-      if (!(error instanceof HttpError) || error.status !== 404) throw error;
+      // Gone already (or a retried delete whose first try landed).
+      if (statusOf(error) !== 404) throw error;
     }
   }
 
@@ -155,4 +176,10 @@ function toNote(raw: RawNote): TrackedNote {
     createdAt: raw.created_at,
     updatedAt: raw.updated_at,
   };
+}
+
+/** The HTTP status behind an error, also when retries came first (a 502, then the 409 of the retry). */
+function statusOf(error: unknown): number | undefined {
+  const cause = error instanceof RetriesExhaustedError ? error.lastError : error;
+  return cause instanceof HttpError ? cause.status : undefined;
 }

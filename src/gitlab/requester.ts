@@ -1,8 +1,9 @@
 import { createRequesterFn } from '@gitbeaker/requester-utils';
 import type { Clock, Sleep } from '../clock.js';
 import type { Logger } from '../log.js';
-import { HttpError, TransportError, excerpt } from '../http/errors.js';
+import { HttpError, TransportError, bodyExcerpt } from '../http/errors.js';
 import { DEFAULT_RETRY, withRetry, type RetryPolicy } from '../http/retry.js';
+import { RateLimitPacer } from '../http/rate-limit.js';
 
 interface RequestOptions {
   method: string;
@@ -27,18 +28,31 @@ export interface GitLabRequesterOptions {
 /**
  * Replaces gitbeaker's request handler, which retries 429 and 502 ten times within about a quarter
  * of a second, ignores Retry-After, and retries POSTs on 502 (a duplicate note). Ours: one attempt
- * per try, the shared retry policy on top, Retry-After honoured, and writes retried only when the
- * server certainly did nothing (429, refused connection).
+ * per try, the shared retry policy on top, Retry-After honoured, and writes that are not safe to
+ * repeat retried only when the server certainly did nothing (429, refused connection).
  */
 export function createGitLabRequester(options: GitLabRequesterOptions) {
+  // One pacer per tracker: GitLab's RateLimit-Remaining / RateLimit-Reset keep a run inside its window.
+  const pacer = new RateLimitPacer('gitlab', options.sleep, options.retry?.maxRateLimitWaitMs ?? DEFAULT_RETRY.maxRateLimitWaitMs);
   return createRequesterFn(
     (_serviceOptions, requestOptions) => Promise.resolve(requestOptions),
     (endpoint: string, requestOptions?: Record<string, unknown>) =>
-      handle(endpoint, (requestOptions ?? { method: 'GET' }) as unknown as RequestOptions, options) as never,
+      handle(endpoint, (requestOptions ?? { method: 'GET' }) as unknown as RequestOptions, options, pacer) as never,
   );
 }
 
-async function handle(endpoint: string, request: RequestOptions, options: GitLabRequesterOptions) {
+/**
+ * Requests that may be sent again when their answer is lost: reads; PUT and DELETE, which set a
+ * state (the issue's board, labels and state; a lease removed), so twice is the same as once; and
+ * creating a project label, the lease, which GitLab refuses the second time (409). Creating a note
+ * or an issue is not: a lost answer there is settled by reading the issue again (commands/apply.ts).
+ */
+export function safeToRepeat(method: string, path: string): boolean {
+  if (method === 'GET' || method === 'HEAD' || method === 'PUT' || method === 'DELETE') return true;
+  return method === 'POST' && /\/projects\/[^/]+\/labels\/?$/.test(path);
+}
+
+async function handle(endpoint: string, request: RequestOptions, options: GitLabRequesterOptions, pacer: RateLimitPacer) {
   const method = request.method.toUpperCase();
   const base = request.prefixUrl?.endsWith('/') ? request.prefixUrl : `${request.prefixUrl ?? ''}/`;
   const url = new URL(endpoint, base);
@@ -51,9 +65,12 @@ async function handle(endpoint: string, request: RequestOptions, options: GitLab
     clock: options.clock,
     sleep: options.sleep,
     logger: options.logger,
-    idempotent: method === 'GET' || method === 'HEAD',
+    idempotent: safeToRepeat(method, shownPath),
   };
+  let attempts = 0;
   return withRetry(`${method} ${shownPath}`, policy, async () => {
+    attempts += 1;
+    await pacer.acquire(attempts > 1);
     options.onRequest?.(method, shownPath);
     let response: Response;
     try {
@@ -61,13 +78,15 @@ async function handle(endpoint: string, request: RequestOptions, options: GitLab
       if (request.signal) signals.push(request.signal);
       response = await fetch(url, { method, headers: request.headers, body: request.body, signal: AbortSignal.any(signals) });
     } catch (error) {
+      pacer.observe(undefined, undefined);
       const cause = (error as { cause?: { code?: string } }).cause;
       const code = (error as Error).name === 'TimeoutError' ? 'ETIMEDOUT' : (cause?.code ?? 'ERR');
       throw new TransportError('gitlab', method, shownPath, code, (error as Error).message);
     }
     const headers = Object.fromEntries(response.headers.entries());
+    pacer.observe(response.status, headers);
     if (!response.ok) {
-      throw new HttpError('gitlab', method, shownPath, response.status, headers, excerpt(await response.text()));
+      throw new HttpError('gitlab', method, shownPath, response.status, headers, bodyExcerpt(await response.text(), request.headers));
     }
     const contentType = (headers['content-type'] ?? '').split(';')[0].trim();
     let body: unknown;

@@ -40,6 +40,8 @@ export interface Tracker {
   currentUsername(): Promise<string>;
   /** Issues carrying every one of `labels`, oldest first. */
   findIssues(labels: string[], state: 'opened' | 'closed' | 'all'): Promise<TrackedIssue[]>;
+  /** The issue as it is now (a run that waited for a lease reads it again). */
+  getIssue(iid: number): Promise<TrackedIssue>;
   createIssue(issue: NewIssue): Promise<TrackedIssue>;
   updateIssue(iid: number, changes: IssueChanges): Promise<TrackedIssue>;
   /** Every note of the issue, oldest first, system notes included. */

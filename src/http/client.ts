@@ -1,9 +1,9 @@
 import got, { RequestError, type Got } from 'got';
 import type { Logger } from '../log.js';
 import type { Clock, Sleep } from '../clock.js';
-import { HttpError, TransportError, excerpt } from './errors.js';
+import { HttpError, TransportError, bodyExcerpt } from './errors.js';
 import { DEFAULT_RETRY, withRetry, type RetryPolicy } from './retry.js';
-import type { Vendor } from './rate-limit.js';
+import { RateLimitPacer, type Vendor } from './rate-limit.js';
 
 export interface VendorClientOptions {
   vendor: Vendor;
@@ -26,12 +26,15 @@ export type Query = Record<string, string | number | boolean | readonly (string 
 
 /**
  * One HTTP client per vendor: got for the transport (its own retry off), p-retry on top with
- * the vendor's rate-limit signal. Counts requests so checkers can report them.
+ * the vendor's rate-limit signal, and pacing from the vendor's remaining-requests headers so
+ * long listings wait for the window rather than collect 429s. Counts requests so checkers can
+ * report them.
  */
 export class VendorClient {
   requestCount = 0;
   private readonly got: Got;
   private readonly policy: RetryPolicy;
+  private readonly pacer: RateLimitPacer;
 
   constructor(private readonly options: VendorClientOptions) {
     this.got = got.extend({
@@ -50,6 +53,7 @@ export class VendorClient {
       clock: options.clock,
       logger: options.logger,
     };
+    this.pacer = new RateLimitPacer(options.vendor, options.sleep, this.policy.maxRateLimitWaitMs);
   }
 
   get vendor(): Vendor {
@@ -65,25 +69,30 @@ export class VendorClient {
     const relative = path.replace(/^\/+/, '');
     const searchParams = toSearchParams(query);
     const shownPath = `/${relative}${searchParams.size ? `?${searchParams}` : ''}`;
+    let attempts = 0;
     return withRetry(`GET ${shownPath}`, this.policy, async () => {
+      attempts += 1;
+      await this.pacer.acquire(attempts > 1);
       this.requestCount += 1;
       let response;
       try {
         response = await this.got.get(relative, { searchParams });
       } catch (error) {
+        this.pacer.observe(undefined, undefined);
         if (error instanceof RequestError) {
           throw new TransportError(this.options.vendor, 'GET', shownPath, error.code ?? 'ERR', error.message);
         }
         throw error;
       }
+      this.pacer.observe(response.statusCode, response.headers);
       if (response.statusCode >= 400 || response.statusCode < 200) {
-        throw new HttpError(this.options.vendor, 'GET', shownPath, response.statusCode, response.headers, excerpt(response.body));
+        throw new HttpError(this.options.vendor, 'GET', shownPath, response.statusCode, response.headers, bodyExcerpt(response.body, this.options.headers));
       }
       let body: T;
       try {
         body = JSON.parse(response.body) as T;
       } catch {
-        throw new HttpError(this.options.vendor, 'GET', shownPath, response.statusCode, response.headers, `response is not JSON: ${excerpt(response.body, 80)}`);
+        throw new HttpError(this.options.vendor, 'GET', shownPath, response.statusCode, response.headers, `response is not JSON: ${bodyExcerpt(response.body, this.options.headers, 80)}`);
       }
       return { body, headers: response.headers };
     });

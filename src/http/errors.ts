@@ -1,3 +1,5 @@
+import { credentialValues, scrubSecrets } from '../secrets.js';
+
 /** A vendor answered with an HTTP error. The message names vendor, method, path and status, never headers. */
 export class HttpError extends Error {
   constructor(
@@ -36,6 +38,14 @@ export class RetriesExhaustedError extends Error {
     super(`${lastError.message} (gave up after ${attempts} attempts)`);
     this.name = 'RetriesExhaustedError';
   }
+}
+
+/**
+ * An error body as shown in messages: the request's own credentials masked first (vendors
+ * sometimes echo them), then flattened and cut to `max` characters.
+ */
+export function bodyExcerpt(body: string, requestHeaders: Record<string, string | string[] | undefined> | undefined, max = 300): string {
+  return excerpt(scrubSecrets(body, credentialValues(requestHeaders)), max);
 }
 
 export function excerpt(body: string, max = 300): string {

@@ -44,3 +44,89 @@ export function parseWaitHeader(value: string | undefined, now: Date): number | 
   if (Number.isNaN(date)) return undefined;
   return Math.max(0, date - now.getTime());
 }
+
+/** Headers saying how many requests are left in the vendor's current window, and when it resets. */
+const BUDGET_HEADERS: Record<Vendor, { remaining: string[]; reset: string[] }> = {
+  gitlab: { remaining: ['ratelimit-remaining'], reset: ['ratelimit-reset'] },
+  zendesk: { remaining: ['x-rate-limit-remaining', 'ratelimit-remaining'], reset: ['ratelimit-reset'] },
+  calendly: { remaining: ['x-ratelimit-remaining'], reset: ['x-ratelimit-reset'] },
+  pagerduty: { remaining: ['ratelimit-remaining'], reset: ['ratelimit-reset'] },
+};
+
+/**
+ * Client-side pacing from the vendor's own rate-limit headers, so a long listing waits for the
+ * window instead of running into 429s. Each answer tells how many requests are left
+ * (`ratelimit-remaining`, Zendesk's `x-rate-limit-remaining`, Calendly's `X-RateLimit-Remaining`)
+ * and, for most vendors, when the window resets. Once none are left, the next request waits for
+ * the reset and goes alone, as a probe: its answer says whether the window has room again (a
+ * fixed window refills at once; a sliding one frees a slot at a time). Without a reset header
+ * (Zendesk) the probe goes at once and meets the 429, which the retry layer waits out.
+ * Vendors that send no such headers are never paced. Waits use the real time the headers speak
+ * of (not the run's clock, which `--now` may fix), through the injected sleep.
+ */
+export class RateLimitPacer {
+  private remaining: number | undefined;
+  /** performance.now() when the window resets, as last announced. */
+  private resetAt: number | undefined;
+  private probe: Promise<void> | undefined;
+  private endProbe: (() => void) | undefined;
+
+  constructor(
+    private readonly vendor: Vendor,
+    private readonly sleep: (ms: number) => Promise<void>,
+    /** Longer announced waits are not waited for here: the request goes and the retry layer decides. */
+    private readonly maxWaitMs: number,
+  ) {}
+
+  /**
+   * Resolves when a request may be sent. `retried`: the retry layer has just waited for this
+   * request (the vendor's signal or a back-off), so it does not wait again.
+   */
+  async acquire(retried = false): Promise<void> {
+    for (;;) {
+      if (this.remaining === undefined || this.remaining > 0) {
+        if (this.remaining !== undefined) this.remaining -= 1;
+        return;
+      }
+      if (this.probe) {
+        await this.probe;
+        continue;
+      }
+      this.probe = new Promise((resolve) => (this.endProbe = resolve));
+      const wait = retried || this.resetAt === undefined ? 0 : this.resetAt - performance.now();
+      if (wait > 0 && wait <= this.maxWaitMs) await this.sleep(Math.ceil(wait));
+      return;
+    }
+  }
+
+  /**
+   * Learns from an answer (undefined: none came) and ends a probe. A 429 teaches nothing here: the
+   * retry layer waits for it. An answer without the headers turns pacing off until one has them.
+   */
+  observe(status: number | undefined, headers: Record<string, string | string[] | undefined> | undefined): void {
+    if (headers && status !== 429) {
+      const names = BUDGET_HEADERS[this.vendor];
+      const remaining = firstHeader(headers, names.remaining)?.trim();
+      if (remaining !== undefined && /^\d+$/.test(remaining)) {
+        this.remaining = Number(remaining);
+        const wait = parseWaitHeader(firstHeader(headers, names.reset), new Date());
+        this.resetAt = wait === undefined ? undefined : performance.now() + wait;
+      } else {
+        this.remaining = undefined;
+        this.resetAt = undefined;
+      }
+    }
+    const end = this.endProbe;
+    this.probe = undefined;
+    this.endProbe = undefined;
+    end?.();
+  }
+}
+
+function firstHeader(headers: Headers, names: string[]): string | undefined {
+  for (const name of names) {
+    const value = headerValue(headers, name);
+    if (value !== undefined) return value;
+  }
+  return undefined;
+}

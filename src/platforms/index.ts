@@ -32,6 +32,7 @@ const CHECKERS: Partial<Record<PlatformId, CheckerFactory>> = {
       token: env.ZENDESK_API_TOKEN,
       clock: deps.clock,
       sleep: deps.sleep,
+      timeoutMs: deps.env.AUDIT_HTTP_TIMEOUT_MS,
       logger: deps.logger.child({ platform: 'zendesk' }),
     });
     return () => checkZendesk('zendesk', new ZendeskClient(http), deps.roster, deps.config.platforms.zendesk, deps.clock());
@@ -44,6 +45,7 @@ const CHECKERS: Partial<Record<PlatformId, CheckerFactory>> = {
       token: env.ZENDESK_US_FEDERAL_API_TOKEN,
       clock: deps.clock,
       sleep: deps.sleep,
+      timeoutMs: deps.env.AUDIT_HTTP_TIMEOUT_MS,
       logger: deps.logger.child({ platform: 'zendesk-us-federal' }),
     });
     return () => checkZendesk('zendesk-us-federal', new ZendeskClient(http), deps.roster, deps.config.platforms['zendesk-us-federal'], deps.clock());
@@ -55,6 +57,7 @@ const CHECKERS: Partial<Record<PlatformId, CheckerFactory>> = {
       token: env.CALENDLY_TOKEN,
       clock: deps.clock,
       sleep: deps.sleep,
+      timeoutMs: deps.env.AUDIT_HTTP_TIMEOUT_MS,
       logger: deps.logger.child({ platform: 'calendly' }),
     });
     return () => checkCalendly(new CalendlyClient(http), deps.roster, deps.config.platforms.calendly, deps.clock);
@@ -66,6 +69,7 @@ const CHECKERS: Partial<Record<PlatformId, CheckerFactory>> = {
       token: env.PAGERDUTY_TOKEN,
       clock: deps.clock,
       sleep: deps.sleep,
+      timeoutMs: deps.env.AUDIT_HTTP_TIMEOUT_MS,
       logger: deps.logger.child({ platform: 'pagerduty' }),
     });
     return () => checkPagerDuty(new PagerDutyClient(http), deps.roster, deps.config.platforms.pagerduty, deps.clock());

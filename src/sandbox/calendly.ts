@@ -61,6 +61,15 @@ export interface CalendlySandboxOptions {
   now?: Clock;
   /** `X-RateLimit-Reset` seconds on injected 429s (default 1). */
   rateLimitResetSeconds?: number;
+  /** Enforce a fixed-window limit on authenticated requests: 429 with `X-RateLimit-Reset` (off by default). */
+  rateLimitPerMinute?: number;
+  /**
+   * Length of that window in ms (default 60 000). A shorter one scales time for benchmarks:
+   * `X-RateLimit-Reset` then has millisecond precision.
+   */
+  rateLimitWindowMs?: number;
+  /** The data never changes while serving (benchmarks): filter and sort each listing once. */
+  memoizeListings?: boolean;
 }
 
 export const CALENDLY_MAX_COUNT = 100;
@@ -83,6 +92,9 @@ export class CalendlySandbox extends FakeServer {
   private readonly rateLimitResetSeconds: number;
   private windowMinute = -1;
   private usedInWindow = 0;
+  private readonly rateLimitPerMinute?: number;
+  private readonly windowMs: number;
+  private readonly listings?: Map<string, unknown[]>;
 
   constructor(options: CalendlySandboxOptions) {
     let self: CalendlySandbox | undefined;
@@ -96,6 +108,30 @@ export class CalendlySandbox extends FakeServer {
     this.token = options.token;
     this.now = options.now ?? (() => new Date());
     this.rateLimitResetSeconds = options.rateLimitResetSeconds ?? 1;
+    this.rateLimitPerMinute = options.rateLimitPerMinute;
+    this.windowMs = options.rateLimitWindowMs ?? 60_000;
+    if (options.memoizeListings) this.listings = new Map();
+  }
+
+  private emailIndex?: Map<string, CalendlyMemberSeed[]>;
+
+  private membersByEmail(): Map<string, CalendlyMemberSeed[]> {
+    if (!this.emailIndex) {
+      this.emailIndex = new Map();
+      for (const m of this.data.members) {
+        const key = m.email.toLowerCase();
+        this.emailIndex.set(key, [...(this.emailIndex.get(key) ?? []), m]);
+      }
+    }
+    return this.emailIndex;
+  }
+
+  /** `compute()`, or its first result when listings are memoized. */
+  private memo<T>(key: string, compute: () => T[]): T[] {
+    if (!this.listings) return compute();
+    let items = this.listings.get(key) as T[] | undefined;
+    if (!items) this.listings.set(key, (items = compute()));
+    return items;
   }
 
   /** Calendly's documented 429: `X-RateLimit-*` headers, the reset in seconds, no Retry-After. */
@@ -104,7 +140,7 @@ export class CalendlySandbox extends FakeServer {
       type: 'status',
       status: 429,
       headers: {
-        'X-RateLimit-Limit': String(CALENDLY_RATE_LIMIT),
+        'X-RateLimit-Limit': String(this.rateLimitPerMinute ?? CALENDLY_RATE_LIMIT),
         'X-RateLimit-Remaining': '0',
         'X-RateLimit-Reset': String(resetSeconds),
       },
@@ -124,19 +160,27 @@ export class CalendlySandbox extends FakeServer {
     if (req.headers.authorization !== `Bearer ${this.token}`) {
       return calendlyError(401, 'Unauthenticated', 'The access token is invalid');
     }
-    // Informational headers over a fixed one-minute window (limits are enforced only through faults).
-    const nowSeconds = Math.floor(this.now().getTime() / 1000);
-    const minute = Math.floor(nowSeconds / 60);
+    // Headers over a fixed one-minute window; the limit is enforced only with `rateLimitPerMinute` (else through faults).
+    const nowMs = this.now().getTime();
+    const nowSeconds = Math.floor(nowMs / 1000);
+    const scaled = this.windowMs !== 60_000;
+    const minute = scaled ? Math.floor(nowMs / this.windowMs) : Math.floor(nowSeconds / 60);
     if (minute !== this.windowMinute) {
       this.windowMinute = minute;
       this.usedInWindow = 0;
     }
+    const limit = this.rateLimitPerMinute ?? CALENDLY_RATE_LIMIT;
+    const reset = scaled ? Number((Math.max(1, (minute + 1) * this.windowMs - nowMs) / 1000).toFixed(3)) : 60 - (nowSeconds % 60);
+    if (this.rateLimitPerMinute !== undefined && this.usedInWindow >= this.rateLimitPerMinute) {
+      const fault = this.rateLimitedFault(reset);
+      return fault.type === 'status' ? { status: fault.status, headers: fault.headers, body: fault.body } : notFound();
+    }
     this.usedInWindow += 1;
     const response = this.dispatch(req);
     response.headers = {
-      'X-RateLimit-Limit': String(CALENDLY_RATE_LIMIT),
-      'X-RateLimit-Remaining': String(Math.max(0, CALENDLY_RATE_LIMIT - this.usedInWindow)),
-      'X-RateLimit-Reset': String(60 - (nowSeconds % 60)),
+      'X-RateLimit-Limit': String(limit),
+      'X-RateLimit-Remaining': String(Math.max(0, limit - this.usedInWindow)),
+      'X-RateLimit-Reset': String(reset),
       ...(response.headers ?? {}),
     };
     return response;
@@ -176,11 +220,17 @@ export class CalendlySandbox extends FakeServer {
     }
     const email = params.get('email')?.toLowerCase();
     const role = params.get('role');
-    const members = [...this.data.members]
-      .filter((m) => !user || this.userUri(m.uuid) === user)
-      .filter((m) => !email || m.email.toLowerCase() === email)
-      .filter((m) => !role || m.role === role)
-      .sort((a, b) => a.created_at.localeCompare(b.created_at) || a.uuid.localeCompare(b.uuid));
+    const select = (from: CalendlyMemberSeed[]) =>
+      from
+        .filter((m) => !user || this.userUri(m.uuid) === user)
+        .filter((m) => !email || m.email.toLowerCase() === email)
+        .filter((m) => !role || m.role === role)
+        .sort((a, b) => a.created_at.localeCompare(b.created_at) || a.uuid.localeCompare(b.uuid));
+    // Memoized: a lookup by email (one request per person, as a naive audit does) uses an index.
+    const members =
+      this.listings && email
+        ? select(this.membersByEmail().get(email) ?? [])
+        : this.memo(`memberships?${user ?? ''}&${email ?? ''}&${role ?? ''}`, () => select([...this.data.members]));
     return this.page(path, params, members, (m) => this.renderMembership(m));
   }
 
@@ -190,11 +240,13 @@ export class CalendlySandbox extends FakeServer {
     const sort = params.get('sort') ?? 'created_at:asc';
     if (!['created_at:asc', 'created_at:desc'].includes(sort)) return invalid('sort', 'must be created_at:asc or created_at:desc');
     const email = params.get('email')?.toLowerCase();
-    const invitations = [...this.data.invitations]
-      .filter((i) => !status || i.status === status)
-      .filter((i) => !email || i.email.toLowerCase() === email)
-      .sort((a, b) => a.created_at.localeCompare(b.created_at) || a.uuid.localeCompare(b.uuid));
-    if (sort === 'created_at:desc') invitations.reverse();
+    const invitations = this.memo(`invitations?${status ?? ''}&${email ?? ''}&${sort}`, () => {
+      const sorted = [...this.data.invitations]
+        .filter((i) => !status || i.status === status)
+        .filter((i) => !email || i.email.toLowerCase() === email)
+        .sort((a, b) => a.created_at.localeCompare(b.created_at) || a.uuid.localeCompare(b.uuid));
+      return sort === 'created_at:desc' ? sorted.reverse() : sorted;
+    });
     return this.page(path, params, invitations, (i) => this.renderInvitation(i));
   }
 

@@ -11,13 +11,14 @@ import { seedCalendly } from './seed/calendly.js';
 import { createZendeskSandbox, type ZendeskSandbox } from './zendesk.js';
 import { seedZendesk, seedZendeskUsFederal } from './seed/zendesk.js';
 
-export const SANDBOX_TOKENS = {
+const SANDBOX_DEFAULT_TOKENS = {
   gitlab: 'sandbox-gitlab-bot-token',
   pagerduty: 'sandbox-pagerduty-token',
   calendly: 'sandbox-calendly-token',
   zendesk: 'sandbox-zendesk-token',
   zendeskUsFederal: 'sandbox-zendesk-us-federal-token',
 } as const;
+export const SANDBOX_TOKENS: Readonly<Record<keyof typeof SANDBOX_DEFAULT_TOKENS, string>> = SANDBOX_DEFAULT_TOKENS;
 
 /** The Zendesk admin both sandbox instances' API tokens belong to (`{email}/token:{token}`). */
 export const SANDBOX_ZENDESK_EMAIL = 'audit-bot@example.com';
@@ -28,10 +29,10 @@ export const SANDBOX_ROSTER = path.join(SANDBOX_SEED_DIR, 'roster.yml');
 export const SANDBOX_CONFIG = path.join(SANDBOX_SEED_DIR, 'audit.config.yml');
 
 /** The sandbox's GitLab users: the bot plus everyone in the sandbox roster; each person gets a token `token-<username>`. */
-function sandboxUsers(): { users: GitLabSandboxUser[]; tokens: Record<string, string> } {
+function sandboxUsers(botToken: string = SANDBOX_TOKENS.gitlab): { users: GitLabSandboxUser[]; tokens: Record<string, string> } {
   const roster = parse(fs.readFileSync(SANDBOX_ROSTER, 'utf8')) as { name: string; gitlab: { username: string } }[];
   const users: GitLabSandboxUser[] = [{ id: 1, username: SANDBOX_BOT, name: 'Audit Bot', bot: true }];
-  const tokens: Record<string, string> = { [SANDBOX_TOKENS.gitlab]: SANDBOX_BOT };
+  const tokens: Record<string, string> = { [botToken]: SANDBOX_BOT };
   roster.forEach((person, index) => {
     users.push({ id: index + 2, username: person.gitlab.username, name: person.name });
     tokens[`token-${person.gitlab.username}`] = person.gitlab.username;
@@ -51,18 +52,19 @@ export interface Sandbox {
   stop(): Promise<void>;
 }
 
-/** Starts every fake on 127.0.0.1 (random ports), seeded with the sample team. */
-export async function startSandbox(options: { clock?: Clock } = {}): Promise<Sandbox> {
+/** Starts every fake on 127.0.0.1 (random ports), seeded with the sample team; `tokens` replaces the credentials the fakes accept. */
+export async function startSandbox(options: { clock?: Clock; tokens?: Partial<Record<keyof typeof SANDBOX_TOKENS, string>> } = {}): Promise<Sandbox> {
   const clock = options.clock ?? (() => new Date());
-  const { users, tokens } = sandboxUsers();
+  const credentials = { ...SANDBOX_DEFAULT_TOKENS, ...options.tokens };
+  const { users, tokens } = sandboxUsers(credentials.gitlab);
   const gitlab = createGitLabSandbox({ projectPath: SANDBOX_PROJECT, users, tokens, now: clock });
-  const pagerduty = createPagerDutySandbox({ token: SANDBOX_TOKENS.pagerduty, data: seedPagerDuty(clock()), now: clock });
-  const calendly = createCalendlySandbox({ token: SANDBOX_TOKENS.calendly, data: seedCalendly(clock()), now: clock });
-  const zendesk = createZendeskSandbox({ name: 'zendesk', email: SANDBOX_ZENDESK_EMAIL, token: SANDBOX_TOKENS.zendesk, data: seedZendesk(clock()), now: clock });
+  const pagerduty = createPagerDutySandbox({ token: credentials.pagerduty, data: seedPagerDuty(clock()), now: clock });
+  const calendly = createCalendlySandbox({ token: credentials.calendly, data: seedCalendly(clock()), now: clock });
+  const zendesk = createZendeskSandbox({ name: 'zendesk', email: SANDBOX_ZENDESK_EMAIL, token: credentials.zendesk, data: seedZendesk(clock()), now: clock });
   const zendeskUsFederal = createZendeskSandbox({
     name: 'zendesk-us-federal',
     email: SANDBOX_ZENDESK_EMAIL,
-    token: SANDBOX_TOKENS.zendeskUsFederal,
+    token: credentials.zendeskUsFederal,
     data: seedZendeskUsFederal(clock()),
     now: clock,
   });
@@ -75,18 +77,18 @@ export async function startSandbox(options: { clock?: Clock } = {}): Promise<San
     zendeskUsFederal,
     env: {
       GITLAB_URL: gitlab.url,
-      GITLAB_TOKEN: SANDBOX_TOKENS.gitlab,
+      GITLAB_TOKEN: credentials.gitlab,
       AUDIT_PROJECT: SANDBOX_PROJECT,
       PAGERDUTY_URL: pagerduty.url,
-      PAGERDUTY_TOKEN: SANDBOX_TOKENS.pagerduty,
+      PAGERDUTY_TOKEN: credentials.pagerduty,
       CALENDLY_URL: calendly.url,
-      CALENDLY_TOKEN: SANDBOX_TOKENS.calendly,
+      CALENDLY_TOKEN: credentials.calendly,
       ZENDESK_URL: zendesk.url,
       ZENDESK_EMAIL: SANDBOX_ZENDESK_EMAIL,
-      ZENDESK_API_TOKEN: SANDBOX_TOKENS.zendesk,
+      ZENDESK_API_TOKEN: credentials.zendesk,
       ZENDESK_US_FEDERAL_URL: zendeskUsFederal.url,
       ZENDESK_US_FEDERAL_EMAIL: SANDBOX_ZENDESK_EMAIL,
-      ZENDESK_US_FEDERAL_API_TOKEN: SANDBOX_TOKENS.zendeskUsFederal,
+      ZENDESK_US_FEDERAL_API_TOKEN: credentials.zendeskUsFederal,
       AUDIT_CONFIG: SANDBOX_CONFIG,
       AUDIT_ROSTER: SANDBOX_ROSTER,
     },

@@ -27,7 +27,13 @@ export type Fault =
   | { type: 'reset' }
   /** The server does the work, then the connection drops before the answer: the client cannot tell. */
   | { type: 'reset-after-processing' }
-  | { type: 'delay'; ms: number };
+  /**
+   * A slow answer. By default the server waits before doing the work (a client that gave up may
+   * see its write land later); with `afterProcessing` it does the work, then waits to answer.
+   */
+  | { type: 'delay'; ms: number; afterProcessing?: boolean }
+  /** Serve normally, then change the answer's bytes (e.g. invalid UTF-8 in a name). */
+  | { type: 'rewrite'; transform: (payload: Buffer) => Buffer };
 
 export interface RequestLogEntry {
   method: string;
@@ -47,6 +53,8 @@ export class FakeServer {
   private queued: Fault[] = [];
   private plan?: FaultPlan;
   private requestCount = 0;
+  private inFlight = 0;
+  private idleWaiters: (() => void)[] = [];
   private readonly sockets = new Set<import('node:net').Socket>();
 
   constructor(
@@ -74,6 +82,12 @@ export class FakeServer {
   /** The vendor's own rate-limit response, for fault plans. */
   rateLimited(): Fault {
     return this.rateLimitFault();
+  }
+
+  /** Resolves once no request is being handled (a delayed write a client gave up on has landed). */
+  settled(): Promise<void> {
+    if (this.inFlight === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
   clearFaults(): void {
@@ -106,6 +120,16 @@ export class FakeServer {
   }
 
   private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    this.inFlight += 1;
+    try {
+      await this.serveOne(req, res);
+    } finally {
+      this.inFlight -= 1;
+      if (this.inFlight === 0) for (const resolve of this.idleWaiters.splice(0)) resolve();
+    }
+  }
+
+  private async serveOne(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const rawBody = await readBody(req);
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const fakeReq: FakeRequest = {
@@ -125,7 +149,7 @@ export class FakeServer {
       req.socket.destroy();
       return;
     }
-    if (fault?.type === 'delay') await new Promise((resolve) => setTimeout(resolve, fault.ms));
+    if (fault?.type === 'delay' && !fault.afterProcessing) await new Promise((resolve) => setTimeout(resolve, fault.ms));
 
     let response: FakeResponse;
     if (fault?.type === 'status') {
@@ -138,6 +162,7 @@ export class FakeServer {
       }
     }
     logEntry.status = response.status;
+    if (fault?.type === 'delay' && fault.afterProcessing) await new Promise((resolve) => setTimeout(resolve, fault.ms));
     if (fault?.type === 'reset-after-processing') {
       logEntry.status = -1;
       req.socket.destroy();
@@ -145,13 +170,15 @@ export class FakeServer {
     }
     if (res.destroyed) return;
     const headers: Record<string, string> = { ...(response.headers ?? {}) };
-    let payload = '';
+    let payload: Buffer = Buffer.alloc(0);
     if (response.body !== undefined && response.status !== 204) {
-      payload = typeof response.body === 'string' ? response.body : JSON.stringify(response.body);
+      const text = typeof response.body === 'string' || Buffer.isBuffer(response.body);
+      payload = Buffer.isBuffer(response.body) ? response.body : Buffer.from(typeof response.body === 'string' ? response.body : JSON.stringify(response.body));
       if (!Object.keys(headers).some((h) => h.toLowerCase() === 'content-type')) {
-        headers['content-type'] = typeof response.body === 'string' ? 'text/plain; charset=utf-8' : 'application/json; charset=utf-8';
+        headers['content-type'] = text ? 'text/plain; charset=utf-8' : 'application/json; charset=utf-8';
       }
     }
+    if (fault?.type === 'rewrite') payload = fault.transform(payload);
     res.writeHead(response.status, headers);
     res.end(payload);
   }

@@ -42,6 +42,11 @@ export interface GitLabSandboxOptions {
   /** Retry-After (seconds) of the injected 429 (failNext / rateLimited()). Default 1. */
   retryAfterSeconds?: number;
   /**
+   * Rate-limit headers with millisecond precision (Retry-After in fractional seconds, RateLimit-Reset
+   * a fractional Unix time), for benchmarks that scale the window down. Default false: whole seconds.
+   */
+  preciseRateLimitHeaders?: boolean;
+  /**
    * Whether GET .../notes lists the system notes for label and state changes (default true).
    * Real GitLab (11.x+/13.x+) records those as resource label/state events instead of notes and
    * leaves them out of the Notes API; set false to get that behaviour. `notesOf()` always has them.
@@ -263,6 +268,11 @@ const INERT_COMMANDS = [
   'clear_weight',
 ];
 
+/** An opaque copy of a GitLab sandbox's stored data (`saveState` / `restoreState`). */
+export interface GitLabSandboxState {
+  readonly [key: string]: unknown;
+}
+
 export class GitLabSandbox extends FakeServer {
   private readonly projectPath: string;
   private readonly userList: GitLabSandboxUser[];
@@ -274,6 +284,7 @@ export class GitLabSandbox extends FakeServer {
   private budget: number | undefined;
   private windowMs: number;
   private retryAfter: number;
+  private readonly precise: boolean;
   private hits: number[] = [];
 
   private readonly labelStore: LabelRecord[] = [];
@@ -303,6 +314,7 @@ export class GitLabSandbox extends FakeServer {
     this.budget = options.rateLimitPerMinute;
     this.windowMs = options.rateLimitWindowMs ?? 60_000;
     this.retryAfter = options.retryAfterSeconds ?? 1;
+    this.precise = options.preciseRateLimitHeaders ?? false;
     this.listLabelAndStateNotes = options.listLabelAndStateNotes ?? true;
     this.scopedLabels = options.scopedLabels ?? true;
     this.projectCreatedAt = new Date(this.clock().getTime() - 365 * 24 * 3600 * 1000);
@@ -370,6 +382,35 @@ export class GitLabSandbox extends FakeServer {
     this.clock = now;
   }
 
+  /** Everything stored (labels, issues, notes, events, id counters), for `restoreState`: tests replay many runs from one point. */
+  saveState(): GitLabSandboxState {
+    return structuredClone({
+      labels: this.labelStore,
+      issues: this.issueStore,
+      notes: this.noteStore,
+      labelEvents: this.labelEvents,
+      stateEvents: this.stateEvents,
+      next: [this.nextIssueId, this.nextNoteId, this.nextLabelId, this.nextEventId],
+    }) as GitLabSandboxState;
+  }
+
+  restoreState(state: GitLabSandboxState): void {
+    const copy = structuredClone(state) as unknown as {
+      labels: LabelRecord[];
+      issues: IssueRecord[];
+      notes: NoteRecord[];
+      labelEvents: LabelEventRecord[];
+      stateEvents: StateEventRecord[];
+      next: number[];
+    };
+    this.labelStore.splice(0, Infinity, ...copy.labels);
+    this.issueStore.splice(0, Infinity, ...copy.issues);
+    this.noteStore.splice(0, Infinity, ...copy.notes);
+    this.labelEvents.splice(0, Infinity, ...copy.labelEvents);
+    this.stateEvents.splice(0, Infinity, ...copy.stateEvents);
+    [this.nextIssueId, this.nextNoteId, this.nextLabelId, this.nextEventId] = copy.next;
+  }
+
   get rateLimitPerMinute(): number | undefined {
     return this.budget;
   }
@@ -410,7 +451,7 @@ export class GitLabSandbox extends FakeServer {
       'ratelimit-limit': String(limit),
       'ratelimit-observed': String(observed),
       'ratelimit-remaining': '0',
-      'ratelimit-reset': String(Math.ceil(reset.getTime() / 1000)),
+      'ratelimit-reset': this.precise ? (reset.getTime() / 1000).toFixed(3) : String(Math.ceil(reset.getTime() / 1000)),
       'ratelimit-resettime': reset.toUTCString(),
     };
   }
@@ -421,7 +462,8 @@ export class GitLabSandbox extends FakeServer {
       const nowMs = Date.now();
       this.hits = this.hits.filter((t) => t > nowMs - this.windowMs);
       if (this.hits.length >= this.budget) {
-        const wait = Math.max(1, Math.ceil((this.hits[0] + this.windowMs - nowMs) / 1000));
+        const waitMs = this.hits[0] + this.windowMs - nowMs;
+        const wait = this.precise ? Number((Math.max(1, waitMs) / 1000).toFixed(3)) : Math.max(1, Math.ceil(waitMs / 1000));
         return { status: 429, headers: this.throttleHeaders(this.budget, this.hits.length + 1, wait), body: 'Retry later\n' };
       }
       this.hits.push(nowMs);
@@ -431,7 +473,7 @@ export class GitLabSandbox extends FakeServer {
         'ratelimit-limit': String(this.budget),
         'ratelimit-observed': String(this.hits.length),
         'ratelimit-remaining': String(this.budget - this.hits.length),
-        'ratelimit-reset': String(Math.ceil(resetMs / 1000)),
+        'ratelimit-reset': this.precise ? (resetMs / 1000).toFixed(3) : String(Math.ceil(resetMs / 1000)),
         'ratelimit-resettime': new Date(resetMs).toUTCString(),
       };
     }

@@ -106,6 +106,13 @@ export interface PagerDutySandboxOptions {
   rateLimitPerMinute?: number;
   /** `ratelimit-reset` seconds on injected 429s (default 1). */
   rateLimitResetSeconds?: number;
+  /**
+   * Length of the sliding window `rateLimitPerMinute` counts in, in ms (default 60 000). A shorter
+   * one scales time for benchmarks: `ratelimit-reset` then has millisecond precision.
+   */
+  rateLimitWindowMs?: number;
+  /** The data never changes while serving (benchmarks): filter and sort each listing once. */
+  memoizeListings?: boolean;
   /** Base of `html_url` links (default `https://sandbox.pagerduty.com`). */
   webBaseUrl?: string;
 }
@@ -145,6 +152,9 @@ export class PagerDutySandbox extends FakeServer {
   private readonly rateLimitResetSeconds: number;
   private readonly webBaseUrl: string;
   private readonly window: number[] = [];
+  private readonly windowMs: number;
+  private readonly listings?: Map<string, unknown[]>;
+  private readonly indexes = new Map<unknown[], Map<string, unknown>>();
 
   constructor(options: PagerDutySandboxOptions) {
     let self: PagerDutySandbox | undefined;
@@ -159,6 +169,8 @@ export class PagerDutySandbox extends FakeServer {
     this.now = options.now ?? (() => new Date());
     this.rateLimitPerMinute = options.rateLimitPerMinute;
     this.rateLimitResetSeconds = options.rateLimitResetSeconds ?? 1;
+    this.windowMs = options.rateLimitWindowMs ?? 60_000;
+    if (options.memoizeListings) this.listings = new Map();
     this.webBaseUrl = (options.webBaseUrl ?? 'https://sandbox.pagerduty.com').replace(/\/$/, '');
   }
 
@@ -193,10 +205,12 @@ export class PagerDutySandbox extends FakeServer {
     if (!String(req.headers.accept ?? '').includes(PD_ACCEPT)) this.missingAcceptHeader.push(req.url.pathname);
 
     const nowMs = this.now().getTime();
-    while (this.window.length > 0 && this.window[0]! <= nowMs - 60_000) this.window.shift();
+    while (this.window.length > 0 && this.window[0]! <= nowMs - this.windowMs) this.window.shift();
     const limit = this.rateLimitPerMinute ?? PD_DOCUMENTED_RATE_LIMIT;
-    const resetSeconds = (): string =>
-      String(this.window.length === 0 ? 60 : Math.max(1, Math.ceil((this.window[0]! + 60_000 - nowMs) / 1000)));
+    const resetSeconds = (): string => {
+      const ms = this.window.length === 0 ? this.windowMs : this.window[0]! + this.windowMs - nowMs;
+      return this.windowMs === 60_000 ? String(Math.max(1, Math.ceil(ms / 1000))) : (Math.max(1, ms) / 1000).toFixed(3);
+    };
     if (this.rateLimitPerMinute !== undefined && this.window.length >= this.rateLimitPerMinute) {
       return json(429, { error: { message: 'Rate Limit Exceeded', code: 2020 } }, {
         'ratelimit-limit': String(limit),
@@ -225,10 +239,15 @@ export class PagerDutySandbox extends FakeServer {
         case 'users':
           return this.listUsers(params);
         case 'schedules':
-          return this.list('schedules', params, this.filterByName(this.data.schedules, params), (s) => this.renderSchedule(s));
+          return this.list('schedules', params, this.memo(`schedules?${params.get('query') ?? ''}`, () => this.filterByName(this.data.schedules, params)), (s) =>
+            this.renderSchedule(s),
+          );
         case 'escalation_policies':
-          return this.list('escalation_policies', params, this.filterByName(this.data.escalationPolicies, params), (p) =>
-            this.renderPolicy(p),
+          return this.list(
+            'escalation_policies',
+            params,
+            this.memo(`escalation_policies?${params.get('query') ?? ''}`, () => this.filterByName(this.data.escalationPolicies, params)),
+            (p) => this.renderPolicy(p),
           );
       }
     }
@@ -236,11 +255,11 @@ export class PagerDutySandbox extends FakeServer {
       const id = parts[1]!;
       switch (parts[0]) {
         case 'users': {
-          const user = this.data.users.find((u) => u.id === id);
+          const user = this.byId(this.data.users, id);
           return user ? json(200, { user: this.renderUser(user) }) : notFound();
         }
         case 'schedules': {
-          const schedule = this.data.schedules.find((s) => s.id === id);
+          const schedule = this.byId(this.data.schedules, id);
           return schedule ? this.showSchedule(schedule, params) : notFound();
         }
         case 'escalation_policies': {
@@ -255,12 +274,30 @@ export class PagerDutySandbox extends FakeServer {
   private listUsers(params: URLSearchParams): FakeResponse {
     const query = params.get('query')?.toLowerCase();
     const teamIds = params.getAll('team_ids[]');
-    const users = this.data.users.filter(
-      (u) =>
-        (!query || u.name.toLowerCase().includes(query) || u.email.toLowerCase().includes(query)) &&
-        (teamIds.length === 0 || (u.teamIds ?? []).some((t) => teamIds.includes(t))),
+    const users = this.memo(`users?${query ?? ''}&${teamIds.join()}`, () =>
+      this.data.users.filter(
+        (u) =>
+          (!query || u.name.toLowerCase().includes(query) || u.email.toLowerCase().includes(query)) &&
+          (teamIds.length === 0 || (u.teamIds ?? []).some((t) => teamIds.includes(t))),
+      ),
     );
     return this.list('users', params, users, (u) => this.renderUser(u));
+  }
+
+  /** The item with `id` (an index when listings are memoized: the data does not change). */
+  private byId<T extends { id: string }>(items: T[], id: string): T | undefined {
+    if (!this.listings) return items.find((item) => item.id === id);
+    let index = this.indexes.get(items) as Map<string, T> | undefined;
+    if (!index) this.indexes.set(items, (index = new Map(items.map((item) => [item.id, item]))));
+    return index.get(id);
+  }
+
+  /** `compute()`, or its first result when listings are memoized. */
+  private memo<T>(key: string, compute: () => T[]): T[] {
+    if (!this.listings) return compute();
+    let items = this.listings.get(key) as T[] | undefined;
+    if (!items) this.listings.set(key, (items = [...compute()].sort(byNameThenId as (a: T, b: T) => number)));
+    return items;
   }
 
   private filterByName<T extends { name: string }>(items: T[], params: URLSearchParams): T[] {
@@ -290,7 +327,8 @@ export class PagerDutySandbox extends FakeServer {
         `Offset + limit must not exceed ${PD_MAX_RECORDS} (got offset ${offset}, limit ${limit}); use a filter to narrow the results.`,
       ]);
     }
-    const sorted = [...items].sort(byNameThenId);
+    // Memoized listings are sorted already.
+    const sorted = this.listings ? items : [...items].sort(byNameThenId);
     const page = sorted.slice(offset, offset + limit);
     return json(200, {
       [collection]: page.map(render),
@@ -410,11 +448,11 @@ export class PagerDutySandbox extends FakeServer {
   }
 
   private userRef(id: string): PdReference {
-    return this.ref('user_reference', 'users', id, this.data.users.find((u) => u.id === id)?.name);
+    return this.ref('user_reference', 'users', id, this.byId(this.data.users, id)?.name);
   }
 
   private scheduleRef(id: string): PdReference {
-    return this.ref('schedule_reference', 'schedules', id, this.data.schedules.find((s) => s.id === id)?.name);
+    return this.ref('schedule_reference', 'schedules', id, this.byId(this.data.schedules, id)?.name);
   }
 
   private teamRef(id: string): PdReference {

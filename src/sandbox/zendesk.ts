@@ -92,6 +92,13 @@ export interface ZendeskSandboxOptions {
   rateLimitPerMinute?: number;
   /** `Retry-After` seconds on injected 429s (default 1). */
   retryAfterSeconds?: number;
+  /**
+   * Length of the fixed window `rateLimitPerMinute` counts in, in ms (default 60 000). A shorter
+   * one scales time for benchmarks: `Retry-After` then has millisecond precision.
+   */
+  rateLimitWindowMs?: number;
+  /** The data never changes while serving (benchmarks): filter, sort and derive each listing once. */
+  memoizeListings?: boolean;
 }
 
 export const ZENDESK_MAX_PAGE_SIZE = 100;
@@ -112,6 +119,8 @@ export class ZendeskSandbox extends FakeServer {
   private readonly retryAfterSeconds: number;
   private windowMinute = -1;
   private usedInWindow = 0;
+  private readonly windowMs: number;
+  private readonly listings?: Map<string, unknown[]>;
 
   constructor(options: ZendeskSandboxOptions) {
     let self: ZendeskSandbox | undefined;
@@ -126,6 +135,16 @@ export class ZendeskSandbox extends FakeServer {
     this.now = options.now ?? (() => new Date());
     this.rateLimitPerMinute = options.rateLimitPerMinute;
     this.retryAfterSeconds = options.retryAfterSeconds ?? 1;
+    this.windowMs = options.rateLimitWindowMs ?? 60_000;
+    if (options.memoizeListings) this.listings = new Map();
+  }
+
+  /** `compute()`, or its first result when listings are memoized. */
+  private memo<T>(key: string, compute: () => T[]): T[] {
+    if (!this.listings) return compute();
+    let items = this.listings.get(key) as T[] | undefined;
+    if (!items) this.listings.set(key, (items = compute()));
+    return items;
   }
 
   /** Zendesk's 429: `Retry-After` in seconds, the limit headers, a plain-text body. */
@@ -145,15 +164,17 @@ export class ZendeskSandbox extends FakeServer {
 
   private route(req: FakeRequest): FakeResponse {
     if (req.headers.authorization !== this.authorization) return json(401, { error: "Couldn't authenticate you" });
-    const nowSeconds = Math.floor(this.now().getTime() / 1000);
-    const minute = Math.floor(nowSeconds / 60);
+    const nowMs = this.now().getTime();
+    const nowSeconds = Math.floor(nowMs / 1000);
+    const minute = this.windowMs === 60_000 ? Math.floor(nowSeconds / 60) : Math.floor(nowMs / this.windowMs);
     if (minute !== this.windowMinute) {
       this.windowMinute = minute;
       this.usedInWindow = 0;
     }
     const limit = this.rateLimitPerMinute ?? ZENDESK_RATE_LIMIT;
     if (this.rateLimitPerMinute !== undefined && this.usedInWindow >= this.rateLimitPerMinute) {
-      const fault = this.rateLimitedFault(60 - (nowSeconds % 60));
+      const wait = this.windowMs === 60_000 ? 60 - (nowSeconds % 60) : Number((Math.max(1, (minute + 1) * this.windowMs - nowMs) / 1000).toFixed(3));
+      const fault = this.rateLimitedFault(wait);
       return fault.type === 'status' ? { status: fault.status, headers: fault.headers, body: fault.body } : notFound();
     }
     this.usedInWindow += 1;
@@ -175,13 +196,15 @@ export class ZendeskSandbox extends FakeServer {
         const roles = [...params.getAll('role[]'), ...params.getAll('role')];
         const bad = roles.find((role) => !['end-user', 'agent', 'admin'].includes(role));
         if (bad) return zendeskError(400, 'InvalidValue', `role: ${bad} is not valid`);
-        const users = [...this.data.users].filter((user) => roles.length === 0 || roles.includes(user.role)).sort((a, b) => a.id - b.id);
+        const users = this.memo(`users?${roles.join()}`, () =>
+          [...this.data.users].filter((user) => roles.length === 0 || roles.includes(user.role)).sort((a, b) => a.id - b.id),
+        );
         return this.list(req, 'users', users, (user) => this.renderUser(user));
       }
       case '/api/v2/group_memberships':
-        return this.list(req, 'group_memberships', this.memberships(), (membership) => membership);
+        return this.list(req, 'group_memberships', this.memo('group_memberships', () => this.memberships()), (membership) => membership);
       case '/api/v2/groups': {
-        const groups = this.data.groups.filter((group) => group.deleted !== true).sort((a, b) => a.id - b.id);
+        const groups = this.memo('groups', () => this.data.groups.filter((group) => group.deleted !== true).sort((a, b) => a.id - b.id));
         return this.list(req, 'groups', groups, (group) => this.renderGroup(group));
       }
       case '/api/v2/custom_roles':
@@ -197,6 +220,13 @@ export class ZendeskSandbox extends FakeServer {
           previous_page: null,
           count: this.data.tokens.length,
         });
+    }
+    // One user's memberships (`GET /api/v2/users/{id}/group_memberships`): what a naive audit asks per user.
+    const perUser = /^\/api\/v2\/users\/(\d+)\/group_memberships$/.exec(path);
+    if (perUser) {
+      const userId = Number(perUser[1]);
+      const all = this.memo('group_memberships', () => this.memberships());
+      return this.list(req, 'group_memberships', all.filter((membership) => membership.user_id === userId), (membership) => membership);
     }
     return notFound();
   }

@@ -1,4 +1,4 @@
-import { expireLeases, gitlabWrites, runAuditBot, threads, withTimeline, type Timeline } from '../helpers.js';
+import { gitlabWrites, runAuditBot, withTimeline, type Timeline } from '../helpers.js';
 import { parseMarkers } from '../../src/domain/markers.js';
 import type { Sandbox } from '../../src/sandbox/environment.js';
 import { fixSeededProblems, SEEDED_PAGERDUTY_FIXES } from '../../src/sandbox/seed/pagerduty.js';
@@ -243,70 +243,8 @@ describe('the follow-up ladder (nightly), driven by the issue notes and the cloc
     });
   });
 
-  test('killed after any write, a re-run gives the same final thread as an uninterrupted run', async () => {
-    const script = async (sandbox: Sandbox, time: Timeline, crashAfter?: number) => {
-      await open(sandbox, time);
-      time.at('PT10H');
-      say(sandbox, 'tkim', 'PD-11 intentional: kept');
-      fixSeededProblems(sandbox.pagerduty.data, ['pagerduty:user-not-in-roster:PPATDP1']);
-      time.at('PT72H');
-      if (crashAfter !== undefined) {
-        let writes = 0;
-        sandbox.gitlab.setFaultPlan((req) => (req.method !== 'GET' && ++writes > crashAfter ? { type: 'reset' } : undefined));
-        const crashed = await runAuditBot(sandbox, FOLLOWUP, {}, time.now);
-        expect(crashed.code).toBe(1);
-        sandbox.gitlab.clearFaults();
-        await expireLeases(sandbox);
-      }
-      await followup(sandbox, time);
-      return threads(sandbox);
-    };
-    const expected = await withTimeline((sandbox, time) => script(sandbox, time));
-    // addressed record (PD-8, PD-11, PD-13), six ping2 notes (cokafor, ohaddad, pnair, slee, som-alex;
-    // the Support Ops Managers for the unowned items), the issue update
-    for (let crashAfter = 0; crashAfter < 8; crashAfter++) {
-      expect(await withTimeline((sandbox, time) => script(sandbox, time, crashAfter))).toEqual(expected);
-    }
-  });
-
-  test('killed after any write of the review and the close, a re-run gives the same final thread and state', async () => {
-    const script = async (sandbox: Sandbox, time: Timeline, crashAt?: { run: number; after: number }) => {
-      await open(sandbox, time);
-      fixSeededProblems(sandbox.pagerduty.data, SEEDED_PAGERDUTY_FIXES);
-      time.at('PT10H');
-      say(sandbox, 'cokafor', 'PD-6 fixed');
-      say(sandbox, 'tkim', 'PD-11 intentional: kept');
-      const steps = [
-        async () => undefined,
-        async () => {
-          time.at('PT20H');
-          say(sandbox, 'som-alex', 'approved');
-        },
-      ];
-      for (const [index, before] of steps.entries()) {
-        await before();
-        time.at(index === 0 ? 'PT11H' : 'PT21H');
-        if (crashAt?.run === index) {
-          let writes = 0;
-          sandbox.gitlab.setFaultPlan((req) => (req.method !== 'GET' && ++writes > crashAt.after ? { type: 'reset' } : undefined));
-          expect((await runAuditBot(sandbox, FOLLOWUP, {}, time.now)).code).toBe(1);
-          sandbox.gitlab.clearFaults();
-          await expireLeases(sandbox);
-        }
-        await followup(sandbox, time);
-      }
-      const issue = sandbox.gitlab.issues()[0];
-      return [...threads(sandbox), issue.state, [...(issue.labels as string[])].sort().join(','), issue.description];
-    };
-    const expected = await withTimeline((sandbox, time) => script(sandbox, time));
-    expect(expected).toContain('closed');
-    // Run 0 writes: addressed note, review note, issue update. Run 1: outcome note, issue update.
-    for (const [run, writes] of [[0, 3], [1, 2]]) {
-      for (let after = 0; after < writes; after++) {
-        expect(await withTimeline((sandbox, time) => script(sandbox, time, { run, after }))).toEqual(expected);
-      }
-    }
-  });
+  // Killed after any write of a follow-up night (pings, records, answers, the review, the close), then re-run:
+  // test/reliability/crash.test.ts.
 
   test('a reply edited after the bot saw it does not add claims; a deleted reply does not undo a record', async () => {
     await withTimeline(async (sandbox, time) => {

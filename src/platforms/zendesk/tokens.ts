@@ -73,15 +73,42 @@ export function normalizeName(name: string | null | undefined): string {
  * or by GitLab username (with or without `@`).
  */
 export function findTokenOwner(name: string, roster: Roster): RosterPerson | undefined {
+  const index = rosterIndex(roster);
   const text = name.trim();
   const lower = text.toLowerCase();
-  const byEmail = roster.find((person) => person.email.toLowerCase() === lower);
+  const byEmail = index.byEmail.get(lower);
   if (byEmail) return byEmail;
-  const username = lower.replace(/^@/, '');
-  const byUsername = roster.find((person) => person.gitlab.username.toLowerCase() === username);
+  const byUsername = index.byUsername.get(lower.replace(/^@/, ''));
   if (byUsername) return byUsername;
   const key = normalizeName(text);
   if (!key) return undefined;
-  const byName = roster.filter((person) => normalizeName(person.name) === key);
+  const byName = index.byName.get(key) ?? [];
   return byName.length === 1 ? byName[0] : undefined;
+}
+
+interface RosterIndex {
+  size: number;
+  /** The first person with each email / username, as a search in roster order finds them. */
+  byEmail: Map<string, RosterPerson>;
+  byUsername: Map<string, RosterPerson>;
+  byName: Map<string, RosterPerson[]>;
+}
+
+/** Lookups made once per roster, not once per token (a large account has thousands of each). */
+const indexes = new WeakMap<Roster, RosterIndex>();
+
+function rosterIndex(roster: Roster): RosterIndex {
+  const cached = indexes.get(roster);
+  if (cached && cached.size === roster.length) return cached;
+  const index: RosterIndex = { size: roster.length, byEmail: new Map(), byUsername: new Map(), byName: new Map() };
+  for (const person of roster) {
+    const email = person.email.toLowerCase();
+    if (!index.byEmail.has(email)) index.byEmail.set(email, person);
+    const username = person.gitlab.username.toLowerCase();
+    if (!index.byUsername.has(username)) index.byUsername.set(username, person);
+    const key = normalizeName(person.name);
+    index.byName.set(key, [...(index.byName.get(key) ?? []), person]);
+  }
+  indexes.set(roster, index);
+  return index;
 }

@@ -1,0 +1,14 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { buildOrganisation } from './data.js';
+import { startFakes, runChild, parseOptions } from './run.js';
+const size = Number(process.argv[2]);
+const platform = process.argv[3]!;
+const options = parseOptions([]);
+const org = buildOrganisation(size, new Date());
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dbg-'));
+const fakes = await startFakes(org, dir, options);
+const r = await runChild({ kind: 'cli', argv: ['open', '--platform', platform], env: fakes.env });
+console.log('open', r.code, Math.round(r.wallMs), 'rss', Math.round(r.maxRssMb), r.stdout.slice(-200));
+await Promise.all([fakes.gitlab.stop(), fakes.pagerduty.stop(), fakes.calendly.stop(), fakes.zendesk.stop(), fakes.federal.stop()]);

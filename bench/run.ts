@@ -1,0 +1,454 @@
+/**
+ * `npm run bench` (issue #9): requests and time at scale against the physical limit.
+ *
+ * For each tier (organisations of 1k, 10k and 50k people by default) it seeds the sandbox fakes
+ * (bench/data.ts), gives every fake the vendor's real rate limit in its own 429 style with time
+ * scaled down by `--factor` (a minute becomes 60/factor seconds; the counts stay the vendor's)
+ * plus a fixed per-request latency, and runs, each in its own process with real sleeps:
+ *   - `open` for every audit (the quarterly run: the platform's listing, then GitLab writes);
+ *   - a nightly `followup` over `--issues` open audit issues with nothing due;
+ *   - the naive N+1 strategy (bench/naive.ts), for comparison.
+ * It prints one table per tier: requests made, the minimum (pages needed), their ratio, 429s,
+ * wall time, the rate-limit lower bound and their ratio, peak RSS, and says which target is met.
+ *
+ * Lower bound of a run: for the platform, max(minimum requests / scaled rate, longest chain of
+ * requests that must follow each other × latency); plus the same for its GitLab writes (the
+ * issue, the notes in order, the board). Independent listings and renders count as parallel.
+ *
+ * Options: --tiers=1000,10000,50000 --factor=10 --latency=1 --issues=200 --naive-sample=200 --json=<file>
+ * Everything listens on 127.0.0.1 only and stops by itself.
+ */
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createGitLabSandbox, type GitLabSandbox } from '../src/sandbox/gitlab.js';
+import { createPagerDutySandbox } from '../src/sandbox/pagerduty.js';
+import { createCalendlySandbox } from '../src/sandbox/calendly.js';
+import { createZendeskSandbox } from '../src/sandbox/zendesk.js';
+import type { FakeServer, RequestLogEntry } from '../src/sandbox/fake-server.js';
+import { buildOrganisation, type Organisation } from './data.js';
+import type { ChildJob, ChildResult } from './child.js';
+import type { NaivePlatform } from './naive.js';
+
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+const CHILD = path.join(HERE, 'child.js');
+
+/** Requests per minute: Zendesk Enterprise, PagerDuty, Calendly, GitLab.com authenticated API. */
+const LIMITS = { zendesk: 700, pagerduty: 960, calendly: 500, gitlab: 2000 } as const;
+type Vendor = keyof typeof LIMITS;
+
+const TOKENS = {
+  gitlab: 'bench-gitlab-token',
+  pagerduty: 'bench-pagerduty-token',
+  calendly: 'bench-calendly-token',
+  zendesk: 'bench-zendesk-token',
+  federal: 'bench-zendesk-federal-token',
+};
+const ZENDESK_EMAIL = 'audit-bot@example.com';
+const PROJECT = 'support-ops/access-audits';
+const BOT = 'audit-bot';
+
+interface Options {
+  tiers: number[];
+  factor: number;
+  latencyMs: number;
+  issues: number;
+  naiveSample: number;
+  json?: string;
+  /** Folder for a CPU profile of every child run (node --cpu-prof), for diagnosis. */
+  profile?: string;
+}
+
+export function parseOptions(argv: string[]): Options {
+  const options: Options = { tiers: [1_000, 10_000, 50_000], factor: 10, latencyMs: 1, issues: 200, naiveSample: 200 };
+  for (const arg of argv) {
+    const [key, value = ''] = arg.replace(/^--/, '').split('=');
+    if (key === 'tiers') options.tiers = value.split(',').map((v) => Number(v.replace(/k$/i, '000')));
+    else if (key === 'factor') options.factor = Number(value);
+    else if (key === 'latency') options.latencyMs = Number(value);
+    else if (key === 'issues') options.issues = Number(value);
+    else if (key === 'naive-sample') options.naiveSample = Number(value);
+    else if (key === 'json') options.json = value;
+    else if (key === 'profile') options.profile = path.resolve(value);
+    else throw new Error(`unknown option ${arg}`);
+  }
+  if (options.tiers.some((n) => !Number.isInteger(n) || n < 20) || !(options.factor > 0) || !(options.latencyMs >= 0)) throw new Error('bad options');
+  return options;
+}
+
+/** Requests per millisecond a vendor allows at the scaled time. */
+const ratePerMs = (vendor: Vendor, factor: number) => (LIMITS[vendor] * factor) / 60_000;
+const pages = (items: number, size = 100) => Math.max(1, Math.ceil(items / size));
+
+interface Row {
+  tier: number;
+  run: string;
+  vendor: Vendor;
+  platformRequests: number;
+  minimum: number;
+  rateLimited: number;
+  gitlabRequests: number;
+  gitlabWrites: number;
+  /** GitLab requests the run needs at least (open: the issue, each note, the board; followup: the reads). */
+  gitlabMinimum: number;
+  wallMs: number;
+  boundMs: number;
+  cpuMs: number;
+  maxRssMb: number;
+  code: number;
+  note: string;
+  /** followup: most GitLab reads spent on one issue (beyond the listing). */
+  maxReadsPerIssue?: number;
+}
+
+interface NaiveRow {
+  tier: number;
+  platform: NaivePlatform;
+  requests: number;
+  extrapolatedMs: number;
+  sampled: number;
+  ours: Row;
+}
+
+let profileDir: string | undefined = process.env.BENCH_PROFILE;
+
+export function runChild(job: ChildJob, timeoutMs = 10 * 60_000): Promise<ChildResult> {
+  return new Promise((resolve, reject) => {
+    const flags = [...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []), ...(process.env.BENCH_NODE_FLAGS?.split(' ').filter(Boolean) ?? [])];
+    const child = spawn(process.execPath, [...flags, CHILD, JSON.stringify(job)], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.on('error', reject);
+    child.on('close', (status) => {
+      clearTimeout(timer);
+      if (process.env.BENCH_CHILD_LOG) fs.appendFileSync(process.env.BENCH_CHILD_LOG, out + err);
+      const line = out.split('\n').find((l) => l.startsWith('BENCH_RESULT '));
+      if (!line) return reject(new Error(`bench child exited ${status} without a result: ${err.slice(-2000)}`));
+      resolve(JSON.parse(line.slice('BENCH_RESULT '.length)) as ChildResult);
+    });
+  });
+}
+
+interface Fakes {
+  gitlab: GitLabSandbox;
+  pagerduty: ReturnType<typeof createPagerDutySandbox>;
+  calendly: ReturnType<typeof createCalendlySandbox>;
+  zendesk: ReturnType<typeof createZendeskSandbox>;
+  federal: ReturnType<typeof createZendeskSandbox>;
+  env: Record<string, string>;
+}
+
+export async function startFakes(org: Organisation, dir: string, options: Options): Promise<Fakes> {
+  const windowMs = 60_000 / options.factor;
+  const limits = { rateLimitWindowMs: windowMs, memoizeListings: true };
+  const gitlab = createGitLabSandbox({
+    projectPath: PROJECT,
+    users: [{ id: 1, username: BOT, name: 'Audit Bot', bot: true }],
+    tokens: { [TOKENS.gitlab]: BOT },
+    rateLimitPerMinute: LIMITS.gitlab,
+    rateLimitWindowMs: windowMs,
+    preciseRateLimitHeaders: true,
+  });
+  const pagerduty = createPagerDutySandbox({ token: TOKENS.pagerduty, data: org.pagerduty, rateLimitPerMinute: LIMITS.pagerduty, ...limits });
+  const calendly = createCalendlySandbox({ token: TOKENS.calendly, data: org.calendly, rateLimitPerMinute: LIMITS.calendly, ...limits });
+  const zendesk = createZendeskSandbox({ name: 'zendesk', email: ZENDESK_EMAIL, token: TOKENS.zendesk, data: org.zendesk, rateLimitPerMinute: LIMITS.zendesk, ...limits });
+  const federal = createZendeskSandbox({
+    name: 'zendesk-us-federal',
+    email: ZENDESK_EMAIL,
+    token: TOKENS.federal,
+    data: org.zendeskUsFederal,
+    rateLimitPerMinute: LIMITS.zendesk,
+    ...limits,
+  });
+  const servers: FakeServer[] = [gitlab, pagerduty, calendly, zendesk, federal];
+  if (options.latencyMs > 0) for (const server of servers) server.setFaultPlan(() => ({ type: 'delay', ms: options.latencyMs }));
+  await Promise.all(servers.map((server) => server.start()));
+  fs.writeFileSync(path.join(dir, 'roster.yml'), org.rosterYaml);
+  fs.writeFileSync(path.join(dir, 'audit.config.yml'), org.configYaml);
+  return {
+    gitlab,
+    pagerduty,
+    calendly,
+    zendesk,
+    federal,
+    env: {
+      GITLAB_URL: gitlab.url,
+      GITLAB_TOKEN: TOKENS.gitlab,
+      AUDIT_PROJECT: PROJECT,
+      PAGERDUTY_URL: pagerduty.url,
+      PAGERDUTY_TOKEN: TOKENS.pagerduty,
+      CALENDLY_URL: calendly.url,
+      CALENDLY_TOKEN: TOKENS.calendly,
+      ZENDESK_URL: zendesk.url,
+      ZENDESK_EMAIL,
+      ZENDESK_API_TOKEN: TOKENS.zendesk,
+      ZENDESK_US_FEDERAL_URL: federal.url,
+      ZENDESK_US_FEDERAL_EMAIL: ZENDESK_EMAIL,
+      ZENDESK_US_FEDERAL_API_TOKEN: TOKENS.federal,
+      AUDIT_CONFIG: path.join(dir, 'audit.config.yml'),
+      AUDIT_ROSTER: path.join(dir, 'roster.yml'),
+    },
+  };
+}
+
+const isWrite = (entry: RequestLogEntry) => entry.method !== 'GET' && entry.method !== 'HEAD';
+
+/** max(requests / rate, chain × latency): what the vendor's limit and the latency allow at best. */
+function bound(vendor: Vendor, requests: number, chain: number, options: Options): number {
+  return Math.max(requests / ratePerMs(vendor, options.factor), chain * options.latencyMs);
+}
+
+async function runTier(size: number, options: Options): Promise<{ rows: Row[]; naive: NaiveRow[] }> {
+  const org = buildOrganisation(size, new Date());
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'audit-bot-bench-'));
+  const fakes = await startFakes(org, dir, options);
+  const rows: Row[] = [];
+  const naive: NaiveRow[] = [];
+  const c = org.counts;
+  try {
+    const audits: { id: string; vendor: Vendor; server: FakeServer; minimum: number; chain: number }[] = [
+      {
+        id: 'zendesk',
+        vendor: 'zendesk',
+        server: fakes.zendesk,
+        minimum: pages(c.zendeskUsers) + pages(c.zendeskMemberships) + pages(c.zendeskGroups) + 2,
+        chain: Math.max(pages(c.zendeskUsers), pages(c.zendeskMemberships), pages(c.zendeskGroups)),
+      },
+      {
+        id: 'zendesk-us-federal',
+        vendor: 'zendesk',
+        server: fakes.federal,
+        minimum: pages(c.federalUsers) + pages(c.federalMemberships) + pages(c.federalGroups) + 2,
+        chain: Math.max(pages(c.federalUsers), pages(c.federalMemberships), pages(c.federalGroups)),
+      },
+      {
+        id: 'calendly',
+        vendor: 'calendly',
+        server: fakes.calendly,
+        minimum: 1 + pages(c.calendlyMembers) + pages(c.calendlyInvitations),
+        chain: 1 + Math.max(pages(c.calendlyMembers), pages(c.calendlyInvitations)),
+      },
+      {
+        id: 'pagerduty',
+        vendor: 'pagerduty',
+        server: fakes.pagerduty,
+        // Offset pages can be fetched side by side once the first page gave the total; renders too.
+        minimum: pages(c.pagerdutyUsers) + pages(c.pagerdutySchedules) + pages(c.pagerdutyPolicies) + c.pagerdutySchedules,
+        chain: 3,
+      },
+    ];
+    for (const audit of audits) {
+      const platformBefore = audit.server.log.length;
+      const gitlabBefore = fakes.gitlab.log.length;
+      const result = await runChild({ kind: 'cli', argv: ['open', '--platform', audit.id], env: fakes.env });
+      const platformLog = audit.server.log.slice(platformBefore);
+      const gitlabLog = fakes.gitlab.log.slice(gitlabBefore);
+      const notes = gitlabLog.filter((e) => e.method === 'POST' && /\/notes$/.test(e.path) && e.status < 300).length;
+      const gitlabMinimum = notes + 3;
+      rows.push({
+        tier: size,
+        run: `open ${audit.id}`,
+        vendor: audit.vendor,
+        platformRequests: platformLog.length,
+        minimum: audit.minimum,
+        rateLimited: platformLog.filter((e) => e.status === 429).length + gitlabLog.filter((e) => e.status === 429).length,
+        gitlabRequests: gitlabLog.length,
+        gitlabWrites: gitlabLog.filter(isWrite).length,
+        gitlabMinimum,
+        wallMs: result.wallMs,
+        boundMs: bound(audit.vendor, audit.minimum, audit.chain, options) + bound('gitlab', gitlabMinimum, gitlabMinimum, options),
+        cpuMs: result.cpuMs,
+        maxRssMb: result.maxRssMb,
+        code: result.code,
+        note: result.code === 0 ? result.stdout.trim().split('\n').at(-1)!.replace(/^.*?: \d+ finding/, (m) => m.slice(m.lastIndexOf(': ') + 2)).slice(0, 120) : `exit ${result.code}: ${(result.stdout + result.stderr).slice(0, 300)}`,
+      });
+    }
+
+    // ── the nightly followup over `issues` open audit issues with nothing due ──
+    cloneIssues(fakes.gitlab, options.issues);
+    const gitlabBefore = fakes.gitlab.log.length;
+    const followup = await runChild({ kind: 'cli', argv: ['followup'], env: fakes.env });
+    const gitlabLog = fakes.gitlab.log.slice(gitlabBefore);
+    const perIssue = new Map<string, number>();
+    for (const entry of gitlabLog) {
+      const iid = /\/issues\/(\d+)\//.exec(entry.path)?.[1];
+      if (iid && entry.method === 'GET') perIssue.set(iid, (perIssue.get(iid) ?? 0) + 1);
+    }
+    const issueCount = fakes.gitlab.issues().filter((issue) => issue.state === 'opened').length;
+    // One notes page per issue, the issue listings (open; closed with status open or review) and the bot's username.
+    const followupMinimum = issueCount + pages(issueCount) + 2 + 1;
+    rows.push({
+      tier: size,
+      run: `followup, ${issueCount} issues`,
+      vendor: 'gitlab',
+      platformRequests: 0,
+      minimum: 0,
+      rateLimited: gitlabLog.filter((e) => e.status === 429).length,
+      gitlabRequests: gitlabLog.length,
+      gitlabWrites: gitlabLog.filter(isWrite).length,
+      gitlabMinimum: followupMinimum,
+      wallMs: followup.wallMs,
+      boundMs: bound('gitlab', followupMinimum, 2, options),
+      cpuMs: followup.cpuMs,
+      maxRssMb: followup.maxRssMb,
+      code: followup.code,
+      note: followup.code === 0 ? `${followup.stdout.split('\n').filter((l) => /0 note\(s\) posted/.test(l)).length} issue(s) with nothing posted` : `exit ${followup.code}: ${(followup.stdout + followup.stderr).slice(0, 300)}`,
+      maxReadsPerIssue: Math.max(0, ...perIssue.values()),
+    });
+
+    // ── the naive N+1 strategy on the same fakes ──
+    const naiveJobs: { platform: NaivePlatform; server: FakeServer; url: string; token: string; run: string }[] = [
+      { platform: 'zendesk', server: fakes.zendesk, url: fakes.zendesk.url, token: TOKENS.zendesk, run: 'open zendesk' },
+      { platform: 'calendly', server: fakes.calendly, url: fakes.calendly.url, token: TOKENS.calendly, run: 'open calendly' },
+      { platform: 'pagerduty', server: fakes.pagerduty, url: fakes.pagerduty.url, token: TOKENS.pagerduty, run: 'open pagerduty' },
+    ];
+    for (const job of naiveJobs) {
+      const result = await runChild({
+        kind: 'naive',
+        platform: job.platform,
+        url: job.url,
+        token: job.token,
+        email: ZENDESK_EMAIL,
+        organization: fakes.calendly.organizationUri,
+        sample: options.naiveSample,
+      });
+      const measured = result.naive!;
+      const vendor: Vendor = job.platform;
+      naive.push({
+        tier: size,
+        platform: job.platform,
+        requests: measured.totalRequests,
+        // Never faster than the vendor's limit allows for that many requests.
+        extrapolatedMs: Math.max(measured.extrapolatedMs, measured.totalRequests / ratePerMs(vendor, options.factor)),
+        sampled: measured.sampled,
+        ours: rows.find((row) => row.run === job.run)!,
+      });
+    }
+  } finally {
+    await Promise.all([fakes.gitlab.stop(), fakes.pagerduty.stop(), fakes.calendly.stop(), fakes.zendesk.stop(), fakes.federal.stop()]);
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+  return { rows, naive };
+}
+
+/**
+ * Makes `total` open audit issues out of the ones `open` just created: copies with the same
+ * description (board included), labels and notes (the bot's results note and pings, at the
+ * times they were posted), so each looks exactly like `open`'s output.
+ */
+export function cloneIssues(gitlab: GitLabSandbox, total: number): void {
+  const originals = gitlab.issues().filter((issue) => issue.state === 'opened');
+  for (let k = 0; originals.length + k < total; k++) {
+    const original = originals[k % originals.length]!;
+    const copy = gitlab.addIssue({
+      title: original.title,
+      description: original.description,
+      labels: original.labels as string[],
+      author: BOT,
+      confidential: original.confidential,
+      createdAt: new Date(original.created_at),
+    });
+    for (const note of gitlab.notesOf(original.iid)) {
+      if (note.system) continue;
+      gitlab.addNote(copy.iid, { author: note.author.username, body: note.body, createdAt: new Date(note.created_at) });
+    }
+  }
+}
+
+const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+const seconds = (ms: number) => `${fmt(ms / 1000, 2)} s`;
+const ratio = (a: number, b: number) => (b > 0 ? `${fmt(a / b, 2)}×` : '—');
+
+interface Verdict {
+  ok: boolean;
+  text: string;
+}
+
+function verdicts(rows: Row[], naive: NaiveRow[], tier: number): Verdict[] {
+  const out: Verdict[] = [];
+  for (const row of rows) {
+    if (row.code !== 0) out.push({ ok: false, text: `${row.run}: exit code ${row.code} (${row.note})` });
+    if (row.minimum > 0) {
+      const r = row.platformRequests / row.minimum;
+      out.push({ ok: r <= 1.05, text: `${row.run}: requests ${fmt(row.platformRequests)} = ${fmt(r, 3)}× the ${fmt(row.minimum)} pages needed (target ≤ 1.05×)` });
+    }
+    const w = row.wallMs / row.boundMs;
+    out.push({ ok: w <= 1.25, text: `${row.run}: wall ${seconds(row.wallMs)} = ${fmt(w, 2)}× the lower bound ${seconds(row.boundMs)} (target ≤ 1.25×)` });
+    if (row.maxReadsPerIssue !== undefined) {
+      out.push({ ok: row.gitlabWrites === 0, text: `${row.run}: ${row.gitlabWrites} write(s) (target 0)` });
+      out.push({ ok: row.maxReadsPerIssue <= 1, text: `${row.run}: at most ${row.maxReadsPerIssue} read(s) per issue (target ≤ 1)` });
+    }
+  }
+  const peak = Math.max(...rows.map((row) => row.maxRssMb));
+  out.push({ ok: peak < 300, text: `peak RSS ${fmt(peak)} MB at ${fmt(tier)} people (target < 300 MB)` });
+  for (const n of naive) out.push({ ok: n.ours.platformRequests < n.requests, text: `${n.platform}: ${fmt(n.ours.platformRequests)} requests vs ${fmt(n.requests)} for N+1` });
+  return out;
+}
+
+function printTier(size: number, rows: Row[], naive: NaiveRow[], options: Options): string {
+  const lines: string[] = [];
+  lines.push(`#### ${fmt(size)} people`);
+  lines.push('');
+  lines.push('| Run | Requests | Pages needed | Ratio | 429s | GitLab requests (writes) | Wall | Lower bound | Ratio | Peak RSS |');
+  lines.push('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+  for (const row of rows) {
+    const requests = row.minimum > 0 ? fmt(row.platformRequests) : `${fmt(row.gitlabRequests)} (GitLab)`;
+    const minimum = row.minimum > 0 ? fmt(row.minimum) : `${fmt(row.gitlabMinimum)} (GitLab)`;
+    const r = row.minimum > 0 ? ratio(row.platformRequests, row.minimum) : ratio(row.gitlabRequests, row.gitlabMinimum);
+    lines.push(
+      `| ${row.run} | ${requests} | ${minimum} | ${r} | ${row.rateLimited} | ${fmt(row.gitlabRequests)} (${fmt(row.gitlabWrites)}) | ${seconds(row.wallMs)} | ${seconds(row.boundMs)} | ${ratio(row.wallMs, row.boundMs)} | ${fmt(row.maxRssMb)} MB |`,
+    );
+  }
+  const followup = rows.find((row) => row.maxReadsPerIssue !== undefined);
+  lines.push('');
+  if (followup) lines.push(`Followup with nothing due: ${followup.gitlabWrites} writes, at most ${followup.maxReadsPerIssue} GitLab read(s) per issue (${followup.note}).`);
+  lines.push('');
+  lines.push('| Naive N+1 | Its requests | Ours | Ours ÷ N+1 | Its time (extrapolated) | Ours | Ours ÷ N+1 |');
+  lines.push('| --- | ---: | ---: | ---: | ---: | ---: | ---: |');
+  for (const n of naive) {
+    const what = { zendesk: 'Zendesk: a group-memberships request per agent', calendly: 'Calendly: a membership lookup per person', pagerduty: 'PagerDuty: a user request per user' }[n.platform];
+    lines.push(
+      `| ${what} | ${fmt(n.requests)} | ${fmt(n.ours.platformRequests)} | ${ratio(n.ours.platformRequests, n.requests)} | ${seconds(n.extrapolatedMs)} | ${seconds(n.ours.wallMs)} | ${ratio(n.ours.wallMs, n.extrapolatedMs)} |`,
+    );
+  }
+  lines.push('');
+  void options;
+  return lines.join('\n');
+}
+
+async function main(): Promise<void> {
+  const options = parseOptions(process.argv.slice(2));
+  profileDir = options.profile;
+  const started = Date.now();
+  const header = [
+    `audit-bot benchmark: ${os.cpus().length} CPU(s) (${os.cpus()[0]?.model ?? 'unknown'}), Node ${process.version}, ${new Date().toISOString().slice(0, 10)}`,
+    `time scaled ${options.factor}×: a vendor's minute lasts ${fmt(60 / options.factor, 1)} s with its full per-minute limit ` +
+      `(Zendesk ${LIMITS.zendesk}, PagerDuty ${LIMITS.pagerduty}, Calendly ${LIMITS.calendly}, GitLab ${fmt(LIMITS.gitlab)} per minute); ` +
+      `latency ${options.latencyMs} ms per request; ${options.issues} issues for the followup; N+1 sampled on ${options.naiveSample} users`,
+  ];
+  console.log(header.join('\n'));
+  const all: { size: number; rows: Row[]; naive: NaiveRow[] }[] = [];
+  const report: string[] = [];
+  let failed = 0;
+  for (const size of options.tiers) {
+    const { rows, naive } = await runTier(size, options);
+    all.push({ size, rows, naive });
+    const table = printTier(size, rows, naive, options);
+    report.push(table);
+    console.log(`\n${table}`);
+    for (const verdict of verdicts(rows, naive, size)) {
+      if (!verdict.ok) failed += 1;
+      console.log(`${verdict.ok ? 'ok  ' : 'MISS'} ${verdict.text}`);
+    }
+  }
+  console.log(`\nbenchmark done in ${fmt((Date.now() - started) / 1000, 1)} s: ${failed === 0 ? 'every target met' : `${failed} target(s) missed (MISS above)`}`);
+  if (options.json) fs.writeFileSync(options.json, `${JSON.stringify({ header, options, tiers: all }, null, 2)}\n`);
+  process.exitCode = failed === 0 ? 0 : 1;
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) await main();
