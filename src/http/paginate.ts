@@ -1,6 +1,20 @@
 import type { Query, VendorClient } from './client.js';
 
 /** The platform has more items than its pagination can reach; the audit would be incomplete. */
+/**
+ * Keeps only `keys` of a listed item (those it has): a 50,000-user listing then holds what the
+ * audit reads, not every field the API sends. For `project` of the collectors below.
+ */
+export function pick<T>(keys: readonly (keyof T & string)[]): (item: unknown) => T {
+  return (item) => {
+    if (item === null || typeof item !== 'object' || Array.isArray(item)) return item as T;
+    const source = item as Record<string, unknown>;
+    const picked: Record<string, unknown> = {};
+    for (const key of keys) if (key in source) picked[key] = source[key];
+    return picked as T;
+  };
+}
+
 export class IncompleteListingError extends Error {
   constructor(message: string) {
     super(message);
@@ -24,7 +38,7 @@ export async function collectOffsetPages<T>(
   path: string,
   collection: string,
   query: Query = {},
-  { pageSize = 100, maxOffset = 10_000 } = {},
+  { pageSize = 100, maxOffset = 10_000, project }: { pageSize?: number; maxOffset?: number; project?: (item: unknown) => T } = {},
 ): Promise<T[]> {
   const items: T[] = [];
   let offset = 0;
@@ -34,7 +48,7 @@ export async function collectOffsetPages<T>(
     if (!Array.isArray(page)) {
       throw new IncompleteListingError(`${client.vendor} ${path}: the response has no "${collection}" list`);
     }
-    items.push(...(page as T[]));
+    items.push(...(project ? page.map(project) : (page as T[])));
     if (!body.more) return items;
     const used = typeof body.limit === 'number' && body.limit > 0 ? body.limit : pageSize;
     if (page.length === 0) throw new IncompleteListingError(`${client.vendor} ${path}: says more items follow offset ${offset} but sent none`);
@@ -62,7 +76,7 @@ export async function collectTokenPages<T>(
   client: VendorClient,
   path: string,
   query: Query = {},
-  { pageSize = 100, maxPages = 10_000 } = {},
+  { pageSize = 100, maxPages = 10_000, project }: { pageSize?: number; maxPages?: number; project?: (item: unknown) => T } = {},
 ): Promise<T[]> {
   const items: T[] = [];
   const seen = new Set<string>();
@@ -72,7 +86,7 @@ export async function collectTokenPages<T>(
     if (!body || !Array.isArray(body.collection)) {
       throw new IncompleteListingError(`${client.vendor} ${path}: the response has no "collection" list`);
     }
-    items.push(...(body.collection as T[]));
+    items.push(...(project ? body.collection.map(project) : (body.collection as T[])));
     const next = body.pagination?.next_page_token;
     if (next === undefined || next === null || next === '') return items;
     if (typeof next !== 'string') throw new IncompleteListingError(`${client.vendor} ${path}: next_page_token is not a string`);
@@ -103,7 +117,7 @@ export async function collectCursorPages<T>(
   path: string,
   collection: string,
   query: Query = {},
-  { pageSize = 100, maxPages = 10_000 } = {},
+  { pageSize = 100, maxPages = 10_000, project }: { pageSize?: number; maxPages?: number; project?: (item: unknown) => T } = {},
 ): Promise<T[]> {
   const items: T[] = [];
   const seen = new Set<string>();
@@ -112,7 +126,7 @@ export async function collectCursorPages<T>(
     const { body } = await client.getJson<CursorPage>(next.path, next.query);
     const page = body?.[collection];
     if (!Array.isArray(page)) throw new IncompleteListingError(`${client.vendor} ${path}: the response has no "${collection}" list`);
-    items.push(...(page as T[]));
+    items.push(...(project ? page.map(project) : (page as T[])));
     if (body.meta?.has_more !== true) return items;
     const link = body.links?.next;
     if (typeof link !== 'string' || link === '') {

@@ -44,10 +44,6 @@ export function clearFaults(sandbox: Sandbox): void {
   for (const server of servers(sandbox)) server.clearFaults();
 }
 
-export function requestCount(sandbox: Sandbox): number {
-  return servers(sandbox).reduce((sum, server) => sum + server.log.length, 0);
-}
-
 /**
  * Everything people see of the audit issues: threads, descriptions (the board), labels, state;
  * by title (a run that failed on one platform may create the issues in another order).
@@ -206,12 +202,6 @@ export function killAfterWrites(sandbox: Sandbox, after: number): { writes: () =
   return { writes: () => writes };
 }
 
-/** Counts the GitLab writes of a run (nothing injected). */
-export function countWrites(sandbox: Sandbox): () => number {
-  const before = sandbox.gitlab.log.filter((entry) => isWrite(entry.method)).length;
-  return () => sandbox.gitlab.log.filter((entry) => isWrite(entry.method)).length - before;
-}
-
 // ─── people in the issue ───────────────────────────────────────────────────────────────────
 
 export interface ListedItem {
@@ -279,6 +269,8 @@ export async function runUntilDone(sandbox: Sandbox, argv: string[], now: Date, 
 /** What a failed run must look like: exit 1, nothing on stderr, and each audit it could not finish named with the reason. */
 export function failureIsClear(run: CliRun): string | undefined {
   if (run.code !== 1) return `exit ${run.code}`;
+  // The run could not even list what to do (e.g. GitLab's issue list): one line saying why.
+  if (/^audit-bot: \S[^\n]*\n$/.test(run.stderr) && run.stdout === '') return undefined;
   if (run.stderr !== '') return `stderr: ${run.stderr}`;
   const failed = run.stdout.split('\n').filter((line) => /: (FAILED|NOT DONE)\b/.test(line));
   if (failed.length === 0) return `exit 1 without naming a failed audit:\n${run.stdout}`;
