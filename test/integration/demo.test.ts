@@ -6,30 +6,41 @@ import { runDemo } from '../../src/commands/demo.js';
 import { silentLogger } from '../../src/log.js';
 import { parseMarkers } from '../../src/domain/markers.js';
 
-test('npm run demo plays a whole quarter: open, replies, every ladder step, review, approval, close', async () => {
-  const out = fs.mkdtempSync(path.join(os.tmpdir(), 'audit-bot-demo-'));
-  let stdout = '';
-  const code = await runDemo({
+/** The findings kinds in a thread's results notes. */
+function kindsIn(thread: string): string[] {
+  const fingerprints = parseMarkers(thread).flatMap((marker) => (marker.step === 'results' ? (marker.findings ?? []) : []));
+  return [...new Set(fingerprints.map((fingerprint) => fingerprint.split(':')[1]))].sort();
+}
+
+// One demo run (it takes a while) serves every assertion about it.
+const out = fs.mkdtempSync(path.join(os.tmpdir(), 'audit-bot-demo-'));
+let stdout = '';
+let code: number;
+beforeAll(async () => {
+  code = await runDemo({
     out,
     io: { stdout: (text) => (stdout += text), stderr: (text) => (stdout += text) },
     logger: silentLogger(),
     runCli: (argv, env, io, overrides) => runCli(argv, env, io, { ...overrides, sleep: async () => {} }),
     start: new Date('2026-10-01T09:00:00Z'),
   });
+});
+const thread = (file: string) => fs.readFileSync(path.join(out, file), 'utf8');
+
+test('npm run demo plays a whole quarter: open, replies, every ladder step, review, approval, close', () => {
   expect(code).toBe(0);
   expect(stdout).toContain('(re-run: 0 new notes)');
   expect(stdout).toContain('Demo finished');
 
-  const thread = fs.readFileSync(path.join(out, 'pagerduty.md'), 'utf8');
-  expect(thread).toMatch(/^# #\d+ PagerDuty access audit 2026-Q4\n\n> closed · confidential/);
-  const steps = parseMarkers(thread).map((marker) => marker.step);
+  const pagerduty = thread('pagerduty.md');
+  expect(pagerduty).toMatch(/^# #\d+ PagerDuty access audit 2026-Q4\n\n> closed · confidential/);
+  const steps = parseMarkers(pagerduty).map((marker) => marker.step);
   for (const step of ['issue', 'results', 'ping1', 'feedback', 'addressed', 'ping2', 'manager', 'som', 'review', 'outcome']) {
     expect(steps).toContain(step);
   }
   expect(steps.filter((step) => step === 'review')).toHaveLength(1);
   // Every kind of PagerDuty finding is in the demo's results note.
-  const kinds = new Set(parseMarkers(thread).flatMap((marker) => (marker.step === 'results' ? (marker.findings ?? []) : [])).map((fingerprint) => fingerprint.split(':')[1]));
-  expect([...kinds].sort()).toEqual([
+  expect(kindsIn(pagerduty)).toEqual([
     'coverage-gap',
     'dead-reference',
     'empty-rule',
@@ -43,4 +54,41 @@ test('npm run demo plays a whole quarter: open, replies, every ladder step, revi
   ]);
   expect(steps.at(-1)).toBe('outcome');
   expect(stdout).not.toContain('FAILED');
+});
+
+test('npm run demo shows both Zendesk issues with every kind of finding and the token table', () => {
+  expect(stdout).toMatch(/Requests made: .*Zendesk \d+, Zendesk US Federal \d+/);
+  const main = thread('zendesk.md');
+  const federal = thread('zendesk-us-federal.md');
+  expect(main).toMatch(/^# #\d+ Zendesk access audit 2026-Q4\n/);
+  expect(federal).toMatch(/^# #\d+ Zendesk US Federal access audit 2026-Q4\n/);
+  expect([...new Set([...kindsIn(main), ...kindsIn(federal)])].sort()).toEqual([
+    'admin-not-allowed',
+    'agent-not-in-roster',
+    'api-token-access-disabled',
+    'api-token-bad-description',
+    'api-token-expired',
+    'api-token-review',
+    'api-token-unused',
+    'email-mismatch',
+    'group-mismatch',
+    'inactive-agent',
+    'missing-user',
+    'name-mismatch',
+    'role-mismatch',
+    'suspended-seat',
+    'two-factor-disabled',
+    'us-federal-no-account',
+    'wrong-id',
+  ]);
+  expect(main).toContain('Zendesk API tokens (9)');
+  for (const text of [main, federal]) expect(text).not.toMatch(/@all\b/);
+});
+
+test('npm run demo shows the Calendly issue with every kind of finding', () => {
+  expect(stdout).toMatch(/Requests made: .*Calendly \d+/);
+  const calendly = thread('calendly.md');
+  expect(calendly).toMatch(/^# #\d+ Calendly access audit 2026-Q4\n/);
+  expect(kindsIn(calendly)).toEqual(['admin-not-allowed', 'email-mismatch', 'member-not-in-roster', 'missing-member', 'role-drift', 'stale-invitation']);
+  expect(calendly).not.toMatch(/@all\b/);
 });
