@@ -10,5 +10,5 @@ const org = buildOrganisation(size, new Date());
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dbg-'));
 const fakes = await startFakes(org, dir, options);
 const r = await runChild({ kind: 'cli', argv: ['open', '--platform', platform], env: fakes.env });
-console.log('open', r.code, Math.round(r.wallMs), 'rss', Math.round(r.maxRssMb), r.stdout.slice(-200));
+console.log('open', r.code, Math.round(r.wallMs), 'cpu', Math.round(r.cpuMs), 'rss', Math.round(r.maxRssMb), r.stdout.slice(-200));
 await Promise.all([fakes.gitlab.stop(), fakes.pagerduty.stop(), fakes.calendly.stop(), fakes.zendesk.stop(), fakes.federal.stop()]);

@@ -16,6 +16,7 @@ import { openCommand } from './commands/open.js';
 import { followupCommand } from './commands/followup.js';
 import { checkPlatform } from './commands/check.js';
 import { runDemo } from './commands/demo.js';
+import { preferSmallHeap } from './memory.js';
 
 export const EXIT_OK = 0;
 export const EXIT_FAILED = 1;
@@ -185,6 +186,7 @@ function isMain(): boolean {
 }
 
 if (isMain()) {
+  preferSmallHeap();
   const code = await runCli(process.argv.slice(2), process.env, {
     stdout: (text) => process.stdout.write(text),
     stderr: (text) => process.stderr.write(text),

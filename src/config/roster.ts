@@ -2,7 +2,7 @@ import { Checker, type Fields, quote, suggest, type At } from './validate.js';
 import { ConfigError } from './errors.js';
 import { Document } from 'yaml';
 import { formatProblem, lineOfNode, parseYaml, readTextFile, type YamlSource } from './yaml-source.js';
-import { NotSimpleYaml, lineCounterOf, mayBeSimple, simpleSequenceOfMaps } from './simple-yaml.js';
+import { NotSimpleYaml, lineCounterOf, simpleSequenceOfMaps } from './simple-yaml.js';
 import {
   CALENDLY_ROLES,
   PAGERDUTY_ROLES,
@@ -60,14 +60,11 @@ interface Seen {
  * the full YAML parser, so messages and results are the same either way.
  */
 export function parseRoster(text: string, file: string): Roster {
-  if (mayBeSimple(text)) {
-    try {
-      const source: YamlSource = { file, text, doc: new Document() as Document.Parsed, lineCounter: lineCounterOf(text) };
-      const checker = new Checker(source);
-      return checkPeople(checker, simpleItems(source));
-    } catch (error) {
-      if (!(error instanceof NotSimpleYaml) && !(error instanceof ConfigError)) throw error;
-    }
+  try {
+    const source: YamlSource = { file, text, doc: new Document() as Document.Parsed, lineCounter: lineCounterOf(text) };
+    return checkPeople(new Checker(source), simpleItems(source));
+  } catch (error) {
+    if (!(error instanceof NotSimpleYaml) && !(error instanceof ConfigError)) throw error;
   }
   const checker = new Checker(parseYaml(text, file));
   const root = checker.root();
@@ -110,8 +107,9 @@ function checkPeople(checker: Checker, items: Iterable<At>): Roster {
     if (person.pagerduty) {
       duplicates.check(checked.pagerdutyIdAt, `pagerduty:${person.pagerduty.id}`, quote(person.pagerduty.id), who);
     }
-    // Only what checkManagers reads is kept: every field's place, for 50,000 people, is hundreds of MB.
-    people.push({ ...checked, usernameAt: undefined, emailAt: undefined, zendeskIdAt: {}, calendlyEmailAt: undefined, pagerdutyIdAt: undefined });
+    // Only what checkManagers reads is kept (reports_to's place, not its node): every field's place, for 50,000 people, is hundreds of MB.
+    const reportsToAt = checked.reportsToAt && { ...checked.reportsToAt, node: null };
+    people.push({ ...checked, usernameAt: undefined, emailAt: undefined, reportsToAt, zendeskIdAt: {}, calendlyEmailAt: undefined, pagerdutyIdAt: undefined });
   }
 
   checkManagers(checker, people);

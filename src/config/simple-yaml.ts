@@ -63,8 +63,8 @@ for (const [kind, tag] of [
  * `key: value` with identifier keys; nested block mappings and block sequences of scalars;
  * single-line flow mappings and sequences (`{ id: 1, groups: [A, B] }`); plain scalars of
  * letters, digits, spaces and `_ . - + @ ' ( ) /` that are strings, decimal integers or null;
- * quoted scalars without escapes or line breaks; comments and blank lines. No tabs, carriage
- * returns, anchors, aliases, tags, directives, document markers, block scalars, multi-line
+ * quoted scalars without escapes or line breaks; comments and blank lines. No tabs (outside
+ * comments), carriage returns or other control characters, anchors, aliases, tags, directives, document markers, block scalars, multi-line
  * values, duplicate keys, or plain scalars YAML would read as booleans, floats or other numbers.
  */
 export class NotSimpleYaml extends Error {
@@ -80,11 +80,6 @@ export function lineCounterOf(text: string): LineCounter {
   counter.addNewLine(0);
   for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) counter.addNewLine(i + 1);
   return counter;
-}
-
-/** Whether the text is worth trying: no character the subset never has. */
-export function mayBeSimple(text: string): boolean {
-  return !/[\t\r&*!|>%`\\]/.test(text) && !/^(---|\.\.\.)/m.test(text);
 }
 
 const KEY = /[A-Za-z_][A-Za-z0-9_-]*/y;
@@ -109,6 +104,9 @@ interface Line {
  * items already yielded were read correctly.
  */
 export function* simpleSequenceOfMaps(text: string): Generator<YamlNode> {
+  // Control characters (but tabs, which only comments may hold here, and line feeds).
+  const control = /[\u0000-\u0008\u000b-\u001f\u007f]/.exec(text);
+  if (control) throw new NotSimpleYaml(control.index, 'a control character');
   const reader = new Reader(text);
   let line = reader.significant();
   if (!line) throw new NotSimpleYaml(0, 'no list item');
@@ -128,7 +126,24 @@ class Reader {
   current: Line | undefined;
   private next = 0;
 
+  private readonly keys = new Map<string, string>();
+
   constructor(private readonly text: string) {}
+
+  /**
+   * A copy of a piece of the text that does not point into it: V8 keeps the whole text alive for
+   * as long as any slice of it lives, and the roster's values live for the whole run.
+   */
+  own(value: string): string {
+    return ` ${value}`.slice(1);
+  }
+
+  /** The one copy of a key (a few distinct ones, repeated in every entry). */
+  key(value: string): string {
+    let copy = this.keys.get(value);
+    if (copy === undefined) this.keys.set(value, (copy = this.own(value)));
+    return copy;
+  }
 
   /** Advances to the next line that is neither blank nor a comment. */
   significant(): Line | undefined {
@@ -190,7 +205,7 @@ class Reader {
       const keyStart: number = current.start + indent;
       const keyMatch = this.match(KEY, keyStart, current.end);
       if (!keyMatch || TYPED_KEY.test(keyMatch[0])) throw new NotSimpleYaml(keyStart, 'expected a key');
-      const name = keyMatch[0];
+      const name = this.key(keyMatch[0]);
       const colon = keyStart + name.length;
       if (this.text[colon] !== ':' || (colon + 1 < current.end && this.text[colon + 1] !== ' ')) throw new NotSimpleYaml(colon, 'expected `: ` after a key');
       if (keys.has(name)) throw new NotSimpleYaml(keyStart, 'duplicate key');
@@ -259,7 +274,8 @@ class Reader {
     if (char === '"') {
       const close = text.indexOf('"', at + 1);
       if (close === -1 || close >= end) throw new NotSimpleYaml(at, 'unterminated quote');
-      return { node: scalar(text.slice(at + 1, close), 'QUOTE_DOUBLE', at, close + 1), next: close + 1 };
+      if (text.lastIndexOf('\\', close) > at) throw new NotSimpleYaml(at, 'an escape in a quote');
+      return { node: scalar(this.own(text.slice(at + 1, close)), 'QUOTE_DOUBLE', at, close + 1), next: close + 1 };
     }
     if (char === "'") {
       let i = at + 1;
@@ -270,7 +286,7 @@ class Reader {
           i = close + 2;
           continue;
         }
-        return { node: scalar(text.slice(at + 1, close).replace(/''/g, "'"), 'QUOTE_SINGLE', at, close + 1), next: close + 1 };
+        return { node: scalar(this.own(text.slice(at + 1, close).replace(/''/g, "'")), 'QUOTE_SINGLE', at, close + 1), next: close + 1 };
       }
     }
     if (char === '{') return this.flowMap(at, end);
@@ -289,7 +305,7 @@ class Reader {
     if (NULLS.has(source)) return { node: scalar(null, 'PLAIN', at, valueEnd), next: valueEnd };
     if (/^[0-9]+$/.test(source)) return { node: scalar(Number(source), 'PLAIN', at, valueEnd), next: valueEnd };
     if (OTHER_TYPES.test(source)) throw new NotSimpleYaml(at, 'a scalar of another type');
-    return { node: scalar(source, 'PLAIN', at, valueEnd), next: valueEnd };
+    return { node: scalar(this.own(source), 'PLAIN', at, valueEnd), next: valueEnd };
   }
 
   private flowMap(open: number, end: number): { node: LightNode; next: number } {
@@ -300,7 +316,7 @@ class Reader {
     for (;;) {
       const keyMatch = this.match(KEY, at, end);
       if (!keyMatch || TYPED_KEY.test(keyMatch[0])) throw new NotSimpleYaml(at, 'expected a key');
-      const name = keyMatch[0];
+      const name = this.key(keyMatch[0]);
       const colon = at + name.length;
       if (this.text[colon] !== ':' || this.text[colon + 1] !== ' ') throw new NotSimpleYaml(colon, 'expected `: ` after a key');
       if (keys.has(name)) throw new NotSimpleYaml(at, 'duplicate key');

@@ -221,7 +221,7 @@ export function nextDueStep(item: ItemState, input: Pick<FollowupInput, 'now' | 
   if (!last) return 'ping1';
   if (last.step === 'som') return undefined;
   const wait = WAIT_AFTER[last.step];
-  const dueAt = DateTime.fromISO(last.at, { zone: 'utc' }).plus(Duration.fromISO(input.ladder[wait!]));
+  const dueAt = dueDateTime(last.at, input.ladder[wait!]);
   if (DateTime.fromJSDate(input.now) < dueAt) return undefined;
   const next = LADDER[LADDER.indexOf(last.step) + 1];
   // Nobody to escalate to at the manager step: the Support Ops Managers are next.
@@ -232,7 +232,23 @@ export function nextDueStep(item: ItemState, input: Pick<FollowupInput, 'now' | 
 export function dueAt(item: ItemState, ladder: LadderDurations): Date | undefined {
   const last = item.pings.at(-1);
   if (!last || last.step === 'som') return undefined;
-  return DateTime.fromISO(last.at, { zone: 'utc' }).plus(Duration.fromISO(ladder[WAIT_AFTER[last.step]!])).toJSDate();
+  return dueDateTime(last.at, ladder[WAIT_AFTER[last.step]!]).toJSDate();
+}
+
+/**
+ * `at` + the ISO-8601 `duration`, in UTC. Remembered: the items pinged in one note share its
+ * time, and the plan and the board ask for each item's due time several times, for every issue.
+ */
+const dueTimes = new Map<string, DateTime>();
+function dueDateTime(at: string, duration: string): DateTime {
+  const key = `${at} ${duration}`;
+  let due = dueTimes.get(key);
+  if (!due) {
+    if (dueTimes.size >= 10_000) dueTimes.clear();
+    due = DateTime.fromISO(at, { zone: 'utc' }).plus(Duration.fromISO(duration));
+    dueTimes.set(key, due);
+  }
+  return due;
 }
 
 function recipientKey(item: ItemState, step: LadderStep, input: FollowupInput): string {

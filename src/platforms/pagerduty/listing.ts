@@ -1,5 +1,5 @@
 import type { Query, VendorClient } from '../../http/client.js';
-import { IncompleteListingError } from '../../http/paginate.js';
+import { IncompleteListingError, pick } from '../../http/paginate.js';
 import type { PdUser } from './types.js';
 
 /** PagerDuty refuses `offset + limit > 10000` on classic pagination. */
@@ -26,7 +26,14 @@ export interface Listing<T> {
  * request). Stops without paging further as soon as the total says the listing is past the cap;
  * `capped` then tells the caller to narrow it. Never throws for the cap itself.
  */
-export async function readListing<T>(http: VendorClient, path: string, collection: string, query: Query, maxOffset = PD_MAX_OFFSET): Promise<Listing<T>> {
+export async function readListing<T>(
+  http: VendorClient,
+  path: string,
+  collection: string,
+  query: Query,
+  maxOffset = PD_MAX_OFFSET,
+  project?: (item: unknown) => T,
+): Promise<Listing<T>> {
   const items: T[] = [];
   let offset = 0;
   let total: number | null = null;
@@ -35,7 +42,7 @@ export async function readListing<T>(http: VendorClient, path: string, collectio
     const { body } = await http.getJson<OffsetPage>(path, { ...query, limit: PAGE_SIZE, offset, ...(first ? { total: true } : {}) });
     const page = body?.[collection];
     if (!Array.isArray(page)) throw new IncompleteListingError(`${http.vendor} ${path}: the response has no "${collection}" list`);
-    items.push(...(page as T[]));
+    items.push(...(project ? page.map(project) : (page as T[])));
     if (first && typeof body.total === 'number') total = body.total;
     if (!body.more) return { items, total, capped: false };
     if (total !== null && total > maxOffset) return { items, total, capped: true };
@@ -45,6 +52,9 @@ export async function readListing<T>(http: VendorClient, path: string, collectio
     if (offset + used > maxOffset) return { items, total, capped: true };
   }
 }
+
+/** What the audit reads of a user (the API sends many more fields, for 50,000 users). */
+const pickUser = pick<PdUser>(['id', 'name', 'email', 'role', 'invitation_sent', 'time_zone']);
 
 /** Characters of email local parts (RFC 5322 atext and the dot), most common first; lower case (the query ignores case). */
 const LOCAL_PART_CHARS = "abcdefghijklmnopqrstuvwxyz0123456789._-+'!#$%&*/=?^`{|}~";
@@ -77,7 +87,7 @@ export interface UserListingOptions {
  */
 export async function listAllUsers(http: VendorClient, options: UserListingOptions = {}): Promise<PdUser[]> {
   const maxOffset = options.maxOffset ?? PD_MAX_OFFSET;
-  const root = await readListing<PdUser>(http, 'users', 'users', {}, maxOffset);
+  const root = await readListing<PdUser>(http, 'users', 'users', {}, maxOffset, pickUser);
   if (!root.capped) return root.items;
   if (root.total === null) {
     throw new IncompleteListingError(
@@ -142,7 +152,7 @@ class UserPartitioner {
         `${this.http.vendor} users: narrowing the listing past the ${this.maxOffset} offset cap needs more than ${this.maxRequests} requests; the listing would be incomplete`,
       );
     }
-    const listing = await readListing<PdUser>(this.http, 'users', 'users', { query }, this.maxOffset);
+    const listing = await readListing<PdUser>(this.http, 'users', 'users', { query }, this.maxOffset, pickUser);
     this.add(listing.items);
     if (listing.capped && listing.total === null) {
       throw new IncompleteListingError(`${this.http.vendor} users?query=${query}: past the offset cap with no total; the listing would be incomplete`);

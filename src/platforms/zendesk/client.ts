@@ -1,6 +1,6 @@
 import { VendorClient, type VendorClientOptions } from '../../http/client.js';
 import { HttpError, RetriesExhaustedError } from '../../http/errors.js';
-import { IncompleteListingError, collectCursorPages } from '../../http/paginate.js';
+import { IncompleteListingError, collectCursorPages, pick } from '../../http/paginate.js';
 import type { ZdApiToken, ZdCustomRole, ZdGroup, ZdGroupMembership, ZdTokenListing, ZdUser, ZendeskSnapshot } from './types.js';
 
 /** Basic auth as Zendesk documents it for API tokens: `{email}/token:{api_token}`. */
@@ -22,16 +22,16 @@ export class ZendeskClient {
 
   /** Every agent and admin (suspended ones included), cursor-paginated 100 at a time. */
   users(): Promise<ZdUser[]> {
-    return collectCursorPages<ZdUser>(this.http, 'api/v2/users', 'users', { 'role[]': ['agent', 'admin'] });
+    return collectCursorPages<ZdUser>(this.http, 'api/v2/users', 'users', { 'role[]': ['agent', 'admin'] }, { project: slimUser });
   }
 
   /** Every group membership of the account, in bulk (never one request per user). */
   memberships(): Promise<ZdGroupMembership[]> {
-    return collectCursorPages<ZdGroupMembership>(this.http, 'api/v2/group_memberships', 'group_memberships');
+    return collectCursorPages<ZdGroupMembership>(this.http, 'api/v2/group_memberships', 'group_memberships', {}, { project: slimMembership });
   }
 
   groups(): Promise<ZdGroup[]> {
-    return collectCursorPages<ZdGroup>(this.http, 'api/v2/groups', 'groups');
+    return collectCursorPages<ZdGroup>(this.http, 'api/v2/groups', 'groups', {}, { project: slimGroup });
   }
 
   /**
@@ -86,6 +86,11 @@ export class ZendeskClient {
     return { users, memberships, groups, customRoles, tokens };
   }
 }
+
+/* What the audit reads of users, memberships and groups (types.ts), not the dozens of fields per user the API sends. */
+const slimUser = pick<ZdUser>(['id', 'name', 'email', 'role', 'role_type', 'custom_role_id', 'active', 'suspended', 'last_login_at', 'created_at', 'two_factor_auth_enabled']);
+const slimMembership = pick<ZdGroupMembership>(['id', 'user_id', 'group_id', 'default']);
+const slimGroup = pick<ZdGroup>(['id', 'name', 'deleted']);
 
 /** The failure behind retries (a 429 answered, then a 404 on the retry). */
 function unwrap(error: unknown): unknown {
