@@ -31,20 +31,11 @@ async function main(): Promise<void> {
   let stderr = '';
   let code = 0;
   let naive: ChildResult['naive'];
-  if (process.env.BENCH_HEAP_TRACE) {
-    const { getHeapSpaceStatistics } = await import('node:v8');
-    const t0 = performance.now();
-    setInterval(() => {
-      const spaces = getHeapSpaceStatistics().map((s) => `${s.space_name.replace('_space', '')}=${Math.round(s.space_used_size / 1e6)}/${Math.round(s.space_size / 1e6)}`);
-      process.stderr.write(`HEAP ${Math.round(performance.now() - t0)}ms rss=${Math.round(process.memoryUsage().rss / 1e6)} ext=${Math.round(process.memoryUsage().external / 1e6)} ab=${Math.round(process.memoryUsage().arrayBuffers / 1e6)} ${spaces.join(' ')}\n`);
-    }, 500).unref();
-  }
   const cpu = process.cpuUsage();
   const started = performance.now();
   if (job.kind === 'cli') {
     // What the CLI's own entry (src/cli.ts) does before running.
-    if (process.env.BENCH_SMALL_HEAP_AFTER) setTimeout(preferSmallHeap, Number(process.env.BENCH_SMALL_HEAP_AFTER));
-    else if (!process.env.BENCH_DEFAULT_HEAP) preferSmallHeap();
+    preferSmallHeap();
     code = await runCli(
       job.argv,
       { ...job.env, LOG_LEVEL: 'warn' },

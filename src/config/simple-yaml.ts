@@ -274,8 +274,9 @@ class Reader {
     if (char === '"') {
       const close = text.indexOf('"', at + 1);
       if (close === -1 || close >= end) throw new NotSimpleYaml(at, 'unterminated quote');
-      if (text.lastIndexOf('\\', close) > at) throw new NotSimpleYaml(at, 'an escape in a quote');
-      return { node: scalar(this.own(text.slice(at + 1, close)), 'QUOTE_DOUBLE', at, close + 1), next: close + 1 };
+      const quoted = text.slice(at + 1, close);
+      if (quoted.includes('\\')) throw new NotSimpleYaml(at, 'an escape in a quote');
+      return { node: scalar(this.own(quoted), 'QUOTE_DOUBLE', at, close + 1), next: close + 1 };
     }
     if (char === "'") {
       let i = at + 1;
