@@ -1,3 +1,4 @@
+import { config, problems, roster, yaml } from './config-helpers.js';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,21 +8,6 @@ import { ConfigError } from '../src/config/errors.js';
 import { loadRoster, parseRoster } from '../src/config/roster.js';
 import { decodeUtf8, lineOfPath, parseYaml } from '../src/config/yaml-source.js';
 
-/** Joins lines so that fixture line numbers can be read off the array index (+1). */
-const yaml = (...lines: string[]): string => `${lines.join('\n')}\n`;
-
-function problems(run: () => unknown): string[] {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems;
-    throw error;
-  }
-  throw new Error('expected a ConfigError');
-}
-
-const roster = (text: string) => problems(() => parseRoster(text, 'roster.yml'));
-const config = (text: string) => problems(() => parseAuditConfig(text, 'audit.config.yml'));
 
 /** A valid person, as flow-style lines, for building rosters. */
 const person = (name: string, username: string, reportsTo: string | null, extra: string[] = []) => [

@@ -1,22 +1,7 @@
+import { config, roster, yaml } from '../config-helpers.js';
 import { parseAuditConfig } from '../../src/config/audit-config.js';
-import { ConfigError } from '../../src/config/errors.js';
 import { parseRoster } from '../../src/config/roster.js';
 
-/** Joins lines so that fixture line numbers can be read off the array index (+1). */
-const yaml = (...lines: string[]): string => `${lines.join('\n')}\n`;
-
-function problems(run: () => unknown): string[] {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems;
-    throw error;
-  }
-  throw new Error('expected a ConfigError');
-}
-
-const roster = (text: string) => problems(() => parseRoster(text, 'roster.yml'));
-const config = (text: string) => problems(() => parseAuditConfig(text, 'audit.config.yml'));
 const person = (name: string, username: string, pagerduty: string) => [
   `- name: ${name}`,
   `  email: ${username}@example.com`,
