@@ -66,6 +66,17 @@ export async function postNotes(tracker: Tracker, iid: number, planned: PlannedN
   return posted;
 }
 
+/**
+ * This run's notes as GitLab dated them: as recorded when every answer came back, else read back
+ * (a post whose answer was lost landed all the same), the bot's notes that were not there before.
+ */
+export async function datedPosts(tracker: Tracker, iid: number, recorded: TrackedNote[], planned: number, before: TrackedNote[]): Promise<TrackedNote[]> {
+  if (recorded.length === planned) return recorded;
+  const bot = await tracker.currentUsername();
+  const known = new Set(before.map((note) => note.id));
+  return (await tracker.listNotes(iid)).filter((note) => !known.has(note.id) && !note.system && note.author === bot);
+}
+
 export const STATUS_LABELS = {
   open: 'audit-status::open',
   review: 'audit-status::review',

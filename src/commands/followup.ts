@@ -7,9 +7,10 @@ import { DryRunTracker } from '../gitlab/dry-run-tracker.js';
 import type { TrackedIssue, TrackedNote } from '../gitlab/tracker.js';
 import { recordingNotes } from './recording.js';
 import { implementedPlatforms } from '../platforms/index.js';
-import { asPostedNotes, issueChanges, LEASE_HELD, postNotes, STATUS_LABELS, withLease } from './apply.js';
-import { renderBoard, withBoard } from '../domain/board.js';
-import { auditReport, type AuditReport } from '../domain/report.js';
+import { asPostedNotes, datedPosts, issueChanges, LEASE_HELD, postNotes, STATUS_LABELS, withLease } from './apply.js';
+import { BOARD, renderBoard, withBoard } from '../domain/board.js';
+import { checkPageSize, checkpointIn, settleCheckpoint, standingCheckpoint, unchangedSince, withCheckpoint, type Rules } from '../domain/checkpoint.js';
+import { auditReport, type AuditReport, type UnchangedAuditReport } from '../domain/report.js';
 import type { AuditContext } from './context.js';
 import { buildContext, buildTracker, writeReport, type RuntimeDeps } from './runtime.js';
 
@@ -22,7 +23,9 @@ export interface FollowupOutcome {
   closed: boolean;
   /** Another run held the issue's lease: this run left it alone. */
   skipped: boolean;
-  report?: AuditReport;
+  /** Nothing happened since the last run and nothing is due: one page of notes read, nothing else. */
+  unchanged: boolean;
+  report?: AuditReport | UnchangedAuditReport;
 }
 
 /** Audit issues that still need the bot: open ones, and ones a person closed before the bot recorded an outcome. */
@@ -50,20 +53,47 @@ export function platformOf(issue: TrackedIssue): PlatformId | undefined {
 }
 
 /**
- * One audit issue's nightly step: rebuild its state from the notes, plan (pure), re-check the
- * platform only when the plan depends on it. Nothing to do costs no write and no lease; else the
- * run takes the issue's lease, reads the notes again under it (another run may just have acted),
- * and posts the planned notes and the board in one go.
+ * One audit issue's nightly step. An issue the last run left quiet (its checkpoint: no note added
+ * or edited since, nothing due yet) costs one read of its newest notes and nothing more. Otherwise:
+ * rebuild its state from the notes, plan (pure), re-check the platform only when the plan depends
+ * on it. Nothing to do costs no write and no lease; else the run takes the issue's lease, reads
+ * the notes again under it (another run may just have acted), and posts the planned notes and the
+ * board (with a new checkpoint) in one go.
  */
 export async function followupIssue(ctx: AuditContext, issue: TrackedIssue, platform: PlatformId): Promise<FollowupOutcome> {
   const now = ctx.clock();
   const bot = await ctx.tracker.currentUsername();
   const managers = managersOf(ctx.roster);
   const managerOf = (username: string) => managers.get(username) ?? null;
-  const outcome: FollowupOutcome = { platform, issueIid: issue.iid, notesPosted: 0, rechecked: false, status: 'open', closed: false, skipped: false };
+  const rules: Rules = { ladder: ctx.config.ladder, supportOpsManagers: ctx.config.support_ops_managers, managerOf };
+  const outcome: FollowupOutcome = { platform, issueIid: issue.iid, notesPosted: 0, rechecked: false, status: 'open', closed: false, skipped: false, unchanged: false };
+
+  const checkpoint = standingCheckpoint(issue, BOARD, STATUS_LABELS, rules, now);
+  if (checkpoint) {
+    const newest = await ctx.tracker.recentNotes(issue.iid, checkPageSize(checkpoint));
+    if (unchangedSince(checkpoint, newest)) {
+      return {
+        ...outcome,
+        status: checkpoint.status,
+        unchanged: true,
+        report: {
+          platform,
+          quarter: checkpoint.quarter,
+          issue: { iid: issue.iid, url: issue.webUrl, state: issue.state, labels: issue.labels },
+          unchanged: {
+            latestNotes: checkpoint.recent.map(([id, updatedAt]) => ({ id, updatedAt })),
+            status: checkpoint.status,
+            items: checkpoint.items,
+            open: checkpoint.open,
+            nextStepDue: checkpoint.due,
+          },
+        },
+      };
+    }
+  }
+
   let checked: { result: CheckResult; findings: Finding[]; at: Date } | undefined;
   let recheck: Recheck | undefined;
-
   const prepare = async (issue: TrackedIssue) => {
     const notes = await ctx.tracker.listNotes(issue.iid);
     const state = rebuildState(notes, bot, platform);
@@ -94,10 +124,13 @@ export async function followupIssue(ctx: AuditContext, issue: TrackedIssue, plat
     // The state and board once the planned notes are posted (dated `now` until GitLab dates them).
     const settle = (posted: TrackedNote[]) => {
       const after = posted.length > 0 ? rebuildState([...notes, ...posted], bot, platform) : state;
-      const description = withBoard(issue.description, renderBoard({ state: after, ladder: ctx.config.ladder, managerOf, status: plan.status }));
+      const board = renderBoard({ state: after, ladder: ctx.config.ladder, managerOf, status: plan.status });
+      const stillOpen = issue.state === 'opened' && !plan.close;
+      const checkpoint = stillOpen ? settleCheckpoint({ notes, posted, state: after, status: plan.status, now, rules, previous: checkpointIn(issue.description, BOARD)?.checkpoint }) : undefined;
+      const description = withBoard(issue.description, withCheckpoint(board, checkpoint));
       return { after, changes: issueChanges(issue, { description, status: plan.status, close: plan.close }) };
     };
-    return { plan, settle, ...settle(asPostedNotes(plan.notes, bot, now)) };
+    return { plan, notes, settle, ...settle(asPostedNotes(plan.notes, bot, now)) };
   };
 
   const first = await prepare(issue);
@@ -113,8 +146,8 @@ export async function followupIssue(ctx: AuditContext, issue: TrackedIssue, plat
       const posted = recordingNotes(ctx.tracker);
       outcome.notesPosted = await postNotes(posted.tracker, issue.iid, fresh.plan.notes, platform, ctx.logger);
       // The board from the notes as GitLab dated them (a dry run dates nothing).
-      if (posted.notes.length > 0 && posted.notes.length === fresh.plan.notes.length && !(ctx.tracker instanceof DryRunTracker)) {
-        fresh = { ...fresh, ...fresh.settle(posted.notes) };
+      if (fresh.plan.notes.length > 0 && !(ctx.tracker instanceof DryRunTracker)) {
+        fresh = { ...fresh, ...fresh.settle(await datedPosts(ctx.tracker, issue.iid, posted.notes, fresh.plan.notes.length, fresh.notes)) };
       }
       if (Object.keys(fresh.changes).length > 0) await ctx.tracker.updateIssue(issue.iid, fresh.changes);
       return fresh;
@@ -159,7 +192,7 @@ export async function followupCommand(deps: RuntimeDeps, request: FollowupReques
     deps.out(`${line}\n`);
   };
   const issues = await issuesToFollow(context);
-  const reports: AuditReport[] = [];
+  const reports: (AuditReport | UnchangedAuditReport)[] = [];
   if (issues.length === 0) deps.out('no audit issue needs following up\n');
   for (const issue of issues) {
     const platform = platformOf(issue);
@@ -174,7 +207,7 @@ export async function followupCommand(deps: RuntimeDeps, request: FollowupReques
       if (done.report) reports.push(done.report);
       deps.out(
         `${platform}: issue #${issue.iid}: ${done.notesPosted} note(s) ${request.dryRun ? 'planned' : 'posted'}, ` +
-          `status ${done.status}${done.closed ? ', closed' : ''}${done.rechecked ? ', platform re-checked' : ''}\n`,
+          `status ${done.status}${done.closed ? ', closed' : ''}${done.rechecked ? ', platform re-checked' : ''}${done.unchanged ? ', unchanged since the last run' : ''}\n`,
       );
     } catch (error) {
       deps.logger.error({ platform, issue: issue.iid, err: error }, 'follow-up failed');

@@ -6,10 +6,11 @@ import { identityLabels } from '../domain/issue.js';
 import { auditReport, type AuditReport } from '../domain/report.js';
 import { previousQuarter } from '../domain/quarter.js';
 import { quarterDiff, type QuarterDiff } from '../domain/quarter-diff.js';
-import { asPostedNotes, ensureIssue, issueChanges, LEASE_HELD, postNotes, withLease, type IssueStatus } from './apply.js';
+import { asPostedNotes, datedPosts, ensureIssue, issueChanges, LEASE_HELD, postNotes, withLease, type IssueStatus } from './apply.js';
 import type { TrackedIssue, TrackedNote } from '../gitlab/tracker.js';
 import { recordingNotes } from './recording.js';
-import { renderBoard, withBoard } from '../domain/board.js';
+import { BOARD, renderBoard, withBoard } from '../domain/board.js';
+import { checkpointIn, settleCheckpoint, withCheckpoint, type Rules } from '../domain/checkpoint.js';
 import { rebuildState } from '../domain/followup-state.js';
 import type { AuditContext } from './context.js';
 import { ConfigError } from '../config/errors.js';
@@ -44,6 +45,7 @@ export async function openAudit(ctx: AuditContext, platform: PlatformId, quarter
   ctx.logger.info({ platform, findings: active.length, accepted: accepted.length, requests: result.stats.requests }, 'check finished');
   const bot = await ctx.tracker.currentUsername();
   const managers = new Map(ctx.roster.map((person) => [person.gitlab.username, person.reports_to]));
+  const rules: Rules = { ladder: ctx.config.ladder, supportOpsManagers: ctx.config.support_ops_managers, managerOf: (username) => managers.get(username) ?? null };
 
   const prepare = async (issue: TrackedIssue) => {
     const notes = await ctx.tracker.listNotes(issue.iid);
@@ -67,10 +69,12 @@ export async function openAudit(ctx: AuditContext, platform: PlatformId, quarter
     // The state and board once the planned notes are posted (dated `now` until GitLab dates them).
     const settle = (posted: TrackedNote[]) => {
       const state = rebuildState([...notes, ...posted], bot, platform);
-      const board = renderBoard({ state, ladder: ctx.config.ladder, managerOf: (username) => managers.get(username) ?? null, status });
-      return { state, changes: issueChanges(issue, { description: withBoard(issue.description, board), status, close: false }) };
+      const board = renderBoard({ state, ladder: ctx.config.ladder, managerOf: rules.managerOf, status });
+      // What the nightly followup needs to see, with one read, that nothing happened since.
+      const checkpoint = issue.state === 'opened' ? settleCheckpoint({ notes, posted, state, status, now, rules, previous: checkpointIn(issue.description, BOARD)?.checkpoint }) : undefined;
+      return { state, changes: issueChanges(issue, { description: withBoard(issue.description, withCheckpoint(board, checkpoint)), status, close: false }) };
     };
-    return { planned, diff, settle, ...settle(asPostedNotes(planned, bot, now)) };
+    return { planned, diff, notes, settle, ...settle(asPostedNotes(planned, bot, now)) };
   };
 
   const identity = identityLabels(platform, quarter);
@@ -96,8 +100,8 @@ export async function openAudit(ctx: AuditContext, platform: PlatformId, quarter
       const posted = recordingNotes(ctx.tracker);
       notesPosted = await postNotes(posted.tracker, ensured.issue.iid, fresh.planned, platform, ctx.logger);
       // The board from the notes as GitLab dated them (a dry run dates nothing).
-      if (posted.notes.length > 0 && posted.notes.length === fresh.planned.length && !(ctx.tracker instanceof DryRunTracker)) {
-        fresh = { ...fresh, ...fresh.settle(posted.notes) };
+      if (fresh.planned.length > 0 && !(ctx.tracker instanceof DryRunTracker)) {
+        fresh = { ...fresh, ...fresh.settle(await datedPosts(ctx.tracker, ensured.issue.iid, posted.notes, fresh.planned.length, fresh.notes)) };
       }
       if (Object.keys(fresh.changes).length > 0) await ctx.tracker.updateIssue(ensured.issue.iid, fresh.changes);
       return { ...ensured, fresh };

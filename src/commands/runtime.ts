@@ -11,7 +11,7 @@ import { DryRunTracker } from '../gitlab/dry-run-tracker.js';
 import { GitLabTracker } from '../gitlab/gitbeaker-tracker.js';
 import type { Tracker } from '../gitlab/tracker.js';
 import type { PlatformId } from '../domain/types.js';
-import type { AuditReport } from '../domain/report.js';
+import type { AuditReport, UnchangedAuditReport } from '../domain/report.js';
 import { scrubSecrets } from '../secrets.js';
 import { buildChecker } from '../platforms/index.js';
 import type { AuditContext, Checker } from './context.js';
@@ -133,6 +133,7 @@ function unavailableTracker(): Tracker {
     createIssue: fail,
     updateIssue: fail,
     listNotes: fail,
+    recentNotes: fail,
     createNote: fail,
     acquireLease: fail,
     releaseLease: fail,
@@ -143,7 +144,7 @@ function unavailableTracker(): Tracker {
  * Writes the run's evidence as JSON (the CI job keeps it as an artifact). A run that could not do
  * every audit says so: `complete` is false and `failed` has the reason for each audit left out.
  */
-export function writeReport(file: string, command: string, audits: AuditReport[], now: Date, failed: string[] = [], secrets: readonly string[] = []): void {
+export function writeReport(file: string, command: string, audits: (AuditReport | UnchangedAuditReport)[], now: Date, failed: string[] = [], secrets: readonly string[] = []): void {
   fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
   const json = JSON.stringify({ tool: 'audit-bot', command, generatedAt: now.toISOString(), complete: failed.length === 0, failed, audits }, null, 2);
   // Platform text (an error body a vendor echoed) could carry a secret: masked as written and as JSON-escaped.

@@ -4,8 +4,10 @@ import type { IssueState, ItemState, LadderStep } from './followup-state.js';
 import { table } from './markdown.js';
 import { formatUtc } from './render.js';
 
-const START = '<!-- audit-bot:board:start -->';
-const END = '<!-- audit-bot:board:end -->';
+/** Where the board sits in the description. */
+export const BOARD = { start: '<!-- audit-bot:board:start -->', end: '<!-- audit-bot:board:end -->' };
+const START = BOARD.start;
+const END = BOARD.end;
 
 const STEP_NAMES: Record<LadderStep, string> = {
   ping1: 'first ping',

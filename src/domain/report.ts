@@ -25,6 +25,24 @@ export interface AuditReport {
   quarterOverQuarter: { previousQuarter: string; previousIssue: number; new: string[]; stillPresent: string[]; resolved: string[] } | null;
 }
 
+/**
+ * A nightly run's evidence for an issue it found as the last run left it: no note added or edited
+ * since, nothing due yet, so it read one page of notes and acted on nothing.
+ */
+export interface UnchangedAuditReport {
+  platform: string;
+  quarter: string;
+  issue: AuditReport['issue'];
+  unchanged: {
+    /** The notes, newest by last update, that show nothing happened since the last run. */
+    latestNotes: { id: number; updatedAt: string }[];
+    status: string;
+    items: number;
+    open: number;
+    nextStepDue: string | null;
+  };
+}
+
 export function auditReport(input: {
   state: IssueState;
   issue: AuditReport['issue'];

@@ -36,6 +36,10 @@ export class DryRunTracker implements Tracker {
     return this.reads && iid > 0 ? this.reads.listNotes(iid) : Promise.resolve([]);
   }
 
+  recentNotes(iid: number, count: number): Promise<TrackedNote[]> {
+    return this.reads && iid > 0 ? this.reads.recentNotes(iid, count) : Promise.resolve([]);
+  }
+
   async createIssue(issue: NewIssue): Promise<TrackedIssue> {
     this.writes.push({ kind: 'create-issue', issue });
     this.logger.info({ title: issue.title, labels: issue.labels }, 'dry run: would create issue');

@@ -106,6 +106,17 @@ export class GitLabTracker implements Tracker {
     return raw.map(toNote);
   }
 
+  async recentNotes(iid: number, count: number): Promise<TrackedNote[]> {
+    // `page` makes gitbeaker stop after this one page.
+    const raw = (await this.api.IssueNotes.all(this.options.project, iid, {
+      sort: 'desc',
+      orderBy: 'updated_at',
+      perPage: count,
+      page: 1,
+    })) as unknown as RawNote[];
+    return raw.map(toNote);
+  }
+
   /**
    * A project label is the lock: GitLab creates a label name once (409 for the second), which
    * makes creation an atomic test-and-set. Its description holds the expiry, so a lease left by

@@ -1,4 +1,5 @@
 import { createRequesterFn } from '@gitbeaker/requester-utils';
+import got, { RequestError } from 'got';
 import type { Clock, Sleep } from '../clock.js';
 import type { Logger } from '../log.js';
 import { HttpError, TransportError, bodyExcerpt } from '../http/errors.js';
@@ -29,7 +30,8 @@ export interface GitLabRequesterOptions {
  * Replaces gitbeaker's request handler, which retries 429 and 502 ten times within about a quarter
  * of a second, ignores Retry-After, and retries POSTs on 502 (a duplicate note). Ours: one attempt
  * per try, the shared retry policy on top, Retry-After honoured, and writes that are not safe to
- * repeat retried only when the server certainly did nothing (429, refused connection).
+ * repeat retried only when the server certainly did nothing (429, refused connection). The
+ * transport is got, as for the vendors' APIs.
  */
 export function createGitLabRequester(options: GitLabRequesterOptions) {
   // One pacer per tracker: GitLab's RateLimit-Remaining / RateLimit-Reset keep a run inside its window.
@@ -72,27 +74,40 @@ async function handle(endpoint: string, request: RequestOptions, options: GitLab
     attempts += 1;
     await pacer.acquire(attempts > 1);
     options.onRequest?.(method, shownPath);
-    let response: Response;
+    let response;
     try {
-      const signals = [AbortSignal.timeout(options.timeoutMs ?? 30_000)];
-      if (request.signal) signals.push(request.signal);
-      response = await fetch(url, { method, headers: request.headers, body: request.body, signal: AbortSignal.any(signals) });
+      response = await got(url, {
+        method: method as 'GET',
+        headers: request.headers,
+        body: request.body as string | undefined,
+        signal: request.signal,
+        timeout: { request: options.timeoutMs ?? 30_000 },
+        retry: { limit: 0 },
+        throwHttpErrors: false,
+        followRedirect: false,
+      });
     } catch (error) {
       pacer.observe(undefined, undefined);
-      const cause = (error as { cause?: { code?: string } }).cause;
-      const code = (error as Error).name === 'TimeoutError' ? 'ETIMEDOUT' : (cause?.code ?? 'ERR');
+      const code = error instanceof RequestError ? (error.code ?? 'ERR') : (error as Error).name === 'AbortError' ? 'ABORTED' : 'ERR';
       throw new TransportError('gitlab', method, shownPath, code, (error as Error).message);
     }
-    const headers = Object.fromEntries(response.headers.entries());
-    pacer.observe(response.status, headers);
-    if (!response.ok) {
-      throw new HttpError('gitlab', method, shownPath, response.status, headers, bodyExcerpt(await response.text(), request.headers));
+    const headers = flatHeaders(response.headers);
+    pacer.observe(response.statusCode, headers);
+    if (response.statusCode < 200 || response.statusCode >= 300) {
+      throw new HttpError('gitlab', method, shownPath, response.statusCode, headers, bodyExcerpt(response.body, request.headers));
     }
     const contentType = (headers['content-type'] ?? '').split(';')[0].trim();
     let body: unknown;
-    if (response.status === 204) body = null;
-    else if (contentType === 'application/json') body = (await response.json()) ?? {};
-    else body = await response.text();
-    return { body, headers, status: response.status };
+    if (response.statusCode === 204) body = null;
+    else if (contentType === 'application/json') body = JSON.parse(response.body || 'null') ?? {};
+    else body = response.body;
+    return { body, headers, status: response.statusCode };
   });
+}
+
+/** Node's repeated headers (set-cookie) as one string each, the shape gitbeaker reads. */
+function flatHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string> {
+  const flat: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) if (value !== undefined) flat[name] = Array.isArray(value) ? value.join(', ') : value;
+  return flat;
 }

@@ -46,6 +46,8 @@ export interface Tracker {
   updateIssue(iid: number, changes: IssueChanges): Promise<TrackedIssue>;
   /** Every note of the issue, oldest first, system notes included. */
   listNotes(iid: number): Promise<TrackedNote[]>;
+  /** The `count` notes most recently created or edited, newest first, system notes included: one request. */
+  recentNotes(iid: number, count: number): Promise<TrackedNote[]>;
   createNote(iid: number, body: string): Promise<TrackedNote>;
   /**
    * Takes the exclusive lease `name` until `expires`. False while another run holds an unexpired

@@ -1,3 +1,6 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { gitlabWrites, runAuditBot, withTimeline, type Timeline } from '../helpers.js';
 import { parseMarkers } from '../../src/domain/markers.js';
 import type { Sandbox } from '../../src/sandbox/environment.js';
@@ -278,6 +281,66 @@ describe('the follow-up ladder (nightly), driven by the issue notes and the cloc
         ['ping2', 'som-alex', ['PD-1']],
         ['ping2', null, ['PD-3', 'PD-4', 'PD-10', 'PD-12', 'PD-13']],
       ]);
+    });
+  });
+});
+
+describe('quiet nights: one read per issue the last run left as it is', () => {
+  const issueReads = (sandbox: Sandbox, from: number) =>
+    sandbox.gitlab.log.slice(from).filter((entry) => entry.method === 'GET' && /\/issues\/1\//.test(entry.path));
+
+  test('nothing new and nothing due: one page of the newest notes, no full read, no write; --report says so', async () => {
+    await withTimeline(async (sandbox, time) => {
+      await open(sandbox, time);
+      time.at('PT24H');
+      const from = sandbox.gitlab.log.length;
+      const report = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'audit-bot-quiet-')), 'followup.json');
+      const run = await followup(sandbox, time, ['--report', report]);
+      expect(run.stdout).toContain('pagerduty: issue #1: 0 note(s) posted, status open, unchanged since the last run');
+      const reads = issueReads(sandbox, from);
+      expect(reads).toHaveLength(1);
+      expect(reads[0].path).toMatch(/\/issues\/1\/notes$/);
+      const query = Object.fromEntries(new URLSearchParams(reads[0].query));
+      // The results note and 8 pings, plus room for the system notes that came after them.
+      expect(query).toEqual({ order_by: 'updated_at', sort: 'desc', page: '1', per_page: '29' });
+      expect(sandbox.gitlab.log.slice(from).filter((entry) => entry.method !== 'GET')).toEqual([]);
+      const [entry] = (JSON.parse(fs.readFileSync(report, 'utf8')) as { audits: { unchanged: Record<string, unknown> }[] }).audits;
+      expect(entry.unchanged).toEqual(expect.objectContaining({ status: 'open', items: 13, open: 13, nextStepDue: '2026-11-27T09:00:00.000Z' }));
+    });
+  });
+
+  test('a note or an edit since the last run means reading everything, once; then quiet again', async () => {
+    await withTimeline(async (sandbox, time) => {
+      await open(sandbox, time);
+      time.at('PT2H');
+      say(sandbox, 'tkim', 'Thanks, looking into it.');
+      time.at('PT24H');
+      let from = sandbox.gitlab.log.length;
+      let run = await followup(sandbox, time);
+      expect(run.stdout).not.toContain('unchanged');
+      expect(issueReads(sandbox, from).length).toBeGreaterThan(1);
+      // Only the board's checkpoint changed: the board people see is the same.
+      expect(sandbox.gitlab.log.slice(from).filter((entry) => entry.method === 'PUT' && /\/issues\/1$/.test(entry.path))).toHaveLength(1);
+
+      time.at('PT48H');
+      from = sandbox.gitlab.log.length;
+      run = await followup(sandbox, time);
+      expect(run.stdout).toContain('unchanged since the last run');
+      expect(issueReads(sandbox, from)).toHaveLength(1);
+
+      // tkim edits the note into an answer: read in full, and answered.
+      const note = sandbox.gitlab.notesOf(1).find((candidate) => candidate.author.username === 'tkim')!;
+      time.at('PT50H');
+      const edit = await fetch(`${sandbox.gitlab.url}/api/v4/projects/1/issues/1/notes/${note.id}`, {
+        method: 'PUT',
+        headers: { 'PRIVATE-TOKEN': 'token-tkim', 'Content-Type': 'application/json' },
+        body: JSON.stringify({ body: 'PD-11 intentional: contractor until March' }),
+      });
+      expect(edit.status).toBe(200);
+      time.at('PT60H');
+      run = await followup(sandbox, time);
+      expect(run.stdout).toContain('pagerduty: issue #1: 1 note(s) posted');
+      expect(botSteps(sandbox).at(-1)).toEqual(['addressed', null, ['PD-11']]);
     });
   });
 });

@@ -46,7 +46,9 @@ export function clearFaults(sandbox: Sandbox): void {
 
 /**
  * Everything people see of the audit issues: threads, descriptions (the board), labels, state;
- * by title (a run that failed on one platform may create the issues in another order).
+ * by title (a run that failed on one platform may create the issues in another order). The
+ * board's checkpoint is compared too, except which notes it names as the newest: a re-run after a
+ * crash read some of its notes instead of posting them, and names those.
  */
 export function snapshot(sandbox: Sandbox): string[] {
   const issues = sandbox.gitlab.issues();
@@ -54,7 +56,8 @@ export function snapshot(sandbox: Sandbox): string[] {
     .map((thread, index) => {
       const issue = issues[index];
       const labels = (issue.labels as string[]).slice().sort().join(',');
-      return `${thread}\n==== labels: ${labels}\n==== description:\n${issue.description ?? ''}`;
+      const description = (issue.description ?? '').replace(/("recent":)\[\[[^<>]*?\]\]/, '$1[…]');
+      return `${thread}\n==== labels: ${labels}\n==== description:\n${description}`;
     })
     .sort();
 }

@@ -1,0 +1,190 @@
+import { createHash } from 'node:crypto';
+import type { LadderDurations } from '../config/types.js';
+import type { TrackedNote } from '../gitlab/tracker.js';
+import { dueAt, planFollowup, type AuditStatus } from './followup-plan.js';
+import type { IssueState } from './followup-state.js';
+
+/**
+ * What the last run that settled an audit issue knew, kept hidden in the issue's board, so that a
+ * nightly run can tell with one small read that nothing happened since and nothing is due:
+ * no new or edited note (the notes it saw newest, by last update), the same board, labels and
+ * rules (ladder, Support Ops Managers, the managers of the people still waiting), and its next
+ * due time not reached. Anything else, and any doubt, means reading the whole issue.
+ */
+export interface Checkpoint {
+  v: 1;
+  quarter: string;
+  status: AuditStatus;
+  /** `[note id, updated_at]` of the notes newest by last update when the run ended: the newest it read, then the ones it posted. */
+  recent: [number, string][];
+  /** When the next ladder step falls due; null when nothing is due until someone writes. */
+  due: string | null;
+  /** Owners of the items still open: their managers are part of `rules`. */
+  owners: string[];
+  rules: string;
+  /** Hash of the board the run wrote (without this checkpoint), so an edited board is put back. */
+  board: string;
+  items: number;
+  open: number;
+}
+
+export interface Rules {
+  ladder: LadderDurations;
+  supportOpsManagers: string[];
+  managerOf: (username: string) => string | null;
+}
+
+const PREFIX = '<!-- audit-bot:checkpoint ';
+const PATTERN = /<!-- audit-bot:checkpoint (\{[^<>]*\}) -->\n?/;
+
+/** Notes a fast check reads: the run's own posts and the newest it read, plus room for system notes that came after. */
+export const CHECK_PAGE_EXTRA = 20;
+export const MAX_PAGE = 100;
+
+/**
+ * The checkpoint for an issue once `posted` (this run's notes, as GitLab returned them) joined the
+ * `notes` the run read; undefined when the issue is not quiet now (the planner would still act).
+ */
+export function settleCheckpoint(input: {
+  notes: TrackedNote[];
+  posted: TrackedNote[];
+  /** The checkpoint the issue has now: kept as it is when it still describes the notes, so a re-run writes nothing. */
+  previous?: Checkpoint;
+  state: IssueState;
+  status: AuditStatus;
+  now: Date;
+  rules: Rules;
+}): Omit<Checkpoint, 'board'> | undefined {
+  const { state, rules } = input;
+  const people = input.notes.filter((note) => !note.system);
+  const newestRead = newestByUpdate(people);
+  const recent: [number, string][] = [...(newestRead ? [newestRead] : []), ...input.posted].map((note) => [note.id, note.updatedAt]);
+  if (recent.length === 0 || input.posted.some((note) => note.id < 0)) return undefined;
+  const previous = input.previous;
+  const keep = previous && input.posted.length === 0 && unchangedSince(previous, newestFirst(people));
+  const again = planFollowup({
+    state,
+    issue: { open: true, closedBy: null },
+    now: input.now,
+    ladder: rules.ladder,
+    supportOpsManagers: rules.supportOpsManagers,
+    managerOf: rules.managerOf,
+  });
+  if (again.needsRecheck || again.notes.length > 0 || again.close || again.status !== input.status) return undefined;
+  const open = [...state.items.values()].filter((item) => !item.addressed);
+  const dues = open.map((item) => dueAt(item, rules.ladder)?.getTime()).filter((at): at is number => at !== undefined);
+  const owners = [...new Set(open.map((item) => item.owner).filter((owner): owner is string => owner !== null))].sort();
+  return {
+    v: 1,
+    quarter: state.quarter,
+    status: input.status,
+    recent: keep ? previous.recent : recent,
+    due: dues.length > 0 ? new Date(Math.min(...dues)).toISOString() : null,
+    owners,
+    rules: rulesHash(rules, owners),
+    items: state.items.size,
+    open: open.length,
+  };
+}
+
+/** The board with its checkpoint (if any) as its last hidden line. */
+export function withCheckpoint(board: string, checkpoint: Omit<Checkpoint, 'board'> | undefined): string {
+  if (!checkpoint) return board;
+  const full: Checkpoint = { ...checkpoint, board: hash(board) };
+  const json = JSON.stringify(full).replace(/[<>]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  const end = board.lastIndexOf('\n');
+  return `${board.slice(0, end)}\n${PREFIX}${json} -->${board.slice(end)}`;
+}
+
+/** The checkpoint in a description's board, if it has one. */
+export function checkpointIn(description: string, board: { start: string; end: string }): { checkpoint: Checkpoint; section: string } | undefined {
+  const start = description.indexOf(board.start);
+  const end = description.indexOf(board.end, start);
+  if (start < 0 || end < 0) return undefined;
+  const section = description.slice(start, end + board.end.length);
+  const match = PATTERN.exec(section);
+  const checkpoint = match ? parseCheckpoint(match[1]) : undefined;
+  return checkpoint ? { checkpoint, section } : undefined;
+}
+
+/**
+ * The checkpoint of an open issue whose board, labels and rules are as the last run left them and
+ * whose next step is not due yet; undefined when the issue must be read in full.
+ */
+export function standingCheckpoint(
+  issue: { state: 'opened' | 'closed'; description: string; labels: string[] },
+  board: { start: string; end: string },
+  statusLabels: Record<AuditStatus, string>,
+  rules: Rules,
+  now: Date,
+): Checkpoint | undefined {
+  if (issue.state !== 'opened') return undefined;
+  const found = checkpointIn(issue.description, board);
+  if (!found) return undefined;
+  const { checkpoint, section } = found;
+  if (hash(section.replace(PATTERN, '')) !== checkpoint.board) return undefined;
+  const wanted = statusLabels[checkpoint.status];
+  if (!issue.labels.includes(wanted) || Object.values(statusLabels).some((label) => label !== wanted && issue.labels.includes(label))) return undefined;
+  if (rulesHash(rules, checkpoint.owners) !== checkpoint.rules) return undefined;
+  if (checkpoint.due !== null && now.getTime() >= Date.parse(checkpoint.due)) return undefined;
+  return checkpoint;
+}
+
+/** How many of the newest notes (by last update) a fast check reads. */
+export function checkPageSize(checkpoint: Checkpoint): number {
+  return Math.min(MAX_PAGE, checkpoint.recent.length + CHECK_PAGE_EXTRA);
+}
+
+/**
+ * Whether the newest notes by last update (newest first, one page) are exactly the ones the
+ * checkpoint recorded: no note was added or edited since. A page that cannot tell is a no.
+ */
+export function unchangedSince(checkpoint: Checkpoint, newestFirst: TrackedNote[]): boolean {
+  const people = newestFirst.filter((note) => !note.system).slice(0, checkpoint.recent.length);
+  if (people.length < checkpoint.recent.length) return false;
+  const seen = new Set(people.map((note) => `${note.id}@${note.updatedAt}`));
+  return checkpoint.recent.every(([id, at]) => seen.has(`${id}@${at}`));
+}
+
+function newestFirst(notes: TrackedNote[]): TrackedNote[] {
+  return [...notes].sort((a, b) => (a.updatedAt < b.updatedAt ? 1 : a.updatedAt > b.updatedAt ? -1 : b.id - a.id));
+}
+
+function newestByUpdate(notes: TrackedNote[]): TrackedNote | undefined {
+  let newest: TrackedNote | undefined;
+  for (const note of notes) {
+    if (!newest || note.updatedAt > newest.updatedAt || (note.updatedAt === newest.updatedAt && note.id > newest.id)) newest = note;
+  }
+  return newest;
+}
+
+function rulesHash(rules: Rules, owners: string[]): string {
+  return hash(JSON.stringify([rules.ladder, [...rules.supportOpsManagers].sort(), owners.map((owner) => [owner, rules.managerOf(owner)])]));
+}
+
+function hash(text: string): string {
+  return createHash('sha256').update(text).digest('base64url').slice(0, 16);
+}
+
+function parseCheckpoint(json: string): Checkpoint | undefined {
+  try {
+    const value = JSON.parse(json) as Partial<Checkpoint>;
+    const valid =
+      value.v === 1 &&
+      typeof value.quarter === 'string' &&
+      (value.status === 'open' || value.status === 'review' || value.status === 'done') &&
+      Array.isArray(value.recent) &&
+      value.recent.length > 0 &&
+      value.recent.every((entry) => Array.isArray(entry) && typeof entry[0] === 'number' && typeof entry[1] === 'string') &&
+      (value.due === null || (typeof value.due === 'string' && !Number.isNaN(Date.parse(value.due)))) &&
+      Array.isArray(value.owners) &&
+      value.owners.every((owner) => typeof owner === 'string') &&
+      typeof value.rules === 'string' &&
+      typeof value.board === 'string' &&
+      typeof value.items === 'number' &&
+      typeof value.open === 'number';
+    return valid ? (value as Checkpoint) : undefined;
+  } catch {
+    return undefined;
+  }
+}
