@@ -52,6 +52,42 @@ export function platformOf(issue: TrackedIssue): PlatformId | undefined {
   return id && isPlatformId(id) ? id : undefined;
 }
 
+const NOTHING_DONE = { notesPosted: 0, rechecked: false, status: 'open', closed: false, skipped: false, unchanged: false } as const;
+
+function rulesOf(ctx: AuditContext): { managerOf: (username: string) => string | null; rules: Rules } {
+  const managers = managersOf(ctx.roster);
+  const managerOf = (username: string) => managers.get(username) ?? null;
+  return { managerOf, rules: { ladder: ctx.config.ladder, supportOpsManagers: ctx.config.support_ops_managers, managerOf } };
+}
+
+/**
+ * The outcome of an issue the last run left quiet (its checkpoint: no note added or edited since,
+ * nothing due yet), at the cost of one read of its newest notes; undefined when it must be read in full.
+ */
+export async function quietNight(ctx: AuditContext, issue: TrackedIssue, platform: PlatformId): Promise<FollowupOutcome | undefined> {
+  const checkpoint = standingCheckpoint(issue, BOARD, STATUS_LABELS, rulesOf(ctx).rules, ctx.clock());
+  if (!checkpoint || !unchangedSince(checkpoint, await ctx.tracker.recentNotes(issue.iid, checkPageSize(checkpoint)))) return undefined;
+  return {
+    ...NOTHING_DONE,
+    platform,
+    issueIid: issue.iid,
+    status: checkpoint.status,
+    unchanged: true,
+    report: {
+      platform,
+      quarter: checkpoint.quarter,
+      issue: { iid: issue.iid, url: issue.webUrl, state: issue.state, labels: issue.labels },
+      unchanged: {
+        latestNotes: checkpoint.recent.map(([id, updatedAt]) => ({ id, updatedAt })),
+        status: checkpoint.status,
+        items: checkpoint.items,
+        open: checkpoint.open,
+        nextStepDue: checkpoint.due,
+      },
+    },
+  };
+}
+
 /**
  * One audit issue's nightly step. An issue the last run left quiet (its checkpoint: no note added
  * or edited since, nothing due yet) costs one read of its newest notes and nothing more. Otherwise:
@@ -60,37 +96,13 @@ export function platformOf(issue: TrackedIssue): PlatformId | undefined {
  * the notes again under it (another run may just have acted), and posts the planned notes and the
  * board (with a new checkpoint) in one go.
  */
-export async function followupIssue(ctx: AuditContext, issue: TrackedIssue, platform: PlatformId): Promise<FollowupOutcome> {
+export async function followupIssue(ctx: AuditContext, issue: TrackedIssue, platform: PlatformId, options: { quietChecked?: boolean } = {}): Promise<FollowupOutcome> {
+  const quiet = options.quietChecked ? undefined : await quietNight(ctx, issue, platform);
+  if (quiet) return quiet;
   const now = ctx.clock();
   const bot = await ctx.tracker.currentUsername();
-  const managers = managersOf(ctx.roster);
-  const managerOf = (username: string) => managers.get(username) ?? null;
-  const rules: Rules = { ladder: ctx.config.ladder, supportOpsManagers: ctx.config.support_ops_managers, managerOf };
-  const outcome: FollowupOutcome = { platform, issueIid: issue.iid, notesPosted: 0, rechecked: false, status: 'open', closed: false, skipped: false, unchanged: false };
-
-  const checkpoint = standingCheckpoint(issue, BOARD, STATUS_LABELS, rules, now);
-  if (checkpoint) {
-    const newest = await ctx.tracker.recentNotes(issue.iid, checkPageSize(checkpoint));
-    if (unchangedSince(checkpoint, newest)) {
-      return {
-        ...outcome,
-        status: checkpoint.status,
-        unchanged: true,
-        report: {
-          platform,
-          quarter: checkpoint.quarter,
-          issue: { iid: issue.iid, url: issue.webUrl, state: issue.state, labels: issue.labels },
-          unchanged: {
-            latestNotes: checkpoint.recent.map(([id, updatedAt]) => ({ id, updatedAt })),
-            status: checkpoint.status,
-            items: checkpoint.items,
-            open: checkpoint.open,
-            nextStepDue: checkpoint.due,
-          },
-        },
-      };
-    }
-  }
+  const { managerOf, rules } = rulesOf(ctx);
+  const outcome: FollowupOutcome = { ...NOTHING_DONE, platform, issueIid: issue.iid };
 
   let checked: { result: CheckResult; findings: Finding[]; at: Date } | undefined;
   let recheck: Recheck | undefined;
@@ -166,6 +178,22 @@ export async function followupIssue(ctx: AuditContext, issue: TrackedIssue, plat
   return outcome;
 }
 
+/** Quiet-night checks in flight at once: GitLab's limit, not latency, should bound a night over many issues. */
+const QUIET_CHECKS_AT_ONCE = 8;
+
+async function mapConcurrently<T, R>(items: T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await work(items[index]);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}
+
 export interface FollowupRequest {
   platforms: PlatformId[];
   all: boolean;
@@ -191,14 +219,19 @@ export async function followupCommand(deps: RuntimeDeps, request: FollowupReques
     failures.push(line);
     deps.out(`${line}\n`);
   };
-  const issues = await issuesToFollow(context);
+  const issues = (await issuesToFollow(context))
+    .map((issue) => ({ issue, platform: platformOf(issue) }))
+    .filter((entry): entry is { issue: TrackedIssue; platform: PlatformId } => entry.platform !== undefined && platforms.includes(entry.platform));
   const reports: (AuditReport | UnchangedAuditReport)[] = [];
   if (issues.length === 0) deps.out('no audit issue needs following up\n');
-  for (const issue of issues) {
-    const platform = platformOf(issue);
-    if (!platform || !platforms.includes(platform)) continue;
+  // The one-read checks are independent reads: made side by side. Everything else, one issue after the other.
+  if (issues.length > 0) await context.tracker.currentUsername();
+  const quiet = await mapConcurrently(issues, QUIET_CHECKS_AT_ONCE, ({ issue, platform }) => quietNight(context, issue, platform).catch((error: unknown) => error as Error));
+  for (const [index, { issue, platform }] of issues.entries()) {
     try {
-      const done = await followupIssue(context, issue, platform);
+      const checked = quiet[index];
+      if (checked instanceof Error) throw checked;
+      const done = checked ?? (await followupIssue(context, issue, platform, { quietChecked: true }));
       if (done.skipped) {
         // Pipelines never overlap (resource_group): a held lease most likely belongs to a killed run.
         fail(`${platform}: issue #${issue.iid}: NOT DONE, ${LEASE_HELD}`);

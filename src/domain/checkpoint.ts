@@ -60,8 +60,9 @@ export function settleCheckpoint(input: {
   const newestRead = newestByUpdate(people);
   const recent: [number, string][] = [...(newestRead ? [newestRead] : []), ...input.posted].map((note) => [note.id, note.updatedAt]);
   if (recent.length === 0 || input.posted.some((note) => note.id < 0)) return undefined;
+  // Kept only when the next run's one page will show it holds: when it names more notes than a page has room for, it is replaced.
   const previous = input.previous;
-  const keep = previous && input.posted.length === 0 && unchangedSince(previous, newestFirst(people));
+  const keep = previous && input.posted.length === 0 && unchangedSince(previous, newestFirst(input.notes).slice(0, checkPageSize(previous)));
   const again = planFollowup({
     state,
     issue: { open: true, closedBy: null },

@@ -178,6 +178,16 @@ describe('the checkpoint: a quiet night costs one read', () => {
     expect(settleCheckpoint({ notes: issue.notes, posted: [pretend], state, status: 'open', now: new Date(T0 + 2 * HOUR), rules: RULES })).toBeUndefined();
   });
 
+  test('after an open that posted more notes than one page holds, the next full run names only the newest', () => {
+    // One first ping per owner: 120 owners, 121 notes.
+    const issue = new Issue(Array.from({ length: 120 }, (_, i) => finding(`m${i}`, `owner${i}`)), T0);
+    expect(checkpointIn(issue.description, BOARD)!.checkpoint.recent.length).toBeGreaterThan(100);
+    expect(issue.quiet(T0 + HOUR)).toBe(false);
+    issue.night(T0 + HOUR);
+    expect(checkpointIn(issue.description, BOARD)!.checkpoint.recent).toHaveLength(1);
+    expect(issue.quiet(T0 + 2 * HOUR)).toBe(true);
+  });
+
   test('a damaged or foreign checkpoint is ignored', () => {
     const issue = new Issue([finding('a', 'alice')], T0);
     const damaged = issue.description.replace('"v":1', '"v":"1"');
