@@ -17,7 +17,8 @@
  *
  * Options: --tiers=1000,10000,50000 --factor=10 --latency=1 --issues=200 --naive-sample=200 --json=<file>
  * --strict (exit 1 when a target is missed)
- * (also for diagnosis: --profile=<folder> writes a CPU profile per run, --node-flags="--trace-gc ...").
+ * (also for diagnosis: --profile=<folder> writes a CPU profile per run, --node-flags="--trace-gc ...",
+ * --only=zendesk-us-federal,followup,naive runs only those).
  * Everything listens on 127.0.0.1 only and stops by itself.
  */
 import { spawn } from 'node:child_process';
@@ -65,10 +66,12 @@ interface Options {
   nodeFlags: string[];
   /** Exit 1 when a target is missed. */
   strict: boolean;
+  /** Only these runs (audit ids, `followup`, `naive`), for diagnosis; all when empty. */
+  only: string[];
 }
 
 export function parseOptions(argv: string[]): Options {
-  const options: Options = { tiers: [1_000, 10_000, 50_000], factor: 10, latencyMs: 1, issues: 200, naiveSample: 200, nodeFlags: [], strict: false };
+  const options: Options = { tiers: [1_000, 10_000, 50_000], factor: 10, latencyMs: 1, issues: 200, naiveSample: 200, nodeFlags: [], strict: false, only: [] };
   for (const arg of argv) {
     const [key, value = ''] = arg.replace(/^--/, '').split('=');
     if (key === 'tiers') options.tiers = value.split(',').map((v) => Number(v.replace(/k$/i, '000')));
@@ -78,6 +81,7 @@ export function parseOptions(argv: string[]): Options {
     else if (key === 'naive-sample') options.naiveSample = Number(value);
     else if (key === 'json') options.json = value;
     else if (key === 'strict') options.strict = true;
+    else if (key === 'only') options.only = value.split(',').filter(Boolean);
     else if (key === 'profile') options.profile = path.resolve(value);
     else if (key === 'node-flags') options.nodeFlags = arg.slice('--node-flags='.length).split(' ').filter(Boolean);
     else throw new Error(`unknown option ${arg}`);
@@ -250,7 +254,8 @@ async function runTier(size: number, options: Options): Promise<{ rows: Row[]; n
         chain: 3,
       },
     ];
-    for (const audit of audits) {
+    const wanted = (run: string) => options.only.length === 0 || options.only.includes(run);
+    for (const audit of audits.filter((candidate) => wanted(candidate.id))) {
       const platformBefore = audit.server.log.length;
       const gitlabBefore = fakes.gitlab.log.length;
       const result = await runChild({ kind: 'cli', argv: ['open', '--platform', audit.id], env: fakes.env });
@@ -277,77 +282,90 @@ async function runTier(size: number, options: Options): Promise<{ rows: Row[]; n
       });
     }
 
-    // ── the nightly followup over `issues` open audit issues with nothing due ──
-    cloneIssues(fakes.gitlab, options.issues);
-    // The copies' notes have new ids, so their boards' checkpoints name notes they do not have: a
-    // first night reads them in full and writes new checkpoints. The night measured is the next.
-    const settled = await runChild({ kind: 'cli', argv: ['followup'], env: fakes.env });
-    if (settled.code !== 0) throw new Error(`the settling followup failed: ${(settled.stdout + settled.stderr).slice(0, 500)}`);
-    const gitlabBefore = fakes.gitlab.log.length;
-    const followup = await runChild({ kind: 'cli', argv: ['followup'], env: fakes.env });
-    const gitlabLog = fakes.gitlab.log.slice(gitlabBefore);
-    const perIssue = new Map<string, number>();
-    for (const entry of gitlabLog) {
-      const iid = /\/issues\/(\d+)\//.exec(entry.path)?.[1];
-      if (iid && entry.method === 'GET') perIssue.set(iid, (perIssue.get(iid) ?? 0) + 1);
-    }
-    const openIssues = fakes.gitlab.issues().filter((issue) => issue.state === 'opened');
-    const issueCount = openIssues.length;
-    // One notes page per issue, the issue listings (open; closed with status open or review) and the bot's username.
-    const followupMinimum = issueCount + pages(issueCount) + 2 + 1;
-    rows.push({
-      tier: size,
-      run: `followup, ${issueCount} issues`,
-      vendor: 'gitlab',
-      platformRequests: 0,
-      minimum: 0,
-      rateLimited: gitlabLog.filter((e) => e.status === 429).length,
-      gitlabRequests: gitlabLog.length,
-      gitlabWrites: gitlabLog.filter(isWrite).length,
-      gitlabMinimum: followupMinimum,
-      wallMs: followup.wallMs,
-      boundMs: bound('gitlab', followupMinimum, 2, options),
-      cpuMs: followup.cpuMs,
-      maxRssMb: followup.maxRssMb,
-      code: followup.code,
-      note: followup.code === 0 ? `${followup.stdout.split('\n').filter((l) => /0 note\(s\) posted/.test(l)).length} issue(s) with nothing posted` : `exit ${followup.code}: ${(followup.stdout + followup.stderr).slice(0, 300)}`,
-      maxReadsPerIssue: Math.max(0, ...perIssue.values()),
-      issuesOverOnePage: openIssues.filter((issue) => fakes.gitlab.notesOf(issue.iid).length > 100).length,
-    });
-
-    // ── the naive N+1 strategy on the same fakes ──
-    const naiveJobs: { platform: NaivePlatform; server: FakeServer; url: string; token: string; run: string }[] = [
-      { platform: 'zendesk', server: fakes.zendesk, url: fakes.zendesk.url, token: TOKENS.zendesk, run: 'open zendesk' },
-      { platform: 'calendly', server: fakes.calendly, url: fakes.calendly.url, token: TOKENS.calendly, run: 'open calendly' },
-      { platform: 'pagerduty', server: fakes.pagerduty, url: fakes.pagerduty.url, token: TOKENS.pagerduty, run: 'open pagerduty' },
-    ];
-    for (const job of naiveJobs) {
-      const result = await runChild({
-        kind: 'naive',
-        platform: job.platform,
-        url: job.url,
-        token: job.token,
-        email: ZENDESK_EMAIL,
-        organization: fakes.calendly.organizationUri,
-        sample: options.naiveSample,
-      });
-      const measured = result.naive!;
-      const vendor: Vendor = job.platform;
-      naive.push({
-        tier: size,
-        platform: job.platform,
-        requests: measured.totalRequests,
-        // Never faster than the vendor's limit allows for that many requests.
-        extrapolatedMs: Math.max(measured.extrapolatedMs, measured.totalRequests / ratePerMs(vendor, options.factor)),
-        sampled: measured.sampled,
-        ours: rows.find((row) => row.run === job.run)!,
-      });
-    }
+    if (wanted('followup')) rows.push(await measureFollowup(fakes, size, options));
+    if (wanted('naive')) naive.push(...(await measureNaive(fakes, size, rows, options)));
   } finally {
     await Promise.all([fakes.gitlab.stop(), fakes.pagerduty.stop(), fakes.calendly.stop(), fakes.zendesk.stop(), fakes.federal.stop()]);
     fs.rmSync(dir, { recursive: true, force: true });
   }
   return { rows, naive };
+}
+
+/** The nightly followup over `issues` open audit issues with nothing due (copies of the ones `open` made). */
+async function measureFollowup(fakes: Fakes, size: number, options: Options): Promise<Row> {
+  if (fakes.gitlab.issues().length === 0) {
+    const opened = await runChild({ kind: 'cli', argv: ['open', '--platform', 'pagerduty'], env: fakes.env });
+    if (opened.code !== 0) throw new Error(`open failed: ${(opened.stdout + opened.stderr).slice(0, 500)}`);
+  }
+  cloneIssues(fakes.gitlab, options.issues);
+  // The copies' notes have new ids, so their boards' checkpoints name notes they do not have: a
+  // first night reads them in full and writes new checkpoints. The night measured is the next.
+  const settled = await runChild({ kind: 'cli', argv: ['followup'], env: fakes.env });
+  if (settled.code !== 0) throw new Error(`the settling followup failed: ${(settled.stdout + settled.stderr).slice(0, 500)}`);
+  const gitlabBefore = fakes.gitlab.log.length;
+  const followup = await runChild({ kind: 'cli', argv: ['followup'], env: fakes.env });
+  const gitlabLog = fakes.gitlab.log.slice(gitlabBefore);
+  const perIssue = new Map<string, number>();
+  for (const entry of gitlabLog) {
+    const iid = /\/issues\/(\d+)\//.exec(entry.path)?.[1];
+    if (iid && entry.method === 'GET') perIssue.set(iid, (perIssue.get(iid) ?? 0) + 1);
+  }
+  const openIssues = fakes.gitlab.issues().filter((issue) => issue.state === 'opened');
+  const issueCount = openIssues.length;
+  // One notes page per issue, the issue listings (open; closed with status open or review) and the bot's username.
+  const followupMinimum = issueCount + pages(issueCount) + 2 + 1;
+  return {
+    tier: size,
+    run: `followup, ${issueCount} issues`,
+    vendor: 'gitlab',
+    platformRequests: 0,
+    minimum: 0,
+    rateLimited: gitlabLog.filter((e) => e.status === 429).length,
+    gitlabRequests: gitlabLog.length,
+    gitlabWrites: gitlabLog.filter(isWrite).length,
+    gitlabMinimum: followupMinimum,
+    wallMs: followup.wallMs,
+    boundMs: bound('gitlab', followupMinimum, 2, options),
+    cpuMs: followup.cpuMs,
+    maxRssMb: followup.maxRssMb,
+    code: followup.code,
+    note: followup.code === 0 ? `${followup.stdout.split('\n').filter((l) => /0 note\(s\) posted/.test(l)).length} issue(s) with nothing posted` : `exit ${followup.code}: ${(followup.stdout + followup.stderr).slice(0, 300)}`,
+    maxReadsPerIssue: Math.max(0, ...perIssue.values()),
+    issuesOverOnePage: openIssues.filter((issue) => fakes.gitlab.notesOf(issue.iid).length > 100).length,
+  };
+}
+
+/** The naive N+1 strategy on the same fakes, next to our `open` rows. */
+async function measureNaive(fakes: Fakes, size: number, rows: Row[], options: Options): Promise<NaiveRow[]> {
+  const naive: NaiveRow[] = [];
+  const naiveJobs: { platform: NaivePlatform; server: FakeServer; url: string; token: string; run: string }[] = [
+    { platform: 'zendesk', server: fakes.zendesk, url: fakes.zendesk.url, token: TOKENS.zendesk, run: 'open zendesk' },
+    { platform: 'calendly', server: fakes.calendly, url: fakes.calendly.url, token: TOKENS.calendly, run: 'open calendly' },
+    { platform: 'pagerduty', server: fakes.pagerduty, url: fakes.pagerduty.url, token: TOKENS.pagerduty, run: 'open pagerduty' },
+  ];
+  for (const job of naiveJobs.filter((candidate) => rows.some((row) => row.run === candidate.run))) {
+    const result = await runChild({
+      kind: 'naive',
+      platform: job.platform,
+      url: job.url,
+      token: job.token,
+      email: ZENDESK_EMAIL,
+      organization: fakes.calendly.organizationUri,
+      sample: options.naiveSample,
+    });
+    const measured = result.naive!;
+    const vendor: Vendor = job.platform;
+    naive.push({
+      tier: size,
+      platform: job.platform,
+      requests: measured.totalRequests,
+      // Never faster than the vendor's limit allows for that many requests.
+      extrapolatedMs: Math.max(measured.extrapolatedMs, measured.totalRequests / ratePerMs(vendor, options.factor)),
+      sampled: measured.sampled,
+      ours: rows.find((row) => row.run === job.run)!,
+    });
+  }
+  return naive;
 }
 
 /**

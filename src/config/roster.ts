@@ -1,8 +1,8 @@
 import { Checker, type Fields, quote, suggest, type At } from './validate.js';
 import { ConfigError } from './errors.js';
-import { Document } from 'yaml';
-import { formatProblem, lineOfNode, parseYaml, readTextFile, type YamlSource } from './yaml-source.js';
-import { NotSimpleYaml, lineCounterOf, simpleSequenceOfMaps } from './simple-yaml.js';
+import { formatProblem, parseYaml, readTextFile } from './yaml-source.js';
+import { readValidRoster } from './roster-fast.js';
+import { PERSON_KEYS, isEmail, isGitLabUsername, isPagerDutyId } from './roster-rules.js';
 import {
   CALENDLY_ROLES,
   PAGERDUTY_ROLES,
@@ -12,26 +12,7 @@ import {
   type ZendeskAccount,
 } from './types.js';
 
-const PERSON_KEYS = ['name', 'email', 'gitlab', 'reports_to', 'zendesk', 'calendly', 'pagerduty'] as const;
-
-/** Loose on purpose: something@domain.tld with no spaces. */
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-/** GitLab's rule: letters, digits, `_`, `-`, `.`; not starting with `-` or `.`; not ending in `.`, `.git`, `.atom`. */
-const GITLAB_USERNAME = /^[A-Za-z0-9_][A-Za-z0-9_.-]*$/;
-/** PagerDuty object ids: P followed by upper-case letters and digits (PABC123). */
-const PAGERDUTY_ID = /^P[A-Z0-9]{2,}$/;
-
-export function isEmail(value: string): boolean {
-  return EMAIL.test(value);
-}
-
-export function isPagerDutyId(value: string): boolean {
-  return PAGERDUTY_ID.test(value);
-}
-
-export function isGitLabUsername(value: string): boolean {
-  return GITLAB_USERNAME.test(value) && !/(\.|\.git|\.atom)$/i.test(value) && value.length <= 255;
-}
+export { isEmail, isGitLabUsername, isPagerDutyId };
 
 /** Checks a GitLab username field; shared with the audit config. */
 export function checkUsername(checker: Checker, at: At): string | undefined {
@@ -54,33 +35,23 @@ interface Seen {
 }
 
 /**
- * Validates roster YAML text; `file` names it in messages. A roster in the plain style rosters are
- * written in is read by the fast reader (config/simple-yaml.ts), one entry at a time, with the
- * same checks on the same nodes; anything else, and every roster with a problem, goes through
- * the full YAML parser, so messages and results are the same either way.
+ * Validates roster YAML text; `file` names it in messages. A valid roster in the plain style
+ * rosters are written in is read by the fast path (config/roster-fast.ts); anything else, and
+ * every roster with a problem, goes through the full YAML parser and checker, which report each
+ * problem with its line. The result is the same either way.
  */
 export function parseRoster(text: string, file: string): Roster {
-  try {
-    const source: YamlSource = { file, text, doc: new Document() as Document.Parsed, lineCounter: lineCounterOf(text) };
-    return checkPeople(new Checker(source), simpleItems(source));
-  } catch (error) {
-    if (!(error instanceof NotSimpleYaml) && !(error instanceof ConfigError)) throw error;
-  }
+  return readValidRoster(text) ?? parseRosterFully(text, file);
+}
+
+/** The full path: the YAML parser and the checker, every problem reported. */
+export function parseRosterFully(text: string, file: string): Roster {
   const checker = new Checker(parseYaml(text, file));
   const root = checker.root();
   if (root.node === null) throw new ConfigError([formatProblem(file, 1, [], 'roster is empty; expected a list of people')]);
   const items = checker.list(root, 'people');
   if (!items) return checker.throwIfAny() as never;
   return checkPeople(checker, items);
-}
-
-/** The top-level list's items as the checker's `list` would give them. */
-function* simpleItems(source: YamlSource): Generator<At> {
-  let index = 0;
-  for (const node of simpleSequenceOfMaps(source.text)) {
-    const line = lineOfNode(source, node);
-    yield { node, path: [index++], line, ownerLine: line };
-  }
 }
 
 function checkPeople(checker: Checker, items: Iterable<At>): Roster {
@@ -234,7 +205,7 @@ export function checkPagerDutyId(checker: Checker, at: At, kind: 'user' | 'sched
   const example = kind === 'user' ? 'PABC123' : 'P89ZYHZ';
   return checker.matching(
     at,
-    (value) => PAGERDUTY_ID.test(value),
+    isPagerDutyId,
     (value) => `${quote(value)} is not a PagerDuty ${kind} id (e.g. ${example})`,
     `a PagerDuty ${kind} id`,
   );

@@ -1,71 +1,31 @@
-import { LineCounter, Pair, Scalar, YAMLMap, YAMLSeq } from 'yaml';
-import type { Node as YamlNode } from 'yaml';
+/** A value as the full parser's `toJS()` gives it, for the subset read here. */
+export type PlainValue = string | number | null | PlainValue[] | PlainMap;
+export interface PlainMap {
+  [key: string]: PlainValue;
+}
 
-/*
- * Light nodes: yaml tells its node kinds apart (isScalar, isMap, ...) by a tag under a symbol,
- * which its classes set on every instance. These carry the same tag on their prototype and only
- * what the checks read (value, type, range; items; key and value), for a fraction of the cost of
- * the classes. Should yaml ever tag nodes otherwise, the checks see no mapping and report a
- * problem, and the caller reads the file with the full parser instead: slower, never wrong.
- */
-function tagOf(node: object): [symbol, unknown] {
-  const [symbol] = Object.getOwnPropertySymbols(node);
-  return [symbol!, (node as Record<symbol, unknown>)[symbol!]];
-}
-const [NODE_TYPE, SCALAR] = tagOf(new Scalar(null));
-const MAP = tagOf(new YAMLMap())[1];
-const SEQ = tagOf(new YAMLSeq())[1];
-const PAIR = tagOf(new Pair(null))[1];
-
-type Range = [number, number, number];
-
-class LightScalar {
-  constructor(
-    readonly value: unknown,
-    readonly type: Scalar.Type,
-    readonly range: Range,
-  ) {}
-}
-class LightPair {
-  constructor(
-    readonly key: LightScalar,
-    readonly value: LightNode,
-  ) {}
-}
-class LightMap {
-  readonly items: LightPair[] = [];
-  range: Range = [0, 0, 0];
-  constructor(readonly flow: boolean) {}
-}
-class LightSeq {
-  readonly items: LightNode[] = [];
-  range: Range = [0, 0, 0];
-  constructor(readonly flow: boolean) {}
-}
-type LightNode = LightScalar | LightMap | LightSeq;
-for (const [kind, tag] of [
-  [LightScalar, SCALAR],
-  [LightPair, PAIR],
-  [LightMap, MAP],
-  [LightSeq, SEQ],
-] as const) {
-  Object.defineProperty(kind.prototype, NODE_TYPE, { value: tag });
+/** An item of the top-level list and the line it starts on (the full parser's line of its node). */
+export interface SimpleItem {
+  line: number;
+  value: PlainMap;
 }
 
 /**
  * A fast reader for the plain style a large YAML list of mappings (the roster) is written in, so
- * a 50,000-person roster loads in a fraction of a second and holds one entry's nodes at a time,
- * where the full parser takes seconds and over a gigabyte. It builds nodes with what the full
- * parser's would hold for the checks (kind, value, type, range), so the same checks run on them.
+ * a 50,000-person roster loads in a fraction of a second, where the full parser takes seconds and
+ * over a gigabyte. It gives plain values (what the full parser's `toJS()` would give) and each
+ * item's line, one item at a time. The values are new for each item, the caller's to keep or
+ * change; strings may be slices of the text (copy what you keep).
  *
  * It reads only a strict subset, line by line, and throws NotSimpleYaml on anything else, for
  * the caller to use the full parser instead: a top-level block sequence of block mappings;
  * `key: value` with identifier keys; nested block mappings and block sequences of scalars;
  * single-line flow mappings and sequences (`{ id: 1, groups: [A, B] }`); plain scalars of
  * letters, digits, spaces and `_ . - + @ ' ( ) /` that are strings, decimal integers or null;
- * quoted scalars without escapes or line breaks; comments and blank lines. No tabs (outside
- * comments), carriage returns or other control characters, anchors, aliases, tags, directives, document markers, block scalars, multi-line
- * values, duplicate keys, or plain scalars YAML would read as booleans, floats or other numbers.
+ * quoted scalars without escapes, tabs or line breaks; comments and blank lines. No tabs (outside
+ * comments), carriage returns, other control characters, byte-order marks or Unicode line breaks,
+ * anchors, aliases, tags, directives, document markers, block scalars, multi-line values,
+ * duplicate keys, a `__proto__` key, or plain scalars YAML would read as booleans, floats or other numbers.
  */
 export class NotSimpleYaml extends Error {
   constructor(offset: number, why: string) {
@@ -74,301 +34,353 @@ export class NotSimpleYaml extends Error {
   }
 }
 
-/** Lines as the full parser counts them (a new line after every `\n`), for `file:line` messages. */
-export function lineCounterOf(text: string): LineCounter {
-  const counter = new LineCounter();
-  counter.addNewLine(0);
-  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) counter.addNewLine(i + 1);
-  return counter;
-}
-
-const KEY = /[A-Za-z_][A-Za-z0-9_-]*/y;
-const TYPED_KEY = /^(true|True|TRUE|false|False|FALSE|null|Null|NULL)$/;
-/** Plain scalars: a letter, digit or `_` first; then letters, marks, digits, spaces and a few safe signs. */
-const PLAIN = /[\p{L}\p{N}_][\p{L}\p{M}\p{N} _.\-+@'()/]*/uy;
-const NULLS = new Set(['~', 'null', 'Null', 'NULL']);
+/** Keys YAML reads as something other than a string, and the one a plain object cannot hold. */
+const UNTAKEN_KEYS = new Set(['true', 'True', 'TRUE', 'false', 'False', 'FALSE', 'null', 'Null', 'NULL', '__proto__']);
+/** Letters, marks and digits beyond ASCII, one code point at `lastIndex`. */
+const WORD_BEYOND_ASCII = /[\p{L}\p{M}\p{N}]/uy;
+const LETTER_OR_DIGIT_BEYOND_ASCII = /[\p{L}\p{N}]/uy;
 /** What the YAML 1.2 core schema reads as something other than a string, a decimal integer or null. */
 const OTHER_TYPES = /^([-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+|[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?|[-+]?\.(inf|Inf|INF)|\.nan|\.NaN|\.NAN|true|True|TRUE|false|False|FALSE)$/;
+const NULLS = new Set(['null', 'Null', 'NULL']);
+const DIGITS = /^[0-9]+$/;
 
-interface Line {
-  /** Offset of the line's first character and of its end (the `\n` or the end of the text). */
-  start: number;
-  end: number;
-  /** Spaces before the first other character. */
-  indent: number;
+const SPACE = 0x20;
+const TAB = 0x09;
+const DOUBLE_QUOTE = 0x22;
+const HASH = 0x23;
+const SINGLE_QUOTE = 0x27;
+const COMMA = 0x2c;
+const DASH = 0x2d;
+const COLON = 0x3a;
+const OPEN_SEQ = 0x5b;
+const BACKSLASH = 0x5c;
+const CLOSE_SEQ = 0x5d;
+const OPEN_MAP = 0x7b;
+const CLOSE_MAP = 0x7d;
+
+/** ASCII character classes, as bits. */
+const KEY_START = 1;
+const KEY_PART = 2;
+const PLAIN_START = 4;
+const PLAIN_PART = 8;
+/** The first characters of the plain scalars YAML may read as a null, a boolean or a number. */
+const MAY_BE_TYPED = 16;
+const ASCII = new Uint8Array(128);
+for (let code = 0; code < 128; code++) {
+  const char = String.fromCharCode(code);
+  const alpha = /[A-Za-z_]/.test(char);
+  const digit = /[0-9]/.test(char);
+  ASCII[code] =
+    (alpha ? KEY_START : 0) |
+    (alpha || digit || char === '-' ? KEY_PART : 0) |
+    (alpha || digit ? PLAIN_START : 0) |
+    (alpha || digit || " .-+@'()/".includes(char) ? PLAIN_PART : 0) |
+    (digit || 'nNtTfF'.includes(char) ? MAY_BE_TYPED : 0);
 }
 
 /**
- * The items of the top-level sequence, one at a time. Each is a YAMLMap with the full parser's
- * ranges (offsets into `text`). Throws NotSimpleYaml as soon as the text leaves the subset;
- * items already yielded were read correctly.
+ * Characters left to the full parser wherever they are: control characters but tab and line
+ * feed, C1 controls, U+2028/9 and byte-order marks. Plain scalars and keys cannot hold them; quotes
+ * and comments are checked.
  */
-export function* simpleSequenceOfMaps(text: string): Generator<YamlNode> {
-  // Control characters (but tabs, which only comments may hold here, and line feeds).
-  const control = /[\u0000-\u0008\u000b-\u001f\u007f]/.exec(text);
-  if (control) throw new NotSimpleYaml(control.index, 'a control character');
+function isUnusual(code: number): boolean {
+  return (code < 0x20 && code !== TAB && code !== 0x0a) || (code >= 0x7f && code <= 0x9f) || code === 0x2028 || code === 0x2029 || code === 0xfeff;
+}
+
+/**
+ * The items of the top-level sequence, one at a time. Throws NotSimpleYaml as soon as the text
+ * leaves the subset; items already yielded were read correctly.
+ */
+export function* simpleSequenceOfMaps(text: string): Generator<SimpleItem> {
   const reader = new Reader(text);
-  let line = reader.significant();
-  if (!line) throw new NotSimpleYaml(0, 'no list item');
-  const seqIndent = line.indent;
-  while (line) {
-    if (line.indent !== seqIndent || !reader.startsItem(line)) throw new NotSimpleYaml(line.start, 'expected a list item');
-    const at = line.start + seqIndent + 1;
-    const first = reader.skipSpaces(at, line.end);
-    if (first === at || first >= line.end || text[first] === '#') throw new NotSimpleYaml(at, 'a list item must hold a mapping on its first line');
-    yield reader.blockMap(line, first - line.start) as unknown as YamlNode;
-    line = reader.current;
+  if (!reader.nextLine()) throw new NotSimpleYaml(0, 'no list item');
+  const seqIndent = reader.indent;
+  while (!reader.atEnd) {
+    if (reader.indent !== seqIndent || !reader.startsItem()) throw new NotSimpleYaml(reader.start, 'expected a list item');
+    const at = reader.start + seqIndent + 1;
+    const first = reader.skipSpaces(at, reader.end);
+    if (first === at || first >= reader.end || text.charCodeAt(first) === HASH) throw new NotSimpleYaml(at, 'a list item must hold a mapping on its first line');
+    const line = reader.number;
+    yield { line, value: reader.blockMap(first - reader.start) };
   }
 }
 
 class Reader {
-  /** The next significant line after the last one consumed, or undefined at the end. */
-  current: Line | undefined;
-  private next = 0;
-
-  private readonly keys = new Map<string, string>();
+  /** The current line (the last one `nextLine` found): where it starts and ends, its indentation and 1-based number. */
+  start = 0;
+  end = 0;
+  indent = 0;
+  number = 0;
+  atEnd = false;
+  /** Where the last inline value read ends. */
+  private pos = 0;
+  private nextStart = 0;
+  private nextNumber = 1;
+  /** The keys read so far, by the code of their first character (always ASCII). */
+  private readonly keysByFirstChar: string[][] = [];
+  /** Items of the list being read. Lists hold only scalars here, so they never nest and one buffer serves them all. */
+  private readonly listItems: PlainValue[] = [];
 
   constructor(private readonly text: string) {}
 
-  /**
-   * A copy of a piece of the text that does not point into it: V8 keeps the whole text alive for
-   * as long as any slice of it lives, and the roster's values live for the whole run.
-   */
-  own(value: string): string {
-    return ` ${value}`.slice(1);
-  }
-
-  /** The one copy of a key (a few distinct ones, repeated in every entry). */
-  key(value: string): string {
-    let copy = this.keys.get(value);
-    if (copy === undefined) this.keys.set(value, (copy = this.own(value)));
-    return copy;
-  }
-
-  /** Advances to the next line that is neither blank nor a comment. */
-  significant(): Line | undefined {
+  /** Moves to the next line that is neither blank nor a comment; false (and `atEnd`) when there is none. */
+  nextLine(): boolean {
     const text = this.text;
-    while (this.next <= text.length) {
-      const start = this.next;
-      if (start === text.length) {
-        this.next += 1;
-        break;
-      }
+    while (this.nextStart <= text.length) {
+      const start = this.nextStart;
+      const number = this.nextNumber++;
       let end = text.indexOf('\n', start);
       if (end === -1) end = text.length;
-      this.next = end + 1;
-      let first = start;
-      while (first < end && text.charCodeAt(first) === 32) first++;
-      if (first === end || text[first] === '#') continue;
-      this.current = { start, end, indent: first - start };
-      return this.current;
+      this.nextStart = end + 1;
+      const first = this.skipSpaces(start, end);
+      if (first === end) continue;
+      if (text.charCodeAt(first) === HASH) {
+        this.checkComment(first, end);
+        continue;
+      }
+      this.start = start;
+      this.end = end;
+      this.indent = first - start;
+      this.number = number;
+      return true;
     }
-    this.current = undefined;
-    return undefined;
+    this.atEnd = true;
+    return false;
   }
 
-  /** A sticky regex's match at `at`, within the line (which ends at `end`). */
-  private match(pattern: RegExp, at: number, end: number): RegExpExecArray | null {
-    pattern.lastIndex = at;
-    const match = pattern.exec(this.text);
-    if (match && at + match[0].length > end) {
-      // Never across the line's end (a value never continues on the next line here).
-      const cut = match[0].slice(0, end - at);
-      return cut === '' ? null : (Object.assign([cut], { index: at, input: this.text }) as unknown as RegExpExecArray);
-    }
-    return match;
+  /** A comment may hold anything but the unusual characters. */
+  private checkComment(at: number, end: number): void {
+    for (let i = at; i < end; i++) if (isUnusual(this.text.charCodeAt(i))) throw new NotSimpleYaml(i, 'an unusual character');
   }
 
-  startsItem(line: Line): boolean {
-    const dash = line.start + line.indent;
-    return this.text[dash] === '-' && (dash + 1 === line.end || this.text[dash + 1] === ' ');
+  startsItem(): boolean {
+    const dash = this.start + this.indent;
+    return this.text.charCodeAt(dash) === DASH && (dash + 1 === this.end || this.text.charCodeAt(dash + 1) === SPACE);
   }
 
   skipSpaces(from: number, end: number): number {
-    while (from < end && this.text.charCodeAt(from) === 32) from++;
+    while (from < end && this.text.charCodeAt(from) === SPACE) from++;
     return from;
   }
 
   /**
-   * A block mapping whose keys sit at column `indent`; its first key is on `line` at that column
-   * (after a `- ` for a list item). Leaves `current` on the first line after the mapping.
+   * A block mapping whose keys sit at column `indent`, starting on the current line (after a `- `
+   * for a list item). Leaves the reader on the first line after the mapping.
    */
-  blockMap(line: Line, indent: number): LightMap {
-    const map = new LightMap(false);
-    const keys = new Set<string>();
-    let first = true;
-    let current: Line | undefined = line;
-    let end = line.start + indent;
-    while (current) {
-      if (!first && (current.indent !== indent || this.startsItem(current))) break;
-      first = false;
-      const keyStart: number = current.start + indent;
-      const keyMatch = this.match(KEY, keyStart, current.end);
-      if (!keyMatch || TYPED_KEY.test(keyMatch[0])) throw new NotSimpleYaml(keyStart, 'expected a key');
-      const name = this.key(keyMatch[0]);
+  blockMap(indent: number): PlainMap {
+    const text = this.text;
+    const map: PlainMap = {};
+    for (let first = true; !this.atEnd; first = false) {
+      if (!first && (this.indent !== indent || this.startsItem())) break;
+      const end = this.end;
+      const keyStart = this.start + indent;
+      const name = this.key(keyStart, end);
       const colon = keyStart + name.length;
-      if (this.text[colon] !== ':' || (colon + 1 < current.end && this.text[colon + 1] !== ' ')) throw new NotSimpleYaml(colon, 'expected `: ` after a key');
-      if (keys.has(name)) throw new NotSimpleYaml(keyStart, 'duplicate key');
-      keys.add(name);
-      const key = scalar(name, 'PLAIN', keyStart, colon);
-      const valueStart = this.skipSpaces(colon + 1, current.end);
-      let value: LightNode;
-      if (valueStart >= current.end || this.text[valueStart] === '#') {
-        if (valueStart < current.end && this.text[valueStart - 1] !== ' ') throw new NotSimpleYaml(valueStart, 'comment');
-        // `key:` with the value on the next lines, or nothing.
-        const keyLine: Line = current;
-        current = this.significant();
-        if (current && current.indent > indent && !this.startsItem(current)) {
-          value = this.blockMap(current, current.indent);
-          current = this.current;
-        } else if (current && current.indent >= indent && this.startsItem(current)) {
-          value = this.blockSeqOfScalars(current.indent);
-          current = this.current;
-        } else {
-          value = scalar(null, 'PLAIN', valueStart, valueStart);
-          end = keyLine.end;
-        }
-      } else {
-        const parsed = this.inlineValue(valueStart, current.end, false);
-        value = parsed.node;
-        this.lineEnd(parsed.next, current.end);
-        end = parsed.next;
-        current = this.significant();
+      if (text.charCodeAt(colon) !== COLON || (colon + 1 < end && text.charCodeAt(colon + 1) !== SPACE)) throw new NotSimpleYaml(colon, 'expected `: ` after a key');
+      if (Object.hasOwn(map, name)) throw new NotSimpleYaml(keyStart, 'duplicate key');
+      const valueStart = this.skipSpaces(colon + 1, end);
+      if (valueStart < end && text.charCodeAt(valueStart) !== HASH) {
+        map[name] = this.inlineValue(valueStart, end, false);
+        this.lineEnd(this.pos, end);
+        this.nextLine();
+        continue;
       }
-      map.items.push(new LightPair(key, value));
-      if (value.range[2] > end) end = value.range[2];
+      // `key:` (perhaps with a comment) and its value on the next lines, or nothing.
+      this.checkComment(valueStart, end);
+      if (!this.nextLine()) map[name] = null;
+      else if (this.indent > indent && !this.startsItem()) map[name] = this.blockMap(this.indent);
+      else if (this.indent >= indent && this.startsItem()) map[name] = this.blockSeqOfScalars(this.indent);
+      else map[name] = null;
     }
-    if (current && current.indent > indent) throw new NotSimpleYaml(current.start, 'unexpected indentation');
-    map.range = [line.start + indent, end, end];
+    if (!this.atEnd && this.indent > indent) throw new NotSimpleYaml(this.start, 'unexpected indentation');
     return map;
   }
 
-  /** A block sequence of scalars with its dashes at column `indent`, starting at `current`. */
-  private blockSeqOfScalars(indent: number): LightSeq {
-    const seq = new LightSeq(false);
-    let current = this.current!;
-    const start = current.start + indent;
-    let end = start;
-    while (current && current.indent === indent && this.startsItem(current)) {
-      const at = this.skipSpaces(current.start + indent + 1, current.end);
-      if (at >= current.end || this.text[at] === '#' || '[{'.includes(this.text[at]!)) throw new NotSimpleYaml(at, 'only scalars in a block list');
-      const parsed = this.inlineValue(at, current.end, false);
-      this.lineEnd(parsed.next, current.end);
-      seq.items.push(parsed.node);
-      end = parsed.next;
-      current = this.significant()!;
+  /** A block sequence of scalars with its dashes at column `indent`, starting on the current line. */
+  private blockSeqOfScalars(indent: number): PlainValue[] {
+    const text = this.text;
+    let count = 0;
+    while (!this.atEnd && this.indent === indent && this.startsItem()) {
+      const end = this.end;
+      const at = this.skipSpaces(this.start + indent + 1, end);
+      const char = text.charCodeAt(at);
+      if (at >= end || char === HASH || char === OPEN_SEQ || char === OPEN_MAP) throw new NotSimpleYaml(at, 'only scalars in a block list');
+      this.listItems[count++] = this.inlineValue(at, end, false);
+      this.lineEnd(this.pos, end);
+      this.nextLine();
     }
-    seq.range = [start, end, end];
-    return seq;
+    return this.listItems.slice(0, count);
+  }
+
+  /** The key starting at `at`: one shared copy of each distinct key, found without slicing the text. */
+  private key(at: number, end: number): string {
+    const text = this.text;
+    const first = text.charCodeAt(at);
+    for (const known of this.keysByFirstChar[first] ?? []) {
+      const after = at + known.length;
+      if (after <= end && text.startsWith(known, at) && !(after < end && (ASCII[text.charCodeAt(after)]! & KEY_PART) !== 0)) return known;
+    }
+    let stop = at;
+    if (at < end && (ASCII[first]! & KEY_START) !== 0) {
+      stop++;
+      while (stop < end && (ASCII[text.charCodeAt(stop)]! & KEY_PART) !== 0) stop++;
+    }
+    const name = text.slice(at, stop);
+    if (name === '' || UNTAKEN_KEYS.has(name)) throw new NotSimpleYaml(at, 'expected a key');
+    (this.keysByFirstChar[first] ??= []).push(name);
+    return name;
   }
 
   /** Only spaces and a comment may follow a value on its line. */
   private lineEnd(from: number, end: number): void {
     const at = this.skipSpaces(from, end);
-    if (at < end && !(this.text[at] === '#' && at > from)) throw new NotSimpleYaml(at, 'unexpected text after a value');
+    if (at < end && !(this.text.charCodeAt(at) === HASH && at > from)) throw new NotSimpleYaml(at, 'unexpected text after a value');
+    this.checkComment(at, end);
   }
 
-  private inlineValue(at: number, end: number, flow: boolean): { node: LightNode; next: number } {
-    const text = this.text;
-    const char = text[at];
-    if (char === '"') {
-      const close = text.indexOf('"', at + 1);
-      if (close === -1 || close >= end) throw new NotSimpleYaml(at, 'unterminated quote');
-      const quoted = text.slice(at + 1, close);
-      if (quoted.includes('\\')) throw new NotSimpleYaml(at, 'an escape in a quote');
-      return { node: scalar(this.own(quoted), 'QUOTE_DOUBLE', at, close + 1), next: close + 1 };
+  /** The scalar, flow mapping or flow sequence at `at`; sets `pos` to where it ends. */
+  private inlineValue(at: number, end: number, flow: boolean): PlainValue {
+    switch (this.text.charCodeAt(at)) {
+      case DOUBLE_QUOTE:
+        return this.doubleQuoted(at, end);
+      case SINGLE_QUOTE:
+        return this.singleQuoted(at, end);
+      case OPEN_MAP:
+        return this.flowMap(at, end);
+      case OPEN_SEQ:
+        return this.flowSeq(at, end);
+      default:
+        return this.plain(at, end, flow);
     }
-    if (char === "'") {
-      let i = at + 1;
-      for (;;) {
-        const close = text.indexOf("'", i);
-        if (close === -1 || close >= end) throw new NotSimpleYaml(at, 'unterminated quote');
-        if (text[close + 1] === "'") {
-          i = close + 2;
-          continue;
-        }
-        return { node: scalar(this.own(text.slice(at + 1, close).replace(/''/g, "'")), 'QUOTE_SINGLE', at, close + 1), next: close + 1 };
-      }
-    }
-    if (char === '{') return this.flowMap(at, end);
-    if (char === '[') return this.flowSeq(at, end);
-    const match = this.match(PLAIN, at, end);
-    if (!match) throw new NotSimpleYaml(at, 'not a simple scalar');
-    const source = match[0].replace(/ +$/, '');
-    const stop = at + match[0].length;
-    // A plain scalar ends at the line's end, a comment, or (in a flow) `,` `]` `}`.
-    if (stop < end) {
-      const next = text[stop]!;
-      const ok = flow ? ',]}'.includes(next) || (next === '#' && stop > at + source.length) : next === '#' && stop > at + source.length;
-      if (!ok) throw new NotSimpleYaml(stop, 'unexpected character in a plain scalar');
-    }
-    const valueEnd = at + source.length;
-    if (NULLS.has(source)) return { node: scalar(null, 'PLAIN', at, valueEnd), next: valueEnd };
-    if (/^[0-9]+$/.test(source)) return { node: scalar(Number(source), 'PLAIN', at, valueEnd), next: valueEnd };
-    if (OTHER_TYPES.test(source)) throw new NotSimpleYaml(at, 'a scalar of another type');
-    return { node: scalar(this.own(source), 'PLAIN', at, valueEnd), next: valueEnd };
   }
 
-  private flowMap(open: number, end: number): { node: LightNode; next: number } {
-    const map = new LightMap(true);
-    const keys = new Set<string>();
-    let at = this.skipSpaces(open + 1, end);
-    if (this.text[at] === '}') throw new NotSimpleYaml(at, 'empty flow mapping');
-    for (;;) {
-      const keyMatch = this.match(KEY, at, end);
-      if (!keyMatch || TYPED_KEY.test(keyMatch[0])) throw new NotSimpleYaml(at, 'expected a key');
-      const name = this.key(keyMatch[0]);
-      const colon = at + name.length;
-      if (this.text[colon] !== ':' || this.text[colon + 1] !== ' ') throw new NotSimpleYaml(colon, 'expected `: ` after a key');
-      if (keys.has(name)) throw new NotSimpleYaml(at, 'duplicate key');
-      keys.add(name);
-      const key = scalar(name, 'PLAIN', at, colon);
-      const valueAt = this.skipSpaces(colon + 1, end);
-      if (valueAt >= end || ',}]#'.includes(this.text[valueAt]!)) throw new NotSimpleYaml(valueAt, 'a key without a value');
-      const value = this.inlineValue(valueAt, end, true);
-      map.items.push(new LightPair(key, value.node));
-      at = this.skipSpaces(value.next, end);
-      if (this.text[at] === ',') {
-        at = this.skipSpaces(at + 1, end);
-        if (this.text[at] === '}' || at >= end) throw new NotSimpleYaml(at, 'trailing comma');
+  private doubleQuoted(at: number, end: number): string {
+    const close = this.text.indexOf('"', at + 1);
+    if (close === -1 || close >= end) throw new NotSimpleYaml(at, 'unterminated quote');
+    for (let i = at + 1; i < close; i++) {
+      const char = this.text.charCodeAt(i);
+      if (char === BACKSLASH || char === TAB || isUnusual(char)) throw new NotSimpleYaml(i, 'an escape, a tab or an unusual character in a quote');
+    }
+    this.pos = close + 1;
+    return this.text.slice(at + 1, close);
+  }
+
+  private singleQuoted(at: number, end: number): string {
+    let escaped = false;
+    for (let i = at + 1; i < end; i++) {
+      const char = this.text.charCodeAt(i);
+      if (char === TAB || isUnusual(char)) throw new NotSimpleYaml(i, 'a tab or an unusual character in a quote');
+      if (char !== SINGLE_QUOTE) continue;
+      if (this.text.charCodeAt(i + 1) === SINGLE_QUOTE && i + 1 < end) {
+        escaped = true;
+        i++;
         continue;
       }
-      if (this.text[at] === '}') {
-        map.range = [open, at + 1, at + 1];
-        return { node: map, next: at + 1 };
+      this.pos = i + 1;
+      const value = this.text.slice(at + 1, i);
+      return escaped ? value.replaceAll("''", "'") : value;
+    }
+    throw new NotSimpleYaml(at, 'unterminated quote');
+  }
+
+  private plain(at: number, end: number, flow: boolean): string | number | null {
+    const text = this.text;
+    let stop = at;
+    const first = text.charCodeAt(at);
+    if (first < 128 ? (ASCII[first]! & PLAIN_START) !== 0 : this.matches(LETTER_OR_DIGIT_BEYOND_ASCII, at)) {
+      stop = first < 128 ? at + 1 : LETTER_OR_DIGIT_BEYOND_ASCII.lastIndex;
+    } else {
+      throw new NotSimpleYaml(at, 'not a simple scalar');
+    }
+    while (stop < end) {
+      const char = text.charCodeAt(stop);
+      if (char < 128) {
+        if ((ASCII[char]! & PLAIN_PART) === 0) break;
+        stop++;
+      } else if (this.matches(WORD_BEYOND_ASCII, stop)) {
+        stop = WORD_BEYOND_ASCII.lastIndex;
+      } else {
+        break;
+      }
+    }
+    let valueEnd = stop;
+    while (text.charCodeAt(valueEnd - 1) === SPACE) valueEnd--;
+    // A plain scalar ends at the line's end, a comment, or (in a flow) `,` `]` `}`.
+    if (stop < end) {
+      const next = text.charCodeAt(stop);
+      const comment = next === HASH && stop > valueEnd;
+      if (!comment && !(flow && (next === COMMA || next === CLOSE_SEQ || next === CLOSE_MAP))) {
+        throw new NotSimpleYaml(stop, 'unexpected character in a plain scalar');
+      }
+    }
+    this.pos = valueEnd;
+    const source = text.slice(at, valueEnd);
+    if (first >= 128 || (ASCII[first]! & MAY_BE_TYPED) === 0) return source;
+    if (NULLS.has(source)) return null;
+    if (DIGITS.test(source)) return Number(source);
+    if (OTHER_TYPES.test(source)) throw new NotSimpleYaml(at, 'a scalar of another type');
+    return source;
+  }
+
+  /** Whether the sticky `pattern` matches at `at` (its `lastIndex` is then where the match ends). */
+  private matches(pattern: RegExp, at: number): boolean {
+    pattern.lastIndex = at;
+    return pattern.test(this.text);
+  }
+
+  private flowMap(open: number, end: number): PlainMap {
+    const text = this.text;
+    const map: PlainMap = {};
+    let at = this.skipSpaces(open + 1, end);
+    if (text.charCodeAt(at) === CLOSE_MAP) throw new NotSimpleYaml(at, 'empty flow mapping');
+    for (;;) {
+      const name = this.key(at, end);
+      const colon = at + name.length;
+      if (text.charCodeAt(colon) !== COLON || text.charCodeAt(colon + 1) !== SPACE || colon + 1 >= end) throw new NotSimpleYaml(colon, 'expected `: ` after a key');
+      if (Object.hasOwn(map, name)) throw new NotSimpleYaml(at, 'duplicate key');
+      const valueAt = this.skipSpaces(colon + 1, end);
+      const char = text.charCodeAt(valueAt);
+      if (valueAt >= end || char === COMMA || char === CLOSE_MAP || char === CLOSE_SEQ || char === HASH) throw new NotSimpleYaml(valueAt, 'a key without a value');
+      map[name] = this.inlineValue(valueAt, end, true);
+      at = this.skipSpaces(this.pos, end);
+      if (at < end && text.charCodeAt(at) === COMMA) {
+        at = this.skipSpaces(at + 1, end);
+        if (at >= end || text.charCodeAt(at) === CLOSE_MAP) throw new NotSimpleYaml(at, 'trailing comma');
+        continue;
+      }
+      if (at < end && text.charCodeAt(at) === CLOSE_MAP) {
+        this.pos = at + 1;
+        return map;
       }
       throw new NotSimpleYaml(at, 'expected `,` or `}`');
     }
   }
 
-  private flowSeq(open: number, end: number): { node: LightNode; next: number } {
-    const seq = new LightSeq(true);
+  private flowSeq(open: number, end: number): PlainValue[] {
+    const text = this.text;
+    let count = 0;
     let at = this.skipSpaces(open + 1, end);
-    if (this.text[at] === ']') {
-      seq.range = [open, at + 1, at + 1];
-      return { node: seq, next: at + 1 };
+    if (at < end && text.charCodeAt(at) === CLOSE_SEQ) {
+      this.pos = at + 1;
+      return [];
     }
     for (;;) {
-      if (at >= end || '[{,]#'.includes(this.text[at]!)) throw new NotSimpleYaml(at, 'only scalars in a flow list');
-      const value = this.inlineValue(at, end, true);
+      const char = text.charCodeAt(at);
+      if (at >= end || char === OPEN_SEQ || char === OPEN_MAP || char === COMMA || char === CLOSE_SEQ || char === HASH) throw new NotSimpleYaml(at, 'only scalars in a flow list');
+      this.listItems[count++] = this.inlineValue(at, end, true);
       // `[a: b]` would be a mapping inside the list.
-      if (this.text[value.next] === ':') throw new NotSimpleYaml(value.next, 'a pair in a flow list');
-      seq.items.push(value.node);
-      at = this.skipSpaces(value.next, end);
-      if (this.text[at] === ',') {
+      if (text.charCodeAt(this.pos) === COLON) throw new NotSimpleYaml(this.pos, 'a pair in a flow list');
+      at = this.skipSpaces(this.pos, end);
+      if (at < end && text.charCodeAt(at) === COMMA) {
         at = this.skipSpaces(at + 1, end);
-        if (this.text[at] === ']' || at >= end) throw new NotSimpleYaml(at, 'trailing comma');
+        if (at >= end || text.charCodeAt(at) === CLOSE_SEQ) throw new NotSimpleYaml(at, 'trailing comma');
         continue;
       }
-      if (this.text[at] === ']') {
-        seq.range = [open, at + 1, at + 1];
-        return { node: seq, next: at + 1 };
+      if (at < end && text.charCodeAt(at) === CLOSE_SEQ) {
+        this.pos = at + 1;
+        return this.listItems.slice(0, count);
       }
       throw new NotSimpleYaml(at, 'expected `,` or `]`');
     }
   }
-}
-
-function scalar(value: unknown, type: Scalar.Type, start: number, end: number): LightScalar {
-  return new LightScalar(value, type, [start, end, end]);
 }

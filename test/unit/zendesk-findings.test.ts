@@ -1,4 +1,5 @@
-import { ZENDESK_INSTANCES, tokenInventory, zendeskFindings } from '../../src/platforms/zendesk/findings.js';
+import { DateTime } from 'luxon';
+import { ZENDESK_INSTANCES, isoMillis, tokenInventory, zendeskFindings } from '../../src/platforms/zendesk/findings.js';
 import type { ZdApiToken, ZdUser, ZendeskSnapshot } from '../../src/platforms/zendesk/types.js';
 import type { RosterPerson, ZendeskAccount } from '../../src/config/types.js';
 
@@ -122,6 +123,44 @@ describe('zendesk findings (pure)', () => {
     ]);
     expect(findings.find((f) => f.fingerprint === 'zendesk:inactive-agent:3')!.detail).toContain('has never signed in (account created');
     expect(findings.find((f) => f.fingerprint === 'zendesk:inactive-agent:1')!.detail).toContain('(91 days ago), more than 90 days ago');
+  });
+
+  test('sign-in exactly max_login_age ago is not stale; a millisecond earlier is, and so is a calendar max age', () => {
+    const roster = ['a', 'b', 'c'].map((u, i) => person(u, u.toUpperCase(), { main: { id: i + 1, role: 'agent', groups: [] } }));
+    const limit = NOW.getTime() - 90 * 86_400_000;
+    const users = [
+      user(1, 'A', 'a@example.com', { last_login_at: new Date(limit).toISOString() }),
+      user(2, 'B', 'b@example.com', { last_login_at: new Date(limit - 1).toISOString() }),
+      user(3, 'C', 'c@example.com', { last_login_at: null, created_at: new Date(limit - 1).toISOString().replace('.999Z', 'Z') }),
+    ];
+    expect(kinds(zendeskFindings(snapshot(users), roster, SETTINGS, NOW, MAIN))).toEqual([
+      ['zendesk:inactive-agent:2', 'b'],
+      ['zendesk:inactive-agent:3', 'c'],
+    ]);
+    // P3M counts calendar months back from the run (2026-08-24T09:00Z), as luxon does.
+    const months = [user(1, 'A', 'a@example.com', { last_login_at: '2026-08-24T09:00:00Z' }), user(2, 'B', 'b@example.com', { last_login_at: '2026-08-24T08:59:59.999Z' })];
+    expect(kinds(zendeskFindings(snapshot(months), roster.slice(0, 2), { ...SETTINGS, max_login_age: 'P3M' }, NOW, MAIN))).toEqual([['zendesk:inactive-agent:2', 'b']]);
+  });
+
+  test('timestamps are read as luxon reads them, Zendesk\'s form by Date.parse and every other by luxon', () => {
+    const luxon = (iso: string) => {
+      const parsed = DateTime.fromISO(iso, { zone: 'utc' });
+      return parsed.isValid ? parsed.toMillis() : undefined;
+    };
+    const samples = [
+      '2026-11-24T09:00:00Z', '2026-11-24T09:00:00.000Z', '2026-11-24T09:00:00.123Z', '2026-11-24T09:00:00.5Z', '2026-11-24T09:00Z',
+      '2026-02-30T00:00:00Z', '2025-02-29T00:00:00Z', '2024-02-29T00:00:00Z', '2026-11-24T24:00:00Z', '2026-11-24T23:59:60Z',
+      '2026-13-01T00:00:00Z', '2026-00-10T00:00:00Z', '2026-11-31T00:00:00Z', '0000-01-01T00:00:00Z', '1969-12-31T23:59:59.999Z', '9999-12-31T23:59:59.999Z',
+      '2026-11-24', '2026-11-24T09:00:00+02:00', '2026-11-24T09:00:00', '2026-11-24 09:00:00Z', '2026-W48-2', 'Nov 24 2026', '', 'garbage',
+    ];
+    // And random dates of the form, some impossible.
+    let seed = 7;
+    const next = (below: number) => ((seed = (seed * 1103515245 + 12345) % 2147483648), seed % below);
+    const two = (n: number) => String(n).padStart(2, '0');
+    for (let i = 0; i < 300; i++) {
+      samples.push(`${1900 + next(200)}-${two(next(14))}-${two(next(33))}T${two(next(26))}:${two(next(61))}:${two(next(62))}${next(2) ? `.${String(next(1000)).padStart(3, '0')}` : ''}Z`);
+    }
+    for (const iso of samples) expect([iso, isoMillis(iso)]).toEqual([iso, luxon(iso)]);
   });
 
   test('agents not in the roster: owned by the person the roster knows by email, else nobody; admins against the allow-list by email or id', () => {

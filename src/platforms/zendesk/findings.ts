@@ -61,6 +61,8 @@ function accountFindings(snapshot: ZendeskSnapshot, roster: Roster, settings: Ze
 
   const findings: Finding[] = [];
   const accountOf = new Map<number, RosterPerson>();
+  const maxLoginAge = settings.max_login_age || DEFAULT_MAX_LOGIN_AGE;
+  const loginLimit = DateTime.fromJSDate(now, { zone: 'utc' }).minus(Duration.fromISO(maxLoginAge)).toMillis();
 
   // 1. Every roster person expected in this instance: by id, else by email (wrong id), else no account.
   for (const person of expected) {
@@ -93,8 +95,8 @@ function accountFindings(snapshot: ZendeskSnapshot, roster: Roster, settings: Ze
       findings.push(suspendedSeat(p, person, user));
       continue; // a suspended seat is one problem: its sign-in and 2FA do not matter until it is resolved
     }
-    const inactive = loginStaleness(user, now, settings.max_login_age || DEFAULT_MAX_LOGIN_AGE);
-    if (inactive) findings.push(inactiveAgent(p, person, user, inactive, settings.max_login_age || DEFAULT_MAX_LOGIN_AGE));
+    const inactive = loginStaleness(user, now, loginLimit);
+    if (inactive) findings.push(inactiveAgent(p, person, user, inactive, maxLoginAge));
     if (user.two_factor_auth_enabled === false) findings.push(twoFactorDisabled(p, person, user));
   }
 
@@ -183,23 +185,43 @@ interface Staleness {
 }
 
 /**
- * Last sign-in older than `maxAge`, or none at all on an account older than `maxAge` (a new
- * account that has not signed in yet is not a finding until then).
+ * Last sign-in before `limit` (epoch ms: now minus max_login_age), or none at all on an account
+ * created before it (a new account that has not signed in yet is not a finding until then).
  */
-function loginStaleness(user: ZdUser, now: Date, maxAge: string): Staleness | undefined {
-  const limit = DateTime.fromJSDate(now, { zone: 'utc' }).minus(Duration.fromISO(maxAge));
-  const last = user.last_login_at ? DateTime.fromISO(user.last_login_at, { zone: 'utc' }) : undefined;
-  if (last?.isValid) {
+function loginStaleness(user: ZdUser, now: Date, limit: number): Staleness | undefined {
+  const last = user.last_login_at ? isoMillis(user.last_login_at) : undefined;
+  if (last !== undefined) {
     if (last >= limit) return undefined;
-    return { lastLogin: user.last_login_at!, days: daysSince(last, now) };
+    return { lastLogin: user.last_login_at!, days: daysSince(utc(last), now) };
   }
-  const created = user.created_at ? DateTime.fromISO(user.created_at, { zone: 'utc' }) : undefined;
-  if (created?.isValid && created >= limit) return undefined;
-  return { lastLogin: null, days: created?.isValid ? daysSince(created, now) : -1 };
+  const created = user.created_at ? isoMillis(user.created_at) : undefined;
+  if (created !== undefined && created >= limit) return undefined;
+  return { lastLogin: null, days: created !== undefined ? daysSince(utc(created), now) : -1 };
 }
 
 function daysSince(then: DateTime, now: Date): number {
   return Math.floor(DateTime.fromJSDate(now, { zone: 'utc' }).diff(then, 'days').days);
+}
+
+const utc = (millis: number) => DateTime.fromMillis(millis, { zone: 'utc' });
+
+/** `2026-11-24T09:00:00Z` or `…:00.000Z`: the form Zendesk writes its times in. */
+const UTC_TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{3})?Z$/;
+
+/**
+ * The instant of an ISO timestamp as luxon reads it in UTC (epoch ms), or undefined when luxon
+ * finds it invalid. Luxon for every user of a large instance costs a noticeable share of the
+ * audit, so Zendesk's own form is read by Date.parse, where both agree: Date.parse rolls an
+ * impossible date over (February 30th, 24:00) where luxon refuses it or reads it otherwise, so a
+ * date that does not read back as written is left to luxon, like every other form.
+ */
+export function isoMillis(iso: string): number | undefined {
+  if (UTC_TIMESTAMP.test(iso)) {
+    const millis = Date.parse(iso);
+    if (Number.isFinite(millis) && new Date(millis).toISOString().startsWith(iso.slice(0, 19))) return millis;
+  }
+  const parsed = DateTime.fromISO(iso, { zone: 'utc' });
+  return parsed.isValid ? parsed.toMillis() : undefined;
 }
 
 function date(iso: string | null | undefined): string {
