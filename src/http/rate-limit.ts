@@ -70,6 +70,8 @@ export class RateLimitPacer {
   private resetAt: number | undefined;
   private probe: Promise<void> | undefined;
   private endProbe: (() => void) | undefined;
+  /** Requests sent and not answered yet: an answer's count of requests left does not know of them. */
+  private inFlight = 0;
 
   constructor(
     private readonly vendor: Vendor,
@@ -86,6 +88,7 @@ export class RateLimitPacer {
     for (;;) {
       if (this.remaining === undefined || this.remaining > 0) {
         if (this.remaining !== undefined) this.remaining -= 1;
+        this.inFlight += 1;
         return;
       }
       if (this.probe) {
@@ -95,6 +98,7 @@ export class RateLimitPacer {
       this.probe = new Promise((resolve) => (this.endProbe = resolve));
       const wait = retried || this.resetAt === undefined ? 0 : this.resetAt - performance.now();
       if (wait > 0 && wait <= this.maxWaitMs) await this.sleep(Math.ceil(wait));
+      this.inFlight += 1;
       return;
     }
   }
@@ -104,11 +108,12 @@ export class RateLimitPacer {
    * retry layer waits for it. An answer without the headers turns pacing off until one has them.
    */
   observe(status: number | undefined, headers: Record<string, string | string[] | undefined> | undefined): void {
+    this.inFlight = Math.max(0, this.inFlight - 1);
     if (headers && status !== 429) {
       const names = BUDGET_HEADERS[this.vendor];
       const remaining = firstHeader(headers, names.remaining)?.trim();
       if (remaining !== undefined && /^\d+$/.test(remaining)) {
-        this.remaining = Number(remaining);
+        this.remaining = Math.max(0, Number(remaining) - this.inFlight);
         const wait = parseWaitHeader(firstHeader(headers, names.reset), new Date());
         this.resetAt = wait === undefined ? undefined : performance.now() + wait;
       } else {

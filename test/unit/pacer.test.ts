@@ -37,6 +37,17 @@ describe('RateLimitPacer', () => {
     expect(sleeps[0]).toBeLessThanOrEqual(3_000);
   });
 
+  test('requests still in flight count against what an answer says is left (runs that read side by side)', async () => {
+    const { it, sleeps } = pacer('gitlab');
+    await it.acquire();
+    it.observe(200, { 'ratelimit-remaining': '100', 'ratelimit-reset': String(Math.floor(Date.now() / 1000) + 30) });
+    for (let i = 0; i < 4; i++) await it.acquire();
+    // The first of the four answers: 3 left, but the other three were sent already.
+    it.observe(200, { 'ratelimit-remaining': '3', 'ratelimit-reset': String(Math.floor(Date.now() / 1000) + 30) });
+    await it.acquire();
+    expect(sleeps).toHaveLength(1);
+  });
+
   test('each vendor’s headers: Calendly X-RateLimit-*, Zendesk x-rate-limit-remaining, GitLab RateLimit-Reset as a Unix time', async () => {
     const calendly = pacer('calendly');
     calendly.it.observe(200, { 'X-RateLimit-Remaining': '0', 'X-RateLimit-Reset': '2' });
