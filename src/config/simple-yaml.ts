@@ -342,17 +342,9 @@ class Reader {
       const char = text.charCodeAt(valueAt);
       if (valueAt >= end || char === COMMA || char === CLOSE_MAP || char === CLOSE_SEQ || char === HASH) throw new NotSimpleYaml(valueAt, 'a key without a value');
       map[name] = this.inlineValue(valueAt, end, true);
-      at = this.skipSpaces(this.pos, end);
-      if (at < end && text.charCodeAt(at) === COMMA) {
-        at = this.skipSpaces(at + 1, end);
-        if (at >= end || text.charCodeAt(at) === CLOSE_MAP) throw new NotSimpleYaml(at, 'trailing comma');
-        continue;
-      }
-      if (at < end && text.charCodeAt(at) === CLOSE_MAP) {
-        this.pos = at + 1;
-        return map;
-      }
-      throw new NotSimpleYaml(at, 'expected `,` or `}`');
+      const next = this.nextFlowItem(end, CLOSE_MAP, '}');
+      if (next === undefined) return map;
+      at = next;
     }
   }
 
@@ -370,17 +362,25 @@ class Reader {
       this.listItems[count++] = this.inlineValue(at, end, true);
       // `[a: b]` would be a mapping inside the list.
       if (text.charCodeAt(this.pos) === COLON) throw new NotSimpleYaml(this.pos, 'a pair in a flow list');
-      at = this.skipSpaces(this.pos, end);
-      if (at < end && text.charCodeAt(at) === COMMA) {
-        at = this.skipSpaces(at + 1, end);
-        if (at >= end || text.charCodeAt(at) === CLOSE_SEQ) throw new NotSimpleYaml(at, 'trailing comma');
-        continue;
-      }
-      if (at < end && text.charCodeAt(at) === CLOSE_SEQ) {
-        this.pos = at + 1;
-        return this.listItems.slice(0, count);
-      }
-      throw new NotSimpleYaml(at, 'expected `,` or `]`');
+      const next = this.nextFlowItem(end, CLOSE_SEQ, ']');
+      if (next === undefined) return this.listItems.slice(0, count);
+      at = next;
     }
+  }
+
+  /** After a flow item: where the next item starts after a `,`, or undefined at the closing bracket (then `pos` is past it). */
+  private nextFlowItem(end: number, close: number, closeText: string): number | undefined {
+    const text = this.text;
+    let at = this.skipSpaces(this.pos, end);
+    if (at < end && text.charCodeAt(at) === COMMA) {
+      at = this.skipSpaces(at + 1, end);
+      if (at >= end || text.charCodeAt(at) === close) throw new NotSimpleYaml(at, 'trailing comma');
+      return at;
+    }
+    if (at < end && text.charCodeAt(at) === close) {
+      this.pos = at + 1;
+      return undefined;
+    }
+    throw new NotSimpleYaml(at, `expected \`,\` or \`${closeText}\``);
   }
 }

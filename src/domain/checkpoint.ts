@@ -38,8 +38,8 @@ const PREFIX = '<!-- audit-bot:checkpoint ';
 const PATTERN = /<!-- audit-bot:checkpoint (\{[^<>]*\}) -->\n?/;
 
 /** Notes a fast check reads: the run's own posts and the newest it read, plus room for system notes that came after. */
-export const CHECK_PAGE_EXTRA = 20;
-export const MAX_PAGE = 100;
+const CHECK_PAGE_EXTRA = 20;
+const MAX_PAGE = 100;
 
 /**
  * The checkpoint for an issue once `posted` (this run's notes, as GitLab returned them) joined the
