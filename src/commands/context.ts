@@ -3,6 +3,7 @@ import type { Clock } from '../clock.js';
 import type { Logger } from '../log.js';
 import type { Tracker } from '../gitlab/tracker.js';
 import type { CheckResult, PlatformId } from '../domain/types.js';
+import type { Rules } from '../domain/checkpoint.js';
 
 export type Checker = () => Promise<CheckResult>;
 
@@ -19,4 +20,15 @@ export interface AuditContext {
   logger: Logger;
   /** Where results for people go (stdout in the CLI). */
   out: (text: string) => void;
+}
+
+/** username → reports_to, made once per roster (a run follows up every issue with the same roster). */
+const managerMaps = new WeakMap<Roster, Map<string, string | null>>();
+
+/** What the ladder depends on besides the notes: its durations, the Support Ops Managers, each person's manager. */
+export function ladderRules(ctx: Pick<AuditContext, 'config' | 'roster'>): Rules {
+  let managers = managerMaps.get(ctx.roster);
+  if (!managers) managerMaps.set(ctx.roster, (managers = new Map(ctx.roster.map((person) => [person.gitlab.username, person.reports_to]))));
+  const known = managers;
+  return { ladder: ctx.config.ladder, supportOpsManagers: ctx.config.support_ops_managers, managerOf: (username) => known.get(username) ?? null };
 }

@@ -8,10 +8,10 @@ import type { TrackedIssue, TrackedNote } from '../gitlab/tracker.js';
 import { recordingNotes } from './recording.js';
 import { implementedPlatforms } from '../platforms/index.js';
 import { asPostedNotes, datedPosts, issueChanges, LEASE_HELD, postNotes, STATUS_LABELS, withLease } from './apply.js';
-import { BOARD, renderBoard, withBoard } from '../domain/board.js';
-import { checkPageSize, checkpointIn, settleCheckpoint, standingCheckpoint, unchangedSince, withCheckpoint, type Rules } from '../domain/checkpoint.js';
+import { BOARD } from '../domain/board.js';
+import { checkPageSize, describedIssue, standingCheckpoint, unchangedSince } from '../domain/checkpoint.js';
 import { auditReport, type AuditReport, type UnchangedAuditReport } from '../domain/report.js';
-import type { AuditContext } from './context.js';
+import { ladderRules, type AuditContext } from './context.js';
 import { buildContext, buildTracker, writeReport, type RuntimeDeps } from './runtime.js';
 
 export interface FollowupOutcome {
@@ -39,14 +39,6 @@ export async function issuesToFollow(ctx: AuditContext): Promise<TrackedIssue[]>
   return [...open, ...closedEarly].filter((issue) => !seen.has(issue.iid) && seen.add(issue.iid));
 }
 
-/** username → reports_to, made once per roster (a run follows up every issue with the same roster). */
-const managerMaps = new WeakMap<AuditContext['roster'], Map<string, string | null>>();
-function managersOf(roster: AuditContext['roster']): Map<string, string | null> {
-  let managers = managerMaps.get(roster);
-  if (!managers) managerMaps.set(roster, (managers = new Map(roster.map((person) => [person.gitlab.username, person.reports_to]))));
-  return managers;
-}
-
 export function platformOf(issue: TrackedIssue): PlatformId | undefined {
   const id = issue.labels.find((label) => label.startsWith('audit::'))?.slice('audit::'.length);
   return id && isPlatformId(id) ? id : undefined;
@@ -54,18 +46,12 @@ export function platformOf(issue: TrackedIssue): PlatformId | undefined {
 
 const NOTHING_DONE = { notesPosted: 0, rechecked: false, status: 'open', closed: false, skipped: false, unchanged: false } as const;
 
-function rulesOf(ctx: AuditContext): { managerOf: (username: string) => string | null; rules: Rules } {
-  const managers = managersOf(ctx.roster);
-  const managerOf = (username: string) => managers.get(username) ?? null;
-  return { managerOf, rules: { ladder: ctx.config.ladder, supportOpsManagers: ctx.config.support_ops_managers, managerOf } };
-}
-
 /**
  * The outcome of an issue the last run left quiet (its checkpoint: no note added or edited since,
  * nothing due yet), at the cost of one read of its newest notes; undefined when it must be read in full.
  */
 export async function quietNight(ctx: AuditContext, issue: TrackedIssue, platform: PlatformId): Promise<FollowupOutcome | undefined> {
-  const checkpoint = standingCheckpoint(issue, BOARD, STATUS_LABELS, rulesOf(ctx).rules, ctx.clock());
+  const checkpoint = standingCheckpoint(issue, BOARD, STATUS_LABELS, ladderRules(ctx), ctx.clock());
   if (!checkpoint || !unchangedSince(checkpoint, await ctx.tracker.recentNotes(issue.iid, checkPageSize(checkpoint)))) return undefined;
   return {
     ...NOTHING_DONE,
@@ -101,7 +87,7 @@ export async function followupIssue(ctx: AuditContext, issue: TrackedIssue, plat
   if (quiet) return quiet;
   const now = ctx.clock();
   const bot = await ctx.tracker.currentUsername();
-  const { managerOf, rules } = rulesOf(ctx);
+  const rules = ladderRules(ctx);
   const outcome: FollowupOutcome = { ...NOTHING_DONE, platform, issueIid: issue.iid };
 
   let checked: { result: CheckResult; findings: Finding[]; at: Date } | undefined;
@@ -114,9 +100,7 @@ export async function followupIssue(ctx: AuditContext, issue: TrackedIssue, plat
       state,
       issue: { open: issue.state === 'opened', closedBy: issue.closedBy },
       now,
-      ladder: ctx.config.ladder,
-      supportOpsManagers: ctx.config.support_ops_managers,
-      managerOf,
+      ...rules,
     };
     let plan: FollowupPlan = planFollowup({ ...input, recheck });
     if (plan.needsRecheck) {
@@ -136,10 +120,8 @@ export async function followupIssue(ctx: AuditContext, issue: TrackedIssue, plat
     // The state and board once the planned notes are posted (dated `now` until GitLab dates them).
     const settle = (posted: TrackedNote[]) => {
       const after = posted.length > 0 ? rebuildState([...notes, ...posted], bot, platform) : state;
-      const board = renderBoard({ state: after, ladder: ctx.config.ladder, managerOf, status: plan.status });
       const stillOpen = issue.state === 'opened' && !plan.close;
-      const checkpoint = stillOpen ? settleCheckpoint({ notes, posted, state: after, status: plan.status, now, rules, previous: checkpointIn(issue.description, BOARD)?.checkpoint }) : undefined;
-      const description = withBoard(issue.description, withCheckpoint(board, checkpoint));
+      const description = describedIssue({ issue: { description: issue.description, open: stillOpen }, state: after, notes, posted, status: plan.status, now, rules });
       return { after, changes: issueChanges(issue, { description, status: plan.status, close: plan.close }) };
     };
     return { plan, notes, settle, ...settle(asPostedNotes(plan.notes, bot, now)) };

@@ -9,10 +9,9 @@ import { quarterDiff, type QuarterDiff } from '../domain/quarter-diff.js';
 import { asPostedNotes, datedPosts, ensureIssue, issueChanges, LEASE_HELD, postNotes, withLease, type IssueStatus } from './apply.js';
 import type { TrackedIssue, TrackedNote } from '../gitlab/tracker.js';
 import { recordingNotes } from './recording.js';
-import { BOARD, renderBoard, withBoard } from '../domain/board.js';
-import { checkpointIn, settleCheckpoint, withCheckpoint, type Rules } from '../domain/checkpoint.js';
+import { describedIssue } from '../domain/checkpoint.js';
 import { rebuildState } from '../domain/followup-state.js';
-import type { AuditContext } from './context.js';
+import { ladderRules, type AuditContext } from './context.js';
 import { ConfigError } from '../config/errors.js';
 import { DryRunTracker } from '../gitlab/dry-run-tracker.js';
 import { implementedPlatforms } from '../platforms/index.js';
@@ -44,8 +43,7 @@ export async function openAudit(ctx: AuditContext, platform: PlatformId, quarter
   if (progress) progress.findings = active.length;
   ctx.logger.info({ platform, findings: active.length, accepted: accepted.length, requests: result.stats.requests }, 'check finished');
   const bot = await ctx.tracker.currentUsername();
-  const managers = new Map(ctx.roster.map((person) => [person.gitlab.username, person.reports_to]));
-  const rules: Rules = { ladder: ctx.config.ladder, supportOpsManagers: ctx.config.support_ops_managers, managerOf: (username) => managers.get(username) ?? null };
+  const rules = ladderRules(ctx);
 
   const prepare = async (issue: TrackedIssue) => {
     const notes = await ctx.tracker.listNotes(issue.iid);
@@ -69,10 +67,8 @@ export async function openAudit(ctx: AuditContext, platform: PlatformId, quarter
     // The state and board once the planned notes are posted (dated `now` until GitLab dates them).
     const settle = (posted: TrackedNote[]) => {
       const state = rebuildState([...notes, ...posted], bot, platform);
-      const board = renderBoard({ state, ladder: ctx.config.ladder, managerOf: rules.managerOf, status });
-      // What the nightly followup needs to see, with one read, that nothing happened since.
-      const checkpoint = issue.state === 'opened' ? settleCheckpoint({ notes, posted, state, status, now, rules, previous: checkpointIn(issue.description, BOARD)?.checkpoint }) : undefined;
-      return { state, changes: issueChanges(issue, { description: withBoard(issue.description, withCheckpoint(board, checkpoint)), status, close: false }) };
+      const description = describedIssue({ issue: { description: issue.description, open: issue.state === 'opened' }, state, notes, posted, status, now, rules });
+      return { state, changes: issueChanges(issue, { description, status, close: false }) };
     };
     return { planned, diff, notes, settle, ...settle(asPostedNotes(planned, bot, now)) };
   };

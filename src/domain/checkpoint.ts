@@ -3,6 +3,7 @@ import type { LadderDurations } from '../config/types.js';
 import type { TrackedNote } from '../gitlab/tracker.js';
 import { dueAt, planFollowup, type AuditStatus } from './followup-plan.js';
 import type { IssueState } from './followup-state.js';
+import { BOARD, renderBoard, withBoard } from './board.js';
 
 /**
  * What the last run that settled an audit issue knew, kept hidden in the issue's board, so that a
@@ -86,6 +87,26 @@ export function settleCheckpoint(input: {
     items: state.items.size,
     open: open.length,
   };
+}
+
+/**
+ * The issue's description with the board for `state` in place, ending with the checkpoint of what
+ * this run read and posted when the issue stays open.
+ */
+export function describedIssue(input: {
+  issue: { description: string; open: boolean };
+  state: IssueState;
+  notes: TrackedNote[];
+  posted: TrackedNote[];
+  status: AuditStatus;
+  now: Date;
+  rules: Rules;
+}): string {
+  const { issue, rules } = input;
+  const board = renderBoard({ state: input.state, ladder: rules.ladder, managerOf: rules.managerOf, status: input.status });
+  const previous = checkpointIn(issue.description, BOARD)?.checkpoint;
+  const checkpoint = issue.open ? settleCheckpoint({ ...input, previous }) : undefined;
+  return withBoard(issue.description, withCheckpoint(board, checkpoint));
 }
 
 /** The board with its checkpoint (if any) as its last hidden line. */
