@@ -5,6 +5,7 @@ import { runCli } from '../../src/cli.js';
 import { runDemo } from '../../src/commands/demo.js';
 import { silentLogger } from '../../src/log.js';
 import { parseMarkers } from '../../src/domain/markers.js';
+import { SEEDED_ZENDESK_KINDS } from '../../src/sandbox/seed/zendesk.js';
 
 /** The findings kinds in a thread's results notes. */
 function kindsIn(thread: string): string[] {
@@ -62,25 +63,7 @@ test('npm run demo shows both Zendesk issues with every kind of finding and the 
   const federal = thread('zendesk-us-federal.md');
   expect(main).toMatch(/^# #\d+ Zendesk access audit 2026-Q4\n/);
   expect(federal).toMatch(/^# #\d+ Zendesk US Federal access audit 2026-Q4\n/);
-  expect([...new Set([...kindsIn(main), ...kindsIn(federal)])].sort()).toEqual([
-    'admin-not-allowed',
-    'agent-not-in-roster',
-    'api-token-access-disabled',
-    'api-token-bad-description',
-    'api-token-expired',
-    'api-token-review',
-    'api-token-unused',
-    'email-mismatch',
-    'group-mismatch',
-    'inactive-agent',
-    'missing-user',
-    'name-mismatch',
-    'role-mismatch',
-    'suspended-seat',
-    'two-factor-disabled',
-    'us-federal-no-account',
-    'wrong-id',
-  ]);
+  expect([...new Set([...kindsIn(main), ...kindsIn(federal)])].sort()).toEqual(SEEDED_ZENDESK_KINDS);
   expect(main).toContain('Zendesk API tokens (9)');
   for (const text of [main, federal]) expect(text).not.toMatch(/@all\b/);
 });

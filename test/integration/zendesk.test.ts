@@ -2,7 +2,7 @@ import got from 'got';
 import { FIXED_NOW, gitlabWrites, runAuditBot, threads, withSandbox, withTimeline } from '../helpers.js';
 import { parseMarkers } from '../../src/domain/markers.js';
 import { generateZendeskAgents } from '../../src/sandbox/zendesk.js';
-import { ZD_GROUPS } from '../../src/sandbox/seed/zendesk.js';
+import { SEEDED_ZENDESK_KINDS, ZD_GROUPS } from '../../src/sandbox/seed/zendesk.js';
 import { SANDBOX_TOKENS, SANDBOX_ZENDESK_EMAIL, type Sandbox } from '../../src/sandbox/environment.js';
 
 type ZendeskId = 'zendesk' | 'zendesk-us-federal';
@@ -54,25 +54,6 @@ const FEDERAL_FINDINGS: Array<[string, string | null]> = [
   ['zendesk-us-federal:wrong-id:msmith', 'msmith'],
 ];
 
-const EVERY_KIND = [
-  'admin-not-allowed',
-  'agent-not-in-roster',
-  'api-token-access-disabled',
-  'api-token-bad-description',
-  'api-token-expired',
-  'api-token-review',
-  'api-token-unused',
-  'email-mismatch',
-  'group-mismatch',
-  'inactive-agent',
-  'missing-user',
-  'name-mismatch',
-  'role-mismatch',
-  'suspended-seat',
-  'two-factor-disabled',
-  'us-federal-no-account',
-  'wrong-id',
-];
 
 const READS = ['/api/v2/users', '/api/v2/group_memberships', '/api/v2/groups', '/api/v2/custom_roles', '/api/v2/api_tokens'];
 
@@ -122,7 +103,7 @@ describe('audit-bot against the two Zendesk sandboxes', () => {
       expect(main.map((f) => [f.fingerprint, f.owner]).sort()).toEqual(MAIN_FINDINGS);
       const federal = await check(sandbox, 'zendesk-us-federal');
       expect(federal.map((f) => [f.fingerprint, f.owner]).sort()).toEqual(FEDERAL_FINDINGS);
-      expect([...new Set([...main, ...federal].map((f) => f.kind))].sort()).toEqual(EVERY_KIND);
+      expect([...new Set([...main, ...federal].map((f) => f.kind))].sort()).toEqual(SEEDED_ZENDESK_KINDS);
       for (const finding of main) expect(finding.platform).toBe('zendesk');
       for (const finding of federal) expect(finding.platform).toBe('zendesk-us-federal');
 

@@ -49,6 +49,27 @@ export const ZD_GROUPS = { operations: 360000101, amer: 360000102, emea: 3600001
 /** Group ids of the US Federal instance. */
 export const ZDF_GROUPS = { operations: 370000101, federal: 370000102 } as const;
 
+/** Every kind of Zendesk finding the two seeded instances produce between them: all the checker knows. */
+export const SEEDED_ZENDESK_KINDS: readonly string[] = [
+  'admin-not-allowed',
+  'agent-not-in-roster',
+  'api-token-access-disabled',
+  'api-token-bad-description',
+  'api-token-expired',
+  'api-token-review',
+  'api-token-unused',
+  'email-mismatch',
+  'group-mismatch',
+  'inactive-agent',
+  'missing-user',
+  'name-mismatch',
+  'role-mismatch',
+  'suspended-seat',
+  'two-factor-disabled',
+  'us-federal-no-account',
+  'wrong-id',
+];
+
 export function seedZendesk(now: Date): ZendeskData {
   const day0 = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate(), 9);
   const at = (days: number): string => new Date(day0 + days * DAY_MS).toISOString();
