@@ -13,6 +13,7 @@ import { checkPageSize, describedIssue, standingCheckpoint, unchangedSince } fro
 import { auditReport, type AuditReport, type UnchangedAuditReport } from '../domain/report.js';
 import { ladderRules, type AuditContext } from './context.js';
 import { buildContext, buildTracker, writeReport, type RuntimeDeps } from './runtime.js';
+import { mapConcurrently } from '../concurrency.js';
 
 export interface FollowupOutcome {
   platform: PlatformId;
@@ -30,13 +31,13 @@ export interface FollowupOutcome {
 
 /** Audit issues that still need the bot: open ones, and ones a person closed before the bot recorded an outcome. */
 export async function issuesToFollow(ctx: AuditContext): Promise<TrackedIssue[]> {
-  const open = await ctx.tracker.findIssues(['audit'], 'opened');
-  const closedEarly = [
-    ...(await ctx.tracker.findIssues(['audit', STATUS_LABELS.open], 'closed')),
-    ...(await ctx.tracker.findIssues(['audit', STATUS_LABELS.review], 'closed')),
-  ];
+  const listings = await Promise.all([
+    ctx.tracker.findIssues(['audit'], 'opened'),
+    ctx.tracker.findIssues(['audit', STATUS_LABELS.open], 'closed'),
+    ctx.tracker.findIssues(['audit', STATUS_LABELS.review], 'closed'),
+  ]);
   const seen = new Set<number>();
-  return [...open, ...closedEarly].filter((issue) => !seen.has(issue.iid) && seen.add(issue.iid));
+  return listings.flat().filter((issue) => !seen.has(issue.iid) && seen.add(issue.iid));
 }
 
 export function platformOf(issue: TrackedIssue): PlatformId | undefined {
@@ -162,19 +163,6 @@ export async function followupIssue(ctx: AuditContext, issue: TrackedIssue, plat
 
 /** Quiet-night checks in flight at once: GitLab's limit, not latency, should bound a night over many issues. */
 const QUIET_CHECKS_AT_ONCE = 8;
-
-async function mapConcurrently<T, R>(items: T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await work(items[index]);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
-}
 
 export interface FollowupRequest {
   platforms: PlatformId[];

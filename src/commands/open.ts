@@ -16,6 +16,7 @@ import { ConfigError } from '../config/errors.js';
 import { DryRunTracker } from '../gitlab/dry-run-tracker.js';
 import { implementedPlatforms } from '../platforms/index.js';
 import { buildContext, buildTracker, writeReport, type RuntimeDeps } from './runtime.js';
+import { settledAll } from '../concurrency.js';
 
 export interface OpenOutcome {
   platform: PlatformId;
@@ -37,12 +38,17 @@ export interface OpenOutcome {
  */
 export async function openAudit(ctx: AuditContext, platform: PlatformId, quarter: string, progress?: { findings?: number }): Promise<OpenOutcome | undefined> {
   const now = ctx.clock();
-  const result = await ctx.checker(platform)();
+  const identity = identityLabels(platform, quarter);
+  // GitLab is read while the platform is: both are reads, and nothing is written before the check ends.
+  const [checked, gitlab] = await Promise.allSettled([ctx.checker(platform)(), settledAll([ctx.tracker.currentUsername(), ctx.tracker.findIssues(identity, 'all')])]);
+  if (checked.status === 'rejected') throw checked.reason;
+  const result = checked.value;
   const { active, accepted } = applyAllowList(result.findings, ctx.config.allow_list, now);
   // From here on a failure is GitLab's: the findings exist, the issue may not show all of them yet.
   if (progress) progress.findings = active.length;
   ctx.logger.info({ platform, findings: active.length, accepted: accepted.length, requests: result.stats.requests }, 'check finished');
-  const bot = await ctx.tracker.currentUsername();
+  if (gitlab.status === 'rejected') throw gitlab.reason;
+  const [bot, [found]] = gitlab.value;
   const rules = ladderRules(ctx);
 
   const prepare = async (issue: TrackedIssue) => {
@@ -73,8 +79,6 @@ export async function openAudit(ctx: AuditContext, platform: PlatformId, quarter
     return { planned, diff, notes, settle, ...settle(asPostedNotes(planned, bot, now)) };
   };
 
-  const identity = identityLabels(platform, quarter);
-  const [found] = await ctx.tracker.findIssues(identity, 'all');
   let issue = found;
   let created = false;
   let prepared = found ? await prepare(found) : undefined;

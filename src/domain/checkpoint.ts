@@ -39,7 +39,7 @@ const PREFIX = '<!-- audit-bot:checkpoint ';
 const PATTERN = /<!-- audit-bot:checkpoint (\{[^<>]*\}) -->\n?/;
 
 /** Notes a fast check reads: the run's own posts and the newest it read, plus room for system notes that came after. */
-const CHECK_PAGE_EXTRA = 20;
+const CHECK_PAGE_EXTRA = 10;
 const MAX_PAGE = 100;
 
 /**

@@ -117,7 +117,12 @@ export async function collectCursorPages<T>(
   path: string,
   collection: string,
   query: Query = {},
-  { pageSize = 100, maxPages = 10_000, project }: { pageSize?: number; maxPages?: number; project?: (item: unknown) => T } = {},
+  {
+    pageSize = 100,
+    maxPages = 10_000,
+    project,
+    onFirstPage,
+  }: { pageSize?: number; maxPages?: number; project?: (item: unknown) => T; /** Called once the first page is read and sound. */ onFirstPage?: () => void } = {},
 ): Promise<T[]> {
   const items: T[] = [];
   const seen = new Set<string>();
@@ -127,7 +132,10 @@ export async function collectCursorPages<T>(
     const page = body?.[collection];
     if (!Array.isArray(page)) throw new IncompleteListingError(`${client.vendor} ${path}: the response has no "${collection}" list`);
     items.push(...(project ? page.map(project) : (page as T[])));
-    if (body.meta?.has_more !== true) return items;
+    if (body.meta?.has_more !== true) {
+      if (pages === 1) onFirstPage?.();
+      return items;
+    }
     const link = body.links?.next;
     if (typeof link !== 'string' || link === '') {
       throw new IncompleteListingError(`${client.vendor} ${path}: meta.has_more is true but links.next is missing; the listing would be incomplete`);
@@ -138,6 +146,7 @@ export async function collectCursorPages<T>(
     }
     seen.add(link);
     next = relativeLink(client, path, link);
+    if (pages === 1) onFirstPage?.();
   }
 }
 

@@ -50,6 +50,7 @@ export type FaultPlan = (req: FakeRequest, requestNumber: number) => Fault | und
 export class FakeServer {
   readonly log: RequestLogEntry[] = [];
   private server?: http.Server;
+  private listeningUrl?: string;
   private queued: Fault[] = [];
   private plan?: FaultPlan;
   private requestCount = 0;
@@ -64,9 +65,8 @@ export class FakeServer {
   ) {}
 
   get url(): string {
-    const address = this.server?.address() as AddressInfo | null;
-    if (!address) throw new Error(`${this.name} sandbox is not running`);
-    return `http://127.0.0.1:${address.port}`;
+    if (!this.listeningUrl) throw new Error(`${this.name} sandbox is not running`);
+    return this.listeningUrl;
   }
 
   /** The next `count` requests get `fault` (default: this vendor's own 429). */
@@ -109,12 +109,15 @@ export class FakeServer {
       this.server!.once('error', reject);
       this.server!.listen(port, '127.0.0.1', () => resolve());
     });
+    // Remembered: answers render it into every link, and server.address() is a system call.
+    this.listeningUrl = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
     return this.url;
   }
 
   async stop(): Promise<void> {
     if (!this.server) return;
     for (const socket of this.sockets) socket.destroy();
+    this.listeningUrl = undefined;
     await new Promise<void>((resolve) => this.server!.close(() => resolve()));
     this.server = undefined;
   }

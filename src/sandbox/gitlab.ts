@@ -705,10 +705,9 @@ export class GitLabSandbox extends FakeServer {
       return (cmp || a.id - b.id) * direction;
     });
     const withDetails = bool(p.with_labels_details) ?? false;
-    return this.paginate(
-      ctx,
-      issues.map((i) => this.renderIssue(i, false, withDetails)),
-    );
+    const userNotes = new Map<number, number>();
+    for (const note of this.noteStore) if (!note.system) userNotes.set(note.issueIid, (userNotes.get(note.issueIid) ?? 0) + 1);
+    return this.paginate(ctx, issues, (i) => this.renderIssue(i, false, withDetails, userNotes.get(i.iid) ?? 0));
   }
 
   private createIssue(ctx: Ctx): FakeResponse {
@@ -793,10 +792,7 @@ export class GitLabSandbox extends FakeServer {
         const field = orderBy === 'updated_at' ? 'updatedAt' : 'createdAt';
         return (a[field].getTime() - b[field].getTime() || a.id - b.id) * direction;
       });
-    return this.paginate(
-      ctx,
-      notes.map((n) => this.renderNote(n, issue)),
-    );
+    return this.paginate(ctx, notes, (n) => this.renderNote(n, issue));
   }
 
   private postNote(ctx: Ctx, issue: IssueRecord): FakeResponse {
@@ -1095,14 +1091,15 @@ export class GitLabSandbox extends FakeServer {
    * GitLab's offset pagination: page/per_page (default 20, max 100), x-* headers, and a Link
    * header with prev/next/first/last absolute URLs carrying every other query parameter.
    */
-  private paginate(ctx: Ctx, items: unknown[]): FakeResponse {
+  /** One page of `items`, each rendered by `render` (only the page's: a listing of many costs no more than one page). */
+  private paginate<T>(ctx: Ctx, items: T[], render: (item: T) => unknown = (item) => item): FakeResponse {
     const perPageRaw = Number(str(ctx.params.per_page) ?? 20);
     const perPage = Number.isFinite(perPageRaw) && perPageRaw >= 1 ? Math.min(Math.floor(perPageRaw), 100) : 20;
     const pageRaw = Number(str(ctx.params.page) ?? 1);
     const page = Number.isFinite(pageRaw) && pageRaw >= 1 ? Math.floor(pageRaw) : 1;
     const total = items.length;
     const totalPages = Math.max(1, Math.ceil(total / perPage));
-    const slice = items.slice((page - 1) * perPage, page * perPage);
+    const slice = items.slice((page - 1) * perPage, page * perPage).map(render);
     const next = page < totalPages ? page + 1 : undefined;
     // Kaminari: no prev/next page when the requested page is out of range.
     const prev = page > 1 && page <= totalPages ? page - 1 : undefined;
@@ -1264,7 +1261,7 @@ export class GitLabSandbox extends FakeServer {
     };
   }
 
-  private renderIssue(issue: IssueRecord, single: boolean, withLabelDetails = false): GitLabIssue {
+  private renderIssue(issue: IssueRecord, single: boolean, withLabelDetails = false, userNotesCount?: number): GitLabIssue {
     const base = this.baseUrl();
     const author = this.userById(issue.authorId)!;
     const closedBy = issue.closedById === null ? null : this.userById(issue.closedById) ?? null;
@@ -1290,7 +1287,7 @@ export class GitLabSandbox extends FakeServer {
       author: this.renderUser(author),
       type: 'ISSUE',
       issue_type: 'issue',
-      user_notes_count: this.noteStore.filter((n) => n.issueIid === issue.iid && !n.system).length,
+      user_notes_count: userNotesCount ?? this.noteStore.filter((n) => n.issueIid === issue.iid && !n.system).length,
       merge_requests_count: 0,
       upvotes: 0,
       downvotes: 0,

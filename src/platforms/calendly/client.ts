@@ -1,5 +1,6 @@
 import { VendorClient, type VendorClientOptions } from '../../http/client.js';
 import { IncompleteListingError, collectTokenPages } from '../../http/paginate.js';
+import { settledAll } from '../../concurrency.js';
 import { uuidOf, type CalendlyInvitation, type CalendlyMembership, type CalendlySnapshot, type CalendlyUser } from './types.js';
 
 export function createCalendlyHttp(options: Omit<VendorClientOptions, 'vendor' | 'headers'> & { token: string }): VendorClient {
@@ -42,9 +43,8 @@ export class CalendlyClient {
     if (!organization) {
       throw new IncompleteListingError('calendly /users/me: the token\'s user has no current_organization; use a token of an organization owner or admin');
     }
-    // Sequential on purpose: one vendor budget, and the order keeps request logs readable.
-    const memberships = await this.memberships(organization);
-    const invitations = await this.pendingInvitations(organization);
+    // Side by side: the client's pacer keeps the requests in flight within Calendly's budget.
+    const [memberships, invitations] = await settledAll([this.memberships(organization), this.pendingInvitations(organization)]);
     return { me, organization, memberships, invitations };
   }
 }

@@ -1,6 +1,7 @@
 import { VendorClient, type VendorClientOptions } from '../../http/client.js';
 import { HttpError, RetriesExhaustedError } from '../../http/errors.js';
 import { IncompleteListingError, collectCursorPages, pick } from '../../http/paginate.js';
+import { settledAll } from '../../concurrency.js';
 import type { ZdApiToken, ZdCustomRole, ZdGroup, ZdGroupMembership, ZdTokenListing, ZdUser, ZendeskSnapshot } from './types.js';
 
 /** Basic auth as Zendesk documents it for API tokens: `{email}/token:{api_token}`. */
@@ -21,8 +22,8 @@ export class ZendeskClient {
   constructor(readonly http: VendorClient) {}
 
   /** Every agent and admin (suspended ones included), cursor-paginated 100 at a time. */
-  users(): Promise<ZdUser[]> {
-    return collectCursorPages<ZdUser>(this.http, 'api/v2/users', 'users', { 'role[]': ['agent', 'admin'] }, { project: slimUser });
+  users(onFirstPage?: () => void): Promise<ZdUser[]> {
+    return collectCursorPages<ZdUser>(this.http, 'api/v2/users', 'users', { 'role[]': ['agent', 'admin'] }, { project: slimUser, onFirstPage });
   }
 
   /** Every group membership of the account, in bulk (never one request per user). */
@@ -39,7 +40,7 @@ export class ZendeskClient {
    * and agents carry no custom_role_id, so an empty list is exact. A refusal while some agent
    * does carry a custom_role_id would leave roles unnamed: that fails the audit instead.
    */
-  async customRoles(users: ZdUser[]): Promise<ZdCustomRole[]> {
+  async customRoles(users: ZdUser[] | Promise<ZdUser[]>): Promise<ZdCustomRole[]> {
     try {
       const { body } = await this.http.getJson<{ custom_roles?: unknown }>('api/v2/custom_roles');
       if (!Array.isArray(body?.custom_roles)) throw new IncompleteListingError('zendesk /api/v2/custom_roles: the response has no "custom_roles" list');
@@ -47,7 +48,7 @@ export class ZendeskClient {
     } catch (error) {
       const status = httpStatus(error);
       if (status === 403 || status === 404) {
-        const withRole = users.find((user) => user.custom_role_id != null);
+        const withRole = (await users).find((user) => user.custom_role_id != null);
         if (!withRole) return [];
         throw new IncompleteListingError(
           `zendesk /api/v2/custom_roles answered HTTP ${status}, but user ${withRole.id} has custom_role_id ${withRole.custom_role_id}: roles cannot be compared`,
@@ -77,12 +78,17 @@ export class ZendeskClient {
   }
 
   async snapshot(): Promise<ZendeskSnapshot> {
-    // Sequential on purpose: one vendor budget, and the order keeps request logs readable.
-    const users = await this.users();
-    const memberships = await this.memberships();
-    const groups = await this.groups();
-    const customRoles = await this.customRoles(users);
-    const tokens = await this.apiTokens();
+    // The first page of users alone (wrong credentials cost one refused request, not five), then
+    // the other listings side by side with the rest of it: the client's pacer keeps the requests
+    // in flight within Zendesk's budget.
+    let firstPageRead!: () => void;
+    const usersStarted = new Promise<void>((resolve) => (firstPageRead = resolve));
+    const listedUsers = this.users(() => firstPageRead());
+    const others = (async () => {
+      await Promise.race([usersStarted, listedUsers]);
+      return settledAll([this.memberships(), this.groups(), this.customRoles(listedUsers), this.apiTokens()]);
+    })();
+    const [users, [memberships, groups, customRoles, tokens]] = await settledAll([listedUsers, others]);
     return { users, memberships, groups, customRoles, tokens };
   }
 }
