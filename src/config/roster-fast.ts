@@ -1,11 +1,25 @@
-import { NotSimpleYaml, simpleSequenceOfMaps, type PlainMap, type PlainValue } from './simple-yaml.js';
-import { PERSON_KEYS, isEmail, isGitLabUsername, isPagerDutyId } from './roster-rules.js';
+import { NotSimpleYaml, SimpleSequence, type PlainMap, type PlainValue } from './simple-yaml.js';
+import {
+  PERSON_KEYS,
+  isEmail,
+  isGitLabUsername,
+  isPagerDutyId,
+  newPerson,
+  oneOf,
+  own,
+  pagerDutyOf,
+  text,
+  zendeskOf,
+  type CalendlySection,
+  type PagerDutySection,
+  type ZendeskSection,
+} from './roster-rules.js';
+import { PersonPattern } from './roster-pattern.js';
 import {
   CALENDLY_ROLES,
   PAGERDUTY_ROLES,
   ZENDESK_BUILTIN_ROLES,
   ZENDESK_INSTANCES,
-  type CalendlyRole,
   type PagerDutyRole,
   type Roster,
   type RosterPerson,
@@ -15,28 +29,42 @@ import {
 
 /*
  * The fast path for valid rosters: the roster rules of roster.ts (checkPerson, checkZendeskAccount,
- * DuplicateFinder, checkManagers), in plain code, on the plain values of the fast reader. It only
+ * DuplicateFinder, checkManagers), in plain code, on the values of the fast reader. It only
  * says yes or "not sure": at the first value that is not exactly what the full check accepts, or
  * anything the reader does not take, it gives up, and the caller runs the full path, which
  * reports every problem with its line. Never looser than the full path, and its result is the
  * same (a test compares both on generated and mutated rosters).
+ *
+ * An entry in the usual shape is read by PersonPattern (roster-pattern.ts), a regular expression
+ * that stands for what the reader would read; any other, by the reader (simple-yaml.ts), and its
+ * values checked by PersonReader.
  */
 
-/** The roster, when `text` is a valid roster in the plain style; undefined at any doubt. */
-export function readValidRoster(text: string): Roster | undefined {
-  const people = readPeople(text);
+/**
+ * The roster, when `text` is a valid roster in the plain style; undefined at any doubt.
+ * `pattern: false` (for tests) reads every entry with the generic reader.
+ */
+export function readValidRoster(text: string, { pattern = true } = {}): Roster | undefined {
+  const people = readPeople(text, pattern);
   if (!people || !allUnique(people)) return undefined;
   const byUsername = indexByUsername(people);
   return byUsername && resolveManagers(people, byUsername) ? people : undefined;
 }
 
 /** Each person as checkPerson builds them; undefined when anything is off. */
-function readPeople(text: string): RosterPerson[] | undefined {
-  const reader = new PersonReader();
+function readPeople(text: string, usePattern: boolean): RosterPerson[] | undefined {
+  const strings = new SharedStrings();
+  const pattern = usePattern ? new PersonPattern(strings) : undefined;
+  const reader = new PersonReader(strings);
   const people: RosterPerson[] = [];
   try {
-    for (const item of simpleSequenceOfMaps(text)) {
-      const person = reader.person(item.value, item.line);
+    const items = new SimpleSequence(text);
+    while (items.next()) {
+      let person = pattern?.person(items.reader, items.keyColumn);
+      if (!person) {
+        const item = items.item();
+        person = reader.person(item.value, item.line);
+      }
       if (!person) return undefined;
       people.push(person);
     }
@@ -54,10 +82,9 @@ const ACCOUNT_KEYS: ReadonlySet<string> = new Set(['id', 'role', 'groups']);
 const CALENDLY_KEYS: ReadonlySet<string> = new Set(['email', 'role']);
 const PAGERDUTY_KEYS: ReadonlySet<string> = new Set(['id', 'schedules', 'role']);
 
-/** Reads people one by one, with one copy of the values many of them share. */
+/** Checks the values the reader read for a person. */
 class PersonReader {
-  /** Roles, group names, schedule ids, by their text. */
-  private readonly shared = new Map<string, string>();
+  constructor(private readonly strings: SharedStrings) {}
 
   /** The person as checkPerson builds them; undefined when anything is off. */
   person(fields: PlainMap, line: number): RosterPerson | undefined {
@@ -73,39 +100,40 @@ class PersonReader {
       reportsTo = text(fields.reports_to) ?? null;
       if (reportsTo === null || !isGitLabUsername(reportsTo)) return undefined;
     }
-    const person: RosterPerson = { name: own(name), email: own(email), gitlab: { username: own(username) }, reports_to: reportsTo, line };
 
+    let zendesk: ZendeskSection | undefined;
     if (fields.zendesk != null) {
-      const zendesk = fields.zendesk;
-      if (!isMap(zendesk) || !hasOnly(zendesk, INSTANCE_KEYS)) return undefined;
-      const main = zendesk.main == null ? undefined : this.zendeskAccount(zendesk.main);
-      const usFederal = zendesk.us_federal == null ? undefined : this.zendeskAccount(zendesk.us_federal);
-      if ((zendesk.main != null && !main) || (zendesk.us_federal != null && !usFederal)) return undefined;
-      // One literal, not properties added one by one: a smaller object, 50,000 times over.
-      if (main || usFederal) person.zendesk = main && usFederal ? { main, us_federal: usFederal } : main ? { main } : { us_federal: usFederal };
+      const section = fields.zendesk;
+      if (!isMap(section) || !hasOnly(section, INSTANCE_KEYS)) return undefined;
+      const main = section.main == null ? undefined : this.zendeskAccount(section.main);
+      const usFederal = section.us_federal == null ? undefined : this.zendeskAccount(section.us_federal);
+      if ((section.main != null && !main) || (section.us_federal != null && !usFederal)) return undefined;
+      zendesk = zendeskOf(main, usFederal);
     }
+    let calendly: CalendlySection | undefined;
     if (fields.calendly != null) {
-      const calendly = fields.calendly;
-      if (!isMap(calendly) || !hasOnly(calendly, CALENDLY_KEYS)) return undefined;
-      const calendlyEmail = text(calendly.email);
-      const role = oneOf(calendly.role, CALENDLY_ROLES);
+      const section = fields.calendly;
+      if (!isMap(section) || !hasOnly(section, CALENDLY_KEYS)) return undefined;
+      const calendlyEmail = text(section.email);
+      const role = oneOf(section.role, CALENDLY_ROLES);
       if (calendlyEmail === undefined || !isEmail(calendlyEmail) || role === undefined) return undefined;
-      person.calendly = { email: calendlyEmail === email ? person.email : own(calendlyEmail), role };
+      calendly = { email: calendlyEmail, role };
     }
+    let pagerduty: PagerDutySection | undefined;
     if (fields.pagerduty != null) {
-      const pagerduty = fields.pagerduty;
-      if (!isMap(pagerduty) || !hasOnly(pagerduty, PAGERDUTY_KEYS)) return undefined;
-      const id = text(pagerduty.id);
-      const schedules = pagerduty.schedules == null ? [] : this.texts(pagerduty.schedules, isPagerDutyId);
+      const section = fields.pagerduty;
+      if (!isMap(section) || !hasOnly(section, PAGERDUTY_KEYS)) return undefined;
+      const id = text(section.id);
+      const schedules = section.schedules == null ? [] : this.texts(section.schedules, (value) => this.strings.schedule(value));
       let role: PagerDutyRole | undefined;
-      if (pagerduty.role != null) {
-        role = oneOf(pagerduty.role, PAGERDUTY_ROLES);
+      if (section.role != null) {
+        role = oneOf(section.role, PAGERDUTY_ROLES);
         if (role === undefined) return undefined;
       }
       if (id === undefined || !isPagerDutyId(id) || schedules === undefined) return undefined;
-      person.pagerduty = role === undefined ? { id: own(id), schedules } : { id: own(id), schedules, role };
+      pagerduty = pagerDutyOf(id, schedules, role);
     }
-    return person;
+    return newPerson(line, name, email, username, reportsTo, zendesk, calendly, pagerduty);
   }
 
   /** As checkZendeskAccount: an optional positive integer id, a role, optional group names. */
@@ -114,28 +142,55 @@ class PersonReader {
     const id = value.id;
     if (id != null && !(typeof id === 'number' && Number.isSafeInteger(id) && id > 0)) return undefined;
     const role = text(value.role);
-    const groups = value.groups == null ? [] : this.texts(value.groups);
+    const groups = value.groups == null ? [] : this.texts(value.groups, (group) => this.strings.name(group));
     if (role === undefined || groups === undefined) return undefined;
-    return id == null ? { role: this.share(role), groups } : { id, role: this.share(role), groups };
+    return id == null ? { role: this.strings.name(role), groups } : { id, role: this.strings.name(role), groups };
   }
 
-  /** As the checker's stringList: non-empty strings (trimmed), each passing `test`. The reader's own list, its items replaced. */
-  private texts(value: PlainValue, test?: (value: string) => boolean): string[] | undefined {
+  /** As the checker's stringList: non-empty strings (trimmed), each as `share` keeps it (undefined: not valid). The reader's own list, its items replaced. */
+  private texts(value: PlainValue, share: (value: string) => string | undefined): string[] | undefined {
     if (!Array.isArray(value)) return undefined;
     for (let index = 0; index < value.length; index++) {
       const trimmed = text(value[index]);
-      if (trimmed === undefined || (test && !test(trimmed))) return undefined;
-      value[index] = this.share(trimmed);
+      const shared = trimmed === undefined ? undefined : share(trimmed);
+      if (shared === undefined) return undefined;
+      value[index] = shared;
     }
     return value as string[];
   }
+}
 
-  /** The one copy of `value` (Zendesk's built-in roles are the constants). */
-  private share(value: string): string {
+function isMap(value: PlainValue | undefined): value is PlainMap {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Like the checker's mapping: no key but `keys` (an unknown key is a problem). */
+function hasOnly(map: PlainMap, keys: ReadonlySet<string>): boolean {
+  for (const key in map) if (!keys.has(key)) return false;
+  return true;
+}
+
+/** One copy of each of the values many people share, by their text. */
+export class SharedStrings {
+  private readonly names = new Map<string, string>();
+  private readonly schedules = new Map<string, string>();
+
+  /** A Zendesk role or group name (Zendesk's built-in roles are the constants). */
+  name(value: string): string {
     const builtin = ZENDESK_BUILTIN_ROLES.indexOf(value as ZendeskBuiltinRole);
     if (builtin !== -1) return ZENDESK_BUILTIN_ROLES[builtin]!;
-    let copy = this.shared.get(value);
-    if (copy === undefined) this.shared.set(value, (copy = own(value)));
+    let copy = this.names.get(value);
+    if (copy === undefined) this.names.set(value, (copy = own(value)));
+    return copy;
+  }
+
+  /** A schedule id; undefined when it is not one. */
+  schedule(value: string): string | undefined {
+    let copy = this.schedules.get(value);
+    if (copy === undefined) {
+      if (!isPagerDutyId(value)) return undefined;
+      this.schedules.set(value, (copy = own(value)));
+    }
     return copy;
   }
 }
@@ -154,10 +209,10 @@ function allUnique(people: RosterPerson[]): boolean {
   for (const person of people) {
     const email = person.email.toLowerCase();
     if (email.startsWith('calendly:') || !isNew(emails, email)) return false;
-    for (const instance of ZENDESK_INSTANCES) {
-      const id = person.zendesk?.[instance]?.id;
-      if (id !== undefined && !isNew(zendeskIds[instance], id)) return false;
-    }
+    const mainId = person.zendesk?.main?.id;
+    if (mainId !== undefined && !isNew(zendeskIds.main, mainId)) return false;
+    const usFederalId = person.zendesk?.us_federal?.id;
+    if (usFederalId !== undefined && !isNew(zendeskIds.us_federal, usFederalId)) return false;
     if (person.pagerduty && !isNew(pagerdutyIds, person.pagerduty.id)) return false;
   }
   // A Calendly email is mostly its owner's email, and two of those are the same only when two
@@ -165,7 +220,7 @@ function allUnique(people: RosterPerson[]): boolean {
   // (more than it must: in doubt, the full path decides).
   const otherCalendlyEmails = new Set<string>();
   for (const person of people) {
-    if (!person.calendly) continue;
+    if (!person.calendly || person.calendly.email === person.email) continue;
     const calendlyEmail = person.calendly.email.toLowerCase();
     if (calendlyEmail === person.email.toLowerCase()) continue;
     if (emails.has(calendlyEmail) || !isNew(otherCalendlyEmails, calendlyEmail)) return false;
@@ -230,33 +285,3 @@ function isNew<T>(seen: Set<T>, key: T): boolean {
   return seen.size !== size;
 }
 
-function isMap(value: PlainValue | undefined): value is PlainMap {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-/** Like the checker's mapping: no key but `keys` (an unknown key is a problem). */
-function hasOnly(map: PlainMap, keys: ReadonlySet<string>): boolean {
-  for (const key in map) if (!keys.has(key)) return false;
-  return true;
-}
-
-/** As the checker's string: a string with something other than white space in it, trimmed. */
-function text(value: PlainValue | undefined): string | undefined {
-  if (typeof value !== 'string') return undefined;
-  const trimmed = value.trim();
-  return trimmed === '' ? undefined : trimmed;
-}
-
-/** As the checker's oneOf: exactly one of `options` (not trimmed). */
-function oneOf<T extends CalendlyRole | PagerDutyRole>(value: PlainValue | undefined, options: readonly T[]): T | undefined {
-  const index = options.indexOf(value as T);
-  return index === -1 ? undefined : options[index];
-}
-
-/**
- * A copy that does not point into the roster's text: V8 keeps the whole text alive for as long as
- * any slice of it lives (slices of 13 characters or more), and the roster lives for the whole run.
- */
-function own(value: string): string {
-  return value.length < 13 ? value : ` ${value}`.slice(1);
-}

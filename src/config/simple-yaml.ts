@@ -87,25 +87,92 @@ function isUnusual(code: number): boolean {
   return (code < 0x20 && code !== TAB && code !== 0x0a) || (code >= 0x7f && code <= 0x9f) || code === 0x2028 || code === 0x2029 || code === 0xfeff;
 }
 
+/** What a plain scalar (its text from `at`) stands for: a string, a decimal integer or null; throws on other types. */
+function plainValue(source: string, at: number): string | number | null {
+  const first = source.charCodeAt(0);
+  if (first >= 128 || (ASCII[first]! & MAY_BE_TYPED) === 0) return source;
+  if (NULLS.has(source)) return null;
+  if (DIGITS.test(source)) return Number(source);
+  if (OTHER_TYPES.test(source)) throw new NotSimpleYaml(at, 'a scalar of another type');
+  return source;
+}
+
+/*
+ * The subset's scalars as regular expressions, for a reader that matches an item of a known shape
+ * at once (roster-pattern.ts). What SCALAR matches, followed in a block by LINE_END, or in a flow
+ * by spaces and `,` `]` or `}`, the reader reads as one scalar, whose value `scalarValue` gives.
+ * They take a part of the subset: quotes without escapes, tabs or unusual characters (isUnusual),
+ * and plain scalars not ending in a space (the reader drops trailing spaces) of the reader's
+ * characters in ASCII, and beyond it only the letters of Latin-1 and Latin Extended-A and B, and
+ * the combining marks after the first (\p classes would need the `u` flag, with which a pattern
+ * this size takes far longer to compile).
+ */
+const UNUSUAL_OR_LINE_FEED = String.raw`\0-\x08\n-\x1f\x7f-\x9f\u2028\u2029\ufeff`;
+const LATIN_LETTERS = String.raw`\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f`;
+const PLAIN_PART_BUT_SPACE = String.raw`A-Za-z0-9_.\-+@'()\/${LATIN_LETTERS}\u0300-\u036f`;
+export const SCALAR = [
+  String.raw`"[^"\\\t${UNUSUAL_OR_LINE_FEED}]*"`,
+  String.raw`'(?:[^'\t${UNUSUAL_OR_LINE_FEED}]|'')*'`,
+  String.raw`[A-Za-z0-9_${LATIN_LETTERS}](?:[ ${PLAIN_PART_BUT_SPACE}]*[${PLAIN_PART_BUT_SPACE}])?`,
+].join('|');
+/** The end of a line after a value or a key's colon: spaces, or spaces and a comment (which may hold tabs). */
+export const LINE_END = String.raw`(?: +#[^${UNUSUAL_OR_LINE_FEED}]*| *)(?:\n|$)`;
+
+/** The value of a scalar SCALAR matched, as the reader reads it; throws NotSimpleYaml for types outside the subset. */
+export function scalarValue(token: string): string | number | null {
+  const first = token.charCodeAt(0);
+  if (first === DOUBLE_QUOTE) return token.slice(1, -1);
+  if (first === SINGLE_QUOTE) return token.slice(1, -1).replaceAll("''", "'");
+  return plainValue(token, 0);
+}
+
 /**
  * The items of the top-level sequence, one at a time. Throws NotSimpleYaml as soon as the text
  * leaves the subset; items already yielded were read correctly.
  */
 export function* simpleSequenceOfMaps(text: string): Generator<SimpleItem> {
-  const reader = new Reader(text);
-  if (!reader.nextLine()) throw new NotSimpleYaml(0, 'no list item');
-  const seqIndent = reader.indent;
-  while (!reader.atEnd) {
-    if (reader.indent !== seqIndent || !reader.startsItem()) throw new NotSimpleYaml(reader.start, 'expected a list item');
-    const at = reader.start + seqIndent + 1;
+  const items = new SimpleSequence(text);
+  while (items.next()) yield items.item();
+}
+
+/**
+ * The top-level sequence, item by item: `next` moves to an item's first line, `item` reads it.
+ * A reader that knows the shape of the items (roster-pattern.ts) may read an item itself instead
+ * and move `reader` past it; when it cannot, `item` reads the item.
+ */
+export class SimpleSequence {
+  readonly reader: SimpleReader;
+  /** The column of the current item's first key. */
+  keyColumn = 0;
+  private readonly indent: number;
+
+  constructor(text: string) {
+    this.reader = new SimpleReader(text);
+    if (!this.reader.nextLine()) throw new NotSimpleYaml(0, 'no list item');
+    this.indent = this.reader.indent;
+  }
+
+  /** Moves to the next item (false at the end); throws NotSimpleYaml when the next line is no item. */
+  next(): boolean {
+    const reader = this.reader;
+    if (reader.atEnd) return false;
+    if (reader.indent !== this.indent || !reader.startsItem()) throw new NotSimpleYaml(reader.start, 'expected a list item');
+    const at = reader.start + this.indent + 1;
     const first = reader.skipSpaces(at, reader.end);
-    if (first === at || first >= reader.end || text.charCodeAt(first) === HASH) throw new NotSimpleYaml(at, 'a list item must hold a mapping on its first line');
-    const line = reader.number;
-    yield { line, value: reader.blockMap(first - reader.start) };
+    if (first === at || first >= reader.end || reader.text.charCodeAt(first) === HASH) throw new NotSimpleYaml(at, 'a list item must hold a mapping on its first line');
+    this.keyColumn = first - reader.start;
+    return true;
+  }
+
+  /** The current item, read as a generic mapping. */
+  item(): SimpleItem {
+    const line = this.reader.number;
+    return { line, value: this.reader.blockMap(this.keyColumn) };
   }
 }
 
-class Reader {
+/** Reads the subset line by line. */
+export class SimpleReader {
   /** The current line (the last one `nextLine` found): where it starts and ends, its indentation and 1-based number. */
   start = 0;
   end = 0;
@@ -121,7 +188,7 @@ class Reader {
   /** Items of the list being read. Lists hold only scalars here, so they never nest and one buffer serves them all. */
   private readonly listItems: PlainValue[] = [];
 
-  constructor(private readonly text: string) {}
+  constructor(readonly text: string) {}
 
   /** Moves to the next line that is neither blank nor a comment; false (and `atEnd`) when there is none. */
   nextLine(): boolean {
@@ -146,6 +213,14 @@ class Reader {
     }
     this.atEnd = true;
     return false;
+  }
+
+  /** Moves to the first line from `start` on that is neither blank nor a comment, `start` being the start of line `number`. */
+  moveTo(start: number, number: number): void {
+    this.nextStart = start;
+    this.nextNumber = number;
+    this.atEnd = false;
+    this.nextLine();
   }
 
   /** A comment may hold anything but the unusual characters. */
@@ -314,12 +389,7 @@ class Reader {
       }
     }
     this.pos = valueEnd;
-    const source = text.slice(at, valueEnd);
-    if (first >= 128 || (ASCII[first]! & MAY_BE_TYPED) === 0) return source;
-    if (NULLS.has(source)) return null;
-    if (DIGITS.test(source)) return Number(source);
-    if (OTHER_TYPES.test(source)) throw new NotSimpleYaml(at, 'a scalar of another type');
-    return source;
+    return plainValue(text.slice(at, valueEnd), at);
   }
 
   /** Whether the sticky `pattern` matches at `at` (its `lastIndex` is then where the match ends). */

@@ -3,6 +3,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { ConfigError } from '../../src/config/errors.js';
 import { parseRoster, parseRosterFully } from '../../src/config/roster.js';
 import { readValidRoster } from '../../src/config/roster-fast.js';
+import { PersonPattern } from '../../src/config/roster-pattern.js';
 import type { Roster } from '../../src/config/types.js';
 import { SANDBOX_ROSTER } from '../../src/sandbox/environment.js';
 import { buildOrganisation } from '../../bench/data.js';
@@ -28,6 +29,11 @@ function outcome(read: () => Roster): Outcome {
 function compare(text: string): { path: 'fast' | 'full' | 'problem'; difference?: string } {
   const full = outcome(() => parseRosterFully(text, 'roster.yml'));
   const fast = readValidRoster(text);
+  // Entries in the usual shape are read by PersonPattern; the generic reader alone reads the same.
+  const generic = readValidRoster(text, { pattern: false });
+  if (!isDeepStrictEqual(fast, generic) || JSON.stringify(fast) !== JSON.stringify(generic)) {
+    return { path: fast ? 'fast' : 'full', difference: `the pattern and the generic reader differ:\n${JSON.stringify(fast)}\n${JSON.stringify(generic)}` };
+  }
   if (fast === undefined) return { path: 'roster' in full ? 'full' : 'problem' };
   if (!('roster' in full)) return { path: 'fast', difference: `the fast path read a roster the full path rejects: ${full.problems.join(' | ')}` };
   // Deep-equal, with the same keys in the same order.
@@ -195,6 +201,187 @@ describe('the fast roster path', () => {
     expect(paths.full).toBeGreaterThan(10);
   });
 });
+
+describe('entries in the usual shape (PersonPattern)', () => {
+  /** How many entries of `text` PersonPattern read; the others went to the generic reader. */
+  function readByPattern(text: string): number {
+    const person = PersonPattern.prototype.person;
+    let count = 0;
+    PersonPattern.prototype.person = function (...args) {
+      const read = person.apply(this, args);
+      if (read) count++;
+      return read;
+    };
+    try {
+      readValidRoster(text);
+    } finally {
+      PersonPattern.prototype.person = person;
+    }
+    return count;
+  }
+
+  test('reads every entry of the sandbox roster, the example roster and generated ones', () => {
+    const organisation = buildOrganisation(300, new Date('2026-11-24T09:00:00Z'));
+    for (const text of [readFileSync(SANDBOX_ROSTER, 'utf8'), readFileSync('roster.yml', 'utf8'), organisation.rosterYaml]) {
+      const people = readValidRoster(text)!;
+      expect(readByPattern(text)).toBe(people.length);
+    }
+  });
+
+  test.each([
+    ['comments and quotes', BASE],
+    ['padding, comments and quotes of every kind', lines(
+      '-   name:   "Ann Lee"   # wide',
+      "    email: 'ann@example.com'",
+      '    gitlab: {username:   ann}',
+      '    reports_to:   null',
+      '    zendesk:  # both',
+      "      main:       {   id: 101 ,   role: 'Support Engineer' ,groups: [  Support AMER , 'it''s' , \"x, y\"  ]  }  #",
+      '      us_federal: { role: agent }',
+      '    calendly: { email: "ann@example.com", role: owner }',
+      "    pagerduty: { id: PANN001, role: 'owner' }",
+      '-   name: Ben',
+      '    email: ben@example.com',
+      '    gitlab: { username: ben }',
+      '    reports_to: Ann',
+      '    calendly: { email: BEN@example.com, role: user }',
+      '    pagerduty: { id: PBEN001, schedules: [PS1, "PS2"], role: null }',
+    )],
+  ])('reads %s as the generic reader does', (_what, text) => {
+    expect(compare(text)).toEqual({ path: 'fast' });
+    expect(readByPattern(text)).toBeGreaterThan(0);
+  });
+
+  test('every field of an entry, with values of every kind: as the generic reader and the full path', () => {
+    const template = lines(
+      '- name: {name}',
+      '  email: {email}',
+      '  gitlab: { username: {username} }',
+      '  reports_to: {reports_to}',
+      '  zendesk:',
+      '    main: { id: {id}, role: {role}, groups: [{group}, Tier-2] }',
+      '    us_federal: { id: 9, role: agent, groups: [] }',
+      '  calendly: { email: {calendly_email}, role: {calendly_role} }',
+      '  pagerduty: { id: {pagerduty_id}, schedules: [{schedule}], role: {pagerduty_role} }',
+      '- name: Bo',
+      '  email: bo@example.com',
+      '  gitlab: { username: bok }',
+      '  zendesk:',
+      '    main: { role: admin }',
+      '  pagerduty: { id: PBO0001 }',
+    );
+    const fields: Record<string, string> = {
+      name: 'Ada Abe', email: 'ada@example.com', username: 'ada', reports_to: 'bok', id: '7', role: 'agent', group: '"Support AMER"',
+      calendly_email: 'ada@example.com', calendly_role: 'owner', pagerduty_id: 'PADA001', schedule: 'PS1', pagerduty_role: 'user',
+    };
+    const values = [
+      'null', 'Null', '~', '""', "''", "' '", 'true', 'no', '12', '0', '007', '1.5', '9007199254740993', 'x', 'X Y', 'é', 'Zoë', '"é"', "'it''s'",
+      '" x "', '"x"', "'x'", 'bok', 'BOK', 'Bok', 'ada', 'ADA', 'ada@example.com', 'Ada@Example.com', '"ada@example.com"', 'bo@example.com',
+      'x@y.z', 'calendly:x@y.z', 'a.git', '@bo', 'PS1', 'PBO0001', 'PADA001', 'pada001', 'P1', 'owner', 'Owner', 'admin', 'user', 'observer',
+      'light_agent', 'Support Engineer', 'a # b', 'a#b',
+      // With a Kelvin sign: "bok" in lower case, but no GitLab username.
+      '"bo\u212a"',
+    ];
+    const differences: string[] = [];
+    const paths = { fast: 0, full: 0, problem: 0 };
+    for (const field of Object.keys(fields)) {
+      for (const value of [fields[field]!, ...values]) {
+        const text = template.replace(/\{(\w+)\}/g, (_, name: string) => (name === field ? value : fields[name]!));
+        const result = compare(text);
+        paths[result.path]++;
+        if (result.difference) differences.push(`${field}: ${value}: ${result.difference}`);
+      }
+    }
+    expect(differences).toEqual([]);
+    expect(paths.fast).toBeGreaterThan(50);
+    expect(paths.problem).toBeGreaterThan(200);
+  });
+
+  test('generated rosters with random changes in the places the pattern looks at: always as the generic reader and the full path', () => {
+    const random = seeded(20261125);
+    const pick = pickWith(random);
+    const base = buildOrganisation(12, new Date('2026-11-24T09:00:00Z')).rosterYaml;
+    const sandbox = readFileSync(SANDBOX_ROSTER, 'utf8');
+    const differences: string[] = [];
+    const paths = { fast: 0, full: 0, problem: 0 };
+    let byPattern = 0;
+    for (let round = 0; round < 400; round++) {
+      let text = pick([base, sandbox, BASE]);
+      const count = random() < 0.7 ? 1 : 2;
+      for (let k = 0; k < count; k++) text = mutateShape(random, text);
+      const result = compare(text);
+      paths[result.path]++;
+      if (result.difference) differences.push(`${result.difference}\n--- roster:\n${text}`);
+      if (result.path === 'fast') byPattern += readByPattern(text) > 0 ? 1 : 0;
+    }
+    expect(differences).toEqual([]);
+    expect(paths.fast).toBeGreaterThan(100);
+    expect(paths.problem).toBeGreaterThan(50);
+    expect(paths.full).toBeGreaterThan(20);
+    expect(byPattern).toBeGreaterThan(80);
+  });
+});
+
+/** Small changes to the spacing, quoting, comments, lines and values of an entry in the usual shape. */
+function mutateShape(random: Random, text: string): string {
+  const pick = pickWith(random);
+  const all = text.split('\n');
+  const at = Math.floor(random() * all.length);
+  const line = all[at]!;
+  const somewhere = (pattern: RegExp, replace: (found: string) => string): string => {
+    const found = [...line.matchAll(pattern)];
+    if (found.length === 0) return line;
+    const chosen = pick(found);
+    return line.slice(0, chosen.index) + replace(chosen[0]) + line.slice(chosen.index! + chosen[0].length);
+  };
+  switch (Math.floor(random() * 14)) {
+    case 0: // spacing around the flow punctuation and colons
+      all[at] = somewhere(/ *([:,{}[\]]) */g, (found) => pick(['', ' ', '  ']) + found.trim() + pick(['', ' ', '  ']));
+      break;
+    case 1: // quote or unquote a value
+      all[at] = somewhere(/(?<=: +|\[ *|, *)[A-Za-z0-9_][\w.@+ -]*?(?= *[,}\]]| *$)/g, (found) => pick([`"${found}"`, `'${found}'`, `" ${found}"`, `'${found}''x'`, found.toUpperCase()]));
+      break;
+    case 2:
+      all[at] = somewhere(/"[^"]*"|'[^']*'/g, (found) => pick([found.slice(1, -1), `"${found.slice(1, -1)}\\t"`, `'${found.slice(1, -1)}'`, '""']));
+      break;
+    case 3: // comments
+      all[at] = line + pick(['  # note', '# note', ' #\tnote', ' # \u0001', '  #', ' # é']);
+      break;
+    case 4: // a line of its own in the entry
+      all.splice(at, 0, pick(['', '  ', '  # inside', '# margin', '    # deeper']));
+      break;
+    case 5: // lines in another order, twice, or not at all
+      if (at + 1 < all.length) [all[at], all[at + 1]] = [all[at + 1]!, all[at]!];
+      break;
+    case 6:
+      all.splice(at, 0, line);
+      break;
+    case 7:
+      all.splice(at, 1);
+      break;
+    case 8: // indentation
+      all[at] = pick([` ${line}`, line.replace(/^ /, ''), `  ${line}`, line.replace(/^ {2}/, ''), `\t${line.trimStart()}`]);
+      break;
+    case 9: // values of other types, or odd ones
+      all[at] = somewhere(/(?<=: +)[^,{}[\]#]+?(?= *[,}]| *$)/g, () => pick(['null', '~', 'true', 'True', '12', '0', '1.5', '0x1F', '""', "''", '" "', 'a#b', 'a: b', 'é', 'x\ty', 'x\r', '-1', '9007199254740993', '007', '[]', '{}', 'Null', 'NO']));
+      break;
+    case 10: // keys
+      all[at] = somewhere(/[a-z_]+(?=:)/g, (found) => pick(['main', 'us_federal', 'email', 'role', 'id', 'groups', 'schedules', 'username', 'reports_to', 'zendesk', 'calendly', 'pagerduty', 'name', found.toUpperCase(), `${found}x`, 'role ']));
+      break;
+    case 11: // list items
+      all[at] = somewhere(/\[[^\]]*\]/g, (found) => pick(['[]', '[ ]', '[PS00001, PS00001]', '["a", "a"]', '[a,]', '[,a]', '[a, [b]]', '[a: b]', `${found.slice(0, -1)}, Tier-2]`, '[" x "]', '[7]', '[null]']));
+      break;
+    case 12: // values borrowed from another line
+      all[at] = somewhere(/(?<=: +).*$/g, () => (pick(all).match(/: +(.*)$/)?.[1] ?? 'x'));
+      break;
+    default: // characters anywhere
+      {
+        const column = Math.floor(random() * (line.length + 1));
+        all[at] = line.slice(0, column) + pick([' ', '\t', '#', ':', '"', "'", ',', '{', '}', '[', ']', '\\', 'é', '\u00a0', 'X', '-', '&', '!']) + line.slice(column);
+      }
+  }
+  return all.join('\n');
+}
 
 type Random = () => number;
 

@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
+import { isDeepStrictEqual } from 'node:util';
 import { LineCounter, isSeq, parseDocument } from 'yaml';
 import type { Node as YamlNode } from 'yaml';
 import { parseRoster, parseRosterFully } from '../../src/config/roster.js';
-import { NotSimpleYaml, simpleSequenceOfMaps } from '../../src/config/simple-yaml.js';
+import { LINE_END, NotSimpleYaml, SCALAR, scalarValue, simpleSequenceOfMaps } from '../../src/config/simple-yaml.js';
 import { SANDBOX_ROSTER } from '../../src/sandbox/environment.js';
 import { buildOrganisation } from '../../bench/data.js';
 
@@ -120,5 +121,87 @@ describe('the simple YAML reader', () => {
     const message = 'roster.yml:4 [0].reports_to: "nobody" is not a gitlab.username in this roster';
     expect(() => parseRoster(text, 'roster.yml')).toThrow(message);
     expect(() => parseRosterFully(text, 'roster.yml')).toThrow(message);
+  });
+});
+
+describe('the scalar patterns, for readers of known shapes', () => {
+  /** The value of `a` in the only item of `text` as the reader reads it, or 'not simple'. */
+  function readA(text: string): unknown {
+    try {
+      const items = [...simpleSequenceOfMaps(text)];
+      expect(items).toHaveLength(1);
+      return items[0]!.value.a;
+    } catch (error) {
+      if (error instanceof NotSimpleYaml) return 'not simple';
+      throw error;
+    }
+  }
+
+  function valueOf(token: string): unknown {
+    try {
+      return scalarValue(token);
+    } catch (error) {
+      if (error instanceof NotSimpleYaml) return 'not simple';
+      throw error;
+    }
+  }
+
+  test('every character a plain SCALAR takes, the reader takes in a plain scalar too, as the same string', () => {
+    const plain = (text: string) => new RegExp(`^(?:${SCALAR})$`).test(text) && !/^["']/.test(text);
+    const differences: string[] = [];
+    let taken = 0;
+    for (let code = 0; code < 0x10000; code++) {
+      const char = String.fromCharCode(code);
+      for (const token of [`${char}`, `x${char}`, `x${char}y`, `x ${char}`]) {
+        if (!plain(token)) continue;
+        taken++;
+        const read = readA(`- a: ${token}\n`);
+        if (read !== valueOf(token)) differences.push(`${JSON.stringify(token)}: ${JSON.stringify(read)}`);
+      }
+    }
+    expect(differences).toEqual([]);
+    expect(taken).toBeGreaterThan(1000);
+  });
+
+  test('what SCALAR and LINE_END match, the reader reads as scalarValue gives, in a block and in flows', () => {
+    let seed = 20261125;
+    const random = () => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed / 2147483648;
+    };
+    const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
+    const CHARACTERS = [
+      ...'aZ09_ .-+@\'()/"#:,[]{}\\&*!|>~%?`=',
+      '\t', 'é', 'Å', 'ë', '\u0301', '²', '×', 'ß', 'Ω', '名', '\u0001', '\u0085', '\u00a0', '\u2028', '\ufeff', '\r',
+    ];
+    const WORDS = ['null', 'Null', 'true', 'FALSE', '12', '007', '1.5', '0x1F', '.inf', '~', 'x', 'Ann Lee', "''", '""'];
+    const isScalar = new RegExp(`^(?:${SCALAR})$`);
+    const isLineEnd = new RegExp(`^${LINE_END}$`);
+    const ends = ['', '  ', ' # note', '#note', ' #\tnote', ' # \u0001', ' x', ' ,', '  #'];
+    let matched = 0;
+    const differences: string[] = [];
+    for (let round = 0; round < 6000; round++) {
+      let token = '';
+      const length = Math.floor(random() * 6);
+      for (let i = 0; i < length; i++) token += random() < 0.25 ? pick(WORDS) : pick(CHARACTERS);
+      if (random() < 0.3) token = `${pick(['"', "'"])}${token}${pick(['"', "'"])}`;
+      if (!isScalar.test(token)) continue;
+      matched++;
+      const expected = valueOf(token);
+      const end = pick(ends);
+      if (isLineEnd.test(`${end}\n`)) {
+        const read = readA(`- a: ${token}${end}\n`);
+        if (!isDeepStrictEqual(read, expected)) differences.push(`block ${JSON.stringify(token + end)}: ${JSON.stringify(read)} vs ${JSON.stringify(expected)}`);
+      }
+      const spaces = pick(['', ' ', '   ']);
+      const inList = readA(`- a: [${token}${spaces}, x]\n`);
+      const inMap = readA(`- a: { b: ${token}${spaces}}\n`);
+      const listExpected = expected === 'not simple' ? expected : [expected, 'x'];
+      const mapExpected = expected === 'not simple' ? expected : { b: expected };
+      if (!isDeepStrictEqual(inList, listExpected)) differences.push(`list ${JSON.stringify(token)}: ${JSON.stringify(inList)}`);
+      if (!isDeepStrictEqual(inMap, mapExpected)) differences.push(`map ${JSON.stringify(token)}: ${JSON.stringify(inMap)}`);
+    }
+    expect(differences).toEqual([]);
+    expect(matched).toBeGreaterThan(800);
   });
 });
