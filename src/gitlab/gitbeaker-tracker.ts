@@ -53,7 +53,8 @@ export class GitLabTracker implements Tracker {
   constructor(private readonly options: GitLabTrackerOptions) {
     // Only the resources the bot uses: `new Gitlab()` builds all 300 of gitbeaker's, each with its own rate limiters.
     const requesterFn = createGitLabRequester(options);
-    const config = { host: options.url.replace(/\/+$/, ''), token: options.token, requesterFn };
+    // No queryTimeout: the requester times each request out itself (gitbeaker's would add an abort signal and a timer to every read).
+    const config = { host: options.url.replace(/\/+$/, ''), token: options.token, requesterFn, queryTimeout: null };
     this.api = { Users: new Users(config), Issues: new Issues(config), IssueNotes: new IssueNotes(config), ProjectLabels: new ProjectLabels(config) };
     // gitbeaker tests every request body against FormData, whose first use loads Node's fetch
     // implementation (10–20 ms of CPU): done at the first idle moment, while requests are in flight.
