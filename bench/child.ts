@@ -34,8 +34,6 @@ async function main(): Promise<void> {
   const cpu = process.cpuUsage();
   const started = performance.now();
   if (job.kind === 'cli') {
-    // What the CLI's own entry (src/cli.ts) does before running.
-    preferSmallHeap();
     code = await runCli(
       job.argv,
       { ...job.env, LOG_LEVEL: 'warn' },
@@ -48,6 +46,8 @@ async function main(): Promise<void> {
           },
         }),
         baseDir: ROOT,
+        // As the CLI's own entry (src/cli.ts).
+        beforePlatformRead: preferSmallHeap,
       },
     );
   } else {

@@ -33,6 +33,8 @@ export interface CliOverrides {
   logDestination?: DestinationStream;
   /** Folder relative template paths resolve against (default: the working directory). */
   baseDir?: string;
+  /** Called before a platform is read (its listings are the memory-heavy part of a run). */
+  beforePlatformRead?: () => void;
 }
 
 const USAGE = `usage:
@@ -69,6 +71,7 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv, io: CliIo, 
       out,
       baseDir: overrides.baseDir ?? process.cwd(),
       secrets,
+      beforePlatformRead: overrides.beforePlatformRead,
     };
     switch (command) {
       case 'open':
@@ -186,10 +189,14 @@ function isMain(): boolean {
 }
 
 if (isMain()) {
-  preferSmallHeap();
-  const code = await runCli(process.argv.slice(2), process.env, {
-    stdout: (text) => process.stdout.write(text),
-    stderr: (text) => process.stderr.write(text),
-  });
+  const code = await runCli(
+    process.argv.slice(2),
+    process.env,
+    {
+      stdout: (text) => process.stdout.write(text),
+      stderr: (text) => process.stderr.write(text),
+    },
+    { beforePlatformRead: preferSmallHeap },
+  );
   process.exitCode = code;
 }

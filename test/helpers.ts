@@ -13,6 +13,8 @@ export interface CliRun {
   logs: string;
   /** Every delay the retry layer asked for, in ms (nothing really waits). */
   sleeps: number[];
+  /** Platform checks started (the CLI's beforePlatformRead hook). */
+  platformReads: number;
 }
 
 /** Runs the real CLI entry in-process against the sandbox, with a fixed clock and no real sleeping. */
@@ -21,6 +23,7 @@ export async function runAuditBot(sandbox: Sandbox, argv: string[], env: Record<
   let stderr = '';
   let logs = '';
   const sleeps: number[] = [];
+  let platformReads = 0;
   const logDestination = new Writable({
     write(chunk, _encoding, done) {
       logs += chunk.toString();
@@ -38,9 +41,10 @@ export async function runAuditBot(sandbox: Sandbox, argv: string[], env: Record<
       },
       logDestination,
       baseDir: PACKAGE_ROOT,
+      beforePlatformRead: () => platformReads++,
     },
   );
-  return { code, stdout, stderr, logs, sleeps };
+  return { code, stdout, stderr, logs, sleeps, platformReads };
 }
 
 export async function withSandbox<T>(fn: (sandbox: Sandbox) => Promise<T>): Promise<T> {

@@ -63,6 +63,8 @@ export interface RuntimeDeps {
   baseDir: string;
   /** Every secret value of the environment (config/env.ts secretValues): kept out of files the run writes. */
   secrets?: readonly string[];
+  /** Called before each platform check (the CLI keeps the heap small from there on: memory.ts). */
+  beforePlatformRead?: () => void;
 }
 
 export function buildTracker(deps: RuntimeDeps, dryRun: boolean): Tracker {
@@ -115,7 +117,13 @@ export function buildContext(
     config,
     roster,
     tracker: tracker ?? unavailableTracker(),
-    checker: (platform) => checkers.get(platform)!,
+    checker: (platform) => {
+      const check = checkers.get(platform)!;
+      return () => {
+        deps.beforePlatformRead?.();
+        return check();
+      };
+    },
     template: (platform) => templates.get(platform)!,
     clock: deps.clock,
     logger: deps.logger,
