@@ -56,9 +56,6 @@ export class GitLabTracker implements Tracker {
     // No queryTimeout: the requester times each request out itself (gitbeaker's would add an abort signal and a timer to every read).
     const config = { host: options.url.replace(/\/+$/, ''), token: options.token, requesterFn, queryTimeout: null };
     this.api = { Users: new Users(config), Issues: new Issues(config), IssueNotes: new IssueNotes(config), ProjectLabels: new ProjectLabels(config) };
-    // gitbeaker tests every request body against FormData, whose first use loads Node's fetch
-    // implementation (10–20 ms of CPU): done at the first idle moment, while requests are in flight.
-    setImmediate(() => void globalThis.FormData);
   }
 
   async currentUsername(): Promise<string> {
