@@ -38,8 +38,12 @@ export interface Rules {
 const PREFIX = '<!-- audit-bot:checkpoint ';
 const PATTERN = /<!-- audit-bot:checkpoint (\{[^<>]*\}) -->\n?/;
 
-/** Notes a fast check reads: the run's own posts and the newest it read, plus room for system notes that came after. */
-const CHECK_PAGE_EXTRA = 10;
+/**
+ * Notes a fast check reads: the run's own posts and the newest it read, plus room for system notes
+ * that came after. The bot's own board edit makes one ("changed the description"); label and state
+ * changes are resource events, not notes. With more than that, the issue is simply read in full.
+ */
+const CHECK_PAGE_EXTRA = 5;
 const MAX_PAGE = 100;
 
 /**
