@@ -40,7 +40,10 @@ export async function openAudit(ctx: AuditContext, platform: PlatformId, quarter
   const now = ctx.clock();
   const identity = identityLabels(platform, quarter);
   // GitLab is read while the platform is: both are reads, and nothing is written before the check ends.
-  const [checked, gitlab] = await Promise.allSettled([ctx.checker(platform)(), settledAll([ctx.tracker.currentUsername(), ctx.tracker.findIssues(identity, 'all')])]);
+  const check = ctx.checker(platform)();
+  const gitlabReads = settledAll([ctx.tracker.currentUsername(), ctx.tracker.findIssues(identity, 'all')]);
+  void gitlabReads.then(() => ctx.tracker.prepareToWrite?.(), () => undefined);
+  const [checked, gitlab] = await Promise.allSettled([check, gitlabReads]);
   if (checked.status === 'rejected') throw checked.reason;
   const result = checked.value;
   const { active, accepted } = applyAllowList(result.findings, ctx.config.allow_list, now);
