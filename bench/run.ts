@@ -22,6 +22,7 @@
  * Everything listens on 127.0.0.1 only and stops by itself.
  */
 import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -427,10 +428,28 @@ function verdicts(rows: Row[], naive: NaiveRow[], tier: number): Verdict[] {
   return out;
 }
 
-function printTier(size: number, rows: Row[], naive: NaiveRow[], options: Options): string {
+/**
+ * A fixed CPU workload, timed. On a steady machine it takes the same time every run; a virtual
+ * machine whose neighbours take its CPU shows it here, and the tier's times are then slower too.
+ */
+export function cpuCheckMs(): number {
+  const data = Buffer.alloc(1 << 20, 7);
+  const json = JSON.stringify(Array.from({ length: 20_000 }, (_, index) => ({ index, name: `person ${index}` })));
+  const started = performance.now();
+  let digest = '';
+  for (let round = 0; round < 20; round++) digest = createHash('sha256').update(data).update(digest).digest('hex');
+  for (let round = 0; round < 5; round++) JSON.parse(json);
+  return performance.now() - started;
+}
+
+function printTier(size: number, rows: Row[], naive: NaiveRow[], options: Options, cpuCheck?: { before: number; after: number }): string {
   const lines: string[] = [];
   lines.push(`#### ${fmt(size)} people`);
   lines.push('');
+  if (cpuCheck) {
+    lines.push(`CPU check (the same fixed workload before and after the tier; a steady machine gives the same time): ${fmt(cpuCheck.before)} ms, ${fmt(cpuCheck.after)} ms`);
+    lines.push('');
+  }
   lines.push('| Run | Requests | Pages needed | Ratio | 429s | GitLab requests (writes) | Wall | Lower bound | Ratio | CPU | Peak RSS |');
   lines.push('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
   for (const row of rows) {
@@ -474,13 +493,15 @@ async function main(): Promise<void> {
       `latency ${options.latencyMs} ms per request; ${options.issues} issues for the followup; N+1 sampled on ${options.naiveSample} users`,
   ];
   console.log(header.join('\n'));
-  const all: { size: number; rows: Row[]; naive: NaiveRow[] }[] = [];
+  const all: { size: number; rows: Row[]; naive: NaiveRow[]; cpuCheck: { before: number; after: number } }[] = [];
   const report: string[] = [];
   let failed = 0;
   for (const size of options.tiers) {
+    const before = cpuCheckMs();
     const { rows, naive } = await runTier(size, options);
-    all.push({ size, rows, naive });
-    const table = printTier(size, rows, naive, options);
+    const cpuCheck = { before, after: cpuCheckMs() };
+    all.push({ size, rows, naive, cpuCheck });
+    const table = printTier(size, rows, naive, options, cpuCheck);
     report.push(table);
     console.log(`\n${table}`);
     for (const verdict of verdicts(rows, naive, size)) {
