@@ -13,7 +13,7 @@ import { checkPageSize, describedIssue, standingCheckpoint, unchangedSince } fro
 import { auditReport, type AuditReport, type UnchangedAuditReport } from '../domain/report.js';
 import { ladderRules, type AuditContext } from './context.js';
 import { buildContext, buildTracker, writeReport, type RuntimeDeps } from './runtime.js';
-import { mapConcurrently } from '../concurrency.js';
+import { mapConcurrently, settledAll } from '../concurrency.js';
 
 export interface FollowupOutcome {
   platform: PlatformId;
@@ -31,7 +31,7 @@ export interface FollowupOutcome {
 
 /** Audit issues that still need the bot: open ones, and ones a person closed before the bot recorded an outcome. */
 export async function issuesToFollow(ctx: AuditContext): Promise<TrackedIssue[]> {
-  const listings = await Promise.all([
+  const listings = await settledAll([
     ctx.tracker.findIssues(['audit'], 'opened'),
     ctx.tracker.findIssues(['audit', STATUS_LABELS.open], 'closed'),
     ctx.tracker.findIssues(['audit', STATUS_LABELS.review], 'closed'),
