@@ -1,14 +1,23 @@
-/** `work` on every item, at most `limit` at a time; results in the items' order. The first failure rejects. */
+/**
+ * `work` on every item, at most `limit` at a time; results in the items' order. After a failure
+ * no new item starts, and the failure is thrown once the items in flight have ended.
+ */
 export async function mapConcurrently<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
   const results = new Array<R>(items.length);
   let next = 0;
+  let failed = false;
   const worker = async () => {
-    while (next < items.length) {
+    while (!failed && next < items.length) {
       const index = next++;
-      results[index] = await work(items[index]!);
+      try {
+        results[index] = await work(items[index]!);
+      } catch (error) {
+        failed = true;
+        throw error;
+      }
     }
   };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  await settledAll(Array.from({ length: Math.min(limit, items.length) }, worker));
   return results;
 }
 

@@ -16,6 +16,22 @@ test('mapConcurrently keeps the order of the items and never runs more than the 
   expect(most).toBe(2);
 });
 
+test('mapConcurrently starts no new item after a failure, and throws once the ones in flight have ended', async () => {
+  const started: number[] = [];
+  const ended: number[] = [];
+  const failure = new Error('page 2 failed');
+  const run = mapConcurrently([1, 2, 3, 4, 5, 6], 2, async (n) => {
+    started.push(n);
+    for (let i = 0; i < (n === 1 ? 5 : 1); i++) await tick();
+    if (n === 2) throw failure;
+    ended.push(n);
+    return n;
+  });
+  await expect(run).rejects.toBe(failure);
+  expect(started).toEqual([1, 2]);
+  expect(ended).toEqual([1]);
+});
+
 test('settledAll gives the values in order, and throws the first failure only once every promise has settled', async () => {
   expect(await settledAll([Promise.resolve(1), Promise.resolve('two')])).toEqual([1, 'two']);
   let slowDone = false;
