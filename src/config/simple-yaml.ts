@@ -127,15 +127,6 @@ export function scalarValue(token: string): string | number | null {
 }
 
 /**
- * The items of the top-level sequence, one at a time. Throws NotSimpleYaml as soon as the text
- * leaves the subset; items already yielded were read correctly.
- */
-export function* simpleSequenceOfMaps(text: string): Generator<SimpleItem> {
-  const items = new SimpleSequence(text);
-  while (items.next()) yield items.item();
-}
-
-/**
  * The top-level sequence, item by item: `next` moves to an item's first line, `item` reads it.
  * A reader that knows the shape of the items (roster-pattern.ts) may read an item itself instead
  * and move `reader` past it; when it cannot, `item` reads the item.

@@ -3,7 +3,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { LineCounter, isSeq, parseDocument } from 'yaml';
 import type { Node as YamlNode } from 'yaml';
 import { parseRoster, parseRosterFully } from '../../src/config/roster.js';
-import { LINE_END, NotSimpleYaml, SCALAR, scalarValue, simpleSequenceOfMaps } from '../../src/config/simple-yaml.js';
+import { LINE_END, NotSimpleYaml, SCALAR, SimpleSequence, scalarValue, type SimpleItem } from '../../src/config/simple-yaml.js';
 import { SANDBOX_ROSTER } from '../../src/sandbox/environment.js';
 import { buildOrganisation } from '../../bench/data.js';
 
@@ -17,6 +17,15 @@ function full(text: string): unknown[] {
     line: lineCounter.linePos(item.range![0]).line,
     value: item.toJS(doc),
   }));
+}
+
+/**
+ * The items of the top-level sequence, one at a time, as the generic reader reads them. Throws
+ * NotSimpleYaml as soon as the text leaves the subset; items already yielded were read correctly.
+ */
+function* simpleSequenceOfMaps(text: string): Generator<SimpleItem> {
+  const items = new SimpleSequence(text);
+  while (items.next()) yield items.item();
 }
 
 function fast(text: string): unknown[] {
