@@ -1,4 +1,5 @@
 import { GitLabTracker } from '../src/gitlab/gitbeaker-tracker.js';
+import { snakeCaseKeys } from '../src/gitlab/requester.js';
 import { createLogger } from '../src/log.js';
 import { createGitLabSandbox, type GitLabSandbox } from '../src/sandbox/gitlab.js';
 
@@ -62,4 +63,13 @@ test('past GitLab\'s count limit (no X-Total-Pages): the pages follow X-Next-Pag
   const notes = await tracker.listNotes(iid);
   expect(notes.map((note) => note.body)).toEqual(Array.from({ length: 250 }, (_, index) => `note ${index + 1}`));
   expect(notePages(from)).toEqual(['1', '2', '3']);
+});
+
+test('a write goes out as JSON in GitLab\'s field names (add_labels, state_event), without gitbeaker\'s request options step', async () => {
+  const { iid: target } = sandbox.addIssue({ title: 'to edit', labels: ['audit', 'old'] });
+  const edited = await tracker.updateIssue(target, { description: 'board', addLabels: ['new'], removeLabels: ['old'], stateEvent: 'close' });
+  expect(edited).toMatchObject({ description: 'board', state: 'closed' });
+  expect(sandbox.issue(target)?.labels).toEqual(['audit', 'new']);
+  expect(snakeCaseKeys({ addLabels: 'a', nested: [{ stateEvent: 'close' }] })).toEqual({ add_labels: 'a', nested: [{ state_event: 'close' }] });
+  expect(() => snakeCaseKeys({ file: new Blob(['x']) })).toThrow(/plain JSON bodies only, not \[object Blob\]/);
 });

@@ -42,7 +42,6 @@ export async function openAudit(ctx: AuditContext, platform: PlatformId, quarter
   // GitLab is read while the platform is: both are reads, and nothing is written before the check ends.
   const check = ctx.checker(platform)();
   const gitlabReads = settledAll([ctx.tracker.currentUsername(), ctx.tracker.findIssues(identity, 'all')]);
-  void gitlabReads.then(() => ctx.tracker.prepareToWrite?.(), () => undefined);
   const [checked, gitlab] = await Promise.allSettled([check, gitlabReads]);
   if (checked.status === 'rejected') throw checked.reason;
   const result = checked.value;

@@ -159,15 +159,6 @@ export class GitLabTracker implements Tracker {
     }
   }
 
-  /**
-   * gitbeaker tests every request body against FormData, whose first use loads Node's fetch
-   * implementation: 10–20 ms of CPU. Done at the next idle moment, so a run that is still reading
-   * a platform pays it there and not on the way to its first write.
-   */
-  prepareToWrite(): void {
-    setImmediate(() => void globalThis.FormData);
-  }
-
   async createNote(iid: number, body: string): Promise<TrackedNote> {
     const raw = await this.api.IssueNotes.create(this.options.project, iid, body);
     return toNote(raw as unknown as RawNote);

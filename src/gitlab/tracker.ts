@@ -55,6 +55,4 @@ export interface Tracker {
    */
   acquireLease(name: string, now: Date, expires: Date): Promise<boolean>;
   releaseLease(name: string): Promise<void>;
-  /** Readies what the first write needs while the caller is still waiting on reads (optional). */
-  prepareToWrite?(): void;
 }
