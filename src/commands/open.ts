@@ -42,7 +42,9 @@ export async function openAudit(ctx: AuditContext, platform: PlatformId, quarter
   // GitLab is read while the platform is: both are reads, and nothing is written before the check ends.
   const check = ctx.checker(platform)();
   const gitlabReads = settledAll([ctx.tracker.currentUsername(), ctx.tracker.findIssues(identity, 'all')]);
-  const [checked, gitlab] = await Promise.allSettled([check, gitlabReads]);
+  // A quarter's first run compares its findings with last quarter's issue: that is read now as well.
+  const lastQuarterReads = gitlabReads.then(([, [found]]) => (found ? undefined : readLastQuarter(ctx, platform, quarter)));
+  const [checked, gitlab] = await Promise.allSettled([check, settledAll([gitlabReads, lastQuarterReads])]);
   if (checked.status === 'rejected') throw checked.reason;
   const result = checked.value;
   const { active, accepted } = applyAllowList(result.findings, ctx.config.allow_list, now);
@@ -50,14 +52,16 @@ export async function openAudit(ctx: AuditContext, platform: PlatformId, quarter
   if (progress) progress.findings = active.length;
   ctx.logger.info({ platform, findings: active.length, accepted: accepted.length, requests: result.stats.requests }, 'check finished');
   if (gitlab.status === 'rejected') throw gitlab.reason;
-  const [bot, [found]] = gitlab.value;
+  const [[bot, [found]], lastQuarterRead] = gitlab.value;
+  let lastQuarter = lastQuarterRead;
   const rules = ladderRules(ctx);
 
-  const prepare = async (issue: TrackedIssue) => {
-    const notes = await ctx.tracker.listNotes(issue.iid);
+  /** The issue's plan; `knownNotes` for an issue this run has just created (none). */
+  const prepare = async (issue: TrackedIssue, knownNotes?: TrackedNote[]) => {
+    const notes = knownNotes ?? (await ctx.tracker.listNotes(issue.iid));
     const existing = botNotes(notes, bot, platform);
     const firstResults = !existing.some(({ marker }) => marker.step === 'results');
-    const diff = firstResults ? await lastQuarterDiff(ctx, platform, quarter, bot, active) : undefined;
+    const diff = firstResults ? lastQuarterDiff((lastQuarter ??= await readLastQuarter(ctx, platform, quarter)), bot, platform, active) : undefined;
     const planned = planOpen({
       diff,
       result,
@@ -98,7 +102,7 @@ export async function openAudit(ctx: AuditContext, platform: PlatformId, quarter
         },
         ctx.logger,
       );
-      let fresh = await prepare(ensured.issue);
+      let fresh = await prepare(ensured.issue, ensured.created ? [] : undefined);
       const posted = recordingNotes(ctx.tracker);
       notesPosted = await postNotes(posted.tracker, ensured.issue.iid, fresh.planned, platform, ctx.logger);
       // The board from the notes as GitLab dated them (a dry run dates nothing).
@@ -131,13 +135,22 @@ export async function openAudit(ctx: AuditContext, platform: PlatformId, quarter
   };
 }
 
-/** Compares this quarter's findings with last quarter's audit issue for the platform, if there was one. */
-async function lastQuarterDiff(ctx: AuditContext, platform: PlatformId, quarter: string, bot: string, findings: Finding[]): Promise<QuarterDiff | null> {
-  const previous = previousQuarter(quarter);
-  const [issue] = await ctx.tracker.findIssues(identityLabels(platform, previous), 'all');
-  if (!issue) return null;
-  const state = rebuildState(await ctx.tracker.listNotes(issue.iid), bot, platform);
-  return quarterDiff({ quarter: previous, iid: issue.iid, state }, findings);
+/** Last quarter's audit issue for the platform and its notes; null when there was none. */
+async function readLastQuarter(ctx: AuditContext, platform: PlatformId, quarter: string): Promise<LastQuarter | null> {
+  const [issue] = await ctx.tracker.findIssues(identityLabels(platform, previousQuarter(quarter)), 'all');
+  return issue ? { quarter: previousQuarter(quarter), iid: issue.iid, notes: await ctx.tracker.listNotes(issue.iid) } : null;
+}
+
+interface LastQuarter {
+  quarter: string;
+  iid: number;
+  notes: TrackedNote[];
+}
+
+/** Compares this quarter's findings with last quarter's audit issue, if there was one. */
+function lastQuarterDiff(last: LastQuarter | null, bot: string, platform: PlatformId, findings: Finding[]): QuarterDiff | null {
+  if (!last) return null;
+  return quarterDiff({ quarter: last.quarter, iid: last.iid, state: rebuildState(last.notes, bot, platform) }, findings);
 }
 
 export interface OpenRequest {

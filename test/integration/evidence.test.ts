@@ -30,9 +30,15 @@ describe('evidence: quarter-over-quarter diff and the JSON report', () => {
       pd.users.push({ ...generatePagerDutyUsers(1, 'New Hire')[0], id: 'PNEWHIR', email: 'new.hire@example.com' });
       time.at('P92D');
       const report = tempReport();
+      const logFrom = sandbox.gitlab.log.length;
       const run = await runAuditBot(sandbox, ['open', '--platform', 'pagerduty', '--report', report], {}, time.now);
       expect(run.code).toBe(0);
       const q4Issue = sandbox.gitlab.issues().find((issue) => issue.title.endsWith('2026-Q4'))!;
+      // Last quarter's issue is read with the platform, before the first write; the new issue's (no) notes are not read.
+      const requests = sandbox.gitlab.log.slice(logFrom).map((entry) => `${entry.method} ${entry.path}`);
+      const reads = requests.slice(0, requests.findIndex((request) => !request.startsWith('GET ')));
+      expect(reads.filter((request) => request.endsWith('/issues/1/notes'))).toHaveLength(1);
+      expect(requests.filter((request) => request.startsWith('GET ') && request.endsWith(`/issues/${q4Issue.iid}/notes`))).toEqual([]);
       const q4 = sandbox.gitlab.notesOf(q4Issue.iid).find((note) => note.body.includes('results'))!.body;
       expect(q4).toContain('#### Since last quarter (2026-Q3, #1)');
       expect(q4).toMatch(/- \*\*New\*\* \(1\): \*\*PD-\d+\*\*/);
