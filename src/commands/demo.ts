@@ -4,6 +4,7 @@ import { DateTime } from 'luxon';
 import type { Logger } from '../log.js';
 import { GitLabTracker } from '../gitlab/gitbeaker-tracker.js';
 import { renderThread } from '../domain/thread.js';
+import { OUTPUT_LOCALE } from '../domain/locale.js';
 import { parseMarkers } from '../domain/markers.js';
 import { PACKAGE_ROOT } from '../paths.js';
 import { realSleep } from '../clock.js';
@@ -41,15 +42,16 @@ export async function runDemo(options: DemoOptions): Promise<number> {
     now = DateTime.fromJSDate(start, { zone: 'utc' }).startOf('day').plus({ days, hours: hour }).toJSDate();
     return now;
   };
+  const clockText = () => DateTime.fromJSDate(now, { zone: 'utc' }).toFormat('ccc dd LLL HH:mm', { locale: OUTPUT_LOCALE });
   const env = { ...sandbox.env, LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' };
   const indented = { stdout: (text: string) => io.stdout(text.replace(/^(?=.)/gm, '    ')), stderr: io.stderr };
   let failures = 0;
   const run = async (argv: string[]) => {
-    io.stdout(`\n[${DateTime.fromJSDate(now, { zone: 'utc' }).toFormat('ccc dd LLL HH:mm')} UTC] $ audit-bot ${argv.join(' ')}\n`);
+    io.stdout(`\n[${clockText()} UTC] $ audit-bot ${argv.join(' ')}\n`);
     if ((await options.runCli(argv, env, indented, { baseDir: PACKAGE_ROOT, clock: () => now })) !== 0) failures += 1;
   };
   const reply = (author: string, body: string) => {
-    io.stdout(`\n[${DateTime.fromJSDate(now, { zone: 'utc' }).toFormat('ccc dd LLL HH:mm')} UTC] @${author} replies: ${body.replace(/\n/g, ' ⏎ ')}\n`);
+    io.stdout(`\n[${clockText()} UTC] @${author} replies: ${body.replace(/\n/g, ' ⏎ ')}\n`);
     sandbox.gitlab.addNote(pagerDutyIssue(sandbox), { author, body });
   };
 

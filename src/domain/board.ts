@@ -1,6 +1,7 @@
 import type { LadderDurations } from '../config/types.js';
 import { dueAt, nextDueStep } from './followup-plan.js';
 import type { IssueState, ItemState, LadderStep } from './followup-state.js';
+import { compareNames } from './locale.js';
 import { table } from './markdown.js';
 import { formatUtc } from './render.js';
 
@@ -102,5 +103,5 @@ function countBy<T>(values: T[], key: (value: T) => string): Map<string, number>
 function groupByOwner(items: ItemState[]): Map<string | null, ItemState[]> {
   const groups = new Map<string | null, ItemState[]>();
   for (const item of items) groups.set(item.owner, [...(groups.get(item.owner) ?? []), item]);
-  return new Map([...groups.entries()].sort(([a], [b]) => (a === null ? 1 : b === null ? -1 : a.localeCompare(b))));
+  return new Map([...groups.entries()].sort(([a], [b]) => (a === null ? 1 : b === null ? -1 : compareNames(a, b))));
 }

@@ -1,6 +1,7 @@
 import { DateTime, Duration } from 'luxon';
 import type { LadderDurations } from '../config/types.js';
 import { claimKey, LADDER, type Addressed, type IssueState, type ItemState, type LadderStep } from './followup-state.js';
+import { compareNames } from './locale.js';
 import type { Marker } from './markers.js';
 import type { ReplyClaim } from './replies.js';
 import type { PlannedNote } from './open-plan.js';
@@ -268,7 +269,7 @@ function groupBy<T>(values: T[], key: (value: T) => string): Map<string, T[]> {
   const groups = new Map<string, T[]>();
   for (const value of values) groups.set(key(value), [...(groups.get(key(value)) ?? []), value]);
   const sortable = (k: string) => (k.endsWith('\u0000') || k === '' ? `${k}\uffff` : k);
-  return new Map([...groups.entries()].sort(([a], [b]) => sortable(a).localeCompare(sortable(b))));
+  return new Map([...groups.entries()].sort(([a], [b]) => compareNames(sortable(a), sortable(b))));
 }
 
 function byItemId(a: ItemState, b: ItemState): number {

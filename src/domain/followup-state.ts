@@ -1,5 +1,6 @@
 import type { TrackedNote } from '../gitlab/tracker.js';
 import { botNotes, type BotNote } from './bot-notes.js';
+import { compareCodeUnits } from './locale.js';
 import type { ItemRecord } from './open-plan.js';
 import { parseReply, type ReplyClaim } from './replies.js';
 
@@ -146,5 +147,5 @@ function peopleClaims(notes: TrackedNote[], botUsername: string, bot: BotNote[])
     if (editedAfterBotSawIt) continue;
     for (const claim of parseReply(note.body)) claims.push({ noteId: note.id, author: note.author, at: note.createdAt, claim });
   }
-  return claims.sort((a, b) => a.at.localeCompare(b.at) || a.noteId - b.noteId);
+  return claims.sort((a, b) => compareCodeUnits(a.at, b.at) || a.noteId - b.noteId);
 }

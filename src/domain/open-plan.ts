@@ -1,5 +1,6 @@
 import type { AcceptedFinding } from './allow-list.js';
 import { assignedItemIds, type BotNote } from './bot-notes.js';
+import { compareCodeUnits, compareNames } from './locale.js';
 import type { Marker } from './markers.js';
 import { PLATFORMS } from './platforms.js';
 import { renderPingNote, renderResultsNote } from './render.js';
@@ -37,7 +38,7 @@ export function planOpen(input: OpenPlanInput): PlannedNote[] {
   const pinged = new Set(input.existing.filter(({ marker }) => marker.step === 'ping1').flatMap(({ marker }) => marker.findings ?? []));
   const hasResults = input.existing.some(({ marker }) => marker.step === 'results');
 
-  const sorted = [...input.findings].sort((a, b) => a.fingerprint.localeCompare(b.fingerprint));
+  const sorted = [...input.findings].sort((a, b) => compareCodeUnits(a.fingerprint, b.fingerprint));
   const unlisted = sorted.filter((finding) => !listed.has(finding.fingerprint));
   let next = 1 + Math.max(0, ...[...ids.values()].map((id) => Number(id.split('-').pop()) || 0));
   const newIds: Record<string, string> = {};
@@ -67,7 +68,7 @@ export function planOpen(input: OpenPlanInput): PlannedNote[] {
     const key = finding.owner ?? '';
     byResponsible.set(key, [...(byResponsible.get(key) ?? []), finding]);
   }
-  const owners = [...byResponsible.keys()].sort((a, b) => (a === '' ? 1 : b === '' ? -1 : a.localeCompare(b)));
+  const owners = [...byResponsible.keys()].sort((a, b) => (a === '' ? 1 : b === '' ? -1 : compareNames(a, b)));
   for (const owner of owners) {
     const findings = byResponsible.get(owner)!;
     const marker: Marker = {

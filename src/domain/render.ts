@@ -1,5 +1,6 @@
 import { DateTime, Duration } from 'luxon';
 import type { AcceptedFinding } from './allow-list.js';
+import { OUTPUT_LOCALE } from './locale.js';
 import { inline, mention, table } from './markdown.js';
 import { renderMarker, type Marker } from './markers.js';
 import { PLATFORMS } from './platforms.js';
@@ -12,11 +13,11 @@ export function noteText(body: string, marker: Marker): string {
 }
 
 export function formatUtc(date: Date): string {
-  return DateTime.fromJSDate(date, { zone: 'utc' }).toFormat("yyyy-LL-dd HH:mm 'UTC'");
+  return DateTime.fromJSDate(date, { zone: 'utc' }).toFormat("yyyy-LL-dd HH:mm 'UTC'", { locale: OUTPUT_LOCALE });
 }
 
 export function humanDuration(iso: string): string {
-  const duration = Duration.fromISO(iso);
+  const duration = Duration.fromISO(iso, { locale: OUTPUT_LOCALE });
   return duration.isValid ? duration.rescale().toHuman({ listStyle: 'long' }) : iso;
 }
 

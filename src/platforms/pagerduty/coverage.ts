@@ -1,4 +1,5 @@
 import { DateTime, Duration } from 'luxon';
+import { OUTPUT_LOCALE } from '../../domain/locale.js';
 import type { PdRenderedEntry } from './types.js';
 
 /** The look-ahead window of the coverage check: [now, now + window). Shared by the client and the checker. */
@@ -53,7 +54,7 @@ export function coveredPercentage(gaps: readonly Interval[], since: number, unti
 /** `2026-12-03 00:00` in `zone` (UTC when the zone is unknown to luxon). */
 export function formatIn(ms: number, zone: string): string {
   const local = DateTime.fromMillis(ms, { zone });
-  return (local.isValid ? local : DateTime.fromMillis(ms, { zone: 'utc' })).toFormat('yyyy-LL-dd HH:mm');
+  return (local.isValid ? local : DateTime.fromMillis(ms, { zone: 'utc' })).toFormat('yyyy-LL-dd HH:mm', { locale: OUTPUT_LOCALE });
 }
 
 export function isKnownZone(zone: string): boolean {
