@@ -61,7 +61,11 @@ export async function openAudit(ctx: AuditContext, platform: PlatformId, quarter
     const notes = knownNotes ?? (await ctx.tracker.listNotes(issue.iid));
     const existing = botNotes(notes, bot, platform);
     const firstResults = !existing.some(({ marker }) => marker.step === 'results');
-    const diff = firstResults ? lastQuarterDiff((lastQuarter ??= await readLastQuarter(ctx, platform, quarter)), bot, platform, active) : undefined;
+    let diff: QuarterDiff | null | undefined;
+    if (firstResults) {
+      if (lastQuarter === undefined) lastQuarter = await readLastQuarter(ctx, platform, quarter);
+      diff = lastQuarterDiff(lastQuarter, bot, platform, active);
+    }
     const planned = planOpen({
       diff,
       result,
