@@ -18,13 +18,15 @@ export interface EnsureIssueInput {
 /**
  * Find-or-create the quarter's audit issue. A create whose answer was lost (timeout, 5xx after
  * the server acted) is followed by a second look before failing, so a retry never makes two.
+ * `empty` when GitLab answered this run's create: the issue has no notes yet. One found after a
+ * lost answer may be another run's, notes and all.
  */
-export async function ensureIssue(tracker: Tracker, input: EnsureIssueInput, logger: Logger): Promise<{ issue: TrackedIssue; created: boolean }> {
+export async function ensureIssue(tracker: Tracker, input: EnsureIssueInput, logger: Logger): Promise<{ issue: TrackedIssue; created: boolean; empty: boolean }> {
   const identity = identityLabels(input.platform, input.quarter);
   const existing = await tracker.findIssues(identity, 'all');
   if (existing.length > 0) {
     if (existing.length > 1) logger.warn({ iids: existing.map((issue) => issue.iid) }, 'several audit issues carry the same labels; using the oldest');
-    return { issue: existing[0], created: false };
+    return { issue: existing[0], created: false, empty: false };
   }
   const newIssue = {
     title: issueTitle(input.platform, input.quarter),
@@ -33,10 +35,10 @@ export async function ensureIssue(tracker: Tracker, input: EnsureIssueInput, log
     confidential: input.confidential,
   };
   try {
-    return { issue: await tracker.createIssue(newIssue), created: true };
+    return { issue: await tracker.createIssue(newIssue), created: true, empty: true };
   } catch (error) {
     const after = await tracker.findIssues(identity, 'all').catch(() => []);
-    if (after.length > 0) return { issue: after[0], created: true };
+    if (after.length > 0) return { issue: after[0], created: true, empty: false };
     throw error;
   }
 }

@@ -106,7 +106,7 @@ export async function openAudit(ctx: AuditContext, platform: PlatformId, quarter
         },
         ctx.logger,
       );
-      let fresh = await prepare(ensured.issue, ensured.created ? [] : undefined);
+      let fresh = await prepare(ensured.issue, ensured.empty ? [] : undefined);
       const posted = recordingNotes(ctx.tracker);
       notesPosted = await postNotes(posted.tracker, ensured.issue.iid, fresh.planned, platform, ctx.logger);
       // The board from the notes as GitLab dated them (a dry run dates nothing).

@@ -125,5 +125,26 @@ describe('GitLab faults', () => {
     });
   });
 
+  test('an issue found after a lost create may be another run\'s, notes and all: they are read, nothing is posted twice', async () => {
+    const finished = await withSandbox(async (sandbox) => {
+      expect((await runAuditBot(sandbox, OPEN)).code).toBe(0);
+      return { state: sandbox.gitlab.saveState(), threads: threads(sandbox) };
+    });
+    await withSandbox(async (sandbox) => {
+      // While this run's create is lost, another run (one whose lease had run out) has done the whole audit.
+      let raced = false;
+      sandbox.gitlab.setFaultPlan((req) => {
+        if (raced || req.method !== 'POST' || !req.url.pathname.endsWith('/issues')) return undefined;
+        raced = true;
+        sandbox.gitlab.restoreState(finished.state);
+        return { type: 'reset' };
+      });
+      const run = await runAuditBot(sandbox, OPEN);
+      expect(run.code).toBe(0);
+      expect(raced).toBe(true);
+      expect(threads(sandbox)).toEqual(finished.threads);
+    });
+  });
+
   // Killed after every write, then re-run: test/reliability/crash.test.ts (every write point of `open --platform all` and of a follow-up night).
 });
