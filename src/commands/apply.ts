@@ -1,3 +1,4 @@
+import type { Clock } from '../clock.js';
 import type { Logger } from '../log.js';
 import type { IssueChanges, TrackedIssue, TrackedNote, Tracker } from '../gitlab/tracker.js';
 import { botNotes } from '../domain/bot-notes.js';
@@ -118,7 +119,9 @@ export const LEASE_HELD =
  * holds it (that run does the work). The lease is released even when `work` fails. A release that
  * fails is logged, never reported instead of the work's own outcome: the lease then expires.
  */
-export async function withLease<T>(tracker: Tracker, name: string, now: Date, work: () => Promise<T>, logger?: Logger): Promise<T | undefined> {
+export async function withLease<T>(tracker: Tracker, name: string, clock: Clock, work: () => Promise<T>, logger?: Logger): Promise<T | undefined> {
+  // From the time it is taken, not the run's start: a platform check can outlast a lease.
+  const now = clock();
   if (!(await tracker.acquireLease(name, now, new Date(now.getTime() + LEASE_MS)))) return undefined;
   try {
     return await work();

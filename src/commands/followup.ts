@@ -135,7 +135,7 @@ export async function followupIssue(ctx: AuditContext, issue: TrackedIssue, plat
   }
   let final = first;
   if (first.plan.notes.length > 0 || Object.keys(first.changes).length > 0) {
-    const applied = await withLease(ctx.tracker, `audit-bot-lock-issue-${issue.iid}`, now, async () => {
+    const applied = await withLease(ctx.tracker, `audit-bot-lock-issue-${issue.iid}`, ctx.clock, async () => {
       // Another run may just have acted on the issue: its notes, board, labels and state are read again.
       let fresh = (await prepare(await ctx.tracker.getIssue(issue.iid)))!;
       const posted = recordingNotes(ctx.tracker);

@@ -94,7 +94,7 @@ export async function openAudit(ctx: AuditContext, platform: PlatformId, quarter
   let prepared = found ? await prepare(found) : undefined;
   let notesPosted = 0;
   if (!prepared || prepared.planned.length > 0 || Object.keys(prepared.changes).length > 0) {
-    const applied = await withLease(ctx.tracker, `audit-bot-lock-${platform}-${quarter}`, now, async () => {
+    const applied = await withLease(ctx.tracker, `audit-bot-lock-${platform}-${quarter}`, ctx.clock, async () => {
       const ensured = await ensureIssue(
         ctx.tracker,
         {
