@@ -20,6 +20,8 @@ interface ResourceCall {
   body?: unknown;
   searchParams?: Record<string, unknown>;
   signal?: AbortSignal;
+  sudo?: string | number;
+  asStream?: boolean;
 }
 
 export interface GitLabRequesterOptions {
@@ -46,6 +48,7 @@ export function createGitLabRequester(options: GitLabRequesterOptions): (resourc
   const pacer = new RateLimitPacer('gitlab', options.sleep, options.retry?.maxRateLimitWaitMs ?? DEFAULT_RETRY.maxRateLimitWaitMs);
   return (resource) => {
     const send = (method: string) => async (endpoint: string, call: ResourceCall = {}) => {
+      if (call.sudo !== undefined || call.asStream) throw new TypeError('the GitLab requester does not act as another user or stream answers');
       const headers: Record<string, string> = { ...resource.headers };
       for (const [name, value] of Object.entries(resource.authHeaders)) headers[name] = await value();
       let body: string | undefined;
