@@ -141,8 +141,9 @@ export async function openAudit(ctx: AuditContext, platform: PlatformId, quarter
 
 /** Last quarter's audit issue for the platform and its notes; null when there was none. */
 async function readLastQuarter(ctx: AuditContext, platform: PlatformId, quarter: string): Promise<LastQuarter | null> {
-  const [issue] = await ctx.tracker.findIssues(identityLabels(platform, previousQuarter(quarter)), 'all');
-  return issue ? { quarter: previousQuarter(quarter), iid: issue.iid, notes: await ctx.tracker.listNotes(issue.iid) } : null;
+  const previous = previousQuarter(quarter);
+  const [issue] = await ctx.tracker.findIssues(identityLabels(platform, previous), 'all');
+  return issue ? { quarter: previous, iid: issue.iid, notes: await ctx.tracker.listNotes(issue.iid) } : null;
 }
 
 interface LastQuarter {
