@@ -195,7 +195,6 @@ export async function followupCommand(deps: RuntimeDeps, request: FollowupReques
   const reports: (AuditReport | UnchangedAuditReport)[] = [];
   if (issues.length === 0) deps.out('no audit issue needs following up\n');
   // The one-read checks are independent reads: made side by side. Everything else, one issue after the other.
-  if (issues.length > 0) await context.tracker.currentUsername();
   const quiet = await mapConcurrently(issues, QUIET_CHECKS_AT_ONCE, ({ issue, platform }) => quietNight(context, issue, platform).catch((error: unknown) => error as Error));
   for (const [index, { issue, platform }] of issues.entries()) {
     try {
