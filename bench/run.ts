@@ -334,8 +334,8 @@ async function measureNight(fakes: Fakes, size: number, options: Options): Promi
   }
   const openIssues = fakes.gitlab.issues().filter((issue) => issue.state === 'opened');
   const issueCount = openIssues.length;
-  // One notes page per issue, the issue listings (open; closed with status open or review) and the bot's username.
-  const followupMinimum = issueCount + pages(issueCount) + 2 + 1;
+  // One notes page per issue and the issue listings (open; closed with status open or review).
+  const followupMinimum = issueCount + pages(issueCount) + 2;
   return {
     tier: size,
     run: `followup, ${issueCount} issues`,
