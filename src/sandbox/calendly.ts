@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Clock } from '../clock.js';
 import { FakeServer, json, type Fault, type FakeRequest, type FakeResponse } from './fake-server.js';
+import { compareCodeUnits } from '../domain/locale.js';
 
 /**
  * A local fake of the Calendly API v2 (the read-only parts the audit uses), checked against
@@ -225,7 +226,7 @@ export class CalendlySandbox extends FakeServer {
         .filter((m) => !user || this.userUri(m.uuid) === user)
         .filter((m) => !email || m.email.toLowerCase() === email)
         .filter((m) => !role || m.role === role)
-        .sort((a, b) => a.created_at.localeCompare(b.created_at) || a.uuid.localeCompare(b.uuid));
+        .sort((a, b) => compareCodeUnits(a.created_at, b.created_at) || compareCodeUnits(a.uuid, b.uuid));
     // Memoized: a lookup by email (one request per person, as a naive audit does) uses an index.
     const members =
       this.listings && email
@@ -244,7 +245,7 @@ export class CalendlySandbox extends FakeServer {
       const sorted = [...this.data.invitations]
         .filter((i) => !status || i.status === status)
         .filter((i) => !email || i.email.toLowerCase() === email)
-        .sort((a, b) => a.created_at.localeCompare(b.created_at) || a.uuid.localeCompare(b.uuid));
+        .sort((a, b) => compareCodeUnits(a.created_at, b.created_at) || compareCodeUnits(a.uuid, b.uuid));
       return sort === 'created_at:desc' ? sorted.reverse() : sorted;
     });
     return this.page(path, params, invitations, (i) => this.renderInvitation(i));

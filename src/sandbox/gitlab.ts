@@ -1,4 +1,5 @@
 import { FakeServer, type Fault, type FakeRequest, type FakeResponse } from './fake-server.js';
+import { compareNames } from '../domain/locale.js';
 
 /**
  * A local fake of the GitLab REST API v4, close enough to the real thing that code using
@@ -622,7 +623,7 @@ export class GitLabSandbox extends FakeServer {
     const withCounts = bool(ctx.params.with_counts) ?? false;
     const labels = this.labelStore
       .filter((label) => !search || label.name.toLowerCase().includes(search))
-      .sort((a, b) => a.name.localeCompare(b.name))
+      .sort((a, b) => compareNames(a.name, b.name))
       .map((label) => {
         const rendered: Record<string, unknown> = { ...this.renderLabel(label) };
         if (withCounts) {
@@ -705,7 +706,7 @@ export class GitLabSandbox extends FakeServer {
     const direction = sort === 'asc' ? 1 : -1;
     issues.sort((a, b) => {
       let cmp: number;
-      if (orderBy === 'title') cmp = a.title.localeCompare(b.title);
+      if (orderBy === 'title') cmp = compareNames(a.title, b.title);
       else if (orderBy === 'updated_at') cmp = a.updatedAt.getTime() - b.updatedAt.getTime();
       else cmp = a.createdAt.getTime() - b.createdAt.getTime();
       return (cmp || a.id - b.id) * direction;
@@ -1271,7 +1272,7 @@ export class GitLabSandbox extends FakeServer {
     const base = this.baseUrl();
     const author = this.userById(issue.authorId)!;
     const closedBy = issue.closedById === null ? null : this.userById(issue.closedById) ?? null;
-    const labelNames = [...issue.labels].sort((a, b) => a.localeCompare(b));
+    const labelNames = [...issue.labels].sort(compareNames);
     const tasks = [...(issue.description ?? '').matchAll(/^\s*(?:[-*+]|\d+\.)\s+\[([ xX])\]/gm)];
     const rendered: GitLabIssue = {
       id: issue.id,
