@@ -157,6 +157,10 @@ export class CalendlySandbox extends FakeServer {
     return `${this.url}/users/${uuid}`;
   }
 
+  override forgetRateLimitWindow(): void {
+    this.usedInWindow = 0;
+  }
+
   private route(req: FakeRequest): FakeResponse {
     if (req.headers.authorization !== `Bearer ${this.token}`) {
       return calendlyError(401, 'Unauthenticated', 'The access token is invalid');

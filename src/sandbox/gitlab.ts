@@ -463,6 +463,10 @@ export class GitLabSandbox extends FakeServer {
     };
   }
 
+  override forgetRateLimitWindow(): void {
+    this.hits = [];
+  }
+
   private serve(req: FakeRequest): FakeResponse {
     let rateHeaders: Record<string, string> = {};
     if (this.budget !== undefined) {

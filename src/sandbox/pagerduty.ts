@@ -198,6 +198,10 @@ export class PagerDutySandbox extends FakeServer {
       : { type: 'status', status: 429, body: '' };
   }
 
+  override forgetRateLimitWindow(): void {
+    this.window.length = 0;
+  }
+
   private route(req: FakeRequest): FakeResponse {
     if (req.headers.authorization !== `Token token=${this.token}`) {
       return pdError(401, 'Authentication failed', 2006);

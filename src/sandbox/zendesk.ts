@@ -162,6 +162,10 @@ export class ZendeskSandbox extends FakeServer {
     };
   }
 
+  override forgetRateLimitWindow(): void {
+    this.usedInWindow = 0;
+  }
+
   private route(req: FakeRequest): FakeResponse {
     if (req.headers.authorization !== this.authorization) return json(401, { error: "Couldn't authenticate you" });
     const nowMs = this.now().getTime();

@@ -1,0 +1,78 @@
+import { afterEach, expect, test } from '@jest/globals';
+import { createCalendlySandbox } from '../src/sandbox/calendly.js';
+import { createGitLabSandbox } from '../src/sandbox/gitlab.js';
+import { createPagerDutySandbox } from '../src/sandbox/pagerduty.js';
+import { seedCalendly } from '../src/sandbox/seed/calendly.js';
+import { seedPagerDuty } from '../src/sandbox/seed/pagerduty.js';
+import { seedZendesk } from '../src/sandbox/seed/zendesk.js';
+import { createZendeskSandbox } from '../src/sandbox/zendesk.js';
+import type { FakeServer } from '../src/sandbox/fake-server.js';
+
+// Each fake with an enforced limit of 2 a minute: the third request is refused in the vendor's own
+// style, and forgetRateLimitWindow (the benchmark: a run a night later) gives the budget back.
+const NOW = new Date('2026-11-24T09:00:00Z');
+const now = () => NOW;
+const running: FakeServer[] = [];
+
+afterEach(async () => {
+  await Promise.all(running.splice(0).map((server) => server.stop()));
+});
+
+async function started<T extends FakeServer>(server: T): Promise<T> {
+  running.push(server);
+  await server.start();
+  return server;
+}
+
+const vendors: { name: string; start: () => Promise<FakeServer>; path: string; headers: Record<string, string>; left: string; refused: string }[] = [
+  {
+    name: 'Zendesk',
+    start: () => started(createZendeskSandbox({ email: 'bot@example.com', token: 'z', data: seedZendesk(NOW), now, rateLimitPerMinute: 2 })),
+    path: '/api/v2/groups',
+    headers: { authorization: `Basic ${Buffer.from('bot@example.com/token:z').toString('base64')}` },
+    left: 'x-rate-limit-remaining',
+    refused: 'retry-after',
+  },
+  {
+    name: 'Calendly',
+    start: () => started(createCalendlySandbox({ token: 'c', data: seedCalendly(NOW), now, rateLimitPerMinute: 2 })),
+    path: '/users/me',
+    headers: { authorization: 'Bearer c' },
+    left: 'x-ratelimit-remaining',
+    refused: 'x-ratelimit-reset',
+  },
+  {
+    name: 'PagerDuty',
+    start: () => started(createPagerDutySandbox({ token: 'p', data: seedPagerDuty(NOW), now, rateLimitPerMinute: 2 })),
+    path: '/users',
+    headers: { authorization: 'Token token=p', accept: 'application/vnd.pagerduty+json;version=2' },
+    left: 'ratelimit-remaining',
+    refused: 'ratelimit-reset',
+  },
+  {
+    name: 'GitLab',
+    start: () =>
+      started(createGitLabSandbox({ projectPath: 'group/project', users: [{ id: 1, username: 'bot', name: 'Bot' }], tokens: { g: 'bot' }, rateLimitPerMinute: 2 })),
+    path: '/api/v4/user',
+    headers: { 'private-token': 'g' },
+    left: 'ratelimit-remaining',
+    refused: 'retry-after',
+  },
+];
+
+test.each(vendors)('$name: the budget spent, a 429; forgetRateLimitWindow gives it back', async ({ start, path, headers, left, refused }) => {
+  const server = await start();
+  const get = () => fetch(`${server.url}${path}`, { headers });
+  const first = await get();
+  expect(first.status).toBe(200);
+  expect(first.headers.get(left)).toBe('1');
+  expect((await get()).status).toBe(200);
+  const third = await get();
+  expect(third.status).toBe(429);
+  expect(Number(third.headers.get(refused))).toBeGreaterThan(0);
+
+  server.forgetRateLimitWindow();
+  const after = await get();
+  expect(after.status).toBe(200);
+  expect(after.headers.get(left)).toBe('1');
+});
