@@ -129,10 +129,9 @@ export async function followupIssue(ctx: AuditContext, issue: TrackedIssue, plat
   };
 
   const first = await prepare(issue);
-  if (!first) {
-    ctx.logger.warn({ platform, issue: issue.iid }, 'no results note yet: run `open` first');
-    return outcome;
-  }
+  // Without its results note the issue has no list of findings to follow: say so every night
+  // (the job fails) rather than report an audit with nothing due.
+  if (!first) throw new Error(missingResults(platform));
   let final = first;
   if (first.plan.notes.length > 0 || Object.keys(first.changes).length > 0) {
     const applied = await withLease(ctx.tracker, `audit-bot-lock-issue-${issue.iid}`, ctx.clock, async () => {
@@ -159,6 +158,13 @@ export async function followupIssue(ctx: AuditContext, issue: TrackedIssue, plat
     check: checked,
   });
   return outcome;
+}
+
+function missingResults(platform: PlatformId): string {
+  return (
+    'the issue has no results note from the bot (it was deleted, or `open` stopped before posting it). ' +
+    `In the issue's quarter, \`open --platform ${platform}\` posts it again; to stop following the issue, remove its audit::${platform} label`
+  );
 }
 
 /** Quiet-night checks in flight at once: GitLab's limit, not latency, should bound a night over many issues. */

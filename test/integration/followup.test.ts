@@ -283,6 +283,39 @@ describe('the follow-up ladder (nightly), driven by the issue notes and the cloc
       ]);
     });
   });
+
+  test('a deleted results note fails the night loudly, writes nothing, and `open` posts it again', async () => {
+    await withTimeline(async (sandbox, time) => {
+      await open(sandbox, time);
+      const results = sandbox.gitlab.notesOf(1).find((note) => parseMarkers(note.body)[0]?.step === 'results')!;
+      // Maintainers can delete anyone's comment; the sandbox lets only the author, so the bot's token does it.
+      const removal = await fetch(`${sandbox.gitlab.url}/api/v4/projects/1/issues/1/notes/${results.id}`, { method: 'DELETE', headers: { 'PRIVATE-TOKEN': sandbox.env.GITLAB_TOKEN } });
+      expect(removal.status).toBe(204);
+
+      time.at('PT80H');
+      const writes = gitlabWrites(sandbox).length;
+      const pdRequests = sandbox.pagerduty.log.length;
+      const night = await runAuditBot(sandbox, FOLLOWUP, {}, time.now);
+      expect(night.code).toBe(1);
+      expect(night.stdout).toContain(
+        'pagerduty: issue #1: FAILED, nothing more was done for it: the issue has no results note from the bot (it was deleted, or `open` stopped before posting it). ' +
+          "In the issue's quarter, `open --platform pagerduty` posts it again; to stop following the issue, remove its audit::pagerduty label",
+      );
+      expect(gitlabWrites(sandbox).length).toBe(writes);
+      expect(sandbox.pagerduty.log.length).toBe(pdRequests);
+
+      const reopened = await runAuditBot(sandbox, ['open', '--platform', 'pagerduty'], {}, time.now);
+      expect(reopened.code).toBe(0);
+      expect(reopened.stdout).toContain('1 note(s) posted');
+      const steps = botSteps(sandbox).map(([step]) => step);
+      expect(steps.filter((step) => step === 'results')).toHaveLength(1);
+      // The pings before it still count: the ladder goes on to the second ping, with no first ping again.
+      const before = botNoteCount(sandbox);
+      const next = await followup(sandbox, time);
+      expect(next.stdout).toContain('pagerduty: issue #1: 8 note(s) posted, status open, platform re-checked');
+      expect(botSteps(sandbox, before).map(([step]) => step)).toEqual(Array(8).fill('ping2'));
+    });
+  });
 });
 
 describe('quiet nights: one read per issue the last run left as it is', () => {
