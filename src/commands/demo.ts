@@ -4,6 +4,7 @@ import { DateTime } from 'luxon';
 import type { Logger } from '../log.js';
 import { GitLabTracker } from '../gitlab/gitbeaker-tracker.js';
 import { renderThread } from '../domain/thread.js';
+import { labelledPlatform } from '../domain/issue.js';
 import { OUTPUT_LOCALE } from '../domain/locale.js';
 import { parseMarkers } from '../domain/markers.js';
 import { PACKAGE_ROOT } from '../paths.js';
@@ -102,7 +103,7 @@ export async function runDemo(options: DemoOptions): Promise<number> {
     const outDir = path.resolve(options.out);
     fs.mkdirSync(outDir, { recursive: true });
     for (const issue of await tracker.findIssues(['audit'], 'all')) {
-      const platform = issue.labels.find((label) => label.startsWith('audit::'))?.slice('audit::'.length) ?? `issue-${issue.iid}`;
+      const platform = labelledPlatform(issue.labels) ?? `issue-${issue.iid}`;
       const thread = renderThread(issue, await tracker.listNotes(issue.iid));
       const file = path.join(outDir, `${platform}.md`);
       fs.writeFileSync(file, thread);

@@ -9,6 +9,7 @@ import { recordingNotes } from './recording.js';
 import { implementedPlatforms } from '../platforms/index.js';
 import { asPostedNotes, datedPosts, issueChanges, LEASE_HELD, postNotes, STATUS_LABELS, withLease } from './apply.js';
 import { BOARD } from '../domain/board.js';
+import { labelledPlatform, platformLabel } from '../domain/issue.js';
 import { checkPageSize, describedIssue, standingCheckpoint, unchangedSince } from '../domain/checkpoint.js';
 import { auditReport, type AuditReport, type UnchangedAuditReport } from '../domain/report.js';
 import { ladderRules, type AuditContext } from './context.js';
@@ -29,19 +30,23 @@ export interface FollowupOutcome {
   report?: AuditReport | UnchangedAuditReport;
 }
 
-/** Audit issues that still need the bot: open ones, and ones a person closed before the bot recorded an outcome. */
-export async function issuesToFollow(ctx: AuditContext): Promise<TrackedIssue[]> {
+/**
+ * Audit issues that still need the bot: open ones, and ones a person closed before the bot
+ * recorded an outcome. Found by the labels only the bot gives (audit.config.yml's labels can
+ * change between quarters): each platform's own, and the status it left a closed issue with.
+ */
+export async function issuesToFollow(ctx: AuditContext, platforms: PlatformId[]): Promise<TrackedIssue[]> {
   const listings = await settledAll([
-    ctx.tracker.findIssues(['audit'], 'opened'),
-    ctx.tracker.findIssues(['audit', STATUS_LABELS.open], 'closed'),
-    ctx.tracker.findIssues(['audit', STATUS_LABELS.review], 'closed'),
+    ...platforms.map((platform) => ctx.tracker.findIssues([platformLabel(platform)], 'opened')),
+    ctx.tracker.findIssues([STATUS_LABELS.open], 'closed'),
+    ctx.tracker.findIssues([STATUS_LABELS.review], 'closed'),
   ]);
   const seen = new Set<number>();
   return listings.flat().filter((issue) => !seen.has(issue.iid) && seen.add(issue.iid));
 }
 
 export function platformOf(issue: TrackedIssue): PlatformId | undefined {
-  const id = issue.labels.find((label) => label.startsWith('audit::'))?.slice('audit::'.length);
+  const id = labelledPlatform(issue.labels);
   return id && isPlatformId(id) ? id : undefined;
 }
 
@@ -195,7 +200,7 @@ export async function followupCommand(deps: RuntimeDeps, request: FollowupReques
     failures.push(line);
     deps.out(`${line}\n`);
   };
-  const issues = (await issuesToFollow(context))
+  const issues = (await issuesToFollow(context, platforms))
     .map((issue) => ({ issue, platform: platformOf(issue) }))
     .filter((entry): entry is { issue: TrackedIssue; platform: PlatformId } => entry.platform !== undefined && platforms.includes(entry.platform));
   const reports: (AuditReport | UnchangedAuditReport)[] = [];

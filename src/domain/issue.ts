@@ -2,9 +2,18 @@ import { renderMarker } from './markers.js';
 import { PLATFORMS } from './platforms.js';
 import type { PlatformId } from './types.js';
 
+const PLATFORM_LABEL_PREFIX = 'audit::';
+
+/** The label on every audit issue of a platform. */
+export const platformLabel = (platform: PlatformId): string => `${PLATFORM_LABEL_PREFIX}${platform}`;
+
+/** The platform an issue's label names, if any (not necessarily one audit-bot knows). */
+export const labelledPlatform = (labels: readonly string[]): string | undefined =>
+  labels.find((label) => label.startsWith(PLATFORM_LABEL_PREFIX))?.slice(PLATFORM_LABEL_PREFIX.length);
+
 /** The labels that identify one platform's audit issue for one quarter. */
 export function identityLabels(platform: PlatformId, quarter: string): string[] {
-  return [`audit::${platform}`, `audit-quarter::${quarter}`];
+  return [platformLabel(platform), `audit-quarter::${quarter}`];
 }
 
 export function issueTitle(platform: PlatformId, quarter: string): string {

@@ -284,6 +284,28 @@ describe('the follow-up ladder (nightly), driven by the issue notes and the cloc
     });
   });
 
+  test("issues are found by the bot's own labels, whatever audit.config.yml labels them with", async () => {
+    await withTimeline(async (sandbox, time) => {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'audit-bot-labels-'));
+      const config = path.join(dir, 'audit.config.yml');
+      fs.writeFileSync(config, fs.readFileSync(sandbox.env.AUDIT_CONFIG!, 'utf8').replace(/^labels: \[audit\]$/m, 'labels: [access-review, support-ops]'));
+      const env = { AUDIT_CONFIG: config };
+      expect((await runAuditBot(sandbox, ['open', '--platform', 'pagerduty'], env, time.now)).code).toBe(0);
+      expect(sandbox.gitlab.issues()[0]!.labels).toEqual(expect.arrayContaining(['access-review', 'support-ops', 'audit::pagerduty']));
+      expect(sandbox.gitlab.issues()[0]!.labels).not.toContain('audit');
+
+      time.at('PT72H');
+      const night = await runAuditBot(sandbox, FOLLOWUP, env, time.now);
+      expect(night.code).toBe(0);
+      expect(night.stdout).toContain('pagerduty: issue #1: 8 note(s) posted, status open');
+      // Closed issues the bot still owes an outcome are found by their status label alone.
+      say(sandbox, 'som-alex', '/close');
+      time.at('PT73H');
+      const after = await runAuditBot(sandbox, FOLLOWUP, env, time.now);
+      expect(after.stdout).toContain('pagerduty: issue #1: 1 note(s) posted, status done\n');
+    });
+  });
+
   test('a deleted results note fails the night loudly, writes nothing, and `open` posts it again', async () => {
     await withTimeline(async (sandbox, time) => {
       await open(sandbox, time);
