@@ -76,3 +76,33 @@ test.each(vendors)('$name: the budget spent, a 429; forgetRateLimitWindow gives 
   expect(after.status).toBe(200);
   expect(after.headers.get(left)).toBe('1');
 });
+
+test.each([
+  {
+    name: 'Zendesk',
+    start: (now: () => Date) => started(createZendeskSandbox({ email: 'bot@example.com', token: 'z', data: seedZendesk(NOW), now, rateLimitPerMinute: 1 })),
+    path: '/api/v2/groups',
+    headers: { authorization: `Basic ${Buffer.from('bot@example.com/token:z').toString('base64')}` },
+    wait: 'retry-after',
+  },
+  {
+    name: 'Calendly',
+    start: (now: () => Date) => started(createCalendlySandbox({ token: 'c', data: seedCalendly(NOW), now, rateLimitPerMinute: 1 })),
+    path: '/users/me',
+    headers: { authorization: 'Bearer c' },
+    wait: 'x-ratelimit-reset',
+  },
+])('$name: a fixed window runs on the clock minute; a forgotten one starts afresh at that moment', async ({ start, path, headers, wait }) => {
+  let clock = new Date('2026-11-24T09:00:45Z');
+  const server = await start(() => clock);
+  const get = () => fetch(`${server.url}${path}`, { headers });
+  expect((await get()).status).toBe(200);
+  expect((await get()).headers.get(wait)).toBe('15');
+  server.forgetRateLimitWindow();
+  expect((await get()).status).toBe(200);
+  clock = new Date('2026-11-24T09:01:05Z');
+  // Past the clock minute, still in the window that started at :45.
+  expect((await get()).headers.get(wait)).toBe('40');
+  clock = new Date('2026-11-24T09:01:45Z');
+  expect((await get()).status).toBe(200);
+});

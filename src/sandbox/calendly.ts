@@ -93,6 +93,8 @@ export class CalendlySandbox extends FakeServer {
   private readonly rateLimitResetSeconds: number;
   private windowMinute = -1;
   private usedInWindow = 0;
+  /** Where the fixed windows start, modulo their length (0: on the clock's minutes). */
+  private windowOriginMs = 0;
   private readonly rateLimitPerMinute?: number;
   private readonly windowMs: number;
   private readonly listings?: Map<string, unknown[]>;
@@ -157,7 +159,11 @@ export class CalendlySandbox extends FakeServer {
     return `${this.url}/users/${uuid}`;
   }
 
+  /** A fresh window, starting now: a whole window's budget until it ends. */
   override forgetRateLimitWindow(): void {
+    const nowMs = this.now().getTime();
+    this.windowOriginMs = nowMs % this.windowMs;
+    this.windowMinute = Math.floor((nowMs - this.windowOriginMs) / this.windowMs);
     this.usedInWindow = 0;
   }
 
@@ -167,15 +173,15 @@ export class CalendlySandbox extends FakeServer {
     }
     // Headers over a fixed one-minute window; the limit is enforced only with `rateLimitPerMinute` (else through faults).
     const nowMs = this.now().getTime();
-    const nowSeconds = Math.floor(nowMs / 1000);
     const scaled = this.windowMs !== 60_000;
-    const minute = scaled ? Math.floor(nowMs / this.windowMs) : Math.floor(nowSeconds / 60);
+    const minute = Math.floor((nowMs - this.windowOriginMs) / this.windowMs);
+    const windowEndMs = (minute + 1) * this.windowMs + this.windowOriginMs;
     if (minute !== this.windowMinute) {
       this.windowMinute = minute;
       this.usedInWindow = 0;
     }
     const limit = this.rateLimitPerMinute ?? CALENDLY_RATE_LIMIT;
-    const reset = scaled ? Number((Math.max(1, (minute + 1) * this.windowMs - nowMs) / 1000).toFixed(3)) : 60 - (nowSeconds % 60);
+    const reset = scaled ? Number((Math.max(1, windowEndMs - nowMs) / 1000).toFixed(3)) : Math.ceil((windowEndMs - nowMs) / 1000);
     if (this.rateLimitPerMinute !== undefined && this.usedInWindow >= this.rateLimitPerMinute) {
       const fault = this.rateLimitedFault(reset);
       return fault.type === 'status' ? { status: fault.status, headers: fault.headers, body: fault.body } : notFound();

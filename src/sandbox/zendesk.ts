@@ -119,6 +119,8 @@ export class ZendeskSandbox extends FakeServer {
   private readonly retryAfterSeconds: number;
   private windowMinute = -1;
   private usedInWindow = 0;
+  /** Where the fixed windows start, modulo their length (0: on the clock's minutes). */
+  private windowOriginMs = 0;
   private readonly windowMs: number;
   private readonly listings?: Map<string, unknown[]>;
 
@@ -162,22 +164,26 @@ export class ZendeskSandbox extends FakeServer {
     };
   }
 
+  /** A fresh window, starting now: a whole window's budget until it ends. */
   override forgetRateLimitWindow(): void {
+    const nowMs = this.now().getTime();
+    this.windowOriginMs = nowMs % this.windowMs;
+    this.windowMinute = Math.floor((nowMs - this.windowOriginMs) / this.windowMs);
     this.usedInWindow = 0;
   }
 
   private route(req: FakeRequest): FakeResponse {
     if (req.headers.authorization !== this.authorization) return json(401, { error: "Couldn't authenticate you" });
     const nowMs = this.now().getTime();
-    const nowSeconds = Math.floor(nowMs / 1000);
-    const minute = this.windowMs === 60_000 ? Math.floor(nowSeconds / 60) : Math.floor(nowMs / this.windowMs);
+    const minute = Math.floor((nowMs - this.windowOriginMs) / this.windowMs);
+    const windowEndMs = (minute + 1) * this.windowMs + this.windowOriginMs;
     if (minute !== this.windowMinute) {
       this.windowMinute = minute;
       this.usedInWindow = 0;
     }
     const limit = this.rateLimitPerMinute ?? ZENDESK_RATE_LIMIT;
     if (this.rateLimitPerMinute !== undefined && this.usedInWindow >= this.rateLimitPerMinute) {
-      const wait = this.windowMs === 60_000 ? 60 - (nowSeconds % 60) : Number((Math.max(1, (minute + 1) * this.windowMs - nowMs) / 1000).toFixed(3));
+      const wait = this.windowMs === 60_000 ? Math.ceil((windowEndMs - nowMs) / 1000) : Number((Math.max(1, windowEndMs - nowMs) / 1000).toFixed(3));
       const fault = this.rateLimitedFault(wait);
       return fault.type === 'status' ? { status: fault.status, headers: fault.headers, body: fault.body } : notFound();
     }
