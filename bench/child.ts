@@ -7,10 +7,16 @@ import path from 'node:path';
 import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { runCli } from '../src/cli.js';
+import { loadConfiguration } from '../src/commands/runtime.js';
+import { readEnv } from '../src/config/env.js';
 import { preferSmallHeap } from '../src/memory.js';
 import { runNaive, type NaiveJob } from './naive.js';
 
-export type ChildJob = { kind: 'cli'; argv: string[]; env: Record<string, string> } | ({ kind: 'naive' } & NaiveJob);
+export type ChildJob =
+  | { kind: 'cli'; argv: string[]; env: Record<string, string> }
+  /** Only what a run does before it may send a request: read and check the config and the roster. */
+  | { kind: 'startup'; env: Record<string, string> }
+  | ({ kind: 'naive' } & NaiveJob);
 
 export interface ChildResult {
   code: number;
@@ -50,6 +56,8 @@ async function main(): Promise<void> {
         beforePlatformRead: preferSmallHeap,
       },
     );
+  } else if (job.kind === 'startup') {
+    loadConfiguration(readEnv(job.env));
   } else {
     naive = await runNaive(job);
   }
