@@ -7,6 +7,8 @@ import { seedPagerDuty } from '../src/sandbox/seed/pagerduty.js';
 import { seedZendesk } from '../src/sandbox/seed/zendesk.js';
 import { createZendeskSandbox } from '../src/sandbox/zendesk.js';
 import type { FakeServer } from '../src/sandbox/fake-server.js';
+import { createPagerDutyHttp } from '../src/platforms/pagerduty/client.js';
+import { silentLogger } from '../src/log.js';
 
 // Each fake with an enforced limit of 2 a minute: the third request is refused in the vendor's own
 // style, and forgetRateLimitWindow (the benchmark: a run a night later) gives the budget back.
@@ -105,4 +107,12 @@ test.each([
   expect((await get()).headers.get(wait)).toBe('40');
   clock = new Date('2026-11-24T09:01:45Z');
   expect((await get()).status).toBe(200);
+});
+
+test('a vendor client counts its requests, and among them the 429s it met and sent again', async () => {
+  const server = await started(createPagerDutySandbox({ token: 'p', data: seedPagerDuty(NOW), now }));
+  const http = createPagerDutyHttp({ token: 'p', baseUrl: server.url, logger: silentLogger(), clock: now, sleep: async () => {} });
+  server.failNext(2);
+  await http.getJson('users');
+  expect([http.requestCount, http.rateLimitedCount]).toEqual([3, 2]);
 });

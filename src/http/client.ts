@@ -32,6 +32,8 @@ export type Query = Record<string, string | number | boolean | readonly (string 
  */
 export class VendorClient {
   requestCount = 0;
+  /** Of those, the ones the vendor refused with a 429 (and that were sent again). */
+  rateLimitedCount = 0;
   private readonly got: Got;
   private readonly policy: RetryPolicy;
   private readonly pacer: RateLimitPacer;
@@ -85,6 +87,7 @@ export class VendorClient {
         throw error;
       }
       this.pacer.observe(response.statusCode, response.headers);
+      if (response.statusCode === 429) this.rateLimitedCount += 1;
       if (response.statusCode >= 400 || response.statusCode < 200) {
         throw new HttpError(this.options.vendor, 'GET', shownPath, response.statusCode, response.headers, bodyExcerpt(response.body, this.options.headers));
       }
