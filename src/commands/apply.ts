@@ -1,11 +1,11 @@
 import type { Clock } from '../clock.js';
 import type { Logger } from '../log.js';
 import type { IssueChanges, TrackedIssue, TrackedNote, Tracker } from '../gitlab/tracker.js';
-import { botNotes } from '../domain/bot-notes.js';
+import { botNotes, type MissingResults } from '../domain/bot-notes.js';
 import type { Marker } from '../domain/markers.js';
 import type { PlannedNote } from '../domain/open-plan.js';
 import { noteText } from '../domain/render.js';
-import { identityLabels, issueDescription, issueTitle } from '../domain/issue.js';
+import { identityLabels, issueDescription, issueTitle, platformLabel } from '../domain/issue.js';
 import type { PlatformId } from '../domain/types.js';
 
 export interface EnsureIssueInput {
@@ -131,5 +131,32 @@ export async function withLease<T>(tracker: Tracker, name: string, clock: Clock,
     } catch (error) {
       logger?.warn({ lease: name, err: error }, 'could not release the lease; it expires in 15 minutes');
     }
+  }
+}
+
+/** An audit issue the bot must not go on with until a person has acted: the message says what to do. */
+export class IssueNeedsPerson extends Error {
+  constructor(
+    readonly iid: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** What an operator reads when an issue has no results note from the bot, with what to do about it. */
+export function noResultsNote(missing: MissingResults, platform: PlatformId, quarter: string, bot: string): string {
+  const open = `\`open --platform ${platform} --quarter ${quarter}\``;
+  const startOver = `close the issue, remove its ${platformLabel(platform)} label, and run ${open}: it opens a new issue with the findings`;
+  switch (missing.cause) {
+    case 'never-posted':
+      return `the issue has no results note: \`open\` stopped before posting it. ${open} posts it`;
+    case 'deleted':
+      return `the bot's results note in this issue was deleted. Its item ids cannot be given out again safely, as replies name them: ${startOver}`;
+    case 'other-author':
+      return (
+        `the bot's notes in this issue were written by ${missing.author}, not by ${bot}: GITLAB_TOKEN now belongs to another user. ` +
+        `Run with a token of ${missing.author}; if there is none, ${startOver}`
+      );
   }
 }

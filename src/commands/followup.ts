@@ -7,9 +7,10 @@ import { DryRunTracker } from '../gitlab/dry-run-tracker.js';
 import type { TrackedIssue, TrackedNote } from '../gitlab/tracker.js';
 import { recordingNotes } from './recording.js';
 import { implementedPlatforms } from '../platforms/index.js';
-import { asPostedNotes, datedPosts, issueChanges, LEASE_HELD, postNotes, STATUS_LABELS, withLease } from './apply.js';
+import { asPostedNotes, datedPosts, issueChanges, IssueNeedsPerson, LEASE_HELD, noResultsNote, postNotes, STATUS_LABELS, withLease } from './apply.js';
+import { missingResults } from '../domain/bot-notes.js';
 import { BOARD } from '../domain/board.js';
-import { labelledPlatform, platformLabel } from '../domain/issue.js';
+import { labelledPlatform, labelledQuarter, platformLabel } from '../domain/issue.js';
 import { checkPageSize, describedIssue, standingCheckpoint, unchangedSince } from '../domain/checkpoint.js';
 import { auditReport, type AuditReport, type UnchangedAuditReport } from '../domain/report.js';
 import { ladderRules, type AuditContext } from './context.js';
@@ -134,9 +135,12 @@ export async function followupIssue(ctx: AuditContext, issue: TrackedIssue, plat
   };
 
   const first = await prepare(issue);
-  // Without its results note the issue has no list of findings to follow: say so every night
-  // (the job fails) rather than report an audit with nothing due.
-  if (!first) throw new Error(missingResults(platform));
+  // Without its results note the issue has no list of findings to follow: the night fails and
+  // says why, rather than report an audit with nothing due.
+  if (!first) {
+    const notes = await ctx.tracker.listNotes(issue.iid);
+    throw new IssueNeedsPerson(issue.iid, noResultsNote(missingResults(notes, bot, platform), platform, labelledQuarter(issue.labels) ?? rebuildState(notes, bot, platform).quarter, bot));
+  }
   let final = first;
   if (first.plan.notes.length > 0 || Object.keys(first.changes).length > 0) {
     const applied = await withLease(ctx.tracker, `audit-bot-lock-issue-${issue.iid}`, ctx.clock, async () => {
@@ -163,13 +167,6 @@ export async function followupIssue(ctx: AuditContext, issue: TrackedIssue, plat
     check: checked,
   });
   return outcome;
-}
-
-function missingResults(platform: PlatformId): string {
-  return (
-    'the issue has no results note from the bot (it was deleted, or `open` stopped before posting it). ' +
-    `In the issue's quarter, \`open --platform ${platform}\` posts it again; to stop following the issue, remove its audit::${platform} label`
-  );
 }
 
 /** Quiet-night checks in flight at once: GitLab's limit, not latency, should bound a night over many issues. */

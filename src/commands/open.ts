@@ -1,12 +1,12 @@
 import { applyAllowList } from '../domain/allow-list.js';
-import { botNotes } from '../domain/bot-notes.js';
+import { botNotes, missingResults } from '../domain/bot-notes.js';
 import { planOpen } from '../domain/open-plan.js';
 import type { Finding, PlatformId } from '../domain/types.js';
 import { identityLabels } from '../domain/issue.js';
 import { auditReport, type AuditReport } from '../domain/report.js';
 import { previousQuarter } from '../domain/quarter.js';
 import { quarterDiff, type QuarterDiff } from '../domain/quarter-diff.js';
-import { asPostedNotes, datedPosts, ensureIssue, issueChanges, LEASE_HELD, postNotes, withLease, type IssueStatus } from './apply.js';
+import { asPostedNotes, datedPosts, ensureIssue, issueChanges, IssueNeedsPerson, LEASE_HELD, noResultsNote, postNotes, withLease, type IssueStatus } from './apply.js';
 import type { TrackedIssue, TrackedNote } from '../gitlab/tracker.js';
 import { recordingNotes } from './recording.js';
 import { describedIssue } from '../domain/checkpoint.js';
@@ -63,6 +63,9 @@ export async function openAudit(ctx: AuditContext, platform: PlatformId, quarter
     const firstResults = !existing.some(({ marker }) => marker.step === 'results');
     let diff: QuarterDiff | null | undefined;
     if (firstResults) {
+      // Listing the findings again is safe only where no item id was ever given out.
+      const missing = missingResults(notes, bot, platform);
+      if (missing.cause !== 'never-posted') throw new IssueNeedsPerson(issue.iid, noResultsNote(missing, platform, quarter, bot));
       if (lastQuarter === undefined) lastQuarter = await readLastQuarter(ctx, platform, quarter);
       diff = lastQuarterDiff(lastQuarter, bot, platform, active);
     }
@@ -207,7 +210,9 @@ export async function openCommand(deps: RuntimeDeps, request: OpenRequest): Prom
       deps.logger.error({ platform, err: error }, 'audit failed');
       const message = (error as Error).message;
       fail(
-        progress.findings === undefined
+        error instanceof IssueNeedsPerson
+          ? `${platform}: FAILED, issue #${error.iid}: ${message}`
+          : progress.findings === undefined
           ? `${platform}: FAILED, no findings were produced: ${message}`
           : `${platform}: FAILED, the check found ${progress.findings} finding(s) but the audit issue is not complete; re-run to finish it (nothing is posted twice): ${message}`,
       );

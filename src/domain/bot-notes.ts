@@ -34,3 +34,18 @@ export function assignedItemIds(notes: BotNote[]): Map<string, string> {
   }
   return ids;
 }
+
+/**
+ * Why an issue holds no results note from the bot: `open` stopped before posting it (no note of
+ * the bot's for the platform at all), it was deleted (the bot's later notes are there), or the
+ * notes with the bot's markers are another user's (the bot's token now belongs to someone else).
+ */
+export type MissingResults = { cause: 'never-posted' | 'deleted' } | { cause: 'other-author'; author: string };
+
+export function missingResults(notes: TrackedNote[], botUsername: string, platform: string): MissingResults {
+  for (const note of notes) {
+    if (note.system || note.author === botUsername) continue;
+    if (parseMarkers(note.body).some((marker) => marker.platform === platform && marker.step === 'results')) return { cause: 'other-author', author: note.author };
+  }
+  return { cause: botNotes(notes, botUsername, platform).length > 0 ? 'deleted' : 'never-posted' };
+}

@@ -11,10 +11,16 @@ export const platformLabel = (platform: PlatformId): string => `${PLATFORM_LABEL
 export const labelledPlatform = (labels: readonly string[]): string | undefined =>
   labels.find((label) => label.startsWith(PLATFORM_LABEL_PREFIX))?.slice(PLATFORM_LABEL_PREFIX.length);
 
+const QUARTER_LABEL_PREFIX = 'audit-quarter::';
+
 /** The labels that identify one platform's audit issue for one quarter. */
 export function identityLabels(platform: PlatformId, quarter: string): string[] {
-  return [platformLabel(platform), `audit-quarter::${quarter}`];
+  return [platformLabel(platform), `${QUARTER_LABEL_PREFIX}${quarter}`];
 }
+
+/** The quarter an issue's label names, if any. */
+export const labelledQuarter = (labels: readonly string[]): string | undefined =>
+  labels.find((label) => label.startsWith(QUARTER_LABEL_PREFIX))?.slice(QUARTER_LABEL_PREFIX.length);
 
 export function issueTitle(platform: PlatformId, quarter: string): string {
   return `${PLATFORMS[platform].displayName} access audit ${quarter}`;

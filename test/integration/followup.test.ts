@@ -306,12 +306,13 @@ describe('the follow-up ladder (nightly), driven by the issue notes and the cloc
     });
   });
 
-  test('a deleted results note fails the night loudly, writes nothing, and `open` posts it again', async () => {
+  test('a deleted results note: nights fail and say what to do, `open` will not list the items again, a new issue starts over', async () => {
     await withTimeline(async (sandbox, time) => {
       await open(sandbox, time);
       const results = sandbox.gitlab.notesOf(1).find((note) => parseMarkers(note.body)[0]?.step === 'results')!;
+      const asBot = { 'PRIVATE-TOKEN': sandbox.env.GITLAB_TOKEN!, 'content-type': 'application/json' };
       // Maintainers can delete anyone's comment; the sandbox lets only the author, so the bot's token does it.
-      const removal = await fetch(`${sandbox.gitlab.url}/api/v4/projects/1/issues/1/notes/${results.id}`, { method: 'DELETE', headers: { 'PRIVATE-TOKEN': sandbox.env.GITLAB_TOKEN } });
+      const removal = await fetch(`${sandbox.gitlab.url}/api/v4/projects/1/issues/1/notes/${results.id}`, { method: 'DELETE', headers: asBot });
       expect(removal.status).toBe(204);
 
       time.at('PT80H');
@@ -319,23 +320,27 @@ describe('the follow-up ladder (nightly), driven by the issue notes and the cloc
       const pdRequests = sandbox.pagerduty.log.length;
       const night = await runAuditBot(sandbox, FOLLOWUP, {}, time.now);
       expect(night.code).toBe(1);
-      expect(night.stdout).toContain(
-        'pagerduty: issue #1: FAILED, nothing more was done for it: the issue has no results note from the bot (it was deleted, or `open` stopped before posting it). ' +
-          "In the issue's quarter, `open --platform pagerduty` posts it again; to stop following the issue, remove its audit::pagerduty label",
-      );
+      const what =
+        "the bot's results note in this issue was deleted. Its item ids cannot be given out again safely, as replies name them: " +
+        'close the issue, remove its audit::pagerduty label, and run `open --platform pagerduty --quarter 2026-Q4`: it opens a new issue with the findings';
+      expect(night.stdout).toContain(`pagerduty: issue #1: FAILED, nothing more was done for it: ${what}`);
+      // Listing the findings again would number them afresh, and old replies would name other items.
+      const again = await runAuditBot(sandbox, ['open', '--platform', 'pagerduty'], {}, time.now);
+      expect(again.code).toBe(1);
+      expect(again.stdout).toContain(`pagerduty: FAILED, issue #1: ${what}`);
       expect(gitlabWrites(sandbox).length).toBe(writes);
-      expect(sandbox.pagerduty.log.length).toBe(pdRequests);
+      expect(sandbox.pagerduty.log.length).toBe(pdRequests + 6);
 
-      const reopened = await runAuditBot(sandbox, ['open', '--platform', 'pagerduty'], {}, time.now);
-      expect(reopened.code).toBe(0);
-      expect(reopened.stdout).toContain('1 note(s) posted');
-      const steps = botSteps(sandbox).map(([step]) => step);
-      expect(steps.filter((step) => step === 'results')).toHaveLength(1);
-      // The pings before it still count: the ladder goes on to the second ping, with no first ping again.
-      const before = botNoteCount(sandbox);
-      const next = await followup(sandbox, time);
-      expect(next.stdout).toContain('pagerduty: issue #1: 8 note(s) posted, status open, platform re-checked');
-      expect(botSteps(sandbox, before).map(([step]) => step)).toEqual(Array(8).fill('ping2'));
+      // What the message says to do.
+      const closing = await fetch(`${sandbox.gitlab.url}/api/v4/projects/1/issues/1`, { method: 'PUT', headers: asBot, body: JSON.stringify({ state_event: 'close', remove_labels: 'audit::pagerduty' }) });
+      expect(closing.status).toBe(200);
+      const fresh = await runAuditBot(sandbox, ['open', '--platform', 'pagerduty', '--quarter', '2026-Q4'], {}, time.now);
+      expect(fresh.code).toBe(0);
+      expect(fresh.stdout).toContain('pagerduty: issue #2 (new)');
+      const next = await runAuditBot(sandbox, FOLLOWUP, {}, time.now);
+      expect(next.code).toBe(0);
+      expect(next.stdout).toContain('pagerduty: issue #2: 0 note(s) posted');
+      expect(next.stdout).not.toContain('issue #1');
     });
   });
 });
