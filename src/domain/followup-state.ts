@@ -71,10 +71,7 @@ export function rebuildState(notes: TrackedNote[], botUsername: string, platform
     handledClaims: new Set(),
     reviews: [],
   };
-  // What was listed first, then what was done about it: a results note posted again after its
-  // first was deleted comes after the pings that followed the first, which still count.
-  for (const note of bot) if (note.marker.step === 'results') applyMarker(state, note);
-  for (const note of bot) if (note.marker.step !== 'results') applyMarker(state, note);
+  for (const note of bot) applyMarker(state, note);
   state.claims = peopleClaims(notes, botUsername, bot);
   return state;
 }
