@@ -306,6 +306,20 @@ describe('the follow-up ladder (nightly), driven by the issue notes and the cloc
     });
   });
 
+  test('--platform lists only that platform’s open issues (and the closed ones owed an outcome), and leaves the others alone', async () => {
+    await withTimeline(async (sandbox, time) => {
+      await open(sandbox, time);
+      time.at('PT72H');
+      const from = sandbox.gitlab.log.length;
+      const run = await runAuditBot(sandbox, ['followup', '--platform', 'calendly'], {}, time.now);
+      expect(run.code).toBe(0);
+      expect(run.stdout).toBe('no audit issue needs following up\n');
+      const listings = sandbox.gitlab.log.slice(from).filter((entry) => entry.method === 'GET' && /\/issues$/.test(entry.path));
+      expect(listings.map((entry) => new URLSearchParams(entry.query).get('labels')).sort()).toEqual(['audit-status::open', 'audit-status::review', 'audit::calendly']);
+      expect(sandbox.gitlab.log.slice(from).filter((entry) => entry.method !== 'GET')).toHaveLength(0);
+    });
+  });
+
   test('a deleted results note: nights fail and say what to do, `open` will not list the items again, a new issue starts over', async () => {
     await withTimeline(async (sandbox, time) => {
       await open(sandbox, time);
