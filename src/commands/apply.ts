@@ -1,7 +1,7 @@
 import type { Clock } from '../clock.js';
 import type { Logger } from '../log.js';
 import type { IssueChanges, TrackedIssue, TrackedNote, Tracker } from '../gitlab/tracker.js';
-import { botNotes, type MissingResults } from '../domain/bot-notes.js';
+import { botNotes, type DamagedRecord } from '../domain/bot-notes.js';
 import type { Marker } from '../domain/markers.js';
 import type { PlannedNote } from '../domain/open-plan.js';
 import { noteText } from '../domain/render.js';
@@ -144,19 +144,29 @@ export class IssueNeedsPerson extends Error {
   }
 }
 
-/** What an operator reads when an issue has no results note from the bot, with what to do about it. */
-export function noResultsNote(missing: MissingResults, platform: PlatformId, quarter: string, bot: string): string {
-  const open = `\`open --platform ${platform} --quarter ${quarter}\``;
-  const startOver = `close the issue, remove its ${platformLabel(platform)} label, and run ${open}: it opens a new issue with the findings`;
-  switch (missing.cause) {
+/**
+ * What an operator reads when the bot's record in an issue is damaged, with what to do about it.
+ * `currentQuarter` is the quarter the run works on: an issue of an earlier one is only closed,
+ * as this quarter's audit lists its findings.
+ */
+export function damagedRecordNote(record: DamagedRecord, platform: PlatformId, issueQuarter: string | undefined, currentQuarter: string, bot: string): string {
+  const open = `\`open --platform ${platform} --quarter ${issueQuarter ?? '<the issue\'s quarter>'}\``;
+  const past = issueQuarter !== undefined && issueQuarter < currentQuarter;
+  const close = `close the issue and remove its ${platformLabel(platform)} label`;
+  const startOver = past
+    ? `${close}; this quarter's audit lists the findings`
+    : `${close}, then run ${open}: it opens a new issue that lists the findings again and pings their owners afresh (answers given in this issue do not carry over)`;
+  switch (record.cause) {
     case 'never-posted':
-      return `the issue has no results note: \`open\` stopped before posting it. ${open} posts it`;
+      return past
+        ? `the issue has no results note: \`open\` stopped before posting it, in ${issueQuarter}, an earlier quarter. ${startOver}`
+        : `the issue has no results note: \`open\` stopped before posting it. ${open} posts it`;
     case 'deleted':
-      return `the bot's results note in this issue was deleted. Its item ids cannot be given out again safely, as replies name them: ${startOver}`;
+      return `a results note of the bot's in this issue was deleted. The item ids cannot be given out again safely, as replies name them: ${startOver}`;
     case 'other-author':
-      return (
-        `the bot's notes in this issue were written by ${missing.author}, not by ${bot}: GITLAB_TOKEN now belongs to another user. ` +
-        `Run with a token of ${missing.author}; if there is none, ${startOver}`
-      );
+      return record.author === 'ghost'
+        ? `the bot's notes in this issue were written by a user GitLab has since deleted (its token was revoked): ${startOver}`
+        : `the bot's notes in this issue were written by ${record.author}, not by ${bot}: GITLAB_TOKEN now belongs to another user. ` +
+            `Run with a token of ${record.author}; if there is none, ${startOver}`;
   }
 }

@@ -7,8 +7,10 @@ import { DryRunTracker } from '../gitlab/dry-run-tracker.js';
 import type { TrackedIssue, TrackedNote } from '../gitlab/tracker.js';
 import { recordingNotes } from './recording.js';
 import { implementedPlatforms } from '../platforms/index.js';
-import { asPostedNotes, datedPosts, issueChanges, IssueNeedsPerson, LEASE_HELD, noResultsNote, postNotes, STATUS_LABELS, withLease } from './apply.js';
-import { missingResults } from '../domain/bot-notes.js';
+import { asPostedNotes, datedPosts, issueChanges, damagedRecordNote, IssueNeedsPerson, LEASE_HELD, postNotes, STATUS_LABELS, withLease } from './apply.js';
+import { damagedRecord } from '../domain/bot-notes.js';
+import { parseMarkers } from '../domain/markers.js';
+import { quarterOf } from '../domain/quarter.js';
 import { BOARD } from '../domain/board.js';
 import { labelledPlatform, labelledQuarter, platformLabel } from '../domain/issue.js';
 import { checkPageSize, describedIssue, standingCheckpoint, unchangedSince } from '../domain/checkpoint.js';
@@ -44,6 +46,11 @@ export async function issuesToFollow(ctx: AuditContext, platforms: PlatformId[])
   ]);
   const seen = new Set<number>();
   return listings.flat().filter((issue) => !seen.has(issue.iid) && seen.add(issue.iid));
+}
+
+/** The quarter an issue is for: its label, or else the first marker that names one. */
+function issueQuarter(issue: TrackedIssue, notes: TrackedNote[]): string | undefined {
+  return labelledQuarter(issue.labels) ?? notes.flatMap((note) => parseMarkers(note.body)).find((marker) => typeof marker.quarter === 'string')?.quarter;
 }
 
 export function platformOf(issue: TrackedIssue): PlatformId | undefined {
@@ -101,8 +108,11 @@ export async function followupIssue(ctx: AuditContext, issue: TrackedIssue, plat
   let recheck: Recheck | undefined;
   const prepare = async (issue: TrackedIssue) => {
     const notes = await ctx.tracker.listNotes(issue.iid);
+    // A record with lost results has no (complete) list of findings to follow: the night fails
+    // for the issue and says what to do, rather than report an audit with nothing due.
+    const damaged = damagedRecord(notes, bot, platform);
+    if (damaged) throw new IssueNeedsPerson(issue.iid, damagedRecordNote(damaged, platform, issueQuarter(issue, notes), quarterOf(now), bot));
     const state = rebuildState(notes, bot, platform);
-    if (!state.listed) return undefined;
     const input = {
       state,
       issue: { open: issue.state === 'opened', closedBy: issue.closedBy },
@@ -135,17 +145,11 @@ export async function followupIssue(ctx: AuditContext, issue: TrackedIssue, plat
   };
 
   const first = await prepare(issue);
-  // Without its results note the issue has no list of findings to follow: the night fails and
-  // says why, rather than report an audit with nothing due.
-  if (!first) {
-    const notes = await ctx.tracker.listNotes(issue.iid);
-    throw new IssueNeedsPerson(issue.iid, noResultsNote(missingResults(notes, bot, platform), platform, labelledQuarter(issue.labels) ?? rebuildState(notes, bot, platform).quarter, bot));
-  }
   let final = first;
   if (first.plan.notes.length > 0 || Object.keys(first.changes).length > 0) {
     const applied = await withLease(ctx.tracker, `audit-bot-lock-issue-${issue.iid}`, ctx.clock, async () => {
       // Another run may just have acted on the issue: its notes, board, labels and state are read again.
-      let fresh = (await prepare(await ctx.tracker.getIssue(issue.iid)))!;
+      let fresh = await prepare(await ctx.tracker.getIssue(issue.iid));
       const posted = recordingNotes(ctx.tracker);
       outcome.notesPosted = await postNotes(posted.tracker, issue.iid, fresh.plan.notes, platform, ctx.logger);
       // The board from the notes as GitLab dated them (a dry run dates nothing).

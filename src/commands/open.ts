@@ -1,12 +1,12 @@
 import { applyAllowList } from '../domain/allow-list.js';
-import { botNotes, missingResults } from '../domain/bot-notes.js';
+import { botNotes, damagedRecord } from '../domain/bot-notes.js';
 import { planOpen } from '../domain/open-plan.js';
 import type { Finding, PlatformId } from '../domain/types.js';
 import { identityLabels } from '../domain/issue.js';
 import { auditReport, type AuditReport } from '../domain/report.js';
 import { previousQuarter } from '../domain/quarter.js';
 import { quarterDiff, type QuarterDiff } from '../domain/quarter-diff.js';
-import { asPostedNotes, datedPosts, ensureIssue, issueChanges, IssueNeedsPerson, LEASE_HELD, noResultsNote, postNotes, withLease, type IssueStatus } from './apply.js';
+import { asPostedNotes, datedPosts, ensureIssue, issueChanges, damagedRecordNote, IssueNeedsPerson, LEASE_HELD, postNotes, withLease, type IssueStatus } from './apply.js';
 import type { TrackedIssue, TrackedNote } from '../gitlab/tracker.js';
 import { recordingNotes } from './recording.js';
 import { describedIssue } from '../domain/checkpoint.js';
@@ -60,12 +60,12 @@ export async function openAudit(ctx: AuditContext, platform: PlatformId, quarter
   const prepare = async (issue: TrackedIssue, knownNotes?: TrackedNote[]) => {
     const notes = knownNotes ?? (await ctx.tracker.listNotes(issue.iid));
     const existing = botNotes(notes, bot, platform);
+    // Listing findings is safe only where no item id given out was lost.
+    const damaged = damagedRecord(notes, bot, platform);
+    if (damaged && damaged.cause !== 'never-posted') throw new IssueNeedsPerson(issue.iid, damagedRecordNote(damaged, platform, quarter, quarter, bot));
     const firstResults = !existing.some(({ marker }) => marker.step === 'results');
     let diff: QuarterDiff | null | undefined;
     if (firstResults) {
-      // Listing the findings again is safe only where no item id was ever given out.
-      const missing = missingResults(notes, bot, platform);
-      if (missing.cause !== 'never-posted') throw new IssueNeedsPerson(issue.iid, noResultsNote(missing, platform, quarter, bot));
       if (lastQuarter === undefined) lastQuarter = await readLastQuarter(ctx, platform, quarter);
       diff = lastQuarterDiff(lastQuarter, bot, platform, active);
     }

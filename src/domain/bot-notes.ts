@@ -36,16 +36,23 @@ export function assignedItemIds(notes: BotNote[]): Map<string, string> {
 }
 
 /**
- * Why an issue holds no results note from the bot: `open` stopped before posting it (no note of
- * the bot's for the platform at all), it was deleted (the bot's later notes are there), or the
- * notes with the bot's markers are another user's (the bot's token now belongs to someone else).
+ * What is wrong with the bot's record in an issue, if anything:
+ * - `never-posted`: no results note, and no note of anyone carries a marker for the platform:
+ *   `open` stopped before posting it, and may post it;
+ * - `deleted`: the bot's notes name findings that no results note of the bot lists (a results
+ *   note was deleted): listing them again would number them afresh while replies name the old ids;
+ * - `other-author`: the bot has no note for the platform, but someone else's notes carry its
+ *   markers: the bot's token now belongs to another user (`ghost` when GitLab deleted that user).
+ * A marker someone pastes into a comment can only turn `never-posted` into a refusal, the safe side.
  */
-export type MissingResults = { cause: 'never-posted' | 'deleted' } | { cause: 'other-author'; author: string };
+export type DamagedRecord = { cause: 'never-posted' | 'deleted' } | { cause: 'other-author'; author: string };
 
-export function missingResults(notes: TrackedNote[], botUsername: string, platform: string): MissingResults {
-  for (const note of notes) {
-    if (note.system || note.author === botUsername) continue;
-    if (parseMarkers(note.body).some((marker) => marker.platform === platform && marker.step === 'results')) return { cause: 'other-author', author: note.author };
-  }
-  return { cause: botNotes(notes, botUsername, platform).length > 0 ? 'deleted' : 'never-posted' };
+export function damagedRecord(notes: TrackedNote[], botUsername: string, platform: string): DamagedRecord | undefined {
+  const own = botNotes(notes, botUsername, platform);
+  const listed = new Set(own.flatMap(({ marker }) => (marker.step === 'results' ? (marker.findings ?? []) : [])));
+  if (own.some(({ marker }) => marker.step !== 'results' && (marker.findings ?? []).some((finding) => !listed.has(finding)))) return { cause: 'deleted' };
+  if (own.some(({ marker }) => marker.step === 'results')) return undefined;
+  if (own.length > 0) return { cause: 'deleted' };
+  const foreign = notes.find((note) => !note.system && note.author !== botUsername && parseMarkers(note.body).some((marker) => marker.platform === platform));
+  return foreign ? { cause: 'other-author', author: foreign.author } : { cause: 'never-posted' };
 }

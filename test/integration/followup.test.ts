@@ -335,8 +335,9 @@ describe('the follow-up ladder (nightly), driven by the issue notes and the cloc
       const night = await runAuditBot(sandbox, FOLLOWUP, {}, time.now);
       expect(night.code).toBe(1);
       const what =
-        "the bot's results note in this issue was deleted. Its item ids cannot be given out again safely, as replies name them: " +
-        'close the issue, remove its audit::pagerduty label, and run `open --platform pagerduty --quarter 2026-Q4`: it opens a new issue with the findings';
+        "a results note of the bot's in this issue was deleted. The item ids cannot be given out again safely, as replies name them: " +
+        'close the issue and remove its audit::pagerduty label, then run `open --platform pagerduty --quarter 2026-Q4`: ' +
+        'it opens a new issue that lists the findings again and pings their owners afresh (answers given in this issue do not carry over)';
       expect(night.stdout).toContain(`pagerduty: issue #1: FAILED, nothing more was done for it: ${what}`);
       // Listing the findings again would number them afresh, and old replies would name other items.
       const again = await runAuditBot(sandbox, ['open', '--platform', 'pagerduty'], {}, time.now);
