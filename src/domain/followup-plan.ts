@@ -73,7 +73,11 @@ export function planFollowup(input: FollowupInput): FollowupPlan {
     return { needsRecheck: false, notes: [{ marker, body }], status: 'done', close: false };
   }
 
-  const approval = state.claims.find((claim) => claim.claim.kind === 'approved' && soms.has(claim.author));
+  // An approval answers the review request: it counts when written after the latest one, and that
+  // one covered every item listed (a conversational "LGTM" earlier does not end the audit).
+  const everythingListed = [...state.items.keys()].sort();
+  const review = state.lastReview && sameSet(state.lastReview.findings, everythingListed) ? state.lastReview : undefined;
+  const approval = review && state.claims.find((claim) => claim.claim.kind === 'approved' && soms.has(claim.author) && claim.noteId > review.noteId);
   if (approval) {
     const marker: Marker = { v: 1, step: 'outcome', ...base, result: 'approved', by: approval.author, noteId: approval.noteId };
     const body = renderOutcomeNote({ ...base, result: 'approved', by: approval.author, now: input.now, items: [...state.items.values()] });

@@ -48,6 +48,8 @@ export interface IssueState {
   handledClaims: Set<string>;
   /** Fingerprint sets the Support Ops Managers were already asked to review. */
   reviews: string[][];
+  /** The latest review request: what it covered, and its note (notes after it answer it). */
+  lastReview?: { findings: string[]; noteId: number };
   outcome?: { result: string; by: string | null; at: string };
 }
 
@@ -76,7 +78,7 @@ export function rebuildState(notes: TrackedNote[], botUsername: string, platform
   return state;
 }
 
-function applyMarker(state: IssueState, { marker, createdAt }: BotNote): void {
+function applyMarker(state: IssueState, { marker, createdAt, noteId }: BotNote): void {
   for (const key of Array.isArray(marker.claims) ? marker.claims : []) state.handledClaims.add(String(key));
   const findings = marker.findings ?? [];
   switch (marker.step) {
@@ -126,6 +128,7 @@ function applyMarker(state: IssueState, { marker, createdAt }: BotNote): void {
     }
     case 'review':
       state.reviews.push(findings);
+      state.lastReview = { findings, noteId };
       break;
     case 'outcome':
       state.outcome ??= { result: String(marker.result), by: typeof marker.by === 'string' ? marker.by : null, at: createdAt };

@@ -65,6 +65,12 @@ const FOLLOWUP: Scenario = {
     await mustRun(sandbox, ['open', '--platform', 'zendesk-us-federal'], time.now);
     time.at('PT48H');
     await mustRun(sandbox, ['open', '--platform', 'all'], time.now);
+    // PagerDuty's items are all answered and its review asked for: the night under test approves it.
+    time.at('PT50H');
+    const pagerduty = issueOf(sandbox, 'pagerduty');
+    sandbox.gitlab.addNote(pagerduty, { author: SOM, body: `${listedItems(sandbox, pagerduty).map((item) => item.id).join(', ')} intentional: accepted by Support Ops` });
+    time.at('PT52H');
+    await mustRun(sandbox, ['followup', '--platform', 'pagerduty'], time.now);
     time.at('PT60H');
     const zendesk = issueOf(sandbox, 'zendesk');
     const [a, b, c] = listedItems(sandbox, zendesk).filter((item) => item.owner !== null && item.owner !== SOM);

@@ -74,14 +74,24 @@ const STEPS: Step[] = [
   { name: 'followup, second pings', at: 'PT72H', argv: ['followup'] },
   { name: 'followup, managers', at: 'P7D', argv: ['followup'] },
   {
-    name: 'followup, review (Calendly), approval and close (PagerDuty)',
+    name: 'followup, review (Calendly, PagerDuty)',
     at: 'P7DT1H',
     argv: ['followup'],
     before: (sandbox, time) => {
       time.at('P7DT30M');
-      const calendly = issueOf(sandbox, 'calendly');
-      const ids = listedItems(sandbox, calendly).map((item) => item.id);
-      sandbox.gitlab.addNote(calendly, { author: SOM, body: `${ids.join(', ')} intentional: accepted by Support Ops` });
+      for (const platform of ['calendly', 'pagerduty'] as const) {
+        const iid = issueOf(sandbox, platform);
+        const ids = listedItems(sandbox, iid).map((item) => item.id);
+        sandbox.gitlab.addNote(iid, { author: SOM, body: `${ids.join(', ')} intentional: accepted by Support Ops` });
+      }
+    },
+  },
+  {
+    name: 'followup, approval and close (PagerDuty)',
+    at: 'P7DT3H',
+    argv: ['followup'],
+    before: (sandbox, time) => {
+      time.at('P7DT2H');
       sandbox.gitlab.addNote(issueOf(sandbox, 'pagerduty'), { author: SOM, body: 'approved' });
     },
   },

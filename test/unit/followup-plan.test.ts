@@ -680,13 +680,22 @@ describe('approval, closing and the end', () => {
     expect(issue.plan(at('PT4H'))).toEqual({ needsRecheck: false, notes: [], status: 'review', close: false });
   });
 
-  test('an approval with items still open lists them in the outcome', () => {
-    const issue = new Issue();
-    issue.say('som-alex', 'approved', at('PT1H'));
-    const plan = issue.run(at('PT2H'));
-    expect(plan.close).toBe(true);
-    expect(plan.notes[0].body).toContain('5 items had no recorded answer at that point:');
-    expect(plan.notes[0].body).toContain('- **PD-5** · — · Subject u1');
+  test('an approval before the review request does not end the audit ("LGTM, thanks" in passing), nor does one the request no longer covers', () => {
+    const issue = new Issue(ALICE_ONLY);
+    issue.say('som-alex', 'LGTM, thanks Alice', at('PT1H'));
+    issue.say('som-bea', 'approved', at('PT1H'));
+    const early = issue.run(at('PT2H'));
+    expect(early).toMatchObject({ status: 'open', close: false });
+    expect(early.notes.map((note) => note.marker.step)).not.toContain('outcome');
+
+    issue.say('alice', 'PD-1 intentional: kept', at('PT3H'));
+    expect(issue.run(at('PT4H')).notes.map((note) => note.marker.step)).toEqual(['addressed', 'review']);
+    // The early approvals were written before the request: still no outcome.
+    expect(issue.plan(at('PT5H'))).toEqual({ needsRecheck: false, notes: [], status: 'review', close: false });
+    issue.say('som-bea', 'approved', at('PT6H'));
+    const approved = issue.plan(at('PT7H'));
+    expect(approved).toMatchObject({ status: 'done', close: true });
+    expect(approved.notes[0].marker).toMatchObject({ step: 'outcome', result: 'approved', by: 'som-bea' });
   });
 
   test('closed by a person → outcome "closed" recorded once, then nothing', () => {
@@ -707,9 +716,12 @@ describe('approval, closing and the end', () => {
   });
 
   test('after an outcome nothing is planned: no pings, no answers, no review, even if reopened', () => {
-    const issue = new Issue();
-    issue.say('som-alex', 'approved', at('PT1H'));
+    const issue = new Issue(ALICE_ONLY);
+    issue.say('alice', 'PD-1 intentional: kept', at('PT30M'));
+    issue.run(at('PT1H'));
+    issue.say('som-alex', 'approved', at('PT1H30M'));
     issue.run(at('PT2H'));
+    expect(issue.state().outcome).toMatchObject({ result: 'approved', by: 'som-alex' });
     issue.open = true; // reopened by hand
     issue.say('alice', 'PD-1 fixed', at('P1D'));
     issue.say('dave', 'PD-2 fixed', at('P1D'));
