@@ -102,6 +102,16 @@ export function issueChanges(issue: TrackedIssue, wanted: { description: string;
   return changes;
 }
 
+/**
+ * Before the bot writes to an audit issue, it is made confidential again if someone made it
+ * public (or created it public with the audit's labels), when audit.config.yml wants that.
+ */
+export async function keepConfidential(tracker: Tracker, issue: TrackedIssue, wanted: boolean, logger: Logger): Promise<TrackedIssue> {
+  if (!wanted || issue.confidential) return issue;
+  logger.warn({ issue: issue.iid }, 'the audit issue was not confidential: made confidential again before writing');
+  return { ...(await tracker.updateIssue(issue.iid, { confidential: true })), description: issue.description, labels: issue.labels, state: issue.state };
+}
+
 /** The notes a plan would add, as the tracker would return them, so the state after a run can be known before it. */
 export function asPostedNotes(planned: PlannedNote[], author: string, now: Date): TrackedNote[] {
   const at = now.toISOString();

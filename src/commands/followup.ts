@@ -7,7 +7,7 @@ import { DryRunTracker } from '../gitlab/dry-run-tracker.js';
 import type { TrackedIssue, TrackedNote } from '../gitlab/tracker.js';
 import { recordingNotes } from './recording.js';
 import { implementedPlatforms } from '../platforms/index.js';
-import { asPostedNotes, datedPosts, issueChanges, damagedRecordNote, IssueNeedsPerson, LEASE_HELD, postNotes, STATUS_LABELS, withLease } from './apply.js';
+import { asPostedNotes, datedPosts, issueChanges, damagedRecordNote, IssueNeedsPerson, keepConfidential, LEASE_HELD, postNotes, STATUS_LABELS, withLease } from './apply.js';
 import { damagedRecord } from '../domain/bot-notes.js';
 import { parseMarkers } from '../domain/markers.js';
 import { quarterOf } from '../domain/quarter.js';
@@ -65,6 +65,7 @@ const NOTHING_DONE = { notesPosted: 0, rechecked: false, status: 'open', closed:
  * nothing due yet), at the cost of one read of its newest notes; undefined when it must be read in full.
  */
 export async function quietNight(ctx: AuditContext, issue: TrackedIssue, platform: PlatformId): Promise<FollowupOutcome | undefined> {
+  if (ctx.config.confidential && !issue.confidential) return undefined;
   const checkpoint = standingCheckpoint(issue, BOARD, STATUS_LABELS, ladderRules(ctx), ctx.clock());
   if (!checkpoint || !unchangedSince(checkpoint, await ctx.tracker.recentNotes(issue.iid, checkPageSize(checkpoint)))) return undefined;
   return {
@@ -146,10 +147,10 @@ export async function followupIssue(ctx: AuditContext, issue: TrackedIssue, plat
 
   const first = await prepare(issue);
   let final = first;
-  if (first.plan.notes.length > 0 || Object.keys(first.changes).length > 0) {
+  if (first.plan.notes.length > 0 || Object.keys(first.changes).length > 0 || (ctx.config.confidential && !issue.confidential)) {
     const applied = await withLease(ctx.tracker, `audit-bot-lock-issue-${issue.iid}`, ctx.clock, async () => {
       // Another run may just have acted on the issue: its notes, board, labels and state are read again.
-      let fresh = await prepare(await ctx.tracker.getIssue(issue.iid));
+      let fresh = await prepare(await keepConfidential(ctx.tracker, await ctx.tracker.getIssue(issue.iid), ctx.config.confidential, ctx.logger));
       const posted = recordingNotes(ctx.tracker);
       outcome.notesPosted = await postNotes(posted.tracker, issue.iid, fresh.plan.notes, platform, ctx.logger);
       // The board from the notes as GitLab dated them (a dry run dates nothing).

@@ -6,7 +6,7 @@ import { identityLabels } from '../domain/issue.js';
 import { auditReport, type AuditReport } from '../domain/report.js';
 import { previousQuarter } from '../domain/quarter.js';
 import { quarterDiff, type QuarterDiff } from '../domain/quarter-diff.js';
-import { asPostedNotes, datedPosts, ensureIssue, issueChanges, damagedRecordNote, IssueNeedsPerson, LEASE_HELD, postNotes, withLease, type IssueStatus } from './apply.js';
+import { asPostedNotes, datedPosts, ensureIssue, issueChanges, damagedRecordNote, IssueNeedsPerson, keepConfidential, LEASE_HELD, postNotes, withLease, type IssueStatus } from './apply.js';
 import type { TrackedIssue, TrackedNote } from '../gitlab/tracker.js';
 import { recordingNotes } from './recording.js';
 import { describedIssue } from '../domain/checkpoint.js';
@@ -96,7 +96,8 @@ export async function openAudit(ctx: AuditContext, platform: PlatformId, quarter
   let created = false;
   let prepared = found ? await prepare(found) : undefined;
   let notesPosted = 0;
-  if (!prepared || prepared.planned.length > 0 || Object.keys(prepared.changes).length > 0) {
+  const madePublic = ctx.config.confidential && found !== undefined && !found.confidential;
+  if (!prepared || prepared.planned.length > 0 || Object.keys(prepared.changes).length > 0 || madePublic) {
     const applied = await withLease(ctx.tracker, `audit-bot-lock-${platform}-${quarter}`, ctx.clock, async () => {
       const ensured = await ensureIssue(
         ctx.tracker,
@@ -109,7 +110,8 @@ export async function openAudit(ctx: AuditContext, platform: PlatformId, quarter
         },
         ctx.logger,
       );
-      let fresh = await prepare(ensured.issue, ensured.empty ? [] : undefined);
+      const current = await keepConfidential(ctx.tracker, ensured.issue, ctx.config.confidential, ctx.logger);
+      let fresh = await prepare(current, ensured.empty ? [] : undefined);
       const posted = recordingNotes(ctx.tracker);
       notesPosted = await postNotes(posted.tracker, ensured.issue.iid, fresh.planned, platform, ctx.logger);
       // The board from the notes as GitLab dated them (a dry run dates nothing).

@@ -98,6 +98,7 @@ export class GitLabTracker implements Tracker {
       addLabels: changes.addLabels?.join(','),
       removeLabels: changes.removeLabels?.join(','),
       stateEvent: changes.stateEvent,
+      confidential: changes.confidential,
     });
     return toIssue(raw as unknown as RawIssue);
   }

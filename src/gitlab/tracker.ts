@@ -33,6 +33,7 @@ export interface IssueChanges {
   addLabels?: string[];
   removeLabels?: string[];
   stateEvent?: 'close' | 'reopen';
+  confidential?: boolean;
 }
 
 export interface Tracker {

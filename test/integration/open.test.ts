@@ -57,6 +57,29 @@ describe('audit-bot open --platform pagerduty against the sandbox', () => {
     });
   });
 
+  test('an audit issue that is not confidential is made confidential before anything is posted in it', async () => {
+    await withSandbox(async (sandbox) => {
+      // Someone creates a public issue with the audit's labels before the quarter's run.
+      sandbox.gitlab.addIssue({ title: 'PagerDuty access audit 2026-Q4', author: 'jdoe', labels: ['audit::pagerduty', 'audit-quarter::2026-Q4'], confidential: false });
+      const from = sandbox.gitlab.log.length;
+      expect((await runAuditBot(sandbox, OPEN)).code).toBe(0);
+      expect(sandbox.gitlab.issues()[0]!.confidential).toBe(true);
+      const writes = sandbox.gitlab.log.slice(from).filter((entry) => entry.method !== 'GET' && !entry.path.includes('/labels'));
+      expect(writes[0]).toMatchObject({ method: 'PUT', path: expect.stringMatching(/\/issues\/1$/) });
+      expect(writes.slice(1).some((entry) => entry.path.endsWith('/notes'))).toBe(true);
+
+      // Made public again later: the next run makes it confidential, though it has nothing to post.
+      const publish = await fetch(`${sandbox.gitlab.url}/api/v4/projects/1/issues/1`, { method: 'PUT', headers: { 'PRIVATE-TOKEN': sandbox.env.GITLAB_TOKEN!, 'content-type': 'application/json' }, body: JSON.stringify({ confidential: false }) });
+      expect(publish.status).toBe(200);
+      expect(sandbox.gitlab.issues()[0]!.confidential).toBe(false);
+      for (const argv of [OPEN, ['followup']]) {
+        expect((await runAuditBot(sandbox, argv)).code).toBe(0);
+        expect(sandbox.gitlab.issues()[0]!.confidential).toBe(true);
+        await fetch(`${sandbox.gitlab.url}/api/v4/projects/1/issues/1`, { method: 'PUT', headers: { 'PRIVATE-TOKEN': sandbox.env.GITLAB_TOKEN!, 'content-type': 'application/json' }, body: JSON.stringify({ confidential: false }) });
+      }
+    });
+  });
+
   test('a finding that appears later is listed and pinged once, with the next item id', async () => {
     await withSandbox(async (sandbox) => {
       expect((await runAuditBot(sandbox, OPEN)).code).toBe(0);
