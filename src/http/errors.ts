@@ -1,17 +1,24 @@
 import { credentialValues, scrubSecrets } from '../secrets.js';
 
-/** A vendor answered with an HTTP error. The message names vendor, method, path and status, never headers. */
+/**
+ * A vendor answered with an HTTP error. The message names vendor, method, path and status, never
+ * headers. The headers (the retry layer reads the rate-limit ones) are not enumerable, so a logged
+ * error never carries them: a vendor's answer may hold cookies or echo credentials.
+ */
 export class HttpError extends Error {
+  declare readonly headers: Record<string, string | string[] | undefined>;
+
   constructor(
     readonly vendor: string,
     readonly method: string,
     readonly path: string,
     readonly status: number,
-    readonly headers: Record<string, string | string[] | undefined>,
+    headers: Record<string, string | string[] | undefined>,
     readonly bodyExcerpt: string,
   ) {
     super(`${vendor} ${method} ${path} answered HTTP ${status}${bodyExcerpt ? `: ${bodyExcerpt}` : ''}`);
     this.name = 'HttpError';
+    Object.defineProperty(this, 'headers', { value: headers, enumerable: false });
   }
 }
 

@@ -1,5 +1,6 @@
 import { createLogger } from '../../src/log.js';
 import { scrubSecrets } from '../../src/secrets.js';
+import { HttpError } from '../../src/http/errors.js';
 
 const TOKEN = 'pdtok_S3cr3tValue_1234567890';
 const BASIC = Buffer.from(`jane@example.com/token:zd_Z3ndeskT0ken`).toString('base64');
@@ -19,6 +20,15 @@ function capture() {
 }
 
 describe('createLogger never emits a secret', () => {
+  test("in a vendor's error answer: its headers (cookies) are not logged, though the retry layer can read them", () => {
+    const { logger, output } = capture();
+    const error = new HttpError('zendesk', 'GET', '/api/v2/users', 503, { 'set-cookie': '_session=abc123', 'retry-after': '7' }, 'unavailable');
+    logger.error({ err: error }, 'check failed');
+    expect(output()).toContain('zendesk GET /api/v2/users answered HTTP 503: unavailable');
+    expect(output()).not.toContain('abc123');
+    expect(error.headers['retry-after']).toBe('7');
+  });
+
   test('in the message', () => {
     const { logger, output, expectClean } = capture();
     logger.info(`calling PagerDuty with ${TOKEN}`);
