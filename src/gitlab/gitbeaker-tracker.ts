@@ -7,6 +7,7 @@ import { mapConcurrently } from '../concurrency.js';
 import { HttpError, RetriesExhaustedError } from '../http/errors.js';
 
 const LEASE_PREFIX = 'audit-bot lease until ';
+const CLOCK_SKEW_MS = 60_000;
 /** `audit-bot lease until <ISO date> by <run id>` (leases written before the run id have none). */
 const LEASE_DESCRIPTION = /^audit-bot lease until (\S+)(?: by (\S+))?/;
 import type { IssueChanges, NewIssue, TrackedIssue, TrackedNote, Tracker } from './tracker.js';
@@ -145,7 +146,10 @@ export class GitLabTracker implements Tracker {
       const [, until, owner] = LEASE_DESCRIPTION.exec(label.description ?? '') ?? [];
       if (owner === this.runId) return true;
       const untilMs = Date.parse(until ?? '');
-      if (!Number.isNaN(untilMs) && untilMs > now.getTime()) return false;
+      // No run of the bot leases for longer than this one asks to (runners' clocks may differ by a
+      // minute): an expiry past this run's own is not a lease the bot took, and would block every
+      // run until then.
+      if (!Number.isNaN(untilMs) && untilMs > now.getTime() && untilMs <= expires.getTime() + CLOCK_SKEW_MS) return false;
       await this.releaseLease(name);
     }
     return false;

@@ -61,4 +61,21 @@ describe('two runs at once act once', () => {
       expect(sandbox.gitlab.labels().some((label) => label.name.startsWith('audit-bot-lock'))).toBe(false);
     });
   });
+
+  test('a lock label dated further ahead than any run leases for is not a lease: it blocks nothing', async () => {
+    await withTimeline(async (sandbox, time) => {
+      expect((await runAuditBot(sandbox, ['open', '--platform', 'pagerduty'], {}, time.now)).code).toBe(0);
+      time.at('PT72H');
+      // Anyone who may create labels could write one that claims a lease for a year.
+      const forged = await fetch(`${sandbox.gitlab.url}/api/v4/projects/1/labels`, {
+        method: 'POST',
+        headers: { 'PRIVATE-TOKEN': sandbox.env.GITLAB_TOKEN, 'content-type': 'application/json' },
+        body: JSON.stringify({ name: 'audit-bot-lock-issue-1', color: '#808080', description: `audit-bot lease until ${new Date(time.now.getTime() + 365 * 86_400_000).toISOString()}` }),
+      });
+      expect(forged.status).toBe(201);
+      const run = await runAuditBot(sandbox, ['followup'], {}, time.now);
+      expect(run.code).toBe(0);
+      expect(markerKeys(sandbox).filter((key) => key.startsWith('ping2:'))).toHaveLength(8);
+    });
+  });
 });
