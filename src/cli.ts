@@ -50,6 +50,9 @@ exit codes: 0 ok, 1 findings could not be produced or runtime failure, 2 bad con
 class UsageError extends Error {}
 
 /** The one entry and the one error boundary: every failure becomes a message and an exit code. */
+/** pino's levels (and `silent`). */
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
 export async function runCli(argv: string[], env: NodeJS.ProcessEnv, io: CliIo, overrides: CliOverrides = {}): Promise<number> {
   // Every luxon date and duration the run makes, not only those it writes, then skips asking Intl
   // for the machine's locale (creating an Intl.DateTimeFormat: about 5 ms, once per process).
@@ -67,6 +70,7 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv, io: CliIo, 
     const options = parseOptions(command, rest);
     const now = options.now ? parseNow(options.now) : undefined;
     const clock: Clock = now ? () => now : (overrides.clock ?? systemClock);
+    if (env.LOG_LEVEL && !LOG_LEVELS.includes(env.LOG_LEVEL)) throw new ConfigError([`env LOG_LEVEL: "${env.LOG_LEVEL}" is not one of ${LOG_LEVELS.join(', ')}`]);
     logger = createLogger({ secrets, destination: overrides.logDestination, level: env.LOG_LEVEL });
     const deps: RuntimeDeps = {
       env: readEnv(env),
@@ -169,8 +173,11 @@ function selectPlatforms(value: string | undefined, allowAll: boolean): Platform
 
 async function runOpen(deps: RuntimeDeps, options: Options): Promise<number> {
   const requested = selectPlatforms(options.platform, true);
-  const quarter = options.quarter ?? quarterOf(deps.clock());
+  const current = quarterOf(deps.clock());
+  const quarter = options.quarter ?? current;
   if (!isQuarter(quarter)) throw new UsageError(`--quarter: "${quarter}" is not like 2026-Q4`);
+  // A typo in the pipeline form must not open a stray issue that is then chased beside the real one.
+  if (quarter > current) throw new UsageError(`--quarter: ${quarter} has not begun (it is ${current}, in UTC)`);
   return openCommand(deps, { platforms: requested, all: options.platform === 'all', quarter, dryRun: options['dry-run'] === true, report: options.report });
 }
 

@@ -12,6 +12,19 @@ function tempFile(name: string, content: string): string {
 }
 
 describe('bad configuration or input: exit 2, a line per problem, nothing read or written', () => {
+  test('an unknown LOG_LEVEL and a quarter that has not begun are bad input too', async () => {
+    await withSandbox(async (sandbox) => {
+      const level = await runAuditBot(sandbox, ['followup'], { LOG_LEVEL: 'verbose' });
+      expect(level.code).toBe(2);
+      expect(level.stderr).toBe('env LOG_LEVEL: "verbose" is not one of fatal, error, warn, info, debug, trace, silent\n');
+      const future = await runAuditBot(sandbox, ['open', '--platform', 'pagerduty', '--quarter', '2027-Q2']);
+      expect(future.code).toBe(2);
+      expect(future.stderr).toContain('--quarter: 2027-Q2 has not begun (it is 2026-Q4, in UTC)');
+      expect(sandbox.gitlab.log).toHaveLength(0);
+      expect(sandbox.pagerduty.log).toHaveLength(0);
+    });
+  });
+
   test('a broken roster names file, line and field for every problem', async () => {
     await withSandbox(async (sandbox) => {
       const roster = tempFile(
