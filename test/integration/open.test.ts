@@ -171,9 +171,9 @@ describe('audit-bot open --platform pagerduty against the sandbox', () => {
 
   test('--quarter names the issue; the default quarter comes from the clock', async () => {
     await withSandbox(async (sandbox) => {
-      expect((await runAuditBot(sandbox, [...OPEN, '--quarter', '2027-Q1'])).code).toBe(0);
+      expect((await runAuditBot(sandbox, [...OPEN, '--quarter', '2026-Q3'])).code).toBe(0);
       expect((await runAuditBot(sandbox, OPEN, {}, new Date('2026-10-01T00:00:00Z'))).code).toBe(0);
-      expect(sandbox.gitlab.issues().map((issue) => issue.title).sort()).toEqual(['PagerDuty access audit 2026-Q4', 'PagerDuty access audit 2027-Q1']);
+      expect(sandbox.gitlab.issues().map((issue) => issue.title).sort()).toEqual(['PagerDuty access audit 2026-Q3', 'PagerDuty access audit 2026-Q4']);
       expect(FIXED_NOW.toISOString()).toBe('2026-11-24T09:00:00.000Z');
     });
   });
