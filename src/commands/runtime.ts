@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Clock, Sleep } from '../clock.js';
@@ -128,6 +129,7 @@ export function buildContext(
     clock: deps.clock,
     logger: deps.logger,
     out: deps.out,
+    checkpointKey: deps.env.GITLAB_TOKEN ? createHash('sha256').update(`audit-bot checkpoint seal\u0000${deps.env.GITLAB_TOKEN}`).digest('base64url') : undefined,
   };
   return { context, platforms };
 }

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import type { LadderDurations } from '../config/types.js';
 import type { TrackedNote } from '../gitlab/tracker.js';
 import { dueAt, planFollowup, type AuditStatus } from './followup-plan.js';
@@ -23,7 +23,11 @@ export interface Checkpoint {
   /** Owners of the items still open: their managers are part of `rules`. */
   owners: string[];
   rules: string;
-  /** Hash of the board the run wrote (without this checkpoint), so an edited board is put back. */
+  /**
+   * Seal over the board the run wrote (without this checkpoint) and every other field here, keyed
+   * with a key only the bot has: an edited board or checkpoint (a `due` moved away, say) is not
+   * trusted, the issue is read in full and the board put back.
+   */
   board: string;
   items: number;
   open: number;
@@ -33,6 +37,8 @@ export interface Rules {
   ladder: LadderDurations;
   supportOpsManagers: string[];
   managerOf: (username: string) => string | null;
+  /** Key of the checkpoint's seal (derived from the bot's GitLab token); without one, a plain hash. */
+  sealKey?: string;
 }
 
 const PREFIX = '<!-- audit-bot:checkpoint ';
@@ -110,13 +116,13 @@ export function describedIssue(input: {
   const board = renderBoard({ state: input.state, ladder: rules.ladder, managerOf: rules.managerOf, status: input.status });
   const previous = checkpointIn(issue.description, BOARD)?.checkpoint;
   const checkpoint = issue.open ? settleCheckpoint({ ...input, previous }) : undefined;
-  return withBoard(issue.description, withCheckpoint(board, checkpoint));
+  return withBoard(issue.description, withCheckpoint(board, checkpoint, rules.sealKey));
 }
 
 /** The board with its checkpoint (if any) as its last hidden line. */
-export function withCheckpoint(board: string, checkpoint: Omit<Checkpoint, 'board'> | undefined): string {
+export function withCheckpoint(board: string, checkpoint: Omit<Checkpoint, 'board'> | undefined, sealKey = ''): string {
   if (!checkpoint) return board;
-  const full: Checkpoint = { ...checkpoint, board: hash(board) };
+  const full: Checkpoint = { ...checkpoint, board: seal(sealKey, board, checkpoint) };
   const json = JSON.stringify(full).replace(/[<>]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
   const end = board.lastIndexOf('\n');
   return `${board.slice(0, end)}\n${PREFIX}${json} -->${board.slice(end)}`;
@@ -148,7 +154,8 @@ export function standingCheckpoint(
   const found = checkpointIn(issue.description, board);
   if (!found) return undefined;
   const { checkpoint, section } = found;
-  if (hash(section.replace(PATTERN, '')) !== checkpoint.board) return undefined;
+  const { board: sealed, ...fields } = checkpoint;
+  if (seal(rules.sealKey ?? '', section.replace(PATTERN, ''), fields) !== sealed) return undefined;
   const wanted = statusLabels[checkpoint.status];
   if (!issue.labels.includes(wanted) || Object.values(statusLabels).some((label) => label !== wanted && issue.labels.includes(label))) return undefined;
   if (rulesHash(rules, checkpoint.owners) !== checkpoint.rules) return undefined;
@@ -186,6 +193,12 @@ function newestByUpdate(notes: TrackedNote[]): TrackedNote | undefined {
 
 function rulesHash(rules: Rules, owners: string[]): string {
   return hash(JSON.stringify([rules.ladder, [...rules.supportOpsManagers].sort(), owners.map((owner) => [owner, rules.managerOf(owner)])]));
+}
+
+/** The board and the checkpoint's other fields (in the order written), keyed when there is a key. */
+function seal(key: string, board: string, fields: Omit<Checkpoint, 'board'>): string {
+  const text = `${board}\u0000${JSON.stringify(fields)}`;
+  return (key ? createHmac('sha256', key) : createHash('sha256')).update(text).digest('base64url').slice(0, 22);
 }
 
 function hash(text: string): string {

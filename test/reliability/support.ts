@@ -47,8 +47,9 @@ export function clearFaults(sandbox: Sandbox): void {
 /**
  * Everything people see of the audit issues: threads, descriptions (the board), labels, state;
  * by title (a run that failed on one platform may create the issues in another order). The
- * board's checkpoint is compared too, except which notes it names as the newest: a re-run after a
- * crash read some of its notes instead of posting them, and names those.
+ * board's checkpoint is compared too, except which notes it names as the newest and the seal
+ * that covers them: a re-run after a crash read some of its notes instead of posting them, and
+ * names those.
  */
 export function snapshot(sandbox: Sandbox): string[] {
   const issues = sandbox.gitlab.issues();
@@ -56,7 +57,8 @@ export function snapshot(sandbox: Sandbox): string[] {
     .map((thread, index) => {
       const issue = issues[index];
       const labels = (issue.labels as string[]).slice().sort().join(',');
-      const description = (issue.description ?? '').replace(/("recent":)\[\[[^<>]*?\]\]/, '$1[…]');
+      // The seal covers `recent` as well.
+      const description = (issue.description ?? '').replace(/("recent":)\[\[[^<>]*?\]\]/, '$1[…]').replace(/("board":)"[^"]*"/, '$1"…"');
       return `${thread}\n==== labels: ${labels}\n==== description:\n${description}`;
     })
     .sort();

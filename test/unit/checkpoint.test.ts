@@ -188,6 +188,22 @@ describe('the checkpoint: a quiet night costs one read', () => {
     expect(issue.quiet(T0 + 2 * HOUR)).toBe(true);
   });
 
+  test("an edited checkpoint is not trusted: a `due` moved away, or the whole resealed without the bot's key", () => {
+    const issue = new Issue([finding('a', 'alice')], T0);
+    const found = checkpointIn(issue.description, BOARD)!;
+    const { board: _seal, ...fields } = found.checkpoint;
+    const boardText = found.section.replace(/<!-- audit-bot:checkpoint .*-->\n/, '');
+    const keyed: Rules = { ...RULES, sealKey: 'known-to-the-bot-only' };
+    const sealed = (checkpoint: typeof fields, key: string) => issue.description.replace(found.section, withCheckpoint(boardText, checkpoint, key));
+    const standing = (description: string) => standingCheckpoint({ state: 'opened', description, labels: issue.labels }, BOARD, STATUS_LABELS, keyed, new Date(T0 + HOUR));
+    expect(standing(sealed(fields, 'known-to-the-bot-only'))).toBeDefined();
+    // Nothing would ever fall due: the nightly run would stay away from the issue.
+    expect(standing(sealed(fields, 'known-to-the-bot-only').replace(/"due":"[^"]*"/, '"due":null'))).toBeUndefined();
+    expect(standing(sealed({ ...fields, due: null }, 'a-guess'))).toBeUndefined();
+    expect(standing(sealed({ ...fields, due: null }, ''))).toBeUndefined();
+    expect(standing(sealed({ ...fields, open: 0 }, 'a-guess'))).toBeUndefined();
+  });
+
   test('a damaged or foreign checkpoint is ignored', () => {
     const issue = new Issue([finding('a', 'alice')], T0);
     const damaged = issue.description.replace('"v":1', '"v":"1"');
