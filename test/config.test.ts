@@ -519,7 +519,7 @@ describe('audit config', () => {
       config(
         yaml(
           'confidential: yes', //          1
-          'labels: [audit, "a,b"]', //     2
+          'labels: [audit, "a,b", "audit::quarterly"]', //     2
           'ladders: {}', //                3
           'platforms: [zendesk]', //       4
         ),
@@ -528,6 +528,7 @@ describe('audit config', () => {
       'audit.config.yml:1 support_ops_managers: required',
       'audit.config.yml:1 confidential: must be true or false, got "yes"',
       'audit.config.yml:2 labels[1]: "a,b": a GitLab label cannot contain a comma',
+      'audit.config.yml:2 labels[2]: "audit::quarterly": the bot sets the audit::… labels itself (a GitLab issue holds one label per scope)',
       'audit.config.yml:3 ladders: unknown key (did you mean "ladder"?)',
       'audit.config.yml:4 platforms: must be a mapping (platform ids), got a list',
     ]);

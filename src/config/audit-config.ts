@@ -73,11 +73,23 @@ export function parseAuditConfig(text: string, file: string): AuditConfig {
   };
 }
 
+/** Scoped labels the bot gives itself: an issue holds one label per scope, so a configured one would replace the bot's. */
+const BOT_LABEL_SCOPES = ['audit::', 'audit-quarter::', 'audit-status::'];
+
 function checkLabels(checker: Checker, at: At): string[] | undefined {
   return checker.stringList(
     at,
-    (itemAt) =>
-      checker.matching(itemAt, (value) => !value.includes(','), (value) => `${quote(value)}: a GitLab label cannot contain a comma`, 'a label'),
+    (itemAt) => {
+      const label = checker.matching(itemAt, (value) => !value.includes(','), (value) => `${quote(value)}: a GitLab label cannot contain a comma`, 'a label');
+      if (label === undefined) return undefined;
+      const scope = BOT_LABEL_SCOPES.find((prefix) => label.startsWith(prefix));
+      return checker.matching(
+        itemAt,
+        () => scope === undefined,
+        (value) => `${quote(value)}: the bot sets the ${scope}… labels itself (a GitLab issue holds one label per scope)`,
+        'a label',
+      );
+    },
     'labels',
   );
 }
