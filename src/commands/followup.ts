@@ -10,7 +10,7 @@ import { implementedPlatforms } from '../platforms/index.js';
 import { asPostedNotes, datedPosts, issueChanges, damagedRecordNote, IssueNeedsPerson, keepConfidential, LEASE_HELD, postNotes, STATUS_LABELS, withLease } from './apply.js';
 import { damagedRecord } from '../domain/bot-notes.js';
 import { parseMarkers } from '../domain/markers.js';
-import { quarterOf } from '../domain/quarter.js';
+import { isQuarter, quarterOf } from '../domain/quarter.js';
 import { BOARD } from '../domain/board.js';
 import { labelledPlatform, labelledQuarter, platformLabel } from '../domain/issue.js';
 import { checkPageSize, describedIssue, standingCheckpoint, unchangedSince } from '../domain/checkpoint.js';
@@ -97,8 +97,13 @@ export async function quietNight(ctx: AuditContext, issue: TrackedIssue, platfor
  * the notes again under it (another run may just have acted), and posts the planned notes and the
  * board (with a new checkpoint) in one go.
  */
-export async function followupIssue(ctx: AuditContext, issue: TrackedIssue, platform: PlatformId, options: { quietChecked?: boolean } = {}): Promise<FollowupOutcome> {
-  const quiet = options.quietChecked ? undefined : await quietNight(ctx, issue, platform);
+export async function followupIssue(
+  ctx: AuditContext,
+  issue: TrackedIssue,
+  platform: PlatformId,
+  options: { quietChecked?: boolean; supersededBy?: { iid: number; quarter: string } } = {},
+): Promise<FollowupOutcome> {
+  const quiet = options.quietChecked || options.supersededBy ? undefined : await quietNight(ctx, issue, platform);
   if (quiet) return quiet;
   const now = ctx.clock();
   const bot = await ctx.tracker.currentUsername();
@@ -119,6 +124,7 @@ export async function followupIssue(ctx: AuditContext, issue: TrackedIssue, plat
       issue: { open: issue.state === 'opened', closedBy: issue.closedBy },
       now,
       ...rules,
+      supersededBy: options.supersededBy,
     };
     let plan: FollowupPlan = planFollowup({ ...input, recheck });
     if (plan.needsRecheck) {
@@ -174,6 +180,26 @@ export async function followupIssue(ctx: AuditContext, issue: TrackedIssue, plat
   return outcome;
 }
 
+/**
+ * For each open audit issue of an earlier quarter than another issue of its platform the bot
+ * follows: the latest such issue, which takes over (by issue iid).
+ */
+export function laterIssues(issues: { issue: TrackedIssue; platform: PlatformId }[]): Map<number, { iid: number; quarter: string }> {
+  const latest = new Map<PlatformId, { iid: number; quarter: string }>();
+  const quarters = issues.map(({ issue, platform }) => ({ issue, platform, quarter: labelledQuarter(issue.labels) }));
+  for (const { issue, platform, quarter } of quarters) {
+    if (quarter === undefined || !isQuarter(quarter)) continue;
+    const known = latest.get(platform);
+    if (!known || quarter > known.quarter) latest.set(platform, { iid: issue.iid, quarter });
+  }
+  const superseded = new Map<number, { iid: number; quarter: string }>();
+  for (const { issue, platform, quarter } of quarters) {
+    const later = latest.get(platform);
+    if (issue.state === 'opened' && quarter !== undefined && isQuarter(quarter) && later && quarter < later.quarter) superseded.set(issue.iid, later);
+  }
+  return superseded;
+}
+
 /** Quiet-night checks in flight at once: GitLab's limit, not latency, should bound a night over many issues. */
 const QUIET_CHECKS_AT_ONCE = 8;
 
@@ -208,12 +234,15 @@ export async function followupCommand(deps: RuntimeDeps, request: FollowupReques
   const reports: (AuditReport | UnchangedAuditReport)[] = [];
   if (issues.length === 0) deps.out('no audit issue needs following up\n');
   // The one-read checks are independent reads: made side by side. Everything else, one issue after the other.
-  const quiet = await mapConcurrently(issues, QUIET_CHECKS_AT_ONCE, ({ issue, platform }) => quietNight(context, issue, platform).catch((error: unknown) => error as Error));
+  const supersededBy = laterIssues(issues);
+  const quiet = await mapConcurrently(issues, QUIET_CHECKS_AT_ONCE, ({ issue, platform }) =>
+    supersededBy.has(issue.iid) ? Promise.resolve(undefined) : quietNight(context, issue, platform).catch((error: unknown) => error as Error),
+  );
   for (const [index, { issue, platform }] of issues.entries()) {
     try {
       const checked = quiet[index];
       if (checked instanceof Error) throw checked;
-      const done = checked ?? (await followupIssue(context, issue, platform, { quietChecked: true }));
+      const done = checked ?? (await followupIssue(context, issue, platform, { quietChecked: true, supersededBy: supersededBy.get(issue.iid) }));
       if (done.skipped) {
         // Pipelines never overlap (resource_group): a held lease most likely belongs to a killed run.
         fail(`${platform}: issue #${issue.iid}: NOT DONE, ${LEASE_HELD}`);

@@ -36,6 +36,8 @@ export interface FollowupInput {
   managerOf: (username: string) => string | null;
   /** Undefined until the platform was re-checked; the planner says when it needs one. */
   recheck?: Recheck;
+  /** A later quarter's audit issue of the same platform, still followed: it takes over. */
+  supersededBy?: { iid: number; quarter: string };
 }
 
 export interface FollowupPlan {
@@ -63,7 +65,8 @@ export function planFollowup(input: FollowupInput): FollowupPlan {
   const base = { platform: state.platform, quarter: state.quarter };
 
   if (state.outcome) {
-    return { needsRecheck: false, notes: [], status: 'done', close: state.outcome.result === 'approved' && input.issue.open };
+    const closes = state.outcome.result === 'approved' || state.outcome.result === 'superseded';
+    return { needsRecheck: false, notes: [], status: 'done', close: closes && input.issue.open };
   }
   const openItems = () => [...state.items.values()].filter((item) => !item.addressed);
 
@@ -77,6 +80,14 @@ export function planFollowup(input: FollowupInput): FollowupPlan {
   // one covered every item listed (a conversational "LGTM" earlier does not end the audit).
   const everythingListed = [...state.items.keys()].sort();
   const review = state.lastReview && sameSet(state.lastReview.findings, everythingListed) ? state.lastReview : undefined;
+  // A later quarter's issue lists every finding still present: two ladders would ping twice.
+  if (input.supersededBy) {
+    const next = input.supersededBy;
+    const marker: Marker = { v: 1, step: 'outcome', ...base, result: 'superseded', by: null, next: next.iid };
+    const body = renderOutcomeNote({ ...base, result: 'superseded', by: null, next, now: input.now, items: [...state.items.values()] });
+    return { needsRecheck: false, notes: [{ marker, body }], status: 'done', close: true };
+  }
+
   const approval = review && state.claims.find((claim) => claim.claim.kind === 'approved' && soms.has(claim.author) && claim.noteId > review.noteId);
   if (approval) {
     const marker: Marker = { v: 1, step: 'outcome', ...base, result: 'approved', by: approval.author, noteId: approval.noteId };

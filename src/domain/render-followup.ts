@@ -171,12 +171,19 @@ export function renderReviewNote(input: Base & { supportOpsManagers: string[]; i
   return lines.join('\n');
 }
 
-export function renderOutcomeNote(input: Base & { result: 'approved' | 'closed'; by: string | null; now: Date; items: ItemState[] }): string {
+export function renderOutcomeNote(
+  input: Base & { result: 'approved' | 'closed' | 'superseded'; by: string | null; next?: { iid: number; quarter: string }; now: Date; items: ItemState[] },
+): string {
   const open = input.items.filter((item) => !item.addressed);
   const lines =
     input.result === 'approved'
       ? [`Review approved by ${quiet(input.by)} on ${formatUtc(input.now)}. The audit is complete; closing the issue.`]
-      : [`Issue closed by ${quiet(input.by)}; recorded on ${formatUtc(input.now)}. The bot stops following up.`];
+      : input.result === 'superseded'
+        ? [
+            `Superseded by #${input.next!.iid}, the ${input.next!.quarter} audit, which lists every finding still present; recorded on ${formatUtc(input.now)}. ` +
+              'Closing this issue: the bot follows up there only.',
+          ]
+        : [`Issue closed by ${quiet(input.by)}; recorded on ${formatUtc(input.now)}. The bot stops following up.`];
   if (open.length > 0) {
     lines.push('', `${plural(open.length, 'item')} had no recorded answer at that point:`, '');
     for (const item of open) lines.push(itemLine(item, true));

@@ -306,6 +306,30 @@ describe('the follow-up ladder (nightly), driven by the issue notes and the cloc
     });
   });
 
+  test("last quarter's issue, still open when the new quarter's opens, is closed as superseded: one ladder, never two", async () => {
+    await withTimeline(async (sandbox, time) => {
+      await open(sandbox, time);
+      time.at('P38D'); // 2027-01-01 09:00 UTC
+      await open(sandbox, time);
+      expect(sandbox.gitlab.issues().map((issue) => [issue.iid, issue.title, issue.state])).toEqual([
+        [1, 'PagerDuty access audit 2026-Q4', 'opened'],
+        [2, 'PagerDuty access audit 2027-Q1', 'opened'],
+      ]);
+      const before = sandbox.gitlab.notesOf(1).length;
+      time.at('P38DT21H');
+      const night = await followup(sandbox, time);
+      expect(night.stdout).toContain('pagerduty: issue #1: 1 note(s) posted, status done, closed');
+      const added = sandbox.gitlab.notesOf(1).slice(before).filter((note) => !note.system);
+      expect(added).toHaveLength(1);
+      expect(parseMarkers(added[0]!.body)[0]).toMatchObject({ step: 'outcome', result: 'superseded', next: 2 });
+      expect(added[0]!.body).toMatch(/^Superseded by #2, the 2027-Q1 audit, which lists every finding still present; recorded on 2027-01-02 06:00 UTC\. Closing this issue/);
+      expect(sandbox.gitlab.issues()[0]!.state).toBe('closed');
+      expect(sandbox.gitlab.issues()[0]!.labels).toContain('audit-status::done');
+      const next = await followup(sandbox, time);
+      expect(next.stdout).not.toContain('issue #1');
+    });
+  });
+
   test('--platform lists only that platform’s open issues (and the closed ones owed an outcome), and leaves the others alone', async () => {
     await withTimeline(async (sandbox, time) => {
       await open(sandbox, time);

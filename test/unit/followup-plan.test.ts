@@ -698,6 +698,19 @@ describe('approval, closing and the end', () => {
     expect(approved.notes[0].marker).toMatchObject({ step: 'outcome', result: 'approved', by: 'som-bea' });
   });
 
+  test('superseded by a later quarter\'s issue → outcome "superseded" and close, before any due ping; once', () => {
+    const issue = new Issue();
+    const next = { iid: 7, quarter: '2027-Q1' };
+    const plan = planFollowup(issue.input(at('P40D'), { supersededBy: next }));
+    expect(plan).toMatchObject({ needsRecheck: false, status: 'done', close: true });
+    expect(issue.steps(plan)).toEqual([['outcome', null, []]]);
+    expect(plan.notes[0].marker).toMatchObject({ result: 'superseded', by: null, next: 7 });
+    expect(plan.notes[0].body).toContain('5 items had no recorded answer at that point:');
+    issue.post(plan.notes, at('P40D'));
+    // Posted but the close failed: closed on the next run, with no second note.
+    expect(planFollowup(issue.input(at('P40DT1H'), { supersededBy: next }))).toEqual({ needsRecheck: false, notes: [], status: 'done', close: true });
+  });
+
   test('closed by a person → outcome "closed" recorded once, then nothing', () => {
     const issue = new Issue();
     issue.say('alice', 'PD-1 intentional: kept', at('PT1H'));
