@@ -80,8 +80,9 @@ export function planFollowup(input: FollowupInput): FollowupPlan {
   // one covered every item listed (a conversational "LGTM" earlier does not end the audit).
   const everythingListed = [...state.items.keys()].sort();
   const review = state.lastReview && sameSet(state.lastReview.findings, everythingListed) ? state.lastReview : undefined;
-  // A later quarter's issue lists every finding still present: two ladders would ping twice.
-  if (input.supersededBy) {
+  // A later quarter's issue lists every finding still present: two ladders would ping twice. An
+  // issue with every item answered only awaits its review, and pings nobody: it stays.
+  if (input.supersededBy && openItems().length > 0) {
     const next = input.supersededBy;
     const marker: Marker = { v: 1, step: 'outcome', ...base, result: 'superseded', by: null, next: next.iid };
     const body = renderOutcomeNote({ ...base, result: 'superseded', by: null, next, now: input.now, items: [...state.items.values()] });

@@ -709,6 +709,12 @@ describe('approval, closing and the end', () => {
     issue.post(plan.notes, at('P40D'));
     // Posted but the close failed: closed on the next run, with no second note.
     expect(planFollowup(issue.input(at('P40DT1H'), { supersededBy: next }))).toEqual({ needsRecheck: false, notes: [], status: 'done', close: true });
+
+    // Every item answered: it pings nobody and awaits its review, so it stays.
+    const answered = new Issue(ALICE_ONLY);
+    answered.say('alice', 'PD-1 intentional: kept', at('PT1H'));
+    answered.run(at('PT2H'));
+    expect(planFollowup(answered.input(at('P40D'), { supersededBy: next }))).toEqual({ needsRecheck: false, notes: [], status: 'review', close: false });
   });
 
   test('closed by a person → outcome "closed" recorded once, then nothing', () => {
