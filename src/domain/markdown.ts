@@ -6,7 +6,8 @@
  *   space after the sigil does;
  * - run a quick action (`/close` must start a line: newlines are flattened, and a leading `/` escaped);
  * - break a table (`|`), inject HTML (`<script>`), or open emphasis, links, code or images;
- * - auto-link a URL (a zero-width space after the scheme's colon).
+ * - auto-link a URL (a zero-width space after the scheme's colon, or inside a leading `www.`);
+ * - mark up an inline diff (`{+ +}`, `[- -]`: braces and brackets are backslashed).
  * It also strips control characters and lone surrogates and bounds the length.
  */
 const ZWSP = '&#8203;';
@@ -17,7 +18,7 @@ const ENTITIES: Record<string, string> = {
   '>': '&gt;',
   '|': '&#124;',
 };
-const BACKSLASHED = new Set(['\\', '`', '*', '_', '[', ']']);
+const BACKSLASHED = new Set(['\\', '`', '*', '_', '[', ']', '{', '}']);
 
 export const MAX_INLINE_LENGTH = 200;
 
@@ -39,6 +40,8 @@ export function inline(value: unknown, maxLength = MAX_INLINE_LENGTH): string {
       out += '&#47;';
     } else if (char === ':' && visible[index + 1] === '/' && visible[index + 2] === '/') {
       out += `:${ZWSP}`;
+    } else if (char === '.' && isWwwPrefix(visible, index)) {
+      out += `${ZWSP}.`;
     } else if (BACKSLASHED.has(char)) {
       out += `\\${char}`;
     } else {
@@ -46,6 +49,12 @@ export function inline(value: unknown, maxLength = MAX_INLINE_LENGTH): string {
     }
   }
   return truncated ? `${out}… (${codePoints.length - maxLength} more characters)` : out;
+}
+
+/** Whether `www` (any case) ends right before `index`, starting a word: GitLab auto-links `www.example.com`. */
+function isWwwPrefix(chars: string[], index: number): boolean {
+  if (index < 3 || chars.slice(index - 3, index).join('').toLowerCase() !== 'www') return false;
+  return index === 3 || !/[\p{L}\p{N}_.-]/u.test(chars[index - 4]!);
 }
 
 /** Text with no line breaks, control characters or lone surrogates, whitespace collapsed. */

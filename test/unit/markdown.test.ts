@@ -7,14 +7,14 @@ const ZWSP = '\u200b';
 function rendered(markdown: string): string {
   return markdown
     .replace(/&(amp|lt|gt|#124|#47|#8203);/g, (_, name: string) => ({ amp: '&', lt: '<', gt: '>', '#124': '|', '#47': '/', '#8203': ZWSP })[name]!)
-    .replace(/\\([\\`*_[\]])/g, '$1');
+    .replace(/\\([\\`*_[\]{}])/g, '$1');
 }
 
 /** Characters that would open Markdown syntax, unless preceded by an odd number of backslashes. */
 function unescapedSpecials(markdown: string): string[] {
   const found: string[] = [];
   for (let i = 0; i < markdown.length; i++) {
-    if (!'`*_[]'.includes(markdown[i])) continue;
+    if (!'`*_[]{}'.includes(markdown[i])) continue;
     let slashes = 0;
     for (let j = i - 1; j >= 0 && markdown[j] === '\\'; j--) slashes++;
     if (slashes % 2 === 0) found.push(markdown[i]);
@@ -35,6 +35,8 @@ function expectInert(out: string): void {
   const text = rendered(out);
   expect(text).not.toMatch(/[@#!~%$&^][\p{L}\p{N}_.-]/u);
   expect(text).not.toMatch(/:\/\//);
+  // GitLab auto-links www.example.com as it does a URL.
+  expect(text).not.toMatch(/(^|[^\p{L}\p{N}_.-])www\./iu);
   // No marker the bot would read back, wherever the text lands in a note.
   expect(parseMarkers(out)).toEqual([]);
   expect(parseMarkers(`before\n\n${out}\n\nafter`)).toEqual([]);
@@ -85,6 +87,16 @@ describe('inline(): hostile platform text is inert', () => {
 
   test.each(Object.entries(hostile))('%s', (_name, value) => {
     expectInert(inline(value));
+  });
+
+  test('a www. domain is not auto-linked, and inline diff markup shows as typed', () => {
+    for (const value of ['www.evil.example', 'see WWW.Evil.Example now', '{+ added +} [- removed -]']) {
+      const out = inline(value);
+      expectInert(out);
+      expect(rendered(out).replaceAll(ZWSP, '')).toBe(value);
+    }
+    // Only a leading www is broken: a name that merely contains it is left as it is.
+    expect(inline('awww.example')).toBe('awww.example');
   });
 
   test('a 10,000-character string is bounded and says how much was cut', () => {
