@@ -51,9 +51,9 @@ function outcomeText(how: AddressedHow, by: string | null, reason: string | unde
   const why = reason ? `: “${inline(reason, 300)}”` : '';
   switch (how) {
     case 'fixed':
-      return `fixed${who}, confirmed: no longer found in ${platformName(platform)}`;
+      return `fixed${who}, confirmed: the ${platformName(platform)} check no longer reports it`;
     case 'gone':
-      return `no longer found in ${platformName(platform)} (no reply needed)`;
+      return `the ${platformName(platform)} check no longer reports it (no reply needed)`;
     case 'intentional':
       return `intentional${who}${why}`;
     case 'accepted':

@@ -136,7 +136,7 @@ describe('the follow-up ladder (nightly), driven by the issue notes and the cloc
       await followup(sandbox, time);
       expect(botSteps(sandbox, opened + 2)).toEqual([['addressed', null, ['PD-6', 'PD-11']]]);
       const record = sandbox.gitlab.notesOf(1).filter((n) => !n.system).at(-1)!.body;
-      expect(record).toContain('**PD-6** · Chris Okafor · fixed per `cokafor`, confirmed: no longer found in PagerDuty');
+      expect(record).toContain('**PD-6** · Chris Okafor · fixed per `cokafor`, confirmed: the PagerDuty check no longer reports it');
       expect(record).toContain('**PD-11** · Taylor Kim · intentional per `msmith`: “contractor, account kept until the roster import is fixed (link)”');
 
       // At the second-ping time only the items nobody answered are pinged again.

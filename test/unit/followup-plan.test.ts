@@ -299,7 +299,7 @@ describe('answers and the review', () => {
       ['intentional', 'som-alex'],
     ]);
     const [record, review] = plan.notes;
-    expect(record.body).toContain('**PD-1** · Subject a1 · fixed per `alice`, confirmed: no longer found in PagerDuty');
+    expect(record.body).toContain('**PD-1** · Subject a1 · fixed per `alice`, confirmed: the PagerDuty check no longer reports it');
     expect(record.body).toContain('**PD-3** · Subject b1 · intentional per `bob`: “on-call backup for EMEA”');
     expect(review.body.startsWith('@som-alex @som-bea, every item of the PagerDuty access audit for 2026-Q4 is addressed (5 items). Please review:')).toBe(true);
     expect(review.body).toContain('Reply `approved`');
@@ -429,7 +429,7 @@ describe('answers and the review', () => {
       [fp('a1'), 'fixed', 'alice'],
       [fp('c1'), 'gone', null],
     ]);
-    expect(plan.notes[0].body).toContain('**PD-4** · Subject c1 · no longer found in PagerDuty (no reply needed)');
+    expect(plan.notes[0].body).toContain('**PD-4** · Subject c1 · the PagerDuty check no longer reports it (no reply needed)');
 
     issue.present.delete(fp('b1')); // due at PT72H: recorded instead of pinged
     const due = issue.run(at('PT72H'));
@@ -463,7 +463,7 @@ describe('answers and the review', () => {
     ]);
     const review = plan.notes[1].body;
     expect(review).toContain('| **PD-1** | Subject a1 | `alice` | intentional per `alice`: “kept” |');
-    expect(review).toContain('| **PD-2** | Subject u1 | — | no longer found in PagerDuty (no reply needed) |');
+    expect(review).toContain('| **PD-2** | Subject u1 | — | the PagerDuty check no longer reports it (no reply needed) |');
   });
 
   test('an audit with no findings asks for review at once, once', () => {
