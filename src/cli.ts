@@ -49,10 +49,10 @@ exit codes: 0 ok, 1 findings could not be produced or runtime failure, 2 bad con
 
 class UsageError extends Error {}
 
-/** The one entry and the one error boundary: every failure becomes a message and an exit code. */
 /** pino's levels (and `silent`). */
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
+/** The one entry and the one error boundary: every failure becomes a message and an exit code. */
 export async function runCli(argv: string[], env: NodeJS.ProcessEnv, io: CliIo, overrides: CliOverrides = {}): Promise<number> {
   // Every luxon date and duration the run makes, not only those it writes, then skips asking Intl
   // for the machine's locale (creating an Intl.DateTimeFormat: about 5 ms, once per process).
@@ -70,8 +70,10 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv, io: CliIo, 
     const options = parseOptions(command, rest);
     const now = options.now ? parseNow(options.now) : undefined;
     const clock: Clock = now ? () => now : (overrides.clock ?? systemClock);
-    if (env.LOG_LEVEL && !LOG_LEVELS.includes(env.LOG_LEVEL)) throw new ConfigError([`env LOG_LEVEL: "${env.LOG_LEVEL}" is not one of ${LOG_LEVELS.join(', ')}`]);
-    logger = createLogger({ secrets, destination: overrides.logDestination, level: env.LOG_LEVEL });
+    // Empty is unset, as for every other variable.
+    const level = env.LOG_LEVEL || undefined;
+    if (level && !LOG_LEVELS.includes(level)) throw new ConfigError([`env LOG_LEVEL: "${level}" is not one of ${LOG_LEVELS.join(', ')}`]);
+    logger = createLogger({ secrets, destination: overrides.logDestination, level });
     const deps: RuntimeDeps = {
       env: readEnv(env),
       clock,

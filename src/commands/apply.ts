@@ -109,7 +109,8 @@ export function issueChanges(issue: TrackedIssue, wanted: { description: string;
 export async function keepConfidential(tracker: Tracker, issue: TrackedIssue, wanted: boolean, logger: Logger): Promise<TrackedIssue> {
   if (!wanted || issue.confidential) return issue;
   logger.warn({ issue: issue.iid }, 'the audit issue was not confidential: made confidential again before writing');
-  return { ...(await tracker.updateIssue(issue.iid, { confidential: true })), description: issue.description, labels: issue.labels, state: issue.state };
+  await tracker.updateIssue(issue.iid, { confidential: true });
+  return { ...issue, confidential: true };
 }
 
 /** The notes a plan would add, as the tracker would return them, so the state after a run can be known before it. */

@@ -181,14 +181,15 @@ export async function followupIssue(
 }
 
 /**
- * For each open audit issue of an earlier quarter than another issue of its platform the bot
- * follows: the latest such issue, which takes over (by issue iid).
+ * For each open audit issue of an earlier quarter than another open issue of its platform: the
+ * latest such issue, which takes over (by issue iid). Only an open issue of a quarter that has
+ * begun takes over (a closed one chases nothing; a quarter label can be edited).
  */
-export function laterIssues(issues: { issue: TrackedIssue; platform: PlatformId }[]): Map<number, { iid: number; quarter: string }> {
+export function laterIssues(issues: { issue: TrackedIssue; platform: PlatformId }[], currentQuarter: string): Map<number, { iid: number; quarter: string }> {
   const latest = new Map<PlatformId, { iid: number; quarter: string }>();
   const quarters = issues.map(({ issue, platform }) => ({ issue, platform, quarter: labelledQuarter(issue.labels) }));
   for (const { issue, platform, quarter } of quarters) {
-    if (quarter === undefined || !isQuarter(quarter)) continue;
+    if (issue.state !== 'opened' || quarter === undefined || !isQuarter(quarter) || quarter > currentQuarter) continue;
     const known = latest.get(platform);
     if (!known || quarter > known.quarter) latest.set(platform, { iid: issue.iid, quarter });
   }
@@ -234,9 +235,13 @@ export async function followupCommand(deps: RuntimeDeps, request: FollowupReques
   const reports: (AuditReport | UnchangedAuditReport)[] = [];
   if (issues.length === 0) deps.out('no audit issue needs following up\n');
   // The one-read checks are independent reads: made side by side. Everything else, one issue after the other.
-  const supersededBy = laterIssues(issues);
+  const supersededBy = laterIssues(issues, quarterOf(deps.clock()));
+  // An earlier quarter's issue stays quiet only while all its items are answered (it awaits review).
+  const awaitingReview = (checked: FollowupOutcome | undefined) => (checked?.report && 'unchanged' in checked.report && checked.report.unchanged.open === 0 ? checked : undefined);
   const quiet = await mapConcurrently(issues, QUIET_CHECKS_AT_ONCE, ({ issue, platform }) =>
-    supersededBy.has(issue.iid) ? Promise.resolve(undefined) : quietNight(context, issue, platform).catch((error: unknown) => error as Error),
+    quietNight(context, issue, platform)
+      .then((checked) => (supersededBy.has(issue.iid) ? awaitingReview(checked) : checked))
+      .catch((error: unknown) => error as Error),
   );
   for (const [index, { issue, platform }] of issues.entries()) {
     try {

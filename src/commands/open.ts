@@ -4,7 +4,7 @@ import { planOpen } from '../domain/open-plan.js';
 import type { Finding, PlatformId } from '../domain/types.js';
 import { identityLabels } from '../domain/issue.js';
 import { auditReport, type AuditReport } from '../domain/report.js';
-import { previousQuarter } from '../domain/quarter.js';
+import { previousQuarter, quarterOf } from '../domain/quarter.js';
 import { quarterDiff, type QuarterDiff } from '../domain/quarter-diff.js';
 import { asPostedNotes, datedPosts, ensureIssue, issueChanges, damagedRecordNote, IssueNeedsPerson, keepConfidential, LEASE_HELD, postNotes, withLease, type IssueStatus } from './apply.js';
 import type { TrackedIssue, TrackedNote } from '../gitlab/tracker.js';
@@ -62,7 +62,7 @@ export async function openAudit(ctx: AuditContext, platform: PlatformId, quarter
     const existing = botNotes(notes, bot, platform);
     // Listing findings is safe only where no item id given out was lost.
     const damaged = damagedRecord(notes, bot, platform);
-    if (damaged && damaged.cause !== 'never-posted') throw new IssueNeedsPerson(issue.iid, damagedRecordNote(damaged, platform, quarter, quarter, bot));
+    if (damaged && damaged.cause !== 'never-posted') throw new IssueNeedsPerson(issue.iid, damagedRecordNote(damaged, platform, quarter, quarterOf(now), bot));
     const firstResults = !existing.some(({ marker }) => marker.step === 'results');
     let diff: QuarterDiff | null | undefined;
     if (firstResults) {

@@ -80,15 +80,6 @@ export function planFollowup(input: FollowupInput): FollowupPlan {
   // one covered every item listed (a conversational "LGTM" earlier does not end the audit).
   const everythingListed = [...state.items.keys()].sort();
   const review = state.lastReview && sameSet(state.lastReview.findings, everythingListed) ? state.lastReview : undefined;
-  // A later quarter's issue lists every finding still present: two ladders would ping twice. An
-  // issue with every item answered only awaits its review, and pings nobody: it stays.
-  if (input.supersededBy && openItems().length > 0) {
-    const next = input.supersededBy;
-    const marker: Marker = { v: 1, step: 'outcome', ...base, result: 'superseded', by: null, next: next.iid };
-    const body = renderOutcomeNote({ ...base, result: 'superseded', by: null, next, now: input.now, items: [...state.items.values()] });
-    return { needsRecheck: false, notes: [{ marker, body }], status: 'done', close: true };
-  }
-
   const approval = review && state.claims.find((claim) => claim.claim.kind === 'approved' && soms.has(claim.author) && claim.noteId > review.noteId);
   if (approval) {
     const marker: Marker = { v: 1, step: 'outcome', ...base, result: 'approved', by: approval.author, noteId: approval.noteId };
@@ -130,9 +121,10 @@ export function planFollowup(input: FollowupInput): FollowupPlan {
     else fixedClaims.set(fingerprint, { noteId, author, laterClaims: earlier });
   }
 
-  // 2. Ladder steps that are due for items not answered for good (a wrong "fixed" does not stop the ladder).
+  // 2. Ladder steps that are due for items not answered for good (a wrong "fixed" does not stop the
+  // ladder). None in an issue a later quarter's takes over: its findings are chased there.
   const due = new Map<string, LadderStep>();
-  for (const item of openItems()) {
+  for (const item of input.supersededBy ? [] : openItems()) {
     if (latest.get(item.fingerprint)?.claim.kind === 'intentional') continue;
     const step = nextDueStep(item, input);
     if (step) due.set(item.fingerprint, step);
@@ -198,6 +190,19 @@ export function planFollowup(input: FollowupInput): FollowupPlan {
       marker: { v: 1, step: 'feedback', ...base, owner: to, findings: entries.map((e) => e.item.fingerprint), claims: entries.flatMap((e) => [claimKey(e.noteId, e.item.fingerprint), ...(e.laterClaims ?? [])]) },
       body: renderFeedbackNote({ ...base, to, entries, now: input.now, supportOpsManagers: input.supportOpsManagers }),
     });
+  }
+  // A later quarter's issue lists every finding still present: two ladders would ping twice. The
+  // answers given here are recorded first; an issue with every item answered awaits its review.
+  if (input.supersededBy) {
+    const items = [...state.items.values()].map((item) => withAddressed(item, addressed.find((entry) => entry.item === item), input.now));
+    if (items.some((item) => !item.addressed)) {
+      const next = input.supersededBy;
+      notes.push({
+        marker: { v: 1, step: 'outcome', ...base, result: 'superseded', by: null, next: next.iid },
+        body: renderOutcomeNote({ ...base, result: 'superseded', by: null, next, now: input.now, items }),
+      });
+      return { needsRecheck: false, notes, status: 'done', close: true };
+    }
   }
   for (const [key, actions] of groupBy(ladderActions, (action) => `${LADDER.indexOf(action.step)}\u0000${recipientKey(action.item, action.step, input)}`)) {
     const [stepIndex, recipient] = key.split('\u0000');

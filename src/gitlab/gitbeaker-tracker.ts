@@ -7,7 +7,7 @@ import { mapConcurrently } from '../concurrency.js';
 import { HttpError, RetriesExhaustedError } from '../http/errors.js';
 
 const LEASE_PREFIX = 'audit-bot lease until ';
-const CLOCK_SKEW_MS = 60_000;
+const CLOCK_SKEW_MS = 5 * 60_000;
 /** `audit-bot lease until <ISO date> by <run id>` (leases written before the run id have none). */
 const LEASE_DESCRIPTION = /^audit-bot lease until (\S+)(?: by (\S+))?/;
 import type { IssueChanges, NewIssue, TrackedIssue, TrackedNote, Tracker } from './tracker.js';
@@ -146,10 +146,11 @@ export class GitLabTracker implements Tracker {
       const [, until, owner] = LEASE_DESCRIPTION.exec(label.description ?? '') ?? [];
       if (owner === this.runId) return true;
       const untilMs = Date.parse(until ?? '');
-      // No run of the bot leases for longer than this one asks to (runners' clocks may differ by a
-      // minute): an expiry past this run's own is not a lease the bot took, and would block every
-      // run until then.
-      if (!Number.isNaN(untilMs) && untilMs > now.getTime() && untilMs <= expires.getTime() + CLOCK_SKEW_MS) return false;
+      // No run of the bot leases for longer than this one asks to: an expiry further ahead is not a
+      // lease the bot took, and would block every run until then. Ahead of the real time too (a run
+      // may step through time with --now), with room for runners' clocks to differ.
+      const longest = Math.max(expires.getTime(), Date.now() + (expires.getTime() - now.getTime())) + CLOCK_SKEW_MS;
+      if (!Number.isNaN(untilMs) && untilMs > now.getTime() && untilMs <= longest) return false;
       await this.releaseLease(name);
     }
     return false;

@@ -710,6 +710,14 @@ describe('approval, closing and the end', () => {
     // Posted but the close failed: closed on the next run, with no second note.
     expect(planFollowup(issue.input(at('P40DT1H'), { supersededBy: next }))).toEqual({ needsRecheck: false, notes: [], status: 'done', close: true });
 
+    // An answer given in the last days is recorded before the outcome, which no longer lists it.
+    const answering = new Issue();
+    answering.say('alice', 'PD-1 intentional: kept on purpose', at('P39D'));
+    const recorded = planFollowup(answering.input(at('P40D'), { supersededBy: next }));
+    expect(answering.steps(recorded).map(([step]) => step)).toEqual(['addressed', 'outcome']);
+    expect(recorded.notes[1].body).toContain('4 items had no recorded answer at that point:');
+    expect(recorded.notes[1].body).not.toContain('**PD-1**');
+
     // Every item answered: it pings nobody and awaits its review, so it stays.
     const answered = new Issue(ALICE_ONLY);
     answered.say('alice', 'PD-1 intentional: kept', at('PT1H'));
