@@ -102,12 +102,15 @@ export function issueChanges(issue: TrackedIssue, wanted: { description: string;
   return changes;
 }
 
+/** Whether an issue is public while audit.config.yml wants audit issues confidential. */
+export const madePublic = (issue: Pick<TrackedIssue, 'confidential'>, wanted: boolean): boolean => wanted && !issue.confidential;
+
 /**
  * Before the bot writes to an audit issue, it is made confidential again if someone made it
  * public (or created it public with the audit's labels), when audit.config.yml wants that.
  */
 export async function keepConfidential(tracker: Tracker, issue: TrackedIssue, wanted: boolean, logger: Logger): Promise<TrackedIssue> {
-  if (!wanted || issue.confidential) return issue;
+  if (!madePublic(issue, wanted)) return issue;
   logger.warn({ issue: issue.iid }, 'the audit issue was not confidential: made confidential again before writing');
   await tracker.updateIssue(issue.iid, { confidential: true });
   return { ...issue, confidential: true };

@@ -7,7 +7,7 @@ import { DryRunTracker } from '../gitlab/dry-run-tracker.js';
 import type { TrackedIssue, TrackedNote } from '../gitlab/tracker.js';
 import { recordingNotes } from './recording.js';
 import { implementedPlatforms } from '../platforms/index.js';
-import { asPostedNotes, datedPosts, issueChanges, damagedRecordNote, IssueNeedsPerson, keepConfidential, LEASE_HELD, postNotes, STATUS_LABELS, withLease } from './apply.js';
+import { asPostedNotes, datedPosts, issueChanges, damagedRecordNote, IssueNeedsPerson, keepConfidential, LEASE_HELD, madePublic, postNotes, STATUS_LABELS, withLease } from './apply.js';
 import { damagedRecord } from '../domain/bot-notes.js';
 import { parseMarkers } from '../domain/markers.js';
 import { isQuarter, quarterOf } from '../domain/quarter.js';
@@ -65,7 +65,7 @@ const NOTHING_DONE = { notesPosted: 0, rechecked: false, status: 'open', closed:
  * nothing due yet), at the cost of one read of its newest notes; undefined when it must be read in full.
  */
 export async function quietNight(ctx: AuditContext, issue: TrackedIssue, platform: PlatformId): Promise<FollowupOutcome | undefined> {
-  if (ctx.config.confidential && !issue.confidential) return undefined;
+  if (madePublic(issue, ctx.config.confidential)) return undefined;
   const checkpoint = standingCheckpoint(issue, BOARD, STATUS_LABELS, ladderRules(ctx), ctx.clock());
   if (!checkpoint || !unchangedSince(checkpoint, await ctx.tracker.recentNotes(issue.iid, checkPageSize(checkpoint)))) return undefined;
   return {
@@ -153,7 +153,7 @@ export async function followupIssue(
 
   const first = await prepare(issue);
   let final = first;
-  if (first.plan.notes.length > 0 || Object.keys(first.changes).length > 0 || (ctx.config.confidential && !issue.confidential)) {
+  if (first.plan.notes.length > 0 || Object.keys(first.changes).length > 0 || madePublic(issue, ctx.config.confidential)) {
     const applied = await withLease(ctx.tracker, `audit-bot-lock-issue-${issue.iid}`, ctx.clock, async () => {
       // Another run may just have acted on the issue: its notes, board, labels and state are read again.
       let fresh = await prepare(await keepConfidential(ctx.tracker, await ctx.tracker.getIssue(issue.iid), ctx.config.confidential, ctx.logger));
@@ -186,17 +186,19 @@ export async function followupIssue(
  * begun takes over (a closed one chases nothing; a quarter label can be edited).
  */
 export function laterIssues(issues: { issue: TrackedIssue; platform: PlatformId }[], currentQuarter: string): Map<number, { iid: number; quarter: string }> {
+  const open = issues.flatMap(({ issue, platform }) => {
+    const quarter = labelledQuarter(issue.labels);
+    return issue.state === 'opened' && quarter !== undefined && isQuarter(quarter) ? [{ iid: issue.iid, platform, quarter }] : [];
+  });
   const latest = new Map<PlatformId, { iid: number; quarter: string }>();
-  const quarters = issues.map(({ issue, platform }) => ({ issue, platform, quarter: labelledQuarter(issue.labels) }));
-  for (const { issue, platform, quarter } of quarters) {
-    if (issue.state !== 'opened' || quarter === undefined || !isQuarter(quarter) || quarter > currentQuarter) continue;
+  for (const { iid, platform, quarter } of open) {
     const known = latest.get(platform);
-    if (!known || quarter > known.quarter) latest.set(platform, { iid: issue.iid, quarter });
+    if (quarter <= currentQuarter && (!known || quarter > known.quarter)) latest.set(platform, { iid, quarter });
   }
   const superseded = new Map<number, { iid: number; quarter: string }>();
-  for (const { issue, platform, quarter } of quarters) {
+  for (const { iid, platform, quarter } of open) {
     const later = latest.get(platform);
-    if (issue.state === 'opened' && quarter !== undefined && isQuarter(quarter) && later && quarter < later.quarter) superseded.set(issue.iid, later);
+    if (later && quarter < later.quarter) superseded.set(iid, later);
   }
   return superseded;
 }

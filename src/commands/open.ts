@@ -6,7 +6,7 @@ import { identityLabels } from '../domain/issue.js';
 import { auditReport, type AuditReport } from '../domain/report.js';
 import { previousQuarter, quarterOf } from '../domain/quarter.js';
 import { quarterDiff, type QuarterDiff } from '../domain/quarter-diff.js';
-import { asPostedNotes, datedPosts, ensureIssue, issueChanges, damagedRecordNote, IssueNeedsPerson, keepConfidential, LEASE_HELD, postNotes, withLease, type IssueStatus } from './apply.js';
+import { asPostedNotes, datedPosts, ensureIssue, issueChanges, damagedRecordNote, IssueNeedsPerson, keepConfidential, LEASE_HELD, madePublic, postNotes, withLease, type IssueStatus } from './apply.js';
 import type { TrackedIssue, TrackedNote } from '../gitlab/tracker.js';
 import { recordingNotes } from './recording.js';
 import { describedIssue } from '../domain/checkpoint.js';
@@ -96,8 +96,7 @@ export async function openAudit(ctx: AuditContext, platform: PlatformId, quarter
   let created = false;
   let prepared = found ? await prepare(found) : undefined;
   let notesPosted = 0;
-  const madePublic = ctx.config.confidential && found !== undefined && !found.confidential;
-  if (!prepared || prepared.planned.length > 0 || Object.keys(prepared.changes).length > 0 || madePublic) {
+  if (!prepared || prepared.planned.length > 0 || Object.keys(prepared.changes).length > 0 || (found !== undefined && madePublic(found, ctx.config.confidential))) {
     const applied = await withLease(ctx.tracker, `audit-bot-lock-${platform}-${quarter}`, ctx.clock, async () => {
       const ensured = await ensureIssue(
         ctx.tracker,
@@ -211,13 +210,9 @@ export async function openCommand(deps: RuntimeDeps, request: OpenRequest): Prom
     } catch (error) {
       deps.logger.error({ platform, err: error }, 'audit failed');
       const message = (error as Error).message;
-      fail(
-        error instanceof IssueNeedsPerson
-          ? `${platform}: FAILED, issue #${error.iid}: ${message}`
-          : progress.findings === undefined
-          ? `${platform}: FAILED, no findings were produced: ${message}`
-          : `${platform}: FAILED, the check found ${progress.findings} finding(s) but the audit issue is not complete; re-run to finish it (nothing is posted twice): ${message}`,
-      );
+      if (error instanceof IssueNeedsPerson) fail(`${platform}: FAILED, issue #${error.iid}: ${message}`);
+      else if (progress.findings === undefined) fail(`${platform}: FAILED, no findings were produced: ${message}`);
+      else fail(`${platform}: FAILED, the check found ${progress.findings} finding(s) but the audit issue is not complete; re-run to finish it (nothing is posted twice): ${message}`);
     }
   }
   if (tracker.value instanceof DryRunTracker) {
