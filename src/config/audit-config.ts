@@ -1,6 +1,7 @@
 import { isScalar } from 'yaml';
 import { DateTime, Duration } from 'luxon';
 import { PLATFORM_IDS, type PlatformId } from '../domain/types.js';
+import { BOT_LABEL_SCOPES } from '../domain/issue.js';
 import { checkPagerDutyId, checkUsername, isEmail, isPagerDutyId } from './roster.js';
 import { Checker, Fields, quote, type At } from './validate.js';
 import { parseYaml, readTextFile } from './yaml-source.js';
@@ -72,9 +73,6 @@ export function parseAuditConfig(text: string, file: string): AuditConfig {
     platforms,
   };
 }
-
-/** Scoped labels the bot gives itself: an issue holds one label per scope, so a configured one would replace the bot's. */
-const BOT_LABEL_SCOPES = ['audit::', 'audit-quarter::', 'audit-status::'];
 
 function checkLabels(checker: Checker, at: At): string[] | undefined {
   return checker.stringList(

@@ -13,6 +13,9 @@ export const labelledPlatform = (labels: readonly string[]): string | undefined 
 
 const QUARTER_LABEL_PREFIX = 'audit-quarter::';
 
+/** The scopes of the labels the bot gives itself (platform, quarter, status): an issue holds one label per scope. */
+export const BOT_LABEL_SCOPES: readonly string[] = [PLATFORM_LABEL_PREFIX, QUARTER_LABEL_PREFIX, 'audit-status::'];
+
 /** The labels that identify one platform's audit issue for one quarter. */
 export function identityLabels(platform: PlatformId, quarter: string): string[] {
   return [platformLabel(platform), `${QUARTER_LABEL_PREFIX}${quarter}`];
