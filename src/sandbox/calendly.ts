@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Clock } from '../clock.js';
 import { FakeServer, json, type Fault, type FakeRequest, type FakeResponse } from './fake-server.js';
 import { compareCodeUnits } from '../domain/locale.js';
+import { FixedWindow } from './fixed-window.js';
 
 /**
  * A local fake of the Calendly API v2 (the read-only parts the audit uses), checked against
@@ -91,12 +92,8 @@ export class CalendlySandbox extends FakeServer {
   private readonly token: string;
   private readonly now: Clock;
   private readonly rateLimitResetSeconds: number;
-  private windowMinute = -1;
-  private usedInWindow = 0;
-  /** Where the fixed windows start, modulo their length (0: on the clock's minutes). */
-  private windowOriginMs = 0;
+  private readonly window: FixedWindow;
   private readonly rateLimitPerMinute?: number;
-  private readonly windowMs: number;
   private readonly listings?: Map<string, unknown[]>;
 
   constructor(options: CalendlySandboxOptions) {
@@ -112,7 +109,7 @@ export class CalendlySandbox extends FakeServer {
     this.now = options.now ?? (() => new Date());
     this.rateLimitResetSeconds = options.rateLimitResetSeconds ?? 1;
     this.rateLimitPerMinute = options.rateLimitPerMinute;
-    this.windowMs = options.rateLimitWindowMs ?? 60_000;
+    this.window = new FixedWindow(options.rateLimitWindowMs ?? 60_000);
     if (options.memoizeListings) this.listings = new Map();
   }
 
@@ -159,12 +156,8 @@ export class CalendlySandbox extends FakeServer {
     return `${this.url}/users/${uuid}`;
   }
 
-  /** A fresh window, starting now: a whole window's budget until it ends. */
   override forgetRateLimitWindow(): void {
-    const nowMs = this.now().getTime();
-    this.windowOriginMs = nowMs % this.windowMs;
-    this.windowMinute = Math.floor((nowMs - this.windowOriginMs) / this.windowMs);
-    this.usedInWindow = 0;
+    this.window.forget(this.now().getTime());
   }
 
   private route(req: FakeRequest): FakeResponse {
@@ -173,24 +166,18 @@ export class CalendlySandbox extends FakeServer {
     }
     // Headers over a fixed one-minute window; the limit is enforced only with `rateLimitPerMinute` (else through faults).
     const nowMs = this.now().getTime();
-    const scaled = this.windowMs !== 60_000;
-    const minute = Math.floor((nowMs - this.windowOriginMs) / this.windowMs);
-    const windowEndMs = (minute + 1) * this.windowMs + this.windowOriginMs;
-    if (minute !== this.windowMinute) {
-      this.windowMinute = minute;
-      this.usedInWindow = 0;
-    }
+    const { endMs } = this.window.at(nowMs);
     const limit = this.rateLimitPerMinute ?? CALENDLY_RATE_LIMIT;
-    const reset = scaled ? Number((Math.max(1, windowEndMs - nowMs) / 1000).toFixed(3)) : Math.ceil((windowEndMs - nowMs) / 1000);
-    if (this.rateLimitPerMinute !== undefined && this.usedInWindow >= this.rateLimitPerMinute) {
+    const reset = this.window.resetSeconds(nowMs, endMs);
+    if (this.rateLimitPerMinute !== undefined && this.window.used >= this.rateLimitPerMinute) {
       const fault = this.rateLimitedFault(reset);
       return fault.type === 'status' ? { status: fault.status, headers: fault.headers, body: fault.body } : notFound();
     }
-    this.usedInWindow += 1;
+    this.window.used += 1;
     const response = this.dispatch(req);
     response.headers = {
       'X-RateLimit-Limit': String(limit),
-      'X-RateLimit-Remaining': String(Math.max(0, limit - this.usedInWindow)),
+      'X-RateLimit-Remaining': String(Math.max(0, limit - this.window.used)),
       'X-RateLimit-Reset': String(reset),
       ...(response.headers ?? {}),
     };

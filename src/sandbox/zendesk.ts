@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Clock } from '../clock.js';
 import { FakeServer, json, type Fault, type FakeRequest, type FakeResponse } from './fake-server.js';
+import { FixedWindow } from './fixed-window.js';
 
 /**
  * A local fake of one Zendesk Support instance (API v2, the read-only parts the audit uses),
@@ -117,11 +118,7 @@ export class ZendeskSandbox extends FakeServer {
   private readonly now: Clock;
   private readonly rateLimitPerMinute?: number;
   private readonly retryAfterSeconds: number;
-  private windowMinute = -1;
-  private usedInWindow = 0;
-  /** Where the fixed windows start, modulo their length (0: on the clock's minutes). */
-  private windowOriginMs = 0;
-  private readonly windowMs: number;
+  private readonly window: FixedWindow;
   private readonly listings?: Map<string, unknown[]>;
 
   constructor(options: ZendeskSandboxOptions) {
@@ -137,7 +134,7 @@ export class ZendeskSandbox extends FakeServer {
     this.now = options.now ?? (() => new Date());
     this.rateLimitPerMinute = options.rateLimitPerMinute;
     this.retryAfterSeconds = options.retryAfterSeconds ?? 1;
-    this.windowMs = options.rateLimitWindowMs ?? 60_000;
+    this.window = new FixedWindow(options.rateLimitWindowMs ?? 60_000);
     if (options.memoizeListings) this.listings = new Map();
   }
 
@@ -164,34 +161,24 @@ export class ZendeskSandbox extends FakeServer {
     };
   }
 
-  /** A fresh window, starting now: a whole window's budget until it ends. */
   override forgetRateLimitWindow(): void {
-    const nowMs = this.now().getTime();
-    this.windowOriginMs = nowMs % this.windowMs;
-    this.windowMinute = Math.floor((nowMs - this.windowOriginMs) / this.windowMs);
-    this.usedInWindow = 0;
+    this.window.forget(this.now().getTime());
   }
 
   private route(req: FakeRequest): FakeResponse {
     if (req.headers.authorization !== this.authorization) return json(401, { error: "Couldn't authenticate you" });
     const nowMs = this.now().getTime();
-    const minute = Math.floor((nowMs - this.windowOriginMs) / this.windowMs);
-    const windowEndMs = (minute + 1) * this.windowMs + this.windowOriginMs;
-    if (minute !== this.windowMinute) {
-      this.windowMinute = minute;
-      this.usedInWindow = 0;
-    }
+    const { endMs } = this.window.at(nowMs);
     const limit = this.rateLimitPerMinute ?? ZENDESK_RATE_LIMIT;
-    if (this.rateLimitPerMinute !== undefined && this.usedInWindow >= this.rateLimitPerMinute) {
-      const wait = this.windowMs === 60_000 ? Math.ceil((windowEndMs - nowMs) / 1000) : Number((Math.max(1, windowEndMs - nowMs) / 1000).toFixed(3));
-      const fault = this.rateLimitedFault(wait);
+    if (this.rateLimitPerMinute !== undefined && this.window.used >= this.rateLimitPerMinute) {
+      const fault = this.rateLimitedFault(this.window.resetSeconds(nowMs, endMs));
       return fault.type === 'status' ? { status: fault.status, headers: fault.headers, body: fault.body } : notFound();
     }
-    this.usedInWindow += 1;
+    this.window.used += 1;
     const response = this.dispatch(req);
     response.headers = {
       'x-rate-limit': String(limit),
-      'x-rate-limit-remaining': String(Math.max(0, limit - this.usedInWindow)),
+      'x-rate-limit-remaining': String(Math.max(0, limit - this.window.used)),
       ...(response.headers ?? {}),
     };
     return response;
