@@ -4,9 +4,10 @@
  * For each tier (organisations of 1k, 10k and 50k people by default) it seeds the sandbox fakes
  * (bench/data.ts), gives every fake the vendor's real rate limit in its own 429 style with time
  * scaled down by `--factor` (a minute becomes 60/factor seconds; the counts stay the vendor's)
- * plus a fixed per-request latency, and runs, each in its own process with real sleeps, every
- * rate-limit window fresh and starting with the run's first request (the best case: in CI,
- * jobs side by side share GitLab's limit, and a vendor's is shared with other integrations):
+ * plus a fixed per-request latency, and runs, each in its own process with real sleeps and every
+ * rate-limit window unused; a fixed window starts with the run, so a run that needs a second one
+ * waits out the whole first (in CI, jobs side by side share GitLab's limit, and a vendor's may be
+ * shared with other integrations):
  *   - `open` for every audit (the quarterly run: the platform's listing, then GitLab writes);
  *   - a nightly `followup` over `--issues` open audit issues with nothing due;
  *   - the naive N+1 strategy (bench/naive.ts), for comparison.
@@ -38,6 +39,8 @@ import { createPagerDutySandbox } from '../src/sandbox/pagerduty.js';
 import { createCalendlySandbox } from '../src/sandbox/calendly.js';
 import { createZendeskSandbox } from '../src/sandbox/zendesk.js';
 import type { FakeServer, RequestLogEntry } from '../src/sandbox/fake-server.js';
+import { PLATFORM_IDS } from '../src/domain/types.js';
+import { platformLabel } from '../src/domain/issue.js';
 import { buildOrganisation, type Organisation } from './data.js';
 import type { ChildJob, ChildResult } from './child.js';
 import type { NaivePlatform } from './naive.js';
@@ -331,8 +334,7 @@ function freshWindows(fakes: Fakes): void {
  * bot still owes an outcome (status open or review).
  */
 function followupMinimum(openIssueLabels: string[][]): number {
-  const platforms = ['zendesk', 'zendesk-us-federal', 'calendly', 'pagerduty'];
-  const listingPages = platforms.reduce((sum, platform) => sum + pages(openIssueLabels.filter((labels) => labels.includes(`audit::${platform}`)).length), 0);
+  const listingPages = PLATFORM_IDS.reduce((sum, platform) => sum + pages(openIssueLabels.filter((labels) => labels.includes(platformLabel(platform))).length), 0);
   return openIssueLabels.length + listingPages + 2;
 }
 
@@ -344,8 +346,11 @@ async function measureStartup(env: Record<string, string>, options: Options): Pr
     if (result.code !== 0) throw new Error(`the start-up run failed: ${result.stderr}`);
     times.push(result.wallMs);
   }
-  return times.sort((a, b) => a - b)[Math.floor((times.length - 1) / 2)]!;
+  return middle(times.sort((a, b) => a - b));
 }
+
+/** The median of values sorted ascending (the lower of the two middle ones for an even count). */
+const middle = <T>(sorted: T[]): T => sorted[Math.floor((sorted.length - 1) / 2)]!;
 
 /** The nightly followup over `issues` open audit issues with nothing due (copies of the ones `open` made). */
 async function measureFollowup(fakes: Fakes, size: number, options: Options): Promise<Row> {
@@ -405,7 +410,7 @@ async function repeated(options: Options, measure: () => Promise<Row>): Promise<
   const runs: Row[] = [];
   for (let repeat = 0; repeat < options.repeat; repeat++) runs.push(await measure());
   const byWall = [...runs].sort((a, b) => a.wallMs - b.wallMs);
-  const median = byWall[Math.floor((byWall.length - 1) / 2)]!;
+  const median = middle(byWall);
   return {
     ...median,
     code: runs.find((run) => run.code !== 0)?.code ?? 0,
