@@ -236,7 +236,7 @@ test('renders the final schedule clipped to since/until with the coverage percen
 
 test('lists escalation policies with rules, references (dead ones kept) and loops', async () => {
   const { body } = await getJson('/escalation_policies?total=true');
-  expect(body.total).toBe(4);
+  expect(body.total).toBe(5);
   const byId = Object.fromEntries((body.escalation_policies as Json[]).map((p) => [p.id, p]));
   expect(byId.PEPAMER).toMatchObject({
     type: 'escalation_policy',
@@ -287,4 +287,138 @@ test('the seed lines up with the sandbox roster as its header says', () => {
   );
   expect(notOnListed).toEqual(['cokafor:PAMER01']);
   expect(seed.users.filter((u) => u.invitation_sent).map((u) => u.id)).toEqual(['POHADD1']);
+});
+
+describe('shift-based (v3) schedules', () => {
+  test('GET /v3/schedules lists schedule_v3_reference items only; the v2 listing does not have them', async () => {
+    const v3 = await getJson('/v3/schedules');
+    expect(v3.status).toBe(200);
+    expect(v3.body).toEqual({
+      schedules: [
+        {
+          id: 'PV3WKND',
+          type: 'schedule_v3_reference',
+          summary: 'Support Weekend On-Call (shift-based)',
+          self: `${base}/v3/schedules/PV3WKND`,
+          html_url: 'https://sandbox.pagerduty.com/schedules/PV3WKND',
+        },
+      ],
+      limit: 100,
+      offset: 0,
+      more: false,
+      total: null,
+    });
+    expect(v3.headers['ratelimit-remaining']).toBeDefined();
+    const v2 = await getJson('/schedules?limit=100');
+    expect((v2.body.schedules as Json[]).map((s) => s.id)).not.toContain('PV3WKND');
+    expect(((await getJson('/v3/schedules')).body.schedules as Json[]).map((s) => s.id)).not.toContain('PAMER01');
+    expect((await getJson('/v3/schedules/PAMER01')).status).toBe(404);
+    expect((await getJson('/schedules/PV3WKND')).status).toBe(404);
+  });
+
+  test('offset pagination with limit up to 1000 (echoed), total on request, query by name; auth like the v2 API', async () => {
+    data.v3Schedules!.push(
+      ...Array.from({ length: 1500 }, (_, i) => ({
+        id: `PV3${String(i).padStart(4, '0')}`,
+        name: `Generated rota ${String(i).padStart(4, '0')}`,
+        time_zone: 'UTC',
+        rotations: [],
+        coverage: [],
+      })),
+    );
+    const first = await getJson('/v3/schedules?limit=5000&offset=0&total=true');
+    expect([first.body.limit, first.body.offset, first.body.more, first.body.total, first.body.schedules.length]).toEqual([1000, 0, true, 1501, 1000]);
+    const second = await getJson('/v3/schedules?limit=1000&offset=1000');
+    expect([second.body.more, second.body.total, second.body.schedules.length]).toEqual([false, null, 501]);
+    const ids = new Set([...first.body.schedules, ...second.body.schedules].map((s: Json) => s.id));
+    expect(ids.size).toBe(1501);
+    expect((await getJson('/v3/schedules?query=weekend')).body.schedules.map((s: Json) => s.id)).toEqual(['PV3WKND']);
+    expect((await getJson('/v3/schedules?limit=0')).body.error.code).toBe(2001);
+    const unauthenticated = await get('/v3/schedules', { authorization: 'Token token=wrong' });
+    expect(unauthenticated.statusCode).toBe(401);
+    expect(JSON.parse(unauthenticated.body)).toEqual({ error: { message: 'Authentication failed', code: 2006 } });
+    // The early-access header is no longer required, and is accepted.
+    expect((await get('/v3/schedules', { 'x-early-access': 'flexible-schedules-early-access' })).statusCode).toBe(200);
+    expect(pd.missingAcceptHeader).toEqual([]);
+  });
+
+  test('GET /v3/schedules/{id}: rotations with members; final_schedule only with include[]=final_schedule and since/until', async () => {
+    const since = NOW.toISOString();
+    const until = new Date(NOW.getTime() + 28 * DAY).toISOString();
+    const plain = (await getJson('/v3/schedules/PV3WKND')).body.schedule;
+    expect(plain).toMatchObject({ id: 'PV3WKND', type: 'schedule_v3', name: 'Support Weekend On-Call (shift-based)', time_zone: 'Europe/Berlin' });
+    expect(plain.final_schedule).toBeUndefined();
+    expect(plain.users).toBeUndefined();
+    expect(plain.escalation_policies.map((p: Json) => p.id)).toEqual(['PEPWKND']);
+    expect(plain.rotations[0].events[0].assignment_strategy).toEqual({
+      type: 'rotating_member_assignment_strategy',
+      shifts_per_member: 1,
+      members: [
+        { type: 'user_member', user_id: 'PJDOE01' },
+        { type: 'user_member', user_id: 'PLFISC1' },
+      ],
+    });
+    expect((await getJson(`/v3/schedules/PV3WKND?include[]=final_schedule`)).body.schedule.final_schedule).toBeUndefined();
+
+    const { status, body } = await getJson(`/v3/schedules/PV3WKND?since=${since}&until=${until}&include[]=final_schedule&include[]=users`);
+    expect(status).toBe(200);
+    expect(body.schedule.users.map((u: Json) => u.id)).toEqual(['PJDOE01', 'PLFISC1']);
+    const final = body.schedule.final_schedule;
+    expect(final.type).toBe('final_schedule');
+    expect(final.rendered_coverage_percentage).toBe(100);
+    const shifts = final.computed_shift_assignments as Json[];
+    expect(shifts[0]).toMatchObject({ type: 'computed_shift_assignment', member: { type: 'user_member' }, source: { type: 'schedule_rotation' } });
+    expect(Date.parse(shifts[0]!.start_time)).toBe(Date.parse(since)); // clipped (overflow=false)
+    expect(Date.parse(shifts[shifts.length - 1]!.end_time)).toBe(Date.parse(until));
+    expect(shifts[0]!.start_time).toMatch(/\+01:00$/); // Europe/Berlin
+
+    // An empty_member slot and a shift that never ends.
+    const rota = data.v3Schedules![0]!;
+    rota.coverage = [
+      { start: new Date(NOW.getTime() - DAY).toISOString(), end: new Date(NOW.getTime() + 7 * DAY).toISOString(), userId: 'PJDOE01' },
+      { start: new Date(NOW.getTime() + 7 * DAY).toISOString(), end: new Date(NOW.getTime() + 14 * DAY).toISOString(), userId: null },
+      { start: new Date(NOW.getTime() + 14 * DAY).toISOString(), end: null, userId: 'PLFISC1' },
+    ];
+    const open = (await getJson(`/v3/schedules/PV3WKND?since=${since}&until=${until}&include[]=final_schedule`)).body.schedule.final_schedule;
+    expect(open.rendered_coverage_percentage).toBe(75);
+    expect(open.computed_shift_assignments.map((s: Json) => [s.member.type, s.end_time === null])).toEqual([
+      ['user_member', false],
+      ['empty_member', false],
+      ['user_member', true],
+    ]);
+
+    expect((await getJson('/v3/schedules/PNOSUCH')).body).toEqual({ error: { message: 'Not Found', code: 2100 } });
+    expect((await getJson('/v3/schedules/PV3WKND?since=yesterday&until=now&include[]=final_schedule')).body.error.code).toBe(2004);
+    expect((await getJson('/v3/schedules/PV3WKND?include[]=layers')).body.error.code).toBe(2001);
+  });
+
+  test('escalation policies target them as schedule_v3_reference; an account without v3 schedules answers 404', async () => {
+    const policy = (await getJson('/escalation_policies/PEPWKND')).body.escalation_policy;
+    expect(policy.escalation_rules[0].targets).toEqual([
+      {
+        id: 'PV3WKND',
+        type: 'schedule_v3_reference',
+        summary: 'Support Weekend On-Call (shift-based)',
+        self: `${base}/v3/schedules/PV3WKND`,
+        html_url: 'https://sandbox.pagerduty.com/schedules/PV3WKND',
+      },
+    ]);
+    const without = createPagerDutySandbox({ token: TOKEN, data: seedPagerDuty(NOW), v3SchedulesDisabled: true });
+    const url = await without.start();
+    try {
+      const res = await got(`${url}/v3/schedules`, { headers: { authorization: `Token token=${TOKEN}` }, throwHttpErrors: false });
+      expect([res.statusCode, JSON.parse(res.body)]).toEqual([404, { error: { message: 'Not Found', code: 2100 } }]);
+    } finally {
+      await without.stop();
+    }
+  });
+
+  test('a v2 rendered entry that never ends is rendered with a null end', async () => {
+    const amer = data.schedules.find((s) => s.id === 'PAMER01')!;
+    amer.coverage = [{ start: new Date(NOW.getTime() - DAY).toISOString(), end: null, userId: 'PJDOE01' }];
+    const until = new Date(NOW.getTime() + 28 * DAY).toISOString();
+    const final = (await getJson(`/schedules/PAMER01?since=${NOW.toISOString()}&until=${until}`)).body.schedule.final_schedule;
+    expect(final.rendered_schedule_entries).toEqual([expect.objectContaining({ end: null })]);
+    expect(final.rendered_coverage_percentage).toBe(100);
+  });
 });

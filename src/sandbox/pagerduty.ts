@@ -16,6 +16,22 @@ import { FakeServer, json, type Fault, type FakeRequest, type FakeResponse } fro
  *   `ratelimit-reset` (seconds); a 429 has `ratelimit-remaining: 0` and body code 2020. The docs warn
  *   that a 429 may come with neither the headers nor the body: `rateLimitedWithoutHeaders()`.
  *
+ * Shift-based schedules (REST API `Schedules_v3`, PagerDuty's OpenAPI reference/REST/openapiv3.json):
+ * - `GET /v3/schedules`: `schedule_v3_reference` items only (`id`, `type`, `summary`, `self`,
+ *   `html_url`), never the v2 schedules; offset pagination with `limit` (default 100, max 1000,
+ *   echoed), `offset`, `more`, `total` on `total=true`; `query` filters by name. v2 schedules are
+ *   not listed here, and v3 schedules are not in `GET /schedules`.
+ * - `GET /v3/schedules/{id}`: `{"schedule":{"type":"schedule_v3", rotations:[{events:[{assignment_strategy:{members}}]}], …}}`;
+ *   with `include[]=final_schedule` and both `since` and `until`, a `final_schedule` with
+ *   `rendered_coverage_percentage` and `computed_shift_assignments` (`start_time`, `end_time`,
+ *   `member: {type: user_member|empty_member, user_id}`, `source`), clipped to the range unless
+ *   `overflow=true`. `include[]=users` adds `users`. Another `include[]` value → 400 code 2001.
+ * - The `X-EARLY-ACCESS: flexible-schedules-early-access` header is no longer required (changelog
+ *   2026-05-18); requests that send it are served the same. `v3SchedulesDisabled` makes every
+ *   `/v3/...` path answer 404 like an account without shift-based schedules.
+ * - Escalation policies target them with `{"type":"schedule_v3_reference"}` (self under /v3/schedules).
+ * - Entries (v2 `end`, v3 `end_time`) of a rota that never ends render as null.
+ *
  * `data` is the live store: tests may push/splice users, schedules and policies between requests.
  */
 
@@ -43,10 +59,43 @@ export interface PdUser {
 }
 
 export interface PdCoverageEntry {
-  /** ISO-8601 instants. */
+  /** ISO-8601 instants; a null end never ends (rendered as null). */
   start: string;
-  end: string;
+  end: string | null;
   userId: string;
+}
+
+/** One stretch of a shift-based schedule's final schedule; `userId` null is an `empty_member` slot. */
+export interface PdV3CoverageEntry {
+  start: string;
+  end: string | null;
+  userId: string | null;
+}
+
+export interface PdV3Event {
+  id: string;
+  name: string;
+  /** User members of the event's assignment strategy (may include ids that no longer exist). */
+  memberIds: string[];
+  /** Default: rotating, one shift per member. */
+  strategy?: 'rotating_member_assignment_strategy' | 'every_member_assignment_strategy';
+  effective_since: string;
+  /** Null or absent: indefinite. */
+  effective_until?: string | null;
+  /** Default ['RRULE:FREQ=WEEKLY']. */
+  recurrence?: string[];
+}
+
+/** A shift-based (v3) schedule: rotations of events; its final schedule is `coverage`. */
+export interface PdScheduleV3 {
+  id: string;
+  name: string;
+  time_zone: string;
+  description?: string | null;
+  rotations: Array<{ id: string; events: PdV3Event[] }>;
+  /** The computed final schedule (rotations, custom shifts and overrides), as on-call stretches. */
+  coverage: PdV3CoverageEntry[];
+  teamIds?: string[];
 }
 
 export interface PdSchedule {
@@ -62,7 +111,8 @@ export interface PdSchedule {
 }
 
 export interface PdTarget {
-  type: 'user' | 'schedule';
+  /** `schedule_v3`: a shift-based schedule (rendered as a `schedule_v3_reference`). */
+  type: 'user' | 'schedule' | 'schedule_v3';
   /** May point at nothing (a deleted user or schedule): rendered as a dead reference. */
   id: string;
 }
@@ -94,6 +144,8 @@ export interface PagerDutyData {
   users: PdUser[];
   schedules: PdSchedule[];
   escalationPolicies: PdEscalationPolicy[];
+  /** Shift-based schedules, served only under `/v3/schedules`. */
+  v3Schedules?: PdScheduleV3[];
   /** Optional: names for team references (unknown team ids are rendered with the id as summary). */
   teams?: PdTeam[];
 }
@@ -115,6 +167,8 @@ export interface PagerDutySandboxOptions {
   memoizeListings?: boolean;
   /** Base of `html_url` links (default `https://sandbox.pagerduty.com`). */
   webBaseUrl?: string;
+  /** Every `/v3/...` path answers 404 (an account without shift-based schedules). */
+  v3SchedulesDisabled?: boolean;
 }
 
 export interface PdReference {
@@ -128,6 +182,9 @@ export interface PdReference {
 export const PD_MAX_LIMIT = 100;
 export const PD_DEFAULT_LIMIT = 25;
 export const PD_MAX_RECORDS = 10_000;
+/** `GET /v3/schedules`: `limit` default 100, maximum 1000 (OpenAPI schedule_v3_limit_schedules). */
+export const PD_V3_DEFAULT_LIMIT = 100;
+export const PD_V3_MAX_LIMIT = 1000;
 /** PagerDuty's documented per-minute limit for an account API key. */
 export const PD_DOCUMENTED_RATE_LIMIT = 960;
 
@@ -151,6 +208,7 @@ export class PagerDutySandbox extends FakeServer {
   private readonly rateLimitPerMinute?: number;
   private readonly rateLimitResetSeconds: number;
   private readonly webBaseUrl: string;
+  private readonly v3Disabled: boolean;
   private readonly window: number[] = [];
   private readonly windowMs: number;
   private readonly listings?: Map<string, unknown[]>;
@@ -172,6 +230,7 @@ export class PagerDutySandbox extends FakeServer {
     this.windowMs = options.rateLimitWindowMs ?? 60_000;
     if (options.memoizeListings) this.listings = new Map();
     this.webBaseUrl = (options.webBaseUrl ?? 'https://sandbox.pagerduty.com').replace(/\/$/, '');
+    this.v3Disabled = options.v3SchedulesDisabled ?? false;
   }
 
   /** PagerDuty's documented 429: rate-limit headers and a code-2020 body. */
@@ -206,7 +265,7 @@ export class PagerDutySandbox extends FakeServer {
     if (req.headers.authorization !== `Token token=${this.token}`) {
       return pdError(401, 'Authentication failed', 2006);
     }
-    if (!String(req.headers.accept ?? '').includes(PD_ACCEPT)) this.missingAcceptHeader.push(req.url.pathname);
+    if (!req.url.pathname.startsWith('/v3/') && !String(req.headers.accept ?? '').includes(PD_ACCEPT)) this.missingAcceptHeader.push(req.url.pathname);
 
     const nowMs = this.now().getTime();
     while (this.window.length > 0 && this.window[0]! <= nowMs - this.windowMs) this.window.shift();
@@ -238,6 +297,7 @@ export class PagerDutySandbox extends FakeServer {
     if (req.method !== 'GET') return notFound();
     const parts = req.url.pathname.split('/').filter(Boolean).map(decodeURIComponent);
     const params = req.url.searchParams;
+    if (parts[0] === 'v3') return this.dispatchV3(parts.slice(1), params);
     if (parts.length === 1) {
       switch (parts[0]) {
         case 'users':
@@ -273,6 +333,125 @@ export class PagerDutySandbox extends FakeServer {
       }
     }
     return notFound();
+  }
+
+  private dispatchV3(parts: string[], params: URLSearchParams): FakeResponse {
+    if (this.v3Disabled || parts[0] !== 'schedules') return notFound();
+    const schedules = this.data.v3Schedules ?? [];
+    if (parts.length === 1) return this.listV3Schedules(schedules, params);
+    if (parts.length === 2) {
+      const schedule = schedules.find((candidate) => candidate.id === parts[1]);
+      return schedule ? this.showV3Schedule(schedule, params) : notFound();
+    }
+    return notFound();
+  }
+
+  private listV3Schedules(schedules: PdScheduleV3[], params: URLSearchParams): FakeResponse {
+    const limitRaw = params.get('limit');
+    const offsetRaw = params.get('offset');
+    const requestedLimit = limitRaw === null || limitRaw === '' ? PD_V3_DEFAULT_LIMIT : Number(limitRaw);
+    const offset = offsetRaw === null || offsetRaw === '' ? 0 : Number(offsetRaw);
+    if (!Number.isInteger(requestedLimit) || requestedLimit < 1) return pdError(400, 'Invalid Input Provided', 2001, ['limit must be a positive integer']);
+    if (!Number.isInteger(offset) || offset < 0) return pdError(400, 'Invalid Input Provided', 2001, ['offset must be a non-negative integer']);
+    const limit = Math.min(requestedLimit, PD_V3_MAX_LIMIT);
+    const sorted = [...this.filterByName(schedules, params)].sort(byNameThenId);
+    const page = sorted.slice(offset, offset + limit);
+    return json(200, {
+      schedules: page.map((schedule) => this.v3ScheduleRef(schedule.id)),
+      limit,
+      offset,
+      more: offset + page.length < sorted.length,
+      total: params.get('total') === 'true' ? sorted.length : null,
+    });
+  }
+
+  private showV3Schedule(schedule: PdScheduleV3, params: URLSearchParams): FakeResponse {
+    const include = params.getAll('include[]');
+    const unknown = include.filter((value) => value !== 'final_schedule' && value !== 'users');
+    if (unknown.length > 0) return pdError(400, 'Invalid Input Provided', 2001, [`include[] must be final_schedule, not ${unknown.join(', ')}`]);
+    const sinceRaw = params.get('since');
+    const untilRaw = params.get('until');
+    const since = sinceRaw ? Date.parse(sinceRaw) : undefined;
+    const until = untilRaw ? Date.parse(untilRaw) : undefined;
+    if ((since !== undefined && Number.isNaN(since)) || (until !== undefined && Number.isNaN(until))) {
+      return pdError(400, "Invalid time values in 'since' and/or 'until' parameters", 2004);
+    }
+    if (since !== undefined && until !== undefined && until < since) return pdError(400, 'Invalid Query Date Range', 2005);
+    const zone = params.get('time_zone') || schedule.time_zone;
+    const rendered: Record<string, unknown> = {
+      id: schedule.id,
+      type: 'schedule_v3',
+      name: schedule.name,
+      time_zone: schedule.time_zone,
+      description: schedule.description ?? '',
+      teams: (schedule.teamIds ?? []).map((id) => this.teamRef(id)),
+      escalation_policies: this.data.escalationPolicies
+        .filter((p) => p.rules.some((r) => r.targets.some((t) => t.type === 'schedule_v3' && t.id === schedule.id)))
+        .map((p) => this.ref('escalation_policy_reference', 'escalation_policies', p.id, p.name)),
+      rotations: schedule.rotations.map((rotation) => ({
+        id: rotation.id,
+        type: 'schedule_rotation',
+        events: rotation.events.map((event) => ({
+          id: event.id,
+          type: 'schedule_event',
+          name: event.name,
+          start_time: { date_time: event.effective_since, time_zone: schedule.time_zone },
+          end_time: { date_time: new Date(Date.parse(event.effective_since) + 7 * 24 * 3600 * 1000).toISOString(), time_zone: schedule.time_zone },
+          effective_since: event.effective_since,
+          effective_until: event.effective_until ?? null,
+          recurrence: event.recurrence ?? ['RRULE:FREQ=WEEKLY'],
+          assignment_strategy: {
+            type: event.strategy ?? 'rotating_member_assignment_strategy',
+            ...((event.strategy ?? 'rotating_member_assignment_strategy') === 'rotating_member_assignment_strategy' ? { shifts_per_member: 1 } : {}),
+            members: event.memberIds.map((id) => ({ type: 'user_member', user_id: id })),
+          },
+          self: `${this.url}/v3/schedules/${schedule.id}/rotations/${rotation.id}/events/${event.id}`,
+          html_url: `${this.webBaseUrl}/schedules/${schedule.id}`,
+        })),
+        self: `${this.url}/v3/schedules/${schedule.id}/rotations/${rotation.id}`,
+        html_url: `${this.webBaseUrl}/schedules/${schedule.id}`,
+      })),
+      self: `${this.url}/v3/schedules/${schedule.id}`,
+      html_url: `${this.webBaseUrl}/schedules/${schedule.id}`,
+    };
+    if (include.includes('users')) {
+      const ids = new Set(schedule.rotations.flatMap((rotation) => rotation.events.flatMap((event) => event.memberIds)));
+      rendered.users = [...ids].map((id) => this.userRef(id));
+    }
+    // Documented: only with include[]=final_schedule and since/until.
+    if (include.includes('final_schedule') && since !== undefined && until !== undefined) {
+      const overflow = params.get('overflow') === 'true';
+      const shifts = schedule.coverage
+        .map((entry) => {
+          const from = Date.parse(entry.start);
+          const to = entry.end === null ? null : Date.parse(entry.end);
+          return { from, to, userId: entry.userId };
+        })
+        .filter((entry) => (entry.to === null || entry.to > since) && entry.from < until)
+        .sort((a, b) => a.from - b.from || (a.to ?? Infinity) - (b.to ?? Infinity));
+      let covered = 0;
+      let reach = since;
+      for (const shift of shifts) {
+        if (shift.userId === null) continue;
+        const to = Math.min(shift.to ?? until, until);
+        if (to > reach) {
+          covered += to - Math.max(shift.from, reach);
+          reach = to;
+        }
+      }
+      rendered.final_schedule = {
+        type: 'final_schedule',
+        rendered_coverage_percentage: until === since ? 100 : Math.round((covered / (until - since)) * 10_000) / 100,
+        computed_shift_assignments: shifts.map((shift) => ({
+          type: 'computed_shift_assignment',
+          start_time: isoInZone(overflow ? shift.from : Math.max(shift.from, since), zone),
+          end_time: shift.to === null ? null : isoInZone(overflow ? shift.to : Math.min(shift.to, until), zone),
+          member: shift.userId === null ? { type: 'empty_member' } : { type: 'user_member', user_id: shift.userId },
+          source: { type: 'schedule_rotation', rotation_id: schedule.rotations[0]?.id ?? 'R1' },
+        })),
+      };
+    }
+    return json(200, { schedule: rendered });
   }
 
   private listUsers(params: URLSearchParams): FakeResponse {
@@ -357,7 +536,7 @@ export class PagerDutySandbox extends FakeServer {
     const zone = params.get('time_zone') || schedule.time_zone;
 
     const entries = schedule.coverage
-      .map((entry) => ({ from: Math.max(Date.parse(entry.start), start), to: Math.min(Date.parse(entry.end), end), userId: entry.userId }))
+      .map((entry) => ({ from: Math.max(Date.parse(entry.start), start), to: Math.min(entry.end === null ? end : Date.parse(entry.end), end), open: entry.end === null, userId: entry.userId }))
       .filter((entry) => entry.to > entry.from)
       .sort((a, b) => a.from - b.from || a.to - b.to);
     // Covered time is the union of the entries (overlaps count once).
@@ -378,7 +557,7 @@ export class PagerDutySandbox extends FakeServer {
           name: 'Final Schedule',
           rendered_schedule_entries: entries.map((entry) => ({
             start: isoInZone(entry.from, zone),
-            end: isoInZone(entry.to, zone),
+            end: entry.open ? null : isoInZone(entry.to, zone),
             user: this.userRef(entry.userId),
           })),
           // Documented: null unless since or until are set.
@@ -443,7 +622,7 @@ export class PagerDutySandbox extends FakeServer {
         id: rule.id ?? `${policy.id}R${index + 1}`,
         escalation_delay_in_minutes: rule.delayMinutes,
         targets: rule.targets.map((target) =>
-          target.type === 'user' ? this.userRef(target.id) : this.scheduleRef(target.id),
+          target.type === 'user' ? this.userRef(target.id) : target.type === 'schedule_v3' ? this.v3ScheduleRef(target.id) : this.scheduleRef(target.id),
         ),
       })),
       services: (policy.services ?? []).map((s) => this.ref('service_reference', 'services', s.id, s.name)),
@@ -457,6 +636,12 @@ export class PagerDutySandbox extends FakeServer {
 
   private scheduleRef(id: string): PdReference {
     return this.ref('schedule_reference', 'schedules', id, this.byId(this.data.schedules, id)?.name);
+  }
+
+  /** PagerDuty's `schedule_v3_reference`: self under /v3/schedules, html_url under /schedules. */
+  private v3ScheduleRef(id: string): PdReference {
+    const name = (this.data.v3Schedules ?? []).find((schedule) => schedule.id === id)?.name;
+    return { ...this.ref('schedule_v3_reference', 'schedules', id, name), self: `${this.url}/v3/schedules/${id}` };
   }
 
   private teamRef(id: string): PdReference {

@@ -16,8 +16,8 @@ describe('platform faults', () => {
       const run = await runAuditBot(sandbox, OPEN);
       expect(run.code).toBe(0);
       expect(run.sleeps).toEqual([7000]);
-      // users, schedules, escalation policies, and the 3 rendered schedules
-      expect(sandbox.pagerduty.log.map((entry) => entry.status)).toEqual([429, 200, 200, 200, 200, 200, 200]);
+      // users, schedules, escalation policies, the 3 rendered schedules, and the shift-based (v3) listing and schedule a policy targets
+      expect(sandbox.pagerduty.log.map((entry) => entry.status)).toEqual([429, 200, 200, 200, 200, 200, 200, 200, 200]);
     });
   });
 

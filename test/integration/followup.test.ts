@@ -368,7 +368,7 @@ describe('the follow-up ladder (nightly), driven by the issue notes and the cloc
       expect(again.code).toBe(1);
       expect(again.stdout).toContain(`pagerduty: FAILED, issue #1: ${what}`);
       expect(gitlabWrites(sandbox).length).toBe(writes);
-      expect(sandbox.pagerduty.log.length).toBe(pdRequests + 6);
+      expect(sandbox.pagerduty.log.length).toBe(pdRequests + 8);
 
       // What the message says to do.
       const closing = await fetch(`${sandbox.gitlab.url}/api/v4/projects/1/issues/1`, { method: 'PUT', headers: asBot, body: JSON.stringify({ state_event: 'close', remove_labels: 'audit::pagerduty' }) });

@@ -39,8 +39,8 @@ describe('audit-bot open --platform pagerduty against the sandbox', () => {
       // The results note names people without notifying them.
       expect(notes[0].body).not.toMatch(/(^|\s)@[a-z]/);
       expect(notes[0].body).toContain('**13 findings**');
-      // users, schedules, escalation policies, then one rendered schedule per schedule (3)
-      expect(run.stdout).toMatch(/pagerduty: issue #1 \(new\) .*: 13 finding\(s\), 0 accepted exception\(s\), 9 note\(s\) posted, 6 platform request\(s\)/);
+      // users, schedules, escalation policies, one rendered schedule per schedule (3), the v3 listing and the v3 schedule a policy targets
+      expect(run.stdout).toMatch(/pagerduty: issue #1 \(new\) .*: 13 finding\(s\), 0 accepted exception\(s\), 9 note\(s\) posted, 8 platform request\(s\)/);
     });
   });
 

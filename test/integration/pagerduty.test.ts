@@ -24,7 +24,7 @@ function configFile(...lines: string[]): string {
 const query = (entry: { query: string }) => new URLSearchParams(entry.query);
 
 describe('the PagerDuty audit against the sandbox fake, over real HTTP', () => {
-  test('every kind of finding, with its owner, from 6 requests: users, schedules, policies, one rendered schedule each', async () => {
+  test('every kind of finding, with its owner, from 8 requests: users, schedules, policies, v3 schedules, one rendered schedule each', async () => {
     await withSandbox(async (sandbox) => {
       const findings = await check(sandbox);
       expect(Object.fromEntries(findings.map((f) => [f.fingerprint, f.owner]))).toEqual({
@@ -57,10 +57,15 @@ describe('the PagerDuty audit against the sandbox fake, over real HTTP', () => {
         '200 /users?limit=100&offset=0&total=true',
         '200 /schedules?limit=100&offset=0',
         '200 /escalation_policies?limit=100&offset=0',
+        // A policy (PEPWKND) targets a shift-based schedule: the v3 listing, then that schedule with its final schedule.
+        '200 /v3/schedules?limit=1000&offset=0',
         ...['PAMER01', 'PEMEA01', 'PMGRESC'].map(
           (id) => `200 /schedules/${id}?since=2026-11-24T09%3A00%3A00.000Z&until=2026-12-22T09%3A00%3A00.000Z`,
         ),
+        '200 /v3/schedules/PV3WKND?since=2026-11-24T09%3A00%3A00.000Z&until=2026-12-22T09%3A00%3A00.000Z&include%5B%5D=final_schedule',
       ]);
+      // The shift-based schedule and its policy were checked and are healthy: nothing names them.
+      expect(findings.filter((f) => JSON.stringify(f).match(/PV3WKND|PEPWKND/))).toEqual([]);
     });
   });
 
@@ -113,7 +118,7 @@ describe('the PagerDuty audit against the sandbox fake, over real HTTP', () => {
       for (let day = 1; day <= 9; day += 2) {
         const [from, to] = [day0 + day * 86_400_000, day0 + day * 86_400_000 + 6 * 3_600_000];
         emea.coverage = emea.coverage.flatMap((entry) => {
-          const [start, end] = [Date.parse(entry.start), Date.parse(entry.end)];
+          const [start, end] = [Date.parse(entry.start), entry.end === null ? Infinity : Date.parse(entry.end)];
           if (end <= from || start >= to) return [entry];
           return [
             ...(start < from ? [{ ...entry, end: new Date(from).toISOString() }] : []),

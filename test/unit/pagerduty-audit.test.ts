@@ -227,3 +227,71 @@ describe('pagerDutyFindings: the full audit', () => {
     expect(sorted(audit(shuffled, SETTINGS, [...ROSTER].reverse()))).toEqual(sorted(findings));
   });
 });
+
+describe('shift-based (v3) schedules are audited like v2 ones', () => {
+  // PV3SCHD: a1 and a2 (roster), PLEFT01 (departed) and PGONE01 (deleted); b1's roster lists it but b1 is not on it.
+  const v3 = schedule('PV3SCHD', ['PA10001', 'PA20001', 'PLEFT01', 'PGONE01'], { api: 'v3', time_zone: 'Europe/Berlin' });
+  const roster = ROSTER.map((p) => (p.gitlab.username === 'b1' ? { ...p, pagerduty: { ...p.pagerduty!, schedules: ['PSCHB01', 'PV3SCHD'] } } : p));
+  const v3Target = ref('PV3SCHD', 'schedule_v3_reference');
+  const snapshot: PagerDutySnapshot = {
+    ...SNAPSHOT,
+    schedules: [...SCHEDULES, v3],
+    escalationPolicies: [
+      ...POLICIES,
+      policy('PEPV3OK', 1, [{ targets: [v3Target] }]),
+      policy('PEPV3MIX', 0, [{ targets: [v3Target, ref('PMGRA01')] }]),
+      policy('PEPV3ONE', 0, [{ targets: [v3Target] }]),
+      policy('PEPV3DED', 1, [{ targets: [ref('PV3GONE', 'schedule_v3_reference')] }, { targets: [ref('PMGRA01')] }]),
+    ],
+    coverage: [...SNAPSHOT.coverage!, covered('PV3SCHD', [[0, 3 * DAY], [4 * DAY, 28 * DAY]], { timeZone: 'Europe/Berlin', percentage: 96.43 })],
+  };
+  const findings = audit(snapshot, SETTINGS, roster);
+  const fingerprints = findings.map((f) => f.fingerprint);
+  const added = fingerprints.filter((f) => !audit().some((base) => base.fingerprint === f));
+
+  test('a policy targeting a v3 schedule: no dead reference, live target; a true single target is still found', () => {
+    expect(added.filter((f) => f.includes('PEPV3'))).toEqual(['pagerduty:single-target-policy:PEPV3ONE', 'pagerduty:dead-reference:PEPV3DED:PV3GONE']);
+    const single = findings.find((f) => f.fingerprint === 'pagerduty:single-target-policy:PEPV3ONE')!;
+    expect(single.evidence).toMatchObject({ target: 'schedule:PV3SCHD' });
+    // The people it pages are the v3 schedule's members: a1 and a2 share mgr-a.
+    expect(single.owner).toBe('mgr-a');
+  });
+
+  test('missing roster person, stray members and the coverage gap of a v3 schedule are found, with the v2 kinds and fingerprints', () => {
+    expect(added.filter((f) => !f.includes('PEPV3')).sort()).toEqual([
+      'pagerduty:coverage-gap:PV3SCHD',
+      'pagerduty:missing-from-schedule:b1:PV3SCHD',
+      'pagerduty:schedule-member-not-in-roster:PV3SCHD:PGONE01',
+      'pagerduty:schedule-member-not-in-roster:PV3SCHD:PLEFT01',
+    ]);
+    const gap = findings.find((f) => f.fingerprint === 'pagerduty:coverage-gap:PV3SCHD')!;
+    expect(gap.owner).toBe('mgr-a');
+    expect(gap.detail).toContain('1 day uncovered in 1 interval: 2026-11-27 09:00 → 11-28 09:00 UTC (2026-11-27 10:00 → 11-28 10:00 Europe/Berlin)');
+  });
+
+  test('a v3 schedule narrowed out of the schedule checks still counts for the policies and the roster', () => {
+    const narrowed = audit(snapshot, { ...SETTINGS, schedules: ['PSCHB01'] }, roster).map((f) => f.fingerprint);
+    expect(narrowed).toContain('pagerduty:missing-from-schedule:b1:PV3SCHD');
+    expect(narrowed).not.toContain('pagerduty:coverage-gap:PV3SCHD');
+    expect(narrowed.filter((f) => f.startsWith('pagerduty:schedule-member-not-in-roster:PV3SCHD'))).toEqual([]);
+    expect(narrowed).not.toContain('pagerduty:dead-reference:PEPV3OK:PV3SCHD');
+  });
+});
+
+describe('rendered entries whose end is null never end', () => {
+  const open = (scheduleId: string, from: number): PdCoverage => ({
+    ...covered(scheduleId, []),
+    entries: [{ start: new Date(T0 + from).toISOString(), end: null }],
+  });
+
+  test('an entry with a null end covers to the end of the window (no gap, no failure)', () => {
+    const snapshot = { ...SNAPSHOT, coverage: [covered('PSCHA01', [[0, 28 * DAY]]), open('PSCHB01', -DAY), covered('PSCHM01', [[0, 28 * DAY]])] };
+    expect(audit(snapshot).filter((f) => f.kind === 'coverage-gap')).toEqual([]);
+  });
+
+  test('an open entry that starts late leaves only the time before it uncovered', () => {
+    const snapshot = { ...SNAPSHOT, coverage: [covered('PSCHA01', [[0, 28 * DAY]]), open('PSCHB01', 20 * DAY), covered('PSCHM01', [[0, 28 * DAY]])] };
+    const gap = audit(snapshot).find((f) => f.fingerprint === 'pagerduty:coverage-gap:PSCHB01')!;
+    expect(gap.evidence!.gaps).toEqual([expect.objectContaining({ start: NOW.toISOString(), end: new Date(T0 + 20 * DAY).toISOString() })]);
+  });
+});

@@ -24,13 +24,14 @@ export function parseInstant(value: unknown, what: string): number {
 
 /**
  * The parts of [since, until) that no rendered entry covers. Entries may overlap, touch, come
- * in any order, carry any offset, or reach outside the window.
+ * in any order, carry any offset, or reach outside the window; an entry whose end is null never
+ * ends, so it covers to the end of the window.
  */
 export function uncoveredIntervals(entries: readonly PdRenderedEntry[], since: number, until: number, what = 'schedule'): Interval[] {
   const covered = entries
     .map((entry, index) => ({
       start: Math.max(parseInstant(entry.start, `${what} entry ${index + 1} start`), since),
-      end: Math.min(parseInstant(entry.end, `${what} entry ${index + 1} end`), until),
+      end: entry.end === null ? until : Math.min(parseInstant(entry.end, `${what} entry ${index + 1} end`), until),
     }))
     .filter((interval) => interval.end > interval.start)
     .sort((a, b) => a.start - b.start || a.end - b.end);

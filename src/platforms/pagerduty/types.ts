@@ -18,7 +18,10 @@ export interface PdUser {
 export interface PdSchedule {
   id: string;
   name: string;
+  /** 'v3' for a shift-based schedule (read from `/v3/schedules`); absent for a v2 schedule. */
+  api?: 'v3';
   time_zone?: string;
+  /** Members (v2: the layers' users; v3: the rotations' user members and the final schedule's users). */
   users: PdReference[];
   /** Policies that use the schedule (the API lists them on every schedule). */
   escalation_policies?: PdReference[];
@@ -27,7 +30,8 @@ export interface PdSchedule {
 /** One stretch of the final (rendered) schedule; times are ISO-8601 with an offset. */
 export interface PdRenderedEntry {
   start: string;
-  end: string;
+  /** Null: the entry never ends (it covers to the end of any window). */
+  end: string | null;
   user?: PdReference;
 }
 
@@ -58,9 +62,55 @@ export interface PdCoverage {
   entries: PdRenderedEntry[];
 }
 
-/** Escalation rule targets are user or schedule references. */
+/**
+ * `GET /v3/schedules/{id}?since&until&include[]=final_schedule`: a shift-based schedule with its
+ * rotations (members are on the rotations' events) and its computed final schedule.
+ */
+export interface PdV3ScheduleDetail {
+  id: string;
+  type?: string;
+  name: string;
+  time_zone?: string;
+  users?: PdReference[];
+  escalation_policies?: PdReference[];
+  rotations?: PdV3Rotation[];
+  final_schedule?: {
+    rendered_coverage_percentage?: number | null;
+    computed_shift_assignments?: PdV3ShiftAssignment[];
+  } | null;
+}
+
+/** `user_member` (with `user_id`) or `empty_member` (an intentionally unassigned slot). */
+export interface PdV3Member {
+  type: string;
+  user_id?: string;
+}
+
+export interface PdV3Rotation {
+  id: string;
+  events?: {
+    id?: string;
+    effective_since?: string;
+    /** Null: indefinite. */
+    effective_until?: string | null;
+    assignment_strategy?: { type?: string; members?: PdV3Member[] };
+  }[];
+}
+
+export interface PdV3ShiftAssignment {
+  start_time: string;
+  end_time: string | null;
+  member?: PdV3Member;
+}
+
+/** Escalation rule targets are user or schedule references (v2 schedules, or shift-based v3 ones). */
 export function isScheduleTarget(type: string): boolean {
-  return type === 'schedule_reference' || type === 'schedule';
+  return type === 'schedule_reference' || type === 'schedule' || isV3ScheduleTarget(type);
+}
+
+/** A target that is a shift-based schedule, which only `/v3/schedules` lists. */
+export function isV3ScheduleTarget(type: string): boolean {
+  return type === 'schedule_v3_reference';
 }
 
 export function isUserTarget(type: string): boolean {

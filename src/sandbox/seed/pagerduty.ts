@@ -27,12 +27,20 @@
  *                                                      allow-list is empty; som-alex's roster entry
  *                                                      says role: owner, which matches
  *
+ * Shift-based (v3) schedule PV3WKND (only under /v3/schedules), members jdoe and lfischer, fully
+ *   covered; policy PEPWKND targets it (schedule_v3_reference) then som-alex, loops once → no finding
+ *   (read with its final schedule, audited like the v2 schedules)
+ *
  * Correctly set up (no finding): som-alex PALXRV1, msmith PMSMTH1, pnair PPNAIR1 (all on PMGRESC),
  * jdoe PJDOE01 (PAMER01), lfischer PLFISC1 and ktanaka PKTANA1 (PEMEA01), rmendes (no PD account).
  * Schedules PAMER01 and PEMEA01 are fully covered from day -100 to day +400 (so runs months later,
- * e.g. next quarter's audit, still see the same rotas); policy PEPAMER is healthy.
+ * e.g. next quarter's audit, still see the same rotas); policies PEPAMER and PEPWKND are healthy.
  */
 import type { PagerDutyData, PdCoverageEntry, PdUser } from '../pagerduty.js';
+
+/** The seed's shift-based (v3) schedule and the policy that targets it. */
+export const SEED_V3_SCHEDULE = 'PV3WKND';
+export const SEED_V3_POLICY = 'PEPWKND';
 
 const DAY_MS = 24 * 3600 * 1000;
 
@@ -143,6 +151,31 @@ export function seedPagerDuty(now: Date): PagerDutyData {
         teamIds: ['PTSUPRT', 'PTSOPS1'],
       },
     ],
+    v3Schedules: [
+      {
+        id: SEED_V3_SCHEDULE,
+        name: 'Support Weekend On-Call (shift-based)',
+        time_zone: 'Europe/Berlin',
+        description: 'Weekly rotation of AMER and EMEA engineers, on the v3 (shift-based) schedules API',
+        rotations: [
+          {
+            id: 'PV3WKNDROT1',
+            events: [
+              {
+                id: 'PV3WKNDEVT1',
+                name: 'Weekly handoff',
+                memberIds: ['PJDOE01', 'PLFISC1'],
+                effective_since: new Date(at(-ROTATION_DAYS_BEFORE)).toISOString(),
+                effective_until: null,
+                recurrence: ['RRULE:FREQ=WEEKLY'],
+              },
+            ],
+          },
+        ],
+        coverage: rotation(['PJDOE01', 'PLFISC1'], at(-ROTATION_DAYS_BEFORE), at(ROTATION_DAYS_AFTER), 7),
+        teamIds: ['PTSUPRT'],
+      },
+    ],
     escalationPolicies: [
       {
         id: 'PEPAMER',
@@ -188,6 +221,18 @@ export function seedPagerDuty(now: Date): PagerDutyData {
         services: [{ id: 'PSVCTLS', name: 'Support Tooling Alerts' }],
         teamIds: ['PTSOPS1'],
       },
+      {
+        id: SEED_V3_POLICY,
+        name: 'Support Weekend',
+        description: 'Healthy: the shift-based weekend rota, then the SOM; loops once',
+        num_loops: 1,
+        rules: [
+          { delayMinutes: 30, targets: [{ type: 'schedule_v3', id: SEED_V3_SCHEDULE }] },
+          { delayMinutes: 30, targets: [{ type: 'user', id: 'PALXRV1' }] },
+        ],
+        services: [{ id: 'PSVCWKD', name: 'Weekend Emergencies' }],
+        teamIds: ['PTSUPRT'],
+      },
     ],
   };
 }
@@ -205,11 +250,11 @@ function rotation(userIds: string[], from: number, to: number, shiftDays: number
 /** Removes [gapFrom, gapTo) from an entry. */
 function cut(entry: PdCoverageEntry, gapFrom: number, gapTo: number): PdCoverageEntry[] {
   const start = Date.parse(entry.start);
-  const end = Date.parse(entry.end);
+  const end = entry.end === null ? Infinity : Date.parse(entry.end);
   const parts: PdCoverageEntry[] = [];
   if (start < gapFrom) parts.push({ ...entry, end: new Date(Math.min(end, gapFrom)).toISOString() });
   if (end > gapTo) parts.push({ ...entry, start: new Date(Math.max(start, gapTo)).toISOString() });
-  return parts.filter((p) => Date.parse(p.end) > Date.parse(p.start));
+  return parts.filter((p) => p.end === null || Date.parse(p.end) > Date.parse(p.start));
 }
 
 /**
@@ -225,6 +270,9 @@ export function fixSeededProblems(data: PagerDutyData, fingerprints: readonly st
   const deleteUser = (id: string) => {
     data.users = data.users.filter((candidate) => candidate.id !== id);
     for (const rota of data.schedules) rota.userIds = rota.userIds.filter((member) => member !== id);
+    for (const event of (data.v3Schedules ?? []).flatMap((rota) => rota.rotations.flatMap((rotation) => rotation.events))) {
+      event.memberIds = event.memberIds.filter((member) => member !== id);
+    }
   };
   for (const fingerprint of fingerprints) {
     switch (fingerprint) {
@@ -233,8 +281,9 @@ export function fixSeededProblems(data: PagerDutyData, fingerprints: readonly st
         const rota = schedule('PMGRESC')!;
         const entries = [...rota.coverage].sort((a, b) => Date.parse(a.start) - Date.parse(b.start));
         for (let i = 1; i < entries.length; i++) {
-          if (Date.parse(entries[i]!.start) > Date.parse(entries[i - 1]!.end)) {
-            rota.coverage.push({ start: entries[i - 1]!.end, end: entries[i]!.start, userId: 'PMSMTH1' });
+          const previousEnd = entries[i - 1]!.end;
+          if (previousEnd !== null && Date.parse(entries[i]!.start) > Date.parse(previousEnd)) {
+            rota.coverage.push({ start: previousEnd, end: entries[i]!.start, userId: 'PMSMTH1' });
           }
         }
         break;
