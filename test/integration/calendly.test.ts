@@ -241,6 +241,8 @@ describe('audit-bot against the Calendly sandbox', () => {
       expect(run.code).toBe(1);
       expect(run.sleeps).toEqual([]);
       expect(run.stdout).toMatch(/calendly: FAILED, no findings were produced: calendly GET \/users\/me answered HTTP 401: .*Unauthenticated/);
+      expect(run.stdout).toMatch(/Calendly refused the token \(invalid, expired or revoked\).* set CALENDLY_TOKEN$/m);
+      expect(run.stdout).not.toMatch(/^\s+at /m);
       expect(sandbox.calendly.log).toHaveLength(1);
       expect(sandbox.gitlab.issues()).toHaveLength(0);
     });
