@@ -11,12 +11,20 @@ import { loadConfiguration } from '../src/commands/runtime.js';
 import { readEnv } from '../src/config/env.js';
 import { preferSmallHeap } from '../src/memory.js';
 import { runNaive, type NaiveJob } from './naive.js';
+import { pacingDefaults } from '../src/http/client.js';
 
-export type ChildJob =
+/** The share of each vendor's limit the platform clients keep to, and the scaled window they count it in. */
+export interface Pacing {
+  budgetShare: number;
+  budgetWindowMs: number;
+}
+
+export type ChildJob = (
   | { kind: 'cli'; argv: string[]; env: Record<string, string> }
   /** Only what a run does before it may send a request: read and check the config and the roster. */
   | { kind: 'startup'; env: Record<string, string> }
-  | ({ kind: 'naive' } & NaiveJob);
+  | ({ kind: 'naive' } & NaiveJob)
+) & { pacing?: Pacing };
 
 export interface ChildResult {
   code: number;
@@ -33,6 +41,8 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '.
 
 async function main(): Promise<void> {
   const job = JSON.parse(process.argv[2]!) as ChildJob;
+  // Every VendorClient of this process (the CLI's and the naive strategy's) keeps to the share, over the scaled window.
+  if (job.pacing) Object.assign(pacingDefaults, job.pacing);
   let stdout = '';
   let stderr = '';
   let code = 0;

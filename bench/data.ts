@@ -13,6 +13,9 @@ import type { ZendeskData, ZendeskUserSeed } from '../src/sandbox/zendesk.js';
 import type { CalendlyData, CalendlyMemberSeed } from '../src/sandbox/calendly.js';
 import type { PagerDutyData, PdEscalationPolicy, PdSchedule, PdUser } from '../src/sandbox/pagerduty.js';
 
+/** The admin each benchmark instance's credentials act as: a service account, in no roster. */
+export const BENCH_ZENDESK_BOT = { id: 999_999_999, name: 'Audit Bot', email: 'audit-bot@example.com' } as const;
+
 const DAY_MS = 24 * 3600 * 1000;
 const GIVEN = ['Ada', 'Ben', 'Chloe', 'Dev', 'Elena', 'Farid', 'Grace', 'Hiro', 'Ines', 'Jonas', 'Kemi', 'Lars', 'Maya', 'Nico', 'Olga', 'Pavel', 'Quinn', 'Rosa', 'Sami', 'Tara', 'Uma', 'Viktor', 'Wen', 'Yara', 'Zane'];
 const FAMILY = ['Abe', 'Berg', 'Costa', 'Diaz', 'Eze', 'Fox', 'Gupta', 'Hale', 'Ito', 'Jung', 'Khan', 'Lund', 'Moreau', 'Novak', 'Okoro', 'Park', 'Quist', 'Rossi', 'Silva', 'Tan', 'Ueda', 'Varga', 'Weber', 'Xu', 'Young'];
@@ -142,9 +145,10 @@ export function buildOrganisation(size: number, now: Date, driftEvery = 500): Or
     });
   }
   const tokenOwners = people.filter((p) => drift(p.index, 3));
+  const benchBot = (created: string): ZendeskUserSeed => ({ ...BENCH_ZENDESK_BOT, role: 'admin', created_at: created, last_login_at: at(0), two_factor_auth_enabled: true });
   const zendesk: ZendeskData = {
     subdomain: 'bench',
-    users: zdUsers,
+    users: [...zdUsers, benchBot(at(-400))],
     groups: Array.from({ length: groupCount }, (_, g) => ({ id: 5_000_000 + g, name: groupName(g) })),
     customRoles: [{ id: 9001, name: 'Staff', role_type: 0 }],
     tokenAccess: true,
@@ -162,7 +166,10 @@ export function buildOrganisation(size: number, now: Date, driftEvery = 500): Or
   const federalPeople = people.filter((p) => p.federal);
   const zendeskUsFederal: ZendeskData = {
     subdomain: 'bench-federal',
-    users: federalPeople.map((p) => zdUser(p, p.federal!.id, 'agent', [6_000_000 + p.federal!.group], drift(p.index, 10) ? `${p.name} (old name)` : p.name)),
+    users: [
+      ...federalPeople.map((p) => zdUser(p, p.federal!.id, 'agent', [6_000_000 + p.federal!.group], drift(p.index, 10) ? `${p.name} (old name)` : p.name)),
+      benchBot(at(-400)),
+    ],
     groups: Array.from({ length: federalGroupCount }, (_, g) => ({ id: 6_000_000 + g, name: federalGroupName(g) })),
     customRoles: null,
     tokenAccess: true,
@@ -242,9 +249,11 @@ export function buildOrganisation(size: number, now: Date, driftEvery = 500): Or
     'allow_list: []',
     'platforms:',
     '  zendesk:',
-    `    admin_allow_list: [${people.slice(0, 5).map((p) => p.zendeskId).join(', ')}]`,
+    `    service_accounts: [${BENCH_ZENDESK_BOT.email}]`,
+    `    admin_allow_list: [${[...people.slice(0, 5).map((p) => p.zendeskId), BENCH_ZENDESK_BOT.email].join(', ')}]`,
     '  zendesk-us-federal:',
-    '    admin_allow_list: []',
+    `    service_accounts: [${BENCH_ZENDESK_BOT.email}]`,
+    `    admin_allow_list: [${BENCH_ZENDESK_BOT.email}]`,
     '  calendly:',
     `    admin_allow_list: [${people.slice(0, 3).map((p) => p.email).join(', ')}]`,
     '  pagerduty:',

@@ -9,6 +9,7 @@
 import { VendorClient } from '../src/http/client.js';
 import { collectCursorPages, collectTokenPages } from '../src/http/paginate.js';
 import { createCalendlyHttp } from '../src/platforms/calendly/client.js';
+import { zendeskAuth } from '../src/platforms/zendesk/auth.js';
 import { createZendeskHttp } from '../src/platforms/zendesk/client.js';
 import { createPagerDutyHttp } from '../src/platforms/pagerduty/client.js';
 import { listAllUsers } from '../src/platforms/pagerduty/listing.js';
@@ -56,7 +57,8 @@ export async function runNaive(job: NaiveJob): Promise<NaiveResult> {
   let perUser: (id: string) => Promise<unknown>;
   const started = performance.now();
   if (job.platform === 'zendesk') {
-    http = createZendeskHttp({ ...common, email: job.email! });
+    const auth = zendeskAuth({ kind: 'api-token', email: job.email!, token: job.token, variables: ['ZENDESK_EMAIL', 'ZENDESK_API_TOKEN'] }, common);
+    http = createZendeskHttp({ ...common, auth });
     const users = await collectCursorPages<{ id: number }>(http, 'api/v2/users', 'users', { 'role[]': ['agent', 'admin'] });
     await collectCursorPages(http, 'api/v2/groups', 'groups');
     await http.getJson('api/v2/custom_roles').catch(() => undefined);

@@ -29,11 +29,20 @@ async function started<T extends FakeServer>(server: T): Promise<T> {
 const vendors: { name: string; start: () => Promise<FakeServer>; path: string; headers: Record<string, string>; left: string; refused: string }[] = [
   {
     name: 'Zendesk',
-    start: () => started(createZendeskSandbox({ email: 'bot@example.com', token: 'z', data: seedZendesk(NOW), now, rateLimitPerMinute: 2 })),
+    start: () => started(createZendeskSandbox({ email: 'alex.rivera@example.com', token: 'z', data: seedZendesk(NOW), now, rateLimitPerMinute: 2 })),
     path: '/api/v2/groups',
-    headers: { authorization: `Basic ${Buffer.from('bot@example.com/token:z').toString('base64')}` },
+    headers: { authorization: `Basic ${Buffer.from('alex.rivera@example.com/token:z').toString('base64')}` },
     left: 'x-rate-limit-remaining',
     refused: 'retry-after',
+  },
+  {
+    // The other 429 Zendesk documents: no Retry-After, the seconds to the window's reset in ratelimit-reset.
+    name: 'Zendesk (ratelimit-reset style)',
+    start: () => started(createZendeskSandbox({ email: 'alex.rivera@example.com', token: 'z', data: seedZendesk(NOW), now, rateLimitPerMinute: 2, rateLimitStyle: 'ratelimit-reset' })),
+    path: '/api/v2/groups',
+    headers: { authorization: `Basic ${Buffer.from('alex.rivera@example.com/token:z').toString('base64')}` },
+    left: 'ratelimit-remaining',
+    refused: 'ratelimit-reset',
   },
   {
     name: 'Calendly',
@@ -62,7 +71,7 @@ const vendors: { name: string; start: () => Promise<FakeServer>; path: string; h
   },
 ];
 
-test.each(vendors)('$name: the budget spent, a 429; forgetRateLimitWindow gives it back', async ({ start, path, headers, left, refused }) => {
+test.each(vendors)('$name: the budget spent, a 429; forgetRateLimitWindow gives it back', async ({ name, start, path, headers, left, refused }) => {
   const server = await start();
   const get = () => fetch(`${server.url}${path}`, { headers });
   const first = await get();
@@ -72,6 +81,7 @@ test.each(vendors)('$name: the budget spent, a 429; forgetRateLimitWindow gives 
   const third = await get();
   expect(third.status).toBe(429);
   expect(Number(third.headers.get(refused))).toBeGreaterThan(0);
+  if (refused === 'ratelimit-reset' && name.startsWith('Zendesk')) expect(third.headers.get('retry-after')).toBeNull();
 
   server.forgetRateLimitWindow();
   const after = await get();
@@ -82,9 +92,9 @@ test.each(vendors)('$name: the budget spent, a 429; forgetRateLimitWindow gives 
 test.each([
   {
     name: 'Zendesk',
-    start: (now: () => Date) => started(createZendeskSandbox({ email: 'bot@example.com', token: 'z', data: seedZendesk(NOW), now, rateLimitPerMinute: 1 })),
+    start: (now: () => Date) => started(createZendeskSandbox({ email: 'alex.rivera@example.com', token: 'z', data: seedZendesk(NOW), now, rateLimitPerMinute: 1 })),
     path: '/api/v2/groups',
-    headers: { authorization: `Basic ${Buffer.from('bot@example.com/token:z').toString('base64')}` },
+    headers: { authorization: `Basic ${Buffer.from('alex.rivera@example.com/token:z').toString('base64')}` },
     wait: 'retry-after',
   },
   {

@@ -51,8 +51,13 @@ export class RetriesExhaustedError extends Error {
  * An error body as shown in messages: the request's own credentials masked first (vendors
  * sometimes echo them), then flattened and cut to `max` characters.
  */
-export function bodyExcerpt(body: string, requestHeaders: Record<string, string | string[] | undefined> | undefined, max = 300): string {
-  return excerpt(scrubSecrets(body, credentialValues(requestHeaders)), max);
+export function bodyExcerpt(
+  body: string,
+  requestHeaders: Record<string, string | string[] | undefined> | undefined,
+  max = 300,
+  otherSecrets: readonly string[] = [],
+): string {
+  return excerpt(scrubSecrets(body, [...credentialValues(requestHeaders), ...otherSecrets]), max);
 }
 
 export function excerpt(body: string, max = 300): string {
