@@ -323,19 +323,33 @@ describe('audit config', () => {
       ladder: { second_ping_after: 'PT72H', manager_after: 'P4D', som_after: 'PT72H' },
       allow_list: [],
       platforms: {
-        zendesk: { enabled: true, template: 'issue_templates/zendesk.md', labels: [], admin_allow_list: [], max_login_age: 'P90D', token_max_unused_age: 'P90D' },
+        zendesk: {
+          enabled: true,
+          template: 'issue_templates/zendesk.md',
+          labels: [],
+          rate_limit_share: 0.5,
+          service_accounts: [],
+          admin_allow_list: [],
+          max_login_age: 'P90D',
+          token_max_unused_age: 'P90D',
+          two_factor_required: true,
+        },
         'zendesk-us-federal': {
           enabled: true,
           template: 'issue_templates/zendesk-us-federal.md',
           labels: [],
+          rate_limit_share: 0.5,
           admin_allow_list: [],
           max_login_age: 'P90D',
           token_max_unused_age: 'P90D',
+          service_accounts: [],
+          two_factor_required: true,
         },
         calendly: {
           enabled: false,
           template: 'issue_templates/calendly.md',
           labels: [],
+          rate_limit_share: 0.5,
           admin_allow_list: [],
           pending_invitation_max_age: 'P14D',
         },
@@ -343,6 +357,7 @@ describe('audit config', () => {
           enabled: true,
           template: 'issue_templates/pagerduty.md',
           labels: [],
+          rate_limit_share: 0.5,
           service_accounts: [],
           admin_allow_list: [],
           coverage_window: 'P28D',
@@ -374,6 +389,7 @@ describe('audit config', () => {
       enabled: true,
       template: 't/pd.md',
       labels: ['pd'],
+      rate_limit_share: 0.5,
       service_accounts: ['PSVC001', 'bot@example.com'],
       admin_allow_list: [],
       coverage_window: 'P28D',
@@ -438,14 +454,14 @@ describe('audit config', () => {
           'platforms:', //                                  2
           '  zendesk_us_federal: { enabled: false }', //    3
           '  slack: {}', //                                 4
-          '  zendesk: { enabled: "no", service_accounts: [] }', // 5
+          '  zendesk: { enabled: "no", coverage_window: P1D }', // 5
           '  calendly: { lables: [x] }', //                 6
         ),
       ),
     ).toEqual([
       'audit.config.yml:3 platforms.zendesk_us_federal: unknown platform (did you mean "zendesk-us-federal"?)',
       'audit.config.yml:4 platforms.slack: unknown platform (expected one of: zendesk, zendesk-us-federal, calendly, pagerduty)',
-      'audit.config.yml:5 platforms.zendesk.service_accounts: unknown key (expected one of: enabled, template, labels, admin_allow_list, max_login_age, token_max_unused_age)',
+      'audit.config.yml:5 platforms.zendesk.coverage_window: unknown key (expected one of: enabled, template, labels, rate_limit_share, service_accounts, admin_allow_list, max_login_age, token_max_unused_age, two_factor_required)',
       'audit.config.yml:5 platforms.zendesk.enabled: must be true or false, got "no"',
       'audit.config.yml:6 platforms.calendly.lables: unknown key (did you mean "labels"?)',
     ]);
@@ -466,6 +482,7 @@ describe('audit config', () => {
       enabled: true,
       template: 'issue_templates/calendly.md',
       labels: [],
+      rate_limit_share: 0.5,
       admin_allow_list: ['alex.rivera@example.com', 'Morgan.Smith@example.com'],
       pending_invitation_max_age: 'P1M',
     });
@@ -492,7 +509,7 @@ describe('audit config', () => {
       'audit.config.yml:7 platforms.calendly.admin_allow_list[2]: duplicate "Alex.Rivera@example.com", also at line 5',
       'audit.config.yml:8 platforms.calendly.admin_allow_list[3]: must be an email address, got 42',
       'audit.config.yml:9 platforms.calendly.pending_invitation_max_age: "14 days" is not an ISO-8601 duration (e.g. P14D)',
-      'audit.config.yml:10 platforms.calendly.service_accounts: unknown key (expected one of: enabled, template, labels, admin_allow_list, pending_invitation_max_age)',
+      'audit.config.yml:10 platforms.calendly.service_accounts: unknown key (expected one of: enabled, template, labels, rate_limit_share, admin_allow_list, pending_invitation_max_age)',
     ]);
     expect(config(yaml('support_ops_managers: [som-alex]', 'platforms:', '  calendly: { admin_allow_list: a@example.com, pending_invitation_max_age: P0D }'))).toEqual([
       'audit.config.yml:3 platforms.calendly.admin_allow_list: must be a list of emails, got "a@example.com"',
@@ -594,8 +611,8 @@ describe('environment', () => {
     expect(problems(() => requireEnv(env, ['GITLAB_URL', 'GITLAB_TOKEN', 'AUDIT_PROJECT', ...PLATFORM_ENV.zendesk]))).toEqual([
       'env GITLAB_URL: required (base URL of GitLab; set in GitLab CI as CI_SERVER_URL)',
       'env AUDIT_PROJECT: required (path of the project that holds the audit issues; set in GitLab CI as CI_PROJECT_PATH)',
-      'env ZENDESK_EMAIL: required (email of the Zendesk admin the API token belongs to)',
-      'env ZENDESK_API_TOKEN: required (a Zendesk API token of the main instance)',
+      'env ZENDESK_CLIENT_ID: required (the identifier of a confidential OAuth client of the main Zendesk instance, created by an admin in Admin Center)',
+      "env ZENDESK_CLIENT_SECRET: required (that OAuth client's secret)",
     ]);
     const ok = requireEnv(env, ['GITLAB_TOKEN', 'CALENDLY_URL']);
     const token: string = ok.GITLAB_TOKEN;

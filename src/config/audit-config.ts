@@ -21,12 +21,14 @@ export function defaultTemplate(platform: PlatformId): string {
 
 const CONFIG_KEYS = ['support_ops_managers', 'confidential', 'labels', 'ladder', 'allow_list', 'platforms'] as const;
 const LADDER_KEYS = Object.keys(DEFAULT_LADDER) as Array<keyof LadderDurations>;
-const PLATFORM_KEYS = ['enabled', 'template', 'labels'] as const;
+const PLATFORM_KEYS = ['enabled', 'template', 'labels', 'rate_limit_share'] as const;
+/** The share of a vendor's announced per-minute budget an audit may use: the rest is left to the team's own tools. */
+export const DEFAULT_RATE_LIMIT_SHARE = 0.5;
 const PAGERDUTY_KEYS = [...PLATFORM_KEYS, 'service_accounts', 'admin_allow_list', 'coverage_window', 'schedules'] as const;
 export const DEFAULT_COVERAGE_WINDOW = 'P28D';
 const CALENDLY_KEYS = [...PLATFORM_KEYS, 'admin_allow_list', 'pending_invitation_max_age'] as const;
 export const DEFAULT_PENDING_INVITATION_MAX_AGE = 'P14D';
-const ZENDESK_KEYS = [...PLATFORM_KEYS, 'admin_allow_list', 'max_login_age', 'token_max_unused_age'] as const;
+const ZENDESK_KEYS = [...PLATFORM_KEYS, 'service_accounts', 'admin_allow_list', 'max_login_age', 'token_max_unused_age', 'two_factor_required'] as const;
 export const DEFAULT_MAX_LOGIN_AGE = 'P90D';
 export const DEFAULT_TOKEN_MAX_UNUSED_AGE = 'P90D';
 
@@ -173,7 +175,7 @@ function checkDate(checker: Checker, at: At): string | undefined {
 function checkPlatforms(checker: Checker, at: At | undefined): AuditConfig['platforms'] {
   const platforms = {} as Record<PlatformId, PlatformConfig>;
   for (const id of PLATFORM_IDS) {
-    platforms[id] = { enabled: true, template: defaultTemplate(id), labels: [] };
+    platforms[id] = { enabled: true, template: defaultTemplate(id), labels: [], rate_limit_share: DEFAULT_RATE_LIMIT_SHARE };
   }
   const pagerduty: PagerDutyConfig = { ...platforms.pagerduty, service_accounts: [], admin_allow_list: [], coverage_window: DEFAULT_COVERAGE_WINDOW };
   platforms.pagerduty = pagerduty;
@@ -181,7 +183,14 @@ function checkPlatforms(checker: Checker, at: At | undefined): AuditConfig['plat
   platforms.calendly = calendly;
   const zendesk = {} as Record<'zendesk' | 'zendesk-us-federal', ZendeskConfig>;
   for (const id of ['zendesk', 'zendesk-us-federal'] as const) {
-    zendesk[id] = { ...platforms[id], admin_allow_list: [], max_login_age: DEFAULT_MAX_LOGIN_AGE, token_max_unused_age: DEFAULT_TOKEN_MAX_UNUSED_AGE };
+    zendesk[id] = {
+      ...platforms[id],
+      service_accounts: [],
+      admin_allow_list: [],
+      max_login_age: DEFAULT_MAX_LOGIN_AGE,
+      token_max_unused_age: DEFAULT_TOKEN_MAX_UNUSED_AGE,
+      two_factor_required: true,
+    };
     platforms[id] = zendesk[id];
   }
 
@@ -203,6 +212,9 @@ function checkPlatforms(checker: Checker, at: At | undefined): AuditConfig['plat
       const labelsAt = platform.get('labels');
       const labels = labelsAt ? checkLabels(checker, labelsAt) : undefined;
       if (labels !== undefined) target.labels = labels;
+      const shareAt = platform.get('rate_limit_share');
+      const share = shareAt ? checkShare(checker, shareAt) : undefined;
+      if (share !== undefined) target.rate_limit_share = share;
       if (id === 'pagerduty') {
         const accountsAt = platform.get('service_accounts');
         const accounts = accountsAt ? checker.stringList(accountsAt, undefined, 'PagerDuty user ids or emails') : undefined;
@@ -214,6 +226,14 @@ function checkPlatforms(checker: Checker, at: At | undefined): AuditConfig['plat
     }
   }
   return platforms as AuditConfig['platforms'];
+}
+
+/** A share of a budget: a number above 0 and at most 1. */
+function checkShare(checker: Checker, at: At): number | undefined {
+  const value = isScalar(at.node) ? at.node.value : undefined;
+  if (typeof value === 'number' && value > 0 && value <= 1) return value;
+  checker.fail(at, `must be a number above 0 and at most 1 (e.g. ${DEFAULT_RATE_LIMIT_SHARE}: half of the vendor's per-minute budget), got ${checker.describe(at.node)}`);
+  return undefined;
 }
 
 /**
@@ -272,10 +292,27 @@ function checkCalendlySettings(checker: Checker, platform: Fields, calendly: Cal
 }
 
 /**
- * `platforms.zendesk` and `platforms.zendesk-us-federal`: the admin allow-list (emails or Zendesk
- * user ids, written as numbers or strings; no duplicates), the sign-in age and the token age.
+ * `platforms.zendesk` and `platforms.zendesk-us-federal`: the service accounts (OAuth clients, API
+ * tokens or users the bot itself and other integrations use, by id, identifier, name or email),
+ * the admin allow-list (emails or Zendesk user ids, written as numbers or strings; no
+ * duplicates), the sign-in age, the token age, and whether two-factor authentication is asked for.
  */
 function checkZendeskSettings(checker: Checker, platform: Fields, zendesk: ZendeskConfig): void {
+  const accountsAt = platform.get('service_accounts');
+  if (accountsAt) {
+    const entries = checker.uniqueStringList(
+      accountsAt,
+      (itemAt) => {
+        const value = isScalar(itemAt.node) ? itemAt.node.value : undefined;
+        return typeof value === 'number' ? checker.positiveInteger(itemAt)?.toString() : checker.string(itemAt, 'an id, identifier, name or email');
+      },
+      'OAuth client ids, identifiers or names, API token ids, or user ids or emails',
+    );
+    if (entries !== undefined) zendesk.service_accounts = entries;
+  }
+  const twoFactorAt = platform.get('two_factor_required');
+  const twoFactor = twoFactorAt ? checker.boolean(twoFactorAt) : undefined;
+  if (twoFactor !== undefined) zendesk.two_factor_required = twoFactor;
   const allowAt = platform.get('admin_allow_list');
   if (allowAt) {
     const entries = checker.uniqueStringList(

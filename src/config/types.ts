@@ -85,6 +85,8 @@ export interface PlatformConfig {
   enabled: boolean;
   template: string;
   labels: string[];
+  /** The share (0 < share ≤ 1, default 0.5) of the vendor's announced per-minute budget the audit may use. */
+  rate_limit_share: number;
 }
 
 export interface CalendlyConfig extends PlatformConfig {
@@ -96,6 +98,17 @@ export interface CalendlyConfig extends PlatformConfig {
 
 /** `platforms.zendesk` and `platforms.zendesk-us-federal`: one audit per Zendesk instance. */
 export interface ZendeskConfig extends PlatformConfig {
+  /**
+   * OAuth clients (id, identifier or name), API tokens (id) and users (id or email) of integrations,
+   * the bot's own client among them: listed in the credentials review, never asked to justify
+   * themselves, and users need no roster entry.
+   */
+  service_accounts: string[];
+  /**
+   * Whether an agent without two-factor authentication is a finding (default true). Set false when
+   * agents sign in through SSO: Zendesk's 2FA does not apply to them, and the API does not say who does.
+   */
+  two_factor_required: boolean;
   /** Emails or Zendesk user ids (as strings) allowed to be admin; any other admin is a finding. */
   admin_allow_list: string[];
   /** ISO-8601 duration: an agent or admin whose last sign-in is older (or who never signed in) is a finding (default P90D). */
@@ -142,9 +155,15 @@ export interface Env {
   /** AUDIT_PROJECT, else CI_PROJECT_PATH. */
   AUDIT_PROJECT?: string;
   ZENDESK_URL?: string;
+  /** The OAuth client (client credentials grant) the main instance is read with. */
+  ZENDESK_CLIENT_ID?: string;
+  ZENDESK_CLIENT_SECRET?: string;
+  /** The API-token pair: a fallback while Zendesk accepts API tokens (until 2027-04-30). */
   ZENDESK_EMAIL?: string;
   ZENDESK_API_TOKEN?: string;
   ZENDESK_US_FEDERAL_URL?: string;
+  ZENDESK_US_FEDERAL_CLIENT_ID?: string;
+  ZENDESK_US_FEDERAL_CLIENT_SECRET?: string;
   ZENDESK_US_FEDERAL_EMAIL?: string;
   ZENDESK_US_FEDERAL_API_TOKEN?: string;
   /** Default https://api.calendly.com. */

@@ -60,6 +60,7 @@ export function renderResultsNote(input: ResultsNoteInput): string {
   const lines: string[] = [];
   lines.push(`### ${name} access audit ${input.quarter}: ${input.followUp ? 'new findings' : 'results'}`, '');
   lines.push(`The audit ran on ${formatUtc(input.now)} and ${describeReads(input.result)}.`);
+  for (const warning of input.result.warnings ?? []) lines.push('', `> **Warning:** ${inline(warning, 600)}`);
   if (input.findings.length === 0) {
     lines.push('', `**No findings.** Every ${name} account checked matches the roster.`);
   } else {
@@ -77,7 +78,7 @@ export function renderResultsNote(input: ResultsNoteInput): string {
       ),
     );
   }
-  if (input.result.inventory && !input.followUp) lines.push('', ...renderInventory(input.result.inventory));
+  if (!input.followUp) for (const inventory of input.result.inventories ?? []) lines.push('', ...renderInventory(inventory));
   if (input.diff !== undefined && !input.followUp) lines.push('', ...renderQuarterDiff(input.diff, input.ids, input.result.platform, input.quarter));
   if (input.accepted.length > 0 && !input.followUp) {
     lines.push('', `<details><summary>${input.accepted.length} accepted exception(s) from the allow-list</summary>`, '');

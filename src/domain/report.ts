@@ -8,7 +8,7 @@ export interface AuditReport {
   quarter: string;
   issue: { iid: number; url: string; state: string; labels: string[] };
   /** The platform check this run made, if it made one. */
-  check: { ranAt: string; requests: number; itemsRead: Record<string, number>; findings: Finding[]; inventory?: Inventory } | null;
+  check: { ranAt: string; requests: number; itemsRead: Record<string, number>; findings: Finding[]; inventories?: Inventory[]; warnings?: string[] } | null;
   items: {
     id: string;
     fingerprint: string;
@@ -60,7 +60,8 @@ export function auditReport(input: {
           requests: input.check.result.stats.requests,
           itemsRead: input.check.result.stats.itemsRead,
           findings: input.check.findings,
-          ...(input.check.result.inventory ? { inventory: input.check.result.inventory } : {}),
+          ...(input.check.result.inventories ? { inventories: input.check.result.inventories } : {}),
+          ...(input.check.result.warnings ? { warnings: input.check.result.warnings } : {}),
         }
       : null,
     items: [...state.items.values()].map((item) => ({

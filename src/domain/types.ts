@@ -44,6 +44,8 @@ export interface CheckResult {
   platform: PlatformId;
   findings: Finding[];
   stats: CheckStats;
-  /** Optional listing shown in the first results note (and kept in the JSON evidence). */
-  inventory?: Inventory;
+  /** Listings shown in the first results note (and kept in the JSON evidence), e.g. the credentials reviewed. */
+  inventories?: Inventory[];
+  /** Said at the top of the results note and in the log: something about the run the reader must act on. */
+  warnings?: string[];
 }

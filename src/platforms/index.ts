@@ -1,6 +1,6 @@
 import type { Clock, Sleep } from '../clock.js';
 import type { AuditConfig, Env, Roster } from '../config/types.js';
-import { PLATFORM_ENV, requireEnv } from '../config/env.js';
+import { PLATFORM_ENV, requireEnv, zendeskCredentials } from '../config/env.js';
 import type { Logger } from '../log.js';
 import type { PlatformId } from '../domain/types.js';
 import type { Checker } from '../commands/context.js';
@@ -10,6 +10,8 @@ import { CalendlyClient, createCalendlyHttp } from './calendly/client.js';
 import { checkCalendly } from './calendly/checker.js';
 import { ZendeskClient, createZendeskHttp } from './zendesk/client.js';
 import { checkZendesk } from './zendesk/checker.js';
+import { zendeskAuth } from './zendesk/auth.js';
+import type { ZendeskPlatform } from './zendesk/findings.js';
 
 export interface CheckerDeps {
   env: Env;
@@ -24,41 +26,14 @@ type CheckerFactory = (deps: CheckerDeps) => Checker;
 
 const CHECKERS: Partial<Record<PlatformId, CheckerFactory>> = {
   // One checker, two instances: each with its own URL, credentials, roster section and config.
-  zendesk: (deps) => {
-    const env = requireEnv(deps.env, PLATFORM_ENV.zendesk);
-    const http = createZendeskHttp({
-      baseUrl: env.ZENDESK_URL,
-      email: env.ZENDESK_EMAIL,
-      token: env.ZENDESK_API_TOKEN,
-      clock: deps.clock,
-      sleep: deps.sleep,
-      timeoutMs: deps.env.AUDIT_HTTP_TIMEOUT_MS,
-      logger: deps.logger.child({ platform: 'zendesk' }),
-    });
-    return () => checkZendesk('zendesk', new ZendeskClient(http), deps.roster, deps.config.platforms.zendesk, deps.clock());
-  },
-  'zendesk-us-federal': (deps) => {
-    const env = requireEnv(deps.env, PLATFORM_ENV['zendesk-us-federal']);
-    const http = createZendeskHttp({
-      baseUrl: env.ZENDESK_US_FEDERAL_URL,
-      email: env.ZENDESK_US_FEDERAL_EMAIL,
-      token: env.ZENDESK_US_FEDERAL_API_TOKEN,
-      clock: deps.clock,
-      sleep: deps.sleep,
-      timeoutMs: deps.env.AUDIT_HTTP_TIMEOUT_MS,
-      logger: deps.logger.child({ platform: 'zendesk-us-federal' }),
-    });
-    return () => checkZendesk('zendesk-us-federal', new ZendeskClient(http), deps.roster, deps.config.platforms['zendesk-us-federal'], deps.clock());
-  },
+  zendesk: (deps) => zendeskChecker('zendesk', deps),
+  'zendesk-us-federal': (deps) => zendeskChecker('zendesk-us-federal', deps),
   calendly: (deps) => {
     const env = requireEnv(deps.env, PLATFORM_ENV.calendly);
     const http = createCalendlyHttp({
       baseUrl: env.CALENDLY_URL,
       token: env.CALENDLY_TOKEN,
-      clock: deps.clock,
-      sleep: deps.sleep,
-      timeoutMs: deps.env.AUDIT_HTTP_TIMEOUT_MS,
-      logger: deps.logger.child({ platform: 'calendly' }),
+      ...clientDeps('calendly', deps),
     });
     return () => checkCalendly(new CalendlyClient(http), deps.roster, deps.config.platforms.calendly, deps.clock);
   },
@@ -67,14 +42,35 @@ const CHECKERS: Partial<Record<PlatformId, CheckerFactory>> = {
     const http = createPagerDutyHttp({
       baseUrl: env.PAGERDUTY_URL,
       token: env.PAGERDUTY_TOKEN,
-      clock: deps.clock,
-      sleep: deps.sleep,
-      timeoutMs: deps.env.AUDIT_HTTP_TIMEOUT_MS,
-      logger: deps.logger.child({ platform: 'pagerduty' }),
+      ...clientDeps('pagerduty', deps),
     });
     return () => checkPagerDuty(new PagerDutyClient(http), deps.roster, deps.config.platforms.pagerduty, deps.clock());
   },
 };
+
+/** What every platform's HTTP client takes from the run: clock, sleep, timeout, logger and its share of the vendor's budget. */
+function clientDeps(platform: PlatformId, deps: CheckerDeps) {
+  return {
+    clock: deps.clock,
+    sleep: deps.sleep,
+    timeoutMs: deps.env.AUDIT_HTTP_TIMEOUT_MS,
+    logger: deps.logger.child({ platform }),
+    budgetShare: deps.config.platforms[platform].rate_limit_share,
+  };
+}
+
+function zendeskChecker(platform: ZendeskPlatform, deps: CheckerDeps): Checker {
+  const login = zendeskCredentials(deps.env, platform);
+  const common = clientDeps(platform, deps);
+  const auth = zendeskAuth(login, { ...common, baseUrl: login.baseUrl });
+  if (auth.warning) common.logger.warn(`${platform} ${auth.warning}`);
+  const http = createZendeskHttp({ baseUrl: login.baseUrl, auth, ...common });
+  return async () => {
+    const client = new ZendeskClient(http, login.kind === 'oauth' ? login.clientId : undefined);
+    const result = await checkZendesk(platform, client, deps.roster, deps.config.platforms[platform], deps.clock());
+    return auth.warning ? { ...result, warnings: [...(result.warnings ?? []), `This audit ${auth.warning}`] } : result;
+  };
+}
 
 /** Platforms whose checker exists; the others are announced, not silently skipped. */
 export function implementedPlatforms(): PlatformId[] {

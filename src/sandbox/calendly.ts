@@ -9,7 +9,14 @@ import { FixedWindow } from './fixed-window.js';
  * Calendly's developer docs (Get current user, List Organization Memberships, List Organization
  * Invitations, API conventions, Rate Limits):
  *
- * - Auth: `Authorization: Bearer <token>`, else 401 `{"title":"Unauthenticated","message":"The access token is invalid"}`.
+ * - Auth: `Authorization: Bearer <token>`, else 401 `{"title":"Unauthenticated","message":"The access token is invalid"}`
+ *   (also for a token revoked with `revokeToken`).
+ * - Scopes (Authorization Scopes, since 2026-03-03): `GET /users/{uuid|me}` needs `users:read`;
+ *   `GET /organization_memberships` and `GET /organizations/{uuid}/invitations` need
+ *   `organizations:read`; a `:write` scope includes its `:read`. The main token is unrestricted
+ *   (a token from before scopes); `issueToken(token, { scopes })` issues one limited to `scopes`,
+ *   and a request it lacks a scope for is a 403 `{"title":"Permission Denied","message":…}`
+ *   (the docs' error shape: `title`, `message`, optional `details`; they do not name the scope).
  * - Resources are named by URI (`<base>/users/<uuid>`); single resources come as `{ "resource": … }`.
  * - Collections: `{ "collection": [...], "pagination": { count, next_page, previous_page,
  *   next_page_token, previous_page_token } }`; `count` defaults to 20 and must be 1…100 (else 400
@@ -58,7 +65,10 @@ export interface CalendlyData {
 }
 
 export interface CalendlySandboxOptions {
+  /** The main token: it may read everything (no scope list). */
   token: string;
+  /** Limits the main token to these scopes (default: unrestricted). */
+  scopes?: readonly string[];
   data: CalendlyData;
   now?: Clock;
   /** `X-RateLimit-Reset` seconds on injected 429s (default 1). */
@@ -83,13 +93,32 @@ export function calendlyError(status: number, title: string, message: string, de
   return json(status, details ? { title, message, details } : { title, message });
 }
 
+/** The scope each endpoint the fake serves needs (Calendly's Authorization Scopes catalog). */
+export const CALENDLY_ENDPOINT_SCOPES = {
+  users: 'users:read',
+  organizationMemberships: 'organizations:read',
+  organizationInvitations: 'organizations:read',
+} as const;
+
+/** A token the fake accepts: unrestricted (`scopes` undefined) or limited to `scopes`. */
+interface Grant {
+  scopes?: ReadonlySet<string>;
+}
+
+const permissionDenied = (): FakeResponse => calendlyError(403, 'Permission Denied', 'You do not have permission to access this resource.');
+
 const notFound = (): FakeResponse => calendlyError(404, 'Resource Not Found', 'The server could not find the requested resource.');
 const invalid = (parameter: string, message: string): FakeResponse =>
   calendlyError(400, 'Invalid Argument', 'The supplied parameters are invalid.', [{ parameter, message }]);
 
 export class CalendlySandbox extends FakeServer {
   readonly data: CalendlyData;
-  private readonly token: string;
+  /**
+   * User uuids left out of `GET /organization_memberships` (they still answer `/users/me` and
+   * `/users/{uuid}`): a listing no real organization gives, e.g. one without the token's own user.
+   */
+  readonly omitFromMemberships = new Set<string>();
+  private readonly grants = new Map<string, Grant>();
   private readonly now: Clock;
   private readonly rateLimitResetSeconds: number;
   private readonly window: FixedWindow;
@@ -105,7 +134,7 @@ export class CalendlySandbox extends FakeServer {
     );
     self = this;
     this.data = options.data;
-    this.token = options.token;
+    this.issueToken(options.token, options.scopes ? { scopes: options.scopes } : {});
     this.now = options.now ?? (() => new Date());
     this.rateLimitResetSeconds = options.rateLimitResetSeconds ?? 1;
     this.rateLimitPerMinute = options.rateLimitPerMinute;
@@ -148,6 +177,25 @@ export class CalendlySandbox extends FakeServer {
     };
   }
 
+  /**
+   * Accepts `token` from now on: a personal access token of the token user limited to `scopes`
+   * (without `scopes`, unrestricted, like a token issued before Calendly had scopes).
+   */
+  issueToken(token: string, { scopes }: { scopes?: readonly string[] } = {}): void {
+    this.grants.set(token, scopes ? { scopes: new Set(scopes) } : {});
+  }
+
+  /** `token` is refused from now on (401), as a revoked or expired one is. */
+  revokeToken(token: string): void {
+    this.grants.delete(token);
+  }
+
+  private grantOf(req: FakeRequest): Grant | undefined {
+    const header = req.headers.authorization;
+    const match = typeof header === 'string' ? /^Bearer (.+)$/.exec(header) : null;
+    return match ? this.grants.get(match[1]!) : undefined;
+  }
+
   get organizationUri(): string {
     return `${this.url}/organizations/${this.data.organization.uuid}`;
   }
@@ -161,7 +209,8 @@ export class CalendlySandbox extends FakeServer {
   }
 
   private route(req: FakeRequest): FakeResponse {
-    if (req.headers.authorization !== `Bearer ${this.token}`) {
+    const grant = this.grantOf(req);
+    if (!grant) {
       return calendlyError(401, 'Unauthenticated', 'The access token is invalid');
     }
     // Headers over a fixed one-minute window; the limit is enforced only with `rateLimitPerMinute` (else through faults).
@@ -174,7 +223,7 @@ export class CalendlySandbox extends FakeServer {
       return fault.type === 'status' ? { status: fault.status, headers: fault.headers, body: fault.body } : notFound();
     }
     this.window.used += 1;
-    const response = this.dispatch(req);
+    const response = this.dispatch(req, grant);
     response.headers = {
       'X-RateLimit-Limit': String(limit),
       'X-RateLimit-Remaining': String(Math.max(0, limit - this.window.used)),
@@ -184,10 +233,19 @@ export class CalendlySandbox extends FakeServer {
     return response;
   }
 
-  private dispatch(req: FakeRequest): FakeResponse {
+  private dispatch(req: FakeRequest, grant: Grant): FakeResponse {
     if (req.method !== 'GET') return notFound();
     const parts = req.url.pathname.split('/').filter(Boolean).map(decodeURIComponent);
     const params = req.url.searchParams;
+    const needed =
+      parts[0] === 'users'
+        ? CALENDLY_ENDPOINT_SCOPES.users
+        : parts[0] === 'organization_memberships'
+          ? CALENDLY_ENDPOINT_SCOPES.organizationMemberships
+          : parts[0] === 'organizations' && parts[2] === 'invitations'
+            ? CALENDLY_ENDPOINT_SCOPES.organizationInvitations
+            : undefined;
+    if (needed && grant.scopes && !grant.scopes.has(needed) && !grant.scopes.has(needed.replace(/:read$/, ':write'))) return permissionDenied();
     if (parts[0] === 'users' && parts.length === 2) {
       const uuid = parts[1] === 'me' ? this.data.tokenUserUuid : parts[1]!;
       const member = this.data.members.find((m) => m.uuid === uuid);
@@ -201,9 +259,7 @@ export class CalendlySandbox extends FakeServer {
       }
     }
     if (parts[0] === 'organizations' && parts.length === 3 && parts[2] === 'invitations') {
-      if (parts[1] !== this.data.organization.uuid) {
-        return calendlyError(403, 'Permission Denied', 'You do not have permission to access this resource.');
-      }
+      if (parts[1] !== this.data.organization.uuid) return permissionDenied();
       return this.listInvitations(req.url.pathname, params);
     }
     return notFound();
@@ -213,13 +269,12 @@ export class CalendlySandbox extends FakeServer {
     const organization = params.get('organization');
     const user = params.get('user');
     if (!organization && !user) return invalid('organization', 'organization or user is required');
-    if (organization && organization !== this.organizationUri) {
-      return calendlyError(403, 'Permission Denied', 'You do not have permission to access this resource.');
-    }
+    if (organization && organization !== this.organizationUri) return permissionDenied();
     const email = params.get('email')?.toLowerCase();
     const role = params.get('role');
     const select = (from: CalendlyMemberSeed[]) =>
       from
+        .filter((m) => !this.omitFromMemberships.has(m.uuid))
         .filter((m) => !user || this.userUri(m.uuid) === user)
         .filter((m) => !email || m.email.toLowerCase() === email)
         .filter((m) => !role || m.role === role)

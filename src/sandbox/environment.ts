@@ -9,7 +9,7 @@ import { seedPagerDuty } from './seed/pagerduty.js';
 import { createCalendlySandbox, type CalendlySandbox } from './calendly.js';
 import { seedCalendly } from './seed/calendly.js';
 import { createZendeskSandbox, type ZendeskSandbox } from './zendesk.js';
-import { seedZendesk, seedZendeskUsFederal } from './seed/zendesk.js';
+import { SANDBOX_ZENDESK_CLIENT_ID, seedZendesk, seedZendeskUsFederal } from './seed/zendesk.js';
 
 const SANDBOX_DEFAULT_TOKENS = {
   gitlab: 'sandbox-gitlab-bot-token',
@@ -17,11 +17,17 @@ const SANDBOX_DEFAULT_TOKENS = {
   calendly: 'sandbox-calendly-token',
   zendesk: 'sandbox-zendesk-token',
   zendeskUsFederal: 'sandbox-zendesk-us-federal-token',
+  zendeskClientSecret: 'sandbox-zendesk-client-secret',
+  zendeskUsFederalClientSecret: 'sandbox-zendesk-us-federal-client-secret',
 } as const;
 export const SANDBOX_TOKENS: Readonly<Record<keyof typeof SANDBOX_DEFAULT_TOKENS, string>> = SANDBOX_DEFAULT_TOKENS;
 
-/** The Zendesk admin both sandbox instances' API tokens belong to (`{email}/token:{token}`). */
-export const SANDBOX_ZENDESK_EMAIL = 'audit-bot@example.com';
+/**
+ * The Zendesk admin both sandbox instances' API tokens belong to (`{email}/token:{token}`), and
+ * who created their OAuth clients. The sandbox logs in with the OAuth clients; tests of the
+ * API-token fallback set ZENDESK_EMAIL and ZENDESK_API_TOKEN instead.
+ */
+export const SANDBOX_ZENDESK_EMAIL = 'alex.rivera@example.com';
 
 export const SANDBOX_PROJECT = 'support-ops/access-audits';
 export const SANDBOX_BOT = 'audit-bot';
@@ -60,12 +66,18 @@ export async function startSandbox(options: { clock?: Clock; tokens?: Partial<Re
   const gitlab = createGitLabSandbox({ projectPath: SANDBOX_PROJECT, users, tokens, now: clock });
   const pagerduty = createPagerDutySandbox({ token: credentials.pagerduty, data: seedPagerDuty(clock()), now: clock });
   const calendly = createCalendlySandbox({ token: credentials.calendly, data: seedCalendly(clock()), now: clock });
-  const zendesk = createZendeskSandbox({ name: 'zendesk', email: SANDBOX_ZENDESK_EMAIL, token: credentials.zendesk, data: seedZendesk(clock()), now: clock });
+  const zendesk = createZendeskSandbox({
+    name: 'zendesk',
+    email: SANDBOX_ZENDESK_EMAIL,
+    token: credentials.zendesk,
+    data: seedZendesk(clock(), credentials.zendeskClientSecret),
+    now: clock,
+  });
   const zendeskUsFederal = createZendeskSandbox({
     name: 'zendesk-us-federal',
     email: SANDBOX_ZENDESK_EMAIL,
     token: credentials.zendeskUsFederal,
-    data: seedZendeskUsFederal(clock()),
+    data: seedZendeskUsFederal(clock(), credentials.zendeskUsFederalClientSecret),
     now: clock,
   });
   await Promise.all([gitlab.start(), pagerduty.start(), calendly.start(), zendesk.start(), zendeskUsFederal.start()]);
@@ -84,11 +96,11 @@ export async function startSandbox(options: { clock?: Clock; tokens?: Partial<Re
       CALENDLY_URL: calendly.url,
       CALENDLY_TOKEN: credentials.calendly,
       ZENDESK_URL: zendesk.url,
-      ZENDESK_EMAIL: SANDBOX_ZENDESK_EMAIL,
-      ZENDESK_API_TOKEN: credentials.zendesk,
+      ZENDESK_CLIENT_ID: SANDBOX_ZENDESK_CLIENT_ID,
+      ZENDESK_CLIENT_SECRET: credentials.zendeskClientSecret,
       ZENDESK_US_FEDERAL_URL: zendeskUsFederal.url,
-      ZENDESK_US_FEDERAL_EMAIL: SANDBOX_ZENDESK_EMAIL,
-      ZENDESK_US_FEDERAL_API_TOKEN: credentials.zendeskUsFederal,
+      ZENDESK_US_FEDERAL_CLIENT_ID: SANDBOX_ZENDESK_CLIENT_ID,
+      ZENDESK_US_FEDERAL_CLIENT_SECRET: credentials.zendeskUsFederalClientSecret,
       AUDIT_CONFIG: SANDBOX_CONFIG,
       AUDIT_ROSTER: SANDBOX_ROSTER,
     },

@@ -9,8 +9,17 @@ import { FixedWindow } from './fixed-window.js';
  * Tokens, Pagination, Rate limits, Security and authentication). Two instances (main and US
  * Federal) are two of these servers with different data.
  *
- * - Auth: `Authorization: Basic base64("{email}/token:{api_token}")`, else 401
- *   `{"error":"Couldn't authenticate you"}`.
+ * - Auth: OAuth's client credentials grant (`POST /oauth/tokens`, JSON `{grant_type:
+ *   "client_credentials", client_id: <identifier>, client_secret, scope}`: a confidential client
+ *   only; `{access_token, token_type: "bearer", scope}` plus `expires_in` when access tokens
+ *   expire), then `Authorization: Bearer <token>`, acting as the admin who created the client. An
+ *   expired, revoked or unknown token is a 401 `invalid_token`. The API-token pair
+ *   (`Basic base64("{email}/token:{api_token}")`) acts as the user with that email while
+ *   `apiTokensAccepted`; else, and for anything else, 401 `{"error":"Couldn't authenticate you"}`.
+ * - `GET /api/v2/users/me`: the user the credentials act as.
+ * - `GET /api/v2/oauth/clients` (cursor or offset pages of `clients`, no secrets) and
+ *   `GET /api/v2/oauth/tokens` (the caller's own tokens; every user's with `all=true`; the token
+ *   shown by its first 10 characters): admins only, like `api_tokens`, else 403.
  * - Cursor pagination on the list endpoints: `page[size]` (1…100; anything else is a 400) and
  *   `page[after]` (an opaque cursor bound to the listing; a foreign one is a 400); responses carry
  *   `meta: { has_more, after_cursor, before_cursor }` and `links: { next, prev }` (absolute URLs;
@@ -20,8 +29,11 @@ import { FixedWindow } from './fixed-window.js';
  * - `GET /api/v2/custom_roles` (Enterprise, not paginated): a 403 when `customRoles` is null.
  * - `GET /api/v2/api_tokens` (not paginated): every token, without its secret; a 404 when
  *   `tokenAccess` is false (token access disabled).
- * - Rate limits: every answer carries `x-rate-limit` and `x-rate-limit-remaining`; a 429 has
- *   `Retry-After` (seconds) and a text/plain body. `rateLimitPerMinute` enforces a limit.
+ * - Rate limits (one window for every request to the fake, as Zendesk counts per account): every
+ *   answer carries `x-rate-limit` and `x-rate-limit-remaining`; a 429 has `Retry-After` (seconds)
+ *   and a text/plain body. With `rateLimitStyle: 'ratelimit-reset'` every answer also carries
+ *   `ratelimit-limit/remaining/reset`, and a 429 has `ratelimit-reset` instead of `Retry-After`.
+ *   `rateLimitPerMinute` enforces a limit.
  * - A `.json` suffix on a path is accepted, as on Zendesk.
  *
  * `data` is the live store: tests may push/splice users, groups and tokens between requests.
@@ -71,8 +83,39 @@ export interface ZendeskTokenSeed {
   visible_token: string;
 }
 
+export interface ZendeskOAuthClientSeed {
+  id: number;
+  name: string;
+  /** The client_id of the OAuth requests. */
+  identifier: string;
+  kind: 'confidential' | 'public';
+  /** The admin who created it: its tokens act as them. */
+  user_id: number;
+  secret: string;
+  created_at: string;
+  company?: string | null;
+}
+
+export interface ZendeskOAuthTokenSeed {
+  id: number;
+  client_id: number;
+  user_id: number;
+  /** The whole access token (listings show its first 10 characters). */
+  value: string;
+  scopes: string[];
+  created_at: string;
+  /** Null: it does not expire. */
+  expires_at: string | null;
+  used_at: string | null;
+  revoked?: boolean;
+}
+
 export interface ZendeskData {
   subdomain: string;
+  /** None when absent. */
+  oauthClients?: ZendeskOAuthClientSeed[];
+  /** Access tokens of every client: seeded ones, and those POST /oauth/tokens issues. */
+  oauthTokens?: ZendeskOAuthTokenSeed[];
   users: ZendeskUserSeed[];
   groups: ZendeskGroupSeed[];
   /** Null: not an Enterprise account (the endpoint answers 403). */
@@ -85,8 +128,13 @@ export interface ZendeskData {
 export interface ZendeskSandboxOptions {
   /** Names the server in logs and errors (e.g. `zendesk`, `zendesk-us-federal`). */
   name?: string;
-  email: string;
-  token: string;
+  /** The API-token pair the instance accepts while `apiTokensAccepted` (default true). */
+  email?: string;
+  token?: string;
+  /** False: every API token is refused (401), as Zendesk does from 2027-04-30 (or for a token left unused 30 days). */
+  apiTokensAccepted?: boolean;
+  /** How long an access token from POST /oauth/tokens lives, in ms (announced as `expires_in`); default: it does not expire. */
+  accessTokenLifetimeMs?: number;
   data: ZendeskData;
   now?: Clock;
   /** Enforce a fixed one-minute window limit on authenticated requests (off by default). */
@@ -98,6 +146,13 @@ export interface ZendeskSandboxOptions {
    * one scales time for benchmarks: `Retry-After` then has millisecond precision.
    */
   rateLimitWindowMs?: number;
+  /**
+   * How a 429 says when to come back (Zendesk's docs show both): `retry-after` (default), the
+   * `Retry-After` header; or `ratelimit-reset`, no `Retry-After` but the `ratelimit-limit`,
+   * `ratelimit-remaining` and `ratelimit-reset` (seconds until the window resets) headers, which
+   * every answer then carries too, as the docs show them on the Ticketing API's listings.
+   */
+  rateLimitStyle?: 'retry-after' | 'ratelimit-reset';
   /** The data never changes while serving (benchmarks): filter, sort and derive each listing once. */
   memoizeListings?: boolean;
 }
@@ -111,13 +166,19 @@ export function zendeskError(status: number, error: string, description?: string
 }
 
 const notFound = (): FakeResponse => zendeskError(404, 'InvalidEndpoint', 'Not found');
+const forbidden = (): FakeResponse =>
+  zendeskError(403, 'Forbidden', 'You do not have access to this page. Please contact the account owner of this help desk for further help.');
 
 export class ZendeskSandbox extends FakeServer {
-  readonly data: ZendeskData;
-  private readonly authorization: string;
+  readonly data: ZendeskData & Required<Pick<ZendeskData, 'oauthClients' | 'oauthTokens'>>;
+  private readonly authorization: string | undefined;
+  private readonly apiTokenUserEmail: string | undefined;
+  apiTokensAccepted: boolean;
+  private readonly accessTokenLifetimeMs: number | undefined;
   private readonly now: Clock;
   private readonly rateLimitPerMinute?: number;
   private readonly retryAfterSeconds: number;
+  private readonly rateLimitStyle: 'retry-after' | 'ratelimit-reset';
   private readonly window: FixedWindow;
   private readonly listings?: Map<string, unknown[]>;
 
@@ -129,11 +190,18 @@ export class ZendeskSandbox extends FakeServer {
       () => self!.rateLimitedFault(),
     );
     self = this;
-    this.data = options.data;
-    this.authorization = `Basic ${Buffer.from(`${options.email}/token:${options.token}`).toString('base64')}`;
+    options.data.oauthClients ??= [];
+    options.data.oauthTokens ??= [];
+    this.data = options.data as ZendeskSandbox['data'];
+    this.authorization =
+      options.email !== undefined && options.token !== undefined ? `Basic ${Buffer.from(`${options.email}/token:${options.token}`).toString('base64')}` : undefined;
+    this.apiTokenUserEmail = options.email?.toLowerCase();
+    this.apiTokensAccepted = options.apiTokensAccepted ?? true;
+    this.accessTokenLifetimeMs = options.accessTokenLifetimeMs;
     this.now = options.now ?? (() => new Date());
     this.rateLimitPerMinute = options.rateLimitPerMinute;
     this.retryAfterSeconds = options.retryAfterSeconds ?? 1;
+    this.rateLimitStyle = options.rateLimitStyle ?? 'retry-after';
     this.window = new FixedWindow(options.rateLimitWindowMs ?? 60_000);
     if (options.memoizeListings) this.listings = new Map();
   }
@@ -146,14 +214,22 @@ export class ZendeskSandbox extends FakeServer {
     return items;
   }
 
-  /** Zendesk's 429: `Retry-After` in seconds, the limit headers, a plain-text body. */
+  /**
+   * Zendesk's 429: `Retry-After` in seconds (or, in the `ratelimit-reset` style, only
+   * `ratelimit-reset`), the limit headers, a plain-text body.
+   */
   rateLimitedFault(retryAfterSeconds = this.retryAfterSeconds): Fault {
+    const limit = String(this.rateLimitPerMinute ?? ZENDESK_RATE_LIMIT);
+    const wait: Record<string, string> =
+      this.rateLimitStyle === 'ratelimit-reset'
+        ? { 'ratelimit-limit': limit, 'ratelimit-remaining': '0', 'ratelimit-reset': String(retryAfterSeconds) }
+        : { 'Retry-After': String(retryAfterSeconds) };
     return {
       type: 'status',
       status: 429,
       headers: {
-        'Retry-After': String(retryAfterSeconds),
-        'x-rate-limit': String(this.rateLimitPerMinute ?? ZENDESK_RATE_LIMIT),
+        ...wait,
+        'x-rate-limit': limit,
         'x-rate-limit-remaining': '0',
         'content-type': 'text/plain; charset=utf-8',
       },
@@ -165,8 +241,77 @@ export class ZendeskSandbox extends FakeServer {
     this.window.forget(this.now().getTime());
   }
 
+  /** Every access token issued so far expires now (as an account's token expiry would mid-run). */
+  expireAccessTokens(): void {
+    const now = this.now().toISOString();
+    for (const token of this.data.oauthTokens) if (token.expires_at === null || token.expires_at > now) token.expires_at = now;
+  }
+
+  /** The user the request's credentials act as, or why they are refused. */
+  private authenticate(req: FakeRequest): { user: ZendeskUserSeed; token?: ZendeskOAuthTokenSeed } | FakeResponse {
+    const header = req.headers.authorization ?? '';
+    const bearer = /^Bearer\s+(\S+)$/i.exec(header);
+    if (bearer) {
+      const token = this.data.oauthTokens.find((candidate) => candidate.value === bearer[1]);
+      const nowIso = this.now().toISOString();
+      if (!token || token.revoked === true || (token.expires_at !== null && token.expires_at <= nowIso)) {
+        return json(401, { error: 'invalid_token', error_description: 'The access token provided is expired, revoked, malformed or invalid for other reasons.' });
+      }
+      const user = this.data.users.find((candidate) => candidate.id === token.user_id);
+      if (!user) return json(401, { error: "Couldn't authenticate you" });
+      token.used_at = nowIso;
+      return { user, token };
+    }
+    if (this.authorization !== undefined && header === this.authorization && this.apiTokensAccepted) {
+      const user = this.data.users.find((candidate) => candidate.email?.toLowerCase() === this.apiTokenUserEmail);
+      if (user) return { user };
+    }
+    return json(401, { error: "Couldn't authenticate you" });
+  }
+
+  /** OAuth's client credentials grant; any other grant, client or scope is refused as OAuth 2.0 says. */
+  private issueToken(req: FakeRequest): FakeResponse {
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    if (body.grant_type !== 'client_credentials') {
+      return json(400, { error: 'unsupported_grant_type', error_description: 'The authorization grant type is not supported by the authorization server.' });
+    }
+    const client = this.data.oauthClients.find((candidate) => candidate.identifier === body.client_id);
+    if (!client || client.kind !== 'confidential' || typeof body.client_secret !== 'string' || body.client_secret !== client.secret) {
+      return json(401, {
+        error: 'invalid_client',
+        error_description: 'Client authentication failed due to unknown client, no client authentication included, or unsupported authentication method.',
+      });
+    }
+    const scopes = typeof body.scope === 'string' ? body.scope.split(/\s+/).filter(Boolean) : [];
+    if (scopes.length === 0 || scopes.some((scope) => !/^(read|write|[a-z_]+:(read|write))$/.test(scope))) {
+      return json(400, { error: 'invalid_scope', error_description: 'The requested scope is invalid, unknown, or malformed.' });
+    }
+    const nowMs = this.now().getTime();
+    const id = Math.max(0, ...this.data.oauthTokens.map((token) => token.id)) + 1;
+    const value = createHash('sha256').update(`${this.name}:${client.id}:${id}:${nowMs}`).digest('hex');
+    const lifetime = this.accessTokenLifetimeMs;
+    this.data.oauthTokens.push({
+      id,
+      client_id: client.id,
+      user_id: client.user_id,
+      value,
+      scopes,
+      created_at: new Date(nowMs).toISOString(),
+      expires_at: lifetime === undefined ? null : new Date(nowMs + lifetime).toISOString(),
+      used_at: null,
+    });
+    return json(200, {
+      access_token: value,
+      token_type: 'bearer',
+      scope: scopes.join(' '),
+      ...(lifetime === undefined ? {} : { expires_in: Math.max(1, Math.round(lifetime / 1000)) }),
+    });
+  }
+
   private route(req: FakeRequest): FakeResponse {
-    if (req.headers.authorization !== this.authorization) return json(401, { error: "Couldn't authenticate you" });
+    if (req.url.pathname === '/oauth/tokens' && req.method === 'POST') return this.issueToken(req);
+    const caller = this.authenticate(req);
+    if ('status' in caller) return caller;
     const nowMs = this.now().getTime();
     const { endMs } = this.window.at(nowMs);
     const limit = this.rateLimitPerMinute ?? ZENDESK_RATE_LIMIT;
@@ -175,20 +320,35 @@ export class ZendeskSandbox extends FakeServer {
       return fault.type === 'status' ? { status: fault.status, headers: fault.headers, body: fault.body } : notFound();
     }
     this.window.used += 1;
-    const response = this.dispatch(req);
+    const response = this.dispatch(req, caller.user);
+    const remaining = String(Math.max(0, limit - this.window.used));
     response.headers = {
       'x-rate-limit': String(limit),
-      'x-rate-limit-remaining': String(Math.max(0, limit - this.window.used)),
+      'x-rate-limit-remaining': remaining,
+      ...(this.rateLimitStyle === 'ratelimit-reset'
+        ? { 'ratelimit-limit': String(limit), 'ratelimit-remaining': remaining, 'ratelimit-reset': String(this.window.resetSeconds(nowMs, endMs)) }
+        : {}),
       ...(response.headers ?? {}),
     };
     return response;
   }
 
-  private dispatch(req: FakeRequest): FakeResponse {
+  private dispatch(req: FakeRequest, caller: ZendeskUserSeed): FakeResponse {
     if (req.method !== 'GET') return notFound();
     const path = req.url.pathname.replace(/\.json$/, '');
     const params = req.url.searchParams;
+    const adminsOnly = (): FakeResponse | undefined => (caller.role === 'admin' ? undefined : forbidden());
     switch (path) {
+      case '/api/v2/users/me':
+        return json(200, { user: this.renderUser(caller) });
+      case '/api/v2/oauth/clients':
+        return adminsOnly() ?? this.list(req, 'clients', [...this.data.oauthClients].sort((a, b) => a.id - b.id), (client) => this.renderClient(client));
+      case '/api/v2/oauth/tokens': {
+        const all = params.get('all') === 'true';
+        if (all && caller.role !== 'admin') return forbidden();
+        const tokens = this.data.oauthTokens.filter((token) => token.revoked !== true && (all || token.user_id === caller.id)).sort((a, b) => a.id - b.id);
+        return this.list(req, 'tokens', tokens, (token) => this.renderOAuthToken(token));
+      }
       case '/api/v2/users': {
         const roles = [...params.getAll('role[]'), ...params.getAll('role')];
         const bad = roles.find((role) => !['end-user', 'agent', 'admin'].includes(role));
@@ -211,6 +371,7 @@ export class ZendeskSandbox extends FakeServer {
         return json(200, { custom_roles: this.data.customRoles.map((role) => this.renderCustomRole(role)) });
       case '/api/v2/api_tokens':
         if (!this.data.tokenAccess) return notFound();
+        if (caller.role !== 'admin') return forbidden();
         return json(200, {
           api_tokens: [...this.data.tokens].sort((a, b) => a.id - b.id).map((token) => this.renderToken(token)),
           next_page: null,
@@ -367,6 +528,39 @@ export class ZendeskSandbox extends FakeServer {
       created_at: '2020-01-01T00:00:00Z',
       updated_at: '2020-01-01T00:00:00Z',
       configuration: {},
+    };
+  }
+
+  private renderClient(client: ZendeskOAuthClientSeed): Record<string, unknown> {
+    return {
+      url: `${this.url}/api/v2/oauth/clients/${client.id}.json`,
+      id: client.id,
+      user_id: client.user_id,
+      name: client.name,
+      identifier: client.identifier,
+      kind: client.kind,
+      company: client.company ?? null,
+      description: null,
+      redirect_uri: [],
+      logo_url: null,
+      global: false,
+      created_at: client.created_at,
+      updated_at: client.created_at,
+    };
+  }
+
+  private renderOAuthToken(token: ZendeskOAuthTokenSeed): Record<string, unknown> {
+    return {
+      url: `${this.url}/api/v2/oauth/tokens/${token.id}.json`,
+      id: token.id,
+      client_id: token.client_id,
+      user_id: token.user_id,
+      token: token.value.slice(0, 10),
+      refresh_token: null,
+      scopes: token.scopes,
+      created_at: token.created_at,
+      expires_at: token.expires_at,
+      used_at: token.used_at,
     };
   }
 

@@ -38,6 +38,8 @@ const MAIN_FINDINGS: Array<[string, string | null]> = [
   ['zendesk:inactive-agent:360001011', 'rmendes'],
   ['zendesk:missing-user:tkim', 'tkim'],
   ['zendesk:name-mismatch:lfischer', 'lfischer'],
+  ['zendesk:oauth-client-review:802', 'msmith'],
+  ['zendesk:oauth-client-review:803', null],
   ['zendesk:role-mismatch:lfischer', 'lfischer'],
   ['zendesk:role-mismatch:slee', 'slee'],
   ['zendesk:suspended-seat:360001012', 'dwhitfield'],
@@ -55,9 +57,29 @@ const FEDERAL_FINDINGS: Array<[string, string | null]> = [
 ];
 
 
-const READS = ['/api/v2/users', '/api/v2/group_memberships', '/api/v2/groups', '/api/v2/custom_roles', '/api/v2/api_tokens'];
+const READS = [
+  '/api/v2/users',
+  '/api/v2/users/me',
+  '/api/v2/group_memberships',
+  '/api/v2/groups',
+  '/api/v2/custom_roles',
+  '/api/v2/api_tokens',
+  '/api/v2/oauth/clients',
+  '/api/v2/oauth/tokens',
+];
 
 const open = (platform: ZendeskId) => ['open', '--platform', platform];
+
+/** Each instance logged in with its API-token pair instead of its OAuth client (the fallback). */
+const API_TOKEN_PAIR = {
+  main: { ZENDESK_CLIENT_ID: '', ZENDESK_CLIENT_SECRET: '', ZENDESK_EMAIL: SANDBOX_ZENDESK_EMAIL, ZENDESK_API_TOKEN: SANDBOX_TOKENS.zendesk },
+  federal: {
+    ZENDESK_US_FEDERAL_CLIENT_ID: '',
+    ZENDESK_US_FEDERAL_CLIENT_SECRET: '',
+    ZENDESK_US_FEDERAL_EMAIL: SANDBOX_ZENDESK_EMAIL,
+    ZENDESK_US_FEDERAL_API_TOKEN: SANDBOX_TOKENS.zendeskUsFederal,
+  },
+};
 const fake = (sandbox: Sandbox, platform: ZendeskId) => (platform === 'zendesk' ? sandbox.zendesk : sandbox.zendeskUsFederal);
 const query = (entry: { query: string }) => new URLSearchParams(entry.query);
 
@@ -97,7 +119,7 @@ function expectIntactTables(text: string): number {
 }
 
 describe('audit-bot against the two Zendesk sandboxes', () => {
-  test('check finds every seeded problem in each instance, with instance-specific fingerprints and owners, in 5 requests each', async () => {
+  test('check logs in with the OAuth client and finds every seeded problem in each instance, with instance-specific fingerprints and owners, in 8 reads each', async () => {
     await withSandbox(async (sandbox) => {
       const main = await check(sandbox, 'zendesk');
       expect(main.map((f) => [f.fingerprint, f.owner]).sort()).toEqual(MAIN_FINDINGS);
@@ -108,13 +130,15 @@ describe('audit-bot against the two Zendesk sandboxes', () => {
       for (const finding of federal) expect(finding.platform).toBe('zendesk-us-federal');
 
       for (const platform of ['zendesk', 'zendesk-us-federal'] as const) {
-        const log = fake(sandbox, platform).log;
-        // The first page of users first, then the other listings side by side (in any order).
+        // One login (the client credentials grant), then the first page of users, then the other listings side by side (in any order).
+        const [login, ...log] = fake(sandbox, platform).log;
+        expect([login!.method, login!.path, login!.status]).toEqual(['POST', '/oauth/tokens', 200]);
         expect(log[0]!.path).toBe('/api/v2/users');
         expect(log.map((entry) => entry.path).sort()).toEqual([...READS].sort());
         // The US Federal instance is not Enterprise: custom roles are refused, which is fine as no agent has one.
         const status = Object.fromEntries(log.map((entry) => [entry.path, entry.status]));
-        expect(status).toEqual(Object.fromEntries(READS.map((path, index) => [path, platform === 'zendesk' ? 200 : [200, 200, 200, 403, 404][index]])));
+        const refused: Record<string, number> = platform === 'zendesk' ? {} : { '/api/v2/custom_roles': 403, '/api/v2/api_tokens': 404 };
+        expect(status).toEqual(Object.fromEntries(READS.map((path) => [path, refused[path] ?? 200])));
         const [users, memberships, groups] = ['/api/v2/users', '/api/v2/group_memberships', '/api/v2/groups'].map((path) => log.find((entry) => entry.path === path));
         expect(query(users!).getAll('role[]')).toEqual(['agent', 'admin']);
         for (const listing of [users!, memberships!, groups!]) expect(query(listing).get('page[size]')).toBe('100');
@@ -140,7 +164,7 @@ describe('audit-bot against the two Zendesk sandboxes', () => {
       const run = await runAuditBot(sandbox, open('zendesk'));
       expect(run.stderr).toBe('');
       expect(run.code).toBe(0);
-      expect(run.stdout).toMatch(/^zendesk: issue #1 \(new\) .*: 26 finding\(s\), 0 accepted exception\(s\), 15 note\(s\) posted, 5 platform request\(s\)$/m);
+      expect(run.stdout).toMatch(/^zendesk: issue #1 \(new\) .*: 28 finding\(s\), 0 accepted exception\(s\), 15 note\(s\) posted, 8 platform request\(s\)$/m);
       const issue = issueOf(sandbox, 'zendesk');
       expect(issue.title).toBe('Zendesk access audit 2026-Q4');
       expect((issue.labels as string[]).slice().sort()).toEqual(['audit', 'audit-quarter::2026-Q4', 'audit-status::open', 'audit::zendesk']);
@@ -162,8 +186,8 @@ describe('audit-bot against the two Zendesk sandboxes', () => {
       expect(notes.find((note) => parseMarkers(note.body)[0]!.owner === 'lfischer')!.body).toMatch(/^@lfischer, the Zendesk access audit for 2026-Q4 needs you on 4 items:/);
 
       const results = notes[0]!.body;
-      expect(results).toContain('read 13 agents and admins, 15 group memberships, 5 groups, 3 custom roles, 9 api tokens in 5 requests');
-      expect(results).toContain('**26 findings**');
+      expect(results).toContain('read 13 agents and admins, 15 group memberships, 5 groups, 3 custom roles, 9 api tokens, 3 oauth clients in 8 requests');
+      expect(results).toContain('**28 findings**');
       expect(results).toContain('#### Zendesk API tokens (9)');
       expect(results).toContain('| Token | Description | Owner | Created | Last used | Active | Flags |');
       expect(results).toContain('| 7002 (…sF2k) | Salesforce sync - Sam Lee | Sam Lee (slee) | 2025-10-20 | 2026-11-23 | yes | none |');
@@ -172,8 +196,13 @@ describe('audit-bot against the two Zendesk sandboxes', () => {
       expect(results).toContain('expired 2026-11-14');
       expect(results).toContain('never used');
       expect(results).toContain('unused 150 days');
+      expect(results).toContain('#### Zendesk OAuth clients (3)');
+      // The bot's own client is listed (it holds the token this run logged in with), not asked to justify itself.
+      expect(results).toContain('| 801 | Access audits | audit\\_bot | confidential | 360001001 (som-alex) | 2026-09-25 | this audit\'s | now | service account (not asked) |');
+      expect(results).toContain('| 802 | Slack integration | slack\\_integration | confidential | 360001002 (msmith) | 2026-01-28 | 2 | 2026-11-23 | asked to justify |');
+      expect(results).toContain('| 803 | Old BI export | bi\\_export | public | 360009999 (not in the roster) | 2024-09-15 | 0 | never | asked to justify |');
       expect(results).not.toMatch(/(^|\s)@[a-z]/);
-      expect(expectIntactTables(results)).toBe(2);
+      expect(expectIntactTables(results)).toBe(3);
 
       // A re-run finds the issue and posts nothing.
       const before = threads(sandbox);
@@ -208,8 +237,8 @@ describe('audit-bot against the two Zendesk sandboxes', () => {
       expect(jdoe('zendesk-us-federal').body).toMatch(/^@jdoe, the Zendesk US Federal access audit for 2026-Q4 needs you on 1 item:/);
       expect(jdoe('zendesk-us-federal').body).toContain('**ZDF-');
       // Each instance was read once, with its own credentials.
-      expect(sandbox.zendesk.log.map((entry) => entry.path).sort()).toEqual([...READS].sort());
-      expect(sandbox.zendeskUsFederal.log.map((entry) => entry.path).sort()).toEqual([...READS].sort());
+      expect(sandbox.zendesk.log.map((entry) => entry.path).sort()).toEqual([...READS, '/oauth/tokens'].sort());
+      expect(sandbox.zendeskUsFederal.log.map((entry) => entry.path).sort()).toEqual([...READS, '/oauth/tokens'].sort());
     });
   });
 
@@ -266,8 +295,10 @@ describe('audit-bot against the two Zendesk sandboxes', () => {
         for (const cursor of cursors.slice(1)) expect(cursor).toEqual(expect.any(String));
       }
       // The role filter is kept on every page.
-      expect(sandbox.zendesk.requestsTo('/api/v2/users').every((entry) => query(entry).getAll('role[]').join() === 'agent,admin')).toBe(true);
-      expect(sandbox.zendesk.log).toHaveLength(9);
+      const userPages = sandbox.zendesk.requestsTo('/api/v2/users').filter((entry) => entry.path === '/api/v2/users');
+      expect(userPages.every((entry) => query(entry).getAll('role[]').join() === 'agent,admin')).toBe(true);
+      // The login, 7 pages, and one request each for me, custom roles, API tokens, OAuth clients and OAuth tokens.
+      expect(sandbox.zendesk.log).toHaveLength(13);
     });
   });
 
@@ -275,15 +306,16 @@ describe('audit-bot against the two Zendesk sandboxes', () => {
     await withSandbox(async (sandbox) => {
       const fault = sandbox.zendesk.rateLimitedFault(7);
       expect(fault.type === 'status' && fault.headers?.['Retry-After']).toBe('7');
-      sandbox.zendesk.failNext(1, fault);
+      let limited = false;
+      sandbox.zendesk.setFaultPlan((req) => (!limited && req.url.pathname === '/api/v2/users' ? ((limited = true), fault) : undefined));
       const run = await runAuditBot(sandbox, open('zendesk'));
       expect(run.code).toBe(0);
       expect(run.sleeps).toEqual([7000]);
-      // The first page alone until it is answered; then the other listings, side by side.
+      // The login, then the first page alone until it is answered; then the other listings, side by side.
       const answers = sandbox.zendesk.log.map((entry) => [entry.path, entry.status]);
-      expect(answers.slice(0, 2)).toEqual([['/api/v2/users', 429], ['/api/v2/users', 200]]);
-      expect(answers.slice(2).sort()).toEqual(READS.slice(1).map((path) => [path, 200]).sort());
-      expect(run.stdout).toContain('26 finding(s)');
+      expect(answers.slice(0, 3)).toEqual([['/oauth/tokens', 200], ['/api/v2/users', 429], ['/api/v2/users', 200]]);
+      expect(answers.slice(3).sort()).toEqual(READS.slice(1).map((path) => [path, 200]).sort());
+      expect(run.stdout).toContain('28 finding(s)');
     });
     await withSandbox(async (sandbox) => {
       sandbox.zendesk.data.users.push(...generateZendeskAgents(150));
@@ -293,7 +325,7 @@ describe('audit-bot against the two Zendesk sandboxes', () => {
       expect(run.code).toBe(0);
       expect(run.sleeps).toEqual([30_000, 30_000]);
       expect((JSON.parse(run.stdout) as JsonFinding[]).filter((f) => f.kind === 'agent-not-in-roster')).toHaveLength(152);
-      const pages = sandbox.zendesk.requestsTo('/api/v2/users');
+      const pages = sandbox.zendesk.requestsTo('/api/v2/users').filter((entry) => entry.path === '/api/v2/users');
       expect(pages.map((entry) => entry.status)).toEqual([200, 429, 429, 200]);
       expect(new Set(pages.slice(1).map((entry) => query(entry).get('page[after]'))).size).toBe(1);
     });
@@ -342,11 +374,11 @@ describe('audit-bot against the two Zendesk sandboxes', () => {
   });
 
   test('a next link that leaves the instance, has_more without one, or a link that repeats fails the check instead of listing part of it', async () => {
-    // A bad first page stops everything (the other listings wait for it); a bad later page, its own listing.
+    // A bad first page stops everything (the other listings wait for it); a bad later page, its own listing. The login comes first.
     for (const [next, pages, requests] of [
-      [() => 'https://evil.example/api/v2/users?page[after]=x', 1, 1],
-      [() => null, 1, 1],
-      [(url: string) => `${url}/api/v2/users?page%5Bsize%5D=100&page%5Bafter%5D=AGAIN`, 2, 2 + READS.length - 1],
+      [() => 'https://evil.example/api/v2/users?page[after]=x', 1, 2],
+      [() => null, 1, 2],
+      [(url: string) => `${url}/api/v2/users?page%5Bsize%5D=100&page%5Bafter%5D=AGAIN`, 2, 3 + READS.length - 1],
     ] as const) {
       await withSandbox(async (sandbox) => {
         const page = { users: [], meta: { has_more: true, after_cursor: 'x' }, links: { next: next(sandbox.zendesk.url) } };
@@ -355,7 +387,7 @@ describe('audit-bot against the two Zendesk sandboxes', () => {
         expect(run.code).toBe(1);
         expect(run.stdout).toBe('');
         expect(run.stderr).toMatch(/links\.next/);
-        expect(sandbox.zendesk.requestsTo('/api/v2/users')).toHaveLength(pages);
+        expect(sandbox.zendesk.requestsTo('/api/v2/users').filter((entry) => entry.path === '/api/v2/users')).toHaveLength(pages);
         expect(sandbox.zendesk.log).toHaveLength(requests);
       });
     }
@@ -370,18 +402,29 @@ describe('audit-bot against the two Zendesk sandboxes', () => {
     });
   });
 
-  test('wrong credentials are a 401 ("Couldn\'t authenticate you"), not retried, exit 1; missing ones exit 2 before any request', async () => {
+  test('a refused OAuth client is exit 1 naming both variables, not retried; wrong API tokens are a 401; missing credentials exit 2 before any request', async () => {
     await withSandbox(async (sandbox) => {
-      const run = await runAuditBot(sandbox, open('zendesk-us-federal'), { ZENDESK_US_FEDERAL_API_TOKEN: 'not-the-right-token' });
+      const refused = await runAuditBot(sandbox, open('zendesk-us-federal'), { ZENDESK_US_FEDERAL_CLIENT_SECRET: 'not-the-right-secret' });
+      expect(refused.code).toBe(1);
+      expect(refused.sleeps).toEqual([]);
+      expect(refused.stdout).toMatch(
+        /zendesk-us-federal: FAILED, no findings were produced: zendesk POST \/oauth\/tokens answered HTTP 401: .*invalid_client.*check ZENDESK_US_FEDERAL_CLIENT_ID .* and ZENDESK_US_FEDERAL_CLIENT_SECRET/,
+      );
+      expect(refused.stdout).not.toContain('re-run');
+      expect(sandbox.zendeskUsFederal.log.map((entry) => [entry.method, entry.path, entry.status])).toEqual([['POST', '/oauth/tokens', 401]]);
+      expect(sandbox.gitlab.issues()).toHaveLength(0);
+
+      const run = await runAuditBot(sandbox, open('zendesk-us-federal'), { ...API_TOKEN_PAIR.federal, ZENDESK_US_FEDERAL_API_TOKEN: 'not-the-right-token' });
       expect(run.code).toBe(1);
       expect(run.sleeps).toEqual([]);
       expect(run.stdout).toMatch(/zendesk-us-federal: FAILED, no findings were produced: zendesk GET \/api\/v2\/users\?.* answered HTTP 401: .*Couldn't authenticate you/);
-      expect(sandbox.zendeskUsFederal.log).toHaveLength(1);
+      expect(sandbox.zendeskUsFederal.log).toHaveLength(2);
       expect(sandbox.gitlab.issues()).toHaveLength(0);
 
-      const missing = await runAuditBot(sandbox, open('zendesk'), { ZENDESK_EMAIL: '' });
+      const missing = await runAuditBot(sandbox, open('zendesk'), { ZENDESK_CLIENT_SECRET: '' });
       expect(missing.code).toBe(2);
-      expect(missing.stderr).toContain('env ZENDESK_EMAIL: required');
+      expect(missing.stderr).toContain('env ZENDESK_CLIENT_SECRET: required (that OAuth client\'s secret; or, while Zendesk accepts API tokens (until 2027-04-30), ZENDESK_EMAIL and ZENDESK_API_TOKEN)');
+      expect(missing.stderr).not.toContain('ZENDESK_CLIENT_ID: required');
       expect(sandbox.zendesk.log).toHaveLength(0);
     });
   });
@@ -390,7 +433,7 @@ describe('audit-bot against the two Zendesk sandboxes', () => {
     await withSandbox(async (sandbox) => {
       const basic = Buffer.from(`${SANDBOX_ZENDESK_EMAIL}/token:${SANDBOX_TOKENS.zendesk}`).toString('base64');
       sandbox.zendesk.setFaultPlan(() => ({ type: 'status', status: 400, body: { error: 'InvalidValue', description: `bad ${SANDBOX_TOKENS.zendesk} / Basic ${basic}` } }));
-      const run = await runAuditBot(sandbox, open('zendesk'));
+      const run = await runAuditBot(sandbox, open('zendesk'), API_TOKEN_PAIR.main);
       expect(run.code).toBe(1);
       for (const text of [run.stdout, run.stderr, run.logs]) {
         expect(text).not.toContain(SANDBOX_TOKENS.zendesk);
@@ -410,7 +453,8 @@ describe('audit-bot against the two Zendesk sandboxes', () => {
       const before = sandbox.zendesk.log.length;
       const run = await runAuditBot(sandbox, ['followup', '--platform', 'zendesk'], {}, time.now);
       expect(run.code).toBe(0);
-      expect(sandbox.zendesk.log.length - before).toBe(READS.length);
+      // One login and the listings once.
+      expect(sandbox.zendesk.log.length - before).toBe(READS.length + 1);
       const markers = botNotes(sandbox, 'zendesk')
         .slice(opened)
         .map((note) => parseMarkers(note.body)[0]!);

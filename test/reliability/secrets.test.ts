@@ -22,6 +22,8 @@ const TOKENS = {
   calendly: `${CANARY}.cal.eyJ9x8w7v6u5`,
   zendesk: `${CANARY}zd0a1b2c3d4e5f6`,
   zendeskUsFederal: `${CANARY}zdf9e8d7c6b5a4`,
+  zendeskClientSecret: `${CANARY}zdcs7b6a5e4d3c`,
+  zendeskUsFederalClientSecret: `${CANARY}zdfcs2c3d4e5f6`,
 };
 
 /** Every form a secret could take on the wire: the tokens, Zendesk's Basic credentials, and the part of their base64 that encodes the token. */
@@ -75,7 +77,9 @@ function runTexts(name: string, run: CliRun): Record<string, string> {
 function echo(status: number, token: string, shift = 0): (req: FakeRequest) => Fault {
   return (req) => {
     figures.echoes += 1;
-    const credentials = [req.headers.authorization, req.headers['private-token']].filter(Boolean).join(' ');
+    // Zendesk's OAuth client sends its secret in the JSON body of POST /oauth/tokens.
+    const secret = (req.body as { client_secret?: unknown } | undefined)?.client_secret;
+    const credentials = [req.headers.authorization, req.headers['private-token'], typeof secret === 'string' ? secret : undefined].filter(Boolean).join(' ');
     return {
       type: 'status',
       status,
@@ -129,8 +133,8 @@ describe('secrets appear nowhere', () => {
     ['PagerDuty 400', (s) => s.pagerduty, 'pagerduty', 400, 'pagerduty'],
     ['PagerDuty 500 (retried, then given up)', (s) => s.pagerduty, 'pagerduty', 500, 'pagerduty'],
     ['Calendly 401', (s) => s.calendly, 'calendly', 401, 'calendly'],
-    ['Zendesk 403', (s) => s.zendesk, 'zendesk', 403, 'zendesk'],
-    ['Zendesk US Federal 502 (retried, then given up)', (s) => s.zendeskUsFederal, 'zendeskUsFederal', 502, 'zendesk-us-federal'],
+    ['Zendesk 403', (s) => s.zendesk, 'zendeskClientSecret', 403, 'zendesk'],
+    ['Zendesk US Federal 502 (retried, then given up)', (s) => s.zendeskUsFederal, 'zendeskUsFederalClientSecret', 502, 'zendesk-us-federal'],
     ['GitLab 401', (s) => s.gitlab, 'gitlab', 401, 'pagerduty'],
     ['GitLab 500', (s) => s.gitlab, 'gitlab', 500, 'pagerduty'],
   ])('a vendor echoing the credentials back (%s): the run exits 1 and says why, without them', async (_name, server, token, status, platform) => {
@@ -158,14 +162,15 @@ describe('secrets appear nowhere', () => {
       let writes = 0;
       const answer = echo(500, TOKENS.gitlab, 3);
       sandbox.gitlab.setFaultPlan((req) => (req.method !== 'GET' && !req.url.pathname.includes('/labels') && ++writes % 3 === 0 ? answer(req) : undefined));
-      sandbox.zendesk.setFaultPlan((req) => (req.url.pathname.endsWith('/api_tokens') ? echo(404, TOKENS.zendesk, 5)(req) : undefined));
+      // Zendesk echoes the bearer token it received, and the client secret (which the bot must still know to mask).
+      sandbox.zendesk.setFaultPlan((req) => (req.url.pathname.endsWith('/api_tokens') ? echo(404, TOKENS.zendeskClientSecret, 5)(req) : undefined));
       for (let attempt = 0; attempt < 8; attempt++) {
         const run = await runAuditBot(sandbox, ['open', '--platform', 'zendesk', '--report', path.join(dir, `open-${attempt}.json`)], DEBUG, NOW);
         Object.assign(texts, runTexts(`open ${attempt}`, run));
         if (run.code === 0) break;
       }
       clearFaults(sandbox);
-      sandbox.zendesk.setFaultPlan((req) => (req.url.pathname.endsWith('/api_tokens') ? echo(404, TOKENS.zendesk, 5)(req) : undefined));
+      sandbox.zendesk.setFaultPlan((req) => (req.url.pathname.endsWith('/api_tokens') ? echo(404, TOKENS.zendeskClientSecret, 5)(req) : undefined));
       const done = await runAuditBot(sandbox, ['open', '--platform', 'zendesk', '--report', path.join(dir, 'open-final.json')], DEBUG, NOW);
       Object.assign(texts, runTexts('open final', done));
       expect(done.code).toBe(0);

@@ -44,6 +44,7 @@ describe('audit config: platforms.pagerduty', () => {
       enabled: true,
       template: 'issue_templates/pagerduty.md',
       labels: [],
+      rate_limit_share: 0.5,
       service_accounts: [],
       admin_allow_list: [],
       coverage_window: 'P28D',

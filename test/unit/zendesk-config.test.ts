@@ -1,6 +1,7 @@
 import { config, roster, yaml } from '../config-helpers.js';
 import { parseAuditConfig } from '../../src/config/audit-config.js';
 import { parseRoster } from '../../src/config/roster.js';
+import { readEnv, secretValues, zendeskCredentials } from '../../src/config/env.js';
 
 describe('audit config: platforms.zendesk and platforms.zendesk-us-federal', () => {
   test('each instance has its own allow-list (emails or ids, as numbers or strings) and ages', () => {
@@ -20,17 +21,23 @@ describe('audit config: platforms.zendesk and platforms.zendesk-us-federal', () 
       enabled: true,
       template: 'issue_templates/zendesk.md',
       labels: [],
+      rate_limit_share: 0.5,
       admin_allow_list: ['alex.rivera@example.com', '360001003', '360001004'],
       max_login_age: 'P60D',
       token_max_unused_age: 'P90D',
+      service_accounts: [],
+      two_factor_required: true,
     });
     expect(parsed.platforms['zendesk-us-federal']).toEqual({
       enabled: true,
       template: 'issue_templates/zendesk-us-federal.md',
       labels: [],
+      rate_limit_share: 0.5,
       admin_allow_list: [],
       max_login_age: 'P90D',
       token_max_unused_age: 'P30D',
+      service_accounts: [],
+      two_factor_required: true,
     });
   });
 
@@ -51,7 +58,7 @@ describe('audit config: platforms.zendesk and platforms.zendesk-us-federal', () 
           '    max_login_age: 90 days', //                       11
           '    token_max_unused_age: PT0S', //                   12
           '  zendesk-us-federal:', //                            13
-          '    service_accounts: []', //                         14
+          '    schedules: []', //                                14
           '    admin_allow_list: alex.rivera@example.com', //    15
         ),
       ),
@@ -62,7 +69,7 @@ describe('audit config: platforms.zendesk and platforms.zendesk-us-federal', () 
       'audit.config.yml:10 platforms.zendesk.admin_allow_list[5]: duplicate "360001003", also at line 9',
       'audit.config.yml:11 platforms.zendesk.max_login_age: "90 days" is not an ISO-8601 duration (e.g. P90D)',
       'audit.config.yml:12 platforms.zendesk.token_max_unused_age: "PT0S" must be longer than zero',
-      'audit.config.yml:14 platforms.zendesk-us-federal.service_accounts: unknown key (expected one of: enabled, template, labels, admin_allow_list, max_login_age, token_max_unused_age)',
+      'audit.config.yml:14 platforms.zendesk-us-federal.schedules: unknown key (expected one of: enabled, template, labels, rate_limit_share, service_accounts, admin_allow_list, max_login_age, token_max_unused_age, two_factor_required)',
       'audit.config.yml:15 platforms.zendesk-us-federal.admin_allow_list: must be a list of Zendesk user ids or emails, got "alex.rivera@example.com"',
     ]);
   });
@@ -84,5 +91,36 @@ describe('roster: zendesk accounts', () => {
       { role: 'agent', groups: [] },
       { role: 'agent', groups: [] },
     ]);
+  });
+});
+
+describe('Zendesk credentials and the budget share', () => {
+  test('service_accounts, two_factor_required and rate_limit_share are read; a bad share names its line', () => {
+    const parsed = parseAuditConfig(
+      yaml(
+        'support_ops_managers: [som-alex]',
+        'platforms:',
+        '  zendesk:',
+        '    service_accounts: [audit_bot, 801, bot@example.com]',
+        '    two_factor_required: false',
+        '    rate_limit_share: 0.25',
+      ),
+      'a.yml',
+    );
+    expect(parsed.platforms.zendesk).toMatchObject({ service_accounts: ['audit_bot', '801', 'bot@example.com'], two_factor_required: false, rate_limit_share: 0.25 });
+    expect(parsed.platforms.calendly.rate_limit_share).toBe(0.5);
+    expect(config(yaml('support_ops_managers: [som-alex]', 'platforms:', '  pagerduty:', '    rate_limit_share: 1.5'))).toEqual([
+      "audit.config.yml:4 platforms.pagerduty.rate_limit_share: must be a number above 0 and at most 1 (e.g. 0.5: half of the vendor's per-minute budget), got 1.5",
+    ]);
+  });
+
+  test('the OAuth client wins over the API-token pair; the pair alone is the fallback; half a client is an error naming what is missing', () => {
+    const base = { ZENDESK_URL: 'https://example.zendesk.com/api/v2/' };
+    const oauth = { ZENDESK_CLIENT_ID: 'audit_bot', ZENDESK_CLIENT_SECRET: 's3cr3t-value' };
+    const pair = { ZENDESK_EMAIL: 'admin@example.com', ZENDESK_API_TOKEN: 'tok-123456' };
+    expect(zendeskCredentials(readEnv({ ...base, ...oauth, ...pair }), 'zendesk')).toMatchObject({ kind: 'oauth', clientId: 'audit_bot', baseUrl: 'https://example.zendesk.com' });
+    expect(zendeskCredentials(readEnv({ ...base, ...pair }), 'zendesk')).toMatchObject({ kind: 'api-token', email: 'admin@example.com', variables: ['ZENDESK_EMAIL', 'ZENDESK_API_TOKEN'] });
+    expect(() => zendeskCredentials(readEnv({ ...base, ZENDESK_CLIENT_ID: 'audit_bot', ...pair }), 'zendesk')).toThrow(/env ZENDESK_CLIENT_SECRET: required/);
+    expect(secretValues({ ZENDESK_CLIENT_SECRET: 's3cr3t"value' })).toEqual(['s3cr3t"value', 's3cr3t\\"value']);
   });
 });

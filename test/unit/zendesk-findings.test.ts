@@ -1,6 +1,7 @@
 import { DateTime } from 'luxon';
-import { ZENDESK_INSTANCES, isoMillis, tokenInventory, zendeskFindings } from '../../src/platforms/zendesk/findings.js';
-import type { ZdApiToken, ZdUser, ZendeskSnapshot } from '../../src/platforms/zendesk/types.js';
+import { ZENDESK_INSTANCES, credentialInventories, isoMillis, zendeskFindings } from '../../src/platforms/zendesk/findings.js';
+import { assertListsItself } from '../../src/platforms/zendesk/client.js';
+import type { ZdApiToken, ZdOAuthClient, ZdUser, ZendeskSnapshot } from '../../src/platforms/zendesk/types.js';
 import type { RosterPerson, ZendeskAccount } from '../../src/config/types.js';
 
 const NOW = new Date('2026-11-24T09:00:00Z');
@@ -27,9 +28,15 @@ function snapshot(users: ZdUser[], extra: Partial<ZendeskSnapshot> = {}): Zendes
       { id: 51, name: 'Light Agent', role_type: 1 },
     ],
     tokens: { available: true, tokens: [] },
+    oauthClients: [],
+    oauthTokens: { available: true, tokens: [] },
+    me: { id: 9, name: 'Audit Admin', email: 'boss@example.com', role: 'admin' },
     ...extra,
   };
 }
+
+/** The first of the credential tables: the API tokens. */
+const tokenInventory = (...args: Parameters<typeof credentialInventories>) => credentialInventories(...args)[0]!;
 
 const kinds = (findings: { fingerprint: string; owner: string | null }[]) => findings.map((f) => [f.fingerprint, f.owner]).sort();
 
@@ -121,8 +128,8 @@ describe('zendesk findings (pure)', () => {
       ['zendesk:suspended-seat:6', 'f'],
       ['zendesk:two-factor-disabled:5', 'e'],
     ]);
-    expect(findings.find((f) => f.fingerprint === 'zendesk:inactive-agent:3')!.detail).toContain('has never signed in (account created');
-    expect(findings.find((f) => f.fingerprint === 'zendesk:inactive-agent:1')!.detail).toContain('(91 days ago), more than 90 days ago');
+    expect(findings.find((f) => f.fingerprint === 'zendesk:inactive-agent:3')!.detail).toContain('has no sign-in or API use recorded (account created');
+    expect(findings.find((f) => f.fingerprint === 'zendesk:inactive-agent:1')!.detail).toContain('(91 days ago; Zendesk\'s last login, which API use with the user\'s own credentials also moves), longer than 90 days');
   });
 
   test('sign-in exactly max_login_age ago is not stale; a millisecond earlier is, and so is a calendar max age', () => {
@@ -179,7 +186,7 @@ describe('zendesk findings (pure)', () => {
       ['zendesk:agent-not-in-roster:8', null],
       ['zendesk:agent-not-in-roster:9', null],
     ]);
-    expect(findings.find((f) => f.fingerprint === 'zendesk:agent-not-in-roster:8')!.detail).toContain('(suspended, last signed in');
+    expect(findings.find((f) => f.fingerprint === 'zendesk:agent-not-in-roster:8')!.detail).toContain('(suspended, last active');
   });
 
   test('tokens: a review per token, flags for the convention, the expiry and disuse; inactive tokens are not "unused"', () => {
@@ -230,5 +237,81 @@ describe('zendesk findings (pure)', () => {
     expect(inventory.empty).toContain('could not be listed');
     expect(inventory.empty).toContain('not "no tokens"');
     expect(tokenInventory(snapshot([]), [], SETTINGS, NOW, MAIN).empty).toBe('Zendesk has no API tokens.');
+  });
+
+  describe('OAuth clients', () => {
+    const client = (id: number, name: string, userId: number | null, extra: Partial<ZdOAuthClient> = {}): ZdOAuthClient => ({
+      id,
+      name,
+      identifier: name.toLowerCase().replace(/\W+/g, '_'),
+      kind: 'confidential',
+      user_id: userId,
+      created_at: daysAgo(200),
+      ...extra,
+    });
+    const roster = [person('ann', 'Ann Agent', { main: { id: 1, role: 'agent', groups: [] } })];
+    const ann = user(1, 'Ann Agent', 'ann@example.com');
+
+    test('each client is asked for a justification: its creator through the roster, an unknown creator the Support Ops Managers', () => {
+      const snap = snapshot([ann], {
+        oauthClients: [client(11, 'Salesforce sync', 1), client(12, 'Mystery app', 777)],
+        oauthTokens: {
+          available: true,
+          tokens: [
+            { id: 1, client_id: 11, user_id: 1, used_at: daysAgo(3), expires_at: null },
+            { id: 2, client_id: 11, user_id: 1, used_at: daysAgo(9), expires_at: daysAgo(-2) },
+            { id: 3, client_id: 12, user_id: 777, used_at: daysAgo(1), expires_at: daysAgo(1) },
+          ],
+        },
+      });
+      const findings = zendeskFindings(snap, roster, SETTINGS, NOW, MAIN);
+      expect(kinds(findings)).toEqual([
+        ['zendesk:oauth-client-review:11', 'ann'],
+        ['zendesk:oauth-client-review:12', null],
+      ]);
+      const sync = findings.find((f) => f.fingerprint === 'zendesk:oauth-client-review:11')!;
+      expect(sync.subject).toBe('OAuth client "Salesforce sync" (salesforce_sync)');
+      expect(sync.detail).toContain('it holds 2 live access tokens, last used 2026-11-21');
+      expect(findings.find((f) => f.fingerprint === 'zendesk:oauth-client-review:12')!.detail).toContain('it holds no live access token');
+      const clients = credentialInventories(snap, roster, SETTINGS, NOW, MAIN)[1]!;
+      expect(clients.title).toBe('Zendesk OAuth clients');
+      expect(clients.rows.map((row) => [row[0], row[4], row[6], row[8]])).toEqual([
+        ['11', '1 (ann)', '2', 'asked to justify'],
+        ['12', '777 (not in the roster)', '0', 'asked to justify'],
+      ]);
+    });
+
+    test('a service account (the bot\'s own client, an integration) is listed, never asked; by id, identifier or name', () => {
+      const snap = snapshot([ann, user(40, 'Integration Bot', 'bot@example.com')], {
+        oauthClients: [client(11, 'Audit bot', 1), client(12, 'Chat', 1), client(13, 'Sync', 1)],
+        tokens: { available: true, tokens: [{ id: 7, description: 'no convention here', active: true, created_at: daysAgo(30), last_used: daysAgo(2) }] },
+      });
+      const settings = { ...SETTINGS, service_accounts: ['audit_bot', '12', 'SYNC', '7', 'bot@example.com'] };
+      expect(kinds(zendeskFindings(snap, roster, settings, NOW, MAIN))).toEqual([]);
+      const [tokens, clients] = credentialInventories(snap, roster, settings, NOW, MAIN);
+      expect(clients!.rows.map((row) => row[8])).toEqual(['service account (not asked)', 'service account (not asked)', 'service account (not asked)']);
+      expect(tokens!.rows[0]![6]).toContain('service account');
+    });
+
+    test('a refused OAuth token listing is said, never taken as "no live tokens"', () => {
+      const snap = snapshot([ann], { oauthClients: [client(11, 'Sync', 1)], oauthTokens: { available: false, status: 403, reason: 'Forbidden' } });
+      const [finding] = zendeskFindings(snap, roster, SETTINGS, NOW, MAIN);
+      expect(finding!.detail).toContain('whether it holds live access tokens is unknown');
+      expect(credentialInventories(snap, roster, SETTINGS, NOW, MAIN)[1]!.rows[0]![6]).toBe('unknown');
+    });
+  });
+
+  test('two_factor_required: false (agents sign in through SSO) asks nobody to turn on 2FA', () => {
+    const roster = [person('ann', 'Ann Agent', { main: { id: 1, role: 'agent', groups: [] } })];
+    const snap = snapshot([user(1, 'Ann Agent', 'ann@example.com', { two_factor_auth_enabled: false })]);
+    expect(kinds(zendeskFindings(snap, roster, SETTINGS, NOW, MAIN))).toEqual([['zendesk:two-factor-disabled:1', 'ann']]);
+    expect(zendeskFindings(snap, roster, { ...SETTINGS, two_factor_required: false }, NOW, MAIN)).toEqual([]);
+  });
+
+  test('a listing of agents and admins without the audit\'s own admin is not a listing: it fails, and a non-admin API user fails', () => {
+    const me: ZdUser = { id: 9, name: 'Audit Admin', email: 'boss@example.com', role: 'admin' };
+    expect(() => assertListsItself([user(1, 'A', 'a@example.com')], me)).toThrow(/does not contain user 9, the admin the audit's credentials act as/);
+    expect(() => assertListsItself([{ ...me }], me)).not.toThrow();
+    expect(() => assertListsItself([user(9, 'A', 'a@example.com')], { ...me, role: 'agent' })).toThrow(/not as an admin/);
   });
 });

@@ -1,7 +1,7 @@
 import type { CheckResult } from '../../domain/types.js';
 import type { Roster, ZendeskConfig } from '../../config/types.js';
 import type { ZendeskClient } from './client.js';
-import { ZENDESK_INSTANCES, tokenInventory, zendeskFindings, type ZendeskPlatform } from './findings.js';
+import { ZENDESK_INSTANCES, credentialInventories, zendeskFindings, type ZendeskPlatform } from './findings.js';
 
 /** Reads one Zendesk instance (the client gathers the snapshot), then audits it as a pure function. */
 export async function checkZendesk(platform: ZendeskPlatform, client: ZendeskClient, roster: Roster, config: ZendeskConfig, now: Date): Promise<CheckResult> {
@@ -19,8 +19,9 @@ export async function checkZendesk(platform: ZendeskPlatform, client: ZendeskCli
         groups: snapshot.groups.length,
         custom_roles: snapshot.customRoles.length,
         ...(snapshot.tokens.available ? { api_tokens: snapshot.tokens.tokens.length } : {}),
+        oauth_clients: snapshot.oauthClients.length,
       },
     },
-    inventory: tokenInventory(snapshot, roster, config, now, instance),
+    inventories: credentialInventories(snapshot, roster, config, now, instance),
   };
 }

@@ -1,27 +1,16 @@
 import { DateTime, Duration } from 'luxon';
-import type { Finding, Inventory } from '../../domain/types.js';
-import { humanDuration } from '../../domain/render.js';
-import { DEFAULT_MAX_LOGIN_AGE, DEFAULT_TOKEN_MAX_UNUSED_AGE } from '../../config/audit-config.js';
-import type { Roster, RosterPerson, ZendeskAccount, ZendeskConfig, ZendeskInstance } from '../../config/types.js';
-import { findTokenOwner, normalizeName, parseTokenDescription, type TokenDescription } from './tokens.js';
-import { ZD_ROLE_TYPE_LIGHT_AGENT, type ZdApiToken, type ZdCustomRole, type ZdUser, type ZendeskSnapshot } from './types.js';
+import type { Finding } from '../../domain/types.js';
+import { DEFAULT_MAX_LOGIN_AGE } from '../../config/audit-config.js';
+import type { Roster, RosterPerson, ZendeskAccount } from '../../config/types.js';
+import { normalizeName } from './tokens.js';
+import { ZD_ROLE_TYPE_LIGHT_AGENT, type ZdCustomRole, type ZdUser, type ZendeskSnapshot } from './types.js';
+import { ZENDESK_INSTANCES, type ZendeskAuditSettings, type ZendeskInstanceInfo, type ZendeskPlatform } from './instances.js';
+import { date, daysSince, describeAge, isoMillis, utc } from './dates.js';
+import { credentialFindings, isServiceAccount } from './credentials.js';
 
-export type ZendeskPlatform = 'zendesk' | 'zendesk-us-federal';
-
-/** One Zendesk instance: the audit's platform id, the roster section it reads, and how it is named. */
-export interface ZendeskInstanceInfo {
-  platform: ZendeskPlatform;
-  rosterKey: ZendeskInstance;
-  name: string;
-}
-
-export const ZENDESK_INSTANCES: Record<ZendeskPlatform, ZendeskInstanceInfo> = {
-  zendesk: { platform: 'zendesk', rosterKey: 'main', name: 'Zendesk' },
-  'zendesk-us-federal': { platform: 'zendesk-us-federal', rosterKey: 'us_federal', name: 'Zendesk US Federal' },
-};
-
-/** What the audit reads of `platforms.<zendesk id>` (the ages have defaults, so unit tests can omit them). */
-export type ZendeskAuditSettings = Pick<ZendeskConfig, 'admin_allow_list'> & Partial<Pick<ZendeskConfig, 'max_login_age' | 'token_max_unused_age'>>;
+export { ZENDESK_INSTANCES, type ZendeskAuditSettings, type ZendeskInstanceInfo, type ZendeskPlatform } from './instances.js';
+export { isoMillis } from './dates.js';
+export { credentialInventories } from './credentials.js';
 
 const SEAT_ROLES = new Set(['agent', 'admin']);
 
@@ -37,7 +26,7 @@ const SEAT_ROLES = new Set(['agent', 'admin']);
  * person the roster knows by that email, else nobody (the Support Ops Managers are pinged).
  */
 export function zendeskFindings(snapshot: ZendeskSnapshot, roster: Roster, settings: ZendeskAuditSettings, now: Date, instance: ZendeskInstanceInfo): Finding[] {
-  return [...accountFindings(snapshot, roster, settings, now, instance), ...tokenFindings(snapshot, roster, settings, now, instance)];
+  return [...accountFindings(snapshot, roster, settings, now, instance), ...credentialFindings(snapshot, roster, settings, now, instance)];
 }
 
 interface Context {
@@ -97,12 +86,12 @@ function accountFindings(snapshot: ZendeskSnapshot, roster: Roster, settings: Ze
     }
     const inactive = loginStaleness(user, now, loginLimit);
     if (inactive) findings.push(inactiveAgent(p, person, user, inactive, maxLoginAge));
-    if (user.two_factor_auth_enabled === false) findings.push(twoFactorDisabled(p, person, user));
+    if (user.two_factor_auth_enabled === false && settings.two_factor_required !== false) findings.push(twoFactorDisabled(p, person, user));
   }
 
-  // 3. Agents and admins the roster does not list here.
+  // 3. Agents and admins the roster does not list here (service accounts need no roster entry).
   for (const user of seats) {
-    if (accountOf.has(user.id)) continue;
+    if (accountOf.has(user.id) || isServiceAccount(settings, [user.id, user.email])) continue;
     findings.push(notInRoster(p, user, user.email ? rosterByEmail.get(user.email.toLowerCase()) : undefined, instance, ctx));
   }
 
@@ -128,14 +117,6 @@ export function effectiveRole(user: ZdUser, rolesById: Map<number, ZdCustomRole>
   if (custom) return { key: custom.name, shown: `"${custom.name}" (custom role ${custom.id})` };
   if (user.custom_role_id != null) return { key: `custom role ${user.custom_role_id}`, shown: `custom role ${user.custom_role_id} (unknown)` };
   return { key: 'agent', shown: 'agent' };
-}
-
-/** `90 days` for a days-only duration (luxon would say "3 months and 6 days"), else luxon's wording. */
-function describeAge(iso: string): string {
-  const duration = Duration.fromISO(iso);
-  const keys = Object.entries(duration.toObject()).filter(([, value]) => value);
-  if (duration.isValid && keys.length === 1 && keys[0]![0] === 'days') return `${keys[0]![1]} day${keys[0]![1] === 1 ? '' : 's'}`;
-  return humanDuration(iso);
 }
 
 /** Roles compare without case, and `light agent` = `light_agent` = `Light-Agent`. */
@@ -197,36 +178,6 @@ function loginStaleness(user: ZdUser, now: Date, limit: number): Staleness | und
   const created = user.created_at ? isoMillis(user.created_at) : undefined;
   if (created !== undefined && created >= limit) return undefined;
   return { lastLogin: null, days: created !== undefined ? daysSince(utc(created), now) : -1 };
-}
-
-function daysSince(then: DateTime, now: Date): number {
-  return Math.floor(DateTime.fromJSDate(now, { zone: 'utc' }).diff(then, 'days').days);
-}
-
-const utc = (millis: number) => DateTime.fromMillis(millis, { zone: 'utc' });
-
-/** `2026-11-24T09:00:00Z` or `…:00.000Z`: the form Zendesk writes its times in. */
-const UTC_TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{3})?Z$/;
-
-/**
- * The instant of an ISO timestamp as luxon reads it in UTC (epoch ms), or undefined when luxon
- * finds it invalid. Luxon for every user of a large instance costs a noticeable share of the
- * audit, so Zendesk's own form is read by Date.parse, where both agree: Date.parse rolls an
- * impossible date over (February 30th, 24:00) where luxon refuses it or reads it otherwise, so a
- * date that does not read back as written is left to luxon, like every other form.
- */
-export function isoMillis(iso: string): number | undefined {
-  if (UTC_TIMESTAMP.test(iso)) {
-    const millis = Date.parse(iso);
-    if (Number.isFinite(millis) && new Date(millis).toISOString().startsWith(iso.slice(0, 19))) return millis;
-  }
-  const parsed = DateTime.fromISO(iso, { zone: 'utc' });
-  return parsed.isValid ? parsed.toMillis() : undefined;
-}
-
-function date(iso: string | null | undefined): string {
-  const parsed = iso ? DateTime.fromISO(iso, { zone: 'utc' }) : undefined;
-  return parsed?.isValid ? parsed.toISODate()! : 'an unknown date';
 }
 
 // ─── account findings ─────────────────────────────────────────────────────────────────────────
@@ -361,17 +312,18 @@ function suspendedSeat(p: ZendeskPlatform, person: RosterPerson, user: ZdUser): 
 }
 
 function inactiveAgent(p: ZendeskPlatform, person: RosterPerson, user: ZdUser, staleness: Staleness, maxAge: string): Finding {
+  // Zendesk's last_login_at also moves when the user's own credentials call the API: it measures activity, not only sign-ins.
   const when =
     staleness.lastLogin === null
-      ? `has never signed in (account created ${date(user.created_at)}${staleness.days >= 0 ? `, ${staleness.days} days ago` : ''})`
-      : `last signed in on ${date(staleness.lastLogin)} (${staleness.days} days ago)`;
+      ? `has no sign-in or API use recorded (account created ${date(user.created_at)}${staleness.days >= 0 ? `, ${staleness.days} days ago` : ''})`
+      : `was last active on ${date(staleness.lastLogin)} (${staleness.days} days ago; Zendesk's last login, which API use with the user's own credentials also moves)`;
   return {
     platform: p,
     kind: 'inactive-agent',
     fingerprint: `${p}:inactive-agent:${user.id}`,
     owner: person.gitlab.username,
     subject: userSubject(user),
-    detail: `Zendesk ${user.role} ${user.id} ${when}, more than ${describeAge(maxAge)} ago: sign in if the seat is still needed, or give it up.`,
+    detail: `Zendesk ${user.role} ${user.id} ${when}, longer than ${describeAge(maxAge)}: sign in if the seat is still needed, or give it up.`,
     evidence: { rosterLine: person.line, zendeskUserId: user.id, lastLoginAt: user.last_login_at ?? null, createdAt: user.created_at ?? null, maxLoginAge: maxAge },
   };
 }
@@ -383,7 +335,9 @@ function twoFactorDisabled(p: ZendeskPlatform, person: RosterPerson, user: ZdUse
     fingerprint: `${p}:two-factor-disabled:${user.id}`,
     owner: person.gitlab.username,
     subject: userSubject(user),
-    detail: `Zendesk reports two-factor authentication disabled for ${user.role} ${user.id}: turn it on (Profile > Security settings).`,
+    detail:
+      `Zendesk reports two-factor authentication disabled for ${user.role} ${user.id}: turn it on (Profile > Security settings). ` +
+      `If your agents sign in through SSO, Zendesk's 2FA does not apply to them: set platforms.${p}.two_factor_required to false.`,
     evidence: { rosterLine: person.line, zendeskUserId: user.id, twoFactorAuthEnabled: false },
   };
 }
@@ -392,7 +346,7 @@ function notInRoster(p: ZendeskPlatform, user: ZdUser, knownAs: RosterPerson | u
   const role = effectiveRole(user, ctx.rolesById);
   const state = [
     user.suspended === true ? 'suspended' : undefined,
-    user.last_login_at ? `last signed in ${date(user.last_login_at)}` : 'never signed in',
+    user.last_login_at ? `last active ${date(user.last_login_at)}` : 'no sign-in or API use recorded',
   ].filter(Boolean);
   const what = `${instance.name} ${user.role} ${user.id}${role.key === user.role ? '' : ` (role ${role.shown})`} (${state.join(', ')})`;
   let detail: string;
@@ -438,171 +392,3 @@ function adminNotAllowed(p: ZendeskPlatform, user: ZdUser, person: RosterPerson 
   };
 }
 
-// ─── API tokens ───────────────────────────────────────────────────────────────────────────────
-
-interface TokenReview {
-  token: ZdApiToken;
-  parsed: TokenDescription;
-  person: RosterPerson | undefined;
-  expired: boolean;
-  /** Days since last use (or since creation when never used), when past the limit. */
-  unused: { days: number; never: boolean } | undefined;
-}
-
-function reviewTokens(tokens: ZdApiToken[], roster: Roster, settings: ZendeskAuditSettings, now: Date): TokenReview[] {
-  const maxUnused = Duration.fromISO(settings.token_max_unused_age || DEFAULT_TOKEN_MAX_UNUSED_AGE);
-  const today = DateTime.fromJSDate(now, { zone: 'utc' });
-  const limit = today.minus(maxUnused);
-  return [...tokens]
-    .sort((a, b) => a.id - b.id)
-    .map((token) => {
-      const parsed = parseTokenDescription(token.description);
-      const person = parsed.ok ? findTokenOwner(parsed.owner, roster) : undefined;
-      const expired = parsed.ok && parsed.convention === 'personal' && DateTime.fromISO(parsed.expires, { zone: 'utc' }).endOf('day') < today;
-      const lastUsed = token.last_used ? DateTime.fromISO(token.last_used, { zone: 'utc' }) : undefined;
-      const created = DateTime.fromISO(token.created_at ?? '', { zone: 'utc' });
-      let unused: TokenReview['unused'];
-      if (token.active !== false) {
-        if (lastUsed?.isValid) {
-          if (lastUsed < limit) unused = { days: daysSince(lastUsed, now), never: false };
-        } else if (!created.isValid || created < limit) {
-          unused = { days: created.isValid ? daysSince(created, now) : -1, never: true };
-        }
-      }
-      return { token, parsed, person, expired, unused };
-    });
-}
-
-function tokenFindings(snapshot: ZendeskSnapshot, roster: Roster, settings: ZendeskAuditSettings, now: Date, instance: ZendeskInstanceInfo): Finding[] {
-  const p = instance.platform;
-  if (!snapshot.tokens.available) {
-    return [
-      {
-        platform: p,
-        kind: 'api-token-access-disabled',
-        fingerprint: `${p}:api-token-access-disabled`,
-        owner: null,
-        subject: `${instance.name} API tokens`,
-        detail:
-          `GET /api/v2/api_tokens answered HTTP ${snapshot.tokens.status}: API token access is disabled in ${instance.name} ` +
-          `(or the endpoint, deprecated for 2027-04-30, is gone), so the API token review could not be done. ` +
-          `Review the tokens in Admin Center (Apps and integrations > APIs > API tokens) and record the result here.`,
-        evidence: { status: snapshot.tokens.status, reason: snapshot.tokens.reason },
-      },
-    ];
-  }
-  const maxUnused = settings.token_max_unused_age || DEFAULT_TOKEN_MAX_UNUSED_AGE;
-  const findings: Finding[] = [];
-  for (const review of reviewTokens(snapshot.tokens.tokens, roster, settings, now)) {
-    const { token, parsed, person } = review;
-    const owner = person?.gitlab.username ?? null;
-    const subject = tokenSubject(token);
-    const facts = `API token ${token.id} (${token.active === false ? 'inactive' : 'active'}, created ${date(token.created_at)}, ${token.last_used ? `last used ${date(token.last_used)}` : 'never used'})`;
-    const evidence = {
-      tokenId: token.id,
-      description: token.description,
-      active: token.active,
-      createdAt: token.created_at,
-      lastUsed: token.last_used ?? null,
-      owner: parsed.ok ? parsed.owner : null,
-      rosterUsername: owner,
-    };
-    if (!parsed.ok) {
-      findings.push({
-        platform: p,
-        kind: 'api-token-bad-description',
-        fingerprint: `${p}:api-token-bad-description:${token.id}`,
-        owner: null,
-        subject,
-        detail:
-          `${facts}: its description breaks the naming convention (name - request link - expiry, or Target - name): ${parsed.problem}. ` +
-          `Nobody can be asked to justify it, so the Support Ops Managers are pinged: find its owner and rename it, or delete it.`,
-        evidence: { ...evidence, problem: parsed.problem },
-      });
-    } else {
-      const named =
-        parsed.convention === 'personal'
-          ? `named for ${parsed.owner} (request ${parsed.request}, expires ${parsed.expires})`
-          : `the ${parsed.target} integration's token, owned by ${parsed.owner}`;
-      const ask = person
-        ? `Say why it is still needed (reply intentional: <reason>), or delete it.`
-        : `"${parsed.owner}" is not in the roster, so the Support Ops Managers are pinged: find its owner, or delete it.`;
-      findings.push({
-        platform: p,
-        kind: 'api-token-review',
-        fingerprint: `${p}:api-token-review:${token.id}`,
-        owner,
-        subject,
-        detail: `${facts}, ${named}. ${token.active === false ? 'It is deactivated: delete it unless it must come back. ' : ''}${ask}`,
-        evidence,
-      });
-      if (review.expired && parsed.convention === 'personal') {
-        findings.push({
-          platform: p,
-          kind: 'api-token-expired',
-          fingerprint: `${p}:api-token-expired:${token.id}`,
-          owner,
-          subject,
-          detail: `${facts}: its description says it expired on ${parsed.expires}. Delete it, or rotate it and record the new expiry in its description.`,
-          evidence: { ...evidence, expires: parsed.expires },
-        });
-      }
-    }
-    if (review.unused) {
-      const how = review.unused.never
-        ? `has never been used${review.unused.days >= 0 ? ` in the ${review.unused.days} days since it was created` : ''}`
-        : `has not been used for ${review.unused.days} days`;
-      findings.push({
-        platform: p,
-        kind: 'api-token-unused',
-        fingerprint: `${p}:api-token-unused:${token.id}`,
-        owner,
-        subject,
-        detail: `${facts} ${how} (limit: ${describeAge(maxUnused)}): delete it if nothing needs it.`,
-        evidence: { ...evidence, maxUnusedAge: maxUnused },
-      });
-    }
-  }
-  return findings;
-}
-
-function tokenSubject(token: ZdApiToken): string {
-  const description = token.description?.trim() ? token.description : '(no description)';
-  return `API token "${description}"${token.visible_token ? ` (…${token.visible_token})` : ''}`;
-}
-
-/**
- * The API token inventory shown in the results note: every token, its owner as the naming
- * convention gives it (and the roster person it maps to), dates, whether it is active, and what
- * the review flags. A listing the API refused says so instead of showing an empty table.
- */
-export function tokenInventory(snapshot: ZendeskSnapshot, roster: Roster, settings: ZendeskAuditSettings, now: Date, instance: ZendeskInstanceInfo): Inventory {
-  const title = `${instance.name} API tokens`;
-  const headers = ['Token', 'Description', 'Owner', 'Created', 'Last used', 'Active', 'Flags'];
-  if (!snapshot.tokens.available) {
-    return {
-      title,
-      headers,
-      rows: [],
-      empty: `The tokens could not be listed: GET /api/v2/api_tokens answered HTTP ${snapshot.tokens.status} (API token access is disabled). This is not "no tokens".`,
-    };
-  }
-  const rows = reviewTokens(snapshot.tokens.tokens, roster, settings, now).map(({ token, parsed, person, expired, unused }) => {
-    const owner = parsed.ok ? (person ? `${parsed.owner} (${person.gitlab.username})` : `${parsed.owner} (not in the roster)`) : 'unknown';
-    const flags = [
-      parsed.ok ? undefined : 'breaks the naming convention',
-      expired && parsed.ok && parsed.convention === 'personal' ? `expired ${parsed.expires}` : undefined,
-      unused ? (unused.never ? 'never used' : `unused ${unused.days} days`) : undefined,
-    ].filter((flag): flag is string => flag !== undefined);
-    return [
-      `${token.id}${token.visible_token ? ` (…${token.visible_token})` : ''}`,
-      token.description?.trim() ? token.description : '(no description)',
-      owner,
-      date(token.created_at),
-      token.last_used ? date(token.last_used) : 'never',
-      token.active === false ? 'no' : 'yes',
-      flags.join('; ') || 'none',
-    ];
-  });
-  return { title, headers, rows, empty: `${instance.name} has no API tokens.` };
-}

@@ -65,6 +65,36 @@ export interface ZdApiToken {
   visible_token?: string;
 }
 
+/**
+ * An item of `GET /api/v2/oauth/clients`. `user_id` is the admin who created the client; `kind`
+ * (public or confidential) is read where the account reports it.
+ */
+export interface ZdOAuthClient {
+  id: number;
+  name: string;
+  identifier: string;
+  kind?: string | null;
+  user_id?: number | null;
+  company?: string | null;
+  created_at?: string;
+  global?: boolean;
+}
+
+/** An item of `GET /api/v2/oauth/tokens?all=true` (admins): which client holds a token, for whom, until when. */
+export interface ZdOAuthToken {
+  id: number;
+  client_id?: number | null;
+  user_id?: number | null;
+  created_at?: string;
+  /** Null or absent: the token does not expire. */
+  expires_at?: string | null;
+  used_at?: string | null;
+  scopes?: string[];
+}
+
+/** The OAuth token listing, or why there is none (a refusal is said, never taken as "no tokens"). */
+export type ZdOAuthTokenListing = { available: true; tokens: ZdOAuthToken[] } | { available: false; status: number; reason: string };
+
 /** The token listing, or why there is none. */
 export type ZdTokenListing = { available: true; tokens: ZdApiToken[] } | { available: false; status: number; reason: string };
 
@@ -76,4 +106,13 @@ export interface ZendeskSnapshot {
   groups: ZdGroup[];
   customRoles: ZdCustomRole[];
   tokens: ZdTokenListing;
+  oauthClients: ZdOAuthClient[];
+  oauthTokens: ZdOAuthTokenListing;
+  /** The user the bot's credentials act as (`GET /api/v2/users/me`). */
+  me: ZdUser;
+  /**
+   * The identifier of the OAuth client the audit logs in with, when it does: each run holds a fresh
+   * access token of it, so its token count says nothing about it and is not shown.
+   */
+  ownClient?: string;
 }

@@ -29,6 +29,10 @@
  *   7007 "Reporting - Former Person" (not in the roster)       → api-token-review (null)
  *   7008 "Old migration - Alex Rivera", deactivated            → api-token-review (som-alex)
  *   7009 "Access audits - Alex Rivera" (the bot's own token)   → api-token-review (som-alex)
+ * OAuth clients (every one is listed in the results note):
+ *   801 "Access audits" (audit_bot), Alex's: the bot's own      → none (platforms.zendesk.service_accounts)
+ *   802 "Slack integration", created by msmith, 2 live tokens   → oauth-client-review (msmith)
+ *   803 "Old BI export", created by a departed admin           → oauth-client-review (null)
  * No finding: som-alex, msmith (admins on the allow-list), pnair's admin role (allow-listed by id),
  * cokafor's custom role "Support Engineer", rmendes's light agent role, ohaddad's 2FA (not reported).
  *
@@ -39,8 +43,13 @@
  * cokafor is marked for US Federal (no id) and has no account  → us-federal-no-account (cokafor)
  * Admin 370009001 "Pat Departed", suspended, not in the roster → agent-not-in-roster, admin-not-allowed (null)
  * API token access is disabled: /api/v2/api_tokens is a 404    → api-token-access-disabled (null)
+ * OAuth client 901 "Access audits" (audit_bot), Alex's         → none (service_accounts)
  */
 import type { ZendeskData, ZendeskUserSeed } from '../zendesk.js';
+
+/** The OAuth clients the sandbox's audits log in with (`ZENDESK_CLIENT_ID`, `ZENDESK_US_FEDERAL_CLIENT_ID`). */
+export const SANDBOX_ZENDESK_CLIENT_ID = 'audit_bot';
+const SANDBOX_CLIENT_SECRET = 'sandbox-zendesk-client-secret';
 
 const DAY_MS = 24 * 3600 * 1000;
 
@@ -63,6 +72,7 @@ export const SEEDED_ZENDESK_KINDS: readonly string[] = [
   'inactive-agent',
   'missing-user',
   'name-mismatch',
+  'oauth-client-review',
   'role-mismatch',
   'suspended-seat',
   'two-factor-disabled',
@@ -70,7 +80,7 @@ export const SEEDED_ZENDESK_KINDS: readonly string[] = [
   'wrong-id',
 ];
 
-export function seedZendesk(now: Date): ZendeskData {
+export function seedZendesk(now: Date, clientSecret = SANDBOX_CLIENT_SECRET): ZendeskData {
   const day0 = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate(), 9);
   const at = (days: number): string => new Date(day0 + days * DAY_MS).toISOString();
   const g = ZD_GROUPS;
@@ -135,10 +145,20 @@ export function seedZendesk(now: Date): ZendeskData {
       { id: 7008, description: 'Old migration - Alex Rivera', active: false, created_at: at(-700), last_used: at(-600), visible_token: 'oM8a' },
       { id: 7009, description: 'Access audits - Alex Rivera', active: true, created_at: at(-90), last_used: at(0), visible_token: 'aA3u' },
     ],
+    oauthClients: [
+      { id: 801, name: 'Access audits', identifier: SANDBOX_ZENDESK_CLIENT_ID, kind: 'confidential', user_id: 360001001, secret: clientSecret, created_at: at(-60) },
+      { id: 802, name: 'Slack integration', identifier: 'slack_integration', kind: 'confidential', user_id: 360001002, secret: 'slack-secret', created_at: at(-300) },
+      { id: 803, name: 'Old BI export', identifier: 'bi_export', kind: 'public', user_id: 360009999, secret: 'bi-secret', created_at: at(-800) },
+    ],
+    oauthTokens: [
+      { id: 1, client_id: 802, user_id: 360001002, value: 'slackslack0001', scopes: ['read'], created_at: at(-200), expires_at: null, used_at: at(-1) },
+      { id: 2, client_id: 802, user_id: 360001004, value: 'slackslack0002', scopes: ['read', 'write'], created_at: at(-100), expires_at: null, used_at: at(-4) },
+      { id: 3, client_id: 803, user_id: 360009999, value: 'biexport0003', scopes: ['read'], created_at: at(-700), expires_at: at(-400), used_at: at(-420) },
+    ],
   };
 }
 
-export function seedZendeskUsFederal(now: Date): ZendeskData {
+export function seedZendeskUsFederal(now: Date, clientSecret = SANDBOX_CLIENT_SECRET): ZendeskData {
   const day0 = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate(), 9);
   const at = (days: number): string => new Date(day0 + days * DAY_MS).toISOString();
   const g = ZDF_GROUPS;
@@ -158,5 +178,9 @@ export function seedZendeskUsFederal(now: Date): ZendeskData {
     ],
     tokenAccess: false,
     tokens: [],
+    oauthClients: [
+      { id: 901, name: 'Access audits', identifier: SANDBOX_ZENDESK_CLIENT_ID, kind: 'confidential', user_id: 370001001, secret: clientSecret, created_at: at(-60) },
+    ],
+    oauthTokens: [],
   };
 }
