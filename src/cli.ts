@@ -17,6 +17,7 @@ import { openCommand } from './commands/open.js';
 import { followupCommand } from './commands/followup.js';
 import { checkPlatform } from './commands/check.js';
 import { runDemo } from './commands/demo.js';
+import { validateCommand } from './commands/validate.js';
 import { preferSmallHeap } from './memory.js';
 import { OUTPUT_LOCALE } from './domain/locale.js';
 
@@ -44,8 +45,17 @@ const USAGE = `usage:
   audit-bot followup [--platform <id|all>] [--dry-run] [--now <ISO-8601>] [--report <file.json>]
   audit-bot check --platform <id> [--format json|markdown]
   audit-bot demo [--out <folder>]
+  audit-bot validate [--online]
 platform ids: ${PLATFORM_IDS.join(', ')}
 exit codes: 0 ok, 1 findings could not be produced or runtime failure, 2 bad configuration or input`;
+
+const VALIDATE_USAGE = `usage: audit-bot validate [--online]
+  Checks audit.config.yml (AUDIT_CONFIG), roster.yml (AUDIT_ROSTER) and the enabled platforms' issue
+  templates offline, with every check open makes; no token, no request.
+  --online  also checks the credentials in the environment: the GitLab token (user, scope, expiry,
+            role in AUDIT_PROJECT), each enabled platform's login, and that everyone the audit may
+            mention can read the confidential issues. Prints a table (OK, WARN, FAIL).
+exit codes: 0 ok, 1 an online check failed, 2 bad configuration or input (one line per problem)`;
 
 class UsageError extends Error {}
 
@@ -66,6 +76,10 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv, io: CliIo, 
     if (!command || command === '--help' || command === 'help') {
       io.stdout(`${USAGE}\n`);
       return command ? EXIT_OK : EXIT_BAD_INPUT;
+    }
+    if (command === 'validate' && rest.includes('--help')) {
+      io.stdout(`${VALIDATE_USAGE}\n`);
+      return EXIT_OK;
     }
     const options = parseOptions(command, rest);
     const now = options.now ? parseNow(options.now) : undefined;
@@ -96,6 +110,8 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv, io: CliIo, 
           dryRun: options['dry-run'] === true,
           report: options.report,
         });
+      case 'validate':
+        return await validateCommand(deps, { online: options.online === true });
       case 'demo':
         return await runDemo({ out: options.out ?? 'demo-output', io, logger, runCli: (argv, demoEnv, demoIo, demoOverrides) => runCli(argv, demoEnv, demoIo, { ...overrides, ...demoOverrides }) });
       default:
@@ -126,6 +142,7 @@ interface Options {
   format?: string;
   out?: string;
   report?: string;
+  online?: boolean;
 }
 
 const OPTIONS_BY_COMMAND: Record<string, (keyof Options)[]> = {
@@ -133,6 +150,7 @@ const OPTIONS_BY_COMMAND: Record<string, (keyof Options)[]> = {
   followup: ['platform', 'dry-run', 'now', 'report'],
   check: ['platform', 'format', 'now'],
   demo: ['out'],
+  validate: ['online'],
 };
 
 /** The CLI's command and option table; exported so test/ci-config.test.ts checks .gitlab-ci.yml against it. */
@@ -147,6 +165,7 @@ export function parseOptions(command: string, args: string[]): Options {
     format: { type: 'string' },
     out: { type: 'string' },
     report: { type: 'string' },
+    online: { type: 'boolean' },
   } as const;
   let values: Options;
   try {

@@ -630,12 +630,12 @@ describe('.gitlab-ci.yml', () => {
 
   test('merge requests: typecheck and tests; a dry run per platform that writes nothing, only where that platform has its token', () => {
     const without = pipelineFor(MERGE_REQUEST);
-    expect(names(without)).toEqual(['test']);
+    expect(names(without)).toEqual(['test', 'validate']);
     expect(without[0].lines).toEqual(expect.arrayContaining([expect.stringMatching(/^npm ci\b/), 'npm run typecheck', 'npm test']));
     expect(without[0].job.interruptible).toBe(true);
 
     const withTokens = pipelineFor({ ...MERGE_REQUEST, vars: { ...MERGE_REQUEST.vars, ...IMPLEMENTED_SECRETS, GITLAB_TOKEN: 'masked-in-ci' } });
-    expect(names(withTokens)).toEqual([...jobNames('dry-run', IMPLEMENTED), 'test']);
+    expect(names(withTokens)).toEqual([...jobNames('dry-run', IMPLEMENTED), 'test', 'validate']);
     for (const run of withTokens.filter((candidate) => candidate.name.startsWith('dry-run'))) {
       expect(run.calls.map((call) => call.argv)).toEqual([
         ['open', '--platform', run.matrix.PLATFORM, '--dry-run'],
@@ -649,12 +649,29 @@ describe('.gitlab-ci.yml', () => {
     // Without its token a platform's run stops with exit 2, so each job waits for its own token.
     for (const platform of IMPLEMENTED) {
       const own = Object.fromEntries(PLATFORM_SECRETS(platform).map((name) => [name, 'masked-in-ci']));
-      expect({ platform, jobs: names(pipelineFor({ ...MERGE_REQUEST, vars: { ...MERGE_REQUEST.vars, ...own } })) }).toEqual({ platform, jobs: [`dry-run: [${platform}]`, 'test'] });
+      expect({ platform, jobs: names(pipelineFor({ ...MERGE_REQUEST, vars: { ...MERGE_REQUEST.vars, ...own } })) }).toEqual({ platform, jobs: [`dry-run: [${platform}]`, 'test', 'validate'] });
+    }
+  });
+
+  test('every change (merge request or push) runs `validate` offline after the build: no token, no option, never a write', () => {
+    for (const scenario of [MERGE_REQUEST, { ...MERGE_REQUEST, vars: { ...MERGE_REQUEST.vars, ...IMPLEMENTED_SECRETS, GITLAB_TOKEN: 'masked-in-ci' } }, { source: 'push', vars: { CI_COMMIT_BRANCH: 'feature' } }]) {
+      const run = pipelineFor(scenario).find((candidate) => candidate.name === 'validate')!;
+      expect(run.job.stage).toBe('test');
+      expect(run.job.interruptible).toBe(true);
+      expect(run.job.resource_group).toBeUndefined();
+      // `--online` would need the tokens, which unprotected branches' pipelines do not see.
+      expect(run.calls.map((call) => call.argv)).toEqual([['validate']]);
+      expect(run.lines.indexOf('npm run build')).toBeGreaterThanOrEqual(0);
+      expect(run.lines.indexOf('npm run build')).toBeLessThan(run.lines.indexOf('node dist/cli.js validate'));
+    }
+    // The schedules and the Run pipeline form run the audits only.
+    for (const scenario of [SCHEDULE_OPEN, SCHEDULE_FOLLOWUP, { source: 'web' }, { source: 'api', inputs: { command: 'followup' } }]) {
+      expect(names(pipelineFor(scenario))).not.toContain('validate');
     }
   });
 
   test('pushes run the tests once: no branch pipeline next to a merge request pipeline', () => {
-    expect(names(pipelineFor({ source: 'push', vars: { CI_COMMIT_BRANCH: 'feature' } }))).toEqual(['test']);
+    expect(names(pipelineFor({ source: 'push', vars: { CI_COMMIT_BRANCH: 'feature' } }))).toEqual(['test', 'validate']);
     expect(pipelineFor({ source: 'push', vars: { CI_COMMIT_BRANCH: 'feature', CI_OPEN_MERGE_REQUESTS: 'group/audit-bot!7' } })).toEqual([]);
   });
 
@@ -678,7 +695,7 @@ describe('.gitlab-ci.yml', () => {
       }
     }
     expect([...seen].sort()).toEqual([...jobsOf(loadPipeline()).keys()].sort());
-    expect([...commands].sort()).toEqual(['followup', 'open']);
+    expect([...commands].sort()).toEqual(['followup', 'open', 'validate']);
   });
 
   test('every job that writes runs in a per-platform resource group shared by open and followup, and is never interrupted', () => {

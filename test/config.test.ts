@@ -321,6 +321,7 @@ describe('audit config', () => {
       confidential: true,
       labels: ['audit'],
       ladder: { second_ping_after: 'PT72H', manager_after: 'P4D', som_after: 'PT72H' },
+      missed_quarter_after: 'P3D',
       allow_list: [],
       platforms: {
         zendesk: {
@@ -373,6 +374,7 @@ describe('audit config', () => {
         'confidential: false',
         'labels: [audit, support-ops]',
         'ladder: { manager_after: P5D }',
+        'missed_quarter_after: PT36H',
         'allow_list:',
         '  - { fingerprint: "pagerduty:x:PSVC001", reason: Integration account, expires: 2027-03-31 }',
         'platforms:',
@@ -384,6 +386,7 @@ describe('audit config', () => {
     expect(parsed.confidential).toBe(false);
     expect(parsed.labels).toEqual(['audit', 'support-ops']);
     expect(parsed.ladder).toEqual({ second_ping_after: 'PT72H', manager_after: 'P5D', som_after: 'PT72H' });
+    expect(parsed.missed_quarter_after).toBe('PT36H');
     expect(parsed.allow_list).toEqual([{ fingerprint: 'pagerduty:x:PSVC001', reason: 'Integration account', expires: '2027-03-31' }]);
     expect(parsed.platforms.pagerduty).toEqual({
       enabled: true,
@@ -418,6 +421,18 @@ describe('audit config', () => {
     ]);
     expect(config(yaml('support_ops_managers: [som-alex]', 'ladder: { second_ping_after: 72 }'))).toEqual([
       'audit.config.yml:2 ladder.second_ping_after: must be an ISO-8601 duration (e.g. PT72H), got 72',
+    ]);
+  });
+
+  test('bad missed_quarter_after', () => {
+    expect(config(yaml('support_ops_managers: [som-alex]', 'missed_quarter_after: 3'))).toEqual([
+      'audit.config.yml:2 missed_quarter_after: must be an ISO-8601 duration (e.g. P3D), got 3',
+    ]);
+    expect(config(yaml('support_ops_managers: [som-alex]', '', 'missed_quarter_after: 3 days'))).toEqual([
+      'audit.config.yml:3 missed_quarter_after: "3 days" is not an ISO-8601 duration (e.g. P3D)',
+    ]);
+    expect(config(yaml('support_ops_managers: [som-alex]', 'missed_quarter_after: P0D'))).toEqual([
+      'audit.config.yml:2 missed_quarter_after: "P0D" must be longer than zero',
     ]);
   });
 

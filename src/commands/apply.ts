@@ -1,4 +1,5 @@
 import type { Clock } from '../clock.js';
+import type { LadderDurations } from '../config/types.js';
 import type { Logger } from '../log.js';
 import type { IssueChanges, TrackedIssue, TrackedNote, Tracker } from '../gitlab/tracker.js';
 import { botNotes, type DamagedRecord } from '../domain/bot-notes.js';
@@ -14,6 +15,8 @@ export interface EnsureIssueInput {
   template: string;
   labels: string[];
   confidential: boolean;
+  /** The config's ladder: the template's `{{second_ping_after}}`, `{{manager_after}}` and `{{som_after}}`. */
+  ladder: LadderDurations;
 }
 
 /**
@@ -31,7 +34,7 @@ export async function ensureIssue(tracker: Tracker, input: EnsureIssueInput, log
   }
   const newIssue = {
     title: issueTitle(input.platform, input.quarter),
-    description: issueDescription(input.template, input.platform, input.quarter),
+    description: issueDescription(input.template, input.platform, input.quarter, input.ladder),
     labels: [...new Set([...input.labels, ...identity])],
     confidential: input.confidential,
   };
@@ -89,7 +92,7 @@ export const STATUS_LABELS = {
 export type IssueStatus = keyof typeof STATUS_LABELS;
 
 /** What must change on the issue so its board, status label and state match `wanted` (empty when nothing). */
-export function issueChanges(issue: TrackedIssue, wanted: { description: string; status: IssueStatus; close: boolean }): IssueChanges {
+export function issueChanges(issue: TrackedIssue, wanted: { description: string; status: IssueStatus; close: boolean; reopen?: boolean }): IssueChanges {
   const label = STATUS_LABELS[wanted.status];
   const stale = Object.values(STATUS_LABELS).filter((other) => other !== label && issue.labels.includes(other));
   const changes: IssueChanges = {};
@@ -99,6 +102,7 @@ export function issueChanges(issue: TrackedIssue, wanted: { description: string;
     if (stale.length > 0) changes.removeLabels = stale;
   }
   if (wanted.close && issue.state === 'opened') changes.stateEvent = 'close';
+  if (wanted.reopen && issue.state === 'closed') changes.stateEvent = 'reopen';
   return changes;
 }
 

@@ -7,6 +7,7 @@ import { renderThread } from '../domain/thread.js';
 import { labelledPlatform } from '../domain/issue.js';
 import { OUTPUT_LOCALE } from '../domain/locale.js';
 import { parseMarkers } from '../domain/markers.js';
+import { resultsEntries } from '../domain/bot-notes.js';
 import { PACKAGE_ROOT } from '../paths.js';
 import { realSleep } from '../clock.js';
 import { startSandbox, type Sandbox } from '../sandbox/environment.js';
@@ -59,6 +60,9 @@ export async function runDemo(options: DemoOptions): Promise<number> {
   try {
     io.stdout(`Sandbox: GitLab ${sandbox.gitlab.url}, PagerDuty ${sandbox.pagerduty.url}, Calendly ${sandbox.calendly.url}, Zendesk ${sandbox.zendesk.url}, Zendesk US Federal ${sandbox.zendeskUsFederal.url} (127.0.0.1 only, no credentials)\n`);
     day(0, 9);
+    // Someone the confidential issues cannot reach: the bot names them without @ and pings their manager instead.
+    sandbox.gitlab.setMember('ohaddad', null);
+    io.stdout('\n`ohaddad` is not a member of the audit project, so cannot see its confidential issues: their items go to their manager, pnair.\n');
     await run(['open', '--platform', 'all']);
     const notesAfterOpen = countNotes(sandbox);
     await run(['open', '--platform', 'all']);
@@ -135,8 +139,8 @@ function pagerDutyIssue(sandbox: Sandbox): number {
 function itemId(sandbox: Sandbox, fingerprint: string): string {
   for (const note of sandbox.gitlab.notesOf(pagerDutyIssue(sandbox))) {
     for (const marker of parseMarkers(note.body)) {
-      const id = (marker.ids as Record<string, string> | undefined)?.[fingerprint];
-      if (marker.step === 'results' && id) return id;
+      const id = resultsEntries(marker).find((entry) => entry.fingerprint === fingerprint)?.id;
+      if (id) return id;
     }
   }
   throw new Error(`demo: no item for ${fingerprint}`);

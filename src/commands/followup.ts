@@ -1,6 +1,7 @@
 import { applyAllowList } from '../domain/allow-list.js';
 import { rebuildState } from '../domain/followup-state.js';
 import { planFollowup, type AuditStatus, type FollowupPlan, type Recheck } from '../domain/followup-plan.js';
+import { mentionedIn, reachBookOf } from './reach-book.js';
 import { isPlatformId, type CheckResult, type Finding, type PlatformId } from '../domain/types.js';
 import { ConfigError } from '../config/errors.js';
 import { DryRunTracker } from '../gitlab/dry-run-tracker.js';
@@ -10,9 +11,10 @@ import { implementedPlatforms } from '../platforms/index.js';
 import { asPostedNotes, datedPosts, issueChanges, damagedRecordNote, IssueNeedsPerson, keepConfidential, LEASE_HELD, madePublic, postNotes, STATUS_LABELS, withLease } from './apply.js';
 import { damagedRecord } from '../domain/bot-notes.js';
 import { parseMarkers } from '../domain/markers.js';
-import { isQuarter, quarterOf } from '../domain/quarter.js';
+import { isQuarter, quarterOf, quarterStart } from '../domain/quarter.js';
+import { DateTime, Duration } from 'luxon';
 import { BOARD } from '../domain/board.js';
-import { labelledPlatform, labelledQuarter, platformLabel } from '../domain/issue.js';
+import { identityLabels, labelledPlatform, labelledQuarter, platformLabel } from '../domain/issue.js';
 import { checkPageSize, describedIssue, standingCheckpoint, unchangedSince } from '../domain/checkpoint.js';
 import { auditReport, type AuditReport, type UnchangedAuditReport } from '../domain/report.js';
 import { ladderRules, type AuditContext } from './context.js';
@@ -101,11 +103,12 @@ export async function followupIssue(
   ctx: AuditContext,
   issue: TrackedIssue,
   platform: PlatformId,
-  options: { quietChecked?: boolean; supersededBy?: { iid: number; quarter: string } } = {},
+  options: { quietChecked?: boolean; supersededBy?: { iid: number; quarter: string }; now?: Date } = {},
 ): Promise<FollowupOutcome> {
   const quiet = options.quietChecked || options.supersededBy ? undefined : await quietNight(ctx, issue, platform);
   if (quiet) return quiet;
-  const now = ctx.clock();
+  // The run's time (`options.now`, from its start): the ladder steps it posts are timed from it.
+  const now = options.now ?? ctx.clock();
   const bot = await ctx.tracker.currentUsername();
   const rules = ladderRules(ctx);
   const outcome: FollowupOutcome = { ...NOTHING_DONE, platform, issueIid: issue.iid };
@@ -121,12 +124,18 @@ export async function followupIssue(
     const state = rebuildState(notes, bot, platform);
     const input = {
       state,
-      issue: { open: issue.state === 'opened', closedBy: issue.closedBy },
+      issue: { open: issue.state === 'opened', closedBy: issue.closedBy, closedAt: issue.closedAt },
       now,
       ...rules,
       supersededBy: options.supersededBy,
     };
-    let plan: FollowupPlan = planFollowup({ ...input, recheck });
+    const book = reachBookOf(ctx);
+    const planReachable = () =>
+      book.plan(
+        (reach) => planFollowup({ ...input, recheck, reach }),
+        (planned) => mentionedIn(planned.notes, rules.supportOpsManagers),
+      );
+    let plan: FollowupPlan = await planReachable();
     if (plan.needsRecheck) {
       // One platform read per run, even when the plan is made again under the lease.
       if (!checked) {
@@ -139,14 +148,14 @@ export async function followupIssue(
           accepted: new Map(accepted.map(({ finding, exception }) => [finding.fingerprint, exception.reason])),
         };
       }
-      plan = planFollowup({ ...input, recheck });
+      plan = await planReachable();
     }
     // The state and board once the planned notes are posted (dated `now` until GitLab dates them).
     const settle = (posted: TrackedNote[]) => {
       const after = posted.length > 0 ? rebuildState([...notes, ...posted], bot, platform) : state;
-      const stillOpen = issue.state === 'opened' && !plan.close;
+      const stillOpen = (issue.state === 'opened' || plan.reopen === true) && !plan.close;
       const description = describedIssue({ issue: { description: issue.description, open: stillOpen }, state: after, notes, posted, status: plan.status, now, rules });
-      return { after, changes: issueChanges(issue, { description, status: plan.status, close: plan.close }) };
+      return { after, changes: issueChanges(issue, { description, status: plan.status, close: plan.close, reopen: plan.reopen }) };
     };
     return { plan, notes, settle, ...settle(asPostedNotes(plan.notes, bot, now)) };
   };
@@ -203,6 +212,30 @@ export function laterIssues(issues: { issue: TrackedIssue; platform: PlatformId 
   return superseded;
 }
 
+/**
+ * For each of `platforms` (the enabled ones this run follows) with no audit issue for the current
+ * quarter once that quarter began longer ago than `missed_quarter_after`: a line saying so and naming
+ * the command that opens it. The issues the run follows answer for a platform whose issue of the
+ * quarter is open; only another platform costs a listing (its issue may be closed: that audit is done).
+ */
+export async function missedQuarters(ctx: AuditContext, platforms: PlatformId[], followed: { issue: TrackedIssue; platform: PlatformId }[], now: Date): Promise<string[]> {
+  const quarter = quarterOf(now);
+  const start = quarterStart(quarter);
+  const grace = ctx.config.missed_quarter_after;
+  if (now.getTime() <= DateTime.fromJSDate(start, { zone: 'utc' }).plus(Duration.fromISO(grace)).toMillis()) return [];
+  const unseen = platforms.filter((platform) => !followed.some((entry) => entry.platform === platform && labelledQuarter(entry.issue.labels) === quarter));
+  const found = await Promise.allSettled(unseen.map((platform) => ctx.tracker.findIssues(identityLabels(platform, quarter), 'all')));
+  return unseen.flatMap((platform, index) => {
+    const result = found[index];
+    if (result.status === 'rejected') return [`${platform}: could not check that ${quarter} has an audit issue: ${(result.reason as Error).message}`];
+    if (result.value.length > 0) return [];
+    return [
+      `${platform}: MISSED QUARTER: no audit issue for ${quarter}, which began on ${start.toISOString().slice(0, 10)} (more than ${grace} ago, ` +
+        `missed_quarter_after in ${ctx.config.file}). Run \`audit-bot open --platform ${platform}\` to open it.`,
+    ];
+  });
+}
+
 /** Quiet-night checks in flight at once: GitLab's limit, not latency, should bound a night over many issues. */
 const QUIET_CHECKS_AT_ONCE = 8;
 
@@ -214,6 +247,9 @@ export interface FollowupRequest {
 }
 
 export async function followupCommand(deps: RuntimeDeps, request: FollowupRequest): Promise<number> {
+  // The run's time, taken once before anything is read: every ladder step it posts is timed from it,
+  // and a quiet-night check (made later) can never find an issue quiet that is due at this time.
+  const now = deps.clock();
   const implemented = implementedPlatforms();
   const tracker = buildTracker(deps, request.dryRun);
   const { context, platforms } = buildContext(
@@ -237,7 +273,7 @@ export async function followupCommand(deps: RuntimeDeps, request: FollowupReques
   const reports: (AuditReport | UnchangedAuditReport)[] = [];
   if (issues.length === 0) deps.out('no audit issue needs following up\n');
   // The one-read checks are independent reads: made side by side. Everything else, one issue after the other.
-  const supersededBy = laterIssues(issues, quarterOf(deps.clock()));
+  const supersededBy = laterIssues(issues, quarterOf(now));
   // An earlier quarter's issue stays quiet only while all its items are answered (it awaits review).
   const awaitingReview = (checked: FollowupOutcome | undefined) => (checked?.report && 'unchanged' in checked.report && checked.report.unchanged.open === 0 ? checked : undefined);
   const quiet = await mapConcurrently(issues, QUIET_CHECKS_AT_ONCE, ({ issue, platform }) =>
@@ -249,7 +285,7 @@ export async function followupCommand(deps: RuntimeDeps, request: FollowupReques
     try {
       const checked = quiet[index];
       if (checked instanceof Error) throw checked;
-      const done = checked ?? (await followupIssue(context, issue, platform, { quietChecked: true, supersededBy: supersededBy.get(issue.iid) }));
+      const done = checked ?? (await followupIssue(context, issue, platform, { quietChecked: true, supersededBy: supersededBy.get(issue.iid), now }));
       if (done.skipped) {
         // Pipelines never overlap (resource_group): a held lease most likely belongs to a killed run.
         fail(`${platform}: issue #${issue.iid}: NOT DONE, ${LEASE_HELD}`);
@@ -265,6 +301,10 @@ export async function followupCommand(deps: RuntimeDeps, request: FollowupReques
       fail(`${platform}: issue #${issue.iid}: FAILED, nothing more was done for it: ${(error as Error).message}`);
     }
   }
+  // A quarter nobody opened an audit for: the job goes red every night until `open` runs. A dry run
+  // without GitLab credentials sees no issue at all, so it cannot tell.
+  const seesGitLab = !(tracker instanceof DryRunTracker) || Boolean(deps.env.GITLAB_URL && deps.env.GITLAB_TOKEN && deps.env.AUDIT_PROJECT);
+  if (seesGitLab) for (const line of await missedQuarters(context, platforms, issues, now)) fail(line);
   if (tracker instanceof DryRunTracker) {
     for (const write of tracker.writes) {
       if (write.kind === 'create-note') deps.out(`\n--- would post on issue #${write.iid}:\n${write.body}\n`);

@@ -1,6 +1,7 @@
 import { applyAllowList } from '../domain/allow-list.js';
 import { botNotes, damagedRecord } from '../domain/bot-notes.js';
 import { planOpen } from '../domain/open-plan.js';
+import { mentionedIn, reachBookOf } from './reach-book.js';
 import type { Finding, PlatformId } from '../domain/types.js';
 import { identityLabels } from '../domain/issue.js';
 import { auditReport, type AuditReport } from '../domain/report.js';
@@ -69,17 +70,23 @@ export async function openAudit(ctx: AuditContext, platform: PlatformId, quarter
       if (lastQuarter === undefined) lastQuarter = await readLastQuarter(ctx, platform, quarter);
       diff = lastQuarterDiff(lastQuarter, bot, platform, active);
     }
-    const planned = planOpen({
-      diff,
-      result,
-      findings: active,
-      accepted,
-      quarter,
-      existing,
-      supportOpsManagers: ctx.config.support_ops_managers,
-      secondPingAfter: ctx.config.ladder.second_ping_after,
-      now,
-    });
+    const planned = await reachBookOf(ctx).plan(
+      (reach) =>
+        planOpen({
+          diff,
+          result,
+          findings: active,
+          accepted,
+          quarter,
+          existing,
+          supportOpsManagers: ctx.config.support_ops_managers,
+          secondPingAfter: ctx.config.ladder.second_ping_after,
+          now,
+          managerOf: rules.managerOf,
+          reach,
+        }),
+      (notes) => mentionedIn(notes, ctx.config.support_ops_managers),
+    );
     // New findings reopen the waiting; otherwise the status the follow-up set stays.
     const current = issue.labels.find((label) => label.startsWith('audit-status::'))?.slice('audit-status::'.length);
     const status: IssueStatus = planned.length === 0 && (current === 'review' || current === 'done') ? current : 'open';
@@ -106,6 +113,7 @@ export async function openAudit(ctx: AuditContext, platform: PlatformId, quarter
           template: ctx.template(platform),
           labels: [...ctx.config.labels, ...ctx.config.platforms[platform].labels, 'audit-status::open'],
           confidential: ctx.config.confidential,
+          ladder: ctx.config.ladder,
         },
         ctx.logger,
       );

@@ -147,6 +147,9 @@ function unavailableTracker(): Tracker {
     createNote: fail,
     acquireLease: fail,
     releaseLease: fail,
+    findUser: fail,
+    isGroup: fail,
+    projectAccessLevel: fail,
   };
 }
 

@@ -19,7 +19,9 @@ export function defaultTemplate(platform: PlatformId): string {
   return `issue_templates/${platform}.md`;
 }
 
-const CONFIG_KEYS = ['support_ops_managers', 'confidential', 'labels', 'ladder', 'allow_list', 'platforms'] as const;
+const CONFIG_KEYS = ['support_ops_managers', 'confidential', 'labels', 'ladder', 'missed_quarter_after', 'allow_list', 'platforms'] as const;
+/** How long into a quarter `followup` lets an enabled platform go without the quarter's audit issue. */
+export const DEFAULT_MISSED_QUARTER_AFTER = 'P3D';
 const LADDER_KEYS = Object.keys(DEFAULT_LADDER) as Array<keyof LadderDurations>;
 const PLATFORM_KEYS = ['enabled', 'template', 'labels', 'rate_limit_share'] as const;
 /** The share of a vendor's announced per-minute budget an audit may use: the rest is left to the team's own tools. */
@@ -61,6 +63,8 @@ export function parseAuditConfig(text: string, file: string): AuditConfig {
   const labels = labelsAt ? checkLabels(checker, labelsAt) : [...DEFAULT_LABELS];
 
   const ladder = checkLadder(checker, top.get('ladder'));
+  const missedQuarterAt = top.get('missed_quarter_after');
+  const missedQuarterAfter = missedQuarterAt ? checkDuration(checker, missedQuarterAt, DEFAULT_MISSED_QUARTER_AFTER) : DEFAULT_MISSED_QUARTER_AFTER;
   const allowList = checkAllowList(checker, top.get('allow_list'));
   const platforms = checkPlatforms(checker, top.get('platforms'));
 
@@ -71,6 +75,7 @@ export function parseAuditConfig(text: string, file: string): AuditConfig {
     confidential: confidential!,
     labels: labels!,
     ladder,
+    missed_quarter_after: missedQuarterAfter!,
     allow_list: allowList,
     platforms,
   };

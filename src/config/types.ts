@@ -135,6 +135,11 @@ export interface AuditConfig {
   confidential: boolean;
   labels: string[];
   ladder: LadderDurations;
+  /**
+   * ISO-8601 duration (default P3D): once the current quarter began longer ago than this, `followup`
+   * fails (exit 1) for every enabled platform with no audit issue for the quarter.
+   */
+  missed_quarter_after: string;
   allow_list: AllowListEntry[];
   platforms: {
     zendesk: ZendeskConfig;

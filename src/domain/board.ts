@@ -2,7 +2,7 @@ import type { LadderDurations } from '../config/types.js';
 import { dueAt, nextDueStep } from './followup-plan.js';
 import type { IssueState, ItemState, LadderStep } from './followup-state.js';
 import { compareNames } from './locale.js';
-import { table } from './markdown.js';
+import { inline, table } from './markdown.js';
 import { formatUtc } from './render.js';
 
 /** Where the board sits in the description. */
@@ -29,6 +29,8 @@ export interface BoardInput {
   ladder: LadderDurations;
   managerOf: (username: string) => string | null;
   status: 'open' | 'review' | 'done';
+  /** Who the last step asks (never someone already asked about the item). */
+  supportOpsManagers?: string[];
 }
 
 /**
@@ -61,6 +63,12 @@ export function renderBoard(input: BoardInput): string {
       ),
     );
   }
+  if (input.state.unreachable.size > 0) {
+    lines.push('', '**Could not be reached** (their items went to the next person up the chain):', '');
+    for (const [username, reason] of [...input.state.unreachable.entries()].sort(([a], [b]) => compareNames(a, b))) {
+      lines.push(`- \`${username}\`: ${inline(reason.replace(/`[^`]*`/g, '').replace(/^\s*/, ''), 300)}`);
+    }
+  }
   lines.push(END);
   return lines.join('\n');
 }
@@ -86,11 +94,11 @@ function itemStateName(item: ItemState): string {
 
 function nextStepText(open: ItemState[], input: BoardInput): string {
   const next = open
-    .map((item) => ({ item, at: dueAt(item, input.ladder) }))
+    .map((item) => ({ item, at: dueAt(item, input.ladder, input) }))
     .filter((entry): entry is { item: ItemState; at: Date } => entry.at !== undefined)
     .sort((a, b) => a.at.getTime() - b.at.getTime())[0];
   if (!next) return open.length > 0 ? 'none (ladder finished)' : '—';
-  const step = nextDueStep(next.item, { now: new Date(8.64e15), ladder: input.ladder, managerOf: input.managerOf });
+  const step = nextDueStep(next.item, { now: new Date(8.64e15), ladder: input.ladder, managerOf: input.managerOf, supportOpsManagers: input.supportOpsManagers });
   return `${NEXT_NAMES[step ?? 'som']} after ${formatUtc(next.at)}`;
 }
 

@@ -1,5 +1,6 @@
 import type { TrackedNote } from '../gitlab/tracker.js';
 import { parseMarkers, type Marker } from './markers.js';
+import type { ItemRecord } from './open-plan.js';
 
 export interface BotNote {
   noteId: number;
@@ -22,25 +23,118 @@ export function botNotes(notes: TrackedNote[], botUsername: string, platform: st
   return result;
 }
 
+/** One finding a results note lists: its item id and what later runs know of it. */
+export interface ListedEntry {
+  fingerprint: string;
+  id: string;
+  record: Partial<ItemRecord>;
+}
+
+/**
+ * The findings a results marker lists, in either of its two forms:
+ * - one results note per run (until 2026): `findings`, `ids` {fingerprint: 'PD-3'} and `items`
+ *   {fingerprint: {kind, owner, subject, detail}};
+ * - results in parts (`part` of `parts`, in `batch`): `findings`, and `rows` in the same order,
+ *   each `[id number, kind index, owner index or null, subject, detail]`, with `prefix` ('PD'),
+ *   `kinds` and `owners` written once per note.
+ * A finding without a readable id is left out (its id cannot be known).
+ */
+export function resultsEntries(marker: Marker): ListedEntry[] {
+  if (marker.step !== 'results') return [];
+  const findings = marker.findings ?? [];
+  const entries: ListedEntry[] = [];
+  if (Array.isArray(marker.rows)) {
+    const kinds = Array.isArray(marker.kinds) ? (marker.kinds as unknown[]) : [];
+    const owners = Array.isArray(marker.owners) ? (marker.owners as unknown[]) : [];
+    const prefix = typeof marker.prefix === 'string' ? marker.prefix : '';
+    for (const [index, fingerprint] of findings.entries()) {
+      const row = (marker.rows as unknown[])[index];
+      if (!Array.isArray(row) || !Number.isSafeInteger(row[0]) || !prefix) continue;
+      const [number, kind, owner, subject, detail] = row as unknown[];
+      const ownerName = typeof owner === 'number' ? owners[owner] : undefined;
+      entries.push({
+        fingerprint,
+        id: `${prefix}-${number as number}`,
+        record: { kind: String(typeof kind === 'number' ? (kinds[kind] ?? '') : ''), owner: typeof ownerName === 'string' ? ownerName : null, subject: String(subject ?? ''), detail: String(detail ?? '') },
+      });
+    }
+    return entries;
+  }
+  const ids = marker.ids && typeof marker.ids === 'object' ? (marker.ids as Record<string, unknown>) : {};
+  const items = marker.items && typeof marker.items === 'object' ? (marker.items as Record<string, Partial<ItemRecord> | undefined>) : {};
+  for (const fingerprint of findings) {
+    const id = ids[fingerprint];
+    if (typeof id === 'string') entries.push({ fingerprint, id, record: items[fingerprint] ?? {} });
+  }
+  return entries;
+}
+
 /** Short item ids (PD-3) already given out in this issue, by fingerprint. */
 export function assignedItemIds(notes: BotNote[]): Map<string, string> {
   const ids = new Map<string, string>();
   for (const { marker } of notes) {
-    const given = marker.ids;
-    if (marker.step !== 'results' || !given || typeof given !== 'object') continue;
-    for (const [fingerprint, id] of Object.entries(given as Record<string, unknown>)) {
-      if (typeof id === 'string' && !ids.has(fingerprint)) ids.set(fingerprint, id);
-    }
+    for (const { fingerprint, id } of resultsEntries(marker)) if (!ids.has(fingerprint)) ids.set(fingerprint, id);
   }
   return ids;
+}
+
+/** Results notes of one run: its `batch` number, the parts posted, and how many it was cut into. */
+export interface ResultsBatch {
+  batch: number;
+  /** Part numbers posted, ascending. */
+  parts: number[];
+  /** How many parts the last part posted says the batch has. */
+  of: number;
+}
+
+/**
+ * The results batches of an issue, oldest first. A results note from before parts is a batch of
+ * one part. Parts are posted in order, so a batch whose highest part is not its last is
+ * unfinished: `open` stopped between two parts.
+ */
+export function resultsBatches(notes: BotNote[]): ResultsBatch[] {
+  const batches: ResultsBatch[] = [];
+  for (const { marker } of notes) {
+    if (marker.step !== 'results') continue;
+    const part = Number.isSafeInteger(marker.part) ? (marker.part as number) : 1;
+    const of = Number.isSafeInteger(marker.parts) ? (marker.parts as number) : 1;
+    const number = Number.isSafeInteger(marker.batch) ? (marker.batch as number) : batches.length + 1;
+    const known = Number.isSafeInteger(marker.batch) ? batches.find((batch) => batch.batch === number) : undefined;
+    if (!known) batches.push({ batch: number, parts: [part], of });
+    else if (!known.parts.includes(part)) {
+      known.parts = [...known.parts, part].sort((a, b) => a - b);
+      if (part === known.parts.at(-1)) known.of = of;
+    }
+  }
+  return batches;
+}
+
+/** The latest batch, when `open` stopped before posting all its parts. */
+export function unfinishedBatch(notes: BotNote[]): ResultsBatch | undefined {
+  const last = resultsBatches(notes).at(-1);
+  return last && last.parts.at(-1)! < last.of ? last : undefined;
+}
+
+/** Whether results notes are missing that were posted once: a gap in a batch's parts or in the item ids, or an earlier batch left unfinished. */
+function resultsPartDeleted(notes: BotNote[]): boolean {
+  const batches = resultsBatches(notes);
+  for (const [index, batch] of batches.entries()) {
+    if (batch.parts.some((part, at) => part !== at + 1)) return true;
+    if (index < batches.length - 1 && batch.parts.at(-1)! < batch.of) return true;
+  }
+  // Item ids are given out 1, 2, 3, … across the results notes: a gap is a deleted note's.
+  const numbers = new Set([...assignedItemIds(notes).values()].map((id) => Number(id.split('-').pop())));
+  const highest = Math.max(0, ...numbers);
+  return numbers.size > 0 && [...numbers].every(Number.isSafeInteger) && numbers.size < highest;
 }
 
 /**
  * What is wrong with the bot's record in an issue, if anything:
  * - `never-posted`: no results note, and no note of anyone carries a marker for the platform:
  *   `open` stopped before posting it, and may post it;
- * - `deleted`: the bot's notes name findings that no results note of the bot lists (a results
- *   note was deleted): listing them again would number them afresh while replies name the old ids;
+ * - `deleted`: the bot's notes name findings that no results note of the bot lists, or its results
+ *   notes miss a part or an item id given out (a results note, or one part of one, was deleted):
+ *   listing them again would number them afresh while replies name the old ids;
  * - `other-author`: the bot has no note for the platform, but someone else's notes carry its
  *   markers: the bot's token now belongs to another user (`ghost` when GitLab deleted that user).
  * A marker someone pastes into a comment can only turn `never-posted` into a refusal, the safe side.
@@ -51,6 +145,7 @@ export function damagedRecord(notes: TrackedNote[], botUsername: string, platfor
   const own = botNotes(notes, botUsername, platform);
   const listed = new Set(own.flatMap(({ marker }) => (marker.step === 'results' ? (marker.findings ?? []) : [])));
   if (own.some(({ marker }) => marker.step !== 'results' && (marker.findings ?? []).some((finding) => !listed.has(finding)))) return { cause: 'deleted' };
+  if (resultsPartDeleted(own)) return { cause: 'deleted' };
   if (own.some(({ marker }) => marker.step === 'results')) return undefined;
   if (own.length > 0) return { cause: 'deleted' };
   const foreign = notes.find((note) => !note.system && note.author !== botUsername && parseMarkers(note.body).some((marker) => marker.platform === platform));

@@ -2,8 +2,9 @@ import { createHash, createHmac } from 'node:crypto';
 import type { LadderDurations } from '../config/types.js';
 import type { TrackedNote } from '../gitlab/tracker.js';
 import { dueAt, planFollowup, type AuditStatus } from './followup-plan.js';
-import type { IssueState } from './followup-state.js';
+import { noteDigest, type IssueState } from './followup-state.js';
 import { BOARD, renderBoard, withBoard } from './board.js';
+import { checklistState, withChecklist } from './checklist.js';
 
 /**
  * What the last run that settled an audit issue knew, kept hidden in the issue's board, so that a
@@ -16,7 +17,11 @@ export interface Checkpoint {
   v: 1;
   quarter: string;
   status: AuditStatus;
-  /** `[note id, updated_at]` of the notes newest by last update when the run ended: the newest it read, then the ones it posted. */
+  /**
+   * `[note id, digest of its body]` of the newest note the run read (the highest id: GitLab numbers
+   * notes in the order they are made), then of the ones it posted. A body, not a time: an emoji
+   * reaction moves a note's updated_at without changing it.
+   */
   recent: [number, string][];
   /** When the next ladder step falls due; null when nothing is due until someone writes. */
   due: string | null;
@@ -68,8 +73,8 @@ export function settleCheckpoint(input: {
 }): Omit<Checkpoint, 'board'> | undefined {
   const { state, rules } = input;
   const people = input.notes.filter((note) => !note.system);
-  const newestRead = newestByUpdate(people);
-  const recent: [number, string][] = [...(newestRead ? [newestRead] : []), ...input.posted].map((note) => [note.id, note.updatedAt]);
+  const newestRead = people.reduce<TrackedNote | undefined>((newest, note) => (!newest || note.id > newest.id ? note : newest), undefined);
+  const recent: [number, string][] = [...(newestRead ? [newestRead] : []), ...input.posted].map((note) => [note.id, noteDigest(note.body)]);
   if (recent.length === 0 || input.posted.some((note) => note.id < 0)) return undefined;
   // Kept only when the next run's one page will show it holds: when it names more notes than a page has room for, it is replaced.
   const previous = input.previous;
@@ -84,7 +89,7 @@ export function settleCheckpoint(input: {
   });
   if (again.needsRecheck || again.notes.length > 0 || again.close || again.status !== input.status) return undefined;
   const open = [...state.items.values()].filter((item) => !item.addressed);
-  const dues = open.map((item) => dueAt(item, rules.ladder)?.getTime()).filter((at): at is number => at !== undefined);
+  const dues = open.map((item) => dueAt(item, rules.ladder, rules)?.getTime()).filter((at): at is number => at !== undefined);
   const owners = [...new Set(open.map((item) => item.owner).filter((owner): owner is string => owner !== null))].sort();
   return {
     v: 1,
@@ -113,10 +118,12 @@ export function describedIssue(input: {
   rules: Rules;
 }): string {
   const { issue, rules } = input;
-  const board = renderBoard({ state: input.state, ladder: rules.ladder, managerOf: rules.managerOf, status: input.status });
+  const board = renderBoard({ state: input.state, ladder: rules.ladder, managerOf: rules.managerOf, status: input.status, supportOpsManagers: rules.supportOpsManagers });
   const previous = checkpointIn(issue.description, BOARD)?.checkpoint;
   const checkpoint = issue.open ? settleCheckpoint({ ...input, previous }) : undefined;
-  return withBoard(issue.description, withCheckpoint(board, checkpoint, rules.sealKey));
+  // The process checklist's bot-owned boxes, from the same record (outside the board: the seal does not cover them).
+  const description = withChecklist(issue.description, checklistState(input.state));
+  return withBoard(description, withCheckpoint(board, checkpoint, rules.sealKey));
 }
 
 /** The board with its checkpoint (if any) as its last hidden line. */
@@ -154,6 +161,8 @@ export function standingCheckpoint(
   const found = checkpointIn(issue.description, board);
   if (!found) return undefined;
   const { checkpoint, section } = found;
+  // An audit that is over is closed: open again, someone reopened it, and the ladder may resume.
+  if (checkpoint.status === 'done') return undefined;
   const { board: sealed, ...fields } = checkpoint;
   if (seal(rules.sealKey ?? '', section.replace(PATTERN, ''), fields) !== sealed) return undefined;
   const wanted = statusLabels[checkpoint.status];
@@ -173,23 +182,21 @@ export function checkPageSize(checkpoint: Checkpoint): number {
  * checkpoint recorded: no note was added or edited since. A page that cannot tell is a no.
  */
 export function unchangedSince(checkpoint: Checkpoint, newestFirst: TrackedNote[]): boolean {
-  const people = newestFirst.filter((note) => !note.system).slice(0, checkpoint.recent.length);
-  if (people.length < checkpoint.recent.length) return false;
-  const seen = new Set(people.map((note) => `${note.id}@${note.updatedAt}`));
-  return checkpoint.recent.every(([id, at]) => seen.has(`${id}@${at}`));
+  const people = newestFirst.filter((note) => !note.system);
+  const byId = new Map(people.map((note) => [note.id, note]));
+  // Every note it recorded is there with the same body (a reaction may have moved it up or down the page)…
+  if (!checkpoint.recent.every(([id, digest]) => byId.has(id) && noteDigest(byId.get(id)!.body) === digest)) return false;
+  // …and every other note on the page is one the run had read (ids grow with every note): a change
+  // to one of those is a reaction, or an edit the record ignores. A note made since is not.
+  const recorded = new Set(checkpoint.recent.map(([id]) => id));
+  const newestRead = checkpoint.recent[0]![0];
+  return people.every((note) => recorded.has(note.id) || note.id < newestRead);
 }
 
 function newestFirst(notes: TrackedNote[]): TrackedNote[] {
   return [...notes].sort((a, b) => (a.updatedAt < b.updatedAt ? 1 : a.updatedAt > b.updatedAt ? -1 : b.id - a.id));
 }
 
-function newestByUpdate(notes: TrackedNote[]): TrackedNote | undefined {
-  let newest: TrackedNote | undefined;
-  for (const note of notes) {
-    if (!newest || note.updatedAt > newest.updatedAt || (note.updatedAt === newest.updatedAt && note.id > newest.id)) newest = note;
-  }
-  return newest;
-}
 
 function rulesHash(rules: Rules, owners: string[]): string {
   return hash(JSON.stringify([rules.ladder, [...rules.supportOpsManagers].sort(), owners.map((owner) => [owner, rules.managerOf(owner)])]));

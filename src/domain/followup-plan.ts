@@ -1,15 +1,18 @@
 import { DateTime, Duration } from 'luxon';
 import type { LadderDurations } from '../config/types.js';
-import { claimKey, LADDER, type Addressed, type IssueState, type ItemState, type LadderStep } from './followup-state.js';
+import { claimKey, somsToAsk, LADDER, type Addressed, type IssueState, type ItemState, type LadderStep } from './followup-state.js';
 import { compareNames } from './locale.js';
 import type { Marker } from './markers.js';
 import type { ReplyClaim } from './replies.js';
 import type { PlannedNote } from './open-plan.js';
+import { everyoneReachable, routeUp, uniqueUnreachable, type ReachOf, type Route } from './reach.js';
 import {
   renderAddressedNote,
   renderFeedbackNote,
   renderLadderNote,
   renderOutcomeNote,
+  renderReopenedNote,
+  renderResumedNote,
   renderReviewNote,
   type AddressedEntry,
   type FeedbackEntry,
@@ -28,7 +31,8 @@ export interface Recheck {
 
 export interface FollowupInput {
   state: IssueState;
-  issue: { open: boolean; closedBy: string | null };
+  /** `closedAt` tells one close from the next: each close by someone with no say is explained once. */
+  issue: { open: boolean; closedBy: string | null; closedAt?: string | null };
   now: Date;
   ladder: LadderDurations;
   supportOpsManagers: string[];
@@ -38,6 +42,8 @@ export interface FollowupInput {
   recheck?: Recheck;
   /** A later quarter's audit issue of the same platform, still followed: it takes over. */
   supersededBy?: { iid: number; quarter: string };
+  /** Who cannot be reached by a mention in this issue (default: everyone can). */
+  reach?: ReachOf;
 }
 
 export interface FollowupPlan {
@@ -46,6 +52,8 @@ export interface FollowupPlan {
   notes: PlannedNote[];
   status: AuditStatus;
   close: boolean;
+  /** Reopen the issue: someone with no say closed it. */
+  reopen?: boolean;
 }
 
 const WAIT_AFTER: Record<Exclude<LadderStep, 'som'>, keyof LadderDurations | null> = {
@@ -64,17 +72,37 @@ export function planFollowup(input: FollowupInput): FollowupPlan {
   const soms = new Set(input.supportOpsManagers);
   const base = { platform: state.platform, quarter: state.quarter };
 
-  if (state.outcome) {
+  // Only a Support Ops Manager may end an audit: anyone else's close is undone (and said why, once
+  // per close); a Support Ops Manager's close ends it as it stands, until someone reopens it.
+  const before: PlannedNote[] = [];
+  let reopen = false;
+  if (state.outcome?.result === 'closed' && input.issue.open) {
+    before.push({ marker: { v: 1, step: 'resumed', ...base }, body: renderResumedNote({ ...base, closedBy: state.outcome.by }) });
+  } else if (state.outcome) {
     const closes = state.outcome.result === 'approved' || state.outcome.result === 'superseded';
     return { needsRecheck: false, notes: [], status: 'done', close: closes && input.issue.open };
-  }
-  const openItems = () => [...state.items.values()].filter((item) => !item.addressed);
-
-  if (!input.issue.open) {
+  } else if (!input.issue.open && (input.issue.closedBy === null || !soms.has(input.issue.closedBy))) {
+    reopen = true;
+    const closedAt = input.issue.closedAt ?? '';
+    if (!state.undoneCloses.has(closedAt)) {
+      before.push({
+        marker: { v: 1, step: 'reopened', ...base, by: input.issue.closedBy, closedAt },
+        body: renderReopenedNote({ ...base, closedBy: input.issue.closedBy, supportOpsManagers: input.supportOpsManagers }),
+      });
+    }
+  } else if (!input.issue.open) {
     const marker: Marker = { v: 1, step: 'outcome', ...base, result: 'closed', by: input.issue.closedBy };
     const body = renderOutcomeNote({ ...base, result: 'closed', by: input.issue.closedBy, now: input.now, items: [...state.items.values()] });
     return { needsRecheck: false, notes: [{ marker, body }], status: 'done', close: false };
   }
+  const plan = planOpenAudit(input, soms, base);
+  return { ...plan, notes: plan.needsRecheck ? [] : [...before, ...plan.notes], ...(reopen ? { reopen: true } : {}) };
+}
+
+/** The follow-up of an audit that is not over: answers, the ladder, the review. */
+function planOpenAudit(input: FollowupInput, soms: Set<string>, base: { platform: string; quarter: string }): FollowupPlan {
+  const { state } = input;
+  const openItems = () => [...state.items.values()].filter((item) => !item.addressed);
 
   // An approval answers the review request: it counts when written after the latest one, and that
   // one covered every item listed (a conversational "LGTM" earlier does not end the audit).
@@ -87,8 +115,15 @@ export function planFollowup(input: FollowupInput): FollowupPlan {
     return { needsRecheck: false, notes: [{ marker, body }], status: 'done', close: true };
   }
 
+  // Who may answer for an item: its owner, their manager, whoever a ping about it went to, a Support Ops Manager.
   const mayAnswerFor = (author: string, item: ItemState) =>
-    soms.has(author) || (item.owner !== null && (author === item.owner || author === input.managerOf(item.owner)));
+    soms.has(author) ||
+    (item.owner !== null && (author === item.owner || author === input.managerOf(item.owner))) ||
+    item.pings.some((ping) => ping.to === author);
+  // What "all" covers: every item the notes asked its author about by the time they wrote it (their
+  // own, and those of the pings they got, a manager's included); for a Support Ops Manager, every open item.
+  const askedAbout = (author: string, item: ItemState, at: string) =>
+    soms.has(author) || item.owner === author || item.pings.some((ping) => ping.to === author && ping.at <= at);
 
   // 1. Claims nobody has answered yet, per item (explicit ids, or "all" = the author's own items).
   const addressed: AddressedEntry[] = [];
@@ -99,8 +134,8 @@ export function planFollowup(input: FollowupInput): FollowupPlan {
     if (claim.kind === 'approved') continue;
     const targets =
       claim.ids === 'all'
-        ? // "all" means the author's items as they stood when they wrote it, not items listed later.
-          openItems().filter((item) => item.listedAt <= at && (item.owner === author || (item.owner === null && soms.has(author))))
+        ? // "all" means the items as they stood when the author wrote it, not items listed later.
+          openItems().filter((item) => item.listedAt <= at && askedAbout(author, item, at))
         : claim.ids.map((id) => state.items.get(state.byId.get(id) ?? '')).filter((item): item is ItemState => item !== undefined);
     for (const item of targets) {
       const key = claimKey(noteId, item.fingerprint);
@@ -185,9 +220,16 @@ export function planFollowup(input: FollowupInput): FollowupPlan {
       body: renderAddressedNote({ ...base, entries: addressed, now: input.now }),
     });
   }
+  // A reply that names an item but reads as no instruction gets one short answer with the forms the bot reads.
+  for (const { noteId, author, ids } of state.unreadable) {
+    for (const item of ids.map((id) => state.items.get(state.byId.get(id) ?? '')).filter((item): item is ItemState => item !== undefined)) {
+      if (!item.addressed && mayAnswerFor(author, item)) feedback.push({ item, to: author, noteId, reason: 'unreadable' });
+    }
+  }
   for (const [to, entries] of groupBy(feedback, (entry) => entry.to)) {
+    const handled = (e: FeedbackEntry) => (e.reason === 'unreadable' ? [`unreadable:${e.noteId}`] : [claimKey(e.noteId, e.item.fingerprint), ...(e.laterClaims ?? [])]);
     notes.push({
-      marker: { v: 1, step: 'feedback', ...base, owner: to, findings: entries.map((e) => e.item.fingerprint), claims: entries.flatMap((e) => [claimKey(e.noteId, e.item.fingerprint), ...(e.laterClaims ?? [])]) },
+      marker: { v: 1, step: 'feedback', ...base, owner: to, findings: entries.map((e) => e.item.fingerprint), claims: [...new Set(entries.flatMap(handled))] },
       body: renderFeedbackNote({ ...base, to, entries, now: input.now, supportOpsManagers: input.supportOpsManagers }),
     });
   }
@@ -204,21 +246,39 @@ export function planFollowup(input: FollowupInput): FollowupPlan {
       return { needsRecheck: false, notes, status: 'done', close: true };
     }
   }
-  for (const [key, actions] of groupBy(ladderActions, (action) => `${LADDER.indexOf(action.step)}\u0000${recipientKey(action.item, action.step, input)}`)) {
-    const [stepIndex, recipient] = key.split('\u0000');
+  const routes = new Map(ladderActions.map((action) => [action.item.fingerprint, routeOf(action.item, action.step, input)]));
+  // The last step goes to the Support Ops Managers not yet asked about the item: one note per such set.
+  const groupKey = (action: { item: ItemState; step: LadderStep }) =>
+    action.step === 'som'
+      ? `${LADDER.indexOf('som')}\u0000\u0000${somsToAsk(action.item, input.supportOpsManagers).join(',')}`
+      : `${LADDER.indexOf(action.step)}\u0000${routes.get(action.item.fingerprint)!.to ?? ''}`;
+  for (const [key, actions] of groupBy(ladderActions, groupKey)) {
+    const [stepIndex, recipient, somList] = key.split('\u0000');
     const step = LADDER[Number(stepIndex)];
     const items = actions.map((action) => action.item);
+    const skipped = uniqueUnreachable(actions.flatMap((action) => routes.get(action.item.fingerprint)!.skipped));
     notes.push({
-      marker: { v: 1, step, ...base, owner: recipient || null, findings: items.map((item) => item.fingerprint) },
+      marker: {
+        v: 1,
+        step,
+        ...base,
+        owner: recipient || null,
+        findings: items.map((item) => item.fingerprint),
+        ...(skipped.length > 0 ? { unreachable: skipped.map(({ username, reason }) => ({ username, reason })) } : {}),
+        // The next step is timed from this run's clock, not from when GitLab dates the note.
+        at: input.now.toISOString(),
+      },
       body: renderLadderNote({
         ...base,
         step,
         recipient: recipient || null,
         items,
         ladder: input.ladder,
-        supportOpsManagers: input.supportOpsManagers,
+        supportOpsManagers: somList ? somList.split(',') : input.supportOpsManagers,
         managerOf: input.managerOf,
         now: input.now,
+        skipped,
+        reach: input.reach ?? everyoneReachable,
       }),
     });
   }
@@ -231,17 +291,35 @@ export function planFollowup(input: FollowupInput): FollowupPlan {
     const items = [...state.items.values()].map((item) => withAddressed(item, addressed.find((entry) => entry.item === item), input.now));
     notes.push({
       marker: { v: 1, step: 'review', ...base, findings: everything },
-      body: renderReviewNote({ ...base, supportOpsManagers: input.supportOpsManagers, items }),
+      body: renderReviewNote({ ...base, supportOpsManagers: input.supportOpsManagers, items, reach: input.reach ?? everyoneReachable }),
     });
   }
-  return { needsRecheck: false, notes, status: allAddressed ? 'review' : 'open', close: false };
+  return { needsRecheck: false, notes: withSeen(notes, state), status: allAddressed ? 'review' : 'open', close: false };
 }
 
-/** The ladder step due for an item now, if any: one step per run, timed from the previous step. */
-export function nextDueStep(item: ItemState, input: Pick<FollowupInput, 'now' | 'ladder' | 'managerOf'>): LadderStep | undefined {
+/**
+ * The first note a run posts records a digest of each person's note the bot read and had not
+ * recorded yet: a later change of that note's body is an edit (not counted), while an emoji
+ * reaction, which also moves its updated_at, changes nothing.
+ */
+function withSeen(notes: PlannedNote[], state: IssueState): PlannedNote[] {
+  if (notes.length === 0 || state.unseen.length === 0) return notes;
+  const [first, ...rest] = notes;
+  return [{ ...first!, marker: { ...first!.marker, seen: Object.fromEntries(state.unseen.map(({ id, digest }) => [id, digest])) } }, ...rest];
+}
+
+/**
+ * The ladder step due for an item now, if any: one step per run, timed from when the previous step
+ * was taken (the time its run planned it: see ItemState.pings), so a schedule at a fixed hour takes
+ * each step exactly its configured wait after the previous one, never a run later.
+ */
+export function nextDueStep(
+  item: ItemState,
+  input: Pick<FollowupInput, 'now' | 'ladder' | 'managerOf'> & Partial<Pick<FollowupInput, 'supportOpsManagers'>>,
+): LadderStep | undefined {
   const last = item.pings.at(-1);
   if (!last) return 'ping1';
-  if (last.step === 'som') return undefined;
+  if (last.step === 'som' || !hasNextStep(item, input)) return undefined;
   const wait = WAIT_AFTER[last.step];
   const dueAt = dueDateTime(last.at, input.ladder[wait!]);
   if (DateTime.fromJSDate(input.now) < dueAt) return undefined;
@@ -251,9 +329,19 @@ export function nextDueStep(item: ItemState, input: Pick<FollowupInput, 'now' | 
   return next;
 }
 
-export function dueAt(item: ItemState, ladder: LadderDurations): Date | undefined {
+/** Whether the ladder has a step left for the item: not after the Support Ops Managers, nor when only they remain and all were asked. */
+function hasNextStep(item: ItemState, input: Partial<Pick<FollowupInput, 'supportOpsManagers' | 'managerOf'>>): boolean {
   const last = item.pings.at(-1);
-  if (!last || last.step === 'som') return undefined;
+  if (!last) return true;
+  if (last.step === 'som') return false;
+  const managerNext = last.step === 'ping2' && item.owner !== null && input.managerOf !== undefined && input.managerOf(item.owner) !== null;
+  const somNext = last.step === 'manager' || (last.step === 'ping2' && !managerNext);
+  return !somNext || input.supportOpsManagers === undefined || somsToAsk(item, input.supportOpsManagers).length > 0;
+}
+
+export function dueAt(item: ItemState, ladder: LadderDurations, rules: Partial<Pick<FollowupInput, 'supportOpsManagers' | 'managerOf'>> = {}): Date | undefined {
+  const last = item.pings.at(-1);
+  if (!last || last.step === 'som' || !hasNextStep(item, rules)) return undefined;
   return dueDateTime(last.at, ladder[WAIT_AFTER[last.step]!]).toJSDate();
 }
 
@@ -273,10 +361,15 @@ function dueDateTime(at: string, duration: string): DateTime {
   return due;
 }
 
-function recipientKey(item: ItemState, step: LadderStep, input: FollowupInput): string {
-  if (step === 'som') return '';
-  if (step === 'manager') return (item.owner && input.managerOf(item.owner)) ?? '';
-  return item.owner ?? '';
+/**
+ * Who gets an item's ladder step: its owner (the pings) or the owner's manager, or the first
+ * reachable person up the roster's `reports_to` chain when they cannot see the issue; the Support
+ * Ops Managers (null) at the last step, for an item nobody owns, or when nobody up the chain can be reached.
+ */
+function routeOf(item: ItemState, step: LadderStep, input: FollowupInput): Route {
+  if (step === 'som' || item.owner === null) return { to: null, skipped: [] };
+  const first = step === 'manager' ? input.managerOf(item.owner) : item.owner;
+  return routeUp(first, input.managerOf, input.reach ?? everyoneReachable);
 }
 
 function withAddressed(item: ItemState, entry: AddressedEntry | undefined, now: Date): ItemState {

@@ -1,8 +1,9 @@
+import { createHash } from 'node:crypto';
 import type { TrackedNote } from '../gitlab/tracker.js';
-import { botNotes, type BotNote } from './bot-notes.js';
+import { botNotes, resultsEntries, type BotNote } from './bot-notes.js';
 import { compareCodeUnits } from './locale.js';
 import type { ItemRecord } from './open-plan.js';
-import { parseReply, type ReplyClaim } from './replies.js';
+import { parseReply, unreadItemIds, type ReplyClaim } from './replies.js';
 
 export const LADDER = ['ping1', 'ping2', 'manager', 'som'] as const;
 export type LadderStep = (typeof LADDER)[number];
@@ -22,8 +23,12 @@ export interface ItemState extends ItemRecord {
   id: string;
   /** When the bot first listed the item in the issue. */
   listedAt: string;
-  /** Ladder steps already posted for this item, oldest first. */
-  pings: { step: LadderStep; at: string }[];
+  /**
+   * Ladder steps already posted for this item, oldest first. `at` is when the step was taken: the
+   * time its run planned it (the marker's `at`), or, for a marker without one (written before it was
+   * recorded), the note's created_at. The next step is timed from it.
+   */
+  pings: { step: LadderStep; at: string; to?: string | null }[];
   addressed?: Addressed;
 }
 
@@ -51,6 +56,16 @@ export interface IssueState {
   /** The latest review request: what it covered, and its note (notes after it answer it). */
   lastReview?: { findings: string[]; noteId: number };
   outcome?: { result: string; by: string | null; at: string };
+  /** People the latest pings passed over because they could not see the issue, with why (username → reason). */
+  unreachable: Map<string, string>;
+  /** The closes (their `closed_at`) the bot already undid and explained. */
+  undoneCloses: Set<string>;
+  /** What the bot saw of people's notes: note id → digest of its body (recorded in the markers of the notes it posted after). */
+  seen: Map<number, string>;
+  /** People's notes the bot has not recorded yet, as they are now. */
+  unseen: { id: number; digest: string }[];
+  /** Lines in people's notes that name an item but read as no instruction, per note (not yet answered). */
+  unreadable: { noteId: number; author: string; at: string; ids: string[] }[];
 }
 
 export function claimKey(noteId: number, fingerprint: string): string {
@@ -72,25 +87,44 @@ export function rebuildState(notes: TrackedNote[], botUsername: string, platform
     claims: [],
     handledClaims: new Set(),
     reviews: [],
+    unreachable: new Map(),
+    undoneCloses: new Set(),
+    seen: new Map(),
+    unseen: [],
+    unreadable: [],
   };
   for (const note of bot) applyMarker(state, note);
-  state.claims = peopleClaims(notes, botUsername, bot);
+  const people = readablePeopleNotes(notes, botUsername, bot, state.seen);
+  state.claims = people.flatMap((note) => parseReply(note.body).map((claim) => ({ noteId: note.id, author: note.author, at: note.createdAt, claim })));
+  state.claims.sort((a, b) => compareCodeUnits(a.at, b.at) || a.noteId - b.noteId);
+  state.unseen = notes
+    .filter((note) => !note.system && note.author !== botUsername && !state.seen.has(note.id))
+    .map((note) => ({ id: note.id, digest: noteDigest(note.body) }));
+  // An item the same note answers on another line needs no hint.
+  const answered = (noteId: number) => state.claims.filter((claim) => claim.noteId === noteId).flatMap(({ claim }) => (claim.kind === 'approved' ? [] : claim.ids === 'all' ? ['*'] : claim.ids));
+  state.unreadable = people
+    .map((note) => {
+      const covered = answered(note.id);
+      return { noteId: note.id, author: note.author, at: note.createdAt, ids: covered.includes('*') ? [] : unreadItemIds(note.body).filter((id) => !covered.includes(id)) };
+    })
+    .filter((entry) => entry.ids.length > 0 && !state.handledClaims.has(`unreadable:${entry.noteId}`));
   return state;
 }
 
 function applyMarker(state: IssueState, { marker, createdAt, noteId }: BotNote): void {
   for (const key of Array.isArray(marker.claims) ? marker.claims : []) state.handledClaims.add(String(key));
+  if (marker.seen && typeof marker.seen === 'object') {
+    for (const [id, digest] of Object.entries(marker.seen as Record<string, unknown>)) if (typeof digest === 'string') state.seen.set(Number(id), digest);
+  }
   const findings = marker.findings ?? [];
   switch (marker.step) {
     case 'results': {
-      const ids = (marker.ids ?? {}) as Record<string, string>;
-      const records = (marker.items ?? {}) as Record<string, Partial<ItemRecord>>;
-      for (const fingerprint of findings) {
-        if (state.items.has(fingerprint) || typeof ids[fingerprint] !== 'string') continue;
-        const record = records[fingerprint] ?? {};
+      // One results note per run, or a run's results in parts: resultsEntries reads both.
+      for (const { fingerprint, id, record } of resultsEntries(marker)) {
+        if (state.items.has(fingerprint)) continue;
         state.items.set(fingerprint, {
           fingerprint,
-          id: ids[fingerprint],
+          id,
           kind: String(record.kind ?? ''),
           owner: typeof record.owner === 'string' ? record.owner : null,
           subject: String(record.subject ?? ''),
@@ -98,7 +132,7 @@ function applyMarker(state: IssueState, { marker, createdAt, noteId }: BotNote):
           listedAt: createdAt,
           pings: [],
         });
-        state.byId.set(ids[fingerprint].toUpperCase(), fingerprint);
+        state.byId.set(id.toUpperCase(), fingerprint);
       }
       break;
     }
@@ -106,9 +140,16 @@ function applyMarker(state: IssueState, { marker, createdAt, noteId }: BotNote):
     case 'ping2':
     case 'manager':
     case 'som':
+      // Pinged directly: reachable again. Passed over: unreachable, as this note said.
+      if (typeof marker.owner === 'string') state.unreachable.delete(marker.owner);
+      for (const entry of Array.isArray(marker.unreachable) ? (marker.unreachable as Record<string, unknown>[]) : []) {
+        if (typeof entry?.username === 'string') state.unreachable.set(entry.username, String(entry.reason ?? ''));
+      }
       for (const fingerprint of findings) {
         const item = state.items.get(fingerprint);
-        if (item && !item.pings.some((ping) => ping.step === marker.step)) item.pings.push({ step: marker.step, at: createdAt });
+        if (item && !item.pings.some((ping) => ping.step === marker.step)) {
+          item.pings.push({ step: marker.step, at: stepTime(marker.at, createdAt), to: typeof marker.owner === 'string' ? marker.owner : null });
+        }
       }
       break;
     case 'addressed': {
@@ -133,22 +174,60 @@ function applyMarker(state: IssueState, { marker, createdAt, noteId }: BotNote):
     case 'outcome':
       state.outcome ??= { result: String(marker.result), by: typeof marker.by === 'string' ? marker.by : null, at: createdAt };
       break;
+    case 'reopened':
+      if (typeof marker.closedAt === 'string') state.undoneCloses.add(marker.closedAt);
+      break;
+    case 'resumed':
+      // Reopened after a Support Ops Manager closed it: that outcome no longer ends the audit.
+      if (state.outcome?.result === 'closed') state.outcome = undefined;
+      break;
     default:
       break;
   }
 }
 
 /**
- * Claims in people's notes, oldest first. A note edited after the bot had already posted
- * something later than it is read as it was not: the edit cannot add claims after the fact.
+ * When a ladder step was taken: the time its run planned it, as its marker records (the run's own
+ * clock, so a nightly run at a fixed hour finds the next step due on the very night), or else when
+ * GitLab dated the note. Only the bot's own notes are read here, so the time is the bot's.
  */
-function peopleClaims(notes: TrackedNote[], botUsername: string, bot: BotNote[]): Claim[] {
-  const claims: Claim[] = [];
-  for (const note of notes) {
-    if (note.system || note.author === botUsername) continue;
-    const editedAfterBotSawIt = note.updatedAt > note.createdAt && bot.some((b) => b.createdAt > note.createdAt && b.createdAt < note.updatedAt);
-    if (editedAfterBotSawIt) continue;
-    for (const claim of parseReply(note.body)) claims.push({ noteId: note.id, author: note.author, at: note.createdAt, claim });
+function stepTime(planned: unknown, createdAt: string): string {
+  if (typeof planned !== 'string' || !/^\d{4}-\d{2}-\d{2}T/.test(planned)) return createdAt;
+  const time = Date.parse(planned);
+  return Number.isNaN(time) ? createdAt : new Date(time).toISOString();
+}
+
+/**
+ * People's notes whose instructions count. A note edited after the bot had read it is read as it
+ * was not: an edit cannot add claims after the fact. The bot records a digest of every note it
+ * read, so an emoji reaction (which moves a note's updated_at too) changes nothing; for a note it
+ * has no digest of, an update after a later bot note counts as an edit.
+ */
+function readablePeopleNotes(notes: TrackedNote[], botUsername: string, bot: BotNote[], seen: Map<number, string>): TrackedNote[] {
+  return notes.filter((note) => {
+    if (note.system || note.author === botUsername) return false;
+    const digest = seen.get(note.id);
+    if (digest !== undefined) return digest === noteDigest(note.body);
+    return !(note.updatedAt > note.createdAt && bot.some((b) => b.createdAt > note.createdAt && b.createdAt < note.updatedAt));
+  });
+}
+
+/** A short digest of a note's body, to tell an edit from a reaction. */
+export function noteDigest(body: string): string {
+  return createHash('sha256').update(body).digest('base64url').slice(0, 12);
+}
+
+/**
+ * The Support Ops Managers the last step of an item would ask: those not asked about it already
+ * (its owner, or whom an earlier ping went to; an unowned item's pings went to all of them).
+ * Nobody is escalated to themselves.
+ */
+export function somsToAsk(item: ItemState, supportOpsManagers: readonly string[]): string[] {
+  const asked = new Set<string>();
+  if (item.owner !== null) asked.add(item.owner.toLowerCase());
+  for (const ping of item.pings) {
+    if (typeof ping.to === 'string') asked.add(ping.to.toLowerCase());
+    else for (const som of supportOpsManagers) asked.add(som.toLowerCase());
   }
-  return claims.sort((a, b) => compareCodeUnits(a.at, b.at) || a.noteId - b.noteId);
+  return supportOpsManagers.filter((som) => !asked.has(som.toLowerCase()));
 }

@@ -1,5 +1,7 @@
+import type { LadderDurations } from '../config/types.js';
 import { renderMarker } from './markers.js';
 import { PLATFORMS } from './platforms.js';
+import { humanDuration } from './render.js';
 import type { PlatformId } from './types.js';
 
 const PLATFORM_LABEL_PREFIX = 'audit::';
@@ -29,14 +31,21 @@ export function issueTitle(platform: PlatformId, quarter: string): string {
   return `${PLATFORMS[platform].displayName} access audit ${quarter}`;
 }
 
+/** The placeholders issueDescription fills in: `audit-bot validate` reports any other `{{…}}`. */
+export const TEMPLATE_PLACEHOLDERS = ['{{quarter}}', '{{platform}}', '{{platform_name}}', '{{second_ping_after}}', '{{manager_after}}', '{{som_after}}'] as const;
+
 /**
- * The issue body: the platform's template with `{{quarter}}`, `{{platform}}` and
- * `{{platform_name}}` filled in, plus the bot's identity marker.
+ * The issue body: the platform's template with `{{quarter}}`, `{{platform}}`, `{{platform_name}}`
+ * and the ladder's waits (`{{second_ping_after}}`, `{{manager_after}}`, `{{som_after}}`, worded
+ * like the notes: `3 days`) filled in, plus the bot's identity marker.
  */
-export function issueDescription(template: string, platform: PlatformId, quarter: string): string {
+export function issueDescription(template: string, platform: PlatformId, quarter: string, ladder: LadderDurations): string {
   const filled = template
     .replaceAll('{{quarter}}', quarter)
     .replaceAll('{{platform}}', platform)
-    .replaceAll('{{platform_name}}', PLATFORMS[platform].displayName);
+    .replaceAll('{{platform_name}}', PLATFORMS[platform].displayName)
+    .replaceAll('{{second_ping_after}}', humanDuration(ladder.second_ping_after))
+    .replaceAll('{{manager_after}}', humanDuration(ladder.manager_after))
+    .replaceAll('{{som_after}}', humanDuration(ladder.som_after));
   return `${filled.trimEnd()}\n\n${renderMarker({ v: 1, step: 'issue', platform, quarter })}\n`;
 }

@@ -4,7 +4,21 @@
  */
 export const MARKER_VERSION = 1;
 
-export type MarkerStep = 'issue' | 'results' | 'ping1' | 'ping2' | 'manager' | 'som' | 'feedback' | 'addressed' | 'review' | 'outcome';
+export type MarkerStep =
+  | 'issue'
+  | 'results'
+  | 'ping1'
+  | 'ping2'
+  | 'manager'
+  | 'som'
+  | 'feedback'
+  | 'addressed'
+  | 'review'
+  | 'outcome'
+  /** A close by someone with no say was undone (`by`, `closedAt`). */
+  | 'reopened'
+  /** A Support Ops Manager's close was followed by a reopen: the ladder resumes. */
+  | 'resumed';
 
 export interface Marker {
   v: number;
@@ -15,6 +29,12 @@ export interface Marker {
   owner?: string | null;
   /** Fingerprints of the findings this note is about. */
   findings?: string[];
+  /**
+   * On a ladder step (ping1 … som): when the run that posted it planned it, by the bot's clock (the
+   * run's `now`, ISO-8601). The next step is timed from it, not from the note's `created_at`, which
+   * GitLab sets a few seconds later: a schedule at a fixed hour then gets each step on time.
+   */
+  at?: string;
   [extra: string]: unknown;
 }
 
@@ -27,10 +47,14 @@ export function renderMarker(marker: Marker): string {
   // So are reference sigils, brackets and slashes, so platform text kept in a marker never
   // reads as a mention, a reference, a link or a quick action, even to a tool that ignores comments;
   // and invisible format characters (bidi overrides, zero-width, line separators) that JSON leaves raw.
-  const json = JSON.stringify(marker).replace(/"(?:[^"\\]|\\.)*"/g, (literal) =>
+  return `<!-- audit-bot ${markerJson(marker)} -->`;
+}
+
+/** Any value as it is written inside a marker (JSON, strings escaped as `renderMarker` says): how big a part of a marker is. */
+export function markerJson(value: unknown): string {
+  return JSON.stringify(value).replace(/"(?:[^"\\]|\\.)*"/g, (literal) =>
     literal.replace(/[<>@#!~%$&[\]/^\-\u007f-\u009f\u200b-\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`),
   );
-  return `<!-- audit-bot ${json} -->`;
 }
 
 export function parseMarkers(body: string): Marker[] {

@@ -16,3 +16,10 @@ export function previousQuarter(quarter: string): string {
   if (!year) throw new Error(`not a quarter: ${quarter}`);
   return Number(q) === 1 ? `${Number(year) - 1}-Q4` : `${year}-Q${Number(q) - 1}`;
 }
+
+/** When a quarter begins: 00:00 UTC on the first day of its first month. */
+export function quarterStart(quarter: string): Date {
+  const [, year, q] = QUARTER_PATTERN.exec(quarter) ?? [];
+  if (!year) throw new Error(`not a quarter: ${quarter}`);
+  return DateTime.utc(Number(year), (Number(q) - 1) * 3 + 1, 1).toJSDate();
+}

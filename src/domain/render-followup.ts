@@ -1,8 +1,9 @@
 import type { LadderDurations } from '../config/types.js';
-import type { AddressedHow, ItemState, LadderStep } from './followup-state.js';
+import { somsToAsk, type AddressedHow, type ItemState, type LadderStep } from './followup-state.js';
 import { inline, mention, table } from './markdown.js';
 import { PLATFORMS } from './platforms.js';
-import { formatUtc, humanDuration, renderPingNote } from './render.js';
+import { formatUtc, humanDuration, itemsOrSummary, renderPingNote } from './render.js';
+import { everyoneReachable, mentionIfReachable, passedOverLines, type ReachOf, type Unreachable } from './reach.js';
 import type { PlatformId } from './types.js';
 
 interface Base {
@@ -24,7 +25,8 @@ export interface FeedbackEntry {
   item: ItemState;
   to: string;
   noteId: number;
-  reason: 'still-present' | 'not-allowed';
+  /** `unreadable`: the note names the item on a line the bot reads as no instruction. */
+  reason: 'still-present' | 'not-allowed' | 'unreadable';
   laterClaims?: string[];
 }
 
@@ -73,7 +75,12 @@ export function renderFeedbackNote(input: Base & { to: string; entries: Feedback
   const name = platformName(input.platform);
   const lines = [`${mention(input.to)}, about your reply:`, ''];
   for (const entry of input.entries) {
-    if (entry.reason === 'still-present') {
+    if (entry.reason === 'unreadable') {
+      lines.push(
+        `- **${entry.item.id}**: your reply names it, but the bot could not read an answer in it. Write one instruction per line, ` +
+          `e.g. \`${entry.item.id} fixed\` (or \`${entry.item.id} is fixed\`) once it is fixed, or \`${entry.item.id} intentional: <reason>\`.`,
+      );
+    } else if (entry.reason === 'still-present') {
       lines.push(
         `- **${entry.item.id}** is still found in ${name} on ${formatUtc(input.now)}: ${inline(entry.item.detail, 400)} ` +
           `It stays open: fix it and reply \`${entry.item.id} fixed\` again, or reply \`${entry.item.id} intentional: <reason>\`.`,
@@ -97,11 +104,16 @@ export function renderLadderNote(
     supportOpsManagers: string[];
     managerOf: (username: string) => string | null;
     now: Date;
+    /** Whom this step passed over, because they cannot see the issue. */
+    skipped?: Unreachable[];
+    reach?: ReachOf;
   },
 ): string {
   const name = platformName(input.platform);
-  const soms = input.supportOpsManagers.map(mention).join(' ');
+  const reach = input.reach ?? everyoneReachable;
+  const soms = input.supportOpsManagers.map((username) => mentionIfReachable(username, reach)).join(' ');
   const to = input.recipient ? mention(input.recipient) : soms;
+  const passedOver = passedOverLines(input.skipped ?? [], 'so this comes to you');
   const count = plural(input.items.length, 'item');
   const example = input.items[0]?.id ?? 'PD-1';
   const answer = `Reply \`${example} fixed\` or \`${example} intentional: <reason>\` (or \`all fixed\` for all of yours).`;
@@ -114,6 +126,8 @@ export function renderLadderNote(
       findings: input.items.map((item) => ({ ...item, platform: input.platform as PlatformId })),
       ids: new Map(input.items.map((item) => [item.fingerprint, item.id])),
       secondPingAfter: input.ladder.second_ping_after,
+      skipped: input.skipped,
+      reach,
     });
   }
   const lines: string[] = [];
@@ -130,11 +144,17 @@ export function renderLadderNote(
       );
       break;
   }
+  if (passedOver.length > 0) lines.push('', ...passedOver);
   lines.push('');
-  for (const item of input.items) lines.push(itemLine(item, input.step === 'manager' || input.step === 'som'));
+  // Thousands of items would not fit in one note (GitLab's cap): their ids then, the results notes describe them.
+  const withOwner = input.step === 'manager' || input.step === 'som' || passedOver.length > 0;
+  lines.push(...itemsOrSummary(input.items.map((item) => itemLine(item, withOwner)), input.items.map((item) => item.id), input.platform, input.quarter));
   lines.push('');
-  const next =
-    input.step === 'ping2'
+  // After the step that asks the last Support Ops Manager left, nobody else is asked.
+  const lastStep = input.step === 'som' || input.items.every((item) => somsToAsk({ ...item, pings: [...item.pings, { step: input.step, at: '', to: input.recipient }] }, input.supportOpsManagers).length === 0);
+  const next = lastStep
+    ? 'This is the last reminder the bot sends.'
+    : input.step === 'ping2'
         ? input.items.every((item) => item.owner !== null && input.managerOf(item.owner) !== null)
           ? `Without an answer, your manager will be asked in ${humanDuration(input.ladder.manager_after)}.`
           : `Without an answer, the Support Ops Managers will be asked for assistance in ${humanDuration(input.ladder.manager_after)}.`
@@ -145,9 +165,9 @@ export function renderLadderNote(
   return lines.join('\n');
 }
 
-export function renderReviewNote(input: Base & { supportOpsManagers: string[]; items: ItemState[] }): string {
+export function renderReviewNote(input: Base & { supportOpsManagers: string[]; items: ItemState[]; reach?: ReachOf }): string {
   const name = platformName(input.platform);
-  const soms = input.supportOpsManagers.map(mention).join(' ');
+  const soms = input.supportOpsManagers.map((username) => mentionIfReachable(username, input.reach ?? everyoneReachable)).join(' ');
   const lines = [
     input.items.length === 0
       ? `${soms}, the ${name} access audit for ${input.quarter} found nothing to address. Please review and close it.`
@@ -189,4 +209,19 @@ export function renderOutcomeNote(
     for (const item of open) lines.push(itemLine(item, true));
   }
   return lines.join('\n');
+}
+
+/** Said once per close by someone with no say in the audit: the bot reopened the issue. */
+export function renderReopenedNote(input: Base & { closedBy: string | null; supportOpsManagers: string[] }): string {
+  const who = input.closedBy ? quiet(input.closedBy) : 'Someone';
+  const soms = input.supportOpsManagers.map((username) => `\`${username}\``).join(', ');
+  return (
+    `${who} closed this issue, but only a Support Ops Manager (${soms}) may end the ${platformName(input.platform)} access audit for ${input.quarter}: ` +
+    `the bot reopened it, and the follow-up goes on for the items still open. To end the audit, a Support Ops Manager approves the review or closes the issue.`
+  );
+}
+
+/** A Support Ops Manager's close was followed by a reopen: the ladder picks up the items still open. */
+export function renderResumedNote(input: Base & { closedBy: string | null }): string {
+  return `This issue was reopened after ${quiet(input.closedBy)} closed it: the follow-up of the ${platformName(input.platform)} access audit for ${input.quarter} resumes for the items still open.`;
 }

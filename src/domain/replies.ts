@@ -19,8 +19,10 @@ const ID_LIST = new RegExp(
   `^(${ITEM_ID.source}(?:\\s*(?:,|&|\\band\\b)\\s*${ITEM_ID.source})*|all\\s+my\\s+items\\b|all(?:\\s+(?:of\\s+)?mine)?\\b)\\s*[:\\-–—]?\\s*`,
   'i',
 );
-/** The keyword alone, or followed by punctuation and a comment: "fixed", "fixed, thanks", "fixed." */
-const FIXED = /^(fixed|done|resolved|removed)(?:\s*$|\s*[,.;!:—–-]\s*(.*)$)/i;
+/** "is", "was", "has been", "are" before the keyword: "PD-3 is fixed", "PD-3 and PD-4 have been removed". */
+const COPULA = /^(?:(?:is|are|was|were|has\s+been|have\s+been|now)\s+)*/i;
+/** The keyword alone, then "now"/"already" or punctuation and a comment: "fixed", "fixed now", "fixed, thanks", "fixed." */
+const FIXED = /^(fixed|done|resolved|removed|deleted)(?:\s+(?:now|already))?(?:\s*$|\s*[,.;!:—–-]\s*(.*)$)/i;
 const INTENTIONAL = /^(intentional|intended|expected|justified)\b\s*[:\-–—]?\s*(.*)$/i;
 const APPROVED = /^(approved?|review approved|lgtm)(?:\s*$|\s*[,.;!:—–-]\s*(.*)$)/i;
 const LIST_MARKER = /^(?:[-*+]|\d+[.)])\s+(?:\[[ xX]\]\s+)?/;
@@ -47,7 +49,7 @@ export function parseReply(body: string): ReplyClaim[] {
     }
     const ids = ID_LIST.exec(text);
     if (!ids) continue;
-    const rest = text.slice(ids[0].length);
+    const rest = text.slice(ids[0].length).replace(COPULA, '');
     const target = /^all\b/i.test(ids[1]) ? 'all' : ids[1].split(/\s*(?:,|&|\band\b)\s*/i).map((id) => id.toUpperCase());
     if (FIXED.test(rest)) {
       claims.push({ kind: 'fixed', ids: target });
@@ -59,4 +61,27 @@ export function parseReply(body: string): ReplyClaim[] {
     }
   }
   return claims;
+}
+
+/**
+ * Item ids named on lines that read as no instruction ("Hi! I think PD-13 is fixed now"): the
+ * writer may have meant one, and gets one short answer with the forms the bot reads. Quotes,
+ * code and the bot's own examples in backticks are not counted.
+ */
+export function unreadItemIds(body: string): string[] {
+  const ids = new Set<string>();
+  let fence: string | undefined;
+  for (const rawLine of body.split(/\r?\n/)) {
+    const line = rawLine.trim();
+    const opensOrCloses = FENCE.exec(line)?.[1];
+    if (opensOrCloses) {
+      if (!fence) fence = opensOrCloses[0];
+      else if (opensOrCloses[0] === fence) fence = undefined;
+      continue;
+    }
+    if (fence || /^( {4}|\t)/.test(rawLine) || line.startsWith('>') || line === '') continue;
+    if (parseReply(line).length > 0) continue;
+    for (const match of line.replace(/`[^`]*`/g, ' ').matchAll(new RegExp(`\\b${ITEM_ID.source}\\b`, 'g'))) ids.add(match[0].toUpperCase());
+  }
+  return [...ids];
 }

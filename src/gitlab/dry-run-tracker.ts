@@ -1,5 +1,5 @@
 import type { Logger } from '../log.js';
-import type { IssueChanges, NewIssue, TrackedIssue, TrackedNote, Tracker } from './tracker.js';
+import type { IssueChanges, NewIssue, TrackedIssue, TrackedNote, TrackedUser, Tracker } from './tracker.js';
 
 export type RecordedWrite =
   | { kind: 'create-issue'; issue: NewIssue }
@@ -58,6 +58,19 @@ export class DryRunTracker implements Tracker {
   }
 
   async releaseLease(): Promise<void> {}
+
+  /** Without GitLab nobody is known to be unreachable: everyone is taken as a member. */
+  findUser(username: string): Promise<TrackedUser | undefined> {
+    return this.reads ? this.reads.findUser(username) : Promise.resolve({ id: 0, username, state: 'active' });
+  }
+
+  isGroup(path: string): Promise<boolean> {
+    return this.reads ? this.reads.isGroup(path) : Promise.resolve(false);
+  }
+
+  projectAccessLevel(userId: number): Promise<number | null> {
+    return this.reads ? this.reads.projectAccessLevel(userId) : Promise.resolve(50);
+  }
 
   async createNote(iid: number, body: string): Promise<TrackedNote> {
     this.writes.push({ kind: 'create-note', iid, body });

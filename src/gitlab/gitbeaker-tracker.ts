@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { IssueNotes, Issues, ProjectLabels, Users } from '@gitbeaker/rest';
+import { Groups, IssueNotes, Issues, ProjectLabels, ProjectMembers, Users } from '@gitbeaker/rest';
 import type { Clock, Sleep } from '../clock.js';
 import type { Logger } from '../log.js';
 import { createGitLabRequester } from './requester.js';
@@ -10,7 +10,7 @@ const LEASE_PREFIX = 'audit-bot lease until ';
 const CLOCK_SKEW_MS = 5 * 60_000;
 /** `audit-bot lease until <ISO date> by <run id>` (leases written before the run id have none). */
 const LEASE_DESCRIPTION = /^audit-bot lease until (\S+)(?: by (\S+))?/;
-import type { IssueChanges, NewIssue, TrackedIssue, TrackedNote, Tracker } from './tracker.js';
+import type { IssueChanges, NewIssue, TrackedIssue, TrackedNote, TrackedUser, Tracker } from './tracker.js';
 
 export interface GitLabTrackerOptions {
   url: string;
@@ -34,6 +34,7 @@ interface RawIssue {
   web_url: string;
   created_at: string;
   closed_by?: { username: string } | null;
+  closed_at?: string | null;
 }
 
 interface RawNote {
@@ -46,7 +47,14 @@ interface RawNote {
 }
 
 export class GitLabTracker implements Tracker {
-  private readonly api: { Users: Users; Issues: Issues; IssueNotes: IssueNotes; ProjectLabels: ProjectLabels };
+  private readonly api: {
+    Users: Users;
+    Issues: Issues;
+    IssueNotes: IssueNotes;
+    ProjectLabels: ProjectLabels;
+    ProjectMembers: ProjectMembers;
+    Groups: Groups;
+  };
   private username?: string;
   /** Names this run's leases, so a lease it created but whose answer was lost is known as its own. */
   private readonly runId = randomUUID();
@@ -56,7 +64,14 @@ export class GitLabTracker implements Tracker {
     const requesterFn = createGitLabRequester(options);
     // No queryTimeout: the requester times each request out itself (gitbeaker's would add an abort signal and a timer to every read).
     const config = { host: options.url.replace(/\/+$/, ''), token: options.token, requesterFn, queryTimeout: null };
-    this.api = { Users: new Users(config), Issues: new Issues(config), IssueNotes: new IssueNotes(config), ProjectLabels: new ProjectLabels(config) };
+    this.api = {
+      Users: new Users(config),
+      Issues: new Issues(config),
+      IssueNotes: new IssueNotes(config),
+      ProjectLabels: new ProjectLabels(config),
+      ProjectMembers: new ProjectMembers(config),
+      Groups: new Groups(config),
+    };
   }
 
   async currentUsername(): Promise<string> {
@@ -169,6 +184,36 @@ export class GitLabTracker implements Tracker {
     const raw = await this.api.IssueNotes.create(this.options.project, iid, body);
     return toNote(raw as unknown as RawNote);
   }
+
+  async findUser(username: string): Promise<TrackedUser | undefined> {
+    const users = (await this.api.Users.all({ username, perPage: 20, page: 1 } as never)) as unknown as { id: number; username: string; state: string }[];
+    const user = users.find((candidate) => candidate.username.toLowerCase() === username.toLowerCase());
+    return user ? { id: user.id, username: user.username, state: user.state } : undefined;
+  }
+
+  async isGroup(path: string): Promise<boolean> {
+    try {
+      await this.api.Groups.show(path);
+      return true;
+    } catch (error) {
+      if (statusOf(error) === 404) return false;
+      throw error;
+    }
+  }
+
+  async projectAccessLevel(userId: number): Promise<number | null> {
+    try {
+      const member = (await this.api.ProjectMembers.show(this.options.project, userId, { includeInherited: true })) as unknown as {
+        access_level: number;
+        membership_state?: string;
+      };
+      // A membership awaiting approval (or an invitation not yet accepted) does not let them read the project.
+      return member.membership_state !== undefined && member.membership_state !== 'active' ? null : member.access_level;
+    } catch (error) {
+      if (statusOf(error) === 404) return null;
+      throw error;
+    }
+  }
 }
 
 interface ExpandedPage<T> {
@@ -215,6 +260,7 @@ function toIssue(raw: RawIssue): TrackedIssue {
     webUrl: raw.web_url,
     createdAt: raw.created_at,
     closedBy: raw.closed_by?.username ?? null,
+    closedAt: raw.closed_at ?? null,
   };
 }
 

@@ -10,6 +10,8 @@ export interface TrackedIssue {
   createdAt: string;
   /** Username of who closed it, when closed. */
   closedBy: string | null;
+  /** When it was last closed (GitLab keeps it after a reopen), or null; absent where not read. */
+  closedAt?: string | null;
 }
 
 export interface TrackedNote {
@@ -36,6 +38,14 @@ export interface IssueChanges {
   confidential?: boolean;
 }
 
+/** A GitLab user as the reach check needs it. */
+export interface TrackedUser {
+  id: number;
+  username: string;
+  /** `active`, `blocked`, `deactivated`, … */
+  state: string;
+}
+
 export interface Tracker {
   /** The username the bot posts as; only its notes' markers are trusted. */
   currentUsername(): Promise<string>;
@@ -56,4 +66,10 @@ export interface Tracker {
    */
   acquireLease(name: string, now: Date, expires: Date): Promise<boolean>;
   releaseLease(name: string): Promise<void>;
+  /** The user with exactly this username (case-insensitive), or undefined. */
+  findUser(username: string): Promise<TrackedUser | undefined>;
+  /** Whether a group (or subgroup path) has this name: a mention of it notifies every member. */
+  isGroup(path: string): Promise<boolean>;
+  /** The user's access level in the audit project (inherited membership included), or null when not a member. */
+  projectAccessLevel(userId: number): Promise<number | null>;
 }

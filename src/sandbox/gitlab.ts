@@ -1,5 +1,6 @@
 import { FakeServer, type Fault, type FakeRequest, type FakeResponse } from './fake-server.js';
 import { compareNames } from '../domain/locale.js';
+import { GITLAB_DESCRIPTION_LIMIT, GITLAB_NOTE_LIMIT } from '../domain/note-size.js';
 
 /**
  * A local fake of the GitLab REST API v4, close enough to the real thing that code using
@@ -36,6 +37,11 @@ export interface GitLabSandboxOptions {
   templates?: Record<string, string>;
   /** Clock for created_at/updated_at/closed_at (default: real time). */
   now?: () => Date;
+  /**
+   * A note posted over HTTP is dated this many ms after the clock's time of the request, as GitLab
+   * dates a note a few seconds after the run that posts it started (default 0). Settable later too.
+   */
+  noteDelayMs?: number;
   /** Requests per sliding window (default window one minute) before answering 429. Off by default. */
   rateLimitPerMinute?: number;
   /** Length of the rate-limit window in ms (default 60 000); shorten it in tests. */
@@ -55,6 +61,13 @@ export interface GitLabSandboxOptions {
   listLabelAndStateNotes?: boolean;
   /** Scoped labels (`scope::value`) are exclusive per scope, as on GitLab Premium. Default true. */
   scopedLabels?: boolean;
+  /**
+   * Project members' access levels by username (Guest 10, Planner 15, Reporter 20, Developer 30,
+   * Maintainer 40, Owner 50). Default: every user is a Developer; a user mapped to null is no member.
+   */
+  members?: Record<string, number | null>;
+  /** Paths of groups (`GET /groups/:id` answers them; any other is a 404). */
+  groups?: string[];
 }
 
 export interface GitLabUserJson {
@@ -282,6 +295,8 @@ export class GitLabSandbox extends FakeServer {
   private readonly listLabelAndStateNotes: boolean;
   private readonly scopedLabels: boolean;
   private clock: () => Date;
+  /** See GitLabSandboxOptions.noteDelayMs. */
+  noteDelayMs: number;
   private budget: number | undefined;
   private windowMs: number;
   private retryAfter: number;
@@ -298,6 +313,10 @@ export class GitLabSandbox extends FakeServer {
   private nextLabelId = 11;
   private nextEventId = 701;
   private readonly projectCreatedAt: Date;
+  private readonly memberLevels = new Map<string, number | null>();
+  private readonly groupPaths: Set<string>;
+  /** Who GitLab notified of a mention: only users who can read the (confidential) issue. */
+  readonly notifications: { username: string; issueIid: number; noteId: number }[] = [];
 
   constructor(options: GitLabSandboxOptions) {
     const self: { it?: GitLabSandbox } = {};
@@ -312,6 +331,7 @@ export class GitLabSandbox extends FakeServer {
     this.tokenMap = new Map(Object.entries(options.tokens));
     this.templateMap = new Map(Object.entries(options.templates ?? {}));
     this.clock = options.now ?? (() => new Date());
+    this.noteDelayMs = options.noteDelayMs ?? 0;
     this.budget = options.rateLimitPerMinute;
     this.windowMs = options.rateLimitWindowMs ?? 60_000;
     this.retryAfter = options.retryAfterSeconds ?? 1;
@@ -319,12 +339,67 @@ export class GitLabSandbox extends FakeServer {
     this.listLabelAndStateNotes = options.listLabelAndStateNotes ?? true;
     this.scopedLabels = options.scopedLabels ?? true;
     this.projectCreatedAt = new Date(this.clock().getTime() - 365 * 24 * 3600 * 1000);
+    for (const [username, level] of Object.entries(options.members ?? {})) this.memberLevels.set(username.toLowerCase(), level);
+    this.groupPaths = new Set((options.groups ?? []).map((path) => path.toLowerCase()));
     for (const [token, username] of this.tokenMap) {
       if (!this.userByName(username)) throw new Error(`gitlab sandbox: token ${token.slice(0, 4)}… names unknown user ${username}`);
     }
   }
 
   // ─── direct helpers (no HTTP) ────────────────────────────────────────────────────────────
+
+  /**
+   * An emoji reaction on a note: GitLab records the award and moves the note's updated_at (its body
+   * is unchanged).
+   */
+  react(iid: number, noteId: number, username: string, name = 'thumbsup'): void {
+    const note = this.noteStore.find((candidate) => candidate.issueIid === iid && candidate.id === noteId);
+    const user = this.userByName(username);
+    if (!note || !user) throw new Error(`gitlab sandbox: no note ${noteId} in #${iid}, or no user ${username}`);
+    this.award(note, user, name);
+  }
+
+  private award(note: NoteRecord, user: GitLabSandboxUser, name: string): Record<string, unknown> {
+    const at = this.clock();
+    note.updatedAt = at;
+    return { id: this.nextEventId++, name, user: this.renderUser(user), created_at: at.toISOString(), updated_at: at.toISOString(), awardable_id: note.id, awardable_type: 'Note' };
+  }
+
+  /** Sets a user's project access level (null: not a member). */
+  setMember(username: string, level: number | null): void {
+    this.memberLevels.set(username.toLowerCase(), level);
+  }
+
+  /** Blocks or deactivates a user (or makes them active again). */
+  setUserState(username: string, state: 'active' | 'blocked' | 'deactivated'): void {
+    const user = this.userByName(username);
+    if (!user) throw new Error(`gitlab sandbox: no user ${username}`);
+    user.state = state;
+  }
+
+  /** The user's access level in the project, as GitLab counts membership (default Developer), or null. */
+  accessLevel(username: string): number | null {
+    const key = username.toLowerCase();
+    return this.memberLevels.has(key) ? this.memberLevels.get(key)! : 30;
+  }
+
+  /**
+   * Whether the user can read the issue: a confidential one only for active members with Planner or
+   * higher, its author and its assignees (GitLab's rules); any active member otherwise.
+   */
+  canRead(username: string, iid: number): boolean {
+    const user = this.userByName(username);
+    const issue = this.issueByIid(iid);
+    if (!user || !issue || (user.state ?? 'active') !== 'active') return false;
+    const level = this.accessLevel(username);
+    if (!issue.confidential) return level !== null;
+    return (level !== null && level >= 15) || issue.authorId === user.id;
+  }
+
+  /** The mentions GitLab notified `username` of (the mentions of people who cannot read the issue are dropped). */
+  notificationsOf(username: string): { issueIid: number; noteId: number }[] {
+    return this.notifications.filter((entry) => entry.username.toLowerCase() === username.toLowerCase());
+  }
 
   /** Every stored issue, as the API would render it, in iid order. */
   issues(): GitLabIssue[] {
@@ -525,6 +600,10 @@ export class GitLabSandbox extends FakeServer {
         const user = this.userList.find((u) => String(u.id) === seg[1]);
         return user ? json(200, this.renderUser(user)) : json(404, { message: '404 User Not Found' });
       }
+      case 'group':
+        return this.groupPaths.has(seg[1]!.toLowerCase())
+          ? json(200, { id: 900 + [...this.groupPaths].indexOf(seg[1]!.toLowerCase()), name: seg[1], path: seg[1], full_path: seg[1], visibility: 'private' })
+          : json(404, { message: '404 Group Not Found' });
       default:
         break;
     }
@@ -535,6 +614,12 @@ export class GitLabSandbox extends FakeServer {
     switch (match.name) {
       case 'project':
         return json(200, this.renderProject());
+      case 'memberAll': {
+        const user = this.userList.find((u) => String(u.id) === seg[4]);
+        const level = user ? this.accessLevel(user.username) : null;
+        if (!user || level === null) return json(404, { message: '404 Not found' });
+        return json(200, { ...this.renderUser(user), access_level: level, created_at: this.projectCreatedAt.toISOString(), expires_at: null, membership_state: 'active' });
+      }
       case 'labels':
         return method === 'GET' ? this.listLabels(ctx) : this.createLabel(ctx);
       case 'label': {
@@ -574,6 +659,13 @@ export class GitLabSandbox extends FakeServer {
         return method === 'GET' ? this.listNotes(ctx, issue) : this.postNote(ctx, issue);
       case 'note':
         return this.noteById(ctx, issue);
+      case 'noteAward': {
+        const note = this.noteStore.find((candidate) => candidate.issueIid === issue.iid && String(candidate.id) === seg[5]);
+        if (!note) return json(404, { message: '404 Note Not Found' });
+        const name = str(ctx.params.name);
+        if (!name) return json(400, { error: 'name is missing' });
+        return json(201, this.award(note, ctx.actor, name));
+      }
       case 'labelEvents':
         ctx.routeParams.eventable_id = seg[3];
         return this.paginate(
@@ -729,6 +821,7 @@ export class GitLabSandbox extends FakeServer {
     if (title.length > 255) return json(400, { message: { title: ['is too long (maximum is 255 characters)'] } });
     const at = this.clock();
     const rawDescription = p.description === undefined || p.description === null ? null : String(p.description);
+    if (rawDescription !== null && tooLong(rawDescription, GITLAB_DESCRIPTION_LIMIT)) return descriptionTooLong();
     const issue: IssueRecord = {
       id: this.nextIssueId++,
       iid: this.issueStore.length + 1,
@@ -780,6 +873,7 @@ export class GitLabSandbox extends FakeServer {
       changes.stateEvent = stateEvent;
     }
     if (p.description !== undefined) {
+      if (p.description !== null && tooLong(String(p.description), GITLAB_DESCRIPTION_LIMIT)) return descriptionTooLong();
       const interpreted = this.interpret(p.description === null ? '' : String(p.description), issue, true);
       changes.description = p.description === null ? null : interpreted.content;
       mergeChanges(changes, interpreted.changes);
@@ -808,7 +902,8 @@ export class GitLabSandbox extends FakeServer {
 
   private postNote(ctx: Ctx, issue: IssueRecord): FakeResponse {
     if (ctx.params.body === undefined || ctx.params.body === null) return json(400, { error: 'body is missing' });
-    const result = this.createNote(issue, ctx.actor, String(ctx.params.body), this.clock());
+    const result = this.createNote(issue, ctx.actor, String(ctx.params.body), new Date(this.clock().getTime() + this.noteDelayMs));
+    if ('tooLong' in result) return json(400, { message: `400 Bad request - Note ${NOTE_TOO_LONG}` });
     if ('error' in result) return json(400, { message: result.error });
     if (result.note) return json(201, result.note);
     return json(202, { commands_changes: result.commands_changes, summary: result.summary });
@@ -830,6 +925,7 @@ export class GitLabSandbox extends FakeServer {
     if (interpreted.content.trim() === '' && interpreted.commands.length === 0) {
       return json(400, { message: { note: ["can't be blank"] } });
     }
+    if (tooLong(interpreted.content, GITLAB_NOTE_LIMIT)) return json(400, { message: `400 Bad request - Failed to save note ${NOTE_TOO_LONG}` });
     this.applyChanges(issue, ctx.actor, interpreted.changes, at);
     if (interpreted.content.trim() === '') {
       this.noteStore.splice(this.noteStore.indexOf(note), 1);
@@ -845,11 +941,13 @@ export class GitLabSandbox extends FakeServer {
     author: GitLabSandboxUser,
     body: string,
     at: Date,
-  ): AddNoteResult | { error: unknown } {
+  ): AddNoteResult | { error: unknown; tooLong?: true } {
     const interpreted = this.interpret(body, issue, true);
     if (interpreted.content.trim() === '' && interpreted.commands.length === 0) {
       return { error: { note: ["can't be blank"] } };
     }
+    // GitLab validates the note it would save (quick actions taken out): nothing is written when it is too long.
+    if (tooLong(interpreted.content, GITLAB_NOTE_LIMIT)) return { error: NOTE_TOO_LONG, tooLong: true };
     let note: NoteRecord | null = null;
     if (interpreted.content.trim() !== '') {
       note = {
@@ -863,6 +961,9 @@ export class GitLabSandbox extends FakeServer {
         kind: 'user',
       };
       this.noteStore.push(note);
+      for (const username of mentionedUsernames(note.body)) {
+        if (this.canRead(username, issue.iid)) this.notifications.push({ username, issueIid: issue.iid, noteId: note.id });
+      }
     }
     this.applyChanges(issue, author, interpreted.changes, at);
     issue.updatedAt = at;
@@ -1432,6 +1533,9 @@ type RouteName =
   | 'user'
   | 'users'
   | 'userById'
+  | 'group'
+  | 'memberAll'
+  | 'noteAward'
   | 'project'
   | 'labels'
   | 'label'
@@ -1449,6 +1553,8 @@ const ROUTES: { pattern: string[]; name: RouteName; methods: string[] }[] = [
   { pattern: ['users'], name: 'users', methods: ['GET'] },
   { pattern: ['users', ':'], name: 'userById', methods: ['GET'] },
   { pattern: ['projects', ':'], name: 'project', methods: ['GET'] },
+  { pattern: ['projects', ':', 'members', 'all', ':'], name: 'memberAll', methods: ['GET'] },
+  { pattern: ['groups', ':'], name: 'group', methods: ['GET'] },
   { pattern: ['projects', ':', 'labels'], name: 'labels', methods: ['GET', 'POST'] },
   { pattern: ['projects', ':', 'labels', ':'], name: 'label', methods: ['GET', 'DELETE'] },
   { pattern: ['projects', ':', 'templates', 'issues'], name: 'templates', methods: ['GET'] },
@@ -1457,9 +1563,16 @@ const ROUTES: { pattern: string[]; name: RouteName; methods: string[] }[] = [
   { pattern: ['projects', ':', 'issues', ':'], name: 'issue', methods: ['GET', 'PUT'] },
   { pattern: ['projects', ':', 'issues', ':', 'notes'], name: 'notes', methods: ['GET', 'POST'] },
   { pattern: ['projects', ':', 'issues', ':', 'notes', ':'], name: 'note', methods: ['GET', 'PUT', 'DELETE'] },
+  { pattern: ['projects', ':', 'issues', ':', 'notes', ':', 'award_emoji'], name: 'noteAward', methods: ['POST'] },
   { pattern: ['projects', ':', 'issues', ':', 'resource_label_events'], name: 'labelEvents', methods: ['GET'] },
   { pattern: ['projects', ':', 'issues', ':', 'resource_state_events'], name: 'stateEvents', methods: ['GET'] },
 ];
+
+/** `@username` mentions in Markdown outside code spans, fenced code and HTML comments. */
+function mentionedUsernames(body: string): string[] {
+  const text = body.replace(/<!--[\s\S]*?-->/g, ' ').replace(/```[\s\S]*?```/g, ' ').replace(/`[^`\n]*`/g, ' ');
+  return [...new Set([...text.matchAll(/(?:^|[^\w@`/])@([A-Za-z0-9_][A-Za-z0-9_.-]*[A-Za-z0-9_]|[A-Za-z0-9_])/g)].map((match) => match[1]!))];
+}
 
 function matchRoute(seg: string[]) {
   return ROUTES.find((route) => route.pattern.length === seg.length && route.pattern.every((p, i) => p === ':' ? seg[i] !== '' : p === seg[i]));
@@ -1467,6 +1580,24 @@ function matchRoute(seg: string[]) {
 
 function notFoundRoute(): FakeResponse {
   return json(404, { error: '404 Not Found' });
+}
+
+/**
+ * GitLab's size caps (docs/vendor-facts.md, "GitLab"): a note or a description longer than its
+ * limit in characters (Ruby counts code points) is refused with a 400, and nothing is saved.
+ */
+function tooLong(text: string, limit: number): boolean {
+  if (text.length <= limit) return false;
+  let characters = 0;
+  for (const _ of text) if (++characters > limit) return true;
+  return false;
+}
+
+/** A note over the cap: Rails' error hash as GitLab's notes API prints it in its 400 message. */
+const NOTE_TOO_LONG = `{:note=>["is too long (maximum is ${GITLAB_NOTE_LIMIT} characters)"]}`;
+
+function descriptionTooLong(): FakeResponse {
+  return json(400, { message: { description: [`is too long (maximum is ${GITLAB_DESCRIPTION_LIMIT} characters)`] } });
 }
 
 function json(status: number, body: unknown): FakeResponse {

@@ -73,6 +73,11 @@ describe('the follow-up ladder (nightly), driven by the issue notes and the cloc
       ]);
       const notes = sandbox.gitlab.notesOf(1).filter((note) => !note.system);
       expect(notes.at(-1)!.body.startsWith('@som-alex, a reminder')).toBe(true);
+      // The Support Ops Manager is never escalated to themselves: for the unowned items and their own, this is the last reminder.
+      expect(notes.at(-1)!.body).toContain('This is the last reminder the bot sends.');
+      expect(notes.at(-3)!.body).toMatch(/^@som-alex, a reminder: the PagerDuty access audit for 2026-Q4 still has 1 item waiting for you/);
+      expect(notes.at(-3)!.body).toContain('This is the last reminder the bot sends.');
+      expect(notes.at(-2)!.body).toContain('your manager will be asked in 4 days');
 
       // Same instant again: nothing more.
       const writes = gitlabWrites(sandbox).length;
@@ -85,23 +90,25 @@ describe('the follow-up ladder (nightly), driven by the issue notes and the cloc
       expect(botNoteCount(sandbox)).toBe(opened + 8);
       time.at('P7D');
       await followup(sandbox, time);
-      // Each manager for their reports' items (som-alex manages msmith and pnair); som-alex's own
-      // item (nobody above) goes to the Support Ops Managers with the unowned ones.
+      // Each manager for their reports' items (som-alex manages msmith and pnair). som-alex's own item
+      // and the unowned ones already asked the only Support Ops Manager: they are not escalated to her.
       expect(botSteps(sandbox, opened + 8)).toEqual([
         ['manager', 'msmith', ['PD-6', 'PD-7', 'PD-11']],
         ['manager', 'pnair', ['PD-5']],
         ['manager', 'som-alex', ['PD-2', 'PD-8', 'PD-9']],
-        ['som', null, ['PD-1', 'PD-3', 'PD-4', 'PD-10', 'PD-12', 'PD-13']],
       ]);
-      expect(sandbox.gitlab.notesOf(1).filter((n) => !n.system).at(-4)!.body).toMatch(/^@msmith, 3 items .* owned by your reports/);
+      const managerNotes = sandbox.gitlab.notesOf(1).filter((n) => !n.system);
+      expect(managerNotes.at(-3)!.body).toMatch(/^@msmith, 3 items .* owned by your reports/);
+      expect(managerNotes.at(-3)!.body).toContain('the Support Ops Managers will be asked in 3 days');
+      expect(managerNotes.at(-1)!.body).toContain('This is the last reminder the bot sends.');
 
       time.at('P10D');
       await followup(sandbox, time);
-      expect(botSteps(sandbox, opened + 12)).toEqual([['som', null, ['PD-2', 'PD-5', 'PD-6', 'PD-7', 'PD-8', 'PD-9', 'PD-11']]]);
+      expect(botSteps(sandbox, opened + 11)).toEqual([['som', null, ['PD-5', 'PD-6', 'PD-7', 'PD-11']]]);
 
       time.at('P60D');
       await followup(sandbox, time);
-      expect(botNoteCount(sandbox)).toBe(opened + 13);
+      expect(botNoteCount(sandbox)).toBe(opened + 12);
     });
   });
 
@@ -115,17 +122,20 @@ describe('the follow-up ladder (nightly), driven by the issue notes and the cloc
       say(sandbox, 'tkim', 'PD-11 intentional');
       time.at('PT6H');
       await followup(sandbox, time);
+      // tkim's "intentional" without a reason is no answer: one short note shows the forms the bot reads.
       expect(botSteps(sandbox, opened)).toEqual([
         ['feedback', 'cokafor', ['PD-6']],
         ['feedback', 'slee', ['PD-11']],
+        ['feedback', 'tkim', ['PD-11']],
       ]);
       const notes = sandbox.gitlab.notesOf(1).filter((n) => !n.system);
-      expect(notes.at(-2)!.body).toContain('**PD-6** is still found in PagerDuty');
-      expect(notes.at(-1)!.body).toContain('only its owner (`tkim`), their manager or a Support Ops Manager');
+      expect(notes.at(-3)!.body).toContain('**PD-6** is still found in PagerDuty');
+      expect(notes.at(-2)!.body).toContain('only its owner (`tkim`), their manager or a Support Ops Manager');
+      expect(notes.at(-1)!.body).toContain('**PD-11**: your reply names it, but the bot could not read an answer in it.');
 
       // Nothing new: no second answer to the same replies.
       await followup(sandbox, time);
-      expect(botNoteCount(sandbox)).toBe(opened + 2);
+      expect(botNoteCount(sandbox)).toBe(opened + 3);
 
       // Fixed for real, answered again; the manager answers for tkim.
       sandbox.pagerduty.data.schedules.find((s) => s.id === 'PAMER01')!.userIds.push('PCOKAF1');
@@ -134,7 +144,7 @@ describe('the follow-up ladder (nightly), driven by the issue notes and the cloc
       say(sandbox, 'msmith', 'PD-11 intentional: contractor, account kept until the roster import is fixed (link)');
       time.at('PT9H');
       await followup(sandbox, time);
-      expect(botSteps(sandbox, opened + 2)).toEqual([['addressed', null, ['PD-6', 'PD-11']]]);
+      expect(botSteps(sandbox, opened + 3)).toEqual([['addressed', null, ['PD-6', 'PD-11']]]);
       const record = sandbox.gitlab.notesOf(1).filter((n) => !n.system).at(-1)!.body;
       expect(record).toContain('**PD-6** · Chris Okafor · fixed per `cokafor`, confirmed: the PagerDuty check no longer reports it');
       expect(record).toContain('**PD-11** · Taylor Kim · intentional per `msmith`: “contractor, account kept until the roster import is fixed (link)”');
@@ -142,7 +152,7 @@ describe('the follow-up ladder (nightly), driven by the issue notes and the cloc
       // At the second-ping time only the items nobody answered are pinged again.
       time.at('PT72H');
       await followup(sandbox, time);
-      expect(botSteps(sandbox, opened + 3)).toEqual([
+      expect(botSteps(sandbox, opened + 4)).toEqual([
         ['ping2', 'msmith', ['PD-8']],
         ['ping2', 'ohaddad', ['PD-5']],
         ['ping2', 'pnair', ['PD-2', 'PD-9']],
@@ -166,11 +176,11 @@ describe('the follow-up ladder (nightly), driven by the issue notes and the cloc
       say(sandbox, 'cokafor', '> PD-6 fixed\nnot yet, sorry');
       time.at('PT11H');
       await followup(sandbox, time);
-      // som-alex's "all fixed" covers som-alex's own and the unowned items: PD-13 (Pat) is gone, and
-      // with it PD-8 (Pat on the rota, msmith's, recorded with no reply); the others are still there.
+      // A Support Ops Manager's "all fixed" covers every open item: PD-13 (Pat) is gone, and with it
+      // PD-8 (Pat on the rota, msmith's); PD-11 has tkim's later answer; the others are still there.
       expect(botSteps(sandbox, opened)).toEqual([
         ['addressed', null, ['PD-8', 'PD-11', 'PD-13']],
-        ['feedback', 'som-alex', ['PD-1', 'PD-3', 'PD-4', 'PD-10', 'PD-12']],
+        ['feedback', 'som-alex', ['PD-1', 'PD-2', 'PD-3', 'PD-4', 'PD-5', 'PD-6', 'PD-7', 'PD-9', 'PD-10', 'PD-12']],
       ]);
 
       fixSeededProblems(pd, SEEDED_PAGERDUTY_FIXES);

@@ -88,7 +88,7 @@ describe('shift-based (v3) schedules in the PagerDuty audit', () => {
         [new Date(NOW + 5 * DAY).toISOString(), new Date(NOW + 6 * DAY).toISOString()],
       ]);
       expect(added.find((f) => f.fingerprint === 'pagerduty:missing-from-schedule:slee:PV3WKND')!.detail).toBe(
-        'Not on schedule "Support Weekend On-Call (shift-based)" (PV3WKND), which the roster expects.',
+        'Not on schedule "Support Weekend On-Call (shift-based)" (PV3WKND), which the roster expects: ask Support Ops (a PagerDuty admin) to add you to it, or correct pagerduty.schedules in your roster entry.',
       );
     });
   });

@@ -63,8 +63,8 @@ describe('Zendesk with OAuth client credentials', () => {
       expect(requests(sandbox).some((line) => line.startsWith('POST /oauth/tokens'))).toBe(false);
       expect(pair.logs).toMatch(/"level":40.*logs in with an API token \(ZENDESK_EMAIL \+ ZENDESK_API_TOKEN\): Zendesk stops accepting every API token on 2027-04-30/);
       const results = sandbox.gitlab.notesOf(1).find((note) => parseMarkers(note.body)[0]?.step === 'results')!.body;
-      expect(results).toContain('> **Warning:** This audit logs in with an API token (ZENDESK\\_EMAIL + ZENDESK\\_API\\_TOKEN): Zendesk stops accepting every API token on 2027-04-30');
-      expect(results).toContain('set ZENDESK\\_CLIENT\\_ID and ZENDESK\\_CLIENT\\_SECRET');
+      expect(results).toContain('> **Warning:** This audit logs in with an API token (`ZENDESK_EMAIL` + `ZENDESK_API_TOKEN`): Zendesk stops accepting every API token on 2027-04-30');
+      expect(results).toContain('set `ZENDESK_CLIENT_ID` and `ZENDESK_CLIENT_SECRET`');
     });
   });
 

@@ -13,6 +13,7 @@ import type { Sandbox } from '../../src/sandbox/environment.js';
 import type { GitLabSandboxState } from '../../src/sandbox/gitlab.js';
 import { SANDBOX_ROSTER } from '../../src/sandbox/environment.js';
 import { loadRoster } from '../../src/config/roster.js';
+import { generatePagerDutyUsers } from '../../src/sandbox/pagerduty.js';
 import {
   clearFaults,
   duplicateNotes,
@@ -85,6 +86,15 @@ const FOLLOWUP: Scenario = {
   },
 };
 
+/** Results too big for one note (GitLab's cap): killed between two of their parts, the re-run posts only the rest. */
+const OPEN_IN_PARTS: Scenario = {
+  name: 'open --platform pagerduty with 1,500 findings (results in parts)',
+  argv: ['open', '--platform', 'pagerduty'],
+  setup: async (sandbox) => {
+    sandbox.pagerduty.data.users.push(...generatePagerDutyUsers(1_500));
+  },
+};
+
 const figures = { points: 0, realKills: 0, identical: 0, writes: new Map<string, number>(), duplicates: 0, lost: 0, ms: 0 };
 
 async function crashEveryWrite(scenario: Scenario): Promise<void> {
@@ -140,6 +150,10 @@ async function crashEveryWrite(scenario: Scenario): Promise<void> {
 describe('killed after every write, then re-run', () => {
   test('open --platform all: every write point', async () => {
     await crashEveryWrite(OPEN);
+  }, 120_000);
+
+  test('open with its results in several notes: killed between any two parts', async () => {
+    await crashEveryWrite(OPEN_IN_PARTS);
   }, 120_000);
 
   test('a follow-up night with pings, records, answers, a review and a close: every write point', async () => {

@@ -73,12 +73,13 @@ const STEPS: Step[] = [
   },
   { name: 'followup, second pings', at: 'PT72H', argv: ['followup'] },
   { name: 'followup, managers', at: 'P7D', argv: ['followup'] },
+  { name: 'followup, Support Ops Managers', at: 'P10D', argv: ['followup'] },
   {
     name: 'followup, review (Calendly, PagerDuty)',
-    at: 'P7DT1H',
+    at: 'P10DT1H',
     argv: ['followup'],
     before: (sandbox, time) => {
-      time.at('P7DT30M');
+      time.at('P10DT30M');
       for (const platform of ['calendly', 'pagerduty'] as const) {
         const iid = issueOf(sandbox, platform);
         const ids = listedItems(sandbox, iid).map((item) => item.id);
@@ -88,10 +89,10 @@ const STEPS: Step[] = [
   },
   {
     name: 'followup, approval and close (PagerDuty)',
-    at: 'P7DT3H',
+    at: 'P10DT3H',
     argv: ['followup'],
     before: (sandbox, time) => {
-      time.at('P7DT2H');
+      time.at('P10DT2H');
       sandbox.gitlab.addNote(issueOf(sandbox, 'pagerduty'), { author: SOM, body: 'approved' });
     },
   },

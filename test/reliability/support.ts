@@ -7,6 +7,7 @@ import { expireLeases, runAuditBot, threads, type CliRun } from '../helpers.js';
 import type { Sandbox } from '../../src/sandbox/environment.js';
 import type { Fault, FakeRequest, FakeServer } from '../../src/sandbox/fake-server.js';
 import { parseMarkers, type Marker } from '../../src/domain/markers.js';
+import { resultsEntries } from '../../src/domain/bot-notes.js';
 
 /** The HTTP timeout the suite runs the CLI with, and how slow a "slow" answer is. */
 export const TIMEOUT_MS = 200;
@@ -221,11 +222,10 @@ export function listedItems(sandbox: Sandbox, iid: number): ListedItem[] {
   for (const note of sandbox.gitlab.notesOf(iid)) {
     if (note.system || note.author.username !== 'audit-bot') continue;
     for (const marker of parseMarkers(note.body).filter((m: Marker) => m.step === 'results')) {
-      const ids = (marker.ids ?? {}) as Record<string, string>;
-      const records = (marker.items ?? {}) as Record<string, { owner?: string | null }>;
-      for (const fingerprint of marker.findings ?? []) {
+      // One results note, or results in parts: resultsEntries reads both forms.
+      for (const { fingerprint, id, record } of resultsEntries(marker)) {
         if (items.some((item) => item.fingerprint === fingerprint)) continue;
-        items.push({ id: ids[fingerprint], fingerprint, owner: records[fingerprint]?.owner ?? null });
+        items.push({ id, fingerprint, owner: record.owner ?? null });
       }
     }
   }

@@ -143,7 +143,7 @@ describe('calendlyFindings', () => {
   test('role drift, both ways', () => {
     expect(find('calendly:role-drift:ann')).toMatchObject({ owner: 'ann', evidence: { rosterRole: 'user', calendlyRole: 'admin' } });
     expect(find('calendly:role-drift:dan')).toMatchObject({ owner: 'dan', evidence: { rosterRole: 'admin', calendlyRole: 'user' } });
-    expect(find('calendly:role-drift:dan').detail).toBe('Calendly role is user; the roster says admin: change the role in Calendly, or correct the roster.');
+    expect(find('calendly:role-drift:dan').detail).toBe('Calendly role is user; the roster says admin: ask Support Ops (a Calendly admin) to change the role in Calendly, or correct calendly.role in your roster entry.');
   });
 
   test('owners and admins off the allow-list (matched case-insensitively)', () => {

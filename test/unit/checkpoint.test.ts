@@ -134,8 +134,13 @@ describe('the checkpoint: a quiet night costs one read', () => {
     expect(replied.quiet(at)).toBe(false);
 
     const edited = new Issue([finding('a', 'alice')], T0);
-    edited.notes[0] = { ...edited.notes[0], updatedAt: new Date(T0 + 60_000).toISOString() };
+    edited.notes[0] = { ...edited.notes[0], body: `${edited.notes[0]!.body} (edited)`, updatedAt: new Date(T0 + 60_000).toISOString() };
     expect(edited.quiet(at)).toBe(false);
+
+    // An emoji reaction moves updated_at but not the body: still quiet.
+    const reacted = new Issue([finding('a', 'alice')], T0);
+    reacted.notes[0] = { ...reacted.notes[0], updatedAt: new Date(T0 + 60_000).toISOString() };
+    expect(reacted.quiet(at)).toBe(true);
 
     const board = new Issue([finding('a', 'alice')], T0);
     board.description = board.description.replace('first ping', 'done');
@@ -166,6 +171,28 @@ describe('the checkpoint: a quiet night costs one read', () => {
     issue.description = withBoard(issue.description, withCheckpoint(renderBoard({ state: after, ladder: LADDER, managerOf: RULES.managerOf, status: plan.status }), checkpoint));
     expect(checkpoint).toBeDefined();
     expect(issue.quiet(now + HOUR)).toBe(false);
+  });
+
+  test('notes GitLab dates seconds after the run: the checkpoint is due when the next step is, from the run’s time (issue #17)', () => {
+    // GitLab dates each note 4 s after the run that posts it started.
+    class LateIssue extends Issue {
+      override post(planned: PlannedNote[], at: number): TrackedNote[] {
+        return super.post(planned, at + 4_000);
+      }
+    }
+    const issue = new LateIssue([finding('a', 'alice')], T0);
+    const due = () => checkpointIn(issue.description, BOARD)!.checkpoint.due;
+    expect(due()).toBe(new Date(T0 + 72 * HOUR).toISOString());
+    expect(issue.quiet(T0 + 72 * HOUR - 1)).toBe(true);
+    expect(issue.quiet(T0 + 72 * HOUR)).toBe(false);
+    expect(issue.night(T0 + 72 * HOUR)).toBe(true);
+    // The manager step: 4 days after the night's run, whatever second GitLab dated the ping.
+    expect(due()).toBe(new Date(T0 + (72 + 96) * HOUR).toISOString());
+    expect(issue.quiet(T0 + (72 + 96) * HOUR - 1)).toBe(true);
+    expect(issue.quiet(T0 + (72 + 96) * HOUR)).toBe(false);
+    // A re-run the same night finds nothing due, and leaves the checkpoint as it is.
+    expect(issue.night(T0 + 72 * HOUR + HOUR)).toBe(false);
+    expect(due()).toBe(new Date(T0 + (72 + 96) * HOUR).toISOString());
   });
 
   test('no checkpoint while the planner would still act, nor for notes a dry run only pretends to post', () => {

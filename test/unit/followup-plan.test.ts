@@ -180,13 +180,14 @@ describe('the unanswered ladder', () => {
     expect(issue.plan(at('P6DT23H59M')).needsRecheck).toBe(false);
     expect(issue.plan(at('P6DT23H59M')).notes).toEqual([]);
     const manager = issue.run(at('P7D'));
+    // PD-5 is unowned: its pings went to the Support Ops Managers already, who are not escalated to themselves.
     expect(issue.steps(manager)).toEqual([
       ['manager', 'mgr', ['PD-1', 'PD-2', 'PD-3']],
-      ['som', null, ['PD-4', 'PD-5']],
+      ['som', null, ['PD-4']],
     ]);
     expect(manager.notes[0].body).toMatch(/^@mgr, 3 items of the PagerDuty access audit for 2026-Q4, owned by your reports, got no answer after two pings/);
     expect(manager.notes[0].body).toContain('Support Ops Managers will be asked in 3 days');
-    expect(manager.notes[1].body.startsWith('@som-alex @som-bea, 2 items of the PagerDuty access audit for 2026-Q4 are still not addressed')).toBe(true);
+    expect(manager.notes[1].body.startsWith('@som-alex @som-bea, 1 item of the PagerDuty access audit for 2026-Q4 is still not addressed')).toBe(true);
     expect(manager.notes[1].body).toContain('This is the last reminder the bot sends.');
     expectSettled(issue, at('P7D'));
 
@@ -204,7 +205,7 @@ describe('the unanswered ladder', () => {
       ['PD-2', ['ping1', 'ping2', 'manager', 'som']],
       ['PD-3', ['ping1', 'ping2', 'manager', 'som']],
       ['PD-4', ['ping1', 'ping2', 'som']],
-      ['PD-5', ['ping1', 'ping2', 'som']],
+      ['PD-5', ['ping1', 'ping2']],
     ]);
   });
 
@@ -217,14 +218,24 @@ describe('the unanswered ladder', () => {
     expect(issue.steps(issue.run(at('P34D'))).map(([step]) => step)).toEqual(['manager', 'som']);
   });
 
-  test('unowned findings: ping1 and ping2 go to the Support Ops Managers, the manager step is skipped', () => {
+  test('unowned findings: ping1 and ping2 go to the Support Ops Managers, who are not then escalated to themselves', () => {
     const issue = new Issue([finding('u1', null), finding('u2', null)]);
     const ping1 = issue.notes.find((note) => note.body.includes('"step":"ping1"'))!;
     expect(ping1.body.startsWith('@som-alex @som-bea, nobody in the roster owns these 2 PagerDuty items')).toBe(true);
-    expect(issue.steps(issue.run(at('PT72H')))).toEqual([['ping2', null, ['PD-1', 'PD-2']]]);
-    expect(issue.plan(at('P7D')).needsRecheck).toBe(true);
-    expect(issue.steps(issue.run(at('P7D')))).toEqual([['som', null, ['PD-1', 'PD-2']]]);
+    const ping2 = issue.run(at('PT72H'));
+    expect(issue.steps(ping2)).toEqual([['ping2', null, ['PD-1', 'PD-2']]]);
+    expect(ping2.notes[0]!.body).toContain('This is the last reminder the bot sends.');
+    expect(issue.plan(at('P7D'))).toEqual({ needsRecheck: false, notes: [], status: 'open', close: false });
     expect(issue.plan(at('P30D')).notes).toEqual([]);
+  });
+
+  test("an item a Support Ops Manager owns goes to the other Support Ops Managers at the last step, never to its owner", () => {
+    const issue = new Issue([finding('s1', 'som-alex')]);
+    issue.run(at('PT72H'));
+    const last = issue.run(at('P7D'));
+    expect(issue.steps(last)).toEqual([['som', null, ['PD-1']]]);
+    expect(last.notes[0]!.body.startsWith('@som-bea, 1 item of the PagerDuty access audit')).toBe(true);
+    expect(last.notes[0]!.body).not.toContain('@som-alex');
   });
 
   test('durations come from config (PT1H / PT2H / PT3H)', () => {
@@ -527,11 +538,11 @@ describe('who may answer', () => {
     expect(addressedEntries(plan).filter((e) => e.by === null).map((e) => e.how)).toEqual(['gone', 'gone', 'gone']);
   });
 
-  test('"all fixed" by a Support Ops Manager covers the unowned items only', () => {
+  test('"all fixed" by a Support Ops Manager covers every open item', () => {
     const issue = new Issue();
     issue.say('som-alex', 'all of mine fixed', at('PT1H'));
     const plan = issue.run(at('PT2H'));
-    expect(issue.steps(plan)).toEqual([['feedback', 'som-alex', ['PD-5']]]);
+    expect(issue.steps(plan)).toEqual([['feedback', 'som-alex', ['PD-1', 'PD-2', 'PD-3', 'PD-4', 'PD-5']]]);
   });
 
   test('"all intentional" by an owner records each of their items with the reason', () => {
@@ -789,8 +800,7 @@ describe('idempotence', () => {
       'ping2', 'ping2', 'ping2', // alice (PD-1, PD-2), bob, the SOMs (PD-5)
       'addressed', // PD-2 intentional
       'feedback', // som-alex, PD-5 still found
-      'manager', // mgr for PD-1, PD-3
-      'som', // PD-5
+      'manager', // mgr for PD-1, PD-3 (PD-5 is unowned: the Support Ops Managers are not escalated to themselves)
       'addressed', // everything vanished
       'review',
       'outcome',

@@ -1,6 +1,6 @@
 import type { TrackedNote } from '../../src/gitlab/tracker.js';
 import type { AcceptedFinding } from '../../src/domain/allow-list.js';
-import { botNotes, type BotNote } from '../../src/domain/bot-notes.js';
+import { assignedItemIds, botNotes, resultsEntries, type BotNote } from '../../src/domain/bot-notes.js';
 import { renderMarker } from '../../src/domain/markers.js';
 import { planOpen, type OpenPlanInput, type PlannedNote } from '../../src/domain/open-plan.js';
 import { noteText } from '../../src/domain/render.js';
@@ -60,12 +60,13 @@ describe('planOpen', () => {
     const [results, alice, bob, som] = first;
     expect(results.body).toContain('access audit 2026-Q4: results');
     expect(results.body).toContain('**4 findings**');
-    expect(results.marker.ids).toEqual({
+    expect(Object.fromEntries(assignedItemIds([{ noteId: 1, createdAt: '', marker: results.marker }]))).toEqual({
       'pagerduty:missing-from-schedule:bob:PSCHED1': 'PD-1',
       'pagerduty:unknown-id:alice': 'PD-2',
       'pagerduty:user-not-in-roster:PHOSTIL': 'PD-3',
       'pagerduty:user-not-in-roster:PSTRANG': 'PD-4',
     });
+    expect(results.marker).toMatchObject({ batch: 1, part: 1, parts: 1 });
     expect(alice.body.startsWith('@alice,')).toBe(true);
     expect(alice.marker.findings).toEqual(['pagerduty:unknown-id:alice']);
     expect(bob.body.startsWith('@bob,')).toBe(true);
@@ -79,8 +80,10 @@ describe('planOpen', () => {
     for (const note of first) {
       const text = noteText(note.body, note.marker);
       for (const line of text.split('\n')) expect(line.startsWith('/')).toBe(false);
-      expect(text).not.toMatch(/@all/);
-      expect(text).not.toMatch(/(^|[^&])#1\b/);
+      // GitLab parses no mention or reference inside a code span: what counts is the text outside them.
+      const outsideCode = text.replace(/(?<!`)(`+)(?!`)[^\n]*?[^`\n]\1(?!`)/g, ' ');
+      expect(outsideCode).not.toMatch(/@all/);
+      expect(outsideCode).not.toMatch(/(^|[^&])#1\b/);
       // Exactly the bot's own marker is read back.
       expect(botNotes([{ id: 1, body: text, author: BOT, system: false, createdAt: '', updatedAt: '' }], BOT, 'pagerduty')).toHaveLength(1);
     }
@@ -113,10 +116,18 @@ describe('planOpen', () => {
       step: 'results',
       platform: 'pagerduty',
       quarter: '2026-Q4',
+      batch: 2,
+      part: 1,
+      parts: 1,
       findings: [extra.fingerprint],
-      ids: { [extra.fingerprint]: 'PD-5' },
-      items: { [extra.fingerprint]: { kind: extra.kind, owner: extra.owner, subject: extra.subject, detail: extra.detail } },
+      prefix: 'PD',
+      kinds: [extra.kind],
+      owners: ['alice'],
+      rows: [[5, 0, 0, extra.subject, extra.detail]],
     });
+    expect(resultsEntries(results.marker)).toEqual([
+      { fingerprint: extra.fingerprint, id: 'PD-5', record: { kind: extra.kind, owner: extra.owner, subject: extra.subject, detail: extra.detail } },
+    ]);
     expect(results.body).toContain('access audit 2026-Q4: new findings');
     expect(results.body).toContain('**PD-5**');
     expect(results.body).not.toContain('PD-1');
@@ -130,7 +141,7 @@ describe('planOpen', () => {
   test('zero findings: one "No findings" results note, once', () => {
     const plan = planOpen(input([], []));
     expect(plan).toHaveLength(1);
-    expect(plan[0].marker).toMatchObject({ step: 'results', findings: [], ids: {} });
+    expect(plan[0].marker).toMatchObject({ step: 'results', findings: [], rows: [] });
     expect(plan[0].body).toContain('**No findings.**');
     expect(planOpen(input([], posted(plan)))).toEqual([]);
   });

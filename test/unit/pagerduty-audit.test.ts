@@ -188,7 +188,7 @@ describe('pagerDutyFindings: the full audit', () => {
     expect(find('pagerduty:dead-reference:PEPDEAD:PGONE01')).toMatchObject({ kind: 'dead-reference', owner: 'mgr-a', subject: 'Policy PEPDEAD' });
     expect(find('pagerduty:dead-reference:PEPDEAD:PGONE01')!.detail).not.toContain('pages nobody'); // rule 1 still has PSCHA01
     expect(find('pagerduty:dead-reference:PEPDEAD:PNOSCHD')!.detail).toBe(
-      'Escalation policy PEPDEAD, rule 2 targets schedule PNOSCHD, which no longer exists: the rule pages nobody. Replace or remove the target.',
+      'Escalation policy PEPDEAD, rule 2 targets schedule PNOSCHD, which no longer exists: the rule pages nobody. Replace or remove the target (or ask Support Ops, PagerDuty admins, to).',
     );
     expect(find('pagerduty:empty-rule:PEPDEAD:PEPDEADR3')).toMatchObject({ kind: 'empty-rule', evidence: { rule: 3 } });
     expect(find('pagerduty:single-target-policy:PEPSOLO')).toMatchObject({ owner: 'mgr-b', evidence: { target: 'schedule:PSCHB01', numLoops: 0 } });

@@ -207,16 +207,22 @@ describe('zendesk findings (pure)', () => {
       token(5, 'Old - Ann Agent', { active: false, last_used: daysAgo(900) }),
     ];
     const snap = snapshot([], { tokens: { available: true, tokens } });
-    expect(kinds(zendeskFindings(snap, roster, SETTINGS, NOW, MAIN))).toEqual([
+    const findings = zendeskFindings(snap, roster, SETTINGS, NOW, MAIN);
+    // One item per token: api-token-expired and api-token-unused are no longer separate items, the token's item names them.
+    expect(kinds(findings)).toEqual([
       ['zendesk:api-token-bad-description:4', null],
-      ['zendesk:api-token-expired:1', 'ann'],
       ['zendesk:api-token-review:1', 'ann'],
       ['zendesk:api-token-review:2', 'ann'],
       ['zendesk:api-token-review:3', null],
       ['zendesk:api-token-review:5', 'ann'],
-      ['zendesk:api-token-unused:2', 'ann'],
-      ['zendesk:api-token-unused:4', null],
     ]);
+    const detail = (id: string) => findings.find((f) => f.fingerprint === `zendesk:${id}`)!.detail;
+    expect(detail('api-token-review:1')).toContain('(request https://example.com/r/1, expires 2026-11-23). It is past that expiry. ');
+    expect(detail('api-token-review:1')).toContain('If it is still needed, ask Support Ops (a Zendesk admin) to rotate it (new expiry in the description) and reply why (intentional: <reason>); if not, ask them to delete it.');
+    expect(detail('api-token-review:2')).toContain("the Zapier integration's token, owned by ann. It has not been used for 91 days (limit: 90 days). If it is still needed, reply why (intentional: <reason>); if not, ask Support Ops (a Zendesk admin) to delete it.");
+    expect(detail('api-token-bad-description:4')).toContain(': no " - " separates an owner from the rest. It has never been used in the 400 days since it was created (limit: 90 days). ');
+    expect(detail('api-token-review:5')).toContain('It is deactivated. If it is still needed');
+    expect(detail('api-token-review:3')).not.toMatch(/past that expiry|used for|never been used/);
     const inventory = tokenInventory(snap, roster, SETTINGS, NOW, MAIN);
     expect(inventory.headers).toEqual(['Token', 'Description', 'Owner', 'Created', 'Last used', 'Active', 'Flags']);
     expect(inventory.rows.map((row) => [row[0], row[2], row[5], row[6]])).toEqual([
@@ -226,6 +232,22 @@ describe('zendesk findings (pure)', () => {
       ['4', 'unknown', 'yes', 'breaks the naming convention; never used'],
       ['5', 'Ann Agent (ann)', 'no', 'none'],
     ]);
+  });
+
+  test('a token both expired and unused is one item naming both; a service account\'s unused token is one item too', () => {
+    const tokens: ZdApiToken[] = [
+      { id: 11, description: 'Ann Agent - https://example.com/r/11 - 2026-01-31', active: true, created_at: daysAgo(400), last_used: daysAgo(200) },
+      { id: 12, description: 'Nightly export - Ann Agent', active: true, created_at: daysAgo(400), last_used: null },
+    ];
+    const snap = snapshot([], { tokens: { available: true, tokens } });
+    const findings = zendeskFindings(snap, [person('ann', 'Ann Agent', {})], { ...SETTINGS, service_accounts: ['12'] }, NOW, MAIN);
+    expect(kinds(findings)).toEqual([
+      ['zendesk:api-token-review:11', 'ann'],
+      ['zendesk:api-token-review:12', 'ann'],
+    ]);
+    expect(findings[0]!.detail).toContain('expires 2026-01-31). It is past that expiry, and it has not been used for 200 days (limit: 90 days).');
+    expect(findings[0]!.evidence).toMatchObject({ expires: '2026-01-31', expired: true, unusedDays: 200, maxUnusedAge: 'P90D' });
+    expect(findings[1]!.detail).toContain("a service account's token (platforms.zendesk.service_accounts). It has never been used in the 400 days since it was created (limit: 90 days). Ask Support Ops (a Zendesk admin) to delete it if nothing needs it any more.");
   });
 
   test('token access disabled (404) is a finding and an inventory that says so, never "no tokens"', () => {

@@ -153,7 +153,7 @@ function responsibleFor(loose: LooseMatch | undefined, action: string, searched 
 
 function memberNotInRoster(membership: CalendlyMembership, loose: LooseMatch | undefined): Finding {
   const userUuid = uuidOf(membership.user.uri);
-  const { owner, why } = responsibleFor(loose, 'justify the seat, or remove the member');
+  const { owner, why } = responsibleFor(loose, 'reply why the seat is needed, or ask Support Ops (a Calendly admin) to remove the member');
   return {
     platform: 'calendly',
     kind: 'member-not-in-roster',
@@ -180,7 +180,7 @@ function emailMismatch(person: RosterPerson, membership: CalendlyMembership, by:
     subject: person.name,
     detail:
       `The roster expects ${person.name} in Calendly as ${person.calendly!.email}, but Calendly has them (found by ${by}) as ` +
-      `${membership.user.email}: change the Calendly account's email, or correct calendly.email in the roster.`,
+      `${membership.user.email}: change the email in your Calendly profile (or ask Support Ops, Calendly admins, to), or correct calendly.email in your roster entry.`,
     evidence: {
       rosterLine: person.line,
       rosterCalendlyEmail: person.calendly!.email,
@@ -200,7 +200,7 @@ function missingMember(person: RosterPerson): Finding {
     subject: person.name,
     detail:
       `The roster expects ${person.name} in Calendly as ${person.calendly!.email} (role ${person.calendly!.role}), but the organization has ` +
-      `no such member and no pending invitation: ask for an invitation, or remove calendly from your roster entry.`,
+      `no such member and no pending invitation: ask Support Ops (a Calendly admin) for an invitation, or remove calendly from your roster entry.`,
     evidence: { rosterLine: person.line, rosterCalendlyEmail: person.calendly!.email, rosterRole: person.calendly!.role },
   };
 }
@@ -212,7 +212,7 @@ function roleDrift(person: RosterPerson, membership: CalendlyMembership): Findin
     fingerprint: `calendly:role-drift:${person.gitlab.username}`,
     owner: person.gitlab.username,
     subject: `${person.name} <${membership.user.email}>`,
-    detail: `Calendly role is ${membership.role}; the roster says ${person.calendly!.role}: change the role in Calendly, or correct the roster.`,
+    detail: `Calendly role is ${membership.role}; the roster says ${person.calendly!.role}: ask Support Ops (a Calendly admin) to change the role in Calendly, or correct calendly.role in your roster entry.`,
     evidence: { rosterLine: person.line, rosterRole: person.calendly!.role, calendlyRole: membership.role, calendlyUserUuid: uuidOf(membership.user.uri) },
   };
 }
@@ -220,7 +220,7 @@ function roleDrift(person: RosterPerson, membership: CalendlyMembership): Findin
 function adminNotAllowed(membership: CalendlyMembership, person: RosterPerson | undefined, loose: LooseMatch | undefined): Finding {
   const userUuid = uuidOf(membership.user.uri);
   const base = `Has the Calendly role ${membership.role}, but ${membership.user.email} is not on platforms.calendly.admin_allow_list.`;
-  const action = 'lower the role to user, or add the email to the allow-list';
+  const action = 'ask Support Ops (a Calendly owner or admin) to lower the role to user, or, if the role is intended, to add the email to the allow-list';
   const responsible = person ? { owner: person.gitlab.username, why: `${action[0]!.toUpperCase()}${action.slice(1)}.` } : responsibleFor(loose, action);
   return {
     platform: 'calendly',
@@ -247,8 +247,8 @@ function staleInvitation(
     `Invitation created ${date(invitation.created_at)}${days === undefined ? '' : ` (${days} days ago)`}` +
     `${invitation.last_sent_at ? `, last sent ${date(invitation.last_sent_at)}` : ''}, still pending after more than ${humanDuration(maxAge)}`;
   const responsible = person
-    ? { owner: person.gitlab.username, why: 'Accept it (check your inbox and spam folder), or ask for it to be resent.' }
-    : responsibleFor(loose, 'have it accepted, or revoke it', 'email');
+    ? { owner: person.gitlab.username, why: 'Accept it (check your inbox and spam folder), or ask Support Ops (a Calendly admin) to resend it.' }
+    : responsibleFor(loose, 'have it accepted, or ask Support Ops (a Calendly admin) to revoke it', 'email');
   return {
     platform: 'calendly',
     kind: 'stale-invitation',

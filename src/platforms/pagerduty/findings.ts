@@ -147,7 +147,7 @@ function rosterFindings(ctx: Context): Finding[] {
           fingerprint: `pagerduty:unknown-schedule:${person.gitlab.username}:${scheduleId}`,
           owner: person.gitlab.username,
           subject: person.name,
-          detail: `The roster expects ${person.name} on schedule ${scheduleId}, which does not exist in PagerDuty.`,
+          detail: `The roster expects ${person.name} on schedule ${scheduleId}, which does not exist in PagerDuty: correct pagerduty.schedules in your roster entry.`,
           evidence: { rosterLine: person.line, scheduleId },
         });
       } else if (!schedule.users.some((member) => member.id === user.id)) {
@@ -157,7 +157,7 @@ function rosterFindings(ctx: Context): Finding[] {
           fingerprint: `pagerduty:missing-from-schedule:${person.gitlab.username}:${scheduleId}`,
           owner: person.gitlab.username,
           subject: person.name,
-          detail: `Not on schedule "${schedule.name}" (${schedule.id}), which the roster expects.`,
+          detail: `Not on schedule "${schedule.name}" (${schedule.id}), which the roster expects: ask Support Ops (a PagerDuty admin) to add you to it, or correct pagerduty.schedules in your roster entry.`,
           evidence: { rosterLine: person.line, scheduleId, scheduleName: schedule.name, pagerdutyUserId: user.id },
         });
       }
@@ -184,7 +184,9 @@ function userFindings(ctx: Context): Finding[] {
         fingerprint: `pagerduty:invitation-pending:${user.id}`,
         owner: person ? person.gitlab.username : null,
         subject: person ? person.name : `${user.name} <${user.email}>`,
-        detail: `PagerDuty user ${user.id} was invited but never accepted the invitation (the account is not activated): accept it, or remove the account${person ? ' and the roster entry' : ''}.`,
+        detail: person
+          ? `PagerDuty user ${user.id} was invited but never accepted the invitation (the account is not activated): accept it (check your inbox and spam folder); if you do not need the account, ask Support Ops (a PagerDuty admin) to remove it, and remove pagerduty from your roster entry.`
+          : `PagerDuty user ${user.id} was invited but never accepted the invitation (the account is not activated): have it accepted, or have a PagerDuty admin remove the account.`,
         evidence: { pagerdutyUserId: user.id, email: user.email, invitationSent: true, serviceAccount: service },
       });
     }
@@ -203,10 +205,12 @@ function roleDrift(ctx: Context, user: PdUser, person: RosterPerson | undefined)
   let detail: string;
   if (expected) {
     if (user.role === expected) return undefined;
-    detail = `PagerDuty user ${user.id} has role ${user.role}; the roster says ${expected}: change the role in PagerDuty or correct the roster.`;
+    detail = `PagerDuty user ${user.id} has role ${user.role}; the roster says ${expected}: ask Support Ops (a PagerDuty admin) to change the role in PagerDuty, or correct pagerduty.role in your roster entry.`;
   } else {
     if (!ELEVATED_ROLES.has(user.role) || ctx.mayBeAdmin(user)) return undefined;
-    detail = `PagerDuty user ${user.id} has role ${user.role}, but ${person ? 'the roster gives no PagerDuty role and ' : ''}the admin allow-list does not include ${person ? 'them' : 'this service account'}: lower the role, or ${person ? 'give it to them in the roster (pagerduty.role) or on' : 'add the account to'} the admin allow-list.`;
+    detail = person
+      ? `PagerDuty user ${user.id} has role ${user.role}, but the roster gives no PagerDuty role and the admin allow-list does not include them: ask Support Ops (a PagerDuty admin) to lower the role; if it is intended, set pagerduty.role in your roster entry, or have the account added to the admin allow-list.`
+      : `PagerDuty user ${user.id} has role ${user.role}, but the admin allow-list does not include this service account: have a PagerDuty admin lower the role, or add the account to the admin allow-list.`;
   }
   return {
     platform: 'pagerduty',
@@ -235,7 +239,7 @@ function scheduleFindings(ctx: Context): Finding[] {
         fingerprint: `pagerduty:schedule-member-not-in-roster:${schedule.id}:${member.id}`,
         owner,
         subject: schedule.name,
-        detail: `${who} is still on schedule ${schedule.id}: take them off the rota${user ? ' (and remove the account if they left)' : ''}.`,
+        detail: `${who} is still on schedule ${schedule.id}: take them off the rota (or ask Support Ops, PagerDuty admins, to)${user ? ', and if they left, ask Support Ops (a PagerDuty admin) to remove the account' : ''}.`,
         evidence: { scheduleId: schedule.id, scheduleName: schedule.name, pagerdutyUserId: member.id, exists: Boolean(user), name: user?.name ?? member.summary ?? null },
       });
     }
@@ -324,7 +328,7 @@ function policyFindings(ctx: Context): Finding[] {
           fingerprint: `pagerduty:empty-rule:${policy.id}:${rule.id}`,
           owner,
           subject: policy.name,
-          detail: `Escalation policy ${policy.id}, rule ${number} (${rule.id}) has no on-call target: an incident that escalates to it pages nobody. Add a schedule or a user, or remove the rule.`,
+          detail: `Escalation policy ${policy.id}, rule ${number} (${rule.id}) has no on-call target: an incident that escalates to it pages nobody. Add a schedule or a user, or remove the rule (or ask Support Ops, PagerDuty admins, to).`,
           evidence: { policyId: policy.id, ruleId: rule.id, rule: number },
         });
       }
@@ -346,7 +350,7 @@ function policyFindings(ctx: Context): Finding[] {
           subject: policy.name,
           detail:
             `Escalation policy ${policy.id}, rule ${number} targets ${user ? 'user' : 'schedule'} ${target.id}, which no longer exists` +
-            `${alone ? ': the rule pages nobody' : ''}. Replace or remove the target.`,
+            `${alone ? ': the rule pages nobody' : ''}. Replace or remove the target (or ask Support Ops, PagerDuty admins, to).`,
           evidence: { policyId: policy.id, ruleId: rule.id, rule: number, targetType: target.type, targetId: target.id },
         });
       }
@@ -359,7 +363,7 @@ function policyFindings(ctx: Context): Finding[] {
         fingerprint: `pagerduty:single-target-policy:${policy.id}`,
         owner,
         subject: policy.name,
-        detail: `Escalation policy ${policy.id} pages one target only (${only!.replace(':', ' ')}) and never repeats (0 loops): if that page is missed, nobody else is paged. Add a second target or rule, or loops.`,
+        detail: `Escalation policy ${policy.id} pages one target only (${only!.replace(':', ' ')}) and never repeats (0 loops): if that page is missed, nobody else is paged. Add a second target or rule, or loops (or ask Support Ops, PagerDuty admins, to).`,
         evidence: { policyId: policy.id, target: only, numLoops: policy.num_loops },
       });
     }
@@ -392,8 +396,8 @@ function notInRoster(user: PdUser, knownAs: RosterPerson | undefined): Finding {
     owner: knownAs ? knownAs.gitlab.username : null,
     subject: `${user.name} <${user.email}>`,
     detail: knownAs
-      ? `PagerDuty user ${user.id} (role ${user.role})${invited} has the email of ${knownAs.name}, whose roster entry ${knownAs.pagerduty ? `names PagerDuty id ${knownAs.pagerduty.id}` : 'has no PagerDuty account'}: remove the extra account or fix the roster.`
-      : `PagerDuty user ${user.id} (role ${user.role})${invited} is not in the roster: remove the account, or add the person to the roster or to the service-account allow-list.`,
+      ? `PagerDuty user ${user.id} (role ${user.role})${invited} has the email of ${knownAs.name}, whose roster entry ${knownAs.pagerduty ? `names PagerDuty id ${knownAs.pagerduty.id}` : 'has no PagerDuty account'}: ask Support Ops (a PagerDuty admin) to remove the extra account, or fix your roster entry.`
+      : `PagerDuty user ${user.id} (role ${user.role})${invited} is not in the roster: have a PagerDuty admin remove the account, or add the person to the roster or to the service-account allow-list.`,
     evidence: { pagerdutyUserId: user.id, email: user.email, role: user.role, invitationSent: user.invitation_sent === true },
   };
 }
@@ -407,8 +411,8 @@ function unknownId(person: RosterPerson, sameEmail: PdUser | undefined): Finding
     owner: person.gitlab.username,
     subject: person.name,
     detail: sameEmail
-      ? `The roster's PagerDuty id ${id} does not exist; PagerDuty has ${person.email} as ${sameEmail.id}: correct the roster.`
-      : `The roster's PagerDuty id ${id} does not exist in PagerDuty, and no PagerDuty user has ${person.email}.`,
+      ? `The roster's PagerDuty id ${id} does not exist; PagerDuty has ${person.email} as ${sameEmail.id}: correct pagerduty.id in your roster entry.`
+      : `The roster's PagerDuty id ${id} does not exist in PagerDuty, and no PagerDuty user has ${person.email}: correct pagerduty.id in your roster entry, or ask Support Ops (a PagerDuty admin) for an account.`,
     evidence: { rosterLine: person.line, rosterId: id, pagerdutyIdForEmail: sameEmail?.id ?? null },
   };
 }

@@ -78,7 +78,7 @@ function tokenFindings(snapshot: ZendeskSnapshot, roster: Roster, settings: Zend
         detail:
           `GET /api/v2/api_tokens answered HTTP ${snapshot.tokens.status}: API token access is disabled in ${instance.name} ` +
           `(or the endpoint, deprecated for 2027-04-30, is gone), so the API token review could not be done. ` +
-          `Review the tokens in Admin Center (Apps and integrations > APIs > API tokens) and record the result here.`,
+          `A Zendesk admin (Support Ops) reviews the tokens in Admin Center (Apps and integrations > APIs > API tokens) and records the result here.`,
         evidence: { status: snapshot.tokens.status, reason: snapshot.tokens.reason },
       },
     ];
@@ -99,9 +99,29 @@ function tokenFindings(snapshot: ZendeskSnapshot, roster: Roster, settings: Zend
       owner: parsed.ok ? parsed.owner : null,
       rosterUsername: owner,
     };
-    const service = isServiceAccount(settings, [token.id]);
-    if (service) {
-      // listed in the inventory; only its expiry and disuse still count
+    // One item per token, naming every problem it has (expired, unused, deactivated, unnamed).
+    const problems: string[] = [];
+    if (parsed.ok && parsed.convention === 'personal' && review.expired) problems.push(`it is past that expiry`);
+    if (review.unused) {
+      problems.push(
+        review.unused.never
+          ? `it has never been used${review.unused.days >= 0 ? ` in the ${review.unused.days} days since it was created` : ''} (limit: ${describeAge(maxUnused)})`
+          : `it has not been used for ${review.unused.days} days (limit: ${describeAge(maxUnused)})`,
+      );
+    }
+    const found = problems.length ? ` ${capitalize(problems.join(', and '))}.` : '';
+    if (isServiceAccount(settings, [token.id])) {
+      // A service account's token is listed in the inventory, not asked about; only its disuse is a finding.
+      if (!review.unused) continue;
+      findings.push({
+        platform: p,
+        kind: 'api-token-review',
+        fingerprint: `${p}:api-token-review:${token.id}`,
+        owner,
+        subject,
+        detail: `${facts}, a service account's token (platforms.${p}.service_accounts).${found} ${ADMIN} to delete it if nothing needs it any more.`,
+        evidence: { ...evidence, serviceAccount: true, maxUnusedAge: maxUnused, unusedDays: review.unused.days },
+      });
     } else if (!parsed.ok) {
       findings.push({
         platform: p,
@@ -110,55 +130,48 @@ function tokenFindings(snapshot: ZendeskSnapshot, roster: Roster, settings: Zend
         owner: null,
         subject,
         detail:
-          `${facts}: its description breaks the naming convention (name - request link - expiry, or Target - name): ${parsed.problem}. ` +
-          `Nobody can be asked to justify it, so the Support Ops Managers are pinged: find its owner and rename it, or delete it.`,
-        evidence: { ...evidence, problem: parsed.problem },
+          `${facts}: its description breaks the naming convention (name - request link - expiry, or Target - name): ${parsed.problem}.${found} ` +
+          `Nobody can be asked to justify it, so the Support Ops Managers are pinged: find its owner and have it renamed, or delete it (Zendesk admins only).`,
+        evidence: { ...evidence, problem: parsed.problem, ...(review.unused ? { maxUnusedAge: maxUnused, unusedDays: review.unused.days } : {}) },
       });
     } else {
       const named =
         parsed.convention === 'personal'
           ? `named for ${parsed.owner} (request ${parsed.request}, expires ${parsed.expires})`
           : `the ${parsed.target} integration's token, owned by ${parsed.owner}`;
-      const ask = person
-        ? `Say why it is still needed (reply intentional: <reason>), or delete it.`
-        : `"${parsed.owner}" is not in the roster, so the Support Ops Managers are pinged: find its owner, or delete it.`;
+      const deactivated = token.active === false ? ' It is deactivated.' : '';
+      const ask = !person
+        ? `"${parsed.owner}" is not in the roster, so the Support Ops Managers are pinged: find its owner, or delete it (Zendesk admins only).`
+        : parsed.convention === 'personal' && review.expired
+          ? `If it is still needed, ${lowerFirst(ADMIN)} to rotate it (new expiry in the description) and reply why (intentional: <reason>); if not, ask them to delete it.`
+          : `If it is still needed, reply why (intentional: <reason>); if not, ${lowerFirst(ADMIN)} to delete it.`;
       findings.push({
         platform: p,
         kind: 'api-token-review',
         fingerprint: `${p}:api-token-review:${token.id}`,
         owner,
         subject,
-        detail: `${facts}, ${named}. ${token.active === false ? 'It is deactivated: delete it unless it must come back. ' : ''}${ask}`,
-        evidence,
-      });
-      if (review.expired && parsed.convention === 'personal') {
-        findings.push({
-          platform: p,
-          kind: 'api-token-expired',
-          fingerprint: `${p}:api-token-expired:${token.id}`,
-          owner,
-          subject,
-          detail: `${facts}: its description says it expired on ${parsed.expires}. Delete it, or rotate it and record the new expiry in its description.`,
-          evidence: { ...evidence, expires: parsed.expires },
-        });
-      }
-    }
-    if (review.unused) {
-      const how = review.unused.never
-        ? `has never been used${review.unused.days >= 0 ? ` in the ${review.unused.days} days since it was created` : ''}`
-        : `has not been used for ${review.unused.days} days`;
-      findings.push({
-        platform: p,
-        kind: 'api-token-unused',
-        fingerprint: `${p}:api-token-unused:${token.id}`,
-        owner,
-        subject,
-        detail: `${facts} ${how} (limit: ${describeAge(maxUnused)}): delete it if nothing needs it.`,
-        evidence: { ...evidence, maxUnusedAge: maxUnused },
+        detail: `${facts}, ${named}.${deactivated}${found} ${ask}`,
+        evidence: {
+          ...evidence,
+          ...(parsed.convention === 'personal' ? { expires: parsed.expires, expired: review.expired } : {}),
+          ...(review.unused ? { maxUnusedAge: maxUnused, unusedDays: review.unused.days } : {}),
+        },
       });
     }
   }
   return findings;
+}
+
+/** Only a Zendesk admin can delete or rotate an API token (Admin Center > Apps and integrations > APIs > API tokens). */
+const ADMIN = 'Ask Support Ops (a Zendesk admin)';
+
+function capitalize(text: string): string {
+  return `${text[0]!.toUpperCase()}${text.slice(1)}`;
+}
+
+function lowerFirst(text: string): string {
+  return `${text[0]!.toLowerCase()}${text.slice(1)}`;
 }
 
 function tokenSubject(token: ZdApiToken): string {
@@ -270,8 +283,8 @@ function oauthClientFindings(snapshot: ZendeskSnapshot, roster: Roster, settings
         `${instance.name} OAuth client ${client.id} (identifier ${client.identifier || 'none'}${client.kind ? `, ${client.kind}` : ''}, ` +
         `created ${date(client.created_at)} by Zendesk user ${client.user_id ?? 'unknown'}): ${describeLive(live, own)}.`;
       const ask = person
-        ? `Say why it is still needed (reply intentional: <reason>), or delete it (Admin Center > Apps and integrations > APIs > OAuth clients).`
-        : `The admin who created it is not in the roster (${rosterSection(instance)} ids), so the Support Ops Managers are pinged: find its owner, or delete it. ` +
+        ? `If it is still needed, reply why (intentional: <reason>); if not, delete it (Admin Center > Apps and integrations > APIs > OAuth clients; Zendesk admins only: if you no longer are one, ask Support Ops).`
+        : `The admin who created it is not in the roster (${rosterSection(instance)} ids), so the Support Ops Managers are pinged: find its owner, or delete it (Zendesk admins only). ` +
           `A client an integration or this audit uses belongs in platforms.${p}.service_accounts.`;
       return {
         platform: p,

@@ -200,7 +200,7 @@ function missingUser(p: ZendeskPlatform, person: RosterPerson, account: ZendeskA
     subject: person.name,
     detail:
       `The roster (${rosterSection(p)}) expects ${person.name} in ${name} as ${idText}, but no agent or admin has that id or the email ` +
-      `${person.email}: request the account (or the seat back), or remove ${rosterSection(p)} from your roster entry.`,
+      `${person.email}: ask Support Ops (a ${name} admin) for the account (or the seat back), or remove ${rosterSection(p)} from your roster entry.`,
     evidence: { rosterLine: person.line, rosterId: account.id ?? null, email: person.email, rosterRole: account.role },
   };
 }
@@ -216,7 +216,7 @@ function usFederalNoAccount(person: RosterPerson, account: ZendeskAccount): Find
     subject: person.name,
     detail:
       `${person.name} is marked for US Federal in the roster (zendesk.us_federal, role ${account.role}) but has no account in Zendesk US Federal. ` +
-      `${idText} no agent or admin has ${person.email}: request the US Federal account, or remove zendesk.us_federal from your roster entry.`,
+      `${idText} no agent or admin has ${person.email}: ask Support Ops (a Zendesk US Federal admin) for the account, or remove zendesk.us_federal from your roster entry.`,
     evidence: { rosterLine: person.line, rosterId: account.id ?? null, email: person.email, rosterRole: account.role },
   };
 }
@@ -244,7 +244,7 @@ function nameMismatch(p: ZendeskPlatform, person: RosterPerson, user: ZdUser): F
     fingerprint: `${p}:name-mismatch:${person.gitlab.username}`,
     owner: person.gitlab.username,
     subject: userSubject(user),
-    detail: `Zendesk user ${user.id} is named "${user.name}"; the roster says "${person.name}": correct the name in Zendesk or in the roster.`,
+    detail: `Zendesk user ${user.id} is named "${user.name}"; the roster says "${person.name}": ask Support Ops (a Zendesk admin) to correct the name in Zendesk, or correct your roster entry.`,
     evidence: { rosterLine: person.line, zendeskUserId: user.id, zendeskName: user.name, rosterName: person.name },
   };
 }
@@ -256,7 +256,7 @@ function emailMismatch(p: ZendeskPlatform, person: RosterPerson, user: ZdUser): 
     fingerprint: `${p}:email-mismatch:${person.gitlab.username}`,
     owner: person.gitlab.username,
     subject: userSubject(user),
-    detail: `Zendesk user ${user.id} has the email ${user.email ?? '(none)'}; the roster says ${person.email}: correct the email in Zendesk or in the roster.`,
+    detail: `Zendesk user ${user.id} has the email ${user.email ?? '(none)'}; the roster says ${person.email}: ask Support Ops (a Zendesk admin) to correct the email in Zendesk, or correct your roster entry.`,
     evidence: { rosterLine: person.line, zendeskUserId: user.id, zendeskEmail: user.email, rosterEmail: person.email },
   };
 }
@@ -268,7 +268,7 @@ function roleMismatch(p: ZendeskPlatform, person: RosterPerson, account: Zendesk
     fingerprint: `${p}:role-mismatch:${person.gitlab.username}`,
     owner: person.gitlab.username,
     subject: userSubject(user),
-    detail: `Zendesk user ${user.id} has the role ${role.shown}; the roster says ${account.role}: change the role in Zendesk, or correct ${rosterSection(p)}.role.`,
+    detail: `Zendesk user ${user.id} has the role ${role.shown}; the roster says ${account.role}: ask Support Ops (a Zendesk admin) to change the role in Zendesk, or correct ${rosterSection(p)}.role in your roster entry.`,
     evidence: {
       rosterLine: person.line,
       zendeskUserId: user.id,
@@ -294,7 +294,7 @@ function groupMismatch(p: ZendeskPlatform, person: RosterPerson, user: ZdUser, d
     fingerprint: `${p}:group-mismatch:${person.gitlab.username}`,
     owner: person.gitlab.username,
     subject: userSubject(user),
-    detail: `Zendesk user ${user.id} is ${parts.join(', and ')}: fix the group memberships in Zendesk, or ${rosterSection(p)}.groups in the roster.`,
+    detail: `Zendesk user ${user.id} is ${parts.join(', and ')}: ask Support Ops (a Zendesk admin) to fix the group memberships, or correct ${rosterSection(p)}.groups in your roster entry.`,
     evidence: { rosterLine: person.line, zendeskUserId: user.id, rosterGroups: person.zendesk?.[ZENDESK_INSTANCES[p].rosterKey]?.groups ?? [], zendeskGroups: drift.actual },
   };
 }
@@ -306,7 +306,7 @@ function suspendedSeat(p: ZendeskPlatform, person: RosterPerson, user: ZdUser): 
     fingerprint: `${p}:suspended-seat:${user.id}`,
     owner: person.gitlab.username,
     subject: userSubject(user),
-    detail: `Zendesk user ${user.id} is suspended but still holds an ${user.role} seat: downgrade the user to end-user to free the seat (and update the roster), or unsuspend the account.`,
+    detail: `Zendesk user ${user.id} is suspended but still holds an ${user.role} seat: ask Support Ops (a Zendesk admin) to downgrade the user to end-user to free the seat (then remove ${rosterSection(p)} from your roster entry), or to unsuspend the account if it is still needed.`,
     evidence: { rosterLine: person.line, zendeskUserId: user.id, role: user.role, suspended: true },
   };
 }
@@ -323,7 +323,7 @@ function inactiveAgent(p: ZendeskPlatform, person: RosterPerson, user: ZdUser, s
     fingerprint: `${p}:inactive-agent:${user.id}`,
     owner: person.gitlab.username,
     subject: userSubject(user),
-    detail: `Zendesk ${user.role} ${user.id} ${when}, longer than ${describeAge(maxAge)}: sign in if the seat is still needed, or give it up.`,
+    detail: `Zendesk ${user.role} ${user.id} ${when}, longer than ${describeAge(maxAge)}: sign in if you still need the seat; if not, ask Support Ops (a Zendesk admin) to downgrade the account to end-user.`,
     evidence: { rosterLine: person.line, zendeskUserId: user.id, lastLoginAt: user.last_login_at ?? null, createdAt: user.created_at ?? null, maxLoginAge: maxAge },
   };
 }
@@ -337,7 +337,7 @@ function twoFactorDisabled(p: ZendeskPlatform, person: RosterPerson, user: ZdUse
     subject: userSubject(user),
     detail:
       `Zendesk reports two-factor authentication disabled for ${user.role} ${user.id}: turn it on (Profile > Security settings). ` +
-      `If your agents sign in through SSO, Zendesk's 2FA does not apply to them: set platforms.${p}.two_factor_required to false.`,
+      `If agents sign in through SSO, Zendesk's 2FA does not apply to them: Support Ops then sets platforms.${p}.two_factor_required to false in the audit config.`,
     evidence: { rosterLine: person.line, zendeskUserId: user.id, twoFactorAuthEnabled: false },
   };
 }
@@ -351,12 +351,12 @@ function notInRoster(p: ZendeskPlatform, user: ZdUser, knownAs: RosterPerson | u
   const what = `${instance.name} ${user.role} ${user.id}${role.key === user.role ? '' : ` (role ${role.shown})`} (${state.join(', ')})`;
   let detail: string;
   if (!knownAs) {
-    detail = `${what} is not in the roster (${rosterSection(p)}), and no roster person has this email, so the Support Ops Managers are pinged: remove the account, or add its owner to the roster.`;
+    detail = `${what} is not in the roster (${rosterSection(p)}), and no roster person has this email, so the Support Ops Managers are pinged: have a Zendesk admin downgrade or remove the account, or add its owner to the roster.`;
   } else {
     const listed = knownAs.zendesk?.[instance.rosterKey];
     detail = listed
-      ? `${what} has the email of ${knownAs.name}, whose roster entry names ${listed.id !== undefined ? `user ${listed.id}` : 'no id'} in ${rosterSection(p)}: remove this second account, or correct the roster.`
-      : `${what} has the email of ${knownAs.name}, whose roster entry has no ${rosterSection(p)}: add it to your roster entry, or give up the seat.`;
+      ? `${what} has the email of ${knownAs.name}, whose roster entry names ${listed.id !== undefined ? `user ${listed.id}` : 'no id'} in ${rosterSection(p)}: ask Support Ops (a Zendesk admin) to remove this second account, or correct your roster entry.`
+      : `${what} has the email of ${knownAs.name}, whose roster entry has no ${rosterSection(p)}: add it to your roster entry, or ask Support Ops (a Zendesk admin) to downgrade the account to end-user.`;
   }
   return {
     platform: p,
@@ -378,7 +378,6 @@ function notInRoster(p: ZendeskPlatform, user: ZdUser, knownAs: RosterPerson | u
 }
 
 function adminNotAllowed(p: ZendeskPlatform, user: ZdUser, person: RosterPerson | undefined): Finding {
-  const fix = 'lower the role to agent, or add the email or id to the allow-list';
   return {
     platform: p,
     kind: 'admin-not-allowed',
@@ -387,7 +386,9 @@ function adminNotAllowed(p: ZendeskPlatform, user: ZdUser, person: RosterPerson 
     subject: userSubject(user),
     detail:
       `Zendesk user ${user.id} is an admin, but neither ${user.email ?? 'its email'} nor ${user.id} is on platforms.${p}.admin_allow_list` +
-      (person ? `: ${fix}.` : `, and no roster person has this email, so the Support Ops Managers are pinged: ${fix}.`),
+      (person
+        ? ': ask Support Ops (a Zendesk admin) to lower the role to agent, or, if it must stay an admin, to add the email or id to the allow-list.'
+        : ', and no roster person has this email, so the Support Ops Managers are pinged: have a Zendesk admin lower the role to agent, or add the email or id to the allow-list.'),
     evidence: { zendeskUserId: user.id, email: user.email, rosterUsername: person?.gitlab.username ?? null },
   };
 }

@@ -19,12 +19,12 @@
  * jdoe last signed in 100 days ago                             → inactive-agent (jdoe)
  * rmendes (light agent) never signed in; account 200 days old  → inactive-agent (rmendes)
  * pnair (admin) has two-factor authentication disabled         → two-factor-disabled (pnair)
- * API tokens (every one is listed in the results note):
+ * API tokens (every one is listed in the results note; one item per token, naming each of its problems):
  *   7001 "Jane Doe - <request> - 2027-06-30"                   → api-token-review (jdoe)
  *   7002 "Salesforce sync - Sam Lee"                           → api-token-review (slee)
- *   7003 "Priya Nair - <request> - <10 days ago>"              → api-token-review, api-token-expired (pnair)
- *   7004 "Morgan Smith - <request> - 2027-12-31", never used   → api-token-review, api-token-unused (msmith)
- *   7005 "Zapier - Lena Fischer", last used 150 days ago       → api-token-review, api-token-unused (lfischer)
+ *   7003 "Priya Nair - <request> - <10 days ago>"              → api-token-review, naming the expiry (pnair)
+ *   7004 "Morgan Smith - <request> - 2027-12-31", never used   → api-token-review, naming the disuse (msmith)
+ *   7005 "Zapier - Lena Fischer", last used 150 days ago       → api-token-review, naming the disuse (lfischer)
  *   7006 "@all⏎/close | <script>… temp token"                  → api-token-bad-description (null)
  *   7007 "Reporting - Former Person" (not in the roster)       → api-token-review (null)
  *   7008 "Old migration - Alex Rivera", deactivated            → api-token-review (som-alex)
@@ -64,9 +64,7 @@ export const SEEDED_ZENDESK_KINDS: readonly string[] = [
   'agent-not-in-roster',
   'api-token-access-disabled',
   'api-token-bad-description',
-  'api-token-expired',
   'api-token-review',
-  'api-token-unused',
   'email-mismatch',
   'group-mismatch',
   'inactive-agent',
