@@ -347,22 +347,9 @@ export class PagerDutySandbox extends FakeServer {
   }
 
   private listV3Schedules(schedules: PdScheduleV3[], params: URLSearchParams): FakeResponse {
-    const limitRaw = params.get('limit');
-    const offsetRaw = params.get('offset');
-    const requestedLimit = limitRaw === null || limitRaw === '' ? PD_V3_DEFAULT_LIMIT : Number(limitRaw);
-    const offset = offsetRaw === null || offsetRaw === '' ? 0 : Number(offsetRaw);
-    if (!Number.isInteger(requestedLimit) || requestedLimit < 1) return pdError(400, 'Invalid Input Provided', 2001, ['limit must be a positive integer']);
-    if (!Number.isInteger(offset) || offset < 0) return pdError(400, 'Invalid Input Provided', 2001, ['offset must be a non-negative integer']);
-    const limit = Math.min(requestedLimit, PD_V3_MAX_LIMIT);
+    // No offset cap is documented for v3; its pages are larger.
     const sorted = [...this.filterByName(schedules, params)].sort(byNameThenId);
-    const page = sorted.slice(offset, offset + limit);
-    return json(200, {
-      schedules: page.map((schedule) => this.v3ScheduleRef(schedule.id)),
-      limit,
-      offset,
-      more: offset + page.length < sorted.length,
-      total: params.get('total') === 'true' ? sorted.length : null,
-    });
+    return this.list('schedules', params, sorted, (schedule) => this.v3ScheduleRef(schedule.id), { defaultLimit: PD_V3_DEFAULT_LIMIT, maxLimit: PD_V3_MAX_LIMIT, maxRecords: Infinity, sorted: true });
   }
 
   private showV3Schedule(schedule: PdScheduleV3, params: URLSearchParams): FakeResponse {
@@ -493,10 +480,11 @@ export class PagerDutySandbox extends FakeServer {
     params: URLSearchParams,
     items: T[],
     render: (item: T) => unknown,
+    { defaultLimit = PD_DEFAULT_LIMIT, maxLimit = PD_MAX_LIMIT, maxRecords = PD_MAX_RECORDS, sorted: presorted = false } = {},
   ): FakeResponse {
     const limitRaw = params.get('limit');
     const offsetRaw = params.get('offset');
-    const requestedLimit = limitRaw === null || limitRaw === '' ? PD_DEFAULT_LIMIT : Number(limitRaw);
+    const requestedLimit = limitRaw === null || limitRaw === '' ? defaultLimit : Number(limitRaw);
     const offset = offsetRaw === null || offsetRaw === '' ? 0 : Number(offsetRaw);
     if (!Number.isInteger(requestedLimit) || requestedLimit < 1) {
       return pdError(400, 'Invalid Input Provided', 2001, ['limit must be a positive integer']);
@@ -504,14 +492,14 @@ export class PagerDutySandbox extends FakeServer {
     if (!Number.isInteger(offset) || offset < 0) {
       return pdError(400, 'Invalid Input Provided', 2001, ['offset must be a non-negative integer']);
     }
-    const limit = Math.min(requestedLimit, PD_MAX_LIMIT);
-    if (offset + limit > PD_MAX_RECORDS) {
+    const limit = Math.min(requestedLimit, maxLimit);
+    if (offset + limit > maxRecords) {
       return pdError(400, 'Invalid Input Provided', 2001, [
-        `Offset + limit must not exceed ${PD_MAX_RECORDS} (got offset ${offset}, limit ${limit}); use a filter to narrow the results.`,
+        `Offset + limit must not exceed ${maxRecords} (got offset ${offset}, limit ${limit}); use a filter to narrow the results.`,
       ]);
     }
     // Memoized listings are sorted already.
-    const sorted = this.listings ? items : [...items].sort(byNameThenId);
+    const sorted = presorted || this.listings ? items : [...items].sort(byNameThenId);
     const page = sorted.slice(offset, offset + limit);
     return json(200, {
       [collection]: page.map(render),
