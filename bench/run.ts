@@ -44,8 +44,6 @@ import { createPagerDutySandbox } from '../src/sandbox/pagerduty.js';
 import { createCalendlySandbox } from '../src/sandbox/calendly.js';
 import { createZendeskSandbox } from '../src/sandbox/zendesk.js';
 import type { FakeServer, RequestLogEntry } from '../src/sandbox/fake-server.js';
-import { PLATFORM_IDS } from '../src/domain/types.js';
-import { platformLabel } from '../src/domain/issue.js';
 import { buildOrganisation, type Organisation } from './data.js';
 import type { ChildJob, ChildResult, Pacing } from './child.js';
 import type { NaivePlatform } from './naive.js';
@@ -384,13 +382,12 @@ function freshWindows(fakes: Fakes): void {
 }
 
 /**
- * The followup's reads at least: one notes page per issue, the open issues listed by each
- * platform's label (one page at least per platform), and the two listings of closed issues the
- * bot still owes an outcome (status open or review).
+ * The followup's reads at least: one notes page per issue, the bot's own open issues (one listing
+ * for every platform, a page per 100 issues), and the three listings of closed issues it may still
+ * owe something (status open, status review, closed lately).
  */
 function followupMinimum(openIssueLabels: string[][]): number {
-  const listingPages = PLATFORM_IDS.reduce((sum, platform) => sum + pages(openIssueLabels.filter((labels) => labels.includes(platformLabel(platform))).length), 0);
-  return openIssueLabels.length + listingPages + 2;
+  return openIssueLabels.length + pages(openIssueLabels.length) + 3;
 }
 
 /** What a run does before its first request, in a fresh process: the config and the roster read and checked (median of the repeats). */

@@ -18,6 +18,7 @@ import { followupCommand } from './commands/followup.js';
 import { checkPlatform } from './commands/check.js';
 import { runDemo } from './commands/demo.js';
 import { validateCommand } from './commands/validate.js';
+import { initCommand } from './commands/init.js';
 import { preferSmallHeap } from './memory.js';
 import { OUTPUT_LOCALE } from './domain/locale.js';
 
@@ -46,8 +47,15 @@ const USAGE = `usage:
   audit-bot check --platform <id> [--format json|markdown]
   audit-bot demo [--out <folder>]
   audit-bot validate [--online]
+  audit-bot init <dir>
 platform ids: ${PLATFORM_IDS.join(', ')}
 exit codes: 0 ok, 1 findings could not be produced or runtime failure, 2 bad configuration or input`;
+
+const INIT_USAGE = `usage: audit-bot init <dir>
+  Writes a new audits project into <dir>: a commented audit.config.yml, a roster.yml skeleton, the
+  issue templates, and a .gitlab-ci.yml that includes the audit-bot CI/CD component. Never
+  overwrites a file: when one exists, writes nothing and names it. Then prints the steps left.
+exit codes: 0 written, 2 a file exists or bad input`;
 
 const VALIDATE_USAGE = `usage: audit-bot validate [--online]
   Checks audit.config.yml (AUDIT_CONFIG), roster.yml (AUDIT_ROSTER) and the enabled platforms' issue
@@ -76,6 +84,14 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv, io: CliIo, 
     if (!command || command === '--help' || command === 'help') {
       io.stdout(`${USAGE}\n`);
       return command ? EXIT_OK : EXIT_BAD_INPUT;
+    }
+    if (command === 'init') {
+      if (rest.includes('--help')) {
+        io.stdout(`${INIT_USAGE}\n`);
+        return EXIT_OK;
+      }
+      if (rest.length !== 1 || rest[0].startsWith('-')) throw new UsageError('init takes one folder: audit-bot init <dir>');
+      return initCommand(rest[0], out);
     }
     if (command === 'validate' && rest.includes('--help')) {
       io.stdout(`${VALIDATE_USAGE}\n`);

@@ -61,13 +61,16 @@ export function gitlabWrites(sandbox: Sandbox) {
   return sandbox.gitlab.log.filter((entry) => entry.method !== 'GET' && entry.method !== 'HEAD');
 }
 
-/** The visible thread of every issue: what people would read, in order (request counts and label ids, which retries and leases change, masked). */
+/**
+ * The visible thread of every issue: what people would read, in order (request counts and label
+ * ids, which retries and leases change, masked; and so the markers' seals, which cover the text).
+ */
 export function threads(sandbox: Sandbox): string[] {
   return sandbox.gitlab.issues().map((issue) =>
     [issue.title, issue.state, ...sandbox.gitlab
         .notesOf(issue.iid)
         // Label ids in system notes depend on how many labels (leases included) were ever created.
-        .map((note) => `${note.author.username}: ${note.body.replace(/in \d+ requests?\b/g, 'in N requests').replace(note.system ? /~\d+/g : /$^/, '~N')}`)].join('\n----\n'),
+        .map((note) => `${note.author.username}: ${note.body.replace(/in \d+ requests?\b/g, 'in N requests').replace(/"seal":"[^"]*"/g, '"seal":"S"').replace(note.system ? /~\d+/g : /$^/, '~N')}`)].join('\n----\n'),
   );
 }
 

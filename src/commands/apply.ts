@@ -2,11 +2,11 @@ import type { Clock } from '../clock.js';
 import type { LadderDurations } from '../config/types.js';
 import type { Logger } from '../log.js';
 import type { IssueChanges, TrackedIssue, TrackedNote, Tracker } from '../gitlab/tracker.js';
-import { botNotes, type DamagedRecord } from '../domain/bot-notes.js';
-import type { Marker } from '../domain/markers.js';
+import { botNotes, unreportedEdits, type DamagedRecord } from '../domain/bot-notes.js';
+import { sealedNoteText, type Marker } from '../domain/markers.js';
 import type { PlannedNote } from '../domain/open-plan.js';
-import { noteText } from '../domain/render.js';
-import { identityLabels, issueDescription, issueTitle, platformLabel } from '../domain/issue.js';
+import { describedIdentity, identityLabelChanges, identityLabels, issueDescription, issueTitle, platformLabel, sameAudit, type AuditIdentity } from '../domain/issue.js';
+import { quarterStart } from '../domain/quarter.js';
 import type { PlatformId } from '../domain/types.js';
 
 export interface EnsureIssueInput {
@@ -25,11 +25,17 @@ export interface EnsureIssueInput {
  * `empty` when GitLab answered this run's create: the issue has no notes yet. One found after a
  * lost answer may be another run's, notes and all.
  */
-export async function ensureIssue(tracker: Tracker, input: EnsureIssueInput, logger: Logger): Promise<{ issue: TrackedIssue; created: boolean; empty: boolean }> {
+export async function ensureIssue(
+  tracker: Tracker,
+  input: EnsureIssueInput & { skip?: ReadonlySet<number> },
+  logger: Logger,
+): Promise<{ issue: TrackedIssue; created: boolean; empty: boolean }> {
   const identity = identityLabels(input.platform, input.quarter);
-  const existing = await tracker.findIssues(identity, 'all');
+  const audit = { platform: input.platform, quarter: input.quarter };
+  const bot = await tracker.currentUsername();
+  const existing = await findAuditIssues(tracker, audit, bot, input.skip);
   if (existing.length > 0) {
-    if (existing.length > 1) logger.warn({ iids: existing.map((issue) => issue.iid) }, 'several audit issues carry the same labels; using the oldest');
+    if (existing.length > 1) logger.warn({ iids: existing.map((issue) => issue.iid) }, 'several audit issues of the bot are for the same audit; using the oldest');
     return { issue: existing[0], created: false, empty: false };
   }
   const newIssue = {
@@ -41,10 +47,25 @@ export async function ensureIssue(tracker: Tracker, input: EnsureIssueInput, log
   try {
     return { issue: await tracker.createIssue(newIssue), created: true, empty: true };
   } catch (error) {
-    const after = await tracker.findIssues(identity, 'all').catch(() => []);
+    const after = await findAuditIssues(tracker, audit, bot, input.skip).catch(() => []);
     if (after.length > 0) return { issue: after[0], created: true, empty: false };
     throw error;
   }
+}
+
+/** No audit issue of a quarter is older than this before the quarter's start (a runner's clock and GitLab's may differ). */
+const BEFORE_QUARTER_MS = 24 * 3600_000;
+
+/**
+ * The bot's issues for one audit, oldest first. Labels do not decide (anyone who can read a
+ * confidential issue can relabel it): only issues the bot created (`scope=created_by_me`; an author
+ * never changes) whose `issue` marker names the platform and quarter, created since the quarter
+ * began (`open` refuses later quarters, so none is older). `skip`: issues to leave out.
+ */
+export async function findAuditIssues(tracker: Tracker, audit: AuditIdentity, bot: string | undefined, skip?: ReadonlySet<number>): Promise<TrackedIssue[]> {
+  const since = new Date(quarterStart(audit.quarter).getTime() - BEFORE_QUARTER_MS);
+  const own = await tracker.findIssues([], 'all', { ownOnly: true, createdAfter: since });
+  return own.filter((issue) => !skip?.has(issue.iid) && sameAudit(describedIdentity(issue, bot), audit));
 }
 
 /** Identifies a note's purpose: two notes with the same key are the same note. */
@@ -60,7 +81,7 @@ export async function postNotes(tracker: Tracker, iid: number, planned: PlannedN
   let posted = 0;
   for (const note of planned) {
     try {
-      await tracker.createNote(iid, noteText(note.body, note.marker));
+      await tracker.createNote(iid, sealedNoteText(note.body, note.marker));
     } catch (error) {
       const bot = await tracker.currentUsername();
       const landed = botNotes(await tracker.listNotes(iid), bot, platform).some(({ marker }) => markerKey(marker) === markerKey(note.marker));
@@ -92,14 +113,22 @@ export const STATUS_LABELS = {
 export type IssueStatus = keyof typeof STATUS_LABELS;
 
 /** What must change on the issue so its board, status label and state match `wanted` (empty when nothing). */
-export function issueChanges(issue: TrackedIssue, wanted: { description: string; status: IssueStatus; close: boolean; reopen?: boolean }): IssueChanges {
+export function issueChanges(
+  issue: TrackedIssue,
+  wanted: { description: string; status: IssueStatus; close: boolean; reopen?: boolean; identity?: AuditIdentity },
+): IssueChanges {
   const label = STATUS_LABELS[wanted.status];
   const stale = Object.values(STATUS_LABELS).filter((other) => other !== label && issue.labels.includes(other));
   const changes: IssueChanges = {};
   if (wanted.description !== issue.description) changes.description = wanted.description;
-  if (!issue.labels.includes(label) || stale.length > 0) {
-    changes.addLabels = [label];
-    if (stale.length > 0) changes.removeLabels = stale;
+  // The labels people find audits by, put back as the bot's record says when someone removed or changed one.
+  const identity = wanted.identity ? identityLabelChanges(issue.labels, wanted.identity) : { add: [], remove: [] };
+  const add = [...(issue.labels.includes(label) ? [] : [label]), ...identity.add];
+  const remove = [...stale, ...identity.remove];
+  if (add.length > 0 || remove.length > 0) {
+    // Scoped labels are exclusive: the status label is added whenever one is removed, so it is never left without.
+    changes.addLabels = [...new Set([label, ...identity.add])];
+    if (remove.length > 0) changes.removeLabels = remove;
   }
   if (wanted.close && issue.state === 'opened') changes.stateEvent = 'close';
   if (wanted.reopen && issue.state === 'closed') changes.stateEvent = 'reopen';
@@ -123,7 +152,22 @@ export async function keepConfidential(tracker: Tracker, issue: TrackedIssue, wa
 /** The notes a plan would add, as the tracker would return them, so the state after a run can be known before it. */
 export function asPostedNotes(planned: PlannedNote[], author: string, now: Date): TrackedNote[] {
   const at = now.toISOString();
-  return planned.map((note, index) => ({ id: -(index + 1), body: noteText(note.body, note.marker), author, system: false, createdAt: at, updatedAt: at }));
+  return planned.map((note, index) => ({ id: -(index + 1), body: sealedNoteText(note.body, note.marker), author, system: false, createdAt: at, updatedAt: at }));
+}
+
+/**
+ * The note that tells the issue, once, that someone edited notes of the bot's (GitLab lets a
+ * Maintainer edit anyone's note): what it changed is not the bot's record. Its marker names the
+ * notes, so a later run (or a re-run of a killed one) does not say it again. None when there is nothing new to say.
+ */
+export function editedNotesNotice(notes: TrackedNote[], bot: string, platform: PlatformId, quarter: string): PlannedNote[] {
+  const edited = unreportedEdits(notes, bot, platform);
+  if (edited.length === 0) return [];
+  const named = edited.map((id) => `[note ${id}](#note_${id})`).join(', ');
+  const body =
+    `**${edited.length === 1 ? 'A note' : 'Notes'} of the bot's in this issue ${edited.length === 1 ? 'was' : 'were'} edited by someone else:** ${named}. ` +
+    `The bot never edits its notes, so it goes by what it wrote and ignores the change. To answer or correct something, reply in a new comment.`;
+  return [{ body, marker: { v: 1, step: 'edited', platform, quarter, notes: edited } }];
 }
 
 /** How long a run may hold an issue before another run may take it over (a killed run never releases). */
@@ -181,6 +225,14 @@ export function damagedRecordNote(record: DamagedRecord, platform: PlatformId, i
         : `the issue has no results note: \`open\` stopped before posting it. ${open} posts it`;
     case 'deleted':
       return `a results note of the bot's in this issue was deleted. The item ids cannot be given out again safely, as replies name them: ${startOver}`;
+    case 'edited':
+      return `a results note of the bot's in this issue (note ${record.noteId}) was edited by someone else, so it is no longer the bot's record. The item ids cannot be given out again safely, as replies name them: ${startOver}`;
+    case 'unverified':
+      return (
+        `the seals on the bot's notes in this issue do not verify with the current key: GITLAB_TOKEN was changed while AUDIT_SEAL_KEY was unset ` +
+        `(the seals were keyed from the old token). Set the masked CI variable AUDIT_SEAL_KEY to the old token's value and re-run: the seals then verify again, and stay valid through later rotations. ` +
+        `If the old token is lost, ${startOver}`
+      );
     case 'other-author':
       return record.author === 'ghost'
         ? `the bot's notes in this issue were written by a user GitLab has since deleted (its token was revoked): ${startOver}`

@@ -2,19 +2,18 @@ import { applyAllowList } from '../domain/allow-list.js';
 import { rebuildState } from '../domain/followup-state.js';
 import { planFollowup, type AuditStatus, type FollowupPlan, type Recheck } from '../domain/followup-plan.js';
 import { mentionedIn, reachBookOf } from './reach-book.js';
-import { isPlatformId, type CheckResult, type Finding, type PlatformId } from '../domain/types.js';
+import { type CheckResult, type Finding, type PlatformId } from '../domain/types.js';
 import { ConfigError } from '../config/errors.js';
 import { DryRunTracker } from '../gitlab/dry-run-tracker.js';
 import type { TrackedIssue, TrackedNote } from '../gitlab/tracker.js';
 import { recordingNotes } from './recording.js';
 import { implementedPlatforms } from '../platforms/index.js';
-import { asPostedNotes, datedPosts, issueChanges, damagedRecordNote, IssueNeedsPerson, keepConfidential, LEASE_HELD, madePublic, postNotes, STATUS_LABELS, withLease } from './apply.js';
+import { asPostedNotes, datedPosts, editedNotesNotice, issueChanges, damagedRecordNote, IssueNeedsPerson, keepConfidential, LEASE_HELD, madePublic, postNotes, STATUS_LABELS, withLease } from './apply.js';
 import { damagedRecord } from '../domain/bot-notes.js';
-import { parseMarkers } from '../domain/markers.js';
 import { isQuarter, quarterOf, quarterStart } from '../domain/quarter.js';
 import { DateTime, Duration } from 'luxon';
 import { BOARD } from '../domain/board.js';
-import { identityLabels, labelledPlatform, labelledQuarter, platformLabel } from '../domain/issue.js';
+import { describedIdentity, identityLabelChanges, recordedIdentity, sameAudit, withIdentityMarker, type AuditIdentity } from '../domain/issue.js';
 import { checkPageSize, describedIssue, standingCheckpoint, unchangedSince } from '../domain/checkpoint.js';
 import { auditReport, type AuditReport, type UnchangedAuditReport } from '../domain/report.js';
 import { ladderRules, type AuditContext } from './context.js';
@@ -35,29 +34,69 @@ export interface FollowupOutcome {
   report?: AuditReport | UnchangedAuditReport;
 }
 
+/** An audit issue the run follows, with the audit it is for: from the bot's record, never from its labels. */
+export interface FollowedIssue extends AuditIdentity {
+  issue: TrackedIssue;
+}
+
+/** How far back a close is looked at again whatever the issue's status label says (a label can be set by anyone). */
+const CLOSES_LOOKED_AT_MS = 30 * 24 * 3600_000;
+
 /**
  * Audit issues that still need the bot: open ones, and ones a person closed before the bot
- * recorded an outcome. Found by the labels only the bot gives (audit.config.yml's labels can
- * change between quarters): each platform's own, and the status it left a closed issue with.
+ * recorded an outcome. Labels do not decide which issues are audits: anyone who can read a
+ * confidential issue can relabel it. An audit issue is one the bot created (`scope=created_by_me`:
+ * GitLab never changes an author) whose record names its platform and quarter: the `issue` marker
+ * of its description, or else the markers of the bot's own notes. One listing of the bot's open
+ * issues serves every platform. Closed ones: those whose status label the bot left open or in
+ * review, and any closed in the last 30 days by someone other than a Support Ops Manager or the
+ * bot itself (a status set to done with the close does not hide it), or with its status label gone.
  */
-export async function issuesToFollow(ctx: AuditContext, platforms: PlatformId[]): Promise<TrackedIssue[]> {
-  const listings = await settledAll([
-    ...platforms.map((platform) => ctx.tracker.findIssues([platformLabel(platform)], 'opened')),
-    ctx.tracker.findIssues([STATUS_LABELS.open], 'closed'),
-    ctx.tracker.findIssues([STATUS_LABELS.review], 'closed'),
+export async function issuesToFollow(ctx: AuditContext, platforms: PlatformId[], now: Date = ctx.clock()): Promise<FollowedIssue[]> {
+  const own = { ownOnly: true };
+  const [opened, closedOpen, closedInReview, recentlyClosed] = await settledAll([
+    ctx.tracker.findIssues([], 'opened', own),
+    ctx.tracker.findIssues([STATUS_LABELS.open], 'closed', own),
+    ctx.tracker.findIssues([STATUS_LABELS.review], 'closed', own),
+    ctx.tracker.findIssues([], 'closed', { ...own, updatedAfter: new Date(now.getTime() - CLOSES_LOOKED_AT_MS) }),
   ]);
+  const soms = new Set(ctx.config.support_ops_managers);
+  const unsettled = recentlyClosed.filter(
+    (issue) => !issue.labels.includes(STATUS_LABELS.done) || (issue.closedBy !== issue.author && !soms.has(issue.closedBy ?? '')),
+  );
   const seen = new Set<number>();
-  return listings.flat().filter((issue) => !seen.has(issue.iid) && seen.add(issue.iid));
+  const issues = [...opened, ...closedOpen, ...closedInReview, ...unsettled].filter((issue) => !seen.has(issue.iid) && seen.add(issue.iid));
+  const found = await mapConcurrently(issues, QUIET_CHECKS_AT_ONCE, async (issue): Promise<FollowedIssue | undefined> => {
+    const described = describedIdentity(issue);
+    if (described) return { issue, ...described };
+    // Its description lost the bot's marker: the bot's notes say which audit it is (one full read, for such an issue only).
+    const recorded = recordedIdentity(await ctx.tracker.listNotes(issue.iid), issue.author ?? (await ctx.tracker.currentUsername()));
+    if (!recorded) ctx.logger.debug({ issue: issue.iid }, 'an issue of the bot with no record of an audit: not followed');
+    return recorded ? { issue, ...recorded } : undefined;
+  });
+  return found.filter((entry): entry is FollowedIssue => entry !== undefined && platforms.includes(entry.platform));
 }
 
-/** The quarter an issue is for: its label, or else the first marker that names one. */
-function issueQuarter(issue: TrackedIssue, notes: TrackedNote[]): string | undefined {
-  return labelledQuarter(issue.labels) ?? notes.flatMap((note) => parseMarkers(note.body)).find((marker) => typeof marker.quarter === 'string')?.quarter;
-}
-
+/** The platform an issue of the bot is an audit of, by its description's marker. */
 export function platformOf(issue: TrackedIssue): PlatformId | undefined {
-  const id = labelledPlatform(issue.labels);
-  return id && isPlatformId(id) ? id : undefined;
+  return describedIdentity(issue)?.platform;
+}
+
+/** Thrown for a closed issue whose record a person retired (lost results, closed as the failure's message says): not followed. */
+export class RetiredIssue extends Error {
+  constructor(readonly iid: number) {
+    super(`issue #${iid}: closed with a damaged record, retired`);
+  }
+}
+
+/**
+ * Thrown when an issue's description names another audit than the bot's notes in it do (someone
+ * edited its hidden marker): the run follows it again as the audit its notes are for.
+ */
+export class MisdescribedIssue extends Error {
+  constructor(readonly recorded: AuditIdentity) {
+    super(`the issue's description names another audit than the bot's notes in it (${recorded.platform} ${recorded.quarter})`);
+  }
 }
 
 const NOTHING_DONE = { notesPosted: 0, rechecked: false, status: 'open', closed: false, skipped: false, unchanged: false } as const;
@@ -66,10 +105,14 @@ const NOTHING_DONE = { notesPosted: 0, rechecked: false, status: 'open', closed:
  * The outcome of an issue the last run left quiet (its checkpoint: no note added or edited since,
  * nothing due yet), at the cost of one read of its newest notes; undefined when it must be read in full.
  */
-export async function quietNight(ctx: AuditContext, issue: TrackedIssue, platform: PlatformId): Promise<FollowupOutcome | undefined> {
+export async function quietNight(ctx: AuditContext, issue: TrackedIssue, platform: PlatformId, quarter = describedIdentity(issue)?.quarter): Promise<FollowupOutcome | undefined> {
   if (madePublic(issue, ctx.config.confidential)) return undefined;
+  // A platform or quarter label someone removed or changed is put back: read in full.
+  if (quarter === undefined) return undefined;
+  const relabel = identityLabelChanges(issue.labels, { platform, quarter });
+  if (relabel.add.length > 0 || relabel.remove.length > 0) return undefined;
   const checkpoint = standingCheckpoint(issue, BOARD, STATUS_LABELS, ladderRules(ctx), ctx.clock());
-  if (!checkpoint || !unchangedSince(checkpoint, await ctx.tracker.recentNotes(issue.iid, checkPageSize(checkpoint)))) return undefined;
+  if (!checkpoint || checkpoint.quarter !== quarter || !unchangedSince(checkpoint, await ctx.tracker.recentNotes(issue.iid, checkPageSize(checkpoint)))) return undefined;
   return {
     ...NOTHING_DONE,
     platform,
@@ -103,9 +146,9 @@ export async function followupIssue(
   ctx: AuditContext,
   issue: TrackedIssue,
   platform: PlatformId,
-  options: { quietChecked?: boolean; supersededBy?: { iid: number; quarter: string }; now?: Date } = {},
+  options: { quietChecked?: boolean; supersededBy?: { iid: number; quarter: string }; now?: Date; quarter?: string } = {},
 ): Promise<FollowupOutcome> {
-  const quiet = options.quietChecked || options.supersededBy ? undefined : await quietNight(ctx, issue, platform);
+  const quiet = options.quietChecked || options.supersededBy ? undefined : await quietNight(ctx, issue, platform, options.quarter);
   if (quiet) return quiet;
   // The run's time (`options.now`, from its start): the ladder steps it posts are timed from it.
   const now = options.now ?? ctx.clock();
@@ -117,10 +160,17 @@ export async function followupIssue(
   let recheck: Recheck | undefined;
   const prepare = async (issue: TrackedIssue) => {
     const notes = await ctx.tracker.listNotes(issue.iid);
+    // Which audit this is: the bot's notes say; its description's marker only until there are any.
+    const quarter = options.quarter ?? describedIdentity(issue)?.quarter;
+    const recorded = recordedIdentity(notes, bot);
+    if (recorded && (recorded.platform !== platform || (quarter !== undefined && recorded.quarter !== quarter))) throw new MisdescribedIssue(recorded);
+    const identity = recorded ?? (quarter !== undefined ? { platform, quarter } : undefined);
     // A record with lost results has no (complete) list of findings to follow: the night fails
-    // for the issue and says what to do, rather than report an audit with nothing due.
+    // for the issue and says what to do, rather than report an audit with nothing due. Once a
+    // person has closed it (what that message tells them to do), it is left alone.
     const damaged = damagedRecord(notes, bot, platform);
-    if (damaged) throw new IssueNeedsPerson(issue.iid, damagedRecordNote(damaged, platform, issueQuarter(issue, notes), quarterOf(now), bot));
+    if (damaged && damaged.cause !== 'never-posted' && issue.state === 'closed') throw new RetiredIssue(issue.iid);
+    if (damaged) throw new IssueNeedsPerson(issue.iid, damagedRecordNote(damaged, platform, identity?.quarter, quarterOf(now), bot));
     const state = rebuildState(notes, bot, platform);
     const input = {
       state,
@@ -150,12 +200,16 @@ export async function followupIssue(
       }
       plan = await planReachable();
     }
+    // Bot notes someone else edited are not the bot's record: the issue is told so, once.
+    plan = { ...plan, notes: [...editedNotesNotice(notes, bot, platform, state.quarter), ...plan.notes] };
     // The state and board once the planned notes are posted (dated `now` until GitLab dates them).
     const settle = (posted: TrackedNote[]) => {
       const after = posted.length > 0 ? rebuildState([...notes, ...posted], bot, platform) : state;
       const stillOpen = (issue.state === 'opened' || plan.reopen === true) && !plan.close;
-      const description = describedIssue({ issue: { description: issue.description, open: stillOpen }, state: after, notes, posted, status: plan.status, now, rules });
-      return { after, changes: issueChanges(issue, { description, status: plan.status, close: plan.close, reopen: plan.reopen }) };
+      // The bot's marker in the description and the platform and quarter labels, put back when someone removed or changed them.
+      const described = identity ? withIdentityMarker(issue.description, identity) : issue.description;
+      const description = describedIssue({ issue: { description: described, open: stillOpen }, state: after, notes, posted, status: plan.status, now, rules });
+      return { after, changes: issueChanges(issue, { description, status: plan.status, close: plan.close, reopen: plan.reopen, identity }) };
     };
     return { plan, notes, settle, ...settle(asPostedNotes(plan.notes, bot, now)) };
   };
@@ -192,13 +246,11 @@ export async function followupIssue(
 /**
  * For each open audit issue of an earlier quarter than another open issue of its platform: the
  * latest such issue, which takes over (by issue iid). Only an open issue of a quarter that has
- * begun takes over (a closed one chases nothing; a quarter label can be edited).
+ * begun takes over (a closed one chases nothing). Platform and quarter are the bot's record's
+ * (FollowedIssue), never labels: a label moved to another issue supersedes nothing.
  */
-export function laterIssues(issues: { issue: TrackedIssue; platform: PlatformId }[], currentQuarter: string): Map<number, { iid: number; quarter: string }> {
-  const open = issues.flatMap(({ issue, platform }) => {
-    const quarter = labelledQuarter(issue.labels);
-    return issue.state === 'opened' && quarter !== undefined && isQuarter(quarter) ? [{ iid: issue.iid, platform, quarter }] : [];
-  });
+export function laterIssues(issues: FollowedIssue[], currentQuarter: string): Map<number, { iid: number; quarter: string }> {
+  const open = issues.flatMap(({ issue, platform, quarter }) => (issue.state === 'opened' && isQuarter(quarter) ? [{ iid: issue.iid, platform, quarter }] : []));
   const latest = new Map<PlatformId, { iid: number; quarter: string }>();
   for (const { iid, platform, quarter } of open) {
     const known = latest.get(platform);
@@ -218,17 +270,19 @@ export function laterIssues(issues: { issue: TrackedIssue; platform: PlatformId 
  * the command that opens it. The issues the run follows answer for a platform whose issue of the
  * quarter is open; only another platform costs a listing (its issue may be closed: that audit is done).
  */
-export async function missedQuarters(ctx: AuditContext, platforms: PlatformId[], followed: { issue: TrackedIssue; platform: PlatformId }[], now: Date): Promise<string[]> {
+export async function missedQuarters(ctx: AuditContext, platforms: PlatformId[], followed: FollowedIssue[], now: Date): Promise<string[]> {
   const quarter = quarterOf(now);
   const start = quarterStart(quarter);
   const grace = ctx.config.missed_quarter_after;
   if (now.getTime() <= DateTime.fromJSDate(start, { zone: 'utc' }).plus(Duration.fromISO(grace)).toMillis()) return [];
-  const unseen = platforms.filter((platform) => !followed.some((entry) => entry.platform === platform && labelledQuarter(entry.issue.labels) === quarter));
-  const found = await Promise.allSettled(unseen.map((platform) => ctx.tracker.findIssues(identityLabels(platform, quarter), 'all')));
-  return unseen.flatMap((platform, index) => {
-    const result = found[index];
-    if (result.status === 'rejected') return [`${platform}: could not check that ${quarter} has an audit issue: ${(result.reason as Error).message}`];
-    if (result.value.length > 0) return [];
+  const unseen = platforms.filter((platform) => !followed.some((entry) => entry.platform === platform && entry.quarter === quarter));
+  if (unseen.length === 0) return [];
+  // One listing for every such platform: the bot's issues created since the quarter began, by their record.
+  const since = new Date(start.getTime() - 24 * 3600_000);
+  const [found] = await Promise.allSettled([ctx.tracker.findIssues([], 'all', { ownOnly: true, createdAfter: since })]);
+  return unseen.flatMap((platform) => {
+    if (found.status === 'rejected') return [`${platform}: could not check that ${quarter} has an audit issue: ${(found.reason as Error).message}`];
+    if (found.value.some((issue) => sameAudit(describedIdentity(issue), { platform, quarter }))) return [];
     return [
       `${platform}: MISSED QUARTER: no audit issue for ${quarter}, which began on ${start.toISOString().slice(0, 10)} (more than ${grace} ago, ` +
         `missed_quarter_after in ${ctx.config.file}). Run \`audit-bot open --platform ${platform}\` to open it.`,
@@ -267,25 +321,51 @@ export async function followupCommand(deps: RuntimeDeps, request: FollowupReques
     failures.push(line);
     deps.out(`${line}\n`);
   };
-  const issues = (await issuesToFollow(context, platforms))
-    .map((issue) => ({ issue, platform: platformOf(issue) }))
-    .filter((entry): entry is { issue: TrackedIssue; platform: PlatformId } => entry.platform !== undefined && platforms.includes(entry.platform));
+  const issues = await issuesToFollow(context, platforms, now);
   const reports: (AuditReport | UnchangedAuditReport)[] = [];
   if (issues.length === 0) deps.out('no audit issue needs following up\n');
   // The one-read checks are independent reads: made side by side. Everything else, one issue after the other.
   const supersededBy = laterIssues(issues, quarterOf(now));
   // An earlier quarter's issue stays quiet only while all its items are answered (it awaits review).
   const awaitingReview = (checked: FollowupOutcome | undefined) => (checked?.report && 'unchanged' in checked.report && checked.report.unchanged.open === 0 ? checked : undefined);
-  const quiet = await mapConcurrently(issues, QUIET_CHECKS_AT_ONCE, ({ issue, platform }) =>
-    quietNight(context, issue, platform)
+  const quiet = await mapConcurrently(issues, QUIET_CHECKS_AT_ONCE, ({ issue, platform, quarter }) =>
+    quietNight(context, issue, platform, quarter)
       .then((checked) => (supersededBy.has(issue.iid) ? awaitingReview(checked) : checked))
       .catch((error: unknown) => error as Error),
   );
-  for (const [index, { issue, platform }] of issues.entries()) {
+  // The issue that takes over must be the later quarter's audit by the bot's record too (its notes),
+  // not only by its description: read once, and only when an issue would be superseded.
+  const confirmed = new Map<number, Promise<boolean>>();
+  const confirmedLater = async (later: { iid: number; quarter: string }, platform: PlatformId) => {
+    if (!confirmed.has(later.iid)) {
+      confirmed.set(later.iid, (async () => sameAudit(recordedIdentity(await context.tracker.listNotes(later.iid), await context.tracker.currentUsername()), { platform, quarter: later.quarter }))());
+    }
+    return (await confirmed.get(later.iid)!) ? later : undefined;
+  };
+  for (const [index, entry] of issues.entries()) {
+    const { issue } = entry;
+    let platform = entry.platform;
     try {
       const checked = quiet[index];
       if (checked instanceof Error) throw checked;
-      const done = checked ?? (await followupIssue(context, issue, platform, { quietChecked: true, supersededBy: supersededBy.get(issue.iid), now }));
+      const later = supersededBy.get(issue.iid);
+      let done: FollowupOutcome;
+      try {
+        done = checked ?? (await followupIssue(context, issue, platform, { quietChecked: true, supersededBy: later && (await confirmedLater(later, platform)), now, quarter: entry.quarter }));
+      } catch (error) {
+        if (error instanceof RetiredIssue) {
+          // Left as the person who retired it left it, but never public.
+          await keepConfidential(context.tracker, issue, context.config.confidential, context.logger);
+          deps.logger.info({ platform, issue: issue.iid }, 'closed with a damaged record: retired, not followed');
+          continue;
+        }
+        if (!(error instanceof MisdescribedIssue)) throw error;
+        // Its description names another audit than its notes: followed as the audit its notes are for (and its marker put back).
+        deps.logger.warn({ issue: issue.iid, described: { platform, quarter: entry.quarter }, recorded: error.recorded }, 'the description names another audit than the bot notes');
+        if (!platforms.includes(error.recorded.platform)) continue;
+        platform = error.recorded.platform;
+        done = await followupIssue(context, issue, platform, { quietChecked: true, now, quarter: error.recorded.quarter });
+      }
       if (done.skipped) {
         // Pipelines never overlap (resource_group): a held lease most likely belongs to a killed run.
         fail(`${platform}: issue #${issue.iid}: NOT DONE, ${LEASE_HELD}`);

@@ -3,11 +3,11 @@ import { botNotes, damagedRecord } from '../domain/bot-notes.js';
 import { planOpen } from '../domain/open-plan.js';
 import { mentionedIn, reachBookOf } from './reach-book.js';
 import type { Finding, PlatformId } from '../domain/types.js';
-import { identityLabels } from '../domain/issue.js';
+import { recordedIdentity, sameAudit, withIdentityMarker } from '../domain/issue.js';
 import { auditReport, type AuditReport } from '../domain/report.js';
 import { previousQuarter, quarterOf } from '../domain/quarter.js';
 import { quarterDiff, type QuarterDiff } from '../domain/quarter-diff.js';
-import { asPostedNotes, datedPosts, ensureIssue, issueChanges, damagedRecordNote, IssueNeedsPerson, keepConfidential, LEASE_HELD, madePublic, postNotes, withLease, type IssueStatus } from './apply.js';
+import { asPostedNotes, datedPosts, ensureIssue, findAuditIssues, issueChanges, damagedRecordNote, IssueNeedsPerson, keepConfidential, LEASE_HELD, madePublic, postNotes, withLease, type IssueStatus } from './apply.js';
 import type { TrackedIssue, TrackedNote } from '../gitlab/tracker.js';
 import { recordingNotes } from './recording.js';
 import { describedIssue } from '../domain/checkpoint.js';
@@ -39,12 +39,13 @@ export interface OpenOutcome {
  */
 export async function openAudit(ctx: AuditContext, platform: PlatformId, quarter: string, progress?: { findings?: number }): Promise<OpenOutcome | undefined> {
   const now = ctx.clock();
-  const identity = identityLabels(platform, quarter);
+  const audit = { platform, quarter };
   // GitLab is read while the platform is: both are reads, and nothing is written before the check ends.
   const check = ctx.checker(platform)();
-  const gitlabReads = settledAll([ctx.tracker.currentUsername(), ctx.tracker.findIssues(identity, 'all')]);
+  // The quarter's issue is the bot's own, found by its record (labels are only an index for people).
+  const gitlabReads = settledAll([ctx.tracker.currentUsername(), findAuditIssues(ctx.tracker, audit, undefined)]);
   // A quarter's first run compares its findings with last quarter's issue: that is read now as well.
-  const lastQuarterReads = gitlabReads.then(([, [found]]) => (found ? undefined : readLastQuarter(ctx, platform, quarter)));
+  const lastQuarterReads = gitlabReads.then(([, candidates]) => (candidates.length > 0 ? undefined : readLastQuarter(ctx, platform, quarter)));
   const [checked, gitlab] = await Promise.allSettled([check, settledAll([gitlabReads, lastQuarterReads])]);
   if (checked.status === 'rejected') throw checked.reason;
   const result = checked.value;
@@ -53,9 +54,27 @@ export async function openAudit(ctx: AuditContext, platform: PlatformId, quarter
   if (progress) progress.findings = active.length;
   ctx.logger.info({ platform, findings: active.length, accepted: accepted.length, requests: result.stats.requests }, 'check finished');
   if (gitlab.status === 'rejected') throw gitlab.reason;
-  const [[bot, [found]], lastQuarterRead] = gitlab.value;
+  const [[bot, candidates], lastQuarterRead] = gitlab.value;
   let lastQuarter = lastQuarterRead;
   const rules = ladderRules(ctx);
+  // Not the quarter's issue: one whose notes are another audit's (its description was edited), or one
+  // closed with a damaged record (retired by a person, as the failure's message says): a new one starts over.
+  const passedOver = new Set<number>();
+  let found: TrackedIssue | undefined;
+  let foundNotes: TrackedNote[] | undefined;
+  for (const candidate of candidates.filter((issue) => issue.author === undefined || issue.author === bot)) {
+    const notes = await ctx.tracker.listNotes(candidate.iid);
+    const recorded = recordedIdentity(notes, bot);
+    const damaged = damagedRecord(notes, bot, platform);
+    if ((recorded && !sameAudit(recorded, audit)) || (candidate.state === 'closed' && damaged && damaged.cause !== 'never-posted')) {
+      passedOver.add(candidate.iid);
+      continue;
+    }
+    found = candidate;
+    foundNotes = notes;
+    break;
+  }
+  // (prepare reads last quarter's issue when this run creates the first results note.)
 
   /** The issue's plan; `knownNotes` for an issue this run has just created (none). */
   const prepare = async (issue: TrackedIssue, knownNotes?: TrackedNote[]) => {
@@ -93,15 +112,16 @@ export async function openAudit(ctx: AuditContext, platform: PlatformId, quarter
     // The state and board once the planned notes are posted (dated `now` until GitLab dates them).
     const settle = (posted: TrackedNote[]) => {
       const state = rebuildState([...notes, ...posted], bot, platform);
-      const description = describedIssue({ issue: { description: issue.description, open: issue.state === 'opened' }, state, notes, posted, status, now, rules });
-      return { state, changes: issueChanges(issue, { description, status, close: false }) };
+      // The bot's marker in the description and the platform and quarter labels, put back when someone removed or changed them.
+      const description = describedIssue({ issue: { description: withIdentityMarker(issue.description, audit), open: issue.state === 'opened' }, state, notes, posted, status, now, rules });
+      return { state, changes: issueChanges(issue, { description, status, close: false, identity: audit }) };
     };
     return { planned, diff, notes, settle, ...settle(asPostedNotes(planned, bot, now)) };
   };
 
   let issue = found;
   let created = false;
-  let prepared = found ? await prepare(found) : undefined;
+  let prepared = found ? await prepare(found, foundNotes) : undefined;
   let notesPosted = 0;
   if (!prepared || prepared.planned.length > 0 || Object.keys(prepared.changes).length > 0 || (found !== undefined && madePublic(found, ctx.config.confidential))) {
     const applied = await withLease(ctx.tracker, `audit-bot-lock-${platform}-${quarter}`, ctx.clock, async () => {
@@ -114,6 +134,7 @@ export async function openAudit(ctx: AuditContext, platform: PlatformId, quarter
           labels: [...ctx.config.labels, ...ctx.config.platforms[platform].labels, 'audit-status::open'],
           confidential: ctx.config.confidential,
           ladder: ctx.config.ladder,
+          skip: passedOver,
         },
         ctx.logger,
       );
@@ -154,7 +175,7 @@ export async function openAudit(ctx: AuditContext, platform: PlatformId, quarter
 /** Last quarter's audit issue for the platform and its notes; null when there was none. */
 async function readLastQuarter(ctx: AuditContext, platform: PlatformId, quarter: string): Promise<LastQuarter | null> {
   const previous = previousQuarter(quarter);
-  const [issue] = await ctx.tracker.findIssues(identityLabels(platform, previous), 'all');
+  const [issue] = await findAuditIssues(ctx.tracker, { platform, quarter: previous }, undefined);
   return issue ? { quarter: previous, iid: issue.iid, notes: await ctx.tracker.listNotes(issue.iid) } : null;
 }
 

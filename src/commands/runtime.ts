@@ -1,8 +1,7 @@
-import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Clock, Sleep } from '../clock.js';
-import { loadAuditConfig } from '../config/audit-config.js';
+import { loadAuditConfig, templateWritten } from '../config/audit-config.js';
 import { ConfigError } from '../config/errors.js';
 import { GITLAB_ENV, requireEnv } from '../config/env.js';
 import { loadRoster } from '../config/roster.js';
@@ -15,6 +14,7 @@ import type { PlatformId } from '../domain/types.js';
 import type { AuditReport, UnchangedAuditReport } from '../domain/report.js';
 import { scrubSecrets } from '../secrets.js';
 import { buildChecker } from '../platforms/index.js';
+import { sealKeyOf, useSealKey } from '../domain/markers.js';
 import type { AuditContext, Checker } from './context.js';
 
 /** Loads config and roster together so one run reports every problem in both files. */
@@ -38,13 +38,24 @@ export function loadConfiguration(env: Env): { config: AuditConfig; roster: Rost
   return { config, roster };
 }
 
-/** Reads every platform's template up front: a missing template is a configuration error, found before any write. */
+/**
+ * Reads every platform's template up front: a missing template is a configuration error, found before any write.
+ * A template the config names resolves against the config file's folder and must stay inside it (the
+ * config's checks refuse absolute paths and `..`; a symbolic link out of the folder is refused here);
+ * one it does not name is the bot's own `issue_templates/<id>.md` in the working directory.
+ */
 export function loadTemplates(config: AuditConfig, platforms: PlatformId[], baseDir: string): Map<PlatformId, string> {
   const templates = new Map<PlatformId, string>();
   const problems: string[] = [];
+  const configDir = path.dirname(path.resolve(baseDir, config.file));
   for (const platform of platforms) {
-    const file = path.resolve(baseDir, config.platforms[platform].template);
+    const written = templateWritten(config.platforms[platform]);
+    const file = path.resolve(written ? configDir : baseDir, config.platforms[platform].template);
     try {
+      if (written && !isInside(fs.realpathSync(configDir), fs.realpathSync(file))) {
+        problems.push(`${config.file}: platforms.${platform}.template: ${config.platforms[platform].template} leads out of the config file's folder (a link): templates must stay inside it`);
+        continue;
+      }
       templates.set(platform, fs.readFileSync(file, 'utf8'));
     } catch (error) {
       problems.push(`${config.file}: platforms.${platform}.template: cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
@@ -52,6 +63,11 @@ export function loadTemplates(config: AuditConfig, platforms: PlatformId[], base
   }
   if (problems.length > 0) throw new ConfigError(problems);
   return templates;
+}
+
+function isInside(folder: string, file: string): boolean {
+  const relative = path.relative(folder, file);
+  return relative !== '' && relative !== '..' && !relative.startsWith(`..${path.sep}`) && !path.isAbsolute(relative);
 }
 
 export interface RuntimeDeps {
@@ -87,6 +103,8 @@ function buildGitLabTracker(deps: RuntimeDeps): GitLabTracker {
     sleep: deps.sleep,
     timeoutMs: deps.env.AUDIT_HTTP_TIMEOUT_MS,
     logger: deps.logger.child({ vendor: 'gitlab' }),
+    // Everything written to GitLab is masked like the logs: the write boundary is the tracker.
+    secrets: deps.secrets,
   });
 }
 
@@ -114,6 +132,10 @@ export function buildContext(
     }
   }
   if (problems.length > 0) throw new ConfigError([...new Set(problems)]);
+  // One key seals the bot's markers and the board's checkpoint: AUDIT_SEAL_KEY, else one derived from
+  // GITLAB_TOKEN (rotating the token then leaves the old seals unverifiable: README, "The bot's record").
+  const sealKey = sealKeyOf(deps.env.AUDIT_SEAL_KEY ?? deps.env.GITLAB_TOKEN);
+  useSealKey(sealKey);
   const context: AuditContext = {
     config,
     roster,
@@ -129,7 +151,7 @@ export function buildContext(
     clock: deps.clock,
     logger: deps.logger,
     out: deps.out,
-    checkpointKey: deps.env.GITLAB_TOKEN ? createHash('sha256').update(`audit-bot checkpoint seal\u0000${deps.env.GITLAB_TOKEN}`).digest('base64url') : undefined,
+    checkpointKey: sealKey,
   };
   return { context, platforms };
 }

@@ -19,6 +19,37 @@ export function defaultTemplate(platform: PlatformId): string {
   return `issue_templates/${platform}.md`;
 }
 
+/**
+ * Platform settings whose `template` the config file wrote: that path resolves against the config
+ * file's folder and must stay inside it. One not written is the bot's own `issue_templates/<id>.md`.
+ */
+const writtenTemplates = new WeakSet<PlatformConfig>();
+
+export function templateWritten(platform: PlatformConfig): boolean {
+  return writtenTemplates.has(platform);
+}
+
+/**
+ * Why a template path may not be used, or undefined: it must be relative and stay inside the config
+ * file's folder (a template is posted into every audit issue, so `/proc/self/environ` or
+ * `../../.env` would publish what it holds).
+ */
+export function templatePathProblem(template: string): string | undefined {
+  if (template.trim() === '') return 'must name a file (relative to the config file\'s folder)';
+  if (template.includes('\0')) return 'must not contain a NUL character';
+  if (/^([a-zA-Z]:)?[\\/]/.test(template) || /^~/.test(template)) {
+    return `must be a path relative to the config file's folder, not an absolute path, got ${quote(template)}`;
+  }
+  const segments = template.split(/[\\/]+/);
+  let depth = 0;
+  for (const segment of segments) {
+    if (segment === '..') depth -= 1;
+    else if (segment !== '.' && segment !== '') depth += 1;
+    if (depth < 0) return `must stay inside the config file's folder (no ".." out of it), got ${quote(template)}`;
+  }
+  return undefined;
+}
+
 const CONFIG_KEYS = ['support_ops_managers', 'confidential', 'labels', 'ladder', 'missed_quarter_after', 'allow_list', 'platforms'] as const;
 /** How long into a quarter `followup` lets an enabled platform go without the quarter's audit issue. */
 export const DEFAULT_MISSED_QUARTER_AFTER = 'P3D';
@@ -213,7 +244,12 @@ function checkPlatforms(checker: Checker, at: At | undefined): AuditConfig['plat
       if (enabled !== undefined) target.enabled = enabled;
       const templateAt = platform.get('template');
       const template = templateAt ? checker.string(templateAt, 'a template path') : undefined;
-      if (template !== undefined) target.template = template;
+      const templateProblem = template !== undefined ? templatePathProblem(template) : undefined;
+      if (templateAt && templateProblem) checker.fail(templateAt, templateProblem);
+      else if (template !== undefined) {
+        target.template = template;
+        writtenTemplates.add(target);
+      }
       const labelsAt = platform.get('labels');
       const labels = labelsAt ? checkLabels(checker, labelsAt) : undefined;
       if (labels !== undefined) target.labels = labels;

@@ -14,6 +14,7 @@ const MAX_HTTP_TIMEOUT_MS = 10 * 60_000;
 /** Variables whose values are secrets: never printed, scrubbed from every log line. */
 export const SECRET_ENV_NAMES = [
   'GITLAB_TOKEN',
+  'AUDIT_SEAL_KEY',
   'ZENDESK_CLIENT_SECRET',
   'ZENDESK_US_FEDERAL_CLIENT_SECRET',
   'ZENDESK_API_TOKEN',
@@ -30,6 +31,7 @@ const EMAIL_NAMES = ['ZENDESK_EMAIL', 'ZENDESK_US_FEDERAL_EMAIL'] as const;
 const WHY: Record<EnvName, string> = {
   GITLAB_URL: 'base URL of GitLab; set in GitLab CI as CI_SERVER_URL',
   GITLAB_TOKEN: 'a project access token with api scope; CI_JOB_TOKEN cannot write issues or notes',
+  AUDIT_SEAL_KEY: "a long random secret that seals the bot's record in the issues; unset, a key derived from GITLAB_TOKEN",
   AUDIT_PROJECT: 'path of the project that holds the audit issues; set in GitLab CI as CI_PROJECT_PATH',
   ZENDESK_URL: 'base URL of the main Zendesk instance, e.g. https://example.zendesk.com',
   ZENDESK_CLIENT_ID: 'the identifier of a confidential OAuth client of the main Zendesk instance, created by an admin in Admin Center',
@@ -122,6 +124,7 @@ export function readEnv(env: NodeJS.ProcessEnv): Env {
   const result: Env = {
     GITLAB_URL: value(env, 'GITLAB_URL') ?? value(env, 'CI_SERVER_URL'),
     GITLAB_TOKEN: value(env, 'GITLAB_TOKEN'),
+    AUDIT_SEAL_KEY: value(env, 'AUDIT_SEAL_KEY'),
     AUDIT_PROJECT: value(env, 'AUDIT_PROJECT') ?? value(env, 'CI_PROJECT_PATH'),
     ZENDESK_URL: value(env, 'ZENDESK_URL'),
     ZENDESK_CLIENT_ID: value(env, 'ZENDESK_CLIENT_ID'),

@@ -157,6 +157,11 @@ export interface Env {
   /** GITLAB_URL, else CI_SERVER_URL. */
   GITLAB_URL?: string;
   GITLAB_TOKEN?: string;
+  /**
+   * Secret the seals on the bot's markers and board checkpoint are keyed with; unset, a key derived
+   * from GITLAB_TOKEN (rotating the token then leaves the old seals unverifiable).
+   */
+  AUDIT_SEAL_KEY?: string;
   /** AUDIT_PROJECT, else CI_PROJECT_PATH. */
   AUDIT_PROJECT?: string;
   ZENDESK_URL?: string;

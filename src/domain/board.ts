@@ -75,12 +75,38 @@ export function renderBoard(input: BoardInput): string {
 
 /** The description with the board put in place of the old one (or before the bot's marker, or at the end). */
 export function withBoard(description: string, board: string): string {
-  const start = description.indexOf(START);
-  const end = description.indexOf(END);
-  if (start >= 0 && end > start) return `${description.slice(0, start)}${board}${description.slice(end + END.length)}`;
+  // The board is the bot's own start…end pair (its heading right after the start marker), else the
+  // first well-formed pair: a stray end marker before it, or a start marker pasted above it, does not
+  // hide it (each night would append another board). Copies a run appended that way are removed.
+  const spans = boardSpans(description);
+  const own = spans.filter((span) => description.startsWith(`${START}\n### Status board`, span.start));
+  const target = own[0] ?? spans[0];
+  if (target) {
+    let result = description;
+    for (const span of [...new Set([target, ...own])].sort((a, b) => b.start - a.start)) {
+      if (span === target) result = `${result.slice(0, span.start)}${board}${result.slice(span.end)}`;
+      else result = `${result.slice(0, span.start).replace(/\n{1,2}$/, '')}${result.slice(span.end)}`;
+    }
+    return result;
+  }
   const marker = description.lastIndexOf('<!-- audit-bot {');
   if (marker >= 0) return `${description.slice(0, marker)}${board}\n\n${description.slice(marker)}`;
   return `${description.trimEnd()}\n\n${board}\n`;
+}
+
+/** Every well-formed start…end pair: each end marker with the start marker nearest before it. */
+function boardSpans(description: string): { start: number; end: number }[] {
+  const spans: { start: number; end: number }[] = [];
+  let from = 0;
+  for (;;) {
+    const start = description.indexOf(START, from);
+    if (start < 0) break;
+    const end = description.indexOf(END, start + START.length);
+    if (end < 0) break;
+    spans.push({ start: description.lastIndexOf(START, end), end: end + END.length });
+    from = end + END.length;
+  }
+  return spans;
 }
 
 function statusName(status: BoardInput['status']): string {

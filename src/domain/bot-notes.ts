@@ -1,5 +1,5 @@
 import type { TrackedNote } from '../gitlab/tracker.js';
-import { parseMarkers, type Marker } from './markers.js';
+import { parseMarkers, readMarkers, type Marker, type ReadMarker } from './markers.js';
 import type { ItemRecord } from './open-plan.js';
 
 export interface BotNote {
@@ -9,18 +9,61 @@ export interface BotNote {
 }
 
 /**
- * The bot's own state, read back from the issue: markers in notes written by the bot user.
- * A marker in anyone else's note is ignored, so nobody can forge state by pasting one.
+ * The bot's own state, read back from the issue: markers in notes written by the bot user whose
+ * seal verifies (markers.ts). A marker in anyone else's note is ignored, so nobody can forge state
+ * by pasting one; nor can someone who edits a bot note (a Maintainer can): see `readBotRecord`.
  */
 export function botNotes(notes: TrackedNote[], botUsername: string, platform: string): BotNote[] {
-  const result: BotNote[] = [];
-  for (const note of notes) {
-    if (note.system || note.author !== botUsername) continue;
-    for (const marker of parseMarkers(note.body)) {
-      if (marker.platform === platform) result.push({ noteId: note.id, createdAt: note.createdAt, marker });
+  return readBotRecord(notes, botUsername).trusted.filter(({ marker }) => marker.platform === platform);
+}
+
+/** The bot's notes as read: the markers that are its record, and how the others failed. */
+interface BotRecord {
+  trusted: BotNote[];
+  /** Bot notes someone else changed: a marker in them is not the bot's (by note id, oldest first). */
+  edited: { noteId: number; markers: ReadMarker[] }[];
+  /** Whether any marker's seal verified. */
+  sealed: boolean;
+}
+
+/**
+ * Which of the bot's markers are its record. The bot never edits its notes, so a marker counts only
+ * as it was posted:
+ * - a sealed marker whose seal verifies over its JSON and its note's visible text: trusted;
+ * - a sealed marker whose seal does not (added by hand, or its note's text changed): not;
+ * - an unsealed marker (notes from before seals): trusted only in a note older than the bot's first
+ *   note with a verified seal. From that note on the bot seals everything, so a seal stripped off,
+ *   or a marker added without one, counts for nothing. (Before the first sealed note, unsealed
+ *   markers are trusted as they always were: there is nothing yet to tell an edit by.)
+ * A note with a marker that is not trusted is `edited`.
+ */
+export function readBotRecord(notes: TrackedNote[], botUsername: string): BotRecord {
+  const own = notes.filter((note) => !note.system && note.author === botUsername).map((note) => ({ note, markers: readMarkers(note.body) }));
+  const firstSealed = Math.min(...own.filter(({ markers }) => markers.some((read) => read.seal === 'valid')).map(({ note }) => note.id));
+  const trusted: BotNote[] = [];
+  const edited: BotRecord['edited'] = [];
+  for (const { note, markers } of own) {
+    let changed = false;
+    for (const read of markers) {
+      if (read.seal === 'valid' || (read.seal === 'unsealed' && note.id < firstSealed)) trusted.push({ noteId: note.id, createdAt: note.createdAt, marker: read.marker });
+      else changed = true;
     }
+    if (changed) edited.push({ noteId: note.id, markers });
   }
-  return result;
+  return { trusted, edited, sealed: Number.isFinite(firstSealed) };
+}
+
+/**
+ * The bot's notes of `platform` that someone else edited and that no `edited` note of the bot's
+ * reported yet (ids, ascending): the next run says so in the issue, once.
+ */
+export function unreportedEdits(notes: TrackedNote[], botUsername: string, platform: string): number[] {
+  const record = readBotRecord(notes, botUsername);
+  const reported = new Set(
+    record.trusted.filter(({ marker }) => marker.step === 'edited' && marker.platform === platform).flatMap(({ marker }) => (Array.isArray(marker.notes) ? (marker.notes as unknown[]) : [])),
+  );
+  const ofPlatform = (markers: ReadMarker[]) => markers.some((read) => !read.marker || read.marker.platform === platform);
+  return record.edited.filter(({ noteId, markers }) => !reported.has(noteId) && ofPlatform(markers)).map(({ noteId }) => noteId);
 }
 
 /** One finding a results note lists: its item id and what later runs know of it. */
@@ -139,15 +182,25 @@ function resultsPartDeleted(notes: BotNote[]): boolean {
  *   markers: the bot's token now belongs to another user (`ghost` when GitLab deleted that user).
  * A marker someone pastes into a comment can only turn `never-posted` into a refusal, the safe side.
  */
-export type DamagedRecord = { cause: 'never-posted' | 'deleted' } | { cause: 'other-author'; author: string };
+export type DamagedRecord =
+  | { cause: 'never-posted' | 'deleted' | 'unverified' }
+  | { cause: 'other-author'; author: string }
+  | { cause: 'edited'; noteId: number };
 
 export function damagedRecord(notes: TrackedNote[], botUsername: string, platform: string): DamagedRecord | undefined {
-  const own = botNotes(notes, botUsername, platform);
+  const record = readBotRecord(notes, botUsername);
+  const own = record.trusted.filter(({ marker }) => marker.platform === platform);
+  // Sealed notes of the bot's, and not one seal verifies: the key changed (GITLAB_TOKEN rotated
+  // while AUDIT_SEAL_KEY was unset). Nothing of the record can be trusted, nor listed afresh.
+  if (!record.sealed && record.edited.some(({ markers }) => markers.some((read) => read.seal === 'forged' && read.marker?.platform === platform))) return { cause: 'unverified' };
+  // A results note whose marker no longer verifies: someone edited it.
+  const editedResults = record.edited.find(({ markers }) => markers.some((read) => read.seal !== 'valid' && read.marker?.platform === platform && read.marker.step === 'results'));
+  const lost = (): DamagedRecord => (editedResults ? { cause: 'edited', noteId: editedResults.noteId } : { cause: 'deleted' });
   const listed = new Set(own.flatMap(({ marker }) => (marker.step === 'results' ? (marker.findings ?? []) : [])));
-  if (own.some(({ marker }) => marker.step !== 'results' && (marker.findings ?? []).some((finding) => !listed.has(finding)))) return { cause: 'deleted' };
-  if (resultsPartDeleted(own)) return { cause: 'deleted' };
+  if (own.some(({ marker }) => marker.step !== 'results' && (marker.findings ?? []).some((finding) => !listed.has(finding)))) return lost();
+  if (resultsPartDeleted(own)) return lost();
   if (own.some(({ marker }) => marker.step === 'results')) return undefined;
-  if (own.length > 0) return { cause: 'deleted' };
+  if (own.length > 0 || editedResults) return lost();
   const foreign = notes.find((note) => !note.system && note.author !== botUsername && parseMarkers(note.body).some((marker) => marker.platform === platform));
   return foreign ? { cause: 'other-author', author: foreign.author } : { cause: 'never-posted' };
 }

@@ -2,9 +2,12 @@ import { DateTime, Duration } from 'luxon';
 import type { LadderDurations } from '../config/types.js';
 import { claimKey, somsToAsk, LADDER, type Addressed, type IssueState, type ItemState, type LadderStep } from './followup-state.js';
 import { compareNames } from './locale.js';
+import { formatUtc } from './render.js';
 import type { Marker } from './markers.js';
 import type { ReplyClaim } from './replies.js';
 import type { PlannedNote } from './open-plan.js';
+import { NOTE_BUDGET, utf8Length } from './note-size.js';
+import { noteText } from './render.js';
 import { everyoneReachable, routeUp, uniqueUnreachable, type ReachOf, type Route } from './reach.js';
 import {
   renderAddressedNote,
@@ -14,6 +17,7 @@ import {
   renderReopenedNote,
   renderResumedNote,
   renderReviewNote,
+  renderRevivedNote,
   type AddressedEntry,
   type FeedbackEntry,
 } from './render-followup.js';
@@ -128,24 +132,41 @@ function planOpenAudit(input: FollowupInput, soms: Set<string>, base: { platform
   // 1. Claims nobody has answered yet, per item (explicit ids, or "all" = the author's own items).
   const addressed: AddressedEntry[] = [];
   const feedback: FeedbackEntry[] = [];
+  // One line per person, item and answer: the same refusal, repeated in a note or over notes, is
+  // answered once, and that answer records every claim it stands for (`laterClaims`).
+  const answered = new Map<string, FeedbackEntry>();
+  const answer = (entry: FeedbackEntry, handles: string) => {
+    const known = answered.get(`${entry.to}\u0000${entry.reason}\u0000${entry.item.fingerprint}`);
+    if (!known) {
+      answered.set(`${entry.to}\u0000${entry.reason}\u0000${entry.item.fingerprint}`, entry);
+      feedback.push(entry);
+    } else if (known.noteId !== entry.noteId) (known.laterClaims ??= []).push(handles);
+  };
+  // Of a note's "all" claims only its last counts: it covers the same items, under the same keys.
+  const lastAll = new Map<number, ReplyClaim>();
+  for (const { noteId, claim } of state.claims) if (claim.kind !== 'approved' && claim.ids === 'all') lastAll.set(noteId, claim);
   // The latest allowed claim on an item decides it; the earlier ones are answered with it.
   const latest = new Map<string, { noteId: number; author: string; claim: ReplyClaim; earlier: string[] }>();
   for (const { noteId, author, at, claim } of state.claims) {
-    if (claim.kind === 'approved') continue;
+    if (claim.kind === 'approved' || (claim.ids === 'all' && lastAll.get(noteId) !== claim)) continue;
     const targets =
       claim.ids === 'all'
         ? // "all" means the items as they stood when the author wrote it, not items listed later.
-          openItems().filter((item) => item.listedAt <= at && askedAbout(author, item, at))
-        : claim.ids.map((id) => state.items.get(state.byId.get(id) ?? '')).filter((item): item is ItemState => item !== undefined);
+          openItems().filter((item) => answerableSince(item) <= at && askedAbout(author, item, at))
+        : // An answer counts only for items listed (or found again) before it was written: "PD-14 intentional"
+          // written before `open` listed PD-14 answers nothing, nor does an old "fixed" an item found again.
+          claim.ids.map((id) => state.items.get(state.byId.get(id) ?? '')).filter((item): item is ItemState => item !== undefined && answerableSince(item) <= at);
     for (const item of targets) {
       const key = claimKey(noteId, item.fingerprint);
       if (item.addressed || state.handledClaims.has(key)) continue;
       if (!mayAnswerFor(author, item)) {
-        feedback.push({ item, to: author, noteId, reason: 'not-allowed' });
+        answer({ item, to: author, noteId, reason: 'not-allowed' }, key);
         continue;
       }
       const before = latest.get(item.fingerprint);
-      const earlier = before ? [...before.earlier, claimKey(before.noteId, item.fingerprint)] : [];
+      // One list of the earlier claims' keys, grown in place (a note's claims on the item share one key).
+      const earlier = before?.earlier ?? [];
+      if (before && before.noteId !== noteId) earlier.push(claimKey(before.noteId, item.fingerprint));
       latest.set(item.fingerprint, { noteId, author, claim, earlier });
     }
   }
@@ -166,7 +187,13 @@ function planOpenAudit(input: FollowupInput, soms: Set<string>, base: { platform
   }
 
   // 3. Anything claimed fixed or about to be pinged is checked against the platform first.
-  if ((fixedClaims.size > 0 || due.size > 0) && !input.recheck) {
+  // Before the review request, whatever is recorded fixed or gone is checked again (it may be back).
+  const reviewNext =
+    !input.supersededBy &&
+    openItems().every((item) => latest.get(item.fingerprint)?.claim.kind === 'intentional') &&
+    !state.reviews.some((asked) => sameSet(asked, everythingListed)) &&
+    [...state.items.values()].some(wasFixedOrGone);
+  if ((fixedClaims.size > 0 || due.size > 0 || reviewNext) && !input.recheck) {
     return { needsRecheck: true, notes: [], status: 'open', close: false };
   }
   const recheck = input.recheck;
@@ -196,6 +223,17 @@ function planOpenAudit(input: FollowupInput, soms: Set<string>, base: { platform
       resolvedNow.add(fingerprint);
     } else ladderActions.push({ item, step });
   }
+  // "Gone" is not final: an item recorded fixed or gone that the check reports again is open again,
+  // with its history, and its ladder resumes from its last step, timed from now.
+  const revived = new Map<string, ItemState>();
+  for (const item of recheck ? state.items.values() : []) {
+    if (!wasFixedOrGone(item) || !recheck!.present.has(item.fingerprint) || recheck!.accepted.has(item.fingerprint)) continue;
+    const { addressed: was, ...rest } = item;
+    const open: ItemState = { ...rest, revived: { at: input.now.toISOString(), noteAt: input.now.toISOString(), was: was! } };
+    revived.set(item.fingerprint, open);
+    const step = input.supersededBy ? undefined : nextDueStep(open, input);
+    if (step) ladderActions.push({ item: open, step });
+  }
   // The platform was read anyway: items that vanished without a reply are recorded too.
   for (const item of openItems()) {
     if (latest.has(item.fingerprint) || due.has(item.fingerprint)) continue;
@@ -220,23 +258,35 @@ function planOpenAudit(input: FollowupInput, soms: Set<string>, base: { platform
       body: renderAddressedNote({ ...base, entries: addressed, now: input.now }),
     });
   }
+  if (revived.size > 0) {
+    const items = [...revived.values()].sort(byItemId);
+    notes.push({
+      marker: { v: 1, step: 'revived', ...base, findings: items.map((item) => item.fingerprint), at: input.now.toISOString() },
+      body: renderRevivedNote({ ...base, items, now: input.now, next: (item) => resumesWith(item, ladderActions, input) }),
+    });
+  }
   // A reply that names an item but reads as no instruction gets one short answer with the forms the bot reads.
   for (const { noteId, author, ids } of state.unreadable) {
     for (const item of ids.map((id) => state.items.get(state.byId.get(id) ?? '')).filter((item): item is ItemState => item !== undefined)) {
-      if (!item.addressed && mayAnswerFor(author, item)) feedback.push({ item, to: author, noteId, reason: 'unreadable' });
+      if (!item.addressed && mayAnswerFor(author, item)) answer({ item, to: author, noteId, reason: 'unreadable' }, `unreadable:${noteId}`);
     }
   }
-  for (const [to, entries] of groupBy(feedback, (entry) => entry.to)) {
-    const handled = (e: FeedbackEntry) => (e.reason === 'unreadable' ? [`unreadable:${e.noteId}`] : [claimKey(e.noteId, e.item.fingerprint), ...(e.laterClaims ?? [])]);
-    notes.push({
-      marker: { v: 1, step: 'feedback', ...base, owner: to, findings: entries.map((e) => e.item.fingerprint), claims: [...new Set(entries.flatMap(handled))] },
-      body: renderFeedbackNote({ ...base, to, entries, now: input.now, supportOpsManagers: input.supportOpsManagers }),
-    });
+  // A reply read only in part (REPLY_LIMITS) is said so once, in its author's answer.
+  const cutNotes = new Map<string, string[]>();
+  for (const { noteId, author } of state.cut) {
+    const keys = cutNotes.get(author) ?? [];
+    cutNotes.set(author, keys);
+    // Any more are said so the next night: one line, and a bounded marker.
+    if (keys.length < FEEDBACK_CUT_NOTES) keys.push(`cut:${noteId}`);
+  }
+  for (const [to, values] of groupBy<FeedbackEntry | string>([...feedback, ...cutNotes.keys()], (value) => (typeof value === 'string' ? value : value.to))) {
+    const note = feedbackNote(base, to, values.filter((value): value is FeedbackEntry => typeof value !== 'string'), cutNotes.get(to) ?? [], input);
+    if (note) notes.push(note);
   }
   // A later quarter's issue lists every finding still present: two ladders would ping twice. The
   // answers given here are recorded first; an issue with every item answered awaits its review.
   if (input.supersededBy) {
-    const items = [...state.items.values()].map((item) => withAddressed(item, addressed.find((entry) => entry.item === item), input.now));
+    const items = [...state.items.values()].map((item) => revived.get(item.fingerprint) ?? withAddressed(item, addressed.find((entry) => entry.item === item), input.now));
     if (items.some((item) => !item.addressed)) {
       const next = input.supersededBy;
       notes.push({
@@ -284,7 +334,7 @@ function planOpenAudit(input: FollowupInput, soms: Set<string>, base: { platform
   }
 
   const nowAddressed = new Set(addressed.map((entry) => entry.item.fingerprint));
-  const allAddressed = [...state.items.values()].every((item) => item.addressed || nowAddressed.has(item.fingerprint));
+  const allAddressed = [...state.items.values()].every((item) => (item.addressed && !revived.has(item.fingerprint)) || nowAddressed.has(item.fingerprint));
   const everything = [...state.items.keys()].sort();
   const alreadyReviewed = state.reviews.some((review) => sameSet(review, everything));
   if (allAddressed && !alreadyReviewed) {
@@ -295,6 +345,36 @@ function planOpenAudit(input: FollowupInput, soms: Set<string>, base: { platform
     });
   }
   return { needsRecheck: false, notes: withSeen(notes, state), status: allAddressed ? 'review' : 'open', close: false };
+}
+
+/** What one answer to a person may take, marker included, in UTF-8 bytes: well under GitLab's cap. */
+export const FEEDBACK_BUDGET = NOTE_BUDGET / 2;
+/** Replies read only in part that one answer records, and earlier claims one of its lines records (any more: the next night). */
+const FEEDBACK_CUT_NOTES = 1_000;
+
+/**
+ * One person's answer, under FEEDBACK_BUDGET with its marker. Entries that would not fit wait: their
+ * claims stay unanswered, so the next run answers them (each night answers its share; none fails).
+ */
+function feedbackNote(base: { platform: string; quarter: string }, to: string, entries: FeedbackEntry[], cut: string[], input: FollowupInput): PlannedNote | undefined {
+  // An entry records at most FEEDBACK_CUT_NOTES of the claims it answers: any more come up again, and are answered the next night.
+  const handled = (e: FeedbackEntry) => [e.reason === 'unreadable' ? `unreadable:${e.noteId}` : claimKey(e.noteId, e.item.fingerprint), ...(e.laterClaims ?? []).slice(0, FEEDBACK_CUT_NOTES)];
+  const build = (count: number): PlannedNote => {
+    const kept = entries.slice(0, count);
+    return {
+      marker: { v: 1, step: 'feedback', ...base, owner: to, findings: [...new Set(kept.map((e) => e.item.fingerprint))], claims: [...new Set([...kept.flatMap(handled), ...cut])] },
+      body: renderFeedbackNote({ ...base, to, entries: kept, now: input.now, supportOpsManagers: input.supportOpsManagers, cut: cut.length > 0, later: entries.length - count }),
+    };
+  };
+  const size = (note: PlannedNote) => utf8Length(noteText(note.body, note.marker));
+  let count = entries.length;
+  let note = build(count);
+  // The size grows about linearly with the entries: a few tries at most.
+  for (let bytes = size(note); bytes > FEEDBACK_BUDGET && count > 0; bytes = size(note)) {
+    count = Math.min(count - 1, Math.floor((count * FEEDBACK_BUDGET * 0.95) / bytes));
+    note = build(count);
+  }
+  return count > 0 || cut.length > 0 ? note : undefined;
 }
 
 /**
@@ -321,7 +401,7 @@ export function nextDueStep(
   if (!last) return 'ping1';
   if (last.step === 'som' || !hasNextStep(item, input)) return undefined;
   const wait = WAIT_AFTER[last.step];
-  const dueAt = dueDateTime(last.at, input.ladder[wait!]);
+  const dueAt = dueDateTime(ladderClock(item, last.at), input.ladder[wait!]);
   if (DateTime.fromJSDate(input.now) < dueAt) return undefined;
   const next = LADDER[LADDER.indexOf(last.step) + 1];
   // Nobody to escalate to at the manager step: the Support Ops Managers are next.
@@ -342,7 +422,30 @@ function hasNextStep(item: ItemState, input: Partial<Pick<FollowupInput, 'suppor
 export function dueAt(item: ItemState, ladder: LadderDurations, rules: Partial<Pick<FollowupInput, 'supportOpsManagers' | 'managerOf'>> = {}): Date | undefined {
   const last = item.pings.at(-1);
   if (!last || last.step === 'som' || !hasNextStep(item, rules)) return undefined;
-  return dueDateTime(last.at, ladder[WAIT_AFTER[last.step]!]).toJSDate();
+  return dueDateTime(ladderClock(item, last.at), ladder[WAIT_AFTER[last.step]!]).toJSDate();
+}
+
+/** Where a revived item's ladder resumes, in words. */
+function resumesWith(item: ItemState, actions: { item: ItemState; step: LadderStep }[], input: FollowupInput): string {
+  const now = actions.find((action) => action.item.fingerprint === item.fingerprint);
+  if (now) return now.step === 'ping1' ? 'Its owner is pinged now.' : 'The next reminder goes out now.';
+  const at = dueAt(item, input.ladder, input);
+  return at ? `The reminders resume where they stopped: the next one on ${formatUtc(at)}.` : 'Every reminder was already sent: the Support Ops Managers see it on the board.';
+}
+
+/** What the next step is timed from: the last step, or the item's revival when it came back after that. */
+function ladderClock(item: ItemState, lastStepAt: string): string {
+  return item.revived && item.revived.at > lastStepAt ? item.revived.at : lastStepAt;
+}
+
+/** Answers count for an item only when written after it was listed, or after it was found again. */
+function answerableSince(item: ItemState): string {
+  return item.revived?.noteAt ?? item.listedAt;
+}
+
+/** An item the platform check vouched for (fixed, gone): a later check can find it again. */
+function wasFixedOrGone(item: ItemState): boolean {
+  return item.addressed?.how === 'fixed' || item.addressed?.how === 'gone';
 }
 
 /**
@@ -381,7 +484,12 @@ function withAddressed(item: ItemState, entry: AddressedEntry | undefined, now: 
 /** Groups in key order, where a key's empty last part (nobody in the roster) sorts after every name. */
 function groupBy<T>(values: T[], key: (value: T) => string): Map<string, T[]> {
   const groups = new Map<string, T[]>();
-  for (const value of values) groups.set(key(value), [...(groups.get(key(value)) ?? []), value]);
+  for (const value of values) {
+    const k = key(value);
+    const group = groups.get(k);
+    if (group) group.push(value);
+    else groups.set(k, [value]);
+  }
   const sortable = (k: string) => (k.endsWith('\u0000') || k === '' ? `${k}\uffff` : k);
   return new Map([...groups.entries()].sort(([a], [b]) => compareNames(sortable(a), sortable(b))));
 }

@@ -3,7 +3,7 @@ import type { TrackedNote } from '../gitlab/tracker.js';
 import { botNotes, resultsEntries, type BotNote } from './bot-notes.js';
 import { compareCodeUnits } from './locale.js';
 import type { ItemRecord } from './open-plan.js';
-import { parseReply, unreadItemIds, type ReplyClaim } from './replies.js';
+import { readReply, type ReplyClaim } from './replies.js';
 
 export const LADDER = ['ping1', 'ping2', 'manager', 'som'] as const;
 export type LadderStep = (typeof LADDER)[number];
@@ -30,6 +30,13 @@ export interface ItemState extends ItemRecord {
    */
   pings: { step: LadderStep; at: string; to?: string | null }[];
   addressed?: Addressed;
+  /**
+   * Set when a re-check found the item again after it was recorded `fixed` or `gone` (a `revived`
+   * marker): `at` is the run's clock (the ladder resumes from its last step, timed from it),
+   * `noteAt` when GitLab dated the note (only answers written after it count for the item), and
+   * `was` the answer it had.
+   */
+  revived?: { at: string; noteAt: string; was: Addressed };
 }
 
 /** One instruction from a person's note, with where it came from. */
@@ -66,6 +73,8 @@ export interface IssueState {
   unseen: { id: number; digest: string }[];
   /** Lines in people's notes that name an item but read as no instruction, per note (not yet answered). */
   unreadable: { noteId: number; author: string; at: string; ids: string[] }[];
+  /** People's notes the bot read only in part (past REPLY_LIMITS) and has not said so about yet. */
+  cut: { noteId: number; author: string; at: string }[];
 }
 
 export function claimKey(noteId: number, fingerprint: string): string {
@@ -92,22 +101,25 @@ export function rebuildState(notes: TrackedNote[], botUsername: string, platform
     seen: new Map(),
     unseen: [],
     unreadable: [],
+    cut: [],
   };
   for (const note of bot) applyMarker(state, note);
   const people = readablePeopleNotes(notes, botUsername, bot, state.seen);
-  state.claims = people.flatMap((note) => parseReply(note.body).map((claim) => ({ noteId: note.id, author: note.author, at: note.createdAt, claim })));
+  // Each note is read once, in one pass (replies.ts): the cost of a night is linear in its notes.
+  const replies = people.map((note) => ({ note, reply: readReply(note.body) }));
+  state.claims = replies.flatMap(({ note, reply }) => reply.claims.map((claim) => ({ noteId: note.id, author: note.author, at: note.createdAt, claim })));
   state.claims.sort((a, b) => compareCodeUnits(a.at, b.at) || a.noteId - b.noteId);
   state.unseen = notes
     .filter((note) => !note.system && note.author !== botUsername && !state.seen.has(note.id))
     .map((note) => ({ id: note.id, digest: noteDigest(note.body) }));
-  // An item the same note answers on another line needs no hint.
-  const answered = (noteId: number) => state.claims.filter((claim) => claim.noteId === noteId).flatMap(({ claim }) => (claim.kind === 'approved' ? [] : claim.ids === 'all' ? ['*'] : claim.ids));
-  state.unreadable = people
-    .map((note) => {
-      const covered = answered(note.id);
-      return { noteId: note.id, author: note.author, at: note.createdAt, ids: covered.includes('*') ? [] : unreadItemIds(note.body).filter((id) => !covered.includes(id)) };
-    })
-    .filter((entry) => entry.ids.length > 0 && !state.handledClaims.has(`unreadable:${entry.noteId}`));
+  // readReply leaves out the items the same note answers on another line: they need no hint.
+  state.unreadable = replies
+    .filter(({ note, reply }) => reply.unreadIds.length > 0 && !state.handledClaims.has(`unreadable:${note.id}`))
+    .map(({ note, reply }) => ({ noteId: note.id, author: note.author, at: note.createdAt, ids: reply.unreadIds }));
+  // A note read in part that asked the bot something: its author is told once what was not read.
+  state.cut = replies
+    .filter(({ note, reply }) => reply.cut && (reply.claims.length > 0 || reply.unreadIds.length > 0) && !state.handledClaims.has(`cut:${note.id}`))
+    .map(({ note }) => ({ noteId: note.id, author: note.author, at: note.createdAt }));
   return state;
 }
 
@@ -177,6 +189,23 @@ function applyMarker(state: IssueState, { marker, createdAt, noteId }: BotNote):
     case 'reopened':
       if (typeof marker.closedAt === 'string') state.undoneCloses.add(marker.closedAt);
       break;
+    case 'revived': {
+      // Found again after `fixed` or `gone`: open again, with its pings. `intentional` and `accepted` stay answered.
+      let revived = false;
+      for (const fingerprint of findings) {
+        const item = state.items.get(fingerprint);
+        if (!item?.addressed || (item.addressed.how !== 'fixed' && item.addressed.how !== 'gone')) continue;
+        item.revived = { at: stepTime(marker.at, createdAt), noteAt: createdAt, was: item.addressed };
+        delete item.addressed;
+        revived = true;
+      }
+      // A review asked before an item came back covered it as addressed: it is asked again.
+      if (revived) {
+        state.reviews = [];
+        delete state.lastReview;
+      }
+      break;
+    }
     case 'resumed':
       // Reopened after a Support Ops Manager closed it: that outcome no longer ends the audit.
       if (state.outcome?.result === 'closed') state.outcome = undefined;
@@ -204,11 +233,22 @@ function stepTime(planned: unknown, createdAt: string): string {
  * has no digest of, an update after a later bot note counts as an edit.
  */
 function readablePeopleNotes(notes: TrackedNote[], botUsername: string, bot: BotNote[], seen: Map<number, string>): TrackedNote[] {
+  // The bot's note times, sorted once: a bot note between a note's creation and its update is one binary search away.
+  const times = bot.map((b) => b.createdAt).sort();
+  const botNoteBetween = (after: string, before: string) => {
+    let low = 0;
+    for (let high = times.length; low < high; ) {
+      const middle = (low + high) >>> 1;
+      if (times[middle]! > after) high = middle;
+      else low = middle + 1;
+    }
+    return low < times.length && times[low]! < before;
+  };
   return notes.filter((note) => {
     if (note.system || note.author === botUsername) return false;
     const digest = seen.get(note.id);
     if (digest !== undefined) return digest === noteDigest(note.body);
-    return !(note.updatedAt > note.createdAt && bot.some((b) => b.createdAt > note.createdAt && b.createdAt < note.updatedAt));
+    return !(note.updatedAt > note.createdAt && botNoteBetween(note.createdAt, note.updatedAt));
   });
 }
 

@@ -4,6 +4,7 @@ import { inline, mention, table } from './markdown.js';
 import { PLATFORMS } from './platforms.js';
 import { formatUtc, humanDuration, itemsOrSummary, renderPingNote } from './render.js';
 import { everyoneReachable, mentionIfReachable, passedOverLines, type ReachOf, type Unreachable } from './reach.js';
+import { REPLY_LIMITS } from './replies.js';
 import type { PlatformId } from './types.js';
 
 interface Base {
@@ -71,10 +72,20 @@ export function renderAddressedNote(input: Base & { entries: AddressedEntry[]; n
   return lines.join('\n');
 }
 
-export function renderFeedbackNote(input: Base & { to: string; entries: FeedbackEntry[]; now: Date; supportOpsManagers: string[] }): string {
+/** Items an answer to a person describes line by line; any more are named by id, one line per kind of answer. */
+export const FEEDBACK_LINES = 50;
+
+/**
+ * The answer to a person's replies: one line per item and kind of answer (the first FEEDBACK_LINES),
+ * the ids of any more, a line when a reply was read only in part (`cut`), and one when `later`
+ * items had to wait for the next run's answer (a note holds only so much).
+ */
+export function renderFeedbackNote(
+  input: Base & { to: string; entries: FeedbackEntry[]; now: Date; supportOpsManagers: string[]; cut?: boolean; later?: number },
+): string {
   const name = platformName(input.platform);
   const lines = [`${mention(input.to)}, about your reply:`, ''];
-  for (const entry of input.entries) {
+  for (const entry of input.entries.slice(0, FEEDBACK_LINES)) {
     if (entry.reason === 'unreadable') {
       lines.push(
         `- **${entry.item.id}**: your reply names it, but the bot could not read an answer in it. Write one instruction per line, ` +
@@ -91,6 +102,27 @@ export function renderFeedbackNote(input: Base & { to: string; entries: Feedback
         : 'a Support Ops Manager (nobody in the roster owns it)';
       lines.push(`- **${entry.item.id}**: only ${who} can answer for it, so your reply was not counted.`);
     }
+  }
+  const rest = input.entries.slice(FEEDBACK_LINES);
+  const idsOf = (reason: FeedbackEntry['reason']) => rest.filter((entry) => entry.reason === reason).map((entry) => `**${entry.item.id}**`);
+  const more: [FeedbackEntry['reason'], string][] = [
+    ['still-present', `still found in ${name} on ${formatUtc(input.now)}, so they stay open`],
+    ['not-allowed', 'not counted: only their owners, their managers or a Support Ops Manager can answer for them'],
+    ['unreadable', 'named, but with no answer the bot could read (one instruction per line, e.g. `PD-3 fixed`)'],
+  ];
+  for (const [reason, what] of more) {
+    const ids = idsOf(reason);
+    if (ids.length > 0) lines.push(`- ${plural(ids.length, 'more item')} ${what}: ${ids.join(', ')}.`);
+  }
+  if (input.later) {
+    lines.push(`- ${plural(input.later, 'more item')} of your replies will be answered in the next run's note: one note holds only so much.`);
+  }
+  if (input.cut) {
+    lines.push(
+      `- Your reply was longer than the bot reads, so it read only part of it: at most ${REPLY_LIMITS.instructions} different instructions ` +
+        `per reply, ${REPLY_LIMITS.idsPerLine} item ids per line and ${REPLY_LIMITS.lineLength} characters per line ` +
+        `(a reason is kept to ${REPLY_LIMITS.reason} characters). Put the rest in another reply, one instruction per line.`,
+    );
   }
   return lines.join('\n');
 }
@@ -224,4 +256,27 @@ export function renderReopenedNote(input: Base & { closedBy: string | null; supp
 /** A Support Ops Manager's close was followed by a reopen: the ladder picks up the items still open. */
 export function renderResumedNote(input: Base & { closedBy: string | null }): string {
   return `This issue was reopened after ${quiet(input.closedBy)} closed it: the follow-up of the ${platformName(input.platform)} access audit for ${input.quarter} resumes for the items still open.`;
+}
+
+/**
+ * Items recorded `fixed` or `gone` that a re-check found again: open again in this issue, with
+ * their history; `next` says where each one's ladder resumes.
+ */
+export function renderRevivedNote(input: Base & { items: ItemState[]; now: Date; next: (item: ItemState) => string }): string {
+  const name = platformName(input.platform);
+  const lines = input.items.map((item) => {
+    const was = item.revived?.was;
+    const before = was ? ` (recorded ${was.how === 'fixed' ? `fixed${was.by ? ` per ${quiet(was.by)}` : ''}` : 'gone'} on ${formatUtc(new Date(was.at))})` : '';
+    return (
+      `- **${item.id}** is found again in ${name}${before}: it is open again. ${inline(item.subject)} · ${inline(item.detail, 400)} ` +
+      `${input.next(item)}`
+    );
+  });
+  return [
+    `Re-checked ${name} on ${formatUtc(input.now)} (${name} access audit for ${input.quarter}):`,
+    '',
+    ...lines,
+    '',
+    `An earlier \`fixed\` no longer counts for ${input.items.length === 1 ? 'it' : 'them'}: reply \`${input.items[0]?.id ?? 'PD-1'} fixed\` once it is fixed again, or \`${input.items[0]?.id ?? 'PD-1'} intentional: <reason>\`.`,
+  ].join('\n');
 }

@@ -1,5 +1,5 @@
 import type { Logger } from '../log.js';
-import type { IssueChanges, NewIssue, TrackedIssue, TrackedNote, TrackedUser, Tracker } from './tracker.js';
+import type { IssueChanges, IssueFilter, NewIssue, TrackedIssue, TrackedNote, TrackedUser, Tracker } from './tracker.js';
 
 export type RecordedWrite =
   | { kind: 'create-issue'; issue: NewIssue }
@@ -24,8 +24,8 @@ export class DryRunTracker implements Tracker {
     return this.reads ? this.reads.currentUsername() : Promise.resolve(this.botUsername);
   }
 
-  findIssues(labels: string[], state: 'opened' | 'closed' | 'all'): Promise<TrackedIssue[]> {
-    return this.reads ? this.reads.findIssues(labels, state) : Promise.resolve([]);
+  findIssues(labels: string[], state: 'opened' | 'closed' | 'all', filter?: IssueFilter): Promise<TrackedIssue[]> {
+    return this.reads ? this.reads.findIssues(labels, state, filter) : Promise.resolve([]);
   }
 
   getIssue(iid: number): Promise<TrackedIssue> {
@@ -43,7 +43,7 @@ export class DryRunTracker implements Tracker {
   async createIssue(issue: NewIssue): Promise<TrackedIssue> {
     this.writes.push({ kind: 'create-issue', issue });
     this.logger.info({ title: issue.title, labels: issue.labels }, 'dry run: would create issue');
-    return { iid: 0, title: issue.title, description: issue.description, labels: issue.labels, state: 'opened', confidential: issue.confidential, webUrl: '(dry run)', createdAt: new Date(0).toISOString(), closedBy: null };
+    return { iid: 0, title: issue.title, description: issue.description, labels: issue.labels, state: 'opened', confidential: issue.confidential, webUrl: '(dry run)', createdAt: new Date(0).toISOString(), closedBy: null, author: await this.currentUsername() };
   }
 
   async updateIssue(iid: number, changes: IssueChanges): Promise<TrackedIssue> {

@@ -1,16 +1,21 @@
-import { randomUUID } from 'node:crypto';
+import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
 import { Groups, IssueNotes, Issues, ProjectLabels, ProjectMembers, Users } from '@gitbeaker/rest';
 import type { Clock, Sleep } from '../clock.js';
 import type { Logger } from '../log.js';
 import { createGitLabRequester } from './requester.js';
 import { mapConcurrently } from '../concurrency.js';
 import { HttpError, RetriesExhaustedError } from '../http/errors.js';
+import { scrubSecrets } from '../secrets.js';
+import { markerJson } from '../domain/markers.js';
 
 const LEASE_PREFIX = 'audit-bot lease until ';
 const CLOCK_SKEW_MS = 5 * 60_000;
-/** `audit-bot lease until <ISO date> by <run id>` (leases written before the run id have none). */
-const LEASE_DESCRIPTION = /^audit-bot lease until (\S+)(?: by (\S+))?/;
-import type { IssueChanges, NewIssue, TrackedIssue, TrackedNote, TrackedUser, Tracker } from './tracker.js';
+/**
+ * `audit-bot lease until <ISO date> by <run id> sig <seal>`. The seal is keyed with GITLAB_TOKEN: a
+ * lock label anyone else wrote (or a lease of an older version, with no seal) is not the bot's.
+ */
+const LEASE_DESCRIPTION = /^audit-bot lease until (\S+)(?: by (\S+))?(?: sig (\S+))?/;
+import type { IssueChanges, IssueFilter, NewIssue, TrackedIssue, TrackedNote, TrackedUser, Tracker } from './tracker.js';
 
 export interface GitLabTrackerOptions {
   url: string;
@@ -22,6 +27,8 @@ export interface GitLabTrackerOptions {
   /** Milliseconds one request may take (default 30 s). */
   timeoutMs?: number;
   onRequest?: (method: string, path: string) => void;
+  /** The run's known secrets: masked in everything written to GitLab (notes, descriptions, titles, labels) and in error bodies. */
+  secrets?: readonly string[];
 }
 
 interface RawIssue {
@@ -35,6 +42,8 @@ interface RawIssue {
   created_at: string;
   closed_by?: { username: string } | null;
   closed_at?: string | null;
+  author?: { username: string } | null;
+  updated_at?: string;
 }
 
 interface RawNote {
@@ -44,6 +53,16 @@ interface RawNote {
   system: boolean;
   created_at: string;
   updated_at: string;
+}
+
+/** The seal of a lease description: only a holder of GITLAB_TOKEN can write one. */
+function leaseSeal(token: string, name: string, until: string, runId: string): string {
+  return createHmac('sha256', `audit-bot lease\u0000${token}`).update(`${name}\u0000${until}\u0000${runId}`).digest('base64url').slice(0, 32);
+}
+
+/** A lock label's description as a run of the bot writes it (exported for tests that leave a killed run's lease). */
+export function leaseDescription(token: string, name: string, until: string, runId: string): string {
+  return `${LEASE_PREFIX}${until} by ${runId} sig ${leaseSeal(token, name, until, runId)}`;
 }
 
 export class GitLabTracker implements Tracker {
@@ -74,17 +93,47 @@ export class GitLabTracker implements Tracker {
     };
   }
 
+  /**
+   * The write boundary: nothing goes to GitLab with a known secret in it (a template, a vendor's
+   * text or a platform name that carries one), masked as the logs mask it.
+   */
+  private scrub(text: string): string {
+    return this.secretForms.length === 0 ? text : scrubSecrets(text, this.secretForms);
+  }
+
+  private get secretForms(): string[] {
+    // As written, JSON-escaped, and as a marker writes it (hidden state may quote platform text).
+    this.forms ??= [...new Set((this.options.secrets ?? []).flatMap((secret) => [secret, JSON.stringify(secret).slice(1, -1), markerJson(secret).slice(1, -1)]))];
+    return this.forms;
+  }
+
+  private forms?: string[];
+
+  private leaseSeal(name: string, until: string, runId: string): string {
+    return leaseSeal(this.options.token, name, until, runId);
+  }
+
+  private sealedLease(name: string, until: string, runId: string | undefined, seal: string | undefined): boolean {
+    if (!runId || !seal) return false;
+    const expected = Buffer.from(this.leaseSeal(name, until, runId));
+    const given = Buffer.from(seal);
+    return expected.length === given.length && timingSafeEqual(expected, given);
+  }
+
   async currentUsername(): Promise<string> {
     this.username ??= ((await this.api.Users.showCurrentUser()) as unknown as { username: string }).username;
     return this.username;
   }
 
-  async findIssues(labels: string[], state: 'opened' | 'closed' | 'all'): Promise<TrackedIssue[]> {
+  async findIssues(labels: string[], state: 'opened' | 'closed' | 'all', filter: IssueFilter = {}): Promise<TrackedIssue[]> {
     const raw = await allPages<RawIssue>((page) =>
       this.api.Issues.all({
         projectId: this.options.project,
-        labels: labels.join(','),
+        labels: labels.length > 0 ? labels.join(',') : undefined,
         state: state === 'all' ? undefined : state,
+        scope: filter.ownOnly ? 'created_by_me' : undefined,
+        createdAfter: filter.createdAfter?.toISOString(),
+        updatedAfter: filter.updatedAfter?.toISOString(),
         orderBy: 'created_at',
         sort: 'asc',
         perPage: 100,
@@ -100,9 +149,9 @@ export class GitLabTracker implements Tracker {
   }
 
   async createIssue(issue: NewIssue): Promise<TrackedIssue> {
-    const raw = await this.api.Issues.create(this.options.project, issue.title, {
-      description: issue.description,
-      labels: issue.labels.join(','),
+    const raw = await this.api.Issues.create(this.options.project, this.scrub(issue.title), {
+      description: this.scrub(issue.description),
+      labels: this.scrub(issue.labels.join(',')),
       confidential: issue.confidential,
     });
     return toIssue(raw as unknown as RawIssue);
@@ -110,8 +159,8 @@ export class GitLabTracker implements Tracker {
 
   async updateIssue(iid: number, changes: IssueChanges): Promise<TrackedIssue> {
     const raw = await this.api.Issues.edit(this.options.project, iid, {
-      description: changes.description,
-      addLabels: changes.addLabels?.join(','),
+      description: changes.description === undefined ? undefined : this.scrub(changes.description),
+      addLabels: changes.addLabels === undefined ? undefined : this.scrub(changes.addLabels.join(',')),
       removeLabels: changes.removeLabels?.join(','),
       stateEvent: changes.stateEvent,
       confidential: changes.confidential,
@@ -141,12 +190,16 @@ export class GitLabTracker implements Tracker {
    * A project label is the lock: GitLab creates a label name once (409 for the second), which
    * makes creation an atomic test-and-set. Its description holds the expiry, so a lease left by
    * a killed run is taken over once it has expired, and this run's id, so a create whose answer
-   * was lost (and was retried into a 409) is recognised as this run's own lease.
+   * was lost (and was retried into a 409) is recognised as this run's own lease. It is sealed with
+   * a key from GITLAB_TOKEN: a lock label the bot did not write (anyone who may create labels can
+   * name one `audit-bot-lock-…`, even in the bot's format) is never honoured. It is removed, the
+   * lease taken, and the log says so (a warning naming the label, and what to do if it recurs).
    */
   async acquireLease(name: string, now: Date, expires: Date): Promise<boolean> {
     for (let attempt = 0; attempt < 3; attempt++) {
       try {
-        await this.api.ProjectLabels.create(this.options.project, name, '#808080', { description: `${LEASE_PREFIX}${expires.toISOString()} by ${this.runId}` });
+        const until = expires.toISOString();
+        await this.api.ProjectLabels.create(this.options.project, name, '#808080', { description: leaseDescription(this.options.token, name, until, this.runId) });
         return true;
       } catch (error) {
         if (statusOf(error) !== 409) throw error;
@@ -158,14 +211,23 @@ export class GitLabTracker implements Tracker {
         if (statusOf(error) === 404) continue; // released in between: try again
         throw error;
       }
-      const [, until, owner] = LEASE_DESCRIPTION.exec(label.description ?? '') ?? [];
-      if (owner === this.runId) return true;
+      const [, until, owner, seal] = LEASE_DESCRIPTION.exec(label.description ?? '') ?? [];
+      const sealed = until !== undefined && this.sealedLease(name, until, owner, seal);
+      if (sealed && owner === this.runId) return true;
       const untilMs = Date.parse(until ?? '');
       // No run of the bot leases for longer than this one asks to: an expiry further ahead is not a
       // lease the bot took, and would block every run until then. Ahead of the real time too (a run
       // may step through time with --now), with room for runners' clocks to differ.
       const longest = Math.max(expires.getTime(), Date.now() + (expires.getTime() - now.getTime())) + CLOCK_SKEW_MS;
-      if (!Number.isNaN(untilMs) && untilMs > now.getTime() && untilMs <= longest) return false;
+      if (sealed && !Number.isNaN(untilMs) && untilMs > now.getTime() && untilMs <= longest) return false;
+      if (!sealed) {
+        this.options.logger.warn(
+          { lease: name, description: (label.description ?? '').slice(0, 200) },
+          `the lock label ${name} was not written by this bot (no valid seal): removed and taken. If it keeps coming back, find who creates labels named audit-bot-lock-… in the project (only the bot should).`,
+        );
+      } else if (untilMs <= now.getTime()) {
+        this.options.logger.info({ lease: name, until }, `the lease ${name} expired at ${until} (a killed run's): taken over`);
+      }
       await this.releaseLease(name);
     }
     return false;
@@ -181,7 +243,7 @@ export class GitLabTracker implements Tracker {
   }
 
   async createNote(iid: number, body: string): Promise<TrackedNote> {
-    const raw = await this.api.IssueNotes.create(this.options.project, iid, body);
+    const raw = await this.api.IssueNotes.create(this.options.project, iid, this.scrub(body));
     return toNote(raw as unknown as RawNote);
   }
 
@@ -261,6 +323,8 @@ function toIssue(raw: RawIssue): TrackedIssue {
     createdAt: raw.created_at,
     closedBy: raw.closed_by?.username ?? null,
     closedAt: raw.closed_at ?? null,
+    ...(raw.author?.username ? { author: raw.author.username } : {}),
+    ...(raw.updated_at ? { updatedAt: raw.updated_at } : {}),
   };
 }
 

@@ -32,6 +32,8 @@ export interface GitLabRequesterOptions {
   retry?: Partial<Omit<RetryPolicy, 'vendor' | 'sleep' | 'clock' | 'logger' | 'idempotent'>>;
   /** Called once per HTTP request sent, for request counts. */
   onRequest?: (method: string, path: string) => void;
+  /** The run's known secrets: masked in every error body, as in the logs. */
+  secrets?: readonly string[];
 }
 
 /**
@@ -122,13 +124,20 @@ async function handle(endpoint: string, request: RequestOptions, options: GitLab
     const headers = flatHeaders(response.headers);
     pacer.observe(response.statusCode, headers);
     if (response.statusCode < 200 || response.statusCode >= 300) {
-      throw new HttpError('gitlab', method, shownPath, response.statusCode, headers, bodyExcerpt(response.body, request.headers));
+      throw new HttpError('gitlab', method, shownPath, response.statusCode, headers, bodyExcerpt(response.body, request.headers, undefined, options.secrets));
     }
     const contentType = (headers['content-type'] ?? '').split(';')[0].trim();
     let body: unknown;
     if (response.statusCode === 204) body = null;
-    else if (contentType === 'application/json') body = JSON.parse(response.body || 'null') ?? {};
-    else body = response.body;
+    else if (contentType === 'application/json') {
+      try {
+        body = JSON.parse(response.body || 'null') ?? {};
+      } catch {
+        // JSON.parse's own message quotes the body's first bytes: a cut secret no scrubbing would recognise.
+        const shown = bodyExcerpt(response.body, request.headers, 120, options.secrets);
+        throw new HttpError('gitlab', method, shownPath, response.statusCode, headers, `the answer is typed as JSON but is not JSON: ${shown}`);
+      }
+    } else body = response.body;
     return { body, headers, status: response.statusCode };
   });
 }

@@ -12,6 +12,20 @@ export interface TrackedIssue {
   closedBy: string | null;
   /** When it was last closed (GitLab keeps it after a reopen), or null; absent where not read. */
   closedAt?: string | null;
+  /** Username of who created it: GitLab never changes an issue's author. Absent where not read. */
+  author?: string;
+  /** When anything about it last changed (absent where not read). */
+  updatedAt?: string;
+}
+
+/** Filters of an issue listing besides labels and state. */
+export interface IssueFilter {
+  /** Only issues the token's own user created (GitLab's `scope=created_by_me`): the bot's audit issues. */
+  ownOnly?: boolean;
+  /** Only issues created at or after this time. */
+  createdAfter?: Date;
+  /** Only issues changed at or after this time. */
+  updatedAfter?: Date;
 }
 
 export interface TrackedNote {
@@ -49,8 +63,8 @@ export interface TrackedUser {
 export interface Tracker {
   /** The username the bot posts as; only its notes' markers are trusted. */
   currentUsername(): Promise<string>;
-  /** Issues carrying every one of `labels`, oldest first. */
-  findIssues(labels: string[], state: 'opened' | 'closed' | 'all'): Promise<TrackedIssue[]>;
+  /** Issues carrying every one of `labels` (none: any labels) and matching `filter`, oldest first. */
+  findIssues(labels: string[], state: 'opened' | 'closed' | 'all', filter?: IssueFilter): Promise<TrackedIssue[]>;
   /** The issue as it is now (a run that waited for a lease reads it again). */
   getIssue(iid: number): Promise<TrackedIssue>;
   createIssue(issue: NewIssue): Promise<TrackedIssue>;

@@ -48,8 +48,9 @@ export class RetriesExhaustedError extends Error {
 }
 
 /**
- * An error body as shown in messages: the request's own credentials masked first (vendors
- * sometimes echo them), then flattened and cut to `max` characters.
+ * An error body as shown in messages: the request's own credentials and the run's other known
+ * secrets masked first (vendors sometimes echo them), then flattened and cut to `max` characters.
+ * Every error body a message or log shows goes through here.
  */
 export function bodyExcerpt(
   body: string,
@@ -57,7 +58,9 @@ export function bodyExcerpt(
   max = 300,
   otherSecrets: readonly string[] = [],
 ): string {
-  return excerpt(scrubSecrets(body, [...credentialValues(requestHeaders), ...otherSecrets]), max);
+  // Masked as the logs mask them: as written and as JSON-escaped, before the cut (a cut secret is not recognisable).
+  const secrets = [...credentialValues(requestHeaders), ...otherSecrets];
+  return excerpt(scrubSecrets(body, [...new Set(secrets.flatMap((secret) => [secret, JSON.stringify(secret).slice(1, -1)]))]), max);
 }
 
 export function excerpt(body: string, max = 300): string {

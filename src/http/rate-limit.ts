@@ -219,9 +219,12 @@ export class RateLimitPacer {
     return this.answered;
   }
 
-  /** One sleep until the hold ends, shared by every request waiting for it. */
-  private waitForHold(): Promise<void> {
-    this.holding ??= this.sleepFor(this.holdUntil - this.now()).finally(() => (this.holding = undefined));
+  /**
+   * One sleep until the hold ends, shared by every request waiting for it; at least `minMs` (the
+   * retry layer's own wait: the vendor's announced time, not a millisecond less for the time spent since).
+   */
+  private waitForHold(minMs = 0): Promise<void> {
+    this.holding ??= this.sleepFor(Math.max(minMs, this.holdUntil - this.now())).finally(() => (this.holding = undefined));
     return this.holding;
   }
 
@@ -240,7 +243,7 @@ export class RateLimitPacer {
    */
   async pause(ms: number): Promise<void> {
     const now = this.now();
-    if (this.holdUntil > now && this.holdUntil >= now + ms - 1) return this.waitForHold();
+    if (this.holdUntil > now && this.holdUntil >= now + ms - 1) return this.waitForHold(ms);
     return this.sleepFor(ms);
   }
 

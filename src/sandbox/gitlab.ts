@@ -786,6 +786,11 @@ export class GitLabSandbox extends FakeServer {
     if (authorUsername !== undefined) issues = issues.filter((i) => this.userById(i.authorId)?.username === authorUsername);
     const authorId = str(p.author_id);
     if (authorId !== undefined) issues = issues.filter((i) => String(i.authorId) === authorId);
+    // `scope`: created_by_me (the token's own user is the author), assigned_to_me (no issue has assignees here) or all.
+    const scope = str(p.scope) ?? 'all';
+    if (!['created_by_me', 'assigned_to_me', 'all'].includes(scope)) return json(400, { error: 'scope does not have a valid value' });
+    if (scope === 'created_by_me') issues = issues.filter((i) => i.authorId === ctx.actor.id);
+    if (scope === 'assigned_to_me') issues = [];
     for (const [key, field, after] of [
       ['created_after', 'createdAt', true],
       ['created_before', 'createdAt', false],
@@ -913,7 +918,10 @@ export class GitLabSandbox extends FakeServer {
     const note = this.noteStore.find((n) => n.issueIid === issue.iid && String(n.id) === ctx.seg[5]);
     if (!note) return json(404, { message: '404 Note Not Found' });
     if (ctx.method === 'GET') return json(200, this.renderNote(note, issue));
-    if (note.system || note.authorId !== ctx.actor.id) return json(403, { message: '403 Forbidden' });
+    // GitLab: a note's author may edit or delete it; a Maintainer (40) or higher may also edit anyone's.
+    const own = note.authorId === ctx.actor.id;
+    const maintains = (this.accessLevel(ctx.actor.username) ?? 0) >= 40;
+    if (note.system || !(own || (ctx.method === 'PUT' && maintains))) return json(403, { message: '403 Forbidden' });
     if (ctx.method === 'DELETE') {
       this.noteStore.splice(this.noteStore.indexOf(note), 1);
       return { status: 204 };

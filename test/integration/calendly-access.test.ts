@@ -50,7 +50,7 @@ describe('Calendly: a membership listing without the token\'s own user is never 
       sandbox.calendly.omitFromMemberships.clear();
       const run = await runAuditBot(sandbox, CHECK);
       expect(run.code).toBe(0);
-      expect((JSON.parse(run.stdout) as unknown[]).length).toBe(9);
+      expect((JSON.parse(run.stdout) as unknown[]).length).toBe(10);
     });
   });
 
@@ -125,7 +125,7 @@ describe('Calendly: scoped personal access tokens', () => {
       const run = await runAuditBot(sandbox, CHECK, { CALENDLY_TOKEN: 'just-enough' });
       expect(run.stderr).toBe('');
       expect(run.code).toBe(0);
-      expect((JSON.parse(run.stdout) as unknown[]).length).toBe(9);
+      expect((JSON.parse(run.stdout) as unknown[]).length).toBe(10);
     });
   });
 

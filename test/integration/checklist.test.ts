@@ -39,7 +39,8 @@ function configWith(edit: (config: string) => string, template?: string): Record
   let config = edit(fs.readFileSync(SANDBOX_CONFIG, 'utf8'));
   if (template !== undefined) {
     fs.writeFileSync(path.join(dir, 'pagerduty.md'), template);
-    config = config.replace('  pagerduty:\n', `  pagerduty:\n    template: ${JSON.stringify(path.join(dir, 'pagerduty.md'))}\n`);
+    // Relative to the config file's folder: a template must stay inside it (issue #18).
+    config = config.replace('  pagerduty:\n', '  pagerduty:\n    template: pagerduty.md\n');
   }
   const file = path.join(dir, 'audit.config.yml');
   fs.writeFileSync(file, config);

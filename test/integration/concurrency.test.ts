@@ -1,5 +1,6 @@
 import { runAuditBot, withTimeline } from '../helpers.js';
 import { parseMarkers } from '../../src/domain/markers.js';
+import { leaseDescription } from '../../src/gitlab/gitbeaker-tracker.js';
 import type { Sandbox } from '../../src/sandbox/environment.js';
 
 function markerKeys(sandbox: Sandbox): string[] {
@@ -46,7 +47,12 @@ describe('two runs at once act once', () => {
         fetch(`${sandbox.gitlab.url}/api/v4/projects/1/labels`, {
           method: 'POST',
           headers: { 'PRIVATE-TOKEN': sandbox.env.GITLAB_TOKEN, 'content-type': 'application/json' },
-          body: JSON.stringify({ name: 'audit-bot-lock-issue-1', color: '#808080', description: `audit-bot lease until ${until.toISOString()}` }),
+          // A killed run's lease, sealed as the bot seals it (an unsealed label is not the bot's: tamper-holes.test.ts).
+          body: JSON.stringify({
+            name: 'audit-bot-lock-issue-1',
+            color: '#808080',
+            description: leaseDescription(sandbox.env.GITLAB_TOKEN, 'audit-bot-lock-issue-1', until.toISOString(), 'killed-run'),
+          }),
         });
       expect((await lease(new Date(time.now.getTime() + 60_000))).status).toBe(201);
       const blocked = await runAuditBot(sandbox, ['followup'], {}, time.now);

@@ -349,7 +349,9 @@ describe('the follow-up ladder (nightly), driven by the issue notes and the cloc
       expect(run.code).toBe(0);
       expect(run.stdout).toBe('no audit issue needs following up\n');
       const listings = sandbox.gitlab.log.slice(from).filter((entry) => entry.method === 'GET' && /\/issues$/.test(entry.path));
-      expect(listings.map((entry) => new URLSearchParams(entry.query).get('labels')).sort()).toEqual(['audit-status::open', 'audit-status::review', 'audit::calendly']);
+      // One listing of the bot's own open issues serves every platform (labels do not decide which issues are audits), and three of its closed ones.
+      expect(listings.map((entry) => new URLSearchParams(entry.query).get('labels')).sort()).toEqual(['audit-status::open', 'audit-status::review', null, null]);
+      expect(listings.every((entry) => new URLSearchParams(entry.query).get('scope') === 'created_by_me')).toBe(true);
       expect(sandbox.gitlab.log.slice(from).filter((entry) => entry.method !== 'GET')).toHaveLength(0);
     });
   });

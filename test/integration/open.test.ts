@@ -59,23 +59,25 @@ describe('audit-bot open --platform pagerduty against the sandbox', () => {
 
   test('an audit issue that is not confidential is made confidential before anything is posted in it', async () => {
     await withSandbox(async (sandbox) => {
-      // Someone creates a public issue with the audit's labels before the quarter's run.
+      // Someone creates a public issue with the audit's labels before the quarter's run: not the bot's,
+      // so never adopted (labels do not make an audit issue); the bot opens its own, confidential.
       sandbox.gitlab.addIssue({ title: 'PagerDuty access audit 2026-Q4', author: 'jdoe', labels: ['audit::pagerduty', 'audit-quarter::2026-Q4'], confidential: false });
       const from = sandbox.gitlab.log.length;
       expect((await runAuditBot(sandbox, OPEN)).code).toBe(0);
-      expect(sandbox.gitlab.issues()[0]!.confidential).toBe(true);
+      expect(sandbox.gitlab.issues()[1]!.confidential).toBe(true);
       const writes = sandbox.gitlab.log.slice(from).filter((entry) => entry.method !== 'GET' && !entry.path.includes('/labels'));
-      expect(writes[0]).toMatchObject({ method: 'PUT', path: expect.stringMatching(/\/issues\/1$/) });
+      expect(writes[0]).toMatchObject({ method: 'POST', path: expect.stringMatching(/\/issues$/) });
+      expect(writes.some((entry) => /\/issues\/1(\/|$)/.test(entry.path))).toBe(false);
       expect(writes.slice(1).some((entry) => entry.path.endsWith('/notes'))).toBe(true);
 
-      // Made public again later: the next run makes it confidential, though it has nothing to post.
+      // Made public later: the next run makes it confidential, though it has nothing to post.
       const publish = () =>
-        fetch(`${sandbox.gitlab.url}/api/v4/projects/1/issues/1`, { method: 'PUT', headers: { 'PRIVATE-TOKEN': sandbox.env.GITLAB_TOKEN!, 'content-type': 'application/json' }, body: JSON.stringify({ confidential: false }) });
+        fetch(`${sandbox.gitlab.url}/api/v4/projects/1/issues/2`, { method: 'PUT', headers: { 'PRIVATE-TOKEN': sandbox.env.GITLAB_TOKEN!, 'content-type': 'application/json' }, body: JSON.stringify({ confidential: false }) });
       for (const argv of [OPEN, ['followup']]) {
         expect((await publish()).status).toBe(200);
-        expect(sandbox.gitlab.issues()[0]!.confidential).toBe(false);
+        expect(sandbox.gitlab.issues()[1]!.confidential).toBe(false);
         expect((await runAuditBot(sandbox, argv)).code).toBe(0);
-        expect(sandbox.gitlab.issues()[0]!.confidential).toBe(true);
+        expect(sandbox.gitlab.issues()[1]!.confidential).toBe(true);
       }
     });
   });

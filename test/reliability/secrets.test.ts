@@ -11,6 +11,7 @@ import { runAuditBot, type CliRun } from '../helpers.js';
 import { startSandbox, SANDBOX_ZENDESK_EMAIL, type Sandbox } from '../../src/sandbox/environment.js';
 import type { Fault, FakeRequest, FakeServer } from '../../src/sandbox/fake-server.js';
 import { PLATFORM_IDS } from '../../src/domain/types.js';
+import { sealKeyOf } from '../../src/domain/markers.js';
 import { clearFaults, servers } from './support.js';
 import { reportFigures } from './figures.js';
 
@@ -26,9 +27,14 @@ const TOKENS = {
   zendeskUsFederalClientSecret: `${CANARY}zdfcs2c3d4e5f6`,
 };
 
+/** AUDIT_SEAL_KEY: the secret the bot's markers and checkpoint are sealed with (never sent anywhere). */
+const SEAL_KEY = `${CANARY}-seal-7e6d5c4b3a29`;
+
 /** Every form a secret could take on the wire: the tokens, Zendesk's Basic credentials, and the part of their base64 that encodes the token. */
 function secretForms(): string[] {
-  const forms: string[] = [CANARY.slice(0, 6), ...Object.values(TOKENS)];
+  // The seal key as set, its tail, and the key the seals are made with (derived from it).
+  const derived = sealKeyOf(SEAL_KEY)!;
+  const forms: string[] = [CANARY.slice(0, 6), ...Object.values(TOKENS), SEAL_KEY, SEAL_KEY.slice(-10), derived, derived.slice(0, 16), derived.slice(-16)];
   for (const token of [TOKENS.zendesk, TOKENS.zendeskUsFederal]) {
     const basic = Buffer.from(`${SANDBOX_ZENDESK_EMAIL}/token:${token}`).toString('base64');
     forms.push(basic, basic.slice(-16));
@@ -104,7 +110,7 @@ function reportTexts(dir: string): Record<string, string> {
   return Object.fromEntries(fs.readdirSync(dir).map((file) => [`report ${file}`, fs.readFileSync(path.join(dir, file), 'utf8')]));
 }
 
-const DEBUG = { LOG_LEVEL: 'debug' };
+const DEBUG = { LOG_LEVEL: 'debug', AUDIT_SEAL_KEY: SEAL_KEY };
 
 describe('secrets appear nowhere', () => {
   test('every command, normal runs: output, logs, notes, issues, labels, reports', async () => {

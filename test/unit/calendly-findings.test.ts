@@ -88,12 +88,13 @@ describe('calendlyFindings', () => {
       'calendly:admin-not-allowed:UANN',
       'calendly:admin-not-allowed:UEXT',
       'calendly:email-mismatch:ben',
-      'calendly:email-mismatch:cat',
+      'calendly:member-not-in-roster:UCAT',
       'calendly:member-not-in-roster:UEXT',
       'calendly:member-not-in-roster:UKIM',
       'calendly:member-not-in-roster:USAM',
       'calendly:member-not-in-roster:UTOP',
       'calendly:member-not-in-roster:UZOE',
+      'calendly:missing-member:cat',
       'calendly:missing-member:fay',
       'calendly:role-drift:ann',
       'calendly:role-drift:dan',
@@ -110,10 +111,11 @@ describe('calendlyFindings', () => {
     expect(f.evidence).toMatchObject({ calendlyUserUuid: 'UEXT', rosterMatch: null });
   });
 
-  test('a member the roster knows under another email: their manager owns it, and the text says why', () => {
+  test('a member the roster knows under another email: their manager owns it; a name alone is a hint, never an owner', () => {
     const byName = find('calendly:member-not-in-roster:UZOE');
-    expect(byName.owner).toBe('boss');
-    expect(byName.detail).toContain('The roster knows this person (by name) as Zoë Ångström (zoe, zoe@example.com), so their manager boss is pinged');
+    expect(byName.owner).toBeNull();
+    expect(byName.detail).toContain('No roster person has this email, so the Support Ops Managers are pinged');
+    expect(byName.detail).toContain('The name looks like Zoë Ångström (zoe) under another email');
     const byEmail = find('calendly:member-not-in-roster:UKIM');
     expect(byEmail.owner).toBe('boss');
     expect(byEmail.detail).toContain('(by roster email) as Kim Park');
@@ -122,17 +124,20 @@ describe('calendlyFindings', () => {
   test('known but at the top of the tree, or an ambiguous name: the Support Ops Managers', () => {
     const top = find('calendly:member-not-in-roster:UTOP');
     expect(top.owner).toBeNull();
-    expect(top.detail).toContain('who has no manager in the roster, so the Support Ops Managers are pinged');
+    expect(top.detail).toContain('The name looks like Tess Top (top) under another email');
     const twin = find('calendly:member-not-in-roster:USAM');
     expect(twin.owner).toBeNull();
     expect(twin.detail).toContain('No roster person has this email or name');
   });
 
-  test('email mismatch, found by roster email or by name, is reported once (not also missing or not in roster)', () => {
+  test('email mismatch, found by roster email (never by name), is reported once (not also missing or not in roster)', () => {
     expect(find('calendly:email-mismatch:ben')).toMatchObject({ kind: 'email-mismatch', owner: 'ben', subject: 'Ben Jones' });
     expect(find('calendly:email-mismatch:ben').detail).toContain('as ben.calendly@example.com, but Calendly has them (found by roster email) as ben@example.com');
-    expect(find('calendly:email-mismatch:cat').detail).toContain('(found by name) as cat.lee@personal.example');
-    expect(findings.some((f) => f.fingerprint.endsWith(':UBEN') || f.fingerprint.endsWith(':UCAT'))).toBe(false);
+    expect(findings.some((f) => f.fingerprint.endsWith(':UBEN'))).toBe(false);
+    // A member named like Cat is not Cat's seat: Cat is missing, and the member is the Support Ops Managers' finding.
+    expect(find('calendly:missing-member:cat').owner).toBe('cat');
+    expect(find('calendly:member-not-in-roster:UCAT')).toMatchObject({ owner: null });
+    expect(find('calendly:member-not-in-roster:UCAT').detail).toContain('The name looks like Cat Lee (cat) under another email');
   });
 
   test('missing member, unless a pending invitation is on its way', () => {

@@ -1,7 +1,10 @@
 import { DateTime, Duration } from 'luxon';
 import type { LadderDurations } from '../../src/config/types.js';
 import { botNotes } from '../../src/domain/bot-notes.js';
-import { dueAt, nextDueStep, planFollowup, type FollowupInput, type FollowupPlan, type Recheck } from '../../src/domain/followup-plan.js';
+import { dueAt, FEEDBACK_BUDGET, nextDueStep, planFollowup, type FollowupInput, type FollowupPlan, type Recheck } from '../../src/domain/followup-plan.js';
+import { utf8Length } from '../../src/domain/note-size.js';
+import { FEEDBACK_LINES } from '../../src/domain/render-followup.js';
+import { REPLY_LIMITS } from '../../src/domain/replies.js';
 import { claimKey, rebuildState, type IssueState } from '../../src/domain/followup-state.js';
 import { renderMarker, type Marker } from '../../src/domain/markers.js';
 import { planOpen, type PlannedNote } from '../../src/domain/open-plan.js';
@@ -854,5 +857,109 @@ describe('defects found and fixed', () => {
       ['ping2', 'alice', ['PD-1']],
     ]);
     expectSettled(issue, at('PT72H'));
+  });
+});
+
+describe('one comment costs one bounded answer (issue #18)', () => {
+  const repeat = (line: string, times: number) => Array(times).fill(line).join('\n');
+  const linesNaming = (body: string, id: string) => body.split('\n').filter((line) => line.includes(`**${id}**`)).length;
+  const size = (note: PlannedNote) => utf8Length(noteText(note.body, note.marker));
+
+  test('"PD-1 fixed" 10,000 times from someone with no say, and again in another note: one line, once', () => {
+    const issue = new Issue();
+    const first = issue.say('dave', repeat('PD-1 fixed', 10_000), at('PT1H'));
+    const second = issue.say('dave', repeat('- PD-1 done', 10_000), at('PT1H30M'));
+    expect(issue.state().claims).toHaveLength(2);
+    const plan = issue.plan(at('PT2H'));
+    expect(issue.steps(plan)).toEqual([['feedback', 'dave', ['PD-1']]]);
+    const [dave] = plan.notes;
+    expect(linesNaming(dave.body, 'PD-1')).toBe(1);
+    expect(dave.body.length).toBeLessThan(300);
+    // The one line answers both notes: neither is answered again.
+    expect(dave.marker.claims).toEqual([claimKey(first, fp('a1')), claimKey(second, fp('a1'))]);
+    issue.run(at('PT2H'));
+    expectSettled(issue, at('PT2H'));
+  });
+
+  test('from the owner, in three notes: one "still found" line, and the ladder goes on', () => {
+    const issue = new Issue();
+    const notes = [1, 2, 3].map((hour) => issue.say('alice', repeat('PD-1 fixed', 10_000), at(`PT${hour}H`)));
+    const plan = issue.run(at('PT4H'));
+    expect(issue.steps(plan)).toEqual([['feedback', 'alice', ['PD-1']]]);
+    expect(linesNaming(plan.notes[0].body, 'PD-1')).toBe(1);
+    expect([...(plan.notes[0].marker.claims as string[])].sort()).toEqual(notes.map((note) => claimKey(note, fp('a1'))).sort());
+    expectSettled(issue, at('PT4H'));
+    expect(issue.steps(issue.run(at('PT72H')))).toEqual([
+      ['ping2', 'alice', ['PD-1', 'PD-2']],
+      ['ping2', 'bob', ['PD-3']],
+      ['ping2', 'carol', ['PD-4']],
+      ['ping2', null, ['PD-5']],
+    ]);
+  });
+
+  test('the same unreadable mention in several notes of one author: one hint, every note recorded', () => {
+    const issue = new Issue();
+    const notes = [1, 2].map((hour) => issue.say('alice', repeat('I think PD-1 is sorted now', 5_000), at(`PT${hour}H`)));
+    const plan = issue.plan(at('PT3H'));
+    expect(issue.steps(plan)).toEqual([['feedback', 'alice', ['PD-1']]]);
+    expect(linesNaming(plan.notes[0].body, 'PD-1')).toBe(1);
+    expect(plan.notes[0].marker.claims).toEqual(notes.map((note) => `unreadable:${note}`));
+    issue.run(at('PT3H'));
+    expectSettled(issue, at('PT3H'));
+  });
+
+  test('"all" repeated is one claim; of distinct "all" claims in one note the last counts; "approved" repeated is one claim', () => {
+    const issue = new Issue();
+    issue.say('alice', repeat('all fixed', 10_000), at('PT1H'));
+    issue.say('alice', Array.from({ length: 40 }, (_, i) => `all intentional: reason ${i + 1}`).join('\n'), at('PT2H'));
+    issue.say('som-alex', repeat('approved', 10_000), at('PT2H'));
+    expect(issue.state().claims).toHaveLength(1 + 40 + 1);
+    const plan = issue.plan(at('PT3H'));
+    expect(addressedEntries(plan).map((e) => [issue.ids([e.finding as string])[0], e.reason])).toEqual([
+      ['PD-1', 'reason 40'],
+      ['PD-2', 'reason 40'],
+    ]);
+  });
+
+  test('a reply read only in part says so once, with what was read', () => {
+    const issue = new Issue();
+    const many = issue.say('alice', Array.from({ length: 60 }, (_, i) => `PD-1 intentional: reason ${i + 1}`).join('\n'), at('PT1H'));
+    const long = issue.say('alice', `PD-2 fixed ${'and more '.repeat(REPLY_LIMITS.lineLength)}`, at('PT1H'));
+    const plan = issue.plan(at('PT2H'));
+    expect(addressedEntries(plan).map((e) => [issue.ids([e.finding as string])[0], e.reason])).toEqual([['PD-1', `reason ${REPLY_LIMITS.instructions}`]]);
+    const answer = plan.notes.find((note) => note.marker.step === 'feedback')!;
+    expect(issue.ids(answer.marker.findings)).toEqual(['PD-2']);
+    expect(answer.body).toContain('**PD-2**: your reply names it, but the bot could not read an answer in it.');
+    expect(answer.body.match(/Your reply was longer than the bot reads/g)).toHaveLength(1);
+    expect(answer.body).toContain(`at most ${REPLY_LIMITS.instructions} different instructions per reply`);
+    expect(answer.marker.claims).toEqual([`unreadable:${long}`, `cut:${many}`, `cut:${long}`]);
+    issue.run(at('PT2H'));
+    expectSettled(issue, at('PT2H'));
+  });
+
+  test('an answer stays under FEEDBACK_BUDGET: the first items line by line, the rest by id, what does not fit the next night', () => {
+    const findings = Array.from({ length: 3_000 }, (_, i) => finding(`k${String(i).padStart(4, '0')}`, null));
+    const issue = new Issue(findings);
+    issue.say('som-alex', repeat('all fixed', 1_000), at('PT1H'));
+    const answered = new Set<string>();
+    const nights: number[] = [];
+    for (const hour of [2, 3, 4, 5]) {
+      const plan = issue.run(at(`PT${hour}H`));
+      const answers = plan.notes.filter((note) => note.marker.step === 'feedback');
+      if (answers.length === 0) break;
+      expect(answers).toHaveLength(1);
+      const [answer] = answers;
+      expect(size(answer)).toBeLessThanOrEqual(FEEDBACK_BUDGET);
+      expect(answer.body.split('\n').filter((line) => line.includes('is still found in PagerDuty'))).toHaveLength(Math.min(FEEDBACK_LINES, answer.marker.findings!.length));
+      for (const f of answer.marker.findings!) {
+        expect(answered.has(f)).toBe(false);
+        answered.add(f);
+      }
+      nights.push(answer.marker.findings!.length);
+    }
+    // More than one night's answer, each a share; every item answered once; then nothing more.
+    expect(nights.length).toBeGreaterThan(1);
+    expect(answered.size).toBe(3_000);
+    expectSettled(issue, at('PT6H'));
   });
 });

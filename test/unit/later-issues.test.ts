@@ -4,6 +4,7 @@ import type { PlatformId } from '../../src/domain/types.js';
 
 const issue = (iid: number, quarter: string, state: 'opened' | 'closed' = 'opened', platform: PlatformId = 'pagerduty') => ({
   platform,
+  quarter,
   issue: { iid, title: '', description: '', labels: [`audit::${platform}`, `audit-quarter::${quarter}`], state, confidential: true, webUrl: '', createdAt: '', closedBy: null } satisfies TrackedIssue,
 });
 

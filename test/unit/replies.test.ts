@@ -1,4 +1,4 @@
-import { parseReply, type ReplyClaim } from '../../src/domain/replies.js';
+import { parseReply, readReply, REPLY_LIMITS, unreadItemIds, type ReplyClaim } from '../../src/domain/replies.js';
 
 const fixed = (...ids: string[]): ReplyClaim => ({ kind: 'fixed', ids });
 const intentional = (ids: string[] | 'all', reason: string): ReplyClaim => ({ kind: 'intentional', ids, reason });
@@ -165,5 +165,74 @@ describe('parseReply: what does not count', () => {
 
   test('a pasted bot marker is not a claim', () => {
     expect(parseReply('<!-- audit-bot {"v":1,"step":"addressed","platform":"pagerduty"} -->')).toEqual([]);
+  });
+});
+
+describe('readReply: what one note may cost (REPLY_LIMITS)', () => {
+  const repeat = (line: string, times: number, separator = '\n') => Array(times).fill(line).join(separator);
+
+  test('an instruction repeated 10,000 times is one claim, and nothing was cut', () => {
+    expect(readReply(repeat('PD-1 fixed', 10_000))).toEqual({ claims: [fixed('PD-1')], unreadIds: [], cut: false });
+    expect(readReply(repeat('PD-1 fixed', 10_000, '\r\n')).claims).toEqual([fixed('PD-1')]);
+    // "done" and "fixed" are the same instruction.
+    expect(parseReply('PD-1 fixed\nPD-1 done\n- PD-1 resolved')).toEqual([fixed('PD-1')]);
+  });
+
+  test('a repeated instruction counts where it last appears: the last word on an item decides', () => {
+    expect(parseReply('PD-3 fixed\nPD-3 intentional: kept\nPD-3 fixed')).toEqual([intentional(['PD-3'], 'kept'), fixed('PD-3')]);
+  });
+
+  test('at most REPLY_LIMITS.instructions distinct instructions are read; the note is then cut', () => {
+    const body = Array.from({ length: 60 }, (_, i) => `PD-${i + 1} fixed`).join('\n');
+    const read = readReply(body);
+    expect(read.claims).toHaveLength(REPLY_LIMITS.instructions);
+    expect(read.claims.at(-1)).toEqual(fixed(`PD-${REPLY_LIMITS.instructions}`));
+    expect(read.cut).toBe(true);
+    // Exactly the limit is not cut.
+    expect(readReply(body.split('\n').slice(0, REPLY_LIMITS.instructions).join('\n')).cut).toBe(false);
+  });
+
+  test('at most REPLY_LIMITS.idsPerLine ids per line, each once', () => {
+    const ids = Array.from({ length: 80 }, (_, i) => `PD-${i + 1}`);
+    const read = readReply(`${ids.join(', ')} fixed`);
+    expect(read.claims).toEqual([fixed(...ids.slice(0, REPLY_LIMITS.idsPerLine))]);
+    expect(read.cut).toBe(true);
+    expect(readReply(`${repeat('PD-1', 300, ', ')} fixed`)).toEqual({ claims: [fixed('PD-1')], unreadIds: [], cut: false });
+  });
+
+  test('a line longer than REPLY_LIMITS.lineLength is no instruction; the ids in its first part get the hint', () => {
+    const long = `PD-3 fixed, ${'x'.repeat(REPLY_LIMITS.lineLength)}`;
+    expect(readReply(long)).toEqual({ claims: [], unreadIds: ['PD-3'], cut: true });
+    expect(readReply(`PD-3 fixed, ${'x'.repeat(REPLY_LIMITS.lineLength - 12)}`).claims).toEqual([fixed('PD-3')]);
+  });
+
+  test('one 1 MB line without a newline: nothing read past its first characters', () => {
+    const body = repeat('PD-1 fixed', 91_000, ' ');
+    expect(body.length).toBeGreaterThan(1_000_000);
+    expect(readReply(body)).toEqual({ claims: [], unreadIds: ['PD-1'], cut: true });
+  });
+
+  test('a 1 MB note of one instruction per line: one claim', () => {
+    const body = repeat('PD-1 fixed', 91_000);
+    expect(body.length).toBeGreaterThan(1_000_000);
+    expect(readReply(body)).toEqual({ claims: [fixed('PD-1')], unreadIds: [], cut: false });
+  });
+
+  test('a reason is kept to REPLY_LIMITS.reason characters', () => {
+    const read = readReply(`PD-3 intentional: ${'r'.repeat(REPLY_LIMITS.reason + 100)}`);
+    const claim = read.claims[0] as Extract<ReplyClaim, { kind: 'intentional' }>;
+    expect(claim.reason).toHaveLength(REPLY_LIMITS.reason);
+    expect(claim.reason.endsWith('…')).toBe(true);
+    expect(read.cut).toBe(true);
+  });
+
+  test('ids on lines that read as no instruction: each once, at most REPLY_LIMITS.unreadIds, none the note answers', () => {
+    expect(unreadItemIds(repeat('I think PD-1 is sorted', 10_000))).toEqual(['PD-1']);
+    const many = readReply(Array.from({ length: 80 }, (_, i) => `what about PD-${i + 1}`).join('\n'));
+    expect(many.unreadIds).toHaveLength(REPLY_LIMITS.unreadIds);
+    expect(many.cut).toBe(true);
+    expect(readReply('Hi! PD-3 and PD-4 are sorted\nPD-3 fixed')).toEqual({ claims: [fixed('PD-3')], unreadIds: ['PD-4'], cut: false });
+    expect(readReply('Hi! PD-3 and PD-4 are sorted\nall fixed').unreadIds).toEqual([]);
+    expect(unreadItemIds('> PD-3 is sorted\n```\nPD-4 maybe\n```\nsee `PD-5 fixed`')).toEqual([]);
   });
 });

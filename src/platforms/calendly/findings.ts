@@ -32,11 +32,13 @@ interface LooseMatch {
  * Fingerprints name the roster person (GitLab username) or Calendly's uuid, never a list
  * position, so the same problem keeps the same fingerprint across runs and quarters.
  *
- * - member-not-in-roster: a member no roster person lists. If the roster knows them under
- *   another email (their roster `email`, or their name), their manager is responsible; otherwise
- *   nobody is (the Support Ops Managers are pinged). The detail says which and why.
- * - email-mismatch: a roster person whose `calendly.email` is not a member, but who is one under
- *   another address (found by roster `email` or name); reported once, not also as missing.
+ * - member-not-in-roster: a member no roster person lists. If the roster knows their email (some
+ *   person's roster `email`), that person's manager is responsible; otherwise nobody is (the
+ *   Support Ops Managers are pinged). A display name proves nothing (anyone can call themselves
+ *   Taylor Kim): a member named like a roster person stays the Support Ops Managers' finding, and
+ *   the name is only a hint in its detail. The detail says which and why.
+ * - email-mismatch: a roster person whose `calendly.email` is not a member, but whose roster
+ *   `email` is; reported once, not also as missing. Never found by name.
  * - missing-member: a roster person expected in Calendly with neither a membership nor a pending
  *   invitation.
  * - role-drift: a roster person whose Calendly role differs from the roster's.
@@ -87,19 +89,19 @@ export function calendlyFindings(
   for (const person of expected) {
     if (membershipOf.has(person)) continue;
     const candidates = snapshot.memberships.filter((membership) => !seat.has(membership.uri) && !expectedByEmail.has(lower(membership.user.email)));
-    const byRosterEmail = candidates.find((membership) => lower(membership.user.email) === lower(person.email));
-    const key = normalizeName(person.name);
-    const byName =
-      key && rosterByName.get(key)?.length === 1 ? candidates.filter((membership) => normalizeName(membership.user.name) === key) : [];
-    const found = byRosterEmail ?? (byName.length === 1 ? byName[0] : undefined);
+    // Only an address the roster gives them ties a member to a person: a member merely named like
+    // them is not theirs to answer for (it stays "not in roster", with the name as a hint).
+    const found = candidates.find((membership) => lower(membership.user.email) === lower(person.email));
     if (found) {
       seat.set(found.uri, person);
       membershipOf.set(person, found);
-      findings.push(emailMismatch(person, found, byRosterEmail ? 'roster email' : 'name'));
+      findings.push(emailMismatch(person, found, 'roster email'));
       continue;
     }
     if (pendingByEmail.has(lower(person.calendly!.email))) continue; // invited: stale-invitation covers a forgotten one
-    findings.push(missingMember(person));
+    const key = normalizeName(person.name);
+    const named = key && rosterByName.get(key)?.length === 1 ? candidates.filter((membership) => normalizeName(membership.user.name) === key) : [];
+    findings.push(missingMember(person, named.length === 1 ? named[0] : undefined));
   }
 
   // 3. Roles of the roster's members.
@@ -144,6 +146,15 @@ function responsibleFor(loose: LooseMatch | undefined, action: string, searched 
     return { owner: null, why: `No roster person has this ${searched}, so the Support Ops Managers are pinged: ${action}.` };
   }
   const { person, by } = loose;
+  if (by === 'name') {
+    // A hint, never ownership: the person named is not asked (an intruder can take any name).
+    return {
+      owner: null,
+      why:
+        `No roster person has this email, so the Support Ops Managers are pinged: ${action}. ` +
+        `The name looks like ${person.name} (${person.gitlab.username}) under another email: a name proves nothing, so check with them before treating it as theirs.`,
+    };
+  }
   const known = `The roster knows this person (by ${by}) as ${person.name} (${person.gitlab.username}, ${person.email})`;
   if (!person.reports_to) {
     return { owner: null, why: `${known}, who has no manager in the roster, so the Support Ops Managers are pinged: ${action}.` };
@@ -191,7 +202,11 @@ function emailMismatch(person: RosterPerson, membership: CalendlyMembership, by:
   };
 }
 
-function missingMember(person: RosterPerson): Finding {
+function missingMember(person: RosterPerson, namedLike?: CalendlyMembership): Finding {
+  // A hint only: that member stays the Support Ops Managers' "not in roster" finding.
+  const hint = namedLike
+    ? ` A member named like you is in Calendly as ${namedLike.user.email}: if that account is yours, change its email in your Calendly profile (or correct calendly.email in your roster entry); the Support Ops Managers are asked about it separately.`
+    : '';
   return {
     platform: 'calendly',
     kind: 'missing-member',
@@ -200,8 +215,13 @@ function missingMember(person: RosterPerson): Finding {
     subject: person.name,
     detail:
       `The roster expects ${person.name} in Calendly as ${person.calendly!.email} (role ${person.calendly!.role}), but the organization has ` +
-      `no such member and no pending invitation: ask Support Ops (a Calendly admin) for an invitation, or remove calendly from your roster entry.`,
-    evidence: { rosterLine: person.line, rosterCalendlyEmail: person.calendly!.email, rosterRole: person.calendly!.role },
+      `no such member and no pending invitation: ask Support Ops (a Calendly admin) for an invitation, or remove calendly from your roster entry.${hint}`,
+    evidence: {
+      rosterLine: person.line,
+      rosterCalendlyEmail: person.calendly!.email,
+      rosterRole: person.calendly!.role,
+      ...(namedLike ? { namedLike: { calendlyUserUuid: uuidOf(namedLike.user.uri), email: namedLike.user.email } } : {}),
+    },
   };
 }
 

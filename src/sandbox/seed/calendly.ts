@@ -7,11 +7,12 @@
  *                                        (owner null: the Support Ops Managers are pinged). The
  *                                        name must stay inert: mention, quick action, table cell
  * Member "Zoe Angstrom" (zoe.angstrom@contractor.example.net)
- *                                      → member not in roster; the roster knows Zoë Ångström
- *                                        (zangstrom, no Calendly seat) by name, so her manager
- *                                        pnair is responsible
+ *                                      → member not in roster, owner null (Support Ops Managers);
+ *                                        the name looks like Zoë Ångström (zangstrom): a hint
+ *                                        in the detail only, a name never decides ownership
  * Member "Chris Okafor" as chris.o@example.com, roster says chris.okafor@example.com
- *                                      → email mismatch (owner cokafor), not also "missing"
+ *                                      → member not in roster (owner null, the name a hint) and
+ *                                        missing member (owner cokafor): found by name only
  * Roster tkim: no member, no invitation → missing member (owner tkim)
  * Member pnair: role user, roster admin → role drift (owner pnair)
  * Member slee: role admin, roster user  → role drift and admin not on the allow-list (owner slee)
