@@ -24,6 +24,7 @@ COPY templates/ templates/
 # `audit-bot demo` reads the sandbox's seed roster and config from here (src/paths.ts).
 COPY src/sandbox/seed/*.yml src/sandbox/seed/
 COPY README.md LICENSE CHANGELOG.md ./
+COPY docs/ docs/
 RUN chmod 0755 dist/cli.js \
  && ln -s /app/dist/cli.js /usr/local/bin/audit-bot
 # The image's own unprivileged user (uid 1000), never root.

@@ -28,6 +28,8 @@ describe('the npm package', () => {
       'README.md',
       'LICENSE',
       'CHANGELOG.md',
+      // The README's links point into docs/.
+      'docs/configuration.md',
       'dist/cli.js',
       'dist/commands/init.js',
       'templates/audit.yml',
@@ -39,15 +41,15 @@ describe('the npm package', () => {
   });
 
   test('and nothing else: no tests, no TypeScript sources, no source maps, no local output', () => {
-    const allowed = [/^package\.json$/, /^README\.md$/, /^LICENSE$/, /^CHANGELOG\.md$/, /^dist\/.+\.js$/, /^issue_templates\/[\w-]+\.md$/, /^templates\/[\w-]+\.yml$/, /^src\/sandbox\/seed\/[\w.-]+\.yml$/];
+    const allowed = [/^package\.json$/, /^README\.md$/, /^LICENSE$/, /^CHANGELOG\.md$/, /^dist\/.+\.js$/, /^issue_templates\/[\w-]+\.md$/, /^templates\/[\w-]+\.yml$/, /^src\/sandbox\/seed\/[\w.-]+\.yml$/, /^docs\/[\w-]+\.md$/];
     for (const file of files) expect({ file, allowed: allowed.some((pattern) => pattern.test(file)) }).toEqual({ file, allowed: true });
-    for (const file of files) expect(file).not.toMatch(/(^|\/)(test|tests|__tests__|bench|docs|node_modules|demo-output|dist-bench|evidence)\/|\.test\.|\.map$|\.ts$|^\.env/);
+    for (const file of files) expect(file).not.toMatch(/(^|\/)(test|tests|__tests__|bench|node_modules|demo-output|dist-bench|evidence)\/|\.test\.|\.map$|\.ts$|^\.env/);
   });
 
   test('package.json: the audit-bot binary, Node 22 or later, a files list, and kept private', () => {
     expect(pkg.bin).toEqual({ 'audit-bot': 'dist/cli.js' });
     expect(pkg.engines).toEqual({ node: '>=22' });
-    expect(pkg.files).toEqual(['dist/', '!dist/**/*.map', 'issue_templates/', 'templates/', 'src/sandbox/seed/*.yml', 'CHANGELOG.md']);
+    expect(pkg.files).toEqual(['dist/', '!dist/**/*.map', 'issue_templates/', 'templates/', 'src/sandbox/seed/*.yml', 'docs/', 'CHANGELOG.md']);
     // Not published to npm yet: the component and the image are how projects adopt audit-bot, and
     // the npm name is not settled. `npm pack` still works; remove `private` to publish.
     expect(pkg.private).toBe(true);

@@ -24,7 +24,7 @@ export interface InitFile {
 }
 
 const CONFIG = `# audit.config.yml: what audit-bot audits and how it chases findings. Every key but
-# support_ops_managers has a default (README: Configuration); \`audit-bot validate\` checks this file,
+# support_ops_managers has a default (docs/configuration.md); \`audit-bot validate\` checks this file,
 # roster.yml and the issue templates offline, and names every problem as \`file:line path: message\`.
 
 # GitLab usernames of the Support Operations Manager(s): pinged for review when every finding of an
@@ -42,13 +42,13 @@ support_ops_managers: [${MANAGER_PLACEHOLDER}]
 
 # The audits. Turn off the ones you do not run (and leave them out of the component's \`platforms\`
 # input in .gitlab-ci.yml). Each platform's own keys (admin_allow_list, service_accounts, ...) are
-# described in the README's Configuration section.
+# described in docs/configuration.md.
 platforms:
 ${PLATFORM_IDS.map((id) => `  ${id}:\n    enabled: true\n    template: issue_templates/${id}.md`).join('\n')}
 `;
 
 const ROSTER = `# roster.yml: the Support team, the source of truth the audits compare against. One entry per
-# person; \`audit-bot validate\` checks it. Fields (README: Configuration):
+# person; \`audit-bot validate\` checks it. Fields (docs/configuration.md):
 #   name, email, gitlab.username   required; the username is who gets pinged about their findings
 #   reports_to                     the manager's gitlab.username (in this roster); null at the top
 #   zendesk.main, zendesk.us_federal   { id, role: agent | admin | light_agent | <custom role>, groups: [...] }

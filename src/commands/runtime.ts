@@ -133,7 +133,7 @@ export function buildContext(
   }
   if (problems.length > 0) throw new ConfigError([...new Set(problems)]);
   // One key seals the bot's markers and the board's checkpoint: AUDIT_SEAL_KEY, else one derived from
-  // GITLAB_TOKEN (rotating the token then leaves the old seals unverifiable: README, "The bot's record").
+  // GITLAB_TOKEN (rotating the token then leaves the old seals unverifiable: docs/security.md, "The bot's record").
   const sealKey = sealKeyOf(deps.env.AUDIT_SEAL_KEY ?? deps.env.GITLAB_TOKEN);
   useSealKey(sealKey);
   const context: AuditContext = {

@@ -45,7 +45,7 @@ export function zendeskAuth(login: ZendeskCredentials, options: ZendeskAuthOptio
     const warning =
       `logs in with an API token (${login.variables.join(' + ')}): Zendesk stops accepting every API token on ${ZENDESK_API_TOKENS_END}, ` +
       `and deactivates one left unused for 30 days. Create a confidential OAuth client and set ${login.variables[0].replace(/_EMAIL$/, '_CLIENT_ID')} ` +
-      `and ${login.variables[0].replace(/_EMAIL$/, '_CLIENT_SECRET')} (README: Zendesk OAuth client).`;
+      `and ${login.variables[0].replace(/_EMAIL$/, '_CLIENT_SECRET')} (docs/configuration.md: the Zendesk OAuth client).`;
     return {
       // Basic auth as Zendesk documents it for API tokens: `{email}/token:{api_token}`.
       headers: { authorization: `Basic ${Buffer.from(`${login.email}/token:${login.token}`).toString('base64')}` },
