@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
-import { realpathSync } from 'node:fs';
+import { readFileSync, realpathSync } from 'node:fs';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { DestinationStream } from 'pino';
 import { Settings } from 'luxon';
@@ -21,6 +22,7 @@ import { validateCommand } from './commands/validate.js';
 import { initCommand } from './commands/init.js';
 import { preferSmallHeap } from './memory.js';
 import { OUTPUT_LOCALE } from './domain/locale.js';
+import { PACKAGE_ROOT } from './paths.js';
 
 export const EXIT_OK = 0;
 export const EXIT_FAILED = 1;
@@ -48,8 +50,36 @@ const USAGE = `usage:
   audit-bot demo [--out <folder>]
   audit-bot validate [--online]
   audit-bot init <dir>
+  audit-bot <command> --help, audit-bot --version
 platform ids: ${PLATFORM_IDS.join(', ')}
 exit codes: 0 ok, 1 findings could not be produced or runtime failure, 2 bad configuration or input`;
+
+/** Each command's own usage, for `audit-bot <command> --help`. */
+const COMMAND_USAGE: Record<string, string> = {
+  open: `usage: audit-bot open --platform <id|all> [--quarter 2026-Q4] [--dry-run] [--now <ISO-8601>] [--report <file.json>]
+  Runs each platform's check, then finds or creates the quarter's confidential audit issue and posts
+  what is missing: the results, and one ping per person responsible.
+  --platform   ${PLATFORM_IDS.join(', ')}, or all
+  --quarter    an earlier quarter, to finish or repair its issue (default: this quarter, in UTC)
+  --dry-run    print what would be posted; write nothing
+  --now        the time to act as (ISO-8601; for trying a timeline)
+  --report     write the run's evidence as JSON to this file
+exit codes: 0 ok, 1 findings could not be produced or runtime failure, 2 bad configuration or input`,
+  followup: `usage: audit-bot followup [--platform <id|all>] [--dry-run] [--now <ISO-8601>] [--report <file.json>]
+  The nightly follow-up of every open audit issue: records answers, re-checks what was said fixed,
+  sends the ladder's reminders that are due, asks for the review, and closes approved audits.
+  --platform   ${PLATFORM_IDS.join(', ')}, or all (default)
+  --dry-run    print the plan; write nothing
+  --now        the time to act as (ISO-8601)
+  --report     write the run's evidence as JSON to this file
+exit codes: 0 ok, 1 an issue could not be followed up (or a quarter was missed), 2 bad configuration or input`,
+  check: `usage: audit-bot check --platform <id> [--format json|markdown]
+  Runs one platform's check without GitLab and prints its findings (JSON, or the results table).
+exit codes: 0 ok, 1 the check could not finish, 2 bad configuration or input`,
+  demo: `usage: audit-bot demo [--out <folder>]
+  Plays a whole quarter against local fakes of GitLab and the platforms (127.0.0.1 only, no
+  credentials) and writes each audit issue's thread to <folder> (default demo-output).`,
+};
 
 const INIT_USAGE = `usage: audit-bot init <dir>
   Writes a new audits project into <dir>: a commented audit.config.yml, a roster.yml skeleton, the
@@ -81,19 +111,28 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv, io: CliIo, 
   let logger: Logger | undefined;
   try {
     const [command, ...rest] = argv;
-    if (!command || command === '--help' || command === 'help') {
+    const askedForHelp = rest.includes('--help') || rest.includes('-h');
+    if (!command || command === '--help' || command === '-h' || command === 'help') {
       io.stdout(`${USAGE}\n`);
       return command ? EXIT_OK : EXIT_BAD_INPUT;
     }
+    if (command === '--version' || command === '-v') {
+      io.stdout(`${packageVersion()}\n`);
+      return EXIT_OK;
+    }
+    if (askedForHelp && COMMAND_USAGE[command]) {
+      io.stdout(`${COMMAND_USAGE[command]}\n`);
+      return EXIT_OK;
+    }
     if (command === 'init') {
-      if (rest.includes('--help')) {
+      if (askedForHelp) {
         io.stdout(`${INIT_USAGE}\n`);
         return EXIT_OK;
       }
       if (rest.length !== 1 || rest[0].startsWith('-')) throw new UsageError('init takes one folder: audit-bot init <dir>');
       return initCommand(rest[0], out);
     }
-    if (command === 'validate' && rest.includes('--help')) {
+    if (command === 'validate' && askedForHelp) {
       io.stdout(`${VALIDATE_USAGE}\n`);
       return EXIT_OK;
     }
@@ -193,6 +232,11 @@ export function parseOptions(command: string, args: string[]): Options {
     if (!allowed.includes(key as keyof Options)) throw new UsageError(`${command} does not take --${key}`);
   }
   return values;
+}
+
+/** The version in the package's own package.json. */
+function packageVersion(): string {
+  return (JSON.parse(readFileSync(path.join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
 }
 
 function parseNow(value: string): Date {
