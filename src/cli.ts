@@ -23,6 +23,7 @@ import { initCommand } from './commands/init.js';
 import { preferSmallHeap } from './memory.js';
 import { OUTPUT_LOCALE } from './domain/locale.js';
 import { PACKAGE_ROOT } from './paths.js';
+import { explained } from './gitlab/explain.js';
 
 export const EXIT_OK = 0;
 export const EXIT_FAILED = 1;
@@ -181,7 +182,7 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv, io: CliIo, 
       say(`audit-bot: ${error.message}\n${USAGE}`);
       return EXIT_BAD_INPUT;
     }
-    say(`audit-bot: ${(error as Error).message ?? String(error)}`);
+    say(`audit-bot: ${explained(error)}`);
     logger?.debug({ err: error }, 'failure');
     return EXIT_FAILED;
   } finally {

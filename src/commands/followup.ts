@@ -18,6 +18,7 @@ import { checkPageSize, describedIssue, standingCheckpoint, unchangedSince } fro
 import { auditReport, type AuditReport, type UnchangedAuditReport } from '../domain/report.js';
 import { ladderRules, type AuditContext } from './context.js';
 import { buildContext, buildTracker, writeReport, type RuntimeDeps } from './runtime.js';
+import { explained } from '../gitlab/explain.js';
 import { mapConcurrently, settledAll } from '../concurrency.js';
 
 export interface FollowupOutcome {
@@ -378,7 +379,7 @@ export async function followupCommand(deps: RuntimeDeps, request: FollowupReques
       );
     } catch (error) {
       deps.logger.error({ platform, issue: issue.iid, err: error }, 'follow-up failed');
-      fail(`${platform}: issue #${issue.iid}: FAILED, nothing more was done for it: ${(error as Error).message}`);
+      fail(`${platform}: issue #${issue.iid}: FAILED, nothing more was done for it: ${explained(error)}`);
     }
   }
   // A quarter nobody opened an audit for: the job goes red every night until `open` runs. A dry run
