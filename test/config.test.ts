@@ -85,7 +85,7 @@ describe('YAML source', () => {
 
 describe('roster', () => {
   test('the top-level example roster.yml is valid', () => {
-    const people = loadRoster('roster.yml');
+    const people = loadRoster('examples/roster.yml');
     expect(people.map((p) => p.gitlab.username)).toEqual(['som-alex', 'msmith', 'jdoe']);
     const jane = people[2]!;
     expect(jane).toEqual({
@@ -308,9 +308,9 @@ describe('roster', () => {
 });
 
 describe('audit config', () => {
-  test('the top-level example audit.config.yml is valid and equals the defaults', () => {
-    const loaded = loadAuditConfig('audit.config.yml');
-    const defaults = parseAuditConfig('support_ops_managers: [som-alex]\n', 'audit.config.yml');
+  test('the example examples/audit.config.yml is valid and equals the defaults', () => {
+    const loaded = loadAuditConfig('examples/audit.config.yml');
+    const defaults = parseAuditConfig('support_ops_managers: [som-alex]\n', 'examples/audit.config.yml');
     expect(loaded).toEqual(defaults);
   });
 

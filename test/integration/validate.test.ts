@@ -63,7 +63,7 @@ describe('audit-bot validate (offline)', () => {
 
   test('the repository\'s own audit.config.yml and roster.yml pass (what the CI job runs)', async () => {
     await withSandbox(async (sandbox) => {
-      const run = await runAuditBot(sandbox, ['validate'], { ...offlineEnv(sandbox), AUDIT_CONFIG: path.join(PACKAGE_ROOT, 'audit.config.yml'), AUDIT_ROSTER: path.join(PACKAGE_ROOT, 'roster.yml') });
+      const run = await runAuditBot(sandbox, ['validate'], { ...offlineEnv(sandbox), AUDIT_CONFIG: path.join(PACKAGE_ROOT, 'examples', 'audit.config.yml'), AUDIT_ROSTER: path.join(PACKAGE_ROOT, 'examples', 'roster.yml') });
       expect(run.stderr).toBe('');
       expect(run.code).toBe(0);
     });

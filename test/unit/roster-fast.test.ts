@@ -170,7 +170,7 @@ describe('the fast roster path', () => {
   test('the sandbox roster, the example roster and a generated one: read by the fast path, as the full path reads them', () => {
     for (const text of [
       readFileSync(SANDBOX_ROSTER, 'utf8'),
-      readFileSync('roster.yml', 'utf8'),
+      readFileSync('examples/roster.yml', 'utf8'),
       buildOrganisation(60, new Date('2026-11-24T09:00:00Z')).rosterYaml,
     ]) {
       expect(compare(text)).toEqual({ path: 'fast' });
@@ -222,7 +222,7 @@ describe('entries in the usual shape (PersonPattern)', () => {
 
   test('reads every entry of the sandbox roster, the example roster and generated ones', () => {
     const organisation = buildOrganisation(300, new Date('2026-11-24T09:00:00Z'));
-    for (const text of [readFileSync(SANDBOX_ROSTER, 'utf8'), readFileSync('roster.yml', 'utf8'), organisation.rosterYaml]) {
+    for (const text of [readFileSync(SANDBOX_ROSTER, 'utf8'), readFileSync('examples/roster.yml', 'utf8'), organisation.rosterYaml]) {
       const people = readValidRoster(text)!;
       expect(readByPattern(text)).toBe(people.length);
     }
