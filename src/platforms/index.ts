@@ -11,6 +11,7 @@ import { checkCalendly } from './calendly/checker.js';
 import { ZendeskClient, createZendeskHttp } from './zendesk/client.js';
 import { checkZendesk } from './zendesk/checker.js';
 import { zendeskAuth } from './zendesk/auth.js';
+import { HttpError, RetriesExhaustedError } from '../http/errors.js';
 import type { ZendeskPlatform } from './zendesk/findings.js';
 
 export interface CheckerDeps {
@@ -44,9 +45,36 @@ const CHECKERS: Partial<Record<PlatformId, CheckerFactory>> = {
       token: env.PAGERDUTY_TOKEN,
       ...clientDeps('pagerduty', deps),
     });
-    return () => checkPagerDuty(new PagerDutyClient(http), deps.roster, deps.config.platforms.pagerduty, deps.clock());
+    return withAccessHints(
+      () => checkPagerDuty(new PagerDutyClient(http), deps.roster, deps.config.platforms.pagerduty, deps.clock()),
+      'PAGERDUTY_TOKEN (a REST API key: read-only is enough)',
+    );
   },
 };
+
+/** The vendor refused the audit's credentials: re-running will not help until a variable is fixed. */
+export class PlatformAccessError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'PlatformAccessError';
+  }
+}
+
+/** A 401 or 403 from the vendor, said with the variable to fix. */
+function withAccessHints(check: Checker, variables: string): Checker {
+  return async () => {
+    try {
+      return await check();
+    } catch (error) {
+      const cause = error instanceof RetriesExhaustedError ? error.lastError : error;
+      if (cause instanceof HttpError && (cause.status === 401 || cause.status === 403)) {
+        const what = cause.status === 401 ? 'refused the credentials (wrong, expired or revoked)' : 'refused the request (the credentials lack a permission)';
+        throw new PlatformAccessError(`${cause.message}. ${cause.vendor} ${what}: check ${variables}.`);
+      }
+      throw error;
+    }
+  };
+}
 
 /** What every platform's HTTP client takes from the run: clock, sleep, timeout, logger and its share of the vendor's budget. */
 function clientDeps(platform: PlatformId, deps: CheckerDeps) {
@@ -65,11 +93,12 @@ function zendeskChecker(platform: ZendeskPlatform, deps: CheckerDeps): Checker {
   const auth = zendeskAuth(login, { ...common, baseUrl: login.baseUrl });
   if (auth.warning) common.logger.warn(`${platform} ${auth.warning}`);
   const http = createZendeskHttp({ baseUrl: login.baseUrl, auth, ...common });
-  return async () => {
+  const variables = login.kind === 'oauth' ? `${login.variables.join(' and ')} (a confidential OAuth client, owned by an admin)` : `${login.variables.join(' and ')} (an admin's email and API token)`;
+  return withAccessHints(async () => {
     const client = new ZendeskClient(http, login.kind === 'oauth' ? login.clientId : undefined);
     const result = await checkZendesk(platform, client, deps.roster, deps.config.platforms[platform], deps.clock());
     return auth.warning ? { ...result, warnings: [...(result.warnings ?? []), `This audit ${auth.warning}`] } : result;
-  };
+  }, variables);
 }
 
 /** Platforms whose checker exists; the others are announced, not silently skipped. */

@@ -1,6 +1,6 @@
 import { runAuditBot, withSandbox } from '../helpers.js';
 
-describe('GitLab refusals name the variable to fix', () => {
+describe('refused credentials name the variable to fix', () => {
   test('a refused GITLAB_TOKEN: open and followup say what to set, never "re-run to finish it", exit 1', async () => {
     await withSandbox(async (sandbox) => {
       const open = await runAuditBot(sandbox, ['open', '--platform', 'pagerduty'], { GITLAB_TOKEN: 'glpat-not-the-right-one' });
@@ -22,4 +22,21 @@ describe('GitLab refusals name the variable to fix', () => {
       expect(run.stdout).not.toContain('re-run');
     });
   });
+
+  test('a vendor refusing its token names the variable too (PagerDuty 401, Zendesk API-token pair 401)', async () => {
+    await withSandbox(async (sandbox) => {
+      const pagerduty = await runAuditBot(sandbox, ['check', '--platform', 'pagerduty'], { PAGERDUTY_TOKEN: 'not-the-token' });
+      expect(pagerduty.code).toBe(1);
+      expect(pagerduty.stderr).toContain('pagerduty refused the credentials (wrong, expired or revoked): check PAGERDUTY_TOKEN (a REST API key: read-only is enough).');
+      const zendesk = await runAuditBot(sandbox, ['check', '--platform', 'zendesk'], {
+        ZENDESK_CLIENT_ID: '',
+        ZENDESK_CLIENT_SECRET: '',
+        ZENDESK_EMAIL: 'alex.rivera@example.com',
+        ZENDESK_API_TOKEN: 'not-the-token',
+      });
+      expect(zendesk.code).toBe(1);
+      expect(zendesk.stderr).toContain("check ZENDESK_EMAIL and ZENDESK_API_TOKEN (an admin's email and API token).");
+    });
+  });
 });
+
