@@ -143,7 +143,9 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv, io: CliIo, 
     // Empty is unset, as for every other variable.
     const level = env.LOG_LEVEL || undefined;
     if (level && !LOG_LEVELS.includes(level)) throw new ConfigError([`env LOG_LEVEL: "${level}" is not one of ${LOG_LEVELS.join(', ')}`]);
-    logger = createLogger({ secrets, destination: overrides.logDestination, level });
+    // JSON in CI and wherever the logs are kept; readable lines for a person at a terminal.
+    const pretty = overrides.logDestination === undefined && process.stderr.isTTY === true && !env.CI;
+    logger = createLogger({ secrets, destination: overrides.logDestination, level, pretty });
     const deps: RuntimeDeps = {
       env: readEnv(env),
       clock,

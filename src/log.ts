@@ -1,4 +1,5 @@
 import pino, { type Logger } from 'pino';
+import pretty from 'pino-pretty';
 import { scrubSecrets } from './secrets.js';
 
 export type { Logger };
@@ -20,8 +21,18 @@ const REDACTED_PATHS = [
  * every finished line, whatever field, message, binding or error it came in (as written and
  * as JSON-escaped, since the line is JSON).
  */
-export function createLogger(options: { secrets: readonly string[]; level?: string; destination?: pino.DestinationStream }): Logger {
+export function createLogger(options: {
+  secrets: readonly string[];
+  level?: string;
+  destination?: pino.DestinationStream;
+  /** Readable lines for a person at a terminal instead of JSON (which CI keeps). */
+  pretty?: boolean;
+}): Logger {
   const forms = [...new Set(options.secrets.flatMap((secret) => [secret, JSON.stringify(secret).slice(1, -1)]))];
+  // The secrets are scrubbed from the JSON line first; the pretty printer only reads that line.
+  const destination = options.pretty
+    ? pretty({ destination: options.destination ?? 2, colorize: options.destination === undefined, sync: true, ignore: 'pid,hostname', translateTime: 'SYS:HH:MM:ss' })
+    : (options.destination ?? pino.destination(2));
   return pino(
     {
       level: options.level ?? 'info',
@@ -29,7 +40,7 @@ export function createLogger(options: { secrets: readonly string[]; level?: stri
       base: undefined,
       hooks: { streamWrite: (line) => scrubSecrets(line, forms) },
     },
-    options.destination ?? pino.destination(2),
+    destination,
   );
 }
 
