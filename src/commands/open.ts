@@ -18,7 +18,6 @@ import { DryRunTracker } from '../gitlab/dry-run-tracker.js';
 import { implementedPlatforms } from '../platforms/index.js';
 import { buildContext, buildTracker, writeReport, type RuntimeDeps } from './runtime.js';
 import { explained, isCredentialRefusal } from '../gitlab/explain.js';
-import { PlatformAccessError } from '../platforms/index.js';
 import { settledAll } from '../concurrency.js';
 
 export interface OpenOutcome {
@@ -243,7 +242,7 @@ export async function openCommand(deps: RuntimeDeps, request: OpenRequest): Prom
       const message = explained(error);
       if (error instanceof IssueNeedsPerson) fail(`${platform}: FAILED, issue #${error.iid}: ${message}`);
       else if (progress.findings === undefined) fail(`${platform}: FAILED, no findings were produced: ${message}`);
-      else if (isCredentialRefusal(error) || error instanceof PlatformAccessError) fail(`${platform}: FAILED, the check found ${progress.findings} finding(s) but GitLab refused to take them: ${message}`);
+      else if (isCredentialRefusal(error)) fail(`${platform}: FAILED, the check found ${progress.findings} finding(s) but GitLab refused to take them: ${message}`);
       else fail(`${platform}: FAILED, the check found ${progress.findings} finding(s) but the audit issue is not complete; re-run to finish it (nothing is posted twice): ${message}`);
     }
   }

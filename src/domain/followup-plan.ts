@@ -2,12 +2,11 @@ import { DateTime, Duration } from 'luxon';
 import type { LadderDurations } from '../config/types.js';
 import { claimKey, somsToAsk, LADDER, type Addressed, type IssueState, type ItemState, type LadderStep } from './followup-state.js';
 import { compareNames } from './locale.js';
-import { formatUtc } from './render.js';
 import type { Marker } from './markers.js';
 import type { ReplyClaim } from './replies.js';
 import type { PlannedNote } from './open-plan.js';
 import { NOTE_BUDGET, utf8Length } from './note-size.js';
-import { noteText } from './render.js';
+import { formatUtc, noteText } from './render.js';
 import { everyoneReachable, routeUp, uniqueUnreachable, type ReachOf, type Route } from './reach.js';
 import {
   renderAddressedNote,
