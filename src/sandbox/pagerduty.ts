@@ -356,13 +356,9 @@ export class PagerDutySandbox extends FakeServer {
     const include = params.getAll('include[]');
     const unknown = include.filter((value) => value !== 'final_schedule' && value !== 'users');
     if (unknown.length > 0) return pdError(400, 'Invalid Input Provided', 2001, [`include[] must be final_schedule, not ${unknown.join(', ')}`]);
-    const sinceRaw = params.get('since');
-    const untilRaw = params.get('until');
-    const since = sinceRaw ? Date.parse(sinceRaw) : undefined;
-    const until = untilRaw ? Date.parse(untilRaw) : undefined;
-    if ((since !== undefined && Number.isNaN(since)) || (until !== undefined && Number.isNaN(until))) {
-      return pdError(400, "Invalid time values in 'since' and/or 'until' parameters", 2004);
-    }
+    const range = timeRange(params);
+    if ('status' in range) return range;
+    const { since, until } = range;
     if (since !== undefined && until !== undefined && until < since) return pdError(400, 'Invalid Query Date Range', 2005);
     const zone = params.get('time_zone') || schedule.time_zone;
     const rendered: Record<string, unknown> = {
@@ -511,13 +507,9 @@ export class PagerDutySandbox extends FakeServer {
   }
 
   private showSchedule(schedule: PdSchedule, params: URLSearchParams): FakeResponse {
-    const sinceRaw = params.get('since');
-    const untilRaw = params.get('until');
-    const since = sinceRaw ? Date.parse(sinceRaw) : undefined;
-    const until = untilRaw ? Date.parse(untilRaw) : undefined;
-    if ((since !== undefined && Number.isNaN(since)) || (until !== undefined && Number.isNaN(until))) {
-      return pdError(400, "Invalid time values in 'since' and/or 'until' parameters", 2004);
-    }
+    const range = timeRange(params);
+    if ('status' in range) return range;
+    const { since, until } = range;
     const start = since ?? (until !== undefined ? until - DEFAULT_WINDOW_MS : this.now().getTime());
     const end = until ?? start + DEFAULT_WINDOW_MS;
     if (end < start) return pdError(400, 'Invalid Query Date Range', 2005);
@@ -549,7 +541,7 @@ export class PagerDutySandbox extends FakeServer {
             user: this.userRef(entry.userId),
           })),
           // Documented: null unless since or until are set.
-          rendered_coverage_percentage: sinceRaw || untilRaw ? percentage : null,
+          rendered_coverage_percentage: since !== undefined || until !== undefined ? percentage : null,
         },
       },
     });
@@ -685,4 +677,16 @@ export function generatePagerDutyUsers(count: number, prefix = 'Generated User')
       teamIds: [],
     };
   });
+}
+
+/** `since` and `until` of a schedule render (epoch ms, each optional), or PagerDuty's 400 for an unreadable one. */
+function timeRange(params: URLSearchParams): { since?: number; until?: number } | FakeResponse {
+  const sinceRaw = params.get('since');
+  const untilRaw = params.get('until');
+  const since = sinceRaw ? Date.parse(sinceRaw) : undefined;
+  const until = untilRaw ? Date.parse(untilRaw) : undefined;
+  if ((since !== undefined && Number.isNaN(since)) || (until !== undefined && Number.isNaN(until))) {
+    return pdError(400, "Invalid time values in 'since' and/or 'until' parameters", 2004);
+  }
+  return { since, until };
 }
