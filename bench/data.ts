@@ -17,8 +17,60 @@ import type { PagerDutyData, PdEscalationPolicy, PdSchedule, PdUser } from '../s
 export const BENCH_ZENDESK_BOT = { id: 999_999_999, name: 'Audit Bot', email: 'audit-bot@example.com' } as const;
 
 const DAY_MS = 24 * 3600 * 1000;
-const GIVEN = ['Ada', 'Ben', 'Chloe', 'Dev', 'Elena', 'Farid', 'Grace', 'Hiro', 'Ines', 'Jonas', 'Kemi', 'Lars', 'Maya', 'Nico', 'Olga', 'Pavel', 'Quinn', 'Rosa', 'Sami', 'Tara', 'Uma', 'Viktor', 'Wen', 'Yara', 'Zane'];
-const FAMILY = ['Abe', 'Berg', 'Costa', 'Diaz', 'Eze', 'Fox', 'Gupta', 'Hale', 'Ito', 'Jung', 'Khan', 'Lund', 'Moreau', 'Novak', 'Okoro', 'Park', 'Quist', 'Rossi', 'Silva', 'Tan', 'Ueda', 'Varga', 'Weber', 'Xu', 'Young'];
+const GIVEN = [
+  'Ada',
+  'Ben',
+  'Chloe',
+  'Dev',
+  'Elena',
+  'Farid',
+  'Grace',
+  'Hiro',
+  'Ines',
+  'Jonas',
+  'Kemi',
+  'Lars',
+  'Maya',
+  'Nico',
+  'Olga',
+  'Pavel',
+  'Quinn',
+  'Rosa',
+  'Sami',
+  'Tara',
+  'Uma',
+  'Viktor',
+  'Wen',
+  'Yara',
+  'Zane',
+];
+const FAMILY = [
+  'Abe',
+  'Berg',
+  'Costa',
+  'Diaz',
+  'Eze',
+  'Fox',
+  'Gupta',
+  'Hale',
+  'Ito',
+  'Jung',
+  'Khan',
+  'Lund',
+  'Moreau',
+  'Novak',
+  'Okoro',
+  'Park',
+  'Quist',
+  'Rossi',
+  'Silva',
+  'Tan',
+  'Ueda',
+  'Varga',
+  'Weber',
+  'Xu',
+  'Young',
+];
 
 export interface Person {
   index: number;
@@ -90,7 +142,10 @@ export function buildOrganisation(size: number, now: Date, driftEvery = 500): Or
       reportsTo: reportsTo === null ? null : `u${pad(reportsTo, 6)}`,
       zendeskId: 10_000_000 + i,
       zendeskRole: i < 5 ? 'admin' : 'agent',
-      groups: i % 2 === 0 ? [i % groupCount, (i * 7 + 3) % groupCount].filter((g, k, all) => all.indexOf(g) === k) : [i % groupCount],
+      groups:
+        i % 2 === 0
+          ? [i % groupCount, (i * 7 + 3) % groupCount].filter((g, k, all) => all.indexOf(g) === k)
+          : [i % groupCount],
       ...(i % 10 === 0 ? { federal: { id: 20_000_000 + i, group: Math.floor(i / 10) % federalGroupCount } } : {}),
       calendly: { uuid: `CU${pad(i, 8)}`, role: i === 0 ? 'owner' : i < 3 ? 'admin' : 'user' },
       pagerduty: {
@@ -111,14 +166,22 @@ export function buildOrganisation(size: number, now: Date, driftEvery = 500): Or
       `  reports_to: ${p.reportsTo ?? 'null'}`,
       '  zendesk:',
       `    main: { id: ${p.zendeskId}, role: ${p.zendeskRole}, groups: [${p.groups.map((g) => `"${groupName(g)}"`).join(', ')}] }`,
-      ...(p.federal ? [`    us_federal: { id: ${p.federal.id}, role: agent, groups: ["${federalGroupName(p.federal.group)}"] }`] : []),
+      ...(p.federal
+        ? [`    us_federal: { id: ${p.federal.id}, role: agent, groups: ["${federalGroupName(p.federal.group)}"] }`]
+        : []),
       `  calendly: { email: ${p.email}, role: ${p.calendly.role} }`,
       `  pagerduty: { id: ${p.pagerduty.id}, schedules: [${p.pagerduty.schedule ?? ''}]${p.pagerduty.role ? `, role: ${p.pagerduty.role}` : ''} }`,
     );
   }
 
   // ── Zendesk (main) ──
-  const zdUser = (p: Person, id: number, role: 'agent' | 'admin', groupIds: number[], name = p.name): ZendeskUserSeed => ({
+  const zdUser = (
+    p: Person,
+    id: number,
+    role: 'agent' | 'admin',
+    groupIds: number[],
+    name = p.name,
+  ): ZendeskUserSeed => ({
     id,
     name,
     email: p.email,
@@ -129,7 +192,13 @@ export function buildOrganisation(size: number, now: Date, driftEvery = 500): Or
     groupIds,
   });
   const zdUsers: ZendeskUserSeed[] = people.map((p) =>
-    zdUser(p, p.zendeskId, p.zendeskRole, p.groups.map((g) => 5_000_000 + g), drift(p.index, 7) ? `${p.name} (old name)` : p.name),
+    zdUser(
+      p,
+      p.zendeskId,
+      p.zendeskRole,
+      p.groups.map((g) => 5_000_000 + g),
+      drift(p.index, 7) ? `${p.name} (old name)` : p.name,
+    ),
   );
   const strangers = Math.floor(size / driftEvery);
   for (let k = 0; k < strangers; k++) {
@@ -145,7 +214,13 @@ export function buildOrganisation(size: number, now: Date, driftEvery = 500): Or
     });
   }
   const tokenOwners = people.filter((p) => drift(p.index, 3));
-  const benchBot = (created: string): ZendeskUserSeed => ({ ...BENCH_ZENDESK_BOT, role: 'admin', created_at: created, last_login_at: at(0), two_factor_auth_enabled: true });
+  const benchBot = (created: string): ZendeskUserSeed => ({
+    ...BENCH_ZENDESK_BOT,
+    role: 'admin',
+    created_at: created,
+    last_login_at: at(0),
+    two_factor_auth_enabled: true,
+  });
   const zendesk: ZendeskData = {
     subdomain: 'bench',
     users: [...zdUsers, benchBot(at(-400))],
@@ -167,7 +242,15 @@ export function buildOrganisation(size: number, now: Date, driftEvery = 500): Or
   const zendeskUsFederal: ZendeskData = {
     subdomain: 'bench-federal',
     users: [
-      ...federalPeople.map((p) => zdUser(p, p.federal!.id, 'agent', [6_000_000 + p.federal!.group], drift(p.index, 10) ? `${p.name} (old name)` : p.name)),
+      ...federalPeople.map((p) =>
+        zdUser(
+          p,
+          p.federal!.id,
+          'agent',
+          [6_000_000 + p.federal!.group],
+          drift(p.index, 10) ? `${p.name} (old name)` : p.name,
+        ),
+      ),
       benchBot(at(-400)),
     ],
     groups: Array.from({ length: federalGroupCount }, (_, g) => ({ id: 6_000_000 + g, name: federalGroupName(g) })),
@@ -186,7 +269,13 @@ export function buildOrganisation(size: number, now: Date, driftEvery = 500): Or
     created_at: new Date(Date.parse('2024-01-01T00:00:00Z') + p.index * 60_000).toISOString(),
   }));
   for (let k = 0; k < strangers; k++) {
-    members.push({ uuid: `CX${pad(k, 8)}`, name: `Guest Seat ${pad(k, 5)}`, email: `guest.${k}@partner.example.net`, role: 'user', created_at: at(-50) });
+    members.push({
+      uuid: `CX${pad(k, 8)}`,
+      name: `Guest Seat ${pad(k, 5)}`,
+      email: `guest.${k}@partner.example.net`,
+      role: 'user',
+      created_at: at(-50),
+    });
   }
   const calendly: CalendlyData = {
     organization: { uuid: 'ORGBENCH0001', name: 'Bench Org' },
@@ -255,7 +344,10 @@ export function buildOrganisation(size: number, now: Date, driftEvery = 500): Or
     `    service_accounts: [${BENCH_ZENDESK_BOT.email}]`,
     `    admin_allow_list: [${BENCH_ZENDESK_BOT.email}]`,
     '  calendly:',
-    `    admin_allow_list: [${people.slice(0, 3).map((p) => p.email).join(', ')}]`,
+    `    admin_allow_list: [${people
+      .slice(0, 3)
+      .map((p) => p.email)
+      .join(', ')}]`,
     '  pagerduty:',
     '    service_accounts: []',
     '    admin_allow_list: []',

@@ -45,7 +45,11 @@ export interface NaiveResult {
 }
 
 export async function runNaive(job: NaiveJob): Promise<NaiveResult> {
-  const logger = createLogger({ secrets: [job.token], destination: new Writable({ write: (_c, _e, done) => done() }), level: 'warn' });
+  const logger = createLogger({
+    secrets: [job.token],
+    destination: new Writable({ write: (_c, _e, done) => done() }),
+    level: 'warn',
+  });
   let waitedMs = 0;
   const sleep = (ms: number) => {
     waitedMs += ms;
@@ -57,9 +61,14 @@ export async function runNaive(job: NaiveJob): Promise<NaiveResult> {
   let perUser: (id: string) => Promise<unknown>;
   const started = performance.now();
   if (job.platform === 'zendesk') {
-    const auth = zendeskAuth({ kind: 'api-token', email: job.email!, token: job.token, variables: ['ZENDESK_EMAIL', 'ZENDESK_API_TOKEN'] }, common);
+    const auth = zendeskAuth(
+      { kind: 'api-token', email: job.email!, token: job.token, variables: ['ZENDESK_EMAIL', 'ZENDESK_API_TOKEN'] },
+      common,
+    );
     http = createZendeskHttp({ ...common, auth });
-    const users = await collectCursorPages<{ id: number }>(http, 'api/v2/users', 'users', { 'role[]': ['agent', 'admin'] });
+    const users = await collectCursorPages<{ id: number }>(http, 'api/v2/users', 'users', {
+      'role[]': ['agent', 'admin'],
+    });
     await collectCursorPages(http, 'api/v2/groups', 'groups');
     await http.getJson('api/v2/custom_roles').catch(() => undefined);
     await http.getJson('api/v2/api_tokens').catch(() => undefined);
@@ -70,9 +79,12 @@ export async function runNaive(job: NaiveJob): Promise<NaiveResult> {
     await http.getJson('users/me');
     // The roster-driven naive audit: one membership lookup per person; the listing still has to be
     // read to find the members nobody in the roster knows.
-    const members = await collectTokenPages<{ user: { email: string } }>(http, 'organization_memberships', { organization: job.organization });
+    const members = await collectTokenPages<{ user: { email: string } }>(http, 'organization_memberships', {
+      organization: job.organization,
+    });
     ids = members.map((member) => member.user.email);
-    perUser = (email) => http.getJson('organization_memberships', { organization: job.organization, email, count: 100 });
+    perUser = (email) =>
+      http.getJson('organization_memberships', { organization: job.organization, email, count: 100 });
   } else {
     http = createPagerDutyHttp(common);
     const users = await listAllUsers(http);

@@ -89,7 +89,18 @@ interface Options {
 }
 
 export function parseOptions(argv: string[]): Options {
-  const options: Options = { tiers: [1_000, 10_000, 50_000], factor: 10, latencyMs: 1, issues: 200, naiveSample: 200, nodeFlags: [], strict: false, only: [], repeat: 1, share: 0.5 };
+  const options: Options = {
+    tiers: [1_000, 10_000, 50_000],
+    factor: 10,
+    latencyMs: 1,
+    issues: 200,
+    naiveSample: 200,
+    nodeFlags: [],
+    strict: false,
+    only: [],
+    repeat: 1,
+    share: 0.5,
+  };
   for (const arg of argv) {
     const [key, value = ''] = arg.replace(/^--/, '').split('=');
     if (key === 'tiers') options.tiers = value.split(',').map((v) => Number(v.replace(/k$/i, '000')));
@@ -106,7 +117,13 @@ export function parseOptions(argv: string[]): Options {
     else if (key === 'node-flags') options.nodeFlags = arg.slice('--node-flags='.length).split(' ').filter(Boolean);
     else throw new Error(`unknown option ${arg}`);
   }
-  if (options.tiers.some((n) => !Number.isInteger(n) || n < 20) || !(options.factor > 0) || !(options.latencyMs >= 0) || !(Number.isInteger(options.repeat) && options.repeat >= 1) || !(options.share > 0 && options.share <= 1)) {
+  if (
+    options.tiers.some((n) => !Number.isInteger(n) || n < 20) ||
+    !(options.factor > 0) ||
+    !(options.latencyMs >= 0) ||
+    !(Number.isInteger(options.repeat) && options.repeat >= 1) ||
+    !(options.share > 0 && options.share <= 1)
+  ) {
     throw new Error('bad options');
   }
   return options;
@@ -165,7 +182,11 @@ let childPacing: Pacing | undefined;
 
 export function runChild(job: ChildJob, timeoutMs = 10 * 60_000): Promise<ChildResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...childFlags, CHILD, JSON.stringify({ ...job, pacing: job.pacing ?? childPacing })], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(
+      process.execPath,
+      [...childFlags, CHILD, JSON.stringify({ ...job, pacing: job.pacing ?? childPacing })],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     let out = '';
     let err = '';
     child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
@@ -203,14 +224,35 @@ export async function startFakes(org: Organisation, dir: string, options: Option
     rateLimitWindowMs: windowMs,
     preciseRateLimitHeaders: true,
   });
-  const pagerduty = createPagerDutySandbox({ token: TOKENS.pagerduty, data: org.pagerduty, rateLimitPerMinute: LIMITS.pagerduty, ...limits });
-  const calendly = createCalendlySandbox({ token: TOKENS.calendly, data: org.calendly, rateLimitPerMinute: LIMITS.calendly, ...limits });
+  const pagerduty = createPagerDutySandbox({
+    token: TOKENS.pagerduty,
+    data: org.pagerduty,
+    rateLimitPerMinute: LIMITS.pagerduty,
+    ...limits,
+  });
+  const calendly = createCalendlySandbox({
+    token: TOKENS.calendly,
+    data: org.calendly,
+    rateLimitPerMinute: LIMITS.calendly,
+    ...limits,
+  });
   // An API token acts as a user of the account: the bot's address, or else the first admin's (or agent's).
   const tokenEmail = (data: Organisation['zendesk']) =>
-    data.users.some((user) => user.email === ZENDESK_EMAIL) ? ZENDESK_EMAIL : (data.users.find((user) => user.role === 'admin')?.email ?? data.users.find((user) => user.role === 'agent')?.email ?? ZENDESK_EMAIL);
+    data.users.some((user) => user.email === ZENDESK_EMAIL)
+      ? ZENDESK_EMAIL
+      : (data.users.find((user) => user.role === 'admin')?.email ??
+        data.users.find((user) => user.role === 'agent')?.email ??
+        ZENDESK_EMAIL);
   const zendeskEmail = tokenEmail(org.zendesk);
   const federalEmail = tokenEmail(org.zendeskUsFederal);
-  const zendesk = createZendeskSandbox({ name: 'zendesk', email: zendeskEmail, token: TOKENS.zendesk, data: org.zendesk, rateLimitPerMinute: LIMITS.zendesk, ...limits });
+  const zendesk = createZendeskSandbox({
+    name: 'zendesk',
+    email: zendeskEmail,
+    token: TOKENS.zendesk,
+    data: org.zendesk,
+    rateLimitPerMinute: LIMITS.zendesk,
+    ...limits,
+  });
   const federal = createZendeskSandbox({
     name: 'zendesk-us-federal',
     email: federalEmail,
@@ -235,7 +277,10 @@ export async function startFakes(org: Organisation, dir: string, options: Option
   // Every platform keeps to --share of its vendor's limit, as `rate_limit_share` says in a user's config.
   fs.writeFileSync(
     path.join(dir, 'audit.config.yml'),
-    org.configYaml.replace(/^  (zendesk|zendesk-us-federal|calendly|pagerduty):$/gm, (line) => `${line}\n    rate_limit_share: ${options.share}`),
+    org.configYaml.replace(
+      /^  (zendesk|zendesk-us-federal|calendly|pagerduty):$/gm,
+      (line) => `${line}\n    rate_limit_share: ${options.share}`,
+    ),
   );
   return {
     gitlab,
@@ -283,7 +328,15 @@ export function peakInWindow(times: readonly number[], windowMs: number): number
 }
 
 /** What `open` of each audit must read at least: its listings' pages (and renders), and the longest chain of them. */
-function auditPlans(c: Organisation['counts']): { id: string; vendor: Vendor; fake: 'zendesk' | 'federal' | 'calendly' | 'pagerduty'; minimum: number; chain: number }[] {
+function auditPlans(
+  c: Organisation['counts'],
+): {
+  id: string;
+  vendor: Vendor;
+  fake: 'zendesk' | 'federal' | 'calendly' | 'pagerduty';
+  minimum: number;
+  chain: number;
+}[] {
   return [
     {
       id: 'zendesk',
@@ -312,7 +365,8 @@ function auditPlans(c: Organisation['counts']): { id: string; vendor: Vendor; fa
       vendor: 'pagerduty',
       fake: 'pagerduty',
       // Offset pages can be fetched side by side once the first page gave the total; renders too.
-      minimum: pages(c.pagerdutyUsers) + pages(c.pagerdutySchedules) + pages(c.pagerdutyPolicies) + c.pagerdutySchedules,
+      minimum:
+        pages(c.pagerdutyUsers) + pages(c.pagerdutySchedules) + pages(c.pagerdutyPolicies) + c.pagerdutySchedules,
       chain: 3,
     },
   ];
@@ -340,7 +394,13 @@ async function runTier(size: number, options: Options): Promise<{ rows: Row[]; n
         const gitlabBefore = fakes.gitlab.log.length;
         const result = await runChild({ kind: 'cli', argv: ['open', '--platform', audit.id], env: fakes.env });
         const platformLog = server.log.slice(platformBefore);
-        const peakPerWindow = peakInWindow(fakes.arrivals.get(server)!.slice(platformBefore).filter((t) => t !== undefined), windowMsOf(options));
+        const peakPerWindow = peakInWindow(
+          fakes.arrivals
+            .get(server)!
+            .slice(platformBefore)
+            .filter((t) => t !== undefined),
+          windowMsOf(options),
+        );
         const gitlabLog = fakes.gitlab.log.slice(gitlabBefore);
         const notes = gitlabLog.filter((e) => e.method === 'POST' && /\/notes$/.test(e.path) && e.status < 300).length;
         const gitlabMinimum = notes + 3;
@@ -350,18 +410,29 @@ async function runTier(size: number, options: Options): Promise<{ rows: Row[]; n
           vendor: audit.vendor,
           platformRequests: platformLog.length,
           minimum: audit.minimum,
-          rateLimited: platformLog.filter((e) => e.status === 429).length + gitlabLog.filter((e) => e.status === 429).length,
+          rateLimited:
+            platformLog.filter((e) => e.status === 429).length + gitlabLog.filter((e) => e.status === 429).length,
           gitlabRequests: gitlabLog.length,
           gitlabWrites: gitlabLog.filter(isWrite).length,
           gitlabMinimum,
           wallMs: result.wallMs,
-          boundMs: bound(audit.vendor, audit.minimum, audit.chain, options) + bound('gitlab', gitlabMinimum, gitlabMinimum, options),
+          boundMs:
+            bound(audit.vendor, audit.minimum, audit.chain, options) +
+            bound('gitlab', gitlabMinimum, gitlabMinimum, options),
           peakPerWindow,
           peakShare: peakPerWindow / LIMITS[audit.vendor],
           cpuMs: result.cpuMs,
           maxRssMb: result.maxRssMb,
           code: result.code,
-          note: result.code === 0 ? result.stdout.trim().split('\n').at(-1)!.replace(/^.*?: \d+ finding/, (m) => m.slice(m.lastIndexOf(': ') + 2)).slice(0, 120) : `exit ${result.code}: ${(result.stdout + result.stderr).slice(0, 300)}`,
+          note:
+            result.code === 0
+              ? result.stdout
+                  .trim()
+                  .split('\n')
+                  .at(-1)!
+                  .replace(/^.*?: \d+ finding/, (m) => m.slice(m.lastIndexOf(': ') + 2))
+                  .slice(0, 120)
+              : `exit ${result.code}: ${(result.stdout + result.stderr).slice(0, 300)}`,
         };
       };
       rows.push(await repeated(options, measureOpen));
@@ -370,7 +441,13 @@ async function runTier(size: number, options: Options): Promise<{ rows: Row[]; n
     if (wanted('followup')) rows.push(await measureFollowup(fakes, size, options));
     if (wanted('naive')) naive.push(...(await measureNaive(fakes, size, rows, options)));
   } finally {
-    await Promise.all([fakes.gitlab.stop(), fakes.pagerduty.stop(), fakes.calendly.stop(), fakes.zendesk.stop(), fakes.federal.stop()]);
+    await Promise.all([
+      fakes.gitlab.stop(),
+      fakes.pagerduty.stop(),
+      fakes.calendly.stop(),
+      fakes.zendesk.stop(),
+      fakes.federal.stop(),
+    ]);
     fs.rmSync(dir, { recursive: true, force: true });
   }
   return { rows, naive, startupMs };
@@ -378,7 +455,8 @@ async function runTier(size: number, options: Options): Promise<{ rows: Row[]; n
 
 /** Every fake's rate-limit window as a run a night (or a quarter) later finds it: nothing used. */
 function freshWindows(fakes: Fakes): void {
-  for (const fake of [fakes.gitlab, fakes.pagerduty, fakes.calendly, fakes.zendesk, fakes.federal]) fake.forgetRateLimitWindow();
+  for (const fake of [fakes.gitlab, fakes.pagerduty, fakes.calendly, fakes.zendesk, fakes.federal])
+    fake.forgetRateLimitWindow();
 }
 
 /**
@@ -414,7 +492,8 @@ async function measureFollowup(fakes: Fakes, size: number, options: Options): Pr
   // The copies' notes have new ids, so their boards' checkpoints name notes they do not have: a
   // first night reads them in full and writes new checkpoints. The night measured is the next.
   const settled = await runChild({ kind: 'cli', argv: ['followup'], env: fakes.env });
-  if (settled.code !== 0) throw new Error(`the settling followup failed: ${(settled.stdout + settled.stderr).slice(0, 500)}`);
+  if (settled.code !== 0)
+    throw new Error(`the settling followup failed: ${(settled.stdout + settled.stderr).slice(0, 500)}`);
   return repeated(options, () => measureNight(fakes, size, options));
 }
 
@@ -448,7 +527,10 @@ async function measureNight(fakes: Fakes, size: number, options: Options): Promi
     cpuMs: followup.cpuMs,
     maxRssMb: followup.maxRssMb,
     code: followup.code,
-    note: followup.code === 0 ? `${followup.stdout.split('\n').filter((l) => /0 note\(s\) posted/.test(l)).length} issue(s) with nothing posted` : `exit ${followup.code}: ${(followup.stdout + followup.stderr).slice(0, 300)}`,
+    note:
+      followup.code === 0
+        ? `${followup.stdout.split('\n').filter((l) => /0 note\(s\) posted/.test(l)).length} issue(s) with nothing posted`
+        : `exit ${followup.code}: ${(followup.stdout + followup.stderr).slice(0, 300)}`,
     maxReadsPerIssue: Math.max(0, ...perIssue.values()),
     issuesOverOnePage: openIssues.filter((issue) => fakes.gitlab.notesOf(issue.iid).length > 100).length,
   };
@@ -476,8 +558,20 @@ async function measureNaive(fakes: Fakes, size: number, rows: Row[], options: Op
   const naive: NaiveRow[] = [];
   const naiveJobs: { platform: NaivePlatform; server: FakeServer; url: string; token: string; run: string }[] = [
     { platform: 'zendesk', server: fakes.zendesk, url: fakes.zendesk.url, token: TOKENS.zendesk, run: 'open zendesk' },
-    { platform: 'calendly', server: fakes.calendly, url: fakes.calendly.url, token: TOKENS.calendly, run: 'open calendly' },
-    { platform: 'pagerduty', server: fakes.pagerduty, url: fakes.pagerduty.url, token: TOKENS.pagerduty, run: 'open pagerduty' },
+    {
+      platform: 'calendly',
+      server: fakes.calendly,
+      url: fakes.calendly.url,
+      token: TOKENS.calendly,
+      run: 'open calendly',
+    },
+    {
+      platform: 'pagerduty',
+      server: fakes.pagerduty,
+      url: fakes.pagerduty.url,
+      token: TOKENS.pagerduty,
+      run: 'open pagerduty',
+    },
   ];
   for (const job of naiveJobs.filter((candidate) => rows.some((row) => row.run === candidate.run))) {
     freshWindows(fakes);
@@ -529,11 +623,13 @@ export function cloneIssues(gitlab: GitLabSandbox, total: number): void {
   }
 }
 
-const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+const fmt = (n: number, digits = 0) =>
+  n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
 const seconds = (ms: number) => `${fmt(ms / 1000, 2)} s`;
 const ratio = (a: number, b: number) => (b > 0 ? `${fmt(a / b, 2)}×` : '—');
 /** `0.31 s`, or with repeats the median and the range: `0.31 s (0.29–0.36)`. */
-const wall = (row: Row) => `${seconds(row.wallMs)}${row.wallRangeMs ? ` (${row.wallRangeMs.map((ms) => fmt(ms / 1000, 2)).join('–')})` : ''}`;
+const wall = (row: Row) =>
+  `${seconds(row.wallMs)}${row.wallRangeMs ? ` (${row.wallRangeMs.map((ms) => fmt(ms / 1000, 2)).join('–')})` : ''}`;
 
 interface Verdict {
   ok: boolean;
@@ -553,7 +649,10 @@ function verdicts(rows: Row[], naive: NaiveRow[], tier: number, startupMs: numbe
     }
     if (row.minimum > 0) {
       const r = row.platformRequests / row.minimum;
-      out.push({ ok: r <= 1.05, text: `${row.run}: requests ${fmt(row.platformRequests)} = ${fmt(r, 3)}× the ${fmt(row.minimum)} pages needed (target ≤ 1.05×)` });
+      out.push({
+        ok: r <= 1.05,
+        text: `${row.run}: requests ${fmt(row.platformRequests)} = ${fmt(r, 3)}× the ${fmt(row.minimum)} pages needed (target ≤ 1.05×)`,
+      });
     }
     const w = row.wallMs / row.boundMs;
     // Why a run is slower than the bound: its own CPU (start-up: config and roster; the checks; GC), when that alone exceeds the bound.
@@ -565,16 +664,29 @@ function verdicts(rows: Row[], naive: NaiveRow[], tier: number, startupMs: numbe
         : needed <= Math.floor(shareOf(row.vendor, options) * LIMITS[row.vendor])
           ? ` (its ${fmt(needed)} requests fit in our share of one window, ${fmt(Math.floor(shareOf(row.vendor, options) * LIMITS[row.vendor]))}: the limit never makes it wait)`
           : '';
-    out.push({ ok: w <= 1.25, text: `${row.run}: wall ${wall(row)} = ${fmt(w, 2)}× the lower bound ${seconds(row.boundMs)} (target ≤ 1.25×)${why}` });
+    out.push({
+      ok: w <= 1.25,
+      text: `${row.run}: wall ${wall(row)} = ${fmt(w, 2)}× the lower bound ${seconds(row.boundMs)} (target ≤ 1.25×)${why}`,
+    });
     if (row.maxReadsPerIssue !== undefined) {
       out.push({ ok: row.gitlabWrites === 0, text: `${row.run}: ${row.gitlabWrites} write(s) (target 0)` });
-      const pagesWhy = row.maxReadsPerIssue > 1 && row.issuesOverOnePage ? `: ${row.issuesOverOnePage} issue(s) hold more than 100 notes, and GitLab lists notes 100 per page` : '';
-      out.push({ ok: row.maxReadsPerIssue <= 1, text: `${row.run}: at most ${row.maxReadsPerIssue} read(s) per issue (target ≤ 1)${pagesWhy}` });
+      const pagesWhy =
+        row.maxReadsPerIssue > 1 && row.issuesOverOnePage
+          ? `: ${row.issuesOverOnePage} issue(s) hold more than 100 notes, and GitLab lists notes 100 per page`
+          : '';
+      out.push({
+        ok: row.maxReadsPerIssue <= 1,
+        text: `${row.run}: at most ${row.maxReadsPerIssue} read(s) per issue (target ≤ 1)${pagesWhy}`,
+      });
     }
   }
   const peak = Math.max(...rows.map((row) => row.maxRssMb));
   out.push({ ok: peak < 300, text: `peak RSS ${fmt(peak)} MB at ${fmt(tier)} people (target < 300 MB)` });
-  for (const n of naive) out.push({ ok: n.ours.platformRequests < n.requests, text: `${n.platform}: ${fmt(n.ours.platformRequests)} requests vs ${fmt(n.requests)} for N+1` });
+  for (const n of naive)
+    out.push({
+      ok: n.ours.platformRequests < n.requests,
+      text: `${n.platform}: ${fmt(n.ours.platformRequests)} requests vs ${fmt(n.requests)} for N+1`,
+    });
   return out;
 }
 
@@ -592,17 +704,29 @@ export function cpuCheckMs(): number {
   return performance.now() - started;
 }
 
-function printTier(size: number, startupMs: number, rows: Row[], naive: NaiveRow[], cpuCheck?: { before: number; after: number }): string {
+function printTier(
+  size: number,
+  startupMs: number,
+  rows: Row[],
+  naive: NaiveRow[],
+  cpuCheck?: { before: number; after: number },
+): string {
   const lines: string[] = [];
   lines.push(`#### ${fmt(size)} people`);
   lines.push('');
-  lines.push(`Start-up (the config and the roster read and checked in a fresh process, before any request may go out): ${fmt(startupMs)} ms.`);
+  lines.push(
+    `Start-up (the config and the roster read and checked in a fresh process, before any request may go out): ${fmt(startupMs)} ms.`,
+  );
   lines.push('');
   if (cpuCheck) {
-    lines.push(`CPU check (the same fixed workload before and after the tier; a steady machine gives the same time): ${fmt(cpuCheck.before)} ms, ${fmt(cpuCheck.after)} ms`);
+    lines.push(
+      `CPU check (the same fixed workload before and after the tier; a steady machine gives the same time): ${fmt(cpuCheck.before)} ms, ${fmt(cpuCheck.after)} ms`,
+    );
     lines.push('');
   }
-  lines.push('| Run | Requests | Pages needed | Ratio | 429s | Peak per window (share) | GitLab requests (writes) | Wall | Lower bound | Ratio | CPU | Peak RSS |');
+  lines.push(
+    '| Run | Requests | Pages needed | Ratio | 429s | Peak per window (share) | GitLab requests (writes) | Wall | Lower bound | Ratio | CPU | Peak RSS |',
+  );
   lines.push('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
   for (const row of rows) {
     const requests = row.minimum > 0 ? fmt(row.platformRequests) : `${fmt(row.gitlabRequests)} (GitLab)`;
@@ -624,7 +748,11 @@ function printTier(size: number, startupMs: number, rows: Row[], naive: NaiveRow
   lines.push('| Naive N+1 | Its requests | Ours | Ours ÷ N+1 | Its time (extrapolated) | Ours | Ours ÷ N+1 |');
   lines.push('| --- | ---: | ---: | ---: | ---: | ---: | ---: |');
   for (const n of naive) {
-    const what = { zendesk: 'Zendesk: a group-memberships request per agent', calendly: 'Calendly: a membership lookup per person', pagerduty: 'PagerDuty: a user request per user' }[n.platform];
+    const what = {
+      zendesk: 'Zendesk: a group-memberships request per agent',
+      calendly: 'Calendly: a membership lookup per person',
+      pagerduty: 'PagerDuty: a user request per user',
+    }[n.platform];
     lines.push(
       `| ${what} | ${fmt(n.requests)} | ${fmt(n.ours.platformRequests)} | ${ratio(n.ours.platformRequests, n.requests)} | ${seconds(n.extrapolatedMs)} | ${seconds(n.ours.wallMs)} | ${ratio(n.ours.wallMs, n.extrapolatedMs)} |`,
     );
@@ -647,7 +775,13 @@ async function main(): Promise<void> {
       (options.repeat > 1 ? `; each run ${options.repeat} times, the median shown (range in brackets)` : ''),
   ];
   console.log(header.join('\n'));
-  const all: { size: number; startupMs: number; rows: Row[]; naive: NaiveRow[]; cpuCheck: { before: number; after: number } }[] = [];
+  const all: {
+    size: number;
+    startupMs: number;
+    rows: Row[];
+    naive: NaiveRow[];
+    cpuCheck: { before: number; after: number };
+  }[] = [];
   const report: string[] = [];
   let failed = 0;
   for (const size of options.tiers) {
@@ -663,7 +797,9 @@ async function main(): Promise<void> {
       console.log(`${verdict.ok ? 'ok  ' : 'MISS'} ${verdict.text}`);
     }
   }
-  console.log(`\nbenchmark done in ${fmt((Date.now() - started) / 1000, 1)} s: ${failed === 0 ? 'every target met' : `${failed} target(s) missed (MISS above)`}`);
+  console.log(
+    `\nbenchmark done in ${fmt((Date.now() - started) / 1000, 1)} s: ${failed === 0 ? 'every target met' : `${failed} target(s) missed (MISS above)`}`,
+  );
   if (options.json) fs.writeFileSync(options.json, `${JSON.stringify({ header, options, tiers: all }, null, 2)}\n`);
   // A benchmark reports; with --strict a missed target is also the exit code (1).
   process.exitCode = options.strict && failed > 0 ? 1 : 0;

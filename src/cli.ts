@@ -102,7 +102,12 @@ class UsageError extends Error {}
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
 /** The one entry and the one error boundary: every failure becomes a message and an exit code. */
-export async function runCli(argv: string[], env: NodeJS.ProcessEnv, io: CliIo, overrides: CliOverrides = {}): Promise<number> {
+export async function runCli(
+  argv: string[],
+  env: NodeJS.ProcessEnv,
+  io: CliIo,
+  overrides: CliOverrides = {},
+): Promise<number> {
   // Every luxon date and duration the run makes, not only those it writes, then skips asking Intl
   // for the machine's locale (creating an Intl.DateTimeFormat: about 5 ms, once per process).
   Settings.defaultLocale = OUTPUT_LOCALE;
@@ -130,7 +135,8 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv, io: CliIo, 
         io.stdout(`${INIT_USAGE}\n`);
         return EXIT_OK;
       }
-      if (rest.length !== 1 || rest[0].startsWith('-')) throw new UsageError('init takes one folder: audit-bot init <dir>');
+      if (rest.length !== 1 || rest[0].startsWith('-'))
+        throw new UsageError('init takes one folder: audit-bot init <dir>');
       return initCommand(rest[0], out);
     }
     if (command === 'validate' && askedForHelp) {
@@ -142,7 +148,8 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv, io: CliIo, 
     const clock: Clock = now ? () => now : (overrides.clock ?? systemClock);
     // Empty is unset, as for every other variable.
     const level = env.LOG_LEVEL || undefined;
-    if (level && !LOG_LEVELS.includes(level)) throw new ConfigError([`env LOG_LEVEL: "${level}" is not one of ${LOG_LEVELS.join(', ')}`]);
+    if (level && !LOG_LEVELS.includes(level))
+      throw new ConfigError([`env LOG_LEVEL: "${level}" is not one of ${LOG_LEVELS.join(', ')}`]);
     // JSON in CI and wherever the logs are kept; readable lines for a person at a terminal.
     const pretty = overrides.logDestination === undefined && process.stderr.isTTY === true && !env.CI;
     logger = createLogger({ secrets, destination: overrides.logDestination, level, pretty });
@@ -171,7 +178,13 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv, io: CliIo, 
       case 'validate':
         return await validateCommand(deps, { online: options.online === true });
       case 'demo':
-        return await runDemo({ out: options.out ?? 'demo-output', io, logger, runCli: (argv, demoEnv, demoIo, demoOverrides) => runCli(argv, demoEnv, demoIo, { ...overrides, ...demoOverrides }) });
+        return await runDemo({
+          out: options.out ?? 'demo-output',
+          io,
+          logger,
+          runCli: (argv, demoEnv, demoIo, demoOverrides) =>
+            runCli(argv, demoEnv, demoIo, { ...overrides, ...demoOverrides }),
+        });
       default:
         throw new UsageError(`unknown command "${command}"`);
     }
@@ -244,14 +257,16 @@ function packageVersion(): string {
 
 function parseNow(value: string): Date {
   const date = new Date(value);
-  if (Number.isNaN(date.getTime()) || !/^\d{4}-\d{2}-\d{2}/.test(value)) throw new UsageError(`--now: "${value}" is not an ISO-8601 date-time`);
+  if (Number.isNaN(date.getTime()) || !/^\d{4}-\d{2}-\d{2}/.test(value))
+    throw new UsageError(`--now: "${value}" is not an ISO-8601 date-time`);
   return date;
 }
 
 function selectPlatforms(value: string | undefined, allowAll: boolean): PlatformId[] {
   if (!value) throw new UsageError('--platform is required');
   if (value === 'all' && allowAll) return [...PLATFORM_IDS];
-  if (!isPlatformId(value)) throw new UsageError(`--platform: "${value}" is not one of ${allowAll ? 'all, ' : ''}${PLATFORM_IDS.join(', ')}`);
+  if (!isPlatformId(value))
+    throw new UsageError(`--platform: "${value}" is not one of ${allowAll ? 'all, ' : ''}${PLATFORM_IDS.join(', ')}`);
   return [value];
 }
 
@@ -262,14 +277,21 @@ async function runOpen(deps: RuntimeDeps, options: Options): Promise<number> {
   if (!isQuarter(quarter)) throw new UsageError(`--quarter: "${quarter}" is not like 2026-Q4`);
   // A typo in the pipeline form must not open a stray issue that is then chased beside the real one.
   if (quarter > current) throw new UsageError(`--quarter: ${quarter} has not begun (it is ${current}, in UTC)`);
-  return openCommand(deps, { platforms: requested, all: options.platform === 'all', quarter, dryRun: options['dry-run'] === true, report: options.report });
+  return openCommand(deps, {
+    platforms: requested,
+    all: options.platform === 'all',
+    quarter,
+    dryRun: options['dry-run'] === true,
+    report: options.report,
+  });
 }
 
 async function runCheck(deps: RuntimeDeps, options: Options): Promise<number> {
   const [platform] = selectPlatforms(options.platform, false);
   const format = options.format ?? 'json';
   if (format !== 'json' && format !== 'markdown') throw new UsageError(`--format: "${format}" is not json or markdown`);
-  if (!implementedPlatforms().includes(platform)) throw new ConfigError([`--platform ${platform}: this audit is not implemented yet`]);
+  if (!implementedPlatforms().includes(platform))
+    throw new ConfigError([`--platform ${platform}: this audit is not implemented yet`]);
   const { context } = buildContext(deps, () => [platform], undefined);
   await checkPlatform(context, platform, format, quarterOf(deps.clock()));
   return EXIT_OK;

@@ -31,7 +31,13 @@ export function createLogger(options: {
   const forms = [...new Set(options.secrets.flatMap((secret) => [secret, JSON.stringify(secret).slice(1, -1)]))];
   // The secrets are scrubbed from the JSON line first; the pretty printer only reads that line.
   const destination = options.pretty
-    ? pretty({ destination: options.destination ?? 2, colorize: options.destination === undefined, sync: true, ignore: 'pid,hostname', translateTime: 'SYS:HH:MM:ss' })
+    ? pretty({
+        destination: options.destination ?? 2,
+        colorize: options.destination === undefined,
+        sync: true,
+        ignore: 'pid,hostname',
+        translateTime: 'SYS:HH:MM:ss',
+      })
     : (options.destination ?? pino.destination(2));
   return pino(
     {

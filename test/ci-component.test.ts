@@ -65,7 +65,12 @@ function componentBody(given: Record<string, unknown> = {}): Pipeline {
 }
 
 /** An including file's pipeline: its own inputs interpolated, each component include merged under it. */
-function includingPipeline(raw: string, pipelineInputs: Partial<InputValues>, vars: Vars, edit: (body: Pipeline) => Pipeline = (body) => body): Pipeline {
+function includingPipeline(
+  raw: string,
+  pipelineInputs: Partial<InputValues>,
+  vars: Vars,
+  edit: (body: Pipeline) => Pipeline = (body) => body,
+): Pipeline {
   const file = splitSpec(raw, 'including .gitlab-ci.yml');
   const body = edit(interpolateTree(parse(file.body), inputValues(file.inputs, pipelineInputs)) as Pipeline);
   const includes = ([] as IncludeEntry[]).concat((body.include as IncludeEntry | IncludeEntry[] | undefined) ?? []);
@@ -95,7 +100,10 @@ interface Run {
 }
 
 /** The jobs of one pipeline, with what each would run. */
-function pipelineFor(scenario: Scenario, options: { raw?: string; edit?: (body: Pipeline) => Pipeline; launchers?: string[][] } = {}): Run[] {
+function pipelineFor(
+  scenario: Scenario,
+  options: { raw?: string; edit?: (body: Pipeline) => Pipeline; launchers?: string[][] } = {},
+): Run[] {
   const predefined: Vars = { CI_PIPELINE_SOURCE: scenario.source, ...scenario.vars };
   const pipeline = includingPipeline(options.raw ?? INCLUDER_RAW, scenario.inputs ?? {}, predefined, options.edit);
   const globals: Vars = { ...((pipeline.variables as Record<string, string>) ?? {}) };
@@ -107,23 +115,42 @@ function pipelineFor(scenario: Scenario, options: { raw?: string; edit?: (body: 
     if (!decision.included) continue;
     const vars: Vars = { ...base, ...decision.variables, ...predefined };
     const inherited = job.inherit?.default;
-    const inheritsBeforeScript = inherited === undefined || inherited === true || (Array.isArray(inherited) && inherited.includes('before_script'));
-    const lines = [...(job.before_script ?? (inheritsBeforeScript ? (pipeline.default?.before_script ?? []) : [])), ...(job.script ?? [])];
-    runs.push({ name, job, vars, lines, calls: lines.flatMap((line) => cliCallsOf(line, vars, options.launchers ?? [['audit-bot']])) });
+    const inheritsBeforeScript =
+      inherited === undefined ||
+      inherited === true ||
+      (Array.isArray(inherited) && inherited.includes('before_script'));
+    const lines = [
+      ...(job.before_script ?? (inheritsBeforeScript ? (pipeline.default?.before_script ?? []) : [])),
+      ...(job.script ?? []),
+    ];
+    runs.push({
+      name,
+      job,
+      vars,
+      lines,
+      calls: lines.flatMap((line) => cliCallsOf(line, vars, options.launchers ?? [['audit-bot']])),
+    });
   }
   return runs.sort((a, b) => a.name.localeCompare(b.name));
 }
 
 const names = (runs: Run[]) => runs.map((run) => run.name);
 const IMPLEMENTED = PLATFORM_IDS.filter((platform) => implementedPlatforms().includes(platform));
-const jobNames = (job: string, platforms: readonly string[]) => platforms.map((platform) => `audit-${job}-${platform}`).sort();
-const PLATFORM_SECRETS = (platform: PlatformId): string[] => PLATFORM_ENV[platform].filter((name) => (SECRET_ENV_NAMES as readonly string[]).includes(name));
-const IMPLEMENTED_SECRETS: Record<string, string> = Object.fromEntries(IMPLEMENTED.flatMap(PLATFORM_SECRETS).map((name) => [name, 'masked-in-ci']));
+const jobNames = (job: string, platforms: readonly string[]) =>
+  platforms.map((platform) => `audit-${job}-${platform}`).sort();
+const PLATFORM_SECRETS = (platform: PlatformId): string[] =>
+  PLATFORM_ENV[platform].filter((name) => (SECRET_ENV_NAMES as readonly string[]).includes(name));
+const IMPLEMENTED_SECRETS: Record<string, string> = Object.fromEntries(
+  IMPLEMENTED.flatMap(PLATFORM_SECRETS).map((name) => [name, 'masked-in-ci']),
+);
 
 const SCHEDULE_OPEN: Scenario = { source: 'schedule', vars: { AUDIT_JOB: 'open', CI_COMMIT_BRANCH: 'main' } };
 const SCHEDULE_FOLLOWUP: Scenario = { source: 'schedule', vars: { AUDIT_JOB: 'followup', CI_COMMIT_BRANCH: 'main' } };
 const MERGE_REQUEST: Scenario = { source: 'merge_request_event', vars: { CI_MERGE_REQUEST_IID: '7' } };
-const MERGE_REQUEST_WITH_TOKENS: Scenario = { ...MERGE_REQUEST, vars: { ...MERGE_REQUEST.vars, ...IMPLEMENTED_SECRETS, GITLAB_TOKEN: 'masked-in-ci' } };
+const MERGE_REQUEST_WITH_TOKENS: Scenario = {
+  ...MERGE_REQUEST,
+  vars: { ...MERGE_REQUEST.vars, ...IMPLEMENTED_SECRETS, GITLAB_TOKEN: 'masked-in-ci' },
+};
 const PUSH: Scenario = { source: 'push', vars: { CI_COMMIT_BRANCH: 'feature' } };
 
 function allScenarios(): Scenario[] {
@@ -139,7 +166,8 @@ function allScenarios(): Scenario[] {
     for (const command of INCLUDER.inputs.command.options as string[]) {
       for (const platform of INCLUDER.inputs.platform.options as string[]) {
         for (const dryRun of [true, false]) {
-          for (const quarter of ['', '2026-Q4']) scenarios.push({ source, inputs: { command, platform, 'dry-run': dryRun, quarter } });
+          for (const quarter of ['', '2026-Q4'])
+            scenarios.push({ source, inputs: { command, platform, 'dry-run': dryRun, quarter } });
         }
       }
     }
@@ -148,10 +176,12 @@ function allScenarios(): Scenario[] {
 }
 
 /** Sets the component include's inputs of the including file (as a user would edit them). */
-const withIncludeInputs = (inputs: Record<string, unknown>) => (body: Pipeline): Pipeline => {
-  const [entry] = body.include as IncludeEntry[];
-  return { ...body, include: [{ ...entry, inputs: { ...entry.inputs, ...inputs } }] };
-};
+const withIncludeInputs =
+  (inputs: Record<string, unknown>) =>
+  (body: Pipeline): Pipeline => {
+    const [entry] = body.include as IncludeEntry[];
+    return { ...body, include: [{ ...entry, inputs: { ...entry.inputs, ...inputs } }] };
+  };
 
 const platformOf = (run: Run) => run.vars.PLATFORM!;
 
@@ -168,14 +198,30 @@ describe('templates/audit.yml, the CI/CD component', () => {
     expect(Object.keys(parse(COMPONENT.header) as object)).toEqual(['spec']);
     // A component brings jobs only: no workflow, stages, defaults or global variables imposed on the including pipeline.
     const body = componentBody();
-    for (const key of ['workflow', 'stages', 'default', 'variables', 'include', 'image', 'before_script', 'spec']) expect(body).not.toHaveProperty(key);
+    for (const key of ['workflow', 'stages', 'default', 'variables', 'include', 'image', 'before_script', 'spec'])
+      expect(body).not.toHaveProperty(key);
   });
 
-  test('inputs: stage, platforms, image, config, roster and the manual run\'s command, platform, quarter, dry-run; each typed, described, defaulted', () => {
+  test("inputs: stage, platforms, image, config, roster and the manual run's command, platform, quarter, dry-run; each typed, described, defaulted", () => {
     const inputs = COMPONENT.inputs;
-    expect(Object.keys(inputs)).toEqual(['stage', 'platforms', 'image', 'config', 'roster', 'command', 'platform', 'quarter', 'dry-run']);
+    expect(Object.keys(inputs)).toEqual([
+      'stage',
+      'platforms',
+      'image',
+      'config',
+      'roster',
+      'command',
+      'platform',
+      'quarter',
+      'dry-run',
+    ]);
     for (const [name, spec] of Object.entries(inputs)) {
-      expect({ name, type: spec.type, described: typeof spec.description === 'string', hasDefault: spec.default !== undefined && spec.default !== null }).toEqual({
+      expect({
+        name,
+        type: spec.type,
+        described: typeof spec.description === 'string',
+        hasDefault: spec.default !== undefined && spec.default !== null,
+      }).toEqual({
         name,
         type: name === 'dry-run' ? 'boolean' : 'string',
         described: true,
@@ -188,15 +234,35 @@ describe('templates/audit.yml, the CI/CD component', () => {
     // The image this project's Dockerfile builds, at this version (a placeholder registry path, see init.ts).
     expect(inputs.image.default).toBe(`${IMAGE_REPOSITORY}:${VERSION}`);
     // The manual run's inputs are today's .gitlab-ci.yml inputs, exactly.
-    for (const name of ['command', 'platform', 'quarter', 'dry-run']) expect({ name, ...inputs[name], description: undefined }).toEqual({ name, ...REPO.inputs[name], description: undefined });
+    for (const name of ['command', 'platform', 'quarter', 'dry-run'])
+      expect({ name, ...inputs[name], description: undefined }).toEqual({
+        name,
+        ...REPO.inputs[name],
+        description: undefined,
+      });
 
     const quarter = new RegExp(inputs.quarter.regex!);
-    for (const sample of ['', '2026-Q4', '2026-Q5', '26-Q1', '2026-q1', '2026-Q1; rm -rf /', '2026-Q1\n']) expect({ sample, accepted: quarter.test(sample) }).toEqual({ sample, accepted: sample === '' || isQuarter(sample) });
+    for (const sample of ['', '2026-Q4', '2026-Q5', '26-Q1', '2026-q1', '2026-Q1; rm -rf /', '2026-Q1\n'])
+      expect({ sample, accepted: quarter.test(sample) }).toEqual({
+        sample,
+        accepted: sample === '' || isQuarter(sample),
+      });
 
     const platforms = new RegExp(inputs.platforms.regex!);
     expect(platforms.test(String(inputs.platforms.default))).toBe(true);
-    for (const ok of ['pagerduty', 'zendesk,calendly', 'zendesk, zendesk-us-federal', ' calendly , pagerduty ']) expect({ ok, accepted: platforms.test(ok) }).toEqual({ ok, accepted: true });
-    for (const bad of ['', 'jira', 'zendesk;calendly', 'zendesk calendly', 'pagerduty,', 'zendesk-us', '.*', 'pagerduty/ || $X']) expect({ bad, accepted: platforms.test(bad) }).toEqual({ bad, accepted: false });
+    for (const ok of ['pagerduty', 'zendesk,calendly', 'zendesk, zendesk-us-federal', ' calendly , pagerduty '])
+      expect({ ok, accepted: platforms.test(ok) }).toEqual({ ok, accepted: true });
+    for (const bad of [
+      '',
+      'jira',
+      'zendesk;calendly',
+      'zendesk calendly',
+      'pagerduty,',
+      'zendesk-us',
+      '.*',
+      'pagerduty/ || $X',
+    ])
+      expect({ bad, accepted: platforms.test(bad) }).toEqual({ bad, accepted: false });
   });
 
   test('every $[[ inputs.* ]] names a declared input, and every input is used', () => {
@@ -210,24 +276,41 @@ describe('templates/audit.yml, the CI/CD component', () => {
 
   test('one job per platform and kind, no parallel:matrix, and no rules:if reads a variable the job sets itself', () => {
     const jobs = jobsOf(componentBody());
-    expect([...jobs.keys()].sort()).toEqual(['audit-validate', ...jobNames('open', PLATFORM_IDS), ...jobNames('followup', PLATFORM_IDS), ...jobNames('dry-run', PLATFORM_IDS)].sort());
+    expect([...jobs.keys()].sort()).toEqual(
+      [
+        'audit-validate',
+        ...jobNames('open', PLATFORM_IDS),
+        ...jobNames('followup', PLATFORM_IDS),
+        ...jobNames('dry-run', PLATFORM_IDS),
+      ].sort(),
+    );
     expect(COMPONENT.body).not.toMatch(/\bparallel\s*:/);
     for (const [name, job] of jobs) {
       const own = Object.keys(job.variables ?? {});
       for (const rule of job.rules ?? []) {
-        for (const variable of own) expect({ name, rule: rule.if, reads: new RegExp(`\\$\\{?${variable}\\b`).test(rule.if ?? '') }).toEqual({ name, rule: rule.if, reads: false });
+        for (const variable of own)
+          expect({ name, rule: rule.if, reads: new RegExp(`\\$\\{?${variable}\\b`).test(rule.if ?? '') }).toEqual({
+            name,
+            rule: rule.if,
+            reads: false,
+          });
       }
-      if (name !== 'audit-validate') expect({ name, platform: job.variables?.PLATFORM }).toEqual({ name, platform: name.replace(/^audit-(open|followup|dry-run)-/, '') });
+      if (name !== 'audit-validate')
+        expect({ name, platform: job.variables?.PLATFORM }).toEqual({
+          name,
+          platform: name.replace(/^audit-(open|followup|dry-run)-/, ''),
+        });
     }
     // Every platform's open and followup job is the pagerduty one with the platform's name in place.
     const raw = parse(COMPONENT.body) as Record<string, unknown>;
     for (const kind of ['open', 'followup']) {
       const model = JSON.stringify(raw[`audit-${kind}-pagerduty`]);
-      for (const platform of PLATFORM_IDS) expect(raw[`audit-${kind}-${platform}`]).toEqual(JSON.parse(model.replaceAll('pagerduty', platform)));
+      for (const platform of PLATFORM_IDS)
+        expect(raw[`audit-${kind}-${platform}`]).toEqual(JSON.parse(model.replaceAll('pagerduty', platform)));
     }
   });
 
-  test('quarterly schedule (AUDIT_JOB=open): opens every audit for real, one job per platform, the form\'s inputs ignored', () => {
+  test("quarterly schedule (AUDIT_JOB=open): opens every audit for real, one job per platform, the form's inputs ignored", () => {
     const runs = pipelineFor(SCHEDULE_OPEN);
     expect(names(runs)).toEqual(jobNames('open', IMPLEMENTED));
     for (const run of runs) {
@@ -235,41 +318,62 @@ describe('templates/audit.yml, the CI/CD component', () => {
       expect(run.lines).toEqual(['mkdir -p evidence', expect.stringMatching(/^audit-bot open /)]);
     }
     const calls = (list: Run[]) => list.map((run) => [run.name, run.calls.map((call) => call.argv)]);
-    expect(calls(pipelineFor({ ...SCHEDULE_OPEN, inputs: { 'dry-run': true, command: 'followup', platform: 'calendly', quarter: '2020-Q1' } }))).toEqual(calls(runs));
+    expect(
+      calls(
+        pipelineFor({
+          ...SCHEDULE_OPEN,
+          inputs: { 'dry-run': true, command: 'followup', platform: 'calendly', quarter: '2020-Q1' },
+        }),
+      ),
+    ).toEqual(calls(runs));
   });
 
   test('nightly schedule (AUDIT_JOB=followup): follows up every audit, one job per platform', () => {
     const runs = pipelineFor(SCHEDULE_FOLLOWUP);
     expect(names(runs)).toEqual(jobNames('followup', IMPLEMENTED));
-    for (const run of runs) expect(run.calls.map((call) => call.argv)).toEqual([['followup', '--platform', platformOf(run)]]);
+    for (const run of runs)
+      expect(run.calls.map((call) => call.argv)).toEqual([['followup', '--platform', platformOf(run)]]);
   });
 
   test('a schedule without AUDIT_JOB, or with another value, and other pipeline sources run nothing', () => {
     expect(pipelineFor({ source: 'schedule' })).toEqual([]);
     expect(pipelineFor({ source: 'schedule', vars: { AUDIT_JOB: 'demo' } })).toEqual([]);
-    for (const source of ['trigger', 'pipeline', 'parent_pipeline', 'chat']) expect(pipelineFor({ source })).toEqual([]);
+    for (const source of ['trigger', 'pipeline', 'parent_pipeline', 'chat'])
+      expect(pipelineFor({ source })).toEqual([]);
   });
 
-  test.each(['web', 'api'])('Run pipeline form / pipelines API (%s): the including pipeline\'s inputs reach the component', (source) => {
-    const defaults = pipelineFor({ source });
-    expect(names(defaults)).toEqual(jobNames('open', IMPLEMENTED));
-    for (const run of defaults) expect(run.calls.map((call) => call.argv)).toEqual([['open', '--platform', platformOf(run), '--dry-run']]);
+  test.each(['web', 'api'])(
+    "Run pipeline form / pipelines API (%s): the including pipeline's inputs reach the component",
+    (source) => {
+      const defaults = pipelineFor({ source });
+      expect(names(defaults)).toEqual(jobNames('open', IMPLEMENTED));
+      for (const run of defaults)
+        expect(run.calls.map((call) => call.argv)).toEqual([['open', '--platform', platformOf(run), '--dry-run']]);
 
-    const followup = pipelineFor({ source, inputs: { command: 'followup', platform: 'pagerduty', 'dry-run': false } });
-    expect(names(followup)).toEqual(['audit-followup-pagerduty']);
-    expect(followup[0].calls.map((call) => call.argv)).toEqual([['followup', '--platform', 'pagerduty']]);
+      const followup = pipelineFor({
+        source,
+        inputs: { command: 'followup', platform: 'pagerduty', 'dry-run': false },
+      });
+      expect(names(followup)).toEqual(['audit-followup-pagerduty']);
+      expect(followup[0].calls.map((call) => call.argv)).toEqual([['followup', '--platform', 'pagerduty']]);
 
-    const open = pipelineFor({ source, inputs: { command: 'open', platform: 'calendly', quarter: '2026-Q3', 'dry-run': false } });
-    expect(names(open)).toEqual(['audit-open-calendly']);
-    expect(open[0].calls.map((call) => call.argv)).toEqual([['open', '--platform', 'calendly', '--quarter', '2026-Q3']]);
+      const open = pipelineFor({
+        source,
+        inputs: { command: 'open', platform: 'calendly', quarter: '2026-Q3', 'dry-run': false },
+      });
+      expect(names(open)).toEqual(['audit-open-calendly']);
+      expect(open[0].calls.map((call) => call.argv)).toEqual([
+        ['open', '--platform', 'calendly', '--quarter', '2026-Q3'],
+      ]);
 
-    const zendesk = pipelineFor({ source, inputs: { platform: 'zendesk' } });
-    expect(names(zendesk)).toEqual(['audit-open-zendesk']);
+      const zendesk = pipelineFor({ source, inputs: { platform: 'zendesk' } });
+      expect(names(zendesk)).toEqual(['audit-open-zendesk']);
 
-    const allFollowups = pipelineFor({ source, inputs: { command: 'followup', 'dry-run': true } });
-    expect(names(allFollowups)).toEqual(jobNames('followup', IMPLEMENTED));
-    for (const run of allFollowups) expect(run.calls[0].argv).toContain('--dry-run');
-  });
+      const allFollowups = pipelineFor({ source, inputs: { command: 'followup', 'dry-run': true } });
+      expect(names(allFollowups)).toEqual(jobNames('followup', IMPLEMENTED));
+      for (const run of allFollowups) expect(run.calls[0].argv).toContain('--dry-run');
+    },
+  );
 
   test('merge requests: validate offline; a dry run per platform that writes nothing, only where that platform has its token', () => {
     expect(names(pipelineFor(MERGE_REQUEST))).toEqual(['audit-validate']);
@@ -286,10 +390,15 @@ describe('templates/audit.yml, the CI/CD component', () => {
     for (const run of withTokens) expect(run.calls.filter(writes)).toEqual([]);
     for (const platform of IMPLEMENTED) {
       const own = Object.fromEntries(PLATFORM_SECRETS(platform).map((name) => [name, 'masked-in-ci']));
-      expect({ platform, jobs: names(pipelineFor({ ...MERGE_REQUEST, vars: { ...MERGE_REQUEST.vars, ...own } })) }).toEqual({ platform, jobs: [`audit-dry-run-${platform}`, 'audit-validate'].sort() });
+      expect({
+        platform,
+        jobs: names(pipelineFor({ ...MERGE_REQUEST, vars: { ...MERGE_REQUEST.vars, ...own } })),
+      }).toEqual({ platform, jobs: [`audit-dry-run-${platform}`, 'audit-validate'].sort() });
     }
     // The Zendesk instances' API-token pair (until 2027-04-30) counts as their token too.
-    expect(names(pipelineFor({ ...MERGE_REQUEST, vars: { ZENDESK_API_TOKEN: 'x', ZENDESK_US_FEDERAL_API_TOKEN: 'y' } }))).toEqual(['audit-dry-run-zendesk', 'audit-dry-run-zendesk-us-federal', 'audit-validate']);
+    expect(
+      names(pipelineFor({ ...MERGE_REQUEST, vars: { ZENDESK_API_TOKEN: 'x', ZENDESK_US_FEDERAL_API_TOKEN: 'y' } })),
+    ).toEqual(['audit-dry-run-zendesk', 'audit-dry-run-zendesk-us-federal', 'audit-validate']);
   });
 
   test('pushes validate once: no branch pipeline next to a merge request pipeline; schedules and the form never validate', () => {
@@ -297,8 +406,16 @@ describe('templates/audit.yml, the CI/CD component', () => {
     expect(names(push)).toEqual(['audit-validate']);
     expect(push[0].calls.map((call) => call.argv)).toEqual([['validate']]);
     expect(push[0].job.interruptible).toBe(true);
-    expect(pipelineFor({ source: 'push', vars: { CI_COMMIT_BRANCH: 'feature', CI_OPEN_MERGE_REQUESTS: 'group/audits!7' } })).toEqual([]);
-    for (const scenario of [SCHEDULE_OPEN, SCHEDULE_FOLLOWUP, { source: 'web' }, { source: 'api', inputs: { command: 'followup' } }]) expect(names(pipelineFor(scenario))).not.toContain('audit-validate');
+    expect(
+      pipelineFor({ source: 'push', vars: { CI_COMMIT_BRANCH: 'feature', CI_OPEN_MERGE_REQUESTS: 'group/audits!7' } }),
+    ).toEqual([]);
+    for (const scenario of [
+      SCHEDULE_OPEN,
+      SCHEDULE_FOLLOWUP,
+      { source: 'web' },
+      { source: 'api', inputs: { command: 'followup' } },
+    ])
+      expect(names(pipelineFor(scenario))).not.toContain('audit-validate');
   });
 
   test('the platforms input limits every kind of job to those audits', () => {
@@ -306,18 +423,36 @@ describe('templates/audit.yml, the CI/CD component', () => {
     const chosen = ['calendly', 'pagerduty'];
     expect(names(pipelineFor(SCHEDULE_OPEN, { edit }))).toEqual(jobNames('open', chosen));
     expect(names(pipelineFor(SCHEDULE_FOLLOWUP, { edit }))).toEqual(jobNames('followup', chosen));
-    expect(names(pipelineFor(MERGE_REQUEST_WITH_TOKENS, { edit }))).toEqual([...jobNames('dry-run', chosen), 'audit-validate'].sort());
+    expect(names(pipelineFor(MERGE_REQUEST_WITH_TOKENS, { edit }))).toEqual(
+      [...jobNames('dry-run', chosen), 'audit-validate'].sort(),
+    );
     expect(names(pipelineFor({ source: 'web', inputs: { platform: 'zendesk' } }, { edit }))).toEqual([]);
     // zendesk alone is not zendesk-us-federal, and the other way round.
-    expect(names(pipelineFor(SCHEDULE_OPEN, { edit: withIncludeInputs({ platforms: 'zendesk' }) }))).toEqual(['audit-open-zendesk']);
-    expect(names(pipelineFor(SCHEDULE_OPEN, { edit: withIncludeInputs({ platforms: 'zendesk-us-federal' }) }))).toEqual(['audit-open-zendesk-us-federal']);
+    expect(names(pipelineFor(SCHEDULE_OPEN, { edit: withIncludeInputs({ platforms: 'zendesk' }) }))).toEqual([
+      'audit-open-zendesk',
+    ]);
+    expect(names(pipelineFor(SCHEDULE_OPEN, { edit: withIncludeInputs({ platforms: 'zendesk-us-federal' }) }))).toEqual(
+      ['audit-open-zendesk-us-federal'],
+    );
   });
 
-  test('stage, image, config and roster inputs reach every job; the including pipeline\'s default before_script does not', () => {
-    const edit = (body: Pipeline) => withIncludeInputs({ stage: 'audits', image: 'registry.example.com/ops/audit-bot:9.9.9', config: 'ops/audit.yml', roster: 'ops/team.yml' })({ ...body, default: { before_script: ['npm ci'], tags: ['linux'] } as Job });
+  test("stage, image, config and roster inputs reach every job; the including pipeline's default before_script does not", () => {
+    const edit = (body: Pipeline) =>
+      withIncludeInputs({
+        stage: 'audits',
+        image: 'registry.example.com/ops/audit-bot:9.9.9',
+        config: 'ops/audit.yml',
+        roster: 'ops/team.yml',
+      })({ ...body, default: { before_script: ['npm ci'], tags: ['linux'] } as Job });
     for (const scenario of allScenarios()) {
       for (const run of pipelineFor(scenario, { edit })) {
-        expect({ name: run.name, stage: run.job.stage, image: run.job.image, config: run.vars.AUDIT_CONFIG, roster: run.vars.AUDIT_ROSTER }).toEqual({
+        expect({
+          name: run.name,
+          stage: run.job.stage,
+          image: run.job.image,
+          config: run.vars.AUDIT_CONFIG,
+          roster: run.vars.AUDIT_ROSTER,
+        }).toEqual({
           name: run.name,
           stage: 'audits',
           image: { name: 'registry.example.com/ops/audit-bot:9.9.9', entrypoint: [''] },
@@ -329,7 +464,10 @@ describe('templates/audit.yml, the CI/CD component', () => {
       }
     }
     for (const run of pipelineFor(MERGE_REQUEST_WITH_TOKENS)) {
-      expect(run.job).toMatchObject({ stage: 'test', image: { name: `${IMAGE_REPOSITORY}:${VERSION}`, entrypoint: [''] } });
+      expect(run.job).toMatchObject({
+        stage: 'test',
+        image: { name: `${IMAGE_REPOSITORY}:${VERSION}`, entrypoint: [''] },
+      });
       expect(run.vars).toMatchObject({ AUDIT_CONFIG: 'audit.config.yml', AUDIT_ROSTER: 'roster.yml' });
     }
   });
@@ -347,7 +485,11 @@ describe('templates/audit.yml, the CI/CD component', () => {
         }
       }
     }
-    expect([...seen].sort()).toEqual([...jobsOf(componentBody()).keys()].filter((name) => IMPLEMENTED.some((platform) => name.endsWith(`-${platform}`)) || name === 'audit-validate').sort());
+    expect([...seen].sort()).toEqual(
+      [...jobsOf(componentBody()).keys()]
+        .filter((name) => IMPLEMENTED.some((platform) => name.endsWith(`-${platform}`)) || name === 'audit-validate')
+        .sort(),
+    );
     expect([...commands].sort()).toEqual(['followup', 'open', 'validate']);
   });
 
@@ -357,10 +499,19 @@ describe('templates/audit.yml, the CI/CD component', () => {
       for (const run of pipelineFor(scenario)) {
         // open and followup (dry runs from the form too) hold the group; validate and the merge request dry runs never write, and never wait for it.
         if (!/^audit-(open|followup)-/.test(run.name)) {
-          expect({ job: run.name, group: run.job.resource_group, interruptible: run.job.interruptible, writes: run.calls.some(writes) }).toEqual({ job: run.name, group: undefined, interruptible: true, writes: false });
+          expect({
+            job: run.name,
+            group: run.job.resource_group,
+            interruptible: run.job.interruptible,
+            writes: run.calls.some(writes),
+          }).toEqual({ job: run.name, group: undefined, interruptible: true, writes: false });
           continue;
         }
-        expect({ job: run.name, group: run.job.resource_group, interruptible: run.job.interruptible }).toEqual({ job: run.name, group: 'audit-$PLATFORM', interruptible: false });
+        expect({ job: run.name, group: run.job.resource_group, interruptible: run.job.interruptible }).toEqual({
+          job: run.name,
+          group: 'audit-$PLATFORM',
+          interruptible: false,
+        });
         const kind = run.name.replace(/^audit-(open|followup)-.*$/, '$1');
         if (!groups.has(kind)) groups.set(kind, new Set());
         groups.get(kind)!.add(run.job.resource_group!.replace('$PLATFORM', platformOf(run)));
@@ -374,7 +525,7 @@ describe('templates/audit.yml, the CI/CD component', () => {
     expect((parse(REPO.body) as Record<string, Job>)['.audit'].resource_group).toBe('audit-$PLATFORM');
   });
 
-  test('open and followup keep each audit\'s JSON evidence (--report) as an artifact, even when the job fails, as long as today', () => {
+  test("open and followup keep each audit's JSON evidence (--report) as an artifact, even when the job fails, as long as today", () => {
     const today = parse(REPO.body) as Record<string, Job>;
     for (const [kind, schedule, file] of [
       ['open', SCHEDULE_OPEN, (platform: string) => `evidence/${platform}.json`],
@@ -389,7 +540,8 @@ describe('templates/audit.yml, the CI/CD component', () => {
   });
 
   test('no token values: secrets come only from masked CI/CD variables, and no script touches them', () => {
-    const secretName = (name: string) => (SECRET_ENV_NAMES as readonly string[]).includes(name) || /TOKEN|SECRET|PASSWORD|API_KEY/i.test(name);
+    const secretName = (name: string) =>
+      (SECRET_ENV_NAMES as readonly string[]).includes(name) || /TOKEN|SECRET|PASSWORD|API_KEY/i.test(name);
     const pipeline = includingPipeline(INCLUDER_RAW, {}, { CI_PIPELINE_SOURCE: 'push' });
     const variableMaps: Record<string, string>[] = [(pipeline.variables as Record<string, string>) ?? {}];
     for (const job of jobsOf(pipeline).values()) {
@@ -403,20 +555,41 @@ describe('templates/audit.yml, the CI/CD component', () => {
       }
     }
     for (const job of jobsOf(pipeline).values()) {
-      for (const line of [...(job.before_script ?? []), ...(job.script ?? []), ...((job as { after_script?: string[] }).after_script ?? [])]) {
-        for (const name of SECRET_ENV_NAMES) expect({ line, uses: new RegExp(`\\$\\{?${name}\\b`).test(line) }).toEqual({ line, uses: false });
+      for (const line of [
+        ...(job.before_script ?? []),
+        ...(job.script ?? []),
+        ...((job as { after_script?: string[] }).after_script ?? []),
+      ]) {
+        for (const name of SECRET_ENV_NAMES)
+          expect({ line, uses: new RegExp(`\\$\\{?${name}\\b`).test(line) }).toEqual({ line, uses: false });
       }
     }
-    const looksLikeCredential = /glpat-|glptt-|(?=[A-Za-z0-9+/_=-]*\d)(?=[A-Za-z0-9+/_=-]*[A-Za-z])[A-Za-z0-9+/_=-]{20,}/;
-    for (const [file, raw] of [[COMPONENT_FILE, COMPONENT_RAW], ['init: .gitlab-ci.yml', INCLUDER_RAW]]) {
-      raw.split('\n').forEach((text, index) => expect({ file, line: index + 1, text, credential: looksLikeCredential.test(text) }).toEqual({ file, line: index + 1, text, credential: false }));
+    const looksLikeCredential =
+      /glpat-|glptt-|(?=[A-Za-z0-9+/_=-]*\d)(?=[A-Za-z0-9+/_=-]*[A-Za-z])[A-Za-z0-9+/_=-]{20,}/;
+    for (const [file, raw] of [
+      [COMPONENT_FILE, COMPONENT_RAW],
+      ['init: .gitlab-ci.yml', INCLUDER_RAW],
+    ]) {
+      raw
+        .split('\n')
+        .forEach((text, index) =>
+          expect({ file, line: index + 1, text, credential: looksLikeCredential.test(text) }).toEqual({
+            file,
+            line: index + 1,
+            text,
+            credential: false,
+          }),
+        );
     }
   });
 });
 
 describe('the including .gitlab-ci.yml that `audit-bot init` writes', () => {
-  test('has the same Run pipeline form as today\'s .gitlab-ci.yml and passes each input on to the component', () => {
-    const withoutDescriptions = (inputs: typeof REPO.inputs) => Object.fromEntries(Object.entries(inputs).map(([name, spec]) => [name, { ...spec, description: typeof spec.description }]));
+  test("has the same Run pipeline form as today's .gitlab-ci.yml and passes each input on to the component", () => {
+    const withoutDescriptions = (inputs: typeof REPO.inputs) =>
+      Object.fromEntries(
+        Object.entries(inputs).map(([name, spec]) => [name, { ...spec, description: typeof spec.description }]),
+      );
     expect(withoutDescriptions(INCLUDER.inputs)).toEqual(withoutDescriptions(REPO.inputs));
     const body = parse(INCLUDER.body) as Pipeline;
     expect(body.workflow).toEqual((parse(REPO.body) as Pipeline).workflow);
@@ -426,37 +599,63 @@ describe('the including .gitlab-ci.yml that `audit-bot init` writes', () => {
     for (const name of Object.keys(INCLUDER.inputs)) expect(include[0].inputs![name]).toBe(`$[[ inputs.${name} ]]`);
     // Every include input is one the component declares, and the values are valid for it.
     for (const name of Object.keys(include[0].inputs!)) expect(Object.keys(COMPONENT.inputs)).toContain(name);
-    expect(() => componentBody((interpolateTree(include[0], inputValues(INCLUDER.inputs, {})) as IncludeEntry).inputs)).not.toThrow();
+    expect(() =>
+      componentBody((interpolateTree(include[0], inputValues(INCLUDER.inputs, {})) as IncludeEntry).inputs),
+    ).not.toThrow();
     // Typed as GitLab passes them: a boolean stays a boolean, an empty quarter an empty string.
-    expect((interpolateTree(include[0], inputValues(INCLUDER.inputs, { 'dry-run': false })) as IncludeEntry).inputs).toMatchObject({ 'dry-run': false, quarter: '' });
+    expect(
+      (interpolateTree(include[0], inputValues(INCLUDER.inputs, { 'dry-run': false })) as IncludeEntry).inputs,
+    ).toMatchObject({ 'dry-run': false, quarter: '' });
     // No jobs of its own: everything comes from the component.
     expect([...jobsOf(body).keys()]).toEqual([]);
   });
 });
 
-describe('this repository\'s .gitlab-ci.yml includes its own component, as component projects do', () => {
-  const repoInclude = () => ([] as IncludeEntry[]).concat(((parse(REPO.body) as Pipeline).include as IncludeEntry[]) ?? []);
+describe("this repository's .gitlab-ci.yml includes its own component, as component projects do", () => {
+  const repoInclude = () =>
+    ([] as IncludeEntry[]).concat(((parse(REPO.body) as Pipeline).include as IncludeEntry[]) ?? []);
 
   test('from this very commit, in merge request pipelines once AUDIT_BOT_TEST_IMAGE names an image built from the Dockerfile', () => {
     const include = repoInclude();
     expect(include).toHaveLength(1);
     expect(include[0].component).toBe('$CI_SERVER_FQDN/$CI_PROJECT_PATH/audit@$CI_COMMIT_SHA');
-    expect(fs.existsSync(path.join(PACKAGE_ROOT, 'templates', `${include[0].component!.replace(/^.*\/(\w+)@.*$/, '$1')}.yml`))).toBe(true);
+    expect(
+      fs.existsSync(
+        path.join(PACKAGE_ROOT, 'templates', `${include[0].component!.replace(/^.*\/(\w+)@.*$/, '$1')}.yml`),
+      ),
+    ).toBe(true);
     expect(() => componentBody(include[0].inputs)).not.toThrow();
     const included = (vars: Vars) => decide(include[0].rules, vars).included;
-    expect(included({ CI_PIPELINE_SOURCE: 'merge_request_event', AUDIT_BOT_TEST_IMAGE: 'registry.example.com/audit-bot:test' })).toBe(true);
-    for (const vars of [{ CI_PIPELINE_SOURCE: 'merge_request_event' }, { CI_PIPELINE_SOURCE: 'schedule', AUDIT_BOT_TEST_IMAGE: 'x', AUDIT_JOB: 'open' }, { CI_PIPELINE_SOURCE: 'web', AUDIT_BOT_TEST_IMAGE: 'x' }, { CI_PIPELINE_SOURCE: 'push', AUDIT_BOT_TEST_IMAGE: 'x' }]) {
+    expect(
+      included({
+        CI_PIPELINE_SOURCE: 'merge_request_event',
+        AUDIT_BOT_TEST_IMAGE: 'registry.example.com/audit-bot:test',
+      }),
+    ).toBe(true);
+    for (const vars of [
+      { CI_PIPELINE_SOURCE: 'merge_request_event' },
+      { CI_PIPELINE_SOURCE: 'schedule', AUDIT_BOT_TEST_IMAGE: 'x', AUDIT_JOB: 'open' },
+      { CI_PIPELINE_SOURCE: 'web', AUDIT_BOT_TEST_IMAGE: 'x' },
+      { CI_PIPELINE_SOURCE: 'push', AUDIT_BOT_TEST_IMAGE: 'x' },
+    ]) {
       expect({ vars, included: included(vars) }).toEqual({ vars, included: false });
     }
   });
 
-  test('adds only its validate and dry-run jobs next to today\'s, with no name in common, and never a write', () => {
-    const vars: Vars = { CI_PIPELINE_SOURCE: 'merge_request_event', ...IMPLEMENTED_SECRETS, AUDIT_BOT_TEST_IMAGE: 'registry.example.com/audit-bot:test' };
+  test("adds only its validate and dry-run jobs next to today's, with no name in common, and never a write", () => {
+    const vars: Vars = {
+      CI_PIPELINE_SOURCE: 'merge_request_event',
+      ...IMPLEMENTED_SECRETS,
+      AUDIT_BOT_TEST_IMAGE: 'registry.example.com/audit-bot:test',
+    };
     const today = new Set(jobsOf(parse(REPO.body.replace(INTERPOLATION, 'x')) as Pipeline).keys());
     const added = [...jobsOf(componentBody(repoInclude()[0].inputs)).keys()];
     for (const name of added) expect(today.has(name)).toBe(false);
     const launchers = [['audit-bot'], ['node', 'dist/cli.js'], ['npx', 'audit-bot']];
-    const runs = pipelineFor({ source: 'merge_request_event', vars: vars as Record<string, string> }, { raw: REPO_RAW, launchers }).filter((run) => added.includes(run.name));
+    const runs = pipelineFor(
+      { source: 'merge_request_event', vars: vars as Record<string, string> },
+      { raw: REPO_RAW, launchers },
+    ).filter((run) => added.includes(run.name));
     expect(names(runs)).toEqual([...jobNames('dry-run', IMPLEMENTED), 'audit-validate'].sort());
     for (const run of runs) {
       expect(run.calls.filter(writes)).toEqual([]);
@@ -465,13 +664,16 @@ describe('this repository\'s .gitlab-ci.yml includes its own component, as compo
       expect(run.job.image).toEqual({ name: '$AUDIT_BOT_TEST_IMAGE', entrypoint: [''] });
     }
     for (const scenario of [SCHEDULE_OPEN, SCHEDULE_FOLLOWUP, { source: 'web' }, PUSH]) {
-      const other = pipelineFor({ ...scenario, vars: { ...scenario.vars, AUDIT_BOT_TEST_IMAGE: 'x' } }, { raw: REPO_RAW, launchers });
+      const other = pipelineFor(
+        { ...scenario, vars: { ...scenario.vars, AUDIT_BOT_TEST_IMAGE: 'x' } },
+        { raw: REPO_RAW, launchers },
+      );
       expect(names(other).filter((name) => added.includes(name))).toEqual([]);
     }
   });
 });
 
-describe('GitLab\'s CI JSON schema (offline, from the pinned gitlab-ci-local devDependency)', () => {
+describe("GitLab's CI JSON schema (offline, from the pinned gitlab-ci-local devDependency)", () => {
   const validate = gitlabCiSchema();
   const documents = (raw: string) => parseAllDocuments(raw as string) as unknown as { toJS: () => unknown }[];
 
@@ -485,18 +687,21 @@ describe('GitLab\'s CI JSON schema (offline, from the pinned gitlab-ci-local dev
   test.each([
     ['templates/audit.yml', () => COMPONENT_RAW],
     ['the .gitlab-ci.yml init writes', () => INCLUDER_RAW],
-    ['this repository\'s .gitlab-ci.yml', () => REPO_RAW],
+    ["this repository's .gitlab-ci.yml", () => REPO_RAW],
   ])('%s: its spec header and its body as written', (_name, raw) => {
     for (const doc of documents(raw())) expect(validate(doc.toJS())).toEqual([]);
   });
 
   test('the component with its inputs interpolated (defaults, and others), and the merged including pipeline', () => {
     expect(validate(componentBody())).toEqual([]);
-    expect(validate(componentBody({ stage: 'audits', platforms: 'calendly', 'dry-run': false, quarter: '2026-Q1' }))).toEqual([]);
+    expect(
+      validate(componentBody({ stage: 'audits', platforms: 'calendly', 'dry-run': false, quarter: '2026-Q1' })),
+    ).toEqual([]);
     const merged = includingPipeline(INCLUDER_RAW, {}, { CI_PIPELINE_SOURCE: 'push' });
     expect(Object.keys(merged).filter((key) => !isPlainObject(merged[key]) && !['stages'].includes(key))).toEqual([]);
     expect(validate(merged)).toEqual([]);
     // The expressions in the rules are ones the evaluator reads (it throws on anything else).
-    for (const job of jobsOf(merged).values()) for (const rule of job.rules ?? []) if (rule.if) expect(() => evaluate(rule.if!, {})).not.toThrow();
+    for (const job of jobsOf(merged).values())
+      for (const rule of job.rules ?? []) if (rule.if) expect(() => evaluate(rule.if!, {})).not.toThrow();
   });
 });

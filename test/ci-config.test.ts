@@ -16,7 +16,23 @@ import { isQuarter } from '../src/domain/quarter.js';
 import { PLATFORM_IDS, type PlatformId } from '../src/domain/types.js';
 import { PACKAGE_ROOT } from '../src/paths.js';
 import { implementedPlatforms } from '../src/platforms/index.js';
-import { checkCall, cliCallsOf as cliCallsWith, decide, inputValues as inputValuesOf, instancesOf, interpolate, INTERPOLATION, jobsOf, splitSpec, writes, type CliCall, type InputValues, type Job, type Pipeline, type Vars } from './ci-eval.js';
+import {
+  checkCall,
+  cliCallsOf as cliCallsWith,
+  decide,
+  inputValues as inputValuesOf,
+  instancesOf,
+  interpolate,
+  INTERPOLATION,
+  jobsOf,
+  splitSpec,
+  writes,
+  type CliCall,
+  type InputValues,
+  type Job,
+  type Pipeline,
+  type Vars,
+} from './ci-eval.js';
 
 const RAW = fs.readFileSync(path.join(PACKAGE_ROOT, '.gitlab-ci.yml'), 'utf8');
 
@@ -33,7 +49,11 @@ function loadPipeline(given: Partial<InputValues> = {}): Pipeline {
 }
 
 /** The audit-bot calls in a script line, expanded with the job's variables. */
-const cliCallsOf = (line: string, vars: Vars) => cliCallsWith(line, vars, [['node', 'dist/cli.js'], ['npx', 'audit-bot']]);
+const cliCallsOf = (line: string, vars: Vars) =>
+  cliCallsWith(line, vars, [
+    ['node', 'dist/cli.js'],
+    ['npx', 'audit-bot'],
+  ]);
 
 // ---------------------------------------------------------------------------------------------
 // Pipelines: which jobs run for a given source, variables and inputs
@@ -65,7 +85,14 @@ function pipelineFor(scenario: Scenario): Run[] {
       if (!decision.included) continue;
       const vars: Vars = { ...base, ...decision.variables, ...predefined };
       const lines = [...(job.before_script ?? pipeline.default?.before_script ?? []), ...(job.script ?? [])];
-      runs.push({ name: instance.name, job, matrix: instance.matrix, vars, lines, calls: lines.flatMap((line) => cliCallsOf(line, vars)) });
+      runs.push({
+        name: instance.name,
+        job,
+        matrix: instance.matrix,
+        vars,
+        lines,
+        calls: lines.flatMap((line) => cliCallsOf(line, vars)),
+      });
     }
   }
   return runs.sort((a, b) => a.name.localeCompare(b.name));
@@ -73,11 +100,15 @@ function pipelineFor(scenario: Scenario): Run[] {
 
 const names = (runs: Run[]) => runs.map((run) => run.name);
 const IMPLEMENTED = PLATFORM_IDS.filter((platform) => implementedPlatforms().includes(platform));
-const jobNames = (job: string, platforms: readonly string[]) => platforms.map((platform) => `${job}: [${platform}]`).sort();
+const jobNames = (job: string, platforms: readonly string[]) =>
+  platforms.map((platform) => `${job}: [${platform}]`).sort();
 
 /** The secret each implemented platform needs (the URLs have defaults). */
-const PLATFORM_SECRETS = (platform: PlatformId): string[] => PLATFORM_ENV[platform].filter((name) => (SECRET_ENV_NAMES as readonly string[]).includes(name));
-const IMPLEMENTED_SECRETS: Record<string, string> = Object.fromEntries(IMPLEMENTED.flatMap(PLATFORM_SECRETS).map((name) => [name, 'masked-in-ci']));
+const PLATFORM_SECRETS = (platform: PlatformId): string[] =>
+  PLATFORM_ENV[platform].filter((name) => (SECRET_ENV_NAMES as readonly string[]).includes(name));
+const IMPLEMENTED_SECRETS: Record<string, string> = Object.fromEntries(
+  IMPLEMENTED.flatMap(PLATFORM_SECRETS).map((name) => [name, 'masked-in-ci']),
+);
 
 const SCHEDULE_OPEN: Scenario = { source: 'schedule', vars: { AUDIT_JOB: 'open', CI_COMMIT_BRANCH: 'main' } };
 const SCHEDULE_FOLLOWUP: Scenario = { source: 'schedule', vars: { AUDIT_JOB: 'followup', CI_COMMIT_BRANCH: 'main' } };
@@ -97,7 +128,8 @@ function allScenarios(): Scenario[] {
     for (const command of INPUTS.command.options as string[]) {
       for (const platform of INPUTS.platform.options as string[]) {
         for (const dryRun of [true, false]) {
-          for (const quarter of ['', '2026-Q4']) scenarios.push({ source, inputs: { command, platform, 'dry-run': dryRun, quarter } });
+          for (const quarter of ['', '2026-Q4'])
+            scenarios.push({ source, inputs: { command, platform, 'dry-run': dryRun, quarter } });
         }
       }
     }
@@ -127,7 +159,10 @@ describe('.gitlab-ci.yml', () => {
     expect(Object.keys(INPUTS)).toEqual(['command', 'platform', 'quarter', 'dry-run']);
     for (const [name, spec] of Object.entries(INPUTS)) {
       // Merge request, push and scheduled pipelines cannot set inputs: without a default they would not start.
-      expect({ name, hasDefault: spec.default !== undefined && spec.default !== null }).toEqual({ name, hasDefault: true });
+      expect({ name, hasDefault: spec.default !== undefined && spec.default !== null }).toEqual({
+        name,
+        hasDefault: true,
+      });
       expect(spec.description).toEqual(expect.any(String));
     }
     expect(INPUTS.command).toMatchObject({ type: 'string', options: ['open', 'followup'], default: 'open' });
@@ -141,7 +176,18 @@ describe('.gitlab-ci.yml', () => {
     expect(INPUTS.quarter).toMatchObject({ type: 'string', default: '' });
     const regex = new RegExp(INPUTS.quarter.regex!);
     expect(regex.test('')).toBe(true);
-    for (const sample of ['2026-Q4', '1999-Q1', '2026-Q5', '2026-Q0', '26-Q1', '2026Q1', '2026-q1', ' 2026-Q1', '2026-Q1; rm -rf /', '2026-Q1\n']) {
+    for (const sample of [
+      '2026-Q4',
+      '1999-Q1',
+      '2026-Q5',
+      '2026-Q0',
+      '26-Q1',
+      '2026Q1',
+      '2026-q1',
+      ' 2026-Q1',
+      '2026-Q1; rm -rf /',
+      '2026-Q1\n',
+    ]) {
       expect({ sample, accepted: regex.test(sample) }).toEqual({ sample, accepted: isQuarter(sample) });
     }
   });
@@ -159,7 +205,11 @@ describe('.gitlab-ci.yml', () => {
     for (const name of ['open', 'followup']) {
       const job = jobs.get(name)!;
       expect(job.parallel?.matrix).toEqual([{ PLATFORM: [...PLATFORM_IDS] }]);
-      expect(instancesOf(name, job).map((instance) => instance.name).sort()).toEqual(jobNames(name, PLATFORM_IDS));
+      expect(
+        instancesOf(name, job)
+          .map((instance) => instance.name)
+          .sort(),
+      ).toEqual(jobNames(name, PLATFORM_IDS));
     }
   });
 
@@ -173,13 +223,21 @@ describe('.gitlab-ci.yml', () => {
     }
     // A schedule ignores the form's inputs (they still get their defaults, like a dry run).
     const calls = (list: Run[]) => list.map((run) => [run.name, run.calls.map((call) => call.argv)]);
-    expect(calls(pipelineFor({ ...SCHEDULE_OPEN, inputs: { 'dry-run': true, command: 'followup', platform: 'calendly', quarter: '2020-Q1' } }))).toEqual(calls(runs));
+    expect(
+      calls(
+        pipelineFor({
+          ...SCHEDULE_OPEN,
+          inputs: { 'dry-run': true, command: 'followup', platform: 'calendly', quarter: '2020-Q1' },
+        }),
+      ),
+    ).toEqual(calls(runs));
   });
 
   test('nightly schedule (AUDIT_JOB=followup): follows up every implemented audit, one job per platform', () => {
     const runs = pipelineFor(SCHEDULE_FOLLOWUP);
     expect(names(runs)).toEqual(jobNames('followup', IMPLEMENTED));
-    for (const run of runs) expect(run.calls.map((call) => call.argv)).toEqual([['followup', '--platform', run.matrix.PLATFORM]]);
+    for (const run of runs)
+      expect(run.calls.map((call) => call.argv)).toEqual([['followup', '--platform', run.matrix.PLATFORM]]);
   });
 
   test('a schedule without AUDIT_JOB, or with another value, runs nothing', () => {
@@ -187,39 +245,55 @@ describe('.gitlab-ci.yml', () => {
     expect(pipelineFor({ source: 'schedule', vars: { AUDIT_JOB: 'demo' } })).toEqual([]);
   });
 
-  test.each(['web', 'api'])('Run pipeline form / pipelines API (%s): runs the chosen command and platform, dry run honoured', (source) => {
-    const defaults = pipelineFor({ source });
-    expect(names(defaults)).toEqual(jobNames('open', IMPLEMENTED));
-    for (const run of defaults) expect(run.calls[0].argv).toEqual(['open', '--platform', run.matrix.PLATFORM, '--dry-run']);
+  test.each(['web', 'api'])(
+    'Run pipeline form / pipelines API (%s): runs the chosen command and platform, dry run honoured',
+    (source) => {
+      const defaults = pipelineFor({ source });
+      expect(names(defaults)).toEqual(jobNames('open', IMPLEMENTED));
+      for (const run of defaults)
+        expect(run.calls[0].argv).toEqual(['open', '--platform', run.matrix.PLATFORM, '--dry-run']);
 
-    const followup = pipelineFor({ source, inputs: { command: 'followup', platform: 'pagerduty', 'dry-run': false } });
-    expect(names(followup)).toEqual(['followup: [pagerduty]']);
-    expect(followup[0].calls.map((call) => call.argv)).toEqual([['followup', '--platform', 'pagerduty']]);
+      const followup = pipelineFor({
+        source,
+        inputs: { command: 'followup', platform: 'pagerduty', 'dry-run': false },
+      });
+      expect(names(followup)).toEqual(['followup: [pagerduty]']);
+      expect(followup[0].calls.map((call) => call.argv)).toEqual([['followup', '--platform', 'pagerduty']]);
 
-    const open = pipelineFor({ source, inputs: { command: 'open', platform: 'calendly', quarter: '2026-Q3', 'dry-run': false } });
-    expect(names(open)).toEqual(['open: [calendly]']);
-    expect(open[0].calls[0].argv).toEqual(['open', '--platform', 'calendly', '--quarter', '2026-Q3']);
+      const open = pipelineFor({
+        source,
+        inputs: { command: 'open', platform: 'calendly', quarter: '2026-Q3', 'dry-run': false },
+      });
+      expect(names(open)).toEqual(['open: [calendly]']);
+      expect(open[0].calls[0].argv).toEqual(['open', '--platform', 'calendly', '--quarter', '2026-Q3']);
 
-    const allFollowups = pipelineFor({ source, inputs: { command: 'followup', 'dry-run': true } });
-    expect(names(allFollowups)).toEqual(jobNames('followup', IMPLEMENTED));
-    for (const run of allFollowups) expect(run.calls[0].argv).toContain('--dry-run');
+      const allFollowups = pipelineFor({ source, inputs: { command: 'followup', 'dry-run': true } });
+      expect(names(allFollowups)).toEqual(jobNames('followup', IMPLEMENTED));
+      for (const run of allFollowups) expect(run.calls[0].argv).toContain('--dry-run');
 
-    for (const platform of PLATFORM_IDS.filter((id) => !IMPLEMENTED.includes(id))) {
-      expect(pipelineFor({ source, inputs: { platform } })).toEqual([]);
-    }
-  });
+      for (const platform of PLATFORM_IDS.filter((id) => !IMPLEMENTED.includes(id))) {
+        expect(pipelineFor({ source, inputs: { platform } })).toEqual([]);
+      }
+    },
+  );
 
   test('other pipeline sources (a trigger token, a parent pipeline) run no audit', () => {
-    for (const source of ['trigger', 'pipeline', 'parent_pipeline', 'chat']) expect(pipelineFor({ source })).toEqual([]);
+    for (const source of ['trigger', 'pipeline', 'parent_pipeline', 'chat'])
+      expect(pipelineFor({ source })).toEqual([]);
   });
 
   test('merge requests: typecheck and tests; a dry run per platform that writes nothing, only where that platform has its token', () => {
     const without = pipelineFor(MERGE_REQUEST);
     expect(names(without)).toEqual(['test', 'validate']);
-    expect(without[0].lines).toEqual(expect.arrayContaining([expect.stringMatching(/^npm ci\b/), 'npm run typecheck', 'npm test']));
+    expect(without[0].lines).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^npm ci\b/), 'npm run typecheck', 'npm test']),
+    );
     expect(without[0].job.interruptible).toBe(true);
 
-    const withTokens = pipelineFor({ ...MERGE_REQUEST, vars: { ...MERGE_REQUEST.vars, ...IMPLEMENTED_SECRETS, GITLAB_TOKEN: 'masked-in-ci' } });
+    const withTokens = pipelineFor({
+      ...MERGE_REQUEST,
+      vars: { ...MERGE_REQUEST.vars, ...IMPLEMENTED_SECRETS, GITLAB_TOKEN: 'masked-in-ci' },
+    });
     expect(names(withTokens)).toEqual([...jobNames('dry-run', IMPLEMENTED), 'test', 'validate']);
     for (const run of withTokens.filter((candidate) => candidate.name.startsWith('dry-run'))) {
       expect(run.calls.map((call) => call.argv)).toEqual([
@@ -234,12 +308,19 @@ describe('.gitlab-ci.yml', () => {
     // Without its token a platform's run stops with exit 2, so each job waits for its own token.
     for (const platform of IMPLEMENTED) {
       const own = Object.fromEntries(PLATFORM_SECRETS(platform).map((name) => [name, 'masked-in-ci']));
-      expect({ platform, jobs: names(pipelineFor({ ...MERGE_REQUEST, vars: { ...MERGE_REQUEST.vars, ...own } })) }).toEqual({ platform, jobs: [`dry-run: [${platform}]`, 'test', 'validate'] });
+      expect({
+        platform,
+        jobs: names(pipelineFor({ ...MERGE_REQUEST, vars: { ...MERGE_REQUEST.vars, ...own } })),
+      }).toEqual({ platform, jobs: [`dry-run: [${platform}]`, 'test', 'validate'] });
     }
   });
 
   test('every change (merge request or push) runs `validate` offline after the build: no token, no option, never a write', () => {
-    for (const scenario of [MERGE_REQUEST, { ...MERGE_REQUEST, vars: { ...MERGE_REQUEST.vars, ...IMPLEMENTED_SECRETS, GITLAB_TOKEN: 'masked-in-ci' } }, { source: 'push', vars: { CI_COMMIT_BRANCH: 'feature' } }]) {
+    for (const scenario of [
+      MERGE_REQUEST,
+      { ...MERGE_REQUEST, vars: { ...MERGE_REQUEST.vars, ...IMPLEMENTED_SECRETS, GITLAB_TOKEN: 'masked-in-ci' } },
+      { source: 'push', vars: { CI_COMMIT_BRANCH: 'feature' } },
+    ]) {
       const run = pipelineFor(scenario).find((candidate) => candidate.name === 'validate')!;
       expect(run.job.stage).toBe('test');
       expect(run.job.interruptible).toBe(true);
@@ -250,20 +331,48 @@ describe('.gitlab-ci.yml', () => {
       expect(run.lines.indexOf('npm run build')).toBeLessThan(run.lines.indexOf('node dist/cli.js validate'));
     }
     // The schedules and the Run pipeline form run the audits only.
-    for (const scenario of [SCHEDULE_OPEN, SCHEDULE_FOLLOWUP, { source: 'web' }, { source: 'api', inputs: { command: 'followup' } }]) {
+    for (const scenario of [
+      SCHEDULE_OPEN,
+      SCHEDULE_FOLLOWUP,
+      { source: 'web' },
+      { source: 'api', inputs: { command: 'followup' } },
+    ]) {
       expect(names(pipelineFor(scenario))).not.toContain('validate');
     }
   });
 
   test('pushes run the tests once: no branch pipeline next to a merge request pipeline', () => {
     expect(names(pipelineFor({ source: 'push', vars: { CI_COMMIT_BRANCH: 'feature' } }))).toEqual(['test', 'validate']);
-    expect(pipelineFor({ source: 'push', vars: { CI_COMMIT_BRANCH: 'feature', CI_OPEN_MERGE_REQUESTS: 'group/audit-bot!7' } })).toEqual([]);
+    expect(
+      pipelineFor({
+        source: 'push',
+        vars: { CI_COMMIT_BRANCH: 'feature', CI_OPEN_MERGE_REQUESTS: 'group/audit-bot!7' },
+      }),
+    ).toEqual([]);
   });
 
   test('rules name the pipeline sources schedule, web, api and merge_request_event, and only real ones', () => {
-    const sources = new Set([...BODY_TEXT.matchAll(/\$CI_PIPELINE_SOURCE\s*[!=]=\s*"([^"]+)"/g)].map((match) => match[1]));
+    const sources = new Set(
+      [...BODY_TEXT.matchAll(/\$CI_PIPELINE_SOURCE\s*[!=]=\s*"([^"]+)"/g)].map((match) => match[1]),
+    );
     for (const source of ['schedule', 'web', 'api', 'merge_request_event']) expect(sources).toContain(source);
-    const known = ['api', 'chat', 'external', 'external_pull_request_event', 'merge_request_event', 'ondemand_dast_scan', 'ondemand_dast_validation', 'parent_pipeline', 'pipeline', 'push', 'schedule', 'security_orchestration_policy', 'trigger', 'web', 'webide'];
+    const known = [
+      'api',
+      'chat',
+      'external',
+      'external_pull_request_event',
+      'merge_request_event',
+      'ondemand_dast_scan',
+      'ondemand_dast_validation',
+      'parent_pipeline',
+      'pipeline',
+      'push',
+      'schedule',
+      'security_orchestration_policy',
+      'trigger',
+      'web',
+      'webide',
+    ];
     for (const source of sources) expect(known).toContain(source);
   });
 
@@ -288,9 +397,14 @@ describe('.gitlab-ci.yml', () => {
     for (const scenario of allScenarios()) {
       for (const run of pipelineFor(scenario)) {
         if (!run.calls.some(writes)) continue;
-        expect({ job: run.name, group: run.job.resource_group, interruptible: run.job.interruptible }).toEqual({ job: run.name, group: 'audit-$PLATFORM', interruptible: false });
+        expect({ job: run.name, group: run.job.resource_group, interruptible: run.job.interruptible }).toEqual({
+          job: run.name,
+          group: 'audit-$PLATFORM',
+          interruptible: false,
+        });
         const group = run.job.resource_group!.replace('$PLATFORM', run.matrix.PLATFORM);
-        for (const call of run.calls.filter(writes)) expect(call.argv.slice(1, 3)).toEqual(['--platform', run.matrix.PLATFORM]);
+        for (const call of run.calls.filter(writes))
+          expect(call.argv.slice(1, 3)).toEqual(['--platform', run.matrix.PLATFORM]);
         const jobName = run.name.replace(/: \[.*\]$/, '');
         if (!groups.has(jobName)) groups.set(jobName, new Set());
         groups.get(jobName)!.add(group);
@@ -302,12 +416,16 @@ describe('.gitlab-ci.yml', () => {
     expect([...groups.get('followup')!].sort()).toEqual(expected);
   });
 
-  test('open and followup keep each audit\'s JSON evidence (--report) as an artifact, even when the job fails', () => {
+  test("open and followup keep each audit's JSON evidence (--report) as an artifact, even when the job fails", () => {
     for (const [job, schedule, file] of [
       ['open', SCHEDULE_OPEN, (platform: string) => `evidence/${platform}.json`],
       ['followup', SCHEDULE_FOLLOWUP, (platform: string) => `evidence/followup-${platform}.json`],
     ] as const) {
-      expect(jobsOf(loadPipeline()).get(job)!.artifacts).toMatchObject({ when: 'always', paths: ['evidence/'], expire_in: expect.any(String) });
+      expect(jobsOf(loadPipeline()).get(job)!.artifacts).toMatchObject({
+        when: 'always',
+        paths: ['evidence/'],
+        expire_in: expect.any(String),
+      });
       for (const run of pipelineFor(schedule)) {
         expect(run.calls.map((call) => call.report)).toEqual([file(run.matrix.PLATFORM)]);
       }
@@ -316,7 +434,8 @@ describe('.gitlab-ci.yml', () => {
 
   test('no token values: secrets come only from masked CI/CD variables, and no script touches them', () => {
     const pipeline = loadPipeline();
-    const secretName = (name: string) => (SECRET_ENV_NAMES as readonly string[]).includes(name) || /TOKEN|SECRET|PASSWORD|API_KEY/i.test(name);
+    const secretName = (name: string) =>
+      (SECRET_ENV_NAMES as readonly string[]).includes(name) || /TOKEN|SECRET|PASSWORD|API_KEY/i.test(name);
     const variableMaps: Record<string, string>[] = [pipeline.variables ?? {}];
     for (const job of jobsOf(pipeline).values()) {
       variableMaps.push(job.variables ?? {});
@@ -330,11 +449,20 @@ describe('.gitlab-ci.yml', () => {
     }
     for (const job of jobsOf(pipeline).values()) {
       for (const line of [...(job.before_script ?? pipeline.default?.before_script ?? []), ...(job.script ?? [])]) {
-        for (const name of SECRET_ENV_NAMES) expect({ line, uses: new RegExp(`\\$\\{?${name}\\b`).test(line) }).toEqual({ line, uses: false });
+        for (const name of SECRET_ENV_NAMES)
+          expect({ line, uses: new RegExp(`\\$\\{?${name}\\b`).test(line) }).toEqual({ line, uses: false });
       }
     }
-    const looksLikeCredential = /glpat-|glptt-|(?=[A-Za-z0-9+/_=-]*\d)(?=[A-Za-z0-9+/_=-]*[A-Za-z])[A-Za-z0-9+/_=-]{20,}/;
-    for (const sample of ['glpat-abc', 'u+Xk3v9QzR7pLm2NwT8yB', 'dGhpc2lzYXRva2VuMTIzNDU2Nzg=']) expect(sample).toMatch(looksLikeCredential);
-    RAW.split('\n').forEach((text, index) => expect({ line: index + 1, text, credential: looksLikeCredential.test(text) }).toEqual({ line: index + 1, text, credential: false }));
+    const looksLikeCredential =
+      /glpat-|glptt-|(?=[A-Za-z0-9+/_=-]*\d)(?=[A-Za-z0-9+/_=-]*[A-Za-z])[A-Za-z0-9+/_=-]{20,}/;
+    for (const sample of ['glpat-abc', 'u+Xk3v9QzR7pLm2NwT8yB', 'dGhpc2lzYXRva2VuMTIzNDU2Nzg='])
+      expect(sample).toMatch(looksLikeCredential);
+    RAW.split('\n').forEach((text, index) =>
+      expect({ line: index + 1, text, credential: looksLikeCredential.test(text) }).toEqual({
+        line: index + 1,
+        text,
+        credential: false,
+      }),
+    );
   });
 });

@@ -56,7 +56,10 @@ export interface Pipeline {
 const SEPARATOR = /^---[ \t]*$/m;
 
 /** A file with a `spec:` header: the header's text, the rest, and the declared inputs. */
-export function splitSpec(raw: string, file: string): { header: string; body: string; inputs: Record<string, InputSpec> } {
+export function splitSpec(
+  raw: string,
+  file: string,
+): { header: string; body: string; inputs: Record<string, InputSpec> } {
   const separator = raw.match(SEPARATOR);
   if (!separator || separator.index === undefined) throw new Error(`${file} has no \`---\` after the spec header`);
   const header = raw.slice(0, separator.index);
@@ -73,9 +76,11 @@ export function inputValues(declared: Record<string, InputSpec>, given: Partial<
   for (const [name, spec] of Object.entries(declared)) {
     const value = name in given ? given[name] : spec.default;
     if (value === undefined || value === null) throw new Error(`input "${name}" has no value and no default`);
-    if (spec.type === 'boolean' ? typeof value !== 'boolean' : typeof value !== 'string') throw new Error(`input "${name}": wrong type`);
+    if (spec.type === 'boolean' ? typeof value !== 'boolean' : typeof value !== 'string')
+      throw new Error(`input "${name}": wrong type`);
     if (spec.options && !spec.options.includes(value)) throw new Error(`input "${name}": "${value}" is not an option`);
-    if (spec.regex && !new RegExp(spec.regex).test(String(value))) throw new Error(`input "${name}": "${value}" does not match ${spec.regex}`);
+    if (spec.regex && !new RegExp(spec.regex).test(String(value)))
+      throw new Error(`input "${name}": "${value}" does not match ${spec.regex}`);
     values[name] = value as string | boolean;
   }
   return values;
@@ -95,7 +100,10 @@ export function interpolate(text: string, values: InputValues): string {
  */
 export function interpolateTree(value: unknown, values: InputValues): unknown {
   if (Array.isArray(value)) return value.map((item) => interpolateTree(item, values));
-  if (isPlainObject(value)) return Object.fromEntries(Object.entries(value).map(([key, item]) => [interpolate(key, values), interpolateTree(item, values)]));
+  if (isPlainObject(value))
+    return Object.fromEntries(
+      Object.entries(value).map(([key, item]) => [interpolate(key, values), interpolateTree(item, values)]),
+    );
   if (typeof value !== 'string') return value;
   const whole = /^\$\[\[\s*inputs\.([\w-]+)\s*\]\]$/.exec(value);
   if (whole) {
@@ -105,7 +113,19 @@ export function interpolateTree(value: unknown, values: InputValues): unknown {
   return interpolate(value, values);
 }
 
-export const RESERVED = new Set(['default', 'workflow', 'variables', 'stages', 'include', 'image', 'services', 'cache', 'before_script', 'after_script', 'spec']);
+export const RESERVED = new Set([
+  'default',
+  'workflow',
+  'variables',
+  'stages',
+  'include',
+  'image',
+  'services',
+  'cache',
+  'before_script',
+  'after_script',
+  'spec',
+]);
 
 export function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -115,7 +135,10 @@ export function isPlainObject(value: unknown): value is Record<string, unknown> 
 export function deepMerge(base: Record<string, unknown>, over: Record<string, unknown>): Record<string, unknown> {
   const merged: Record<string, unknown> = { ...base };
   for (const [key, value] of Object.entries(over)) {
-    merged[key] = isPlainObject(merged[key]) && isPlainObject(value) ? deepMerge(merged[key] as Record<string, unknown>, value) : value;
+    merged[key] =
+      isPlainObject(merged[key]) && isPlainObject(value)
+        ? deepMerge(merged[key] as Record<string, unknown>, value)
+        : value;
   }
   return merged;
 }
@@ -126,7 +149,8 @@ export function resolveJob(pipeline: Pipeline, name: string, depth = 0): Job {
   if (!isPlainObject(own)) throw new Error(`no job or template "${name}"`);
   const parents = own.extends === undefined ? [] : ([] as string[]).concat(own.extends as string | string[]);
   let merged: Record<string, unknown> = {};
-  for (const parent of parents) merged = deepMerge(merged, resolveJob(pipeline, parent, depth + 1) as Record<string, unknown>);
+  for (const parent of parents)
+    merged = deepMerge(merged, resolveJob(pipeline, parent, depth + 1) as Record<string, unknown>);
   const { extends: _extends, ...rest } = own;
   return deepMerge(merged, rest) as Job;
 }
@@ -156,7 +180,8 @@ export function instancesOf(name: string, job: Job): Instance[] {
       const values = ([] as string[]).concat(value);
       combos = combos.flatMap((combo) => values.map((v) => ({ ...combo, [key]: v })));
     }
-    for (const combo of combos) instances.push({ name: `${name}: [${Object.values(combo).join(', ')}]`, job, matrix: combo });
+    for (const combo of combos)
+      instances.push({ name: `${name}: [${Object.values(combo).join(', ')}]`, job, matrix: combo });
   }
   return instances;
 }
@@ -164,7 +189,12 @@ export function instancesOf(name: string, job: Job): Instance[] {
 // CI/CD variable expressions (rules:if)
 
 export type Vars = Record<string, string | undefined>;
-export type Token = { kind: 'var'; name: string } | { kind: 'str'; value: string } | { kind: 're'; value: RegExp } | { kind: 'null' } | { kind: 'op'; value: string };
+export type Token =
+  | { kind: 'var'; name: string }
+  | { kind: 'str'; value: string }
+  | { kind: 're'; value: RegExp }
+  | { kind: 'null' }
+  | { kind: 'op'; value: string };
 
 export function tokenize(expression: string): Token[] {
   const tokens: Token[] = [];
@@ -244,7 +274,8 @@ export function evaluate(expression: string, vars: Vars): boolean {
     position += 1;
     const right = primary();
     if (token.value === '==' || token.value === '!=') {
-      if (left instanceof RegExp || right instanceof RegExp || typeof left === 'boolean' || typeof right === 'boolean') throw new Error(`rules:if: bad comparison in: ${expression}`);
+      if (left instanceof RegExp || right instanceof RegExp || typeof left === 'boolean' || typeof right === 'boolean')
+        throw new Error(`rules:if: bad comparison in: ${expression}`);
       return (left === right) === (token.value === '==');
     }
     if (!(right instanceof RegExp)) throw new Error(`rules:if: ${token.value} needs a /regex/ in: ${expression}`);
@@ -275,12 +306,17 @@ export function evaluate(expression: string, vars: Vars): boolean {
 }
 
 /** GitLab's `rules`: the first rule whose `if` holds (or that has none) decides. */
-export function decide(rules: Rule[] | undefined, vars: Vars): { included: boolean; variables: Record<string, string> } {
+export function decide(
+  rules: Rule[] | undefined,
+  vars: Vars,
+): { included: boolean; variables: Record<string, string> } {
   if (!rules) return { included: true, variables: {} };
   for (const rule of rules) {
-    for (const key of Object.keys(rule)) if (!['if', 'when', 'variables'].includes(key)) throw new Error(`rules: unexpected key ${key}`);
+    for (const key of Object.keys(rule))
+      if (!['if', 'when', 'variables'].includes(key)) throw new Error(`rules: unexpected key ${key}`);
     if (rule.if === undefined && rule.when === undefined) throw new Error('rules: every rule needs `if` or `when`');
-    if (rule.when !== undefined && !['on_success', 'always', 'never', 'manual'].includes(rule.when)) throw new Error(`rules: when: ${rule.when}`);
+    if (rule.when !== undefined && !['on_success', 'always', 'never', 'manual'].includes(rule.when))
+      throw new Error(`rules: when: ${rule.when}`);
     if (rule.if !== undefined && !evaluate(rule.if, vars)) continue;
     if (rule.when === 'never') return { included: false, variables: {} };
     return { included: true, variables: rule.variables ?? {} };
@@ -441,12 +477,14 @@ export function cliCallsOf(line: string, vars: Vars, launchers: string[][]): Cli
     const { words, redirects } = expandWords(command, vars);
     const launcher = launchers.find((candidate) => candidate.every((word, index) => words[index] === word));
     if (launcher) calls.push(cliCall(words.slice(launcher.length), redirects, line));
-    else if (words.some((word) => word.includes('cli.js') || word.includes('audit-bot'))) throw new Error(`unrecognised audit-bot call: ${command}`);
+    else if (words.some((word) => word.includes('cli.js') || word.includes('audit-bot')))
+      throw new Error(`unrecognised audit-bot call: ${command}`);
   }
   return calls;
 }
 
-export const writes = (call: CliCall) => (call.argv[0] === 'open' || call.argv[0] === 'followup') && !call.argv.includes('--dry-run');
+export const writes = (call: CliCall) =>
+  (call.argv[0] === 'open' || call.argv[0] === 'followup') && !call.argv.includes('--dry-run');
 
 /** Checks a call against the CLI's own parser and the values it accepts. */
 export function checkCall(call: CliCall, where: string): void {
@@ -455,13 +493,22 @@ export function checkCall(call: CliCall, where: string): void {
   try {
     options = parseOptions(command, call.report === undefined ? args : [...args, '--report', call.report]);
   } catch (error) {
-    throw new Error(`${where}: \`${call.line}\` expands to \`audit-bot ${call.argv.join(' ')}\`: ${(error as Error).message}`);
+    throw new Error(
+      `${where}: \`${call.line}\` expands to \`audit-bot ${call.argv.join(' ')}\`: ${(error as Error).message}`,
+    );
   }
   const problem = (message: string) => new Error(`${where}: audit-bot ${call.argv.join(' ')}: ${message}`);
-  if (options.platform !== undefined && !isPlatformId(options.platform) && !(options.platform === 'all' && command !== 'check')) throw problem(`--platform ${options.platform}`);
-  if ((command === 'open' || command === 'check') && options.platform === undefined) throw problem('--platform is required');
+  if (
+    options.platform !== undefined &&
+    !isPlatformId(options.platform) &&
+    !(options.platform === 'all' && command !== 'check')
+  )
+    throw problem(`--platform ${options.platform}`);
+  if ((command === 'open' || command === 'check') && options.platform === undefined)
+    throw problem('--platform is required');
   if (options.quarter !== undefined && !isQuarter(options.quarter)) throw problem(`--quarter ${options.quarter}`);
-  if (options.format !== undefined && !['json', 'markdown'].includes(options.format)) throw problem(`--format ${options.format}`);
+  if (options.format !== undefined && !['json', 'markdown'].includes(options.format))
+    throw problem(`--format ${options.format}`);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -477,7 +524,8 @@ export function gitlabCiSchema(): (document: unknown) => string[] {
   const bundle = fs.readFileSync(createRequire(import.meta.url).resolve('gitlab-ci-local'), 'utf8');
   const id = bundle.indexOf('$id:"https://gitlab.com/.gitlab-ci.yml"');
   const start = bundle.lastIndexOf('{$schema:', id);
-  if (id < 0 || start < 0 || id - start > 200) throw new Error('gitlab-ci-local: the CI schema is not where it was; pin the version this test was written for');
+  if (id < 0 || start < 0 || id - start > 200)
+    throw new Error('gitlab-ci-local: the CI schema is not where it was; pin the version this test was written for');
   let depth = 0;
   let quote: string | null = null;
   let end = start;
@@ -490,9 +538,18 @@ export function gitlabCiSchema(): (document: unknown) => string[] {
     else if (ch === '{') depth += 1;
     else if (ch === '}' && --depth === 0) break;
   }
-  const schema = vm.runInNewContext(`(${bundle.slice(start, end + 1)})`, {}, { timeout: 5000 }) as Record<string, unknown>;
-  if (schema.$schema !== 'http://json-schema.org/draft-07/schema#' || !schema.definitions) throw new Error('gitlab-ci-local: not the CI schema');
+  const schema = vm.runInNewContext(`(${bundle.slice(start, end + 1)})`, {}, { timeout: 5000 }) as Record<
+    string,
+    unknown
+  >;
+  if (schema.$schema !== 'http://json-schema.org/draft-07/schema#' || !schema.definitions)
+    throw new Error('gitlab-ci-local: not the CI schema');
   const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false });
   const validate = ajv.compile(schema);
-  return (document) => (validate(document) ? [] : (validate.errors ?? []).map((error: ErrorObject) => `${error.instancePath || '/'} ${error.message ?? ''} ${JSON.stringify(error.params)}`));
+  return (document) =>
+    validate(document)
+      ? []
+      : (validate.errors ?? []).map(
+          (error: ErrorObject) => `${error.instancePath || '/'} ${error.message ?? ''} ${JSON.stringify(error.params)}`,
+        );
 }

@@ -8,7 +8,6 @@ import { ConfigError } from '../src/config/errors.js';
 import { loadRoster, parseRoster } from '../src/config/roster.js';
 import { decodeUtf8, lineOfPath, parseYaml } from '../src/config/yaml-source.js';
 
-
 /** A valid person, as flow-style lines, for building rosters. */
 const person = (name: string, username: string, reportsTo: string | null, extra: string[] = []) => [
   `- name: ${name}`,
@@ -29,7 +28,7 @@ describe('ConfigError', () => {
 });
 
 describe('YAML source', () => {
-  test('syntax error names the line with yaml\'s message', () => {
+  test("syntax error names the line with yaml's message", () => {
     expect(roster(yaml('- name: Jane Doe', '  email: [jane@example.com', '- name: Bob'))).toEqual([
       'roster.yml:3: Flow sequence in block collection must be sufficiently indented and end with a ]',
     ]);
@@ -58,7 +57,15 @@ describe('YAML source', () => {
       'audit.config.yml:2: unknown alias *labels (define &labels before using it)',
       'audit.config.yml:3: Unresolved tag: !bool',
     ]);
-    const parsed = parseAuditConfig(yaml('labels: &labels [audit, ops]', 'support_ops_managers: [som-alex]', 'platforms:', '  calendly: { labels: *labels }'), 'a.yml');
+    const parsed = parseAuditConfig(
+      yaml(
+        'labels: &labels [audit, ops]',
+        'support_ops_managers: [som-alex]',
+        'platforms:',
+        '  calendly: { labels: *labels }',
+      ),
+      'a.yml',
+    );
     expect(parsed.platforms.calendly.labels).toEqual(['audit', 'ops']);
   });
 
@@ -122,7 +129,13 @@ describe('roster', () => {
       'roster.yml',
     );
     expect(people.map((p) => p.line)).toEqual([2, 8]);
-    expect(people[0]).toEqual({ name: 'Top', email: 'top@example.com', gitlab: { username: 'top' }, reports_to: null, line: 2 });
+    expect(people[0]).toEqual({
+      name: 'Top',
+      email: 'top@example.com',
+      gitlab: { username: 'top' },
+      reports_to: null,
+      line: 2,
+    });
     // reports_to is matched case-insensitively, like GitLab, and spelled as the manager's username.
     expect(people[1]!.reports_to).toBe('top');
     expect(people[1]!.zendesk).toEqual({ main: { id: 1, role: 'agent', groups: [] } });
@@ -136,7 +149,9 @@ describe('roster', () => {
     expect(roster(yaml('# people', 'name: Jane Doe', 'email: jane@example.com'))).toEqual([
       'roster.yml:2: must be a list of people, got a mapping',
     ]);
-    expect(roster(yaml('- just a string'))).toEqual(['roster.yml:1 [0]: must be a mapping (a person), got "just a string"']);
+    expect(roster(yaml('- just a string'))).toEqual([
+      'roster.yml:1 [0]: must be a mapping (a person), got "just a string"',
+    ]);
   });
 
   test('missing required fields point at the parent', () => {
@@ -267,7 +282,15 @@ describe('roster', () => {
   });
 
   test('unknown manager, with a suggestion', () => {
-    expect(roster(yaml(...person('Morgan', 'msmith', null), ...person('Jane', 'jdoe', 'msmth'), ...person('Bob', 'bob', 'nobody')))).toEqual([
+    expect(
+      roster(
+        yaml(
+          ...person('Morgan', 'msmith', null),
+          ...person('Jane', 'jdoe', 'msmth'),
+          ...person('Bob', 'bob', 'nobody'),
+        ),
+      ),
+    ).toEqual([
       'roster.yml:8 [1].reports_to: "msmth" is not a gitlab.username in this roster (did you mean "msmith"?)',
       'roster.yml:12 [2].reports_to: "nobody" is not a gitlab.username in this roster',
     ]);
@@ -292,7 +315,9 @@ describe('roster', () => {
   });
 
   test('missing file', () => {
-    expect(problems(() => loadRoster('does-not-exist/roster.yml'))).toEqual(['does-not-exist/roster.yml: cannot read (ENOENT)']);
+    expect(problems(() => loadRoster('does-not-exist/roster.yml'))).toEqual([
+      'does-not-exist/roster.yml: cannot read (ENOENT)',
+    ]);
   });
 
   test('a file with a non-UTF-8 byte', () => {
@@ -300,7 +325,9 @@ describe('roster', () => {
     try {
       const file = join(dir, 'roster.yml');
       writeFileSync(file, Buffer.concat([Buffer.from('- name: Jos'), Buffer.from([0xe9, 0x0a])]));
-      expect(problems(() => loadRoster(file))).toEqual([`${file}:1: not valid UTF-8 (byte 0xE9 at offset 11); save the file as UTF-8`]);
+      expect(problems(() => loadRoster(file))).toEqual([
+        `${file}:1: not valid UTF-8 (byte 0xE9 at offset 11); save the file as UTF-8`,
+      ]);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -315,7 +342,12 @@ describe('audit config', () => {
   });
 
   test('defaults apply when keys are absent', () => {
-    expect(parseAuditConfig(yaml('support_ops_managers: [som-alex]', 'platforms:', '  calendly: { enabled: false }'), 'a.yml')).toEqual({
+    expect(
+      parseAuditConfig(
+        yaml('support_ops_managers: [som-alex]', 'platforms:', '  calendly: { enabled: false }'),
+        'a.yml',
+      ),
+    ).toEqual({
       file: 'a.yml',
       support_ops_managers: ['som-alex'],
       confidential: true,
@@ -387,7 +419,9 @@ describe('audit config', () => {
     expect(parsed.labels).toEqual(['audit', 'support-ops']);
     expect(parsed.ladder).toEqual({ second_ping_after: 'PT72H', manager_after: 'P5D', som_after: 'PT72H' });
     expect(parsed.missed_quarter_after).toBe('PT36H');
-    expect(parsed.allow_list).toEqual([{ fingerprint: 'pagerduty:x:PSVC001', reason: 'Integration account', expires: '2027-03-31' }]);
+    expect(parsed.allow_list).toEqual([
+      { fingerprint: 'pagerduty:x:PSVC001', reason: 'Integration account', expires: '2027-03-31' },
+    ]);
     expect(parsed.platforms.pagerduty).toEqual({
       enabled: true,
       template: 't/pd.md',
@@ -526,7 +560,15 @@ describe('audit config', () => {
       'audit.config.yml:9 platforms.calendly.pending_invitation_max_age: "14 days" is not an ISO-8601 duration (e.g. P14D)',
       'audit.config.yml:10 platforms.calendly.service_accounts: unknown key (expected one of: enabled, template, labels, rate_limit_share, admin_allow_list, pending_invitation_max_age)',
     ]);
-    expect(config(yaml('support_ops_managers: [som-alex]', 'platforms:', '  calendly: { admin_allow_list: a@example.com, pending_invitation_max_age: P0D }'))).toEqual([
+    expect(
+      config(
+        yaml(
+          'support_ops_managers: [som-alex]',
+          'platforms:',
+          '  calendly: { admin_allow_list: a@example.com, pending_invitation_max_age: P0D }',
+        ),
+      ),
+    ).toEqual([
       'audit.config.yml:3 platforms.calendly.admin_allow_list: must be a list of emails, got "a@example.com"',
       'audit.config.yml:3 platforms.calendly.pending_invitation_max_age: "P0D" must be longer than zero',
     ]);
@@ -568,7 +610,9 @@ describe('audit config', () => {
 
   test('not a mapping, and a missing file', () => {
     expect(config(yaml('- som-alex'))).toEqual(['audit.config.yml:1: must be a mapping, got a list']);
-    expect(problems(() => loadAuditConfig('nope/audit.config.yml'))).toEqual(['nope/audit.config.yml: cannot read (ENOENT)']);
+    expect(problems(() => loadAuditConfig('nope/audit.config.yml'))).toEqual([
+      'nope/audit.config.yml: cannot read (ENOENT)',
+    ]);
   });
 });
 
@@ -580,7 +624,11 @@ describe('environment', () => {
       AUDIT_CONFIG: 'audit.config.yml',
       AUDIT_ROSTER: 'roster.yml',
     });
-    const env = readEnv({ CI_SERVER_URL: 'https://gitlab.example.com/', CI_PROJECT_PATH: 'support/audits', ZENDESK_URL: '' });
+    const env = readEnv({
+      CI_SERVER_URL: 'https://gitlab.example.com/',
+      CI_PROJECT_PATH: 'support/audits',
+      ZENDESK_URL: '',
+    });
     expect(env.GITLAB_URL).toBe('https://gitlab.example.com');
     expect(env.AUDIT_PROJECT).toBe('support/audits');
     expect(env.ZENDESK_URL).toBeUndefined();
@@ -623,7 +671,9 @@ describe('environment', () => {
 
   test('requireEnv lists every missing variable', () => {
     const env = readEnv({ GITLAB_TOKEN: 'glpat-abcdef', ZENDESK_URL: 'https://example.zendesk.com' });
-    expect(problems(() => requireEnv(env, ['GITLAB_URL', 'GITLAB_TOKEN', 'AUDIT_PROJECT', ...PLATFORM_ENV.zendesk]))).toEqual([
+    expect(
+      problems(() => requireEnv(env, ['GITLAB_URL', 'GITLAB_TOKEN', 'AUDIT_PROJECT', ...PLATFORM_ENV.zendesk])),
+    ).toEqual([
       'env GITLAB_URL: required (base URL of GitLab; set in GitLab CI as CI_SERVER_URL)',
       'env AUDIT_PROJECT: required (path of the project that holds the audit issues; set in GitLab CI as CI_PROJECT_PATH)',
       'env ZENDESK_CLIENT_ID: required (the identifier of a confidential OAuth client of the main Zendesk instance, created by an admin in Admin Center)',
@@ -638,7 +688,9 @@ describe('environment', () => {
     expect(readEnv({}).AUDIT_HTTP_TIMEOUT_MS).toBeUndefined();
     expect(readEnv({ AUDIT_HTTP_TIMEOUT_MS: ' 250 ' }).AUDIT_HTTP_TIMEOUT_MS).toBe(250);
     for (const bad of ['0', '-5', '1.5', '2s', '600001']) {
-      expect(problems(() => readEnv({ AUDIT_HTTP_TIMEOUT_MS: bad }))).toEqual(['env AUDIT_HTTP_TIMEOUT_MS: must be a whole number of milliseconds from 1 to 600000']);
+      expect(problems(() => readEnv({ AUDIT_HTTP_TIMEOUT_MS: bad }))).toEqual([
+        'env AUDIT_HTTP_TIMEOUT_MS: must be a whole number of milliseconds from 1 to 600000',
+      ]);
     }
   });
 

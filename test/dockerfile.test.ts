@@ -47,24 +47,37 @@ const [build, runtime] = [stages[0], stages.at(-1)!];
 const runs = (stage: Instruction[]) => stage.filter((i) => i.keyword === 'RUN').map((i) => i.args);
 const copies = (stage: Instruction[]) => stage.filter((i) => i.keyword === 'COPY').map((i) => i.args);
 /** A COPY's sources (its last word is the destination), less its --from flag. */
-const sourcesOf = (args: string) => args.split(/\s+/).filter((word) => !word.startsWith('--')).slice(0, -1);
+const sourcesOf = (args: string) =>
+  args
+    .split(/\s+/)
+    .filter((word) => !word.startsWith('--'))
+    .slice(0, -1);
 
 describe('Dockerfile', () => {
   test('is multi-stage, every stage on Node 24 LTS slim', () => {
     expect(ALL[0].keyword).toBe('FROM');
     expect(stages.length).toBeGreaterThanOrEqual(2);
-    for (const stage of stages) expect(stage[0].args).toMatch(/^node:24(\.\d+){0,2}-[a-z]+-slim(@sha256:[0-9a-f]{64})?( AS \w+)?$/i);
+    for (const stage of stages)
+      expect(stage[0].args).toMatch(/^node:24(\.\d+){0,2}-[a-z]+-slim(@sha256:[0-9a-f]{64})?( AS \w+)?$/i);
     expect(build[0].args).toMatch(/ AS build$/i);
   });
 
   test('first stage: npm ci with every dependency, then the build', () => {
-    expect(runs(build)).toEqual(expect.arrayContaining([expect.stringMatching(/^npm ci\b(?!.*--omit)/), 'npm run build']));
+    expect(runs(build)).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^npm ci\b(?!.*--omit)/), 'npm run build']),
+    );
     expect(runs(build).findIndex((run) => run.startsWith('npm ci'))).toBeLessThan(runs(build).indexOf('npm run build'));
   });
 
   test('last stage: production dependencies only, the built dist/, issue_templates/ and templates/, and no sources', () => {
     expect(runs(runtime).some((run) => /^npm ci\b.*--omit=dev/.test(run))).toBe(true);
-    expect(copies(runtime)).toEqual(expect.arrayContaining(['--from=build /app/dist/ dist/', 'issue_templates/ issue_templates/', 'templates/ templates/']));
+    expect(copies(runtime)).toEqual(
+      expect.arrayContaining([
+        '--from=build /app/dist/ dist/',
+        'issue_templates/ issue_templates/',
+        'templates/ templates/',
+      ]),
+    );
     for (const copy of copies(runtime)) {
       for (const source of sourcesOf(copy)) expect(source).not.toMatch(/^(\.|\.\/|src\/?|test\/?|\/app\/src\/?)$/);
       expect(copy).not.toMatch(/--from=build \/app\/node_modules/);
@@ -86,11 +99,22 @@ describe('Dockerfile', () => {
 
   test('no secret: no ARG or ENV that names one, no credential-looking value, no .env or whole-context copy', () => {
     for (const i of ALL.filter((instruction) => ['ARG', 'ENV', 'LABEL'].includes(instruction.keyword))) {
-      expect({ line: i.line, args: i.args, secret: /TOKEN|SECRET|PASSWORD|API_KEY|SEAL_KEY|NPM_AUTH|_AUTH/i.test(i.args) }).toEqual({ line: i.line, args: i.args, secret: false });
+      expect({
+        line: i.line,
+        args: i.args,
+        secret: /TOKEN|SECRET|PASSWORD|API_KEY|SEAL_KEY|NPM_AUTH|_AUTH/i.test(i.args),
+      }).toEqual({ line: i.line, args: i.args, secret: false });
     }
-    const looksLikeCredential = /glpat-|glptt-|npm_[A-Za-z0-9]{20,}|(?=[A-Za-z0-9+/_=-]*\d)(?=[A-Za-z0-9+/_=-]*[A-Za-z])[A-Za-z0-9+/_=-]{32,}/;
-    TEXT.split('\n').forEach((text, index) => expect({ line: index + 1, credential: looksLikeCredential.test(text) }).toEqual({ line: index + 1, credential: false }));
-    for (const copy of copies(build).concat(copies(runtime))) for (const source of sourcesOf(copy)) expect(source).not.toMatch(/^(\.|\.\/|\.env\S*|\.npmrc|\*)$/);
+    const looksLikeCredential =
+      /glpat-|glptt-|npm_[A-Za-z0-9]{20,}|(?=[A-Za-z0-9+/_=-]*\d)(?=[A-Za-z0-9+/_=-]*[A-Za-z])[A-Za-z0-9+/_=-]{32,}/;
+    TEXT.split('\n').forEach((text, index) =>
+      expect({ line: index + 1, credential: looksLikeCredential.test(text) }).toEqual({
+        line: index + 1,
+        credential: false,
+      }),
+    );
+    for (const copy of copies(build).concat(copies(runtime)))
+      for (const source of sourcesOf(copy)) expect(source).not.toMatch(/^(\.|\.\/|\.env\S*|\.npmrc|\*)$/);
     const ignored = fs.readFileSync(path.join(PACKAGE_ROOT, '.dockerignore'), 'utf8').split('\n');
     for (const entry of ['.git', '.env', 'node_modules/', 'dist/', 'test/']) expect(ignored).toContain(entry);
   });
@@ -101,7 +125,11 @@ describe('Dockerfile', () => {
       for (const source of sources) {
         const dir = path.join(PACKAGE_ROOT, path.dirname(source));
         const exists = source.includes('*')
-          ? fs.readdirSync(dir).some((name) => new RegExp(`^${path.basename(source).replaceAll('.', '\\.').replaceAll('*', '.*')}$`).test(name))
+          ? fs
+              .readdirSync(dir)
+              .some((name) =>
+                new RegExp(`^${path.basename(source).replaceAll('.', '\\.').replaceAll('*', '.*')}$`).test(name),
+              )
           : fs.existsSync(path.join(PACKAGE_ROOT, source));
         expect({ source, exists }).toEqual({ source, exists: true });
       }

@@ -54,10 +54,17 @@ test('a listing whose first page gives the page count: the rest read after it, e
   expect(pages.slice(1).sort()).toEqual(['2', '3']);
 });
 
-test('past GitLab\'s count limit (no X-Total-Pages): the pages follow X-Next-Page one after the other', async () => {
+test("past GitLab's count limit (no X-Total-Pages): the pages follow X-Next-Page one after the other", async () => {
   sandbox.countLimit = 100;
-  const page = await fetch(`${sandbox.url}/api/v4/projects/${encodeURIComponent(PROJECT)}/issues/${iid}/notes?per_page=100`, { headers: { 'private-token': TOKEN } });
-  expect([page.headers.get('x-total'), page.headers.get('x-total-pages'), page.headers.get('x-next-page')]).toEqual([null, null, '2']);
+  const page = await fetch(
+    `${sandbox.url}/api/v4/projects/${encodeURIComponent(PROJECT)}/issues/${iid}/notes?per_page=100`,
+    { headers: { 'private-token': TOKEN } },
+  );
+  expect([page.headers.get('x-total'), page.headers.get('x-total-pages'), page.headers.get('x-next-page')]).toEqual([
+    null,
+    null,
+    '2',
+  ]);
   expect(page.headers.get('link')).not.toContain('rel="last"');
   const from = sandbox.log.length;
   const notes = await tracker.listNotes(iid);
@@ -65,11 +72,19 @@ test('past GitLab\'s count limit (no X-Total-Pages): the pages follow X-Next-Pag
   expect(notePages(from)).toEqual(['1', '2', '3']);
 });
 
-test('a write goes out as JSON in GitLab\'s field names (add_labels, state_event), without gitbeaker\'s request options step', async () => {
+test("a write goes out as JSON in GitLab's field names (add_labels, state_event), without gitbeaker's request options step", async () => {
   const { iid: target } = sandbox.addIssue({ title: 'to edit', labels: ['audit', 'old'] });
-  const edited = await tracker.updateIssue(target, { description: 'board', addLabels: ['new'], removeLabels: ['old'], stateEvent: 'close' });
+  const edited = await tracker.updateIssue(target, {
+    description: 'board',
+    addLabels: ['new'],
+    removeLabels: ['old'],
+    stateEvent: 'close',
+  });
   expect(edited).toMatchObject({ description: 'board', state: 'closed' });
   expect(sandbox.issue(target)?.labels).toEqual(['audit', 'new']);
-  expect(snakeCaseKeys({ addLabels: 'a', nested: [{ stateEvent: 'close' }] })).toEqual({ add_labels: 'a', nested: [{ state_event: 'close' }] });
+  expect(snakeCaseKeys({ addLabels: 'a', nested: [{ stateEvent: 'close' }] })).toEqual({
+    add_labels: 'a',
+    nested: [{ state_event: 'close' }],
+  });
   expect(() => snakeCaseKeys({ file: new Blob(['x']) })).toThrow(/plain JSON bodies only, not \[object Blob\]/);
 });

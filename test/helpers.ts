@@ -18,7 +18,12 @@ export interface CliRun {
 }
 
 /** Runs the real CLI entry in-process against the sandbox, with a fixed clock and no real sleeping. */
-export async function runAuditBot(sandbox: Sandbox, argv: string[], env: Record<string, string> = {}, now = FIXED_NOW): Promise<CliRun> {
+export async function runAuditBot(
+  sandbox: Sandbox,
+  argv: string[],
+  env: Record<string, string> = {},
+  now = FIXED_NOW,
+): Promise<CliRun> {
   let stdout = '';
   let stderr = '';
   let logs = '';
@@ -67,10 +72,20 @@ export function gitlabWrites(sandbox: Sandbox) {
  */
 export function threads(sandbox: Sandbox): string[] {
   return sandbox.gitlab.issues().map((issue) =>
-    [issue.title, issue.state, ...sandbox.gitlab
+    [
+      issue.title,
+      issue.state,
+      ...sandbox.gitlab
         .notesOf(issue.iid)
         // Label ids in system notes depend on how many labels (leases included) were ever created.
-        .map((note) => `${note.author.username}: ${note.body.replace(/in \d+ requests?\b/g, 'in N requests').replace(/"seal":"[^"]*"/g, '"seal":"S"').replace(note.system ? /~\d+/g : /$^/, '~N')}`)].join('\n----\n'),
+        .map(
+          (note) =>
+            `${note.author.username}: ${note.body
+              .replace(/in \d+ requests?\b/g, 'in N requests')
+              .replace(/"seal":"[^"]*"/g, '"seal":"S"')
+              .replace(note.system ? /~\d+/g : /$^/, '~N')}`,
+        ),
+    ].join('\n----\n'),
   );
 }
 
@@ -81,7 +96,10 @@ export interface Timeline {
 }
 
 /** A sandbox whose servers and CLI runs share a clock the test moves. */
-export async function withTimeline<T>(fn: (sandbox: Sandbox, time: Timeline) => Promise<T>, start = FIXED_NOW): Promise<T> {
+export async function withTimeline<T>(
+  fn: (sandbox: Sandbox, time: Timeline) => Promise<T>,
+  start = FIXED_NOW,
+): Promise<T> {
   const time: Timeline = {
     now: start,
     at(offset: string) {

@@ -14,15 +14,30 @@ import { PACKAGE_ROOT } from '../src/paths.js';
 async function cli(argv: string[], env: Record<string, string> = {}, baseDir?: string) {
   let stdout = '';
   let stderr = '';
-  const code = await runCli(argv, env, { stdout: (text) => (stdout += text), stderr: (text) => (stderr += text) }, { baseDir, clock: () => new Date('2026-11-24T09:00:00Z') });
+  const code = await runCli(
+    argv,
+    env,
+    { stdout: (text) => (stdout += text), stderr: (text) => (stderr += text) },
+    { baseDir, clock: () => new Date('2026-11-24T09:00:00Z') },
+  );
   return { code, stdout, stderr };
 }
 
 const tempDir = () => fs.mkdtempSync(path.join(os.tmpdir(), 'audit-bot-init-'));
-const FILES = ['audit.config.yml', 'roster.yml', '.gitlab-ci.yml', ...PLATFORM_IDS.map((id) => `issue_templates/${id}.md`)];
+const FILES = [
+  'audit.config.yml',
+  'roster.yml',
+  '.gitlab-ci.yml',
+  ...PLATFORM_IDS.map((id) => `issue_templates/${id}.md`),
+];
 
 /** `validate`, offline, in the new project (as the component's job runs it, from the checkout). */
-const validate = (dir: string) => cli(['validate'], { AUDIT_CONFIG: path.join(dir, 'audit.config.yml'), AUDIT_ROSTER: path.join(dir, 'roster.yml') }, dir);
+const validate = (dir: string) =>
+  cli(
+    ['validate'],
+    { AUDIT_CONFIG: path.join(dir, 'audit.config.yml'), AUDIT_ROSTER: path.join(dir, 'roster.yml') },
+    dir,
+  );
 
 describe('audit-bot init <dir>', () => {
   test('writes the config, the roster, the issue templates and a .gitlab-ci.yml that includes the component', async () => {
@@ -30,9 +45,13 @@ describe('audit-bot init <dir>', () => {
     const run = await cli(['init', dir]);
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
-    for (const file of FILES) expect({ file, exists: fs.existsSync(path.join(dir, file)) }).toEqual({ file, exists: true });
+    for (const file of FILES)
+      expect({ file, exists: fs.existsSync(path.join(dir, file)) }).toEqual({ file, exists: true });
     expect(fs.readdirSync(dir).sort()).toEqual(['.gitlab-ci.yml', 'audit.config.yml', 'issue_templates', 'roster.yml']);
-    for (const id of PLATFORM_IDS) expect(fs.readFileSync(path.join(dir, 'issue_templates', `${id}.md`), 'utf8')).toBe(fs.readFileSync(path.join(PACKAGE_ROOT, 'issue_templates', `${id}.md`), 'utf8'));
+    for (const id of PLATFORM_IDS)
+      expect(fs.readFileSync(path.join(dir, 'issue_templates', `${id}.md`), 'utf8')).toBe(
+        fs.readFileSync(path.join(PACKAGE_ROOT, 'issue_templates', `${id}.md`), 'utf8'),
+      );
 
     const config = fs.readFileSync(path.join(dir, 'audit.config.yml'), 'utf8');
     expect(config.split('\n').filter((line) => line.startsWith('#')).length).toBeGreaterThan(10);
@@ -52,7 +71,9 @@ describe('audit-bot init <dir>', () => {
     const ok = await validate(dir);
     expect(ok.stderr).toBe('');
     expect(ok.code).toBe(0);
-    expect(ok.stdout).toMatch(/^ok: .*1 people, 1 Support Ops Manager\(s\); platforms enabled: zendesk, zendesk-us-federal, calendly, pagerduty\n$/);
+    expect(ok.stdout).toMatch(
+      /^ok: .*1 people, 1 Support Ops Manager\(s\); platforms enabled: zendesk, zendesk-us-federal, calendly, pagerduty\n$/,
+    );
 
     for (const file of ['audit.config.yml', 'roster.yml']) {
       const at = path.join(dir, file);

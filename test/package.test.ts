@@ -15,14 +15,18 @@ interface Pack {
 
 const pkg = JSON.parse(fs.readFileSync(path.join(PACKAGE_ROOT, 'package.json'), 'utf8')) as Record<string, unknown>;
 const packed = (): string[] => {
-  const out = execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: PACKAGE_ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+  const out = execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], {
+    cwd: PACKAGE_ROOT,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'ignore'],
+  });
   return (JSON.parse(out) as Pack[])[0].files.map((file) => file.path).sort();
 };
 
 describe('the npm package', () => {
   const files = packed();
 
-  test('holds the build, the issue templates, the component, the demo\'s seeds, README, LICENSE and CHANGELOG', () => {
+  test("holds the build, the issue templates, the component, the demo's seeds, README, LICENSE and CHANGELOG", () => {
     const required = [
       'package.json',
       'README.md',
@@ -35,29 +39,57 @@ describe('the npm package', () => {
       'templates/audit.yml',
       ...PLATFORM_IDS.map((id) => `issue_templates/${id}.md`),
       // `audit-bot demo` runs against the sandbox, which reads its roster and config from here.
-      ...['roster.yml', 'audit.config.yml'].map((name) => path.relative(PACKAGE_ROOT, path.join(SANDBOX_SEED_DIR, name)).split(path.sep).join('/')),
+      ...['roster.yml', 'audit.config.yml'].map((name) =>
+        path.relative(PACKAGE_ROOT, path.join(SANDBOX_SEED_DIR, name)).split(path.sep).join('/'),
+      ),
     ];
     for (const file of required) expect({ file, packed: files.includes(file) }).toEqual({ file, packed: true });
   });
 
   test('and nothing else: no tests, no TypeScript sources, no source maps, no local output', () => {
-    const allowed = [/^package\.json$/, /^README\.md$/, /^LICENSE$/, /^CHANGELOG\.md$/, /^dist\/.+\.js$/, /^issue_templates\/[\w-]+\.md$/, /^templates\/[\w-]+\.yml$/, /^src\/sandbox\/seed\/[\w.-]+\.yml$/, /^docs\/[\w-]+\.md$/];
-    for (const file of files) expect({ file, allowed: allowed.some((pattern) => pattern.test(file)) }).toEqual({ file, allowed: true });
-    for (const file of files) expect(file).not.toMatch(/(^|\/)(test|tests|__tests__|bench|node_modules|demo-output|dist-bench|evidence)\/|\.test\.|\.map$|\.ts$|^\.env/);
+    const allowed = [
+      /^package\.json$/,
+      /^README\.md$/,
+      /^LICENSE$/,
+      /^CHANGELOG\.md$/,
+      /^dist\/.+\.js$/,
+      /^issue_templates\/[\w-]+\.md$/,
+      /^templates\/[\w-]+\.yml$/,
+      /^src\/sandbox\/seed\/[\w.-]+\.yml$/,
+      /^docs\/[\w-]+\.md$/,
+    ];
+    for (const file of files)
+      expect({ file, allowed: allowed.some((pattern) => pattern.test(file)) }).toEqual({ file, allowed: true });
+    for (const file of files)
+      expect(file).not.toMatch(
+        /(^|\/)(test|tests|__tests__|bench|node_modules|demo-output|dist-bench|evidence)\/|\.test\.|\.map$|\.ts$|^\.env/,
+      );
   });
 
   test('package.json: the audit-bot binary, Node 22 or later, a files list, and kept private', () => {
     expect(pkg.bin).toEqual({ 'audit-bot': 'dist/cli.js' });
     expect(pkg.engines).toEqual({ node: '>=22' });
-    expect(pkg.files).toEqual(['dist/', '!dist/**/*.map', 'issue_templates/', 'templates/', 'src/sandbox/seed/*.yml', 'docs/', 'CHANGELOG.md']);
+    expect(pkg.files).toEqual([
+      'dist/',
+      '!dist/**/*.map',
+      'issue_templates/',
+      'templates/',
+      'src/sandbox/seed/*.yml',
+      'docs/',
+      'CHANGELOG.md',
+    ]);
     // Not published to npm yet: the component and the image are how projects adopt audit-bot, and
     // the npm name is not settled. `npm pack` still works; remove `private` to publish.
     expect(pkg.private).toBe(true);
   });
 
   test('the built CLI starts with a node shebang, so the `audit-bot` binary runs as it is', () => {
-    expect(fs.readFileSync(path.join(PACKAGE_ROOT, 'src', 'cli.ts'), 'utf8').split('\n')[0]).toBe('#!/usr/bin/env node');
-    expect(fs.readFileSync(path.join(PACKAGE_ROOT, 'dist', 'cli.js'), 'utf8').split('\n')[0]).toBe('#!/usr/bin/env node');
+    expect(fs.readFileSync(path.join(PACKAGE_ROOT, 'src', 'cli.ts'), 'utf8').split('\n')[0]).toBe(
+      '#!/usr/bin/env node',
+    );
+    expect(fs.readFileSync(path.join(PACKAGE_ROOT, 'dist', 'cli.js'), 'utf8').split('\n')[0]).toBe(
+      '#!/usr/bin/env node',
+    );
   });
 
   test('LICENSE is MIT, for audit-bot contributors; CHANGELOG keeps the Keep a Changelog shape', () => {

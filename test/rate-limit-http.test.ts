@@ -37,7 +37,16 @@ const AUTH = {
   pagerduty: { authorization: 'Token token=p', accept: 'application/vnd.pagerduty+json;version=2' },
 } as const;
 
-function client(vendor: Exclude<Vendor, 'gitlab'>, server: FakeServer, options: { sleep?: (ms: number) => Promise<void>; clock?: () => Date; budgetShare?: number; budgetWindowMs?: number } = {}) {
+function client(
+  vendor: Exclude<Vendor, 'gitlab'>,
+  server: FakeServer,
+  options: {
+    sleep?: (ms: number) => Promise<void>;
+    clock?: () => Date;
+    budgetShare?: number;
+    budgetWindowMs?: number;
+  } = {},
+) {
   return new VendorClient({
     vendor,
     baseUrl: server.url,
@@ -51,7 +60,10 @@ function client(vendor: Exclude<Vendor, 'gitlab'>, server: FakeServer, options: 
 }
 
 /** Records when each request reached `server` (ms, performance.now), and its number; `fault` may answer it. */
-function arrivals(server: FakeServer, fault?: (n: number) => ReturnType<FakeServer['rateLimited']> | undefined): number[] {
+function arrivals(
+  server: FakeServer,
+  fault?: (n: number) => ReturnType<FakeServer['rateLimited']> | undefined,
+): number[] {
   const times: number[] = [];
   server.setFaultPlan((_req, n) => {
     times.push(performance.now());
@@ -69,10 +81,18 @@ describe('Zendesk: a 429 with only ratelimit-reset', () => {
   test('a run that finds the budget spent waits for the announced reset, then reads everything (time of the fake, a real minute)', async () => {
     let clockMs = Date.parse('2026-11-24T09:00:15Z');
     const zendesk = await started(
-      createZendeskSandbox({ email: EMAIL, token: 'z', data: seedZendesk(NOW), now: () => new Date(clockMs), rateLimitPerMinute: 6, rateLimitStyle: 'ratelimit-reset' }),
+      createZendeskSandbox({
+        email: EMAIL,
+        token: 'z',
+        data: seedZendesk(NOW),
+        now: () => new Date(clockMs),
+        rateLimitPerMinute: 6,
+        rateLimitStyle: 'ratelimit-reset',
+      }),
     );
     // Another integration on the account spent this minute's budget.
-    for (let i = 0; i < 6; i++) expect((await fetch(`${zendesk.url}/api/v2/groups`, { headers: AUTH.zendesk })).status).toBe(200);
+    for (let i = 0; i < 6; i++)
+      expect((await fetch(`${zendesk.url}/api/v2/groups`, { headers: AUTH.zendesk })).status).toBe(200);
     const refused = await fetch(`${zendesk.url}/api/v2/groups`, { headers: AUTH.zendesk });
     expect(refused.status).toBe(429);
     expect(refused.headers.get('retry-after')).toBeNull();
@@ -103,7 +123,14 @@ describe('Zendesk: a 429 with only ratelimit-reset', () => {
 
   test('in real time, with a scaled window: every refused request is waited out and the listing completes', async () => {
     const zendesk = await started(
-      createZendeskSandbox({ email: EMAIL, token: 'z', data: seedZendesk(NOW), rateLimitPerMinute: 4, rateLimitWindowMs: 800, rateLimitStyle: 'ratelimit-reset' }),
+      createZendeskSandbox({
+        email: EMAIL,
+        token: 'z',
+        data: seedZendesk(NOW),
+        rateLimitPerMinute: 4,
+        rateLimitWindowMs: 800,
+        rateLimitStyle: 'ratelimit-reset',
+      }),
     );
     // A share of 1: only the vendor's own signals pace this client; another integration spends a window that starts now.
     const http = client('zendesk', zendesk, { budgetShare: 1, budgetWindowMs: 800 });
@@ -117,7 +144,15 @@ describe('Zendesk: a 429 with only ratelimit-reset', () => {
 
 describe('after a 429, every request of the client waits for the reset', () => {
   test('4 listings side by side, one 429 saying ratelimit-reset 0.6 s: no further request reaches the server before it', async () => {
-    const zendesk = await started(createZendeskSandbox({ email: EMAIL, token: 'z', data: seedZendesk(NOW), rateLimitStyle: 'ratelimit-reset', retryAfterSeconds: 0.6 }));
+    const zendesk = await started(
+      createZendeskSandbox({
+        email: EMAIL,
+        token: 'z',
+        data: seedZendesk(NOW),
+        rateLimitStyle: 'ratelimit-reset',
+        retryAfterSeconds: 0.6,
+      }),
+    );
     const times = arrivals(zendesk, (n) => (n === 8 ? zendesk.rateLimited() : undefined));
     const http = client('zendesk', zendesk, { budgetShare: 1 });
     const chain = async () => {
@@ -162,37 +197,76 @@ describe('after a 429, every request of the client waits for the reset', () => {
 describe('a share of the announced budget, over real HTTP', () => {
   const WINDOW = 400;
   const fakes = [
-    { vendor: 'pagerduty' as const, name: 'PagerDuty (sliding window)', start: () => createPagerDutySandbox({ token: 'p', data: seedPagerDuty(NOW), rateLimitPerMinute: 20, rateLimitWindowMs: WINDOW }), path: 'users' },
-    { vendor: 'calendly' as const, name: 'Calendly (fixed window)', start: () => createCalendlySandbox({ token: 'c', data: seedCalendly(NOW), rateLimitPerMinute: 20, rateLimitWindowMs: WINDOW }), path: 'users/me' },
+    {
+      vendor: 'pagerduty' as const,
+      name: 'PagerDuty (sliding window)',
+      start: () =>
+        createPagerDutySandbox({
+          token: 'p',
+          data: seedPagerDuty(NOW),
+          rateLimitPerMinute: 20,
+          rateLimitWindowMs: WINDOW,
+        }),
+      path: 'users',
+    },
+    {
+      vendor: 'calendly' as const,
+      name: 'Calendly (fixed window)',
+      start: () =>
+        createCalendlySandbox({
+          token: 'c',
+          data: seedCalendly(NOW),
+          rateLimitPerMinute: 20,
+          rateLimitWindowMs: WINDOW,
+        }),
+      path: 'users/me',
+    },
     {
       vendor: 'zendesk' as const,
       name: 'Zendesk (fixed window)',
-      start: () => createZendeskSandbox({ email: EMAIL, token: 'z', data: seedZendesk(NOW), rateLimitPerMinute: 20, rateLimitWindowMs: WINDOW }),
+      start: () =>
+        createZendeskSandbox({
+          email: EMAIL,
+          token: 'z',
+          data: seedZendesk(NOW),
+          rateLimitPerMinute: 20,
+          rateLimitWindowMs: WINDOW,
+        }),
       path: 'api/v2/groups',
     },
   ];
 
-  test.each(fakes)('$name: limit 20 a window, share 0.5: at most 10 of ours in any window, and no 429', async ({ vendor, start, path }) => {
-    const server = await started(start());
-    const times = arrivals(server);
-    const http = client(vendor, server, { budgetShare: 0.5, budgetWindowMs: WINDOW });
-    const chain = async () => {
-      for (let i = 0; i < 9; i++) await http.getJson(path);
-    };
-    await Promise.all([chain(), chain(), chain()]);
-    expect(server.log).toHaveLength(27);
-    expect(server.log.filter((entry) => entry.status === 429)).toEqual([]);
-    expect(peak(times, WINDOW)).toBeLessThanOrEqual(10);
-    // Not slower than it must be: 27 requests at 10 a window take a little over two windows.
-    expect(times.at(-1)! - times[0]!).toBeLessThan(4 * WINDOW);
-  });
+  test.each(fakes)(
+    '$name: limit 20 a window, share 0.5: at most 10 of ours in any window, and no 429',
+    async ({ vendor, start, path }) => {
+      const server = await started(start());
+      const times = arrivals(server);
+      const http = client(vendor, server, { budgetShare: 0.5, budgetWindowMs: WINDOW });
+      const chain = async () => {
+        for (let i = 0; i < 9; i++) await http.getJson(path);
+      };
+      await Promise.all([chain(), chain(), chain()]);
+      expect(server.log).toHaveLength(27);
+      expect(server.log.filter((entry) => entry.status === 429)).toEqual([]);
+      expect(peak(times, WINDOW)).toBeLessThanOrEqual(10);
+      // Not slower than it must be: 27 requests at 10 a window take a little over two windows.
+      expect(times.at(-1)! - times[0]!).toBeLessThan(4 * WINDOW);
+    },
+  );
 });
 
 describe('a fake’s window counts every request to it', () => {
   const fakes = [
     {
       name: 'Zendesk',
-      start: () => createZendeskSandbox({ email: EMAIL, token: 'z', data: seedZendesk(NOW), now: () => NOW, rateLimitPerMinute: 4 }),
+      start: () =>
+        createZendeskSandbox({
+          email: EMAIL,
+          token: 'z',
+          data: seedZendesk(NOW),
+          now: () => NOW,
+          rateLimitPerMinute: 4,
+        }),
       paths: ['/api/v2/groups', '/api/v2/users?role[]=agent'],
       headers: [AUTH.zendesk, AUTH.zendesk],
       left: 'x-rate-limit-remaining',
@@ -200,7 +274,12 @@ describe('a fake’s window counts every request to it', () => {
     {
       name: 'Calendly',
       start: () => {
-        const calendly = createCalendlySandbox({ token: 'c', data: seedCalendly(NOW), now: () => NOW, rateLimitPerMinute: 4 });
+        const calendly = createCalendlySandbox({
+          token: 'c',
+          data: seedCalendly(NOW),
+          now: () => NOW,
+          rateLimitPerMinute: 4,
+        });
         // A second token of the same user (another integration): Calendly counts per user.
         calendly.issueToken('c2');
         return calendly;
@@ -211,7 +290,8 @@ describe('a fake’s window counts every request to it', () => {
     },
     {
       name: 'PagerDuty',
-      start: () => createPagerDutySandbox({ token: 'p', data: seedPagerDuty(NOW), now: () => NOW, rateLimitPerMinute: 4 }),
+      start: () =>
+        createPagerDutySandbox({ token: 'p', data: seedPagerDuty(NOW), now: () => NOW, rateLimitPerMinute: 4 }),
       paths: ['/users', '/schedules'],
       headers: [AUTH.pagerduty, AUTH.pagerduty],
       left: 'ratelimit-remaining',

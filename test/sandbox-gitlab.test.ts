@@ -106,7 +106,13 @@ test('Issues.all filters by all labels, state and iids, newest first by default'
 
   const all = (await bot.Issues.all({ projectId: PROJECT, labels: 'fx-common' })) as Json[];
   expect(all.map((i) => i.title)).toEqual(['filter C', 'filter B', 'filter A']);
-  const opened = (await bot.Issues.all({ projectId: PROJECT, labels: 'fx-common', state: 'opened', orderBy: 'created_at', sort: 'asc' })) as Json[];
+  const opened = (await bot.Issues.all({
+    projectId: PROJECT,
+    labels: 'fx-common',
+    state: 'opened',
+    orderBy: 'created_at',
+    sort: 'asc',
+  })) as Json[];
   expect(opened.map((i) => i.title)).toEqual(['filter A', 'filter B']);
   const both = (await bot.Issues.all({ projectId: PROJECT, labels: 'fx-common,fx::two' })) as Json[];
   expect(both.map((i) => i.iid)).toEqual([b.iid]);
@@ -162,7 +168,10 @@ test('a /close at a line start closes the issue; mid-line or in a code block it 
 
   // Only quick actions: no note, 202 with commands_changes and summary (gitbeaker returns that body).
   const reopened = (await jdoe.IssueNotes.create(PROJECT, issue.iid, '/reopen\n/label ~"audit::zendesk"')) as Json;
-  expect(reopened).toEqual({ commands_changes: expect.objectContaining({ state_event: 'reopen' }), summary: expect.arrayContaining(['Reopened this issue.']) });
+  expect(reopened).toEqual({
+    commands_changes: expect.objectContaining({ state_event: 'reopen' }),
+    summary: expect.arrayContaining(['Reopened this issue.']),
+  });
   expect(sandbox.log.at(-1)!.status).toBe(202);
   expect(sandbox.issue(issue.iid)!.state).toBe('opened');
   // /close on an already closed issue is not available: it stays in the text
@@ -175,7 +184,10 @@ test('/label and /unlabel by a person; scoped labels replace their scope', async
   const issue = await newIssue('labels', 'audit-status::waiting');
   await bot.ProjectLabels.create(PROJECT, 'needs review', '#ff0000');
   await bot.ProjectLabels.create(PROJECT, 'audit-status::done', '#00ff00');
-  const res = sandbox.addNote(issue.iid, { author: 'jdoe', body: 'done\n/label ~"needs review" ~"audit-status::done" ~nonexistent' });
+  const res = sandbox.addNote(issue.iid, {
+    author: 'jdoe',
+    body: 'done\n/label ~"needs review" ~"audit-status::done" ~nonexistent',
+  });
   expect(res.note!.body).toBe('done');
   expect(sandbox.issue(issue.iid)!.labels).toEqual(['audit-status::done', 'needs review']);
   const system = sandbox.notesOf(issue.iid).filter((n) => n.system);
@@ -187,7 +199,10 @@ test('/label and /unlabel by a person; scoped labels replace their scope', async
 
 test('Issues.edit: add/remove labels, close and reopen leave system notes and resource events', async () => {
   const issue = await newIssue('edit', 'audit::zendesk,audit-status::pinged');
-  const edited = (await bot.Issues.edit(PROJECT, issue.iid, { addLabels: 'audit-status::waiting', removeLabels: 'audit::zendesk' })) as Json;
+  const edited = (await bot.Issues.edit(PROJECT, issue.iid, {
+    addLabels: 'audit-status::waiting',
+    removeLabels: 'audit::zendesk',
+  })) as Json;
   expect(edited.labels).toEqual(['audit-status::waiting']);
   const closed = (await bot.Issues.edit(PROJECT, issue.iid, { stateEvent: 'close' })) as Json;
   expect(closed).toMatchObject({ state: 'closed', closed_by: { username: 'audit-bot' } });
@@ -204,7 +219,9 @@ test('Issues.edit: add/remove labels, close and reopen leave system notes and re
 
 test('quick actions in a description run on create', async () => {
   await bot.ProjectLabels.create(PROJECT, 'from-template', '#123456');
-  const issue = (await bot.Issues.create(PROJECT, 'templated', { description: 'Checklist\n/label ~from-template' })) as Json;
+  const issue = (await bot.Issues.create(PROJECT, 'templated', {
+    description: 'Checklist\n/label ~from-template',
+  })) as Json;
   expect(issue.description).toBe('Checklist');
   expect(issue.labels).toEqual(['from-template']);
 });
@@ -263,9 +280,12 @@ describe('pagination', () => {
   });
 
   test('headers and a Link header that preserves the other query params', async () => {
-    const res = await fetch(`${sandbox.url}/api/v4/projects/${encodeURIComponent(PROJECT)}/issues?labels=bulk&state=opened&per_page=100&page=2`, {
-      headers: { 'private-token': BOT_TOKEN },
-    });
+    const res = await fetch(
+      `${sandbox.url}/api/v4/projects/${encodeURIComponent(PROJECT)}/issues?labels=bulk&state=opened&per_page=100&page=2`,
+      {
+        headers: { 'private-token': BOT_TOKEN },
+      },
+    );
     expect(res.headers.get('content-type')).toBe('application/json');
     expect(res.headers.get('x-page')).toBe('2');
     expect(res.headers.get('x-per-page')).toBe('100');
@@ -304,12 +324,25 @@ describe('pagination', () => {
     expect(limited).toHaveLength(200);
     expect(sandbox.log.length - mark).toBe(2);
 
-    const expanded = (await bot.Issues.all({ projectId: PROJECT, labels: 'bulk', perPage: 100, page: 3, showExpanded: true })) as unknown as {
+    const expanded = (await bot.Issues.all({
+      projectId: PROJECT,
+      labels: 'bulk',
+      perPage: 100,
+      page: 3,
+      showExpanded: true,
+    })) as unknown as {
       data: Json[];
       paginationInfo: Json;
     };
     expect(expanded.data).toHaveLength(50);
-    expect(expanded.paginationInfo).toEqual({ total: 250, next: null, current: 3, previous: 2, perPage: 100, totalPages: 3 });
+    expect(expanded.paginationInfo).toEqual({
+      total: 250,
+      next: null,
+      current: 3,
+      previous: 2,
+      perPage: 100,
+      totalPages: 3,
+    });
   });
 });
 
@@ -355,9 +388,17 @@ test('direct helpers: addNote with createdAt, notesOf in creation order, setNow'
   sandbox.setNow(() => new Date('2026-12-01T12:00:00.000Z'));
   const posted = (await bot.IssueNotes.create(PROJECT, issue.iid, 'ping @jdoe')) as Json;
   expect(posted.created_at).toBe('2026-12-01T12:00:00.000Z');
-  const reply = sandbox.addNote(issue.iid, { author: 'jdoe', body: 'intentional\n/close', createdAt: new Date('2026-12-02T08:00:00.000Z') });
+  const reply = sandbox.addNote(issue.iid, {
+    author: 'jdoe',
+    body: 'intentional\n/close',
+    createdAt: new Date('2026-12-02T08:00:00.000Z'),
+  });
   expect(reply.note).toMatchObject({ body: 'intentional', created_at: '2026-12-02T08:00:00.000Z' });
-  const only = sandbox.addNote(issue.iid, { author: 'msmith', body: '/reopen', createdAt: new Date('2026-12-03T08:00:00.000Z') });
+  const only = sandbox.addNote(issue.iid, {
+    author: 'msmith',
+    body: '/reopen',
+    createdAt: new Date('2026-12-03T08:00:00.000Z'),
+  });
   expect(only.note).toBeNull();
   expect(only.summary).toEqual(['Reopened this issue.']);
   expect(sandbox.notesOf(issue.iid).map((n) => `${n.author.username}:${n.body}`)).toEqual([
@@ -385,11 +426,23 @@ test('listLabelAndStateNotes: false hides label/state system notes from the API,
     await api.IssueNotes.create(1, issue.iid, 'hello');
     await api.Issues.edit(1, issue.iid, { addLabels: 'x', stateEvent: 'close' });
     expect(((await api.IssueNotes.all(1, issue.iid)) as Json[]).map((n) => n.body)).toEqual(['hello']);
-    expect(strict.notesOf(issue.iid).map((n) => n.body)).toEqual(['hello', expect.stringMatching(/^added ~\d+ label$/), 'closed']);
-    expect(((await api.IssueLabelEvents.all(1, issue.iid)) as Json[]).map((e) => [e.action, e.label.name])).toEqual([['add', 'x']]);
-    const outOfRange = await fetch(`${strict.url}/api/v4/projects/1/issues?page=5`, { headers: { 'private-token': 't' } });
+    expect(strict.notesOf(issue.iid).map((n) => n.body)).toEqual([
+      'hello',
+      expect.stringMatching(/^added ~\d+ label$/),
+      'closed',
+    ]);
+    expect(((await api.IssueLabelEvents.all(1, issue.iid)) as Json[]).map((e) => [e.action, e.label.name])).toEqual([
+      ['add', 'x'],
+    ]);
+    const outOfRange = await fetch(`${strict.url}/api/v4/projects/1/issues?page=5`, {
+      headers: { 'private-token': 't' },
+    });
     expect(await outOfRange.json()).toEqual([]);
-    expect([outOfRange.headers.get('x-prev-page'), outOfRange.headers.get('x-next-page'), outOfRange.headers.get('x-total-pages')]).toEqual(['', '', '1']);
+    expect([
+      outOfRange.headers.get('x-prev-page'),
+      outOfRange.headers.get('x-next-page'),
+      outOfRange.headers.get('x-total-pages'),
+    ]).toEqual(['', '', '1']);
   } finally {
     await strict.stop();
   }

@@ -1,7 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import got, { type Response } from 'got';
-import { createPagerDutySandbox, generatePagerDutyUsers, type PagerDutyData, type PagerDutySandbox } from '../src/sandbox/pagerduty.js';
+import {
+  createPagerDutySandbox,
+  generatePagerDutyUsers,
+  type PagerDutyData,
+  type PagerDutySandbox,
+} from '../src/sandbox/pagerduty.js';
 import { seedPagerDuty } from '../src/sandbox/seed/pagerduty.js';
 
 const TOKEN = 'pd-sandbox-token';
@@ -53,7 +58,10 @@ test('rejects missing or wrong credentials with 401 and code 2006', async () => 
 });
 
 test('records requests without the v2 Accept header but still serves them', async () => {
-  const res = await got(`${base}/users`, { headers: { authorization: `Token token=${TOKEN}` }, throwHttpErrors: false });
+  const res = await got(`${base}/users`, {
+    headers: { authorization: `Token token=${TOKEN}` },
+    throwHttpErrors: false,
+  });
   expect(res.statusCode).toBe(200);
   await get('/schedules');
   expect(pd.missingAcceptHeader).toEqual(['/users']);
@@ -143,7 +151,10 @@ test('shows one user like PagerDuty, and 404 with code 2100 for an unknown id; d
 
   data.users.push(...generatePagerDutyUsers(1, 'Taylor Kim').map((u) => ({ ...u, id: 'PTKIM99' })));
   expect((await getJson('/users/PTKIM99')).status).toBe(200);
-  data.users.splice(data.users.findIndex((u) => u.id === 'PCOKAF1'), 1);
+  data.users.splice(
+    data.users.findIndex((u) => u.id === 'PCOKAF1'),
+    1,
+  );
   expect((await getJson('/users/PCOKAF1')).status).toBe(404);
 });
 
@@ -199,7 +210,12 @@ test('renders the final schedule clipped to since/until with the coverage percen
   const { status, body } = await getJson(`/schedules/PMGRESC?since=${since}&until=${until}`);
   expect(status).toBe(200);
   const schedule = body.schedule;
-  expect(schedule).toMatchObject({ id: 'PMGRESC', type: 'schedule', name: 'Support Manager Escalation', time_zone: 'America/New_York' });
+  expect(schedule).toMatchObject({
+    id: 'PMGRESC',
+    type: 'schedule',
+    name: 'Support Manager Escalation',
+    time_zone: 'America/New_York',
+  });
   expect(schedule.users.map((u: Json) => [u.id, u.type, u.summary])).toEqual([
     ['PALXRV1', 'user_reference', 'Alex Rivera'],
     ['PMSMTH1', 'user_reference', 'Morgan Smith'],
@@ -249,7 +265,9 @@ test('lists escalation policies with rules, references (dead ones kept) and loop
   expect(byId.PEPAMER.escalation_rules[0]).toMatchObject({
     id: 'PEPAMERR1',
     escalation_delay_in_minutes: 30,
-    targets: [{ id: 'PAMER01', type: 'schedule_reference', summary: 'Support AMER On-Call', self: `${base}/schedules/PAMER01` }],
+    targets: [
+      { id: 'PAMER01', type: 'schedule_reference', summary: 'Support AMER On-Call', self: `${base}/schedules/PAMER01` },
+    ],
   });
   expect(byId.PEPEMEA.escalation_rules[1].targets).toEqual([
     expect.objectContaining({ id: 'PDELETD', type: 'user_reference', summary: 'PDELETD' }),
@@ -263,13 +281,17 @@ test('lists escalation policies with rules, references (dead ones kept) and loop
 
   const one = await getJson('/escalation_policies/PEPSOLO');
   expect(one.body.escalation_policy.id).toBe('PEPSOLO');
-  expect((await getJson('/escalation_policies?query=federal')).body.escalation_policies.map((p: Json) => p.id)).toEqual([
-    'PEPFEDR',
-  ]);
+  expect((await getJson('/escalation_policies?query=federal')).body.escalation_policies.map((p: Json) => p.id)).toEqual(
+    ['PEPFEDR'],
+  );
 });
 
 test('the seed lines up with the sandbox roster as its header says', () => {
-  type Person = { gitlab: { username: string }; reports_to: string | null; pagerduty?: { id: string; schedules: string[] } };
+  type Person = {
+    gitlab: { username: string };
+    reports_to: string | null;
+    pagerduty?: { id: string; schedules: string[] };
+  };
   const roster = parse(readFileSync(new URL('../src/sandbox/seed/roster.yml', import.meta.url), 'utf8')) as Person[];
   const seed = seedPagerDuty(NOW);
   const userIds = new Set(seed.users.map((u) => u.id));
@@ -279,10 +301,17 @@ test('the seed lines up with the sandbox roster as its header says', () => {
   expect(roster.filter((p) => p.reports_to === 'som-alex')).toHaveLength(2);
   expect(withPd.filter((p) => !userIds.has(p.pagerduty!.id)).map((p) => p.gitlab.username)).toEqual(['tkim']);
   const rosterIds = new Set(withPd.map((p) => p.pagerduty!.id));
-  expect(seed.users.filter((u) => !rosterIds.has(u.id)).map((u) => u.id).sort()).toEqual(['PGHOST1', 'PMONBOT', 'PPATDP1']);
+  expect(
+    seed.users
+      .filter((u) => !rosterIds.has(u.id))
+      .map((u) => u.id)
+      .sort(),
+  ).toEqual(['PGHOST1', 'PMONBOT', 'PPATDP1']);
   const notOnListed = withPd.flatMap((p) =>
-    p.pagerduty!.schedules
-      .filter((sid) => !seed.schedules.find((s) => s.id === sid)?.userIds.includes(p.pagerduty!.id))
+    p
+      .pagerduty!.schedules.filter(
+        (sid) => !seed.schedules.find((s) => s.id === sid)?.userIds.includes(p.pagerduty!.id),
+      )
       .map((sid) => `${p.gitlab.username}:${sid}`),
   );
   expect(notOnListed).toEqual(['cokafor:PAMER01']);
@@ -327,7 +356,13 @@ describe('shift-based (v3) schedules', () => {
       })),
     );
     const first = await getJson('/v3/schedules?limit=5000&offset=0&total=true');
-    expect([first.body.limit, first.body.offset, first.body.more, first.body.total, first.body.schedules.length]).toEqual([1000, 0, true, 1501, 1000]);
+    expect([
+      first.body.limit,
+      first.body.offset,
+      first.body.more,
+      first.body.total,
+      first.body.schedules.length,
+    ]).toEqual([1000, 0, true, 1501, 1000]);
     const second = await getJson('/v3/schedules?limit=1000&offset=1000');
     expect([second.body.more, second.body.total, second.body.schedules.length]).toEqual([false, null, 501]);
     const ids = new Set([...first.body.schedules, ...second.body.schedules].map((s: Json) => s.id));
@@ -346,7 +381,12 @@ describe('shift-based (v3) schedules', () => {
     const since = NOW.toISOString();
     const until = new Date(NOW.getTime() + 28 * DAY).toISOString();
     const plain = (await getJson('/v3/schedules/PV3WKND')).body.schedule;
-    expect(plain).toMatchObject({ id: 'PV3WKND', type: 'schedule_v3', name: 'Support Weekend On-Call (shift-based)', time_zone: 'Europe/Berlin' });
+    expect(plain).toMatchObject({
+      id: 'PV3WKND',
+      type: 'schedule_v3',
+      name: 'Support Weekend On-Call (shift-based)',
+      time_zone: 'Europe/Berlin',
+    });
     expect(plain.final_schedule).toBeUndefined();
     expect(plain.users).toBeUndefined();
     expect(plain.escalation_policies.map((p: Json) => p.id)).toEqual(['PEPWKND']);
@@ -358,16 +398,24 @@ describe('shift-based (v3) schedules', () => {
         { type: 'user_member', user_id: 'PLFISC1' },
       ],
     });
-    expect((await getJson(`/v3/schedules/PV3WKND?include[]=final_schedule`)).body.schedule.final_schedule).toBeUndefined();
+    expect(
+      (await getJson(`/v3/schedules/PV3WKND?include[]=final_schedule`)).body.schedule.final_schedule,
+    ).toBeUndefined();
 
-    const { status, body } = await getJson(`/v3/schedules/PV3WKND?since=${since}&until=${until}&include[]=final_schedule&include[]=users`);
+    const { status, body } = await getJson(
+      `/v3/schedules/PV3WKND?since=${since}&until=${until}&include[]=final_schedule&include[]=users`,
+    );
     expect(status).toBe(200);
     expect(body.schedule.users.map((u: Json) => u.id)).toEqual(['PJDOE01', 'PLFISC1']);
     const final = body.schedule.final_schedule;
     expect(final.type).toBe('final_schedule');
     expect(final.rendered_coverage_percentage).toBe(100);
     const shifts = final.computed_shift_assignments as Json[];
-    expect(shifts[0]).toMatchObject({ type: 'computed_shift_assignment', member: { type: 'user_member' }, source: { type: 'schedule_rotation' } });
+    expect(shifts[0]).toMatchObject({
+      type: 'computed_shift_assignment',
+      member: { type: 'user_member' },
+      source: { type: 'schedule_rotation' },
+    });
     expect(Date.parse(shifts[0]!.start_time)).toBe(Date.parse(since)); // clipped (overflow=false)
     expect(Date.parse(shifts[shifts.length - 1]!.end_time)).toBe(Date.parse(until));
     expect(shifts[0]!.start_time).toMatch(/\+01:00$/); // Europe/Berlin
@@ -375,11 +423,20 @@ describe('shift-based (v3) schedules', () => {
     // An empty_member slot and a shift that never ends.
     const rota = data.v3Schedules![0]!;
     rota.coverage = [
-      { start: new Date(NOW.getTime() - DAY).toISOString(), end: new Date(NOW.getTime() + 7 * DAY).toISOString(), userId: 'PJDOE01' },
-      { start: new Date(NOW.getTime() + 7 * DAY).toISOString(), end: new Date(NOW.getTime() + 14 * DAY).toISOString(), userId: null },
+      {
+        start: new Date(NOW.getTime() - DAY).toISOString(),
+        end: new Date(NOW.getTime() + 7 * DAY).toISOString(),
+        userId: 'PJDOE01',
+      },
+      {
+        start: new Date(NOW.getTime() + 7 * DAY).toISOString(),
+        end: new Date(NOW.getTime() + 14 * DAY).toISOString(),
+        userId: null,
+      },
       { start: new Date(NOW.getTime() + 14 * DAY).toISOString(), end: null, userId: 'PLFISC1' },
     ];
-    const open = (await getJson(`/v3/schedules/PV3WKND?since=${since}&until=${until}&include[]=final_schedule`)).body.schedule.final_schedule;
+    const open = (await getJson(`/v3/schedules/PV3WKND?since=${since}&until=${until}&include[]=final_schedule`)).body
+      .schedule.final_schedule;
     expect(open.rendered_coverage_percentage).toBe(75);
     expect(open.computed_shift_assignments.map((s: Json) => [s.member.type, s.end_time === null])).toEqual([
       ['user_member', false],
@@ -388,7 +445,9 @@ describe('shift-based (v3) schedules', () => {
     ]);
 
     expect((await getJson('/v3/schedules/PNOSUCH')).body).toEqual({ error: { message: 'Not Found', code: 2100 } });
-    expect((await getJson('/v3/schedules/PV3WKND?since=yesterday&until=now&include[]=final_schedule')).body.error.code).toBe(2004);
+    expect(
+      (await getJson('/v3/schedules/PV3WKND?since=yesterday&until=now&include[]=final_schedule')).body.error.code,
+    ).toBe(2004);
     expect((await getJson('/v3/schedules/PV3WKND?include[]=layers')).body.error.code).toBe(2001);
   });
 
@@ -406,7 +465,10 @@ describe('shift-based (v3) schedules', () => {
     const without = createPagerDutySandbox({ token: TOKEN, data: seedPagerDuty(NOW), v3SchedulesDisabled: true });
     const url = await without.start();
     try {
-      const res = await got(`${url}/v3/schedules`, { headers: { authorization: `Token token=${TOKEN}` }, throwHttpErrors: false });
+      const res = await got(`${url}/v3/schedules`, {
+        headers: { authorization: `Token token=${TOKEN}` },
+        throwHttpErrors: false,
+      });
       expect([res.statusCode, JSON.parse(res.body)]).toEqual([404, { error: { message: 'Not Found', code: 2100 } }]);
     } finally {
       await without.stop();
@@ -417,7 +479,8 @@ describe('shift-based (v3) schedules', () => {
     const amer = data.schedules.find((s) => s.id === 'PAMER01')!;
     amer.coverage = [{ start: new Date(NOW.getTime() - DAY).toISOString(), end: null, userId: 'PJDOE01' }];
     const until = new Date(NOW.getTime() + 28 * DAY).toISOString();
-    const final = (await getJson(`/schedules/PAMER01?since=${NOW.toISOString()}&until=${until}`)).body.schedule.final_schedule;
+    const final = (await getJson(`/schedules/PAMER01?since=${NOW.toISOString()}&until=${until}`)).body.schedule
+      .final_schedule;
     expect(final.rendered_schedule_entries).toEqual([expect.objectContaining({ end: null })]);
     expect(final.rendered_coverage_percentage).toBe(100);
   });

@@ -5,7 +5,16 @@ import type { IssueChanges, TrackedIssue, TrackedNote, Tracker } from '../gitlab
 import { botNotes, unreportedEdits, type DamagedRecord } from '../domain/bot-notes.js';
 import { sealedNoteText, type Marker } from '../domain/markers.js';
 import type { PlannedNote } from '../domain/open-plan.js';
-import { describedIdentity, identityLabelChanges, identityLabels, issueDescription, issueTitle, platformLabel, sameAudit, type AuditIdentity } from '../domain/issue.js';
+import {
+  describedIdentity,
+  identityLabelChanges,
+  identityLabels,
+  issueDescription,
+  issueTitle,
+  platformLabel,
+  sameAudit,
+  type AuditIdentity,
+} from '../domain/issue.js';
 import { quarterStart } from '../domain/quarter.js';
 import type { PlatformId } from '../domain/types.js';
 
@@ -35,7 +44,11 @@ export async function ensureIssue(
   const bot = await tracker.currentUsername();
   const existing = await findAuditIssues(tracker, audit, bot, input.skip);
   if (existing.length > 0) {
-    if (existing.length > 1) logger.warn({ iids: existing.map((issue) => issue.iid) }, 'several audit issues of the bot are for the same audit; using the oldest');
+    if (existing.length > 1)
+      logger.warn(
+        { iids: existing.map((issue) => issue.iid) },
+        'several audit issues of the bot are for the same audit; using the oldest',
+      );
     return { issue: existing[0], created: false, empty: false };
   }
   const newIssue = {
@@ -62,7 +75,12 @@ const BEFORE_QUARTER_MS = 24 * 3600_000;
  * never changes) whose `issue` marker names the platform and quarter, created since the quarter
  * began (`open` refuses later quarters, so none is older). `skip`: issues to leave out.
  */
-export async function findAuditIssues(tracker: Tracker, audit: AuditIdentity, bot: string | undefined, skip?: ReadonlySet<number>): Promise<TrackedIssue[]> {
+export async function findAuditIssues(
+  tracker: Tracker,
+  audit: AuditIdentity,
+  bot: string | undefined,
+  skip?: ReadonlySet<number>,
+): Promise<TrackedIssue[]> {
   const since = new Date(quarterStart(audit.quarter).getTime() - BEFORE_QUARTER_MS);
   const own = await tracker.findIssues([], 'all', { ownOnly: true, createdAfter: since });
   return own.filter((issue) => !skip?.has(issue.iid) && sameAudit(describedIdentity(issue, bot), audit));
@@ -70,23 +88,40 @@ export async function findAuditIssues(tracker: Tracker, audit: AuditIdentity, bo
 
 /** Identifies a note's purpose: two notes with the same key are the same note. */
 export function markerKey(marker: Marker): string {
-  return JSON.stringify([marker.platform, marker.quarter, marker.step, marker.owner ?? null, [...(marker.findings ?? [])].sort()]);
+  return JSON.stringify([
+    marker.platform,
+    marker.quarter,
+    marker.step,
+    marker.owner ?? null,
+    [...(marker.findings ?? [])].sort(),
+  ]);
 }
 
 /**
  * Posts planned notes in order. If a post fails without a clear "not done" (the retry layer
  * already retried what is safe), the notes are read again: a note that did land counts as posted.
  */
-export async function postNotes(tracker: Tracker, iid: number, planned: PlannedNote[], platform: PlatformId, logger?: Logger): Promise<number> {
+export async function postNotes(
+  tracker: Tracker,
+  iid: number,
+  planned: PlannedNote[],
+  platform: PlatformId,
+  logger?: Logger,
+): Promise<number> {
   let posted = 0;
   for (const note of planned) {
     try {
       await tracker.createNote(iid, sealedNoteText(note.body, note.marker));
     } catch (error) {
       const bot = await tracker.currentUsername();
-      const landed = botNotes(await tracker.listNotes(iid), bot, platform).some(({ marker }) => markerKey(marker) === markerKey(note.marker));
+      const landed = botNotes(await tracker.listNotes(iid), bot, platform).some(
+        ({ marker }) => markerKey(marker) === markerKey(note.marker),
+      );
       if (!landed) throw error;
-      logger?.warn({ iid, step: note.marker.step, err: error }, 'the answer to a note was lost, but the note is there: not posting it again');
+      logger?.warn(
+        { iid, step: note.marker.step, err: error },
+        'the answer to a note was lost, but the note is there: not posting it again',
+      );
     }
     posted += 1;
   }
@@ -97,7 +132,13 @@ export async function postNotes(tracker: Tracker, iid: number, planned: PlannedN
  * This run's notes as GitLab dated them: as recorded when every answer came back, else read back
  * (a post whose answer was lost landed all the same), the bot's notes that were not there before.
  */
-export async function datedPosts(tracker: Tracker, iid: number, recorded: TrackedNote[], planned: number, before: TrackedNote[]): Promise<TrackedNote[]> {
+export async function datedPosts(
+  tracker: Tracker,
+  iid: number,
+  recorded: TrackedNote[],
+  planned: number,
+  before: TrackedNote[],
+): Promise<TrackedNote[]> {
   if (recorded.length === planned) return recorded;
   const bot = await tracker.currentUsername();
   const known = new Set(before.map((note) => note.id));
@@ -136,13 +177,19 @@ export function issueChanges(
 }
 
 /** Whether an issue is public while audit.config.yml wants audit issues confidential. */
-export const madePublic = (issue: Pick<TrackedIssue, 'confidential'>, wanted: boolean): boolean => wanted && !issue.confidential;
+export const madePublic = (issue: Pick<TrackedIssue, 'confidential'>, wanted: boolean): boolean =>
+  wanted && !issue.confidential;
 
 /**
  * Before the bot writes to an audit issue, it is made confidential again if someone made it
  * public (or created it public with the audit's labels), when audit.config.yml wants that.
  */
-export async function keepConfidential(tracker: Tracker, issue: TrackedIssue, wanted: boolean, logger: Logger): Promise<TrackedIssue> {
+export async function keepConfidential(
+  tracker: Tracker,
+  issue: TrackedIssue,
+  wanted: boolean,
+  logger: Logger,
+): Promise<TrackedIssue> {
   if (!madePublic(issue, wanted)) return issue;
   logger.warn({ issue: issue.iid }, 'the audit issue was not confidential: made confidential again before writing');
   await tracker.updateIssue(issue.iid, { confidential: true });
@@ -152,7 +199,14 @@ export async function keepConfidential(tracker: Tracker, issue: TrackedIssue, wa
 /** The notes a plan would add, as the tracker would return them, so the state after a run can be known before it. */
 export function asPostedNotes(planned: PlannedNote[], author: string, now: Date): TrackedNote[] {
   const at = now.toISOString();
-  return planned.map((note, index) => ({ id: -(index + 1), body: sealedNoteText(note.body, note.marker), author, system: false, createdAt: at, updatedAt: at }));
+  return planned.map((note, index) => ({
+    id: -(index + 1),
+    body: sealedNoteText(note.body, note.marker),
+    author,
+    system: false,
+    createdAt: at,
+    updatedAt: at,
+  }));
 }
 
 /**
@@ -160,7 +214,12 @@ export function asPostedNotes(planned: PlannedNote[], author: string, now: Date)
  * Maintainer edit anyone's note): what it changed is not the bot's record. Its marker names the
  * notes, so a later run (or a re-run of a killed one) does not say it again. None when there is nothing new to say.
  */
-export function editedNotesNotice(notes: TrackedNote[], bot: string, platform: PlatformId, quarter: string): PlannedNote[] {
+export function editedNotesNotice(
+  notes: TrackedNote[],
+  bot: string,
+  platform: PlatformId,
+  quarter: string,
+): PlannedNote[] {
   const edited = unreportedEdits(notes, bot, platform);
   if (edited.length === 0) return [];
   const named = edited.map((id) => `[note ${id}](#note_${id})`).join(', ');
@@ -181,7 +240,13 @@ export const LEASE_HELD =
  * holds it (that run does the work). The lease is released even when `work` fails. A release that
  * fails is logged, never reported instead of the work's own outcome: the lease then expires.
  */
-export async function withLease<T>(tracker: Tracker, name: string, clock: Clock, work: () => Promise<T>, logger?: Logger): Promise<T | undefined> {
+export async function withLease<T>(
+  tracker: Tracker,
+  name: string,
+  clock: Clock,
+  work: () => Promise<T>,
+  logger?: Logger,
+): Promise<T | undefined> {
   // From the time it is taken, not the run's start: a platform check can outlast a lease.
   const now = clock();
   if (!(await tracker.acquireLease(name, now, new Date(now.getTime() + LEASE_MS)))) return undefined;
@@ -211,8 +276,14 @@ export class IssueNeedsPerson extends Error {
  * `currentQuarter` is the quarter the run works on: an issue of an earlier one is only closed,
  * as this quarter's audit lists its findings.
  */
-export function damagedRecordNote(record: DamagedRecord, platform: PlatformId, issueQuarter: string | undefined, currentQuarter: string, bot: string): string {
-  const open = `\`open --platform ${platform} --quarter ${issueQuarter ?? '<the issue\'s quarter>'}\``;
+export function damagedRecordNote(
+  record: DamagedRecord,
+  platform: PlatformId,
+  issueQuarter: string | undefined,
+  currentQuarter: string,
+  bot: string,
+): string {
+  const open = `\`open --platform ${platform} --quarter ${issueQuarter ?? "<the issue's quarter>"}\``;
   const past = issueQuarter !== undefined && issueQuarter < currentQuarter;
   const close = `close the issue and remove its ${platformLabel(platform)} label`;
   const startOver = past

@@ -5,7 +5,12 @@ import type { PlatformId } from '../domain/types.js';
 import type { AuditContext } from './context.js';
 
 /** `check`: the findings without GitLab, as JSON (an array of findings) or Markdown. */
-export async function checkPlatform(ctx: AuditContext, platform: PlatformId, format: 'json' | 'markdown', quarter: string): Promise<void> {
+export async function checkPlatform(
+  ctx: AuditContext,
+  platform: PlatformId,
+  format: 'json' | 'markdown',
+  quarter: string,
+): Promise<void> {
   const now = ctx.clock();
   const result = await ctx.checker(platform)();
   const { active, accepted } = applyAllowList(result.findings, ctx.config.allow_list, now);
@@ -13,6 +18,8 @@ export async function checkPlatform(ctx: AuditContext, platform: PlatformId, for
     ctx.out(`${JSON.stringify(active, null, 2)}\n`);
     return;
   }
-  const ids = new Map(active.map((finding, index) => [finding.fingerprint, `${PLATFORMS[platform].itemPrefix}-${index + 1}`]));
+  const ids = new Map(
+    active.map((finding, index) => [finding.fingerprint, `${PLATFORMS[platform].itemPrefix}-${index + 1}`]),
+  );
   ctx.out(`${renderResultsNote({ result, findings: active, accepted, ids, quarter, now, followUp: false })}\n`);
 }

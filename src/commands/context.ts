@@ -30,7 +30,16 @@ const managerMaps = new WeakMap<Roster, Map<string, string | null>>();
 /** What the ladder depends on besides the notes: its durations, the Support Ops Managers, each person's manager. */
 export function ladderRules(ctx: Pick<AuditContext, 'config' | 'roster' | 'checkpointKey'>): Rules {
   let managers = managerMaps.get(ctx.roster);
-  if (!managers) managerMaps.set(ctx.roster, (managers = new Map(ctx.roster.map((person) => [person.gitlab.username, person.reports_to]))));
+  if (!managers)
+    managerMaps.set(
+      ctx.roster,
+      (managers = new Map(ctx.roster.map((person) => [person.gitlab.username, person.reports_to]))),
+    );
   const known = managers;
-  return { ladder: ctx.config.ladder, supportOpsManagers: ctx.config.support_ops_managers, managerOf: (username) => known.get(username) ?? null, sealKey: ctx.checkpointKey };
+  return {
+    ladder: ctx.config.ladder,
+    supportOpsManagers: ctx.config.support_ops_managers,
+    managerOf: (username) => known.get(username) ?? null,
+    sealKey: ctx.checkpointKey,
+  };
 }

@@ -13,7 +13,12 @@ import { realSleep } from '../clock.js';
 import { startSandbox, type Sandbox } from '../sandbox/environment.js';
 import { fixSeededProblems, SEEDED_PAGERDUTY_FIXES } from '../sandbox/seed/pagerduty.js';
 
-type RunCli = (argv: string[], env: NodeJS.ProcessEnv, io: DemoIo, overrides: { baseDir: string; clock: () => Date }) => Promise<number>;
+type RunCli = (
+  argv: string[],
+  env: NodeJS.ProcessEnv,
+  io: DemoIo,
+  overrides: { baseDir: string; clock: () => Date },
+) => Promise<number>;
 
 interface DemoIo {
   stdout: (text: string) => void;
@@ -44,7 +49,8 @@ export async function runDemo(options: DemoOptions): Promise<number> {
     now = DateTime.fromJSDate(start, { zone: 'utc' }).startOf('day').plus({ days, hours: hour }).toJSDate();
     return now;
   };
-  const clockText = () => DateTime.fromJSDate(now, { zone: 'utc' }).toFormat('ccc dd LLL HH:mm', { locale: OUTPUT_LOCALE });
+  const clockText = () =>
+    DateTime.fromJSDate(now, { zone: 'utc' }).toFormat('ccc dd LLL HH:mm', { locale: OUTPUT_LOCALE });
   const env = { ...sandbox.env, LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' };
   const indented = { stdout: (text: string) => io.stdout(text.replace(/^(?=.)/gm, '    ')), stderr: io.stderr };
   let failures = 0;
@@ -58,11 +64,15 @@ export async function runDemo(options: DemoOptions): Promise<number> {
   };
 
   try {
-    io.stdout(`Sandbox: GitLab ${sandbox.gitlab.url}, PagerDuty ${sandbox.pagerduty.url}, Calendly ${sandbox.calendly.url}, Zendesk ${sandbox.zendesk.url}, Zendesk US Federal ${sandbox.zendeskUsFederal.url} (127.0.0.1 only, no credentials)\n`);
+    io.stdout(
+      `Sandbox: GitLab ${sandbox.gitlab.url}, PagerDuty ${sandbox.pagerduty.url}, Calendly ${sandbox.calendly.url}, Zendesk ${sandbox.zendesk.url}, Zendesk US Federal ${sandbox.zendeskUsFederal.url} (127.0.0.1 only, no credentials)\n`,
+    );
     day(0, 9);
     // Someone the confidential issues cannot reach: the bot names them without @ and pings their manager instead.
     sandbox.gitlab.setMember('ohaddad', null);
-    io.stdout('\n`ohaddad` is not a member of the audit project, so cannot see its confidential issues: their items go to their manager, pnair.\n');
+    io.stdout(
+      '\n`ohaddad` is not a member of the audit project, so cannot see its confidential issues: their items go to their manager, pnair.\n',
+    );
     await run(['open', '--platform', 'all']);
     const notesAfterOpen = countNotes(sandbox);
     await run(['open', '--platform', 'all']);
@@ -72,7 +82,10 @@ export async function runDemo(options: DemoOptions): Promise<number> {
     const pd = sandbox.pagerduty.data;
     day(0, 15);
     reply('cokafor', `${id('pagerduty:missing-from-schedule:cokafor:PAMER01')} fixed`);
-    reply('tkim', `${id('pagerduty:unknown-id:tkim')} intentional: I am a contractor; my PagerDuty account is requested in the onboarding issue`);
+    reply(
+      'tkim',
+      `${id('pagerduty:unknown-id:tkim')} intentional: I am a contractor; my PagerDuty account is requested in the onboarding issue`,
+    );
     reply('slee', `${id('pagerduty:user-not-in-roster:PPATDP1')} fixed`);
 
     // Nightly runs at 06:00: second pings fall due on night 4, managers on night 8, Support Ops on night 11.
@@ -130,7 +143,9 @@ function countNotes(sandbox: Sandbox): number {
 }
 
 function pagerDutyIssue(sandbox: Sandbox): number {
-  const issue = sandbox.gitlab.issues().find((candidate) => (candidate.labels as string[]).includes('audit::pagerduty'));
+  const issue = sandbox.gitlab
+    .issues()
+    .find((candidate) => (candidate.labels as string[]).includes('audit::pagerduty'));
   if (!issue) throw new Error('demo: the PagerDuty audit issue was not opened');
   return issue.iid;
 }

@@ -121,7 +121,12 @@ export function initFiles(version = packageVersion()): InitFile[] {
     path: `issue_templates/${id}.md`,
     content: fs.readFileSync(path.join(PACKAGE_ROOT, 'issue_templates', `${id}.md`), 'utf8'),
   }));
-  return [{ path: 'audit.config.yml', content: CONFIG }, { path: 'roster.yml', content: ROSTER }, { path: '.gitlab-ci.yml', content: gitlabCi(version) }, ...templates];
+  return [
+    { path: 'audit.config.yml', content: CONFIG },
+    { path: 'roster.yml', content: ROSTER },
+    { path: '.gitlab-ci.yml', content: gitlabCi(version) },
+    ...templates,
+  ];
 }
 
 /** The steps left after `init`, as a checklist. */
@@ -154,7 +159,10 @@ export function initChecklist(dir: string): string {
 export function initCommand(dir: string, out: (text: string) => void): number {
   const files = initFiles();
   const existing = files.map((file) => path.join(dir, file.path)).filter((file) => fs.existsSync(file));
-  if (existing.length > 0) throw new ConfigError(existing.map((file) => `${file}: already exists; init never overwrites a file (nothing was written)`));
+  if (existing.length > 0)
+    throw new ConfigError(
+      existing.map((file) => `${file}: already exists; init never overwrites a file (nothing was written)`),
+    );
   for (const file of files) {
     const target = path.join(dir, file.path);
     fs.mkdirSync(path.dirname(target), { recursive: true });

@@ -7,7 +7,21 @@ import { recordedIdentity, sameAudit, withIdentityMarker } from '../domain/issue
 import { auditReport, type AuditReport } from '../domain/report.js';
 import { previousQuarter, quarterOf } from '../domain/quarter.js';
 import { quarterDiff, type QuarterDiff } from '../domain/quarter-diff.js';
-import { asPostedNotes, datedPosts, ensureIssue, findAuditIssues, issueChanges, damagedRecordNote, IssueNeedsPerson, keepConfidential, LEASE_HELD, madePublic, postNotes, withLease, type IssueStatus } from './apply.js';
+import {
+  asPostedNotes,
+  datedPosts,
+  ensureIssue,
+  findAuditIssues,
+  issueChanges,
+  damagedRecordNote,
+  IssueNeedsPerson,
+  keepConfidential,
+  LEASE_HELD,
+  madePublic,
+  postNotes,
+  withLease,
+  type IssueStatus,
+} from './apply.js';
 import type { TrackedIssue, TrackedNote } from '../gitlab/tracker.js';
 import { recordingNotes } from './recording.js';
 import { describedIssue } from '../domain/checkpoint.js';
@@ -38,7 +52,12 @@ export interface OpenOutcome {
  * results and first pings the issue does not have yet. A re-run with nothing new writes nothing
  * and takes no lease; otherwise the work happens under the platform's lease for the quarter.
  */
-export async function openAudit(ctx: AuditContext, platform: PlatformId, quarter: string, progress?: { findings?: number }): Promise<OpenOutcome | undefined> {
+export async function openAudit(
+  ctx: AuditContext,
+  platform: PlatformId,
+  quarter: string,
+  progress?: { findings?: number },
+): Promise<OpenOutcome | undefined> {
   const now = ctx.clock();
   const audit = { platform, quarter };
   // GitLab is read while the platform is: both are reads, and nothing is written before the check ends.
@@ -46,14 +65,19 @@ export async function openAudit(ctx: AuditContext, platform: PlatformId, quarter
   // The quarter's issue is the bot's own, found by its record (labels are only an index for people).
   const gitlabReads = settledAll([ctx.tracker.currentUsername(), findAuditIssues(ctx.tracker, audit, undefined)]);
   // A quarter's first run compares its findings with last quarter's issue: that is read now as well.
-  const lastQuarterReads = gitlabReads.then(([, candidates]) => (candidates.length > 0 ? undefined : readLastQuarter(ctx, platform, quarter)));
+  const lastQuarterReads = gitlabReads.then(([, candidates]) =>
+    candidates.length > 0 ? undefined : readLastQuarter(ctx, platform, quarter),
+  );
   const [checked, gitlab] = await Promise.allSettled([check, settledAll([gitlabReads, lastQuarterReads])]);
   if (checked.status === 'rejected') throw checked.reason;
   const result = checked.value;
   const { active, accepted } = applyAllowList(result.findings, ctx.config.allow_list, now);
   // From here on a failure is GitLab's: the findings exist, the issue may not show all of them yet.
   if (progress) progress.findings = active.length;
-  ctx.logger.info({ platform, findings: active.length, accepted: accepted.length, requests: result.stats.requests }, 'check finished');
+  ctx.logger.info(
+    { platform, findings: active.length, accepted: accepted.length, requests: result.stats.requests },
+    'check finished',
+  );
   if (gitlab.status === 'rejected') throw gitlab.reason;
   const [[bot, candidates], lastQuarterRead] = gitlab.value;
   let lastQuarter = lastQuarterRead;
@@ -67,7 +91,10 @@ export async function openAudit(ctx: AuditContext, platform: PlatformId, quarter
     const notes = await ctx.tracker.listNotes(candidate.iid);
     const recorded = recordedIdentity(notes, bot);
     const damaged = damagedRecord(notes, bot, platform);
-    if ((recorded && !sameAudit(recorded, audit)) || (candidate.state === 'closed' && damaged && damaged.cause !== 'never-posted')) {
+    if (
+      (recorded && !sameAudit(recorded, audit)) ||
+      (candidate.state === 'closed' && damaged && damaged.cause !== 'never-posted')
+    ) {
       passedOver.add(candidate.iid);
       continue;
     }
@@ -83,7 +110,8 @@ export async function openAudit(ctx: AuditContext, platform: PlatformId, quarter
     const existing = botNotes(notes, bot, platform);
     // Listing findings is safe only where no item id given out was lost.
     const damaged = damagedRecord(notes, bot, platform);
-    if (damaged && damaged.cause !== 'never-posted') throw new IssueNeedsPerson(issue.iid, damagedRecordNote(damaged, platform, quarter, quarterOf(now), bot));
+    if (damaged && damaged.cause !== 'never-posted')
+      throw new IssueNeedsPerson(issue.iid, damagedRecordNote(damaged, platform, quarter, quarterOf(now), bot));
     const firstResults = !existing.some(({ marker }) => marker.step === 'results');
     let diff: QuarterDiff | null | undefined;
     if (firstResults) {
@@ -114,7 +142,15 @@ export async function openAudit(ctx: AuditContext, platform: PlatformId, quarter
     const settle = (posted: TrackedNote[]) => {
       const state = rebuildState([...notes, ...posted], bot, platform);
       // The bot's marker in the description and the platform and quarter labels, put back when someone removed or changed them.
-      const description = describedIssue({ issue: { description: withIdentityMarker(issue.description, audit), open: issue.state === 'opened' }, state, notes, posted, status, now, rules });
+      const description = describedIssue({
+        issue: { description: withIdentityMarker(issue.description, audit), open: issue.state === 'opened' },
+        state,
+        notes,
+        posted,
+        status,
+        now,
+        rules,
+      });
       return { state, changes: issueChanges(issue, { description, status, close: false, identity: audit }) };
     };
     return { planned, diff, notes, settle, ...settle(asPostedNotes(planned, bot, now)) };
@@ -124,32 +160,48 @@ export async function openAudit(ctx: AuditContext, platform: PlatformId, quarter
   let created = false;
   let prepared = found ? await prepare(found, foundNotes) : undefined;
   let notesPosted = 0;
-  if (!prepared || prepared.planned.length > 0 || Object.keys(prepared.changes).length > 0 || (found !== undefined && madePublic(found, ctx.config.confidential))) {
-    const applied = await withLease(ctx.tracker, `audit-bot-lock-${platform}-${quarter}`, ctx.clock, async () => {
-      const ensured = await ensureIssue(
-        ctx.tracker,
-        {
-          platform,
-          quarter,
-          template: ctx.template(platform),
-          labels: [...ctx.config.labels, ...ctx.config.platforms[platform].labels, 'audit-status::open'],
-          confidential: ctx.config.confidential,
-          ladder: ctx.config.ladder,
-          skip: passedOver,
-        },
-        ctx.logger,
-      );
-      const current = await keepConfidential(ctx.tracker, ensured.issue, ctx.config.confidential, ctx.logger);
-      let fresh = await prepare(current, ensured.empty ? [] : undefined);
-      const posted = recordingNotes(ctx.tracker);
-      notesPosted = await postNotes(posted.tracker, ensured.issue.iid, fresh.planned, platform, ctx.logger);
-      // The board from the notes as GitLab dated them (a dry run dates nothing).
-      if (fresh.planned.length > 0 && !(ctx.tracker instanceof DryRunTracker)) {
-        fresh = { ...fresh, ...fresh.settle(await datedPosts(ctx.tracker, ensured.issue.iid, posted.notes, fresh.planned.length, fresh.notes)) };
-      }
-      if (Object.keys(fresh.changes).length > 0) await ctx.tracker.updateIssue(ensured.issue.iid, fresh.changes);
-      return { ...ensured, fresh };
-    }, ctx.logger);
+  if (
+    !prepared ||
+    prepared.planned.length > 0 ||
+    Object.keys(prepared.changes).length > 0 ||
+    (found !== undefined && madePublic(found, ctx.config.confidential))
+  ) {
+    const applied = await withLease(
+      ctx.tracker,
+      `audit-bot-lock-${platform}-${quarter}`,
+      ctx.clock,
+      async () => {
+        const ensured = await ensureIssue(
+          ctx.tracker,
+          {
+            platform,
+            quarter,
+            template: ctx.template(platform),
+            labels: [...ctx.config.labels, ...ctx.config.platforms[platform].labels, 'audit-status::open'],
+            confidential: ctx.config.confidential,
+            ladder: ctx.config.ladder,
+            skip: passedOver,
+          },
+          ctx.logger,
+        );
+        const current = await keepConfidential(ctx.tracker, ensured.issue, ctx.config.confidential, ctx.logger);
+        let fresh = await prepare(current, ensured.empty ? [] : undefined);
+        const posted = recordingNotes(ctx.tracker);
+        notesPosted = await postNotes(posted.tracker, ensured.issue.iid, fresh.planned, platform, ctx.logger);
+        // The board from the notes as GitLab dated them (a dry run dates nothing).
+        if (fresh.planned.length > 0 && !(ctx.tracker instanceof DryRunTracker)) {
+          fresh = {
+            ...fresh,
+            ...fresh.settle(
+              await datedPosts(ctx.tracker, ensured.issue.iid, posted.notes, fresh.planned.length, fresh.notes),
+            ),
+          };
+        }
+        if (Object.keys(fresh.changes).length > 0) await ctx.tracker.updateIssue(ensured.issue.iid, fresh.changes);
+        return { ...ensured, fresh };
+      },
+      ctx.logger,
+    );
     if (!applied) return undefined;
     ({ issue, created } = applied);
     prepared = applied.fresh;
@@ -187,9 +239,17 @@ interface LastQuarter {
 }
 
 /** Compares this quarter's findings with last quarter's audit issue, if there was one. */
-function lastQuarterDiff(last: LastQuarter | null, bot: string, platform: PlatformId, findings: Finding[]): QuarterDiff | null {
+function lastQuarterDiff(
+  last: LastQuarter | null,
+  bot: string,
+  platform: PlatformId,
+  findings: Finding[],
+): QuarterDiff | null {
   if (!last) return null;
-  return quarterDiff({ quarter: last.quarter, iid: last.iid, state: rebuildState(last.notes, bot, platform) }, findings);
+  return quarterDiff(
+    { quarter: last.quarter, iid: last.iid, state: rebuildState(last.notes, bot, platform) },
+    findings,
+  );
 }
 
 export interface OpenRequest {
@@ -206,12 +266,18 @@ export interface OpenRequest {
 export async function openCommand(deps: RuntimeDeps, request: OpenRequest): Promise<number> {
   const implemented = implementedPlatforms();
   const notImplemented = request.platforms.filter((platform) => !implemented.includes(platform));
-  if (!request.all && notImplemented.length > 0) throw new ConfigError([`--platform ${notImplemented[0]}: this audit is not implemented yet`]);
+  if (!request.all && notImplemented.length > 0)
+    throw new ConfigError([`--platform ${notImplemented[0]}: this audit is not implemented yet`]);
 
   // Both steps validate; run both so one run lists every configuration problem.
   const tracker = collectProblems(() => buildTracker(deps, request.dryRun));
   const context = collectProblems(() =>
-    buildContext(deps, (config) => request.platforms.filter((platform) => implemented.includes(platform) && config.platforms[platform].enabled), tracker.value),
+    buildContext(
+      deps,
+      (config) =>
+        request.platforms.filter((platform) => implemented.includes(platform) && config.platforms[platform].enabled),
+      tracker.value,
+    ),
   );
   const problems = [...tracker.problems, ...context.problems];
   if (problems.length > 0 || !tracker.value || !context.value) throw new ConfigError(problems);
@@ -242,13 +308,22 @@ export async function openCommand(deps: RuntimeDeps, request: OpenRequest): Prom
       const message = explained(error);
       if (error instanceof IssueNeedsPerson) fail(`${platform}: FAILED, issue #${error.iid}: ${message}`);
       else if (progress.findings === undefined) fail(`${platform}: FAILED, no findings were produced: ${message}`);
-      else if (isCredentialRefusal(error)) fail(`${platform}: FAILED, the check found ${progress.findings} finding(s) but GitLab refused to take them: ${message}`);
-      else fail(`${platform}: FAILED, the check found ${progress.findings} finding(s) but the audit issue is not complete; re-run to finish it (nothing is posted twice): ${message}`);
+      else if (isCredentialRefusal(error))
+        fail(
+          `${platform}: FAILED, the check found ${progress.findings} finding(s) but GitLab refused to take them: ${message}`,
+        );
+      else
+        fail(
+          `${platform}: FAILED, the check found ${progress.findings} finding(s) but the audit issue is not complete; re-run to finish it (nothing is posted twice): ${message}`,
+        );
     }
   }
   if (tracker.value instanceof DryRunTracker) {
     for (const write of tracker.value.writes) {
-      if (write.kind === 'create-issue') deps.out(`\n--- would create issue "${write.issue.title}" labels ${write.issue.labels.join(', ')}${write.issue.confidential ? ' (confidential)' : ''}\n`);
+      if (write.kind === 'create-issue')
+        deps.out(
+          `\n--- would create issue "${write.issue.title}" labels ${write.issue.labels.join(', ')}${write.issue.confidential ? ' (confidential)' : ''}\n`,
+        );
       if (write.kind === 'create-note') deps.out(`\n--- would post on issue #${write.iid}:\n${write.body}\n`);
     }
   }
@@ -257,7 +332,9 @@ export async function openCommand(deps: RuntimeDeps, request: OpenRequest): Prom
 }
 
 function summarize(outcome: OpenOutcome, dryRun: boolean): string {
-  const where = dryRun ? 'dry run' : `issue #${outcome.issueIid}${outcome.issueCreated ? ' (new)' : ''} ${outcome.issueUrl}`;
+  const where = dryRun
+    ? 'dry run'
+    : `issue #${outcome.issueIid}${outcome.issueCreated ? ' (new)' : ''} ${outcome.issueUrl}`;
   return (
     `${outcome.platform}: ${where}: ${outcome.findings.length} finding(s), ${outcome.acceptedCount} accepted exception(s), ` +
     `${outcome.notesPosted} note(s) ${dryRun ? 'planned' : 'posted'}, ${outcome.requests} platform request(s)`

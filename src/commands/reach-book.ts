@@ -9,7 +9,13 @@ const MENTIONING_STEPS = new Set(['ping1', 'ping2', 'manager', 'som', 'review'])
 
 /** Everyone the notes would @-mention. */
 export function mentionedIn(notes: readonly PlannedNote[], supportOpsManagers: readonly string[]): string[] {
-  return notes.flatMap(({ marker }) => (MENTIONING_STEPS.has(marker.step) ? (typeof marker.owner === 'string' ? [marker.owner] : [...supportOpsManagers]) : []));
+  return notes.flatMap(({ marker }) =>
+    MENTIONING_STEPS.has(marker.step)
+      ? typeof marker.owner === 'string'
+        ? [marker.owner]
+        : [...supportOpsManagers]
+      : [],
+  );
 }
 
 /**

@@ -53,12 +53,16 @@ export function loadTemplates(config: AuditConfig, platforms: PlatformId[], base
     const file = path.resolve(written ? configDir : baseDir, config.platforms[platform].template);
     try {
       if (written && !isInside(fs.realpathSync(configDir), fs.realpathSync(file))) {
-        problems.push(`${config.file}: platforms.${platform}.template: ${config.platforms[platform].template} leads out of the config file's folder (a link): templates must stay inside it`);
+        problems.push(
+          `${config.file}: platforms.${platform}.template: ${config.platforms[platform].template} leads out of the config file's folder (a link): templates must stay inside it`,
+        );
         continue;
       }
       templates.set(platform, fs.readFileSync(file, 'utf8'));
     } catch (error) {
-      problems.push(`${config.file}: platforms.${platform}.template: cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+      problems.push(
+        `${config.file}: platforms.${platform}.template: cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? 'error'})`,
+      );
     }
   }
   if (problems.length > 0) throw new ConfigError(problems);
@@ -179,9 +183,20 @@ function unavailableTracker(): Tracker {
  * Writes the run's evidence as JSON (the CI job keeps it as an artifact). A run that could not do
  * every audit says so: `complete` is false and `failed` has the reason for each audit left out.
  */
-export function writeReport(file: string, command: string, audits: (AuditReport | UnchangedAuditReport)[], now: Date, failed: string[] = [], secrets: readonly string[] = []): void {
+export function writeReport(
+  file: string,
+  command: string,
+  audits: (AuditReport | UnchangedAuditReport)[],
+  now: Date,
+  failed: string[] = [],
+  secrets: readonly string[] = [],
+): void {
   fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
-  const json = JSON.stringify({ tool: 'audit-bot', command, generatedAt: now.toISOString(), complete: failed.length === 0, failed, audits }, null, 2);
+  const json = JSON.stringify(
+    { tool: 'audit-bot', command, generatedAt: now.toISOString(), complete: failed.length === 0, failed, audits },
+    null,
+    2,
+  );
   // Platform text (an error body a vendor echoed) could carry a secret: masked as written and as JSON-escaped.
   const forms = [...new Set(secrets.flatMap((secret) => [secret, JSON.stringify(secret).slice(1, -1)]))];
   fs.writeFileSync(file, `${scrubSecrets(json, forms)}\n`);

@@ -28,17 +28,34 @@ export interface CheckRow {
  * GitLab's roles as `access_level` (Members API, "Roles": No access 0, Minimal access 5, Guest 10,
  * Planner 15, Reporter 20, Developer 30, Maintainer 40, Owner 50, Admin 60).
  */
-const ROLE_NAMES: Record<number, string> = { 0: 'No access', 5: 'Minimal access', 10: 'Guest', 15: 'Planner', 20: 'Reporter', 30: 'Developer', 40: 'Maintainer', 50: 'Owner', 60: 'Admin' };
+const ROLE_NAMES: Record<number, string> = {
+  0: 'No access',
+  5: 'Minimal access',
+  10: 'Guest',
+  15: 'Planner',
+  20: 'Reporter',
+  30: 'Developer',
+  40: 'Maintainer',
+  50: 'Owner',
+  60: 'Admin',
+};
 const roleName = (level: number) => `${ROLE_NAMES[level] ?? 'role'} (${level})`;
 
 /** A few retries only: a preflight that waits minutes on a flaky vendor helps nobody. */
 const RETRY = { retries: 2, baseDelayMs: 500 };
 
 /** The online checks of `validate --online`: GitLab, then each enabled platform, side by side. */
-export async function onlineChecks(deps: RuntimeDeps, checked: { config: AuditConfig; roster: Roster; platforms: PlatformId[] }): Promise<CheckRow[]> {
+export async function onlineChecks(
+  deps: RuntimeDeps,
+  checked: { config: AuditConfig; roster: Roster; platforms: PlatformId[] },
+): Promise<CheckRow[]> {
   const [gitlab, ...platforms] = await Promise.all([
     gitlabChecks(deps, checked.config, checked.roster),
-    ...checked.platforms.map((platform) => platformCheck(deps, checked.config, platform).catch((error: unknown) => row(platform, '', 'FAIL', messageOf(error)))),
+    ...checked.platforms.map((platform) =>
+      platformCheck(deps, checked.config, platform).catch((error: unknown) =>
+        row(platform, '', 'FAIL', messageOf(error)),
+      ),
+    ),
   ]);
   return [...gitlab, ...platforms];
 }
@@ -53,7 +70,8 @@ export function printTable(rows: CheckRow[]): string {
   const all = [header, ...rows];
   const width = (key: 'check' | 'target' | 'result') => Math.max(...all.map((entry) => entry[key].length));
   const [check, target, result] = [width('check'), width('target'), width('result')];
-  const line = (entry: CheckRow) => `${entry.check.padEnd(check)}  ${entry.target.padEnd(target)}  ${entry.result.padEnd(result)}  ${entry.detail}`.trimEnd();
+  const line = (entry: CheckRow) =>
+    `${entry.check.padEnd(check)}  ${entry.target.padEnd(target)}  ${entry.result.padEnd(result)}  ${entry.detail}`.trimEnd();
   const failed = rows.filter((entry) => entry.result === 'FAIL').length;
   const warned = rows.filter((entry) => entry.result === 'WARN').length;
   return `${all.map(line).join('\n')}\n${failed > 0 ? `FAILED: ${failed} check(s) failed` : 'online checks passed'}${warned > 0 ? `, ${warned} warning(s)` : ''}\n`;
@@ -84,7 +102,14 @@ async function gitlabChecks(deps: RuntimeDeps, config: AuditConfig, roster: Rost
   const { env } = deps;
   const missing = GITLAB_ENV.filter((name) => !env[name]);
   if (missing.length > 0) {
-    return [row('gitlab token', env.GITLAB_URL ?? '-', 'FAIL', `not set: ${missing.join(', ')}; every open and followup job needs them`)];
+    return [
+      row(
+        'gitlab token',
+        env.GITLAB_URL ?? '-',
+        'FAIL',
+        `not set: ${missing.join(', ')}; every open and followup job needs them`,
+      ),
+    ];
   }
   const url = env.GITLAB_URL!;
   const project = env.AUDIT_PROJECT!;
@@ -104,13 +129,24 @@ async function gitlabChecks(deps: RuntimeDeps, config: AuditConfig, roster: Rost
   let me: GitLabUser;
   try {
     me = (await http.getJson<GitLabUser>('user')).body;
-    if (typeof me?.id !== 'number' || typeof me.username !== 'string') throw new Error('GitLab GET /user answered without a user');
+    if (typeof me?.id !== 'number' || typeof me.username !== 'string')
+      throw new Error('GitLab GET /user answered without a user');
   } catch (error) {
     const status = statusOf(error);
-    const hint = status === 401 ? 'GitLab refused GITLAB_TOKEN (invalid, expired or revoked): create a project access token with the api scope; ' : '';
+    const hint =
+      status === 401
+        ? 'GitLab refused GITLAB_TOKEN (invalid, expired or revoked): create a project access token with the api scope; '
+        : '';
     return [row('gitlab token', url, 'FAIL', `${hint}${messageOf(error)}`)];
   }
-  rows.push(row('gitlab token', url, 'OK', `acts as @${me.username}${me.bot ? ' (a bot user: project or group access token)' : ''}`));
+  rows.push(
+    row(
+      'gitlab token',
+      url,
+      'OK',
+      `acts as @${me.username}${me.bot ? ' (a bot user: project or group access token)' : ''}`,
+    ),
+  );
 
   // GET /personal_access_tokens/self (GitLab 15.5+): scopes and expiry of the token itself.
   rows.push(...(await tokenChecks(http, url, deps.clock())));
@@ -118,10 +154,15 @@ async function gitlabChecks(deps: RuntimeDeps, config: AuditConfig, roster: Rost
   // The project, then the token user's role in it (inherited membership included).
   let projectPath = project;
   try {
-    const { body } = await http.getJson<{ id: number; path_with_namespace?: string }>(`projects/${encodeURIComponent(project)}`);
+    const { body } = await http.getJson<{ id: number; path_with_namespace?: string }>(
+      `projects/${encodeURIComponent(project)}`,
+    );
     projectPath = body?.path_with_namespace ?? project;
   } catch (error) {
-    const hint = statusOf(error) === 404 ? `no project ${project}, or @${me.username} cannot see it: check AUDIT_PROJECT and add the token's user to the project; ` : '';
+    const hint =
+      statusOf(error) === 404
+        ? `no project ${project}, or @${me.username} cannot see it: check AUDIT_PROJECT and add the token's user to the project; `
+        : '';
     rows.push(row('gitlab project', project, 'FAIL', `${hint}${messageOf(error)}`));
     return rows;
   }
@@ -138,7 +179,10 @@ async function tokenChecks(http: VendorClient, url: string, now: Date): Promise<
     token = (await http.getJson<typeof token>('personal_access_tokens/self')).body ?? {};
   } catch (error) {
     const status = statusOf(error);
-    if (status === undefined || status >= 500) return [row('gitlab token scope', url, 'WARN', `could not read the token's scopes and expiry: ${messageOf(error)}`)];
+    if (status === undefined || status >= 500)
+      return [
+        row('gitlab token scope', url, 'WARN', `could not read the token's scopes and expiry: ${messageOf(error)}`),
+      ];
     return [
       row(
         'gitlab token scope',
@@ -153,13 +197,26 @@ async function tokenChecks(http: VendorClient, url: string, now: Date): Promise<
   rows.push(
     scopes.includes('api')
       ? row('gitlab token scope', url, 'OK', `scopes: ${scopes.join(', ')}`)
-      : row('gitlab token scope', url, 'FAIL', `scopes: ${scopes.join(', ') || 'none'}; lacks \`api\`: the bot cannot create issues, post notes or take its lease (read_api only reads); create a token with the api scope`),
+      : row(
+          'gitlab token scope',
+          url,
+          'FAIL',
+          `scopes: ${scopes.join(', ') || 'none'}; lacks \`api\`: the bot cannot create issues, post notes or take its lease (read_api only reads); create a token with the api scope`,
+        ),
   );
   const next = nextQuarterStart(now);
   const expires = typeof token.expires_at === 'string' ? token.expires_at.slice(0, 10) : undefined;
   if (!expires) rows.push(row('gitlab token expiry', url, 'OK', 'no expiry date'));
   // A token stops working on its expiry date (at 00:00 UTC): one expiring on the quarter's first day misses its 09:00 run.
-  else if (expires <= next) rows.push(row('gitlab token expiry', url, 'WARN', `expires ${expires}, before the next quarterly run on ${next}: rotate it and update GITLAB_TOKEN`));
+  else if (expires <= next)
+    rows.push(
+      row(
+        'gitlab token expiry',
+        url,
+        'WARN',
+        `expires ${expires}, before the next quarterly run on ${next}: rotate it and update GITLAB_TOKEN`,
+      ),
+    );
   else rows.push(row('gitlab token expiry', url, 'OK', `expires ${expires}, after the next quarterly run on ${next}`));
   return rows;
 }
@@ -169,17 +226,26 @@ async function roleCheck(http: VendorClient, project: string, projectPath: strin
   // `state` is the user's (active, blocked…), `membership_state` the membership's (active, or awaiting an invitation's acceptance).
   let member: { access_level?: unknown; state?: unknown; membership_state?: unknown };
   try {
-    member = (await http.getJson<typeof member>(`projects/${encodeURIComponent(project)}/members/all/${me.id}`)).body ?? {};
+    member =
+      (await http.getJson<typeof member>(`projects/${encodeURIComponent(project)}/members/all/${me.id}`)).body ?? {};
   } catch (error) {
-    if (statusOf(error) === 404) return row('gitlab role', projectPath, 'FAIL', `@${me.username} is not a member of ${projectPath}: ${needs}`);
+    if (statusOf(error) === 404)
+      return row('gitlab role', projectPath, 'FAIL', `@${me.username} is not a member of ${projectPath}: ${needs}`);
     return row('gitlab role', projectPath, 'FAIL', messageOf(error));
   }
   const level = typeof member.access_level === 'number' ? member.access_level : undefined;
-  if (level === undefined) return row('gitlab role', projectPath, 'FAIL', `GitLab gave no access_level for @${me.username}`);
+  if (level === undefined)
+    return row('gitlab role', projectPath, 'FAIL', `GitLab gave no access_level for @${me.username}`);
   if (typeof member.membership_state === 'string' && member.membership_state !== 'active') {
-    return row('gitlab role', projectPath, 'FAIL', `@${me.username}'s membership is ${member.membership_state}, not active: ${needs}`);
+    return row(
+      'gitlab role',
+      projectPath,
+      'FAIL',
+      `@${me.username}'s membership is ${member.membership_state}, not active: ${needs}`,
+    );
   }
-  if (level < PLANNER_ACCESS_LEVEL) return row('gitlab role', projectPath, 'FAIL', `@${me.username} is ${roleName(level)}: ${needs}`);
+  if (level < PLANNER_ACCESS_LEVEL)
+    return row('gitlab role', projectPath, 'FAIL', `@${me.username} is ${roleName(level)}: ${needs}`);
   return row('gitlab role', projectPath, 'OK', `@${me.username} is ${roleName(level)}`);
 }
 
@@ -195,13 +261,25 @@ export function mentionedUsernames(config: AuditConfig, roster: Roster): string[
   return [...names.values()];
 }
 
-async function reachChecks(deps: RuntimeDeps, projectPath: string, config: AuditConfig, roster: Roster): Promise<CheckRow[]> {
+async function reachChecks(
+  deps: RuntimeDeps,
+  projectPath: string,
+  config: AuditConfig,
+  roster: Roster,
+): Promise<CheckRow[]> {
   const usernames = mentionedUsernames(config, roster);
   let reach: Map<string, Unreachable | undefined>;
   try {
     reach = await resolveReach(buildTracker(deps, false), usernames);
   } catch (error) {
-    return [row('people reach', projectPath, 'FAIL', `could not check who can read the confidential issues: ${messageOf(error)}`)];
+    return [
+      row(
+        'people reach',
+        projectPath,
+        'FAIL',
+        `could not check who can read the confidential issues: ${messageOf(error)}`,
+      ),
+    ];
   }
   const rows: CheckRow[] = [];
   for (const username of usernames) {
@@ -210,7 +288,12 @@ async function reachChecks(deps: RuntimeDeps, projectPath: string, config: Audit
   }
   const reachable = usernames.length - rows.length;
   rows.unshift(
-    row('people reach', projectPath, rows.length > 0 ? 'FAIL' : 'OK', `${reachable} of ${usernames.length} usernames (roster, managers, Support Ops Managers) can read the confidential issues`),
+    row(
+      'people reach',
+      projectPath,
+      rows.length > 0 ? 'FAIL' : 'OK',
+      `${reachable} of ${usernames.length} usernames (roster, managers, Support Ops Managers) can read the confidential issues`,
+    ),
   );
   return rows;
 }
@@ -228,7 +311,12 @@ function clientDeps(deps: RuntimeDeps, config: AuditConfig, platform: PlatformId
 }
 
 const notSet = (platform: PlatformId, target: string, names: string[]) =>
-  row(platform, target, 'WARN', `not set: ${names.join(', ')}: its jobs will fail (exit 2) until the variables are set, or the platform is disabled`);
+  row(
+    platform,
+    target,
+    'WARN',
+    `not set: ${names.join(', ')}: its jobs will fail (exit 2) until the variables are set, or the platform is disabled`,
+  );
 
 async function platformCheck(deps: RuntimeDeps, config: AuditConfig, platform: PlatformId): Promise<CheckRow> {
   const { env } = deps;
@@ -236,16 +324,23 @@ async function platformCheck(deps: RuntimeDeps, config: AuditConfig, platform: P
     case 'pagerduty': {
       const target = env.PAGERDUTY_URL;
       if (!env.PAGERDUTY_TOKEN) return notSet(platform, target, ['PAGERDUTY_TOKEN']);
-      const http = createPagerDutyHttp({ baseUrl: target, token: env.PAGERDUTY_TOKEN, ...clientDeps(deps, config, platform) });
+      const http = createPagerDutyHttp({
+        baseUrl: target,
+        token: env.PAGERDUTY_TOKEN,
+        ...clientDeps(deps, config, platform),
+      });
       try {
         const { body } = await http.getJson<{ users?: unknown }>('users', { limit: 1 });
-        if (!Array.isArray(body?.users)) return row(platform, target, 'FAIL', 'GET /users answered without a users list');
+        if (!Array.isArray(body?.users))
+          return row(platform, target, 'FAIL', 'GET /users answered without a users list');
       } catch (error) {
         const status = statusOf(error);
         const hint =
-          status === 401 ? 'PagerDuty refused PAGERDUTY_TOKEN (invalid or revoked): create a read-only REST API key; '
-          : status === 403 ? 'PAGERDUTY_TOKEN may not read users: use a read-only account REST API key (not a user token of a restricted user); '
-          : '';
+          status === 401
+            ? 'PagerDuty refused PAGERDUTY_TOKEN (invalid or revoked): create a read-only REST API key; '
+            : status === 403
+              ? 'PAGERDUTY_TOKEN may not read users: use a read-only account REST API key (not a user token of a restricted user); '
+              : '';
         return row(platform, target, 'FAIL', `${hint}${messageOf(error)}`);
       }
       return row(platform, target, 'OK', 'the API key reads users (GET /users?limit=1)');
@@ -253,16 +348,29 @@ async function platformCheck(deps: RuntimeDeps, config: AuditConfig, platform: P
     case 'calendly': {
       const target = env.CALENDLY_URL;
       if (!env.CALENDLY_TOKEN) return notSet(platform, target, ['CALENDLY_TOKEN']);
-      const http = createCalendlyHttp({ baseUrl: target, token: env.CALENDLY_TOKEN, ...clientDeps(deps, config, platform) });
+      const http = createCalendlyHttp({
+        baseUrl: target,
+        token: env.CALENDLY_TOKEN,
+        ...clientDeps(deps, config, platform),
+      });
       const client = new CalendlyClient(http);
       let membership: CalendlyMembership | undefined;
       let organization: string | undefined;
       try {
         const me = await client.me();
         organization = me.current_organization;
-        if (!organization) return row(platform, target, 'FAIL', "the token's user has no current_organization: use a token of an organization owner or admin");
+        if (!organization)
+          return row(
+            platform,
+            target,
+            'FAIL',
+            "the token's user has no current_organization: use a token of an organization owner or admin",
+          );
         try {
-          const { body } = await http.getJson<{ collection?: CalendlyMembership[] }>('organization_memberships', { organization, user: me.uri });
+          const { body } = await http.getJson<{ collection?: CalendlyMembership[] }>('organization_memberships', {
+            organization,
+            user: me.uri,
+          });
           membership = body?.collection?.[0];
         } catch (error) {
           throw explainRefusal(error, CALENDLY_SCOPES.memberships);
@@ -270,10 +378,16 @@ async function platformCheck(deps: RuntimeDeps, config: AuditConfig, platform: P
       } catch (error) {
         return row(platform, target, 'FAIL', messageOf(error));
       }
-      if (!membership) return row(platform, target, 'FAIL', `the token's user has no membership in its organization ${organization}`);
+      if (!membership)
+        return row(platform, target, 'FAIL', `the token's user has no membership in its organization ${organization}`);
       const scopes = `scopes ${CALENDLY_SCOPES.me} and ${CALENDLY_SCOPES.memberships} work`;
       if (membership.role !== 'owner' && membership.role !== 'admin') {
-        return row(platform, target, 'WARN', `${scopes}, but the token's user is a ${membership.role} of the organization: use a token of an owner or admin (invitations are read too)`);
+        return row(
+          platform,
+          target,
+          'WARN',
+          `${scopes}, but the token's user is a ${membership.role} of the organization: use a token of an owner or admin (invitations are read too)`,
+        );
       }
       return row(platform, target, 'OK', `${scopes}; the token's user is ${membership.role} of the organization`);
     }
@@ -290,17 +404,31 @@ async function platformCheck(deps: RuntimeDeps, config: AuditConfig, platform: P
       }
       const target = login.baseUrl;
       const common = clientDeps(deps, config, platform);
-      const auth = zendeskAuth(login, { baseUrl: target, logger: common.logger, clock: common.clock, sleep: common.sleep, timeoutMs: common.timeoutMs });
-      const how = login.kind === 'oauth' ? `the OAuth client ${login.clientId} (scope read)` : `the API-token pair ${login.variables.join(' + ')}`;
+      const auth = zendeskAuth(login, {
+        baseUrl: target,
+        logger: common.logger,
+        clock: common.clock,
+        sleep: common.sleep,
+        timeoutMs: common.timeoutMs,
+      });
+      const how =
+        login.kind === 'oauth'
+          ? `the OAuth client ${login.clientId} (scope read)`
+          : `the API-token pair ${login.variables.join(' + ')}`;
       let me;
       try {
-        me = await new ZendeskClient(createZendeskHttp({ baseUrl: target, auth, ...common }), login.kind === 'oauth' ? login.clientId : undefined).me();
+        me = await new ZendeskClient(
+          createZendeskHttp({ baseUrl: target, auth, ...common }),
+          login.kind === 'oauth' ? login.clientId : undefined,
+        ).me();
       } catch (error) {
         const hint = statusOf(error) === 401 ? `Zendesk refused ${how}: check ${login.variables.join(' and ')}; ` : '';
         return row(platform, target, 'FAIL', `${hint}${messageOf(error)}`);
       }
       const as = `logged in with ${how} as user ${me.id} (admin)`;
-      return auth.warning ? row(platform, target, 'WARN', `${as}; this instance ${auth.warning}`) : row(platform, target, 'OK', as);
+      return auth.warning
+        ? row(platform, target, 'WARN', `${as}; this instance ${auth.warning}`)
+        : row(platform, target, 'OK', as);
     }
     default:
       return row(platform, '-', 'WARN', 'no online check for this platform');

@@ -1,6 +1,13 @@
 import { ConfigError } from '../config/errors.js';
 import { quote, suggest } from '../config/validate.js';
-import { formatProblem, lineOfPath, parseYaml, readTextFile, type Path, type YamlSource } from '../config/yaml-source.js';
+import {
+  formatProblem,
+  lineOfPath,
+  parseYaml,
+  readTextFile,
+  type Path,
+  type YamlSource,
+} from '../config/yaml-source.js';
 import type { AuditConfig, Roster } from '../config/types.js';
 import { issueDescription, TEMPLATE_PLACEHOLDERS } from '../domain/issue.js';
 import { quarterOf } from '../domain/quarter.js';
@@ -78,20 +85,26 @@ export function validateOffline(deps: RuntimeDeps): OfflineResult {
       if (!(error instanceof ConfigError)) throw error;
       // `file: platforms.<id>.template: cannot read …`, given the line of the key (or of its nearest parent when it is not written).
       const prefix = `${config.file}: platforms.${platform}.template: `;
-      for (const problem of error.problems) problems.push(at(path, problem.startsWith(prefix) ? problem.slice(prefix.length) : problem));
+      for (const problem of error.problems)
+        problems.push(at(path, problem.startsWith(prefix) ? problem.slice(prefix.length) : problem));
       continue;
     }
     const rendered = issueDescription(template ?? '', platform, quarter, config.ladder);
     const unknown = [...new Set(rendered.match(/\{\{[^{}\n]*\}\}/g) ?? [])];
     if (unknown.length > 0) {
       problems.push(
-        at(path, `${config.platforms[platform].template}: unknown placeholder${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')} (known: ${KNOWN_PLACEHOLDERS.join(', ')})`),
+        at(
+          path,
+          `${config.platforms[platform].template}: unknown placeholder${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')} (known: ${KNOWN_PLACEHOLDERS.join(', ')})`,
+        ),
       );
     }
-    if (template !== undefined && template.trim() === '') problems.push(at(path, `${config.platforms[platform].template}: the template is empty`));
+    if (template !== undefined && template.trim() === '')
+      problems.push(at(path, `${config.platforms[platform].template}: the template is empty`));
   }
 
-  if (problems.length > 0) throw new ConfigError(problems.sort((a, b) => a.line - b.line).map((problem) => problem.text));
+  if (problems.length > 0)
+    throw new ConfigError(problems.sort((a, b) => a.line - b.line).map((problem) => problem.text));
   const disabled = implemented.filter((platform) => !platforms.includes(platform));
   const summary =
     `ok: ${config.file}, ${deps.env.AUDIT_ROSTER} and ${platforms.length} issue template(s) checked; ` +

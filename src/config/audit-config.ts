@@ -5,7 +5,15 @@ import { BOT_LABEL_SCOPES } from '../domain/issue.js';
 import { checkPagerDutyId, checkUsername, isEmail, isPagerDutyId } from './roster.js';
 import { Checker, Fields, quote, type At } from './validate.js';
 import { parseYaml, readTextFile } from './yaml-source.js';
-import type { AllowListEntry, AuditConfig, CalendlyConfig, LadderDurations, PagerDutyConfig, PlatformConfig, ZendeskConfig } from './types.js';
+import type {
+  AllowListEntry,
+  AuditConfig,
+  CalendlyConfig,
+  LadderDurations,
+  PagerDutyConfig,
+  PlatformConfig,
+  ZendeskConfig,
+} from './types.js';
 
 export const DEFAULT_LABELS: readonly string[] = ['audit'];
 
@@ -35,7 +43,7 @@ export function templateWritten(platform: PlatformConfig): boolean {
  * `../../.env` would publish what it holds).
  */
 export function templatePathProblem(template: string): string | undefined {
-  if (template.trim() === '') return 'must name a file (relative to the config file\'s folder)';
+  if (template.trim() === '') return "must name a file (relative to the config file's folder)";
   if (template.includes('\0')) return 'must not contain a NUL character';
   if (/^([a-zA-Z]:)?[\\/]/.test(template) || /^~/.test(template)) {
     return `must be a path relative to the config file's folder, not an absolute path, got ${quote(template)}`;
@@ -50,18 +58,39 @@ export function templatePathProblem(template: string): string | undefined {
   return undefined;
 }
 
-const CONFIG_KEYS = ['support_ops_managers', 'confidential', 'labels', 'ladder', 'missed_quarter_after', 'allow_list', 'platforms'] as const;
+const CONFIG_KEYS = [
+  'support_ops_managers',
+  'confidential',
+  'labels',
+  'ladder',
+  'missed_quarter_after',
+  'allow_list',
+  'platforms',
+] as const;
 /** How long into a quarter `followup` lets an enabled platform go without the quarter's audit issue. */
 export const DEFAULT_MISSED_QUARTER_AFTER = 'P3D';
 const LADDER_KEYS = Object.keys(DEFAULT_LADDER) as Array<keyof LadderDurations>;
 const PLATFORM_KEYS = ['enabled', 'template', 'labels', 'rate_limit_share'] as const;
 /** The share of a vendor's announced per-minute budget an audit may use: the rest is left to the team's own tools. */
 export const DEFAULT_RATE_LIMIT_SHARE = 0.5;
-const PAGERDUTY_KEYS = [...PLATFORM_KEYS, 'service_accounts', 'admin_allow_list', 'coverage_window', 'schedules'] as const;
+const PAGERDUTY_KEYS = [
+  ...PLATFORM_KEYS,
+  'service_accounts',
+  'admin_allow_list',
+  'coverage_window',
+  'schedules',
+] as const;
 export const DEFAULT_COVERAGE_WINDOW = 'P28D';
 const CALENDLY_KEYS = [...PLATFORM_KEYS, 'admin_allow_list', 'pending_invitation_max_age'] as const;
 export const DEFAULT_PENDING_INVITATION_MAX_AGE = 'P14D';
-const ZENDESK_KEYS = [...PLATFORM_KEYS, 'service_accounts', 'admin_allow_list', 'max_login_age', 'token_max_unused_age', 'two_factor_required'] as const;
+const ZENDESK_KEYS = [
+  ...PLATFORM_KEYS,
+  'service_accounts',
+  'admin_allow_list',
+  'max_login_age',
+  'token_max_unused_age',
+  'two_factor_required',
+] as const;
 export const DEFAULT_MAX_LOGIN_AGE = 'P90D';
 export const DEFAULT_TOKEN_MAX_UNUSED_AGE = 'P90D';
 
@@ -95,7 +124,9 @@ export function parseAuditConfig(text: string, file: string): AuditConfig {
 
   const ladder = checkLadder(checker, top.get('ladder'));
   const missedQuarterAt = top.get('missed_quarter_after');
-  const missedQuarterAfter = missedQuarterAt ? checkDuration(checker, missedQuarterAt, DEFAULT_MISSED_QUARTER_AFTER) : DEFAULT_MISSED_QUARTER_AFTER;
+  const missedQuarterAfter = missedQuarterAt
+    ? checkDuration(checker, missedQuarterAt, DEFAULT_MISSED_QUARTER_AFTER)
+    : DEFAULT_MISSED_QUARTER_AFTER;
   const allowList = checkAllowList(checker, top.get('allow_list'));
   const platforms = checkPlatforms(checker, top.get('platforms'));
 
@@ -116,13 +147,19 @@ function checkLabels(checker: Checker, at: At): string[] | undefined {
   return checker.stringList(
     at,
     (itemAt) => {
-      const label = checker.matching(itemAt, (value) => !value.includes(','), (value) => `${quote(value)}: a GitLab label cannot contain a comma`, 'a label');
+      const label = checker.matching(
+        itemAt,
+        (value) => !value.includes(','),
+        (value) => `${quote(value)}: a GitLab label cannot contain a comma`,
+        'a label',
+      );
       if (label === undefined) return undefined;
       const scope = BOT_LABEL_SCOPES.find((prefix) => label.startsWith(prefix));
       return checker.matching(
         itemAt,
         () => scope === undefined,
-        (value) => `${quote(value)}: the bot sets the ${scope}… labels itself (a GitLab issue holds one label per scope)`,
+        (value) =>
+          `${quote(value)}: the bot sets the ${scope}… labels itself (a GitLab issue holds one label per scope)`,
         'a label',
       );
     },
@@ -179,10 +216,15 @@ function checkAllowList(checker: Checker, at: At | undefined): AllowListEntry[] 
     const expires = expiresAt ? checkDate(checker, expiresAt) : undefined;
     if (fingerprint !== undefined && fingerprintAt) {
       const first = seen.get(fingerprint);
-      if (first) checker.fail(fingerprintAt, `duplicate ${quote(fingerprint)}, also at line ${first.line} (${formatIndex(first)})`);
+      if (first)
+        checker.fail(
+          fingerprintAt,
+          `duplicate ${quote(fingerprint)}, also at line ${first.line} (${formatIndex(first)})`,
+        );
       else seen.set(fingerprint, fingerprintAt);
     }
-    if (fingerprint !== undefined && reason !== undefined && expires !== undefined) entries.push({ fingerprint, reason, expires });
+    if (fingerprint !== undefined && reason !== undefined && expires !== undefined)
+      entries.push({ fingerprint, reason, expires });
   }
   return entries;
 }
@@ -211,11 +253,25 @@ function checkDate(checker: Checker, at: At): string | undefined {
 function checkPlatforms(checker: Checker, at: At | undefined): AuditConfig['platforms'] {
   const platforms = {} as Record<PlatformId, PlatformConfig>;
   for (const id of PLATFORM_IDS) {
-    platforms[id] = { enabled: true, template: defaultTemplate(id), labels: [], rate_limit_share: DEFAULT_RATE_LIMIT_SHARE };
+    platforms[id] = {
+      enabled: true,
+      template: defaultTemplate(id),
+      labels: [],
+      rate_limit_share: DEFAULT_RATE_LIMIT_SHARE,
+    };
   }
-  const pagerduty: PagerDutyConfig = { ...platforms.pagerduty, service_accounts: [], admin_allow_list: [], coverage_window: DEFAULT_COVERAGE_WINDOW };
+  const pagerduty: PagerDutyConfig = {
+    ...platforms.pagerduty,
+    service_accounts: [],
+    admin_allow_list: [],
+    coverage_window: DEFAULT_COVERAGE_WINDOW,
+  };
   platforms.pagerduty = pagerduty;
-  const calendly: CalendlyConfig = { ...platforms.calendly, admin_allow_list: [], pending_invitation_max_age: DEFAULT_PENDING_INVITATION_MAX_AGE };
+  const calendly: CalendlyConfig = {
+    ...platforms.calendly,
+    admin_allow_list: [],
+    pending_invitation_max_age: DEFAULT_PENDING_INVITATION_MAX_AGE,
+  };
   platforms.calendly = calendly;
   const zendesk = {} as Record<'zendesk' | 'zendesk-us-federal', ZendeskConfig>;
   for (const id of ['zendesk', 'zendesk-us-federal'] as const) {
@@ -235,7 +291,14 @@ function checkPlatforms(checker: Checker, at: At | undefined): AuditConfig['plat
     for (const id of PLATFORM_IDS) {
       const platformAt = fields.get(id);
       if (!platformAt) continue;
-      const keys = id === 'pagerduty' ? PAGERDUTY_KEYS : id === 'calendly' ? CALENDLY_KEYS : id === 'zendesk' || id === 'zendesk-us-federal' ? ZENDESK_KEYS : PLATFORM_KEYS;
+      const keys =
+        id === 'pagerduty'
+          ? PAGERDUTY_KEYS
+          : id === 'calendly'
+            ? CALENDLY_KEYS
+            : id === 'zendesk' || id === 'zendesk-us-federal'
+              ? ZENDESK_KEYS
+              : PLATFORM_KEYS;
       const platform = checker.mapping(platformAt, keys, `settings of ${id}`);
       if (!platform) continue;
       const target = platforms[id];
@@ -258,7 +321,9 @@ function checkPlatforms(checker: Checker, at: At | undefined): AuditConfig['plat
       if (share !== undefined) target.rate_limit_share = share;
       if (id === 'pagerduty') {
         const accountsAt = platform.get('service_accounts');
-        const accounts = accountsAt ? checker.stringList(accountsAt, undefined, 'PagerDuty user ids or emails') : undefined;
+        const accounts = accountsAt
+          ? checker.stringList(accountsAt, undefined, 'PagerDuty user ids or emails')
+          : undefined;
         if (accounts !== undefined) pagerduty.service_accounts = accounts;
         checkPagerDutySettings(checker, platform, pagerduty);
       }
@@ -273,7 +338,10 @@ function checkPlatforms(checker: Checker, at: At | undefined): AuditConfig['plat
 function checkShare(checker: Checker, at: At): number | undefined {
   const value = isScalar(at.node) ? at.node.value : undefined;
   if (typeof value === 'number' && value > 0 && value <= 1) return value;
-  checker.fail(at, `must be a number above 0 and at most 1 (e.g. ${DEFAULT_RATE_LIMIT_SHARE}: half of the vendor's per-minute budget), got ${checker.describe(at.node)}`);
+  checker.fail(
+    at,
+    `must be a number above 0 and at most 1 (e.g. ${DEFAULT_RATE_LIMIT_SHARE}: half of the vendor's per-minute budget), got ${checker.describe(at.node)}`,
+  );
   return undefined;
 }
 
@@ -305,12 +373,12 @@ function checkPagerDutySettings(checker: Checker, platform: Fields, pagerduty: P
   if (schedulesAt) {
     const ids = checker.uniqueStringList(
       schedulesAt,
-      (itemAt) =>
-        checkPagerDutyId(checker, itemAt, 'schedule'),
+      (itemAt) => checkPagerDutyId(checker, itemAt, 'schedule'),
       'PagerDuty schedule ids',
       (value) => value,
     );
-    if (ids && ids.length === 0) checker.fail(schedulesAt, 'must not be empty (leave the key out to audit every schedule)');
+    if (ids && ids.length === 0)
+      checker.fail(schedulesAt, 'must not be empty (leave the key out to audit every schedule)');
     else if (ids !== undefined) pagerduty.schedules = ids;
   }
 }
@@ -345,7 +413,9 @@ function checkZendeskSettings(checker: Checker, platform: Fields, zendesk: Zende
       accountsAt,
       (itemAt) => {
         const value = isScalar(itemAt.node) ? itemAt.node.value : undefined;
-        return typeof value === 'number' ? checker.positiveInteger(itemAt)?.toString() : checker.string(itemAt, 'an id, identifier, name or email');
+        return typeof value === 'number'
+          ? checker.positiveInteger(itemAt)?.toString()
+          : checker.string(itemAt, 'an id, identifier, name or email');
       },
       'OAuth client ids, identifiers or names, API token ids, or user ids or emails',
     );

@@ -31,15 +31,18 @@ const EMAIL_NAMES = ['ZENDESK_EMAIL', 'ZENDESK_US_FEDERAL_EMAIL'] as const;
 const WHY: Record<EnvName, string> = {
   GITLAB_URL: 'base URL of GitLab; set in GitLab CI as CI_SERVER_URL',
   GITLAB_TOKEN: 'a project access token with api scope; CI_JOB_TOKEN cannot write issues or notes',
-  AUDIT_SEAL_KEY: "a long random secret that seals the bot's record in the issues; unset, a key derived from GITLAB_TOKEN",
+  AUDIT_SEAL_KEY:
+    "a long random secret that seals the bot's record in the issues; unset, a key derived from GITLAB_TOKEN",
   AUDIT_PROJECT: 'path of the project that holds the audit issues; set in GitLab CI as CI_PROJECT_PATH',
   ZENDESK_URL: 'base URL of the main Zendesk instance, e.g. https://example.zendesk.com',
-  ZENDESK_CLIENT_ID: 'the identifier of a confidential OAuth client of the main Zendesk instance, created by an admin in Admin Center',
+  ZENDESK_CLIENT_ID:
+    'the identifier of a confidential OAuth client of the main Zendesk instance, created by an admin in Admin Center',
   ZENDESK_CLIENT_SECRET: "that OAuth client's secret",
   ZENDESK_EMAIL: 'email of the Zendesk admin the API token belongs to',
   ZENDESK_API_TOKEN: 'a Zendesk API token of the main instance',
   ZENDESK_US_FEDERAL_URL: 'base URL of the US Federal Zendesk instance',
-  ZENDESK_US_FEDERAL_CLIENT_ID: 'the identifier of a confidential OAuth client of the US Federal Zendesk instance, created by an admin in Admin Center',
+  ZENDESK_US_FEDERAL_CLIENT_ID:
+    'the identifier of a confidential OAuth client of the US Federal Zendesk instance, created by an admin in Admin Center',
   ZENDESK_US_FEDERAL_CLIENT_SECRET: "that OAuth client's secret",
   ZENDESK_US_FEDERAL_EMAIL: 'email of the US Federal Zendesk admin the API token belongs to',
   ZENDESK_US_FEDERAL_API_TOKEN: 'a Zendesk API token of the US Federal instance',
@@ -86,7 +89,10 @@ export type ZendeskCredentials =
  * over a token pair set beside it), else its API-token pair (a fallback while Zendesk accepts API
  * tokens), else a ConfigError naming the OAuth variables that are missing.
  */
-export function zendeskCredentials(values: Env, platform: 'zendesk' | 'zendesk-us-federal'): ZendeskCredentials & { baseUrl: string } {
+export function zendeskCredentials(
+  values: Env,
+  platform: 'zendesk' | 'zendesk-us-federal',
+): ZendeskCredentials & { baseUrl: string } {
   const [urlName, idName, secretName] = PLATFORM_ENV[platform];
   const [emailName, tokenName] = ZENDESK_API_TOKEN_ENV[platform];
   const baseUrl = requireEnv(values, [urlName])[urlName];
@@ -102,7 +108,9 @@ export function zendeskCredentials(values: Env, platform: 'zendesk' | 'zendesk-u
   }
   const fallback = `; or, while Zendesk accepts API tokens (until ${ZENDESK_API_TOKENS_END}), ${emailName} and ${tokenName}`;
   throw new ConfigError(
-    [idName, secretName].filter((name) => values[name] === undefined).map((name) => `env ${name}: required (${WHY[name]}${fallback})`),
+    [idName, secretName]
+      .filter((name) => values[name] === undefined)
+      .map((name) => `env ${name}: required (${WHY[name]}${fallback})`),
   );
 }
 
@@ -148,7 +156,9 @@ export function readEnv(env: NodeJS.ProcessEnv): Env {
   if (timeout !== undefined) {
     const ms = /^\d+$/.test(timeout) ? Number(timeout) : NaN;
     if (!Number.isInteger(ms) || ms < 1 || ms > MAX_HTTP_TIMEOUT_MS) {
-      problems.push(`env AUDIT_HTTP_TIMEOUT_MS: must be a whole number of milliseconds from 1 to ${MAX_HTTP_TIMEOUT_MS}`);
+      problems.push(
+        `env AUDIT_HTTP_TIMEOUT_MS: must be a whole number of milliseconds from 1 to ${MAX_HTTP_TIMEOUT_MS}`,
+      );
     } else result.AUDIT_HTTP_TIMEOUT_MS = ms;
   }
 

@@ -92,7 +92,8 @@ class PersonReader {
     const name = text(fields.name);
     const email = text(fields.email);
     const gitlab = fields.gitlab;
-    if (name === undefined || email === undefined || !isEmail(email) || !isMap(gitlab) || !hasOnly(gitlab, GITLAB_KEYS)) return undefined;
+    if (name === undefined || email === undefined || !isEmail(email) || !isMap(gitlab) || !hasOnly(gitlab, GITLAB_KEYS))
+      return undefined;
     const username = text(gitlab.username);
     if (username === undefined || !isGitLabUsername(username)) return undefined;
     let reportsTo: string | null = null;
@@ -124,7 +125,8 @@ class PersonReader {
       const section = fields.pagerduty;
       if (!isMap(section) || !hasOnly(section, PAGERDUTY_KEYS)) return undefined;
       const id = text(section.id);
-      const schedules = section.schedules == null ? [] : this.texts(section.schedules, (value) => this.strings.schedule(value));
+      const schedules =
+        section.schedules == null ? [] : this.texts(section.schedules, (value) => this.strings.schedule(value));
       let role: PagerDutyRole | undefined;
       if (section.role != null) {
         role = oneOf(section.role, PAGERDUTY_ROLES);
@@ -284,4 +286,3 @@ function isNew<T>(seen: Set<T>, key: T): boolean {
   seen.add(key);
   return seen.size !== size;
 }
-

@@ -1,5 +1,16 @@
 import { LINE_END, SCALAR, scalarValue, type SimpleReader } from './simple-yaml.js';
-import { isEmail, isGitLabUsername, isPagerDutyId, newPerson, oneOf, pagerDutyOf, text, zendeskOf, type CalendlySection, type PagerDutySection } from './roster-rules.js';
+import {
+  isEmail,
+  isGitLabUsername,
+  isPagerDutyId,
+  newPerson,
+  oneOf,
+  pagerDutyOf,
+  text,
+  zendeskOf,
+  type CalendlySection,
+  type PagerDutySection,
+} from './roster-rules.js';
 import { CALENDLY_ROLES, PAGERDUTY_ROLES, type RosterPerson, type ZendeskAccount } from './types.js';
 import type { SharedStrings } from './roster-fast.js';
 
@@ -75,7 +86,14 @@ function personPattern(column: number): RegExp {
 }
 
 /** Groups that are there when their line is (all but the first three lines, which always are). */
-const OPTIONAL_LINES = [Group.ReportsTo, Group.Zendesk, Group.MainRole, Group.UsFederalRole, Group.CalendlyRole, Group.PagerDutyId];
+const OPTIONAL_LINES = [
+  Group.ReportsTo,
+  Group.Zendesk,
+  Group.MainRole,
+  Group.UsFederalRole,
+  Group.CalendlyRole,
+  Group.PagerDutyId,
+];
 
 /** Reads entries in the usual shape; one instance reads a roster. */
 export class PersonPattern {
@@ -126,7 +144,14 @@ export class PersonPattern {
     const name = string(match[Group.Name]);
     const email = string(match[Group.Email]);
     const username = string(match[Group.Username]);
-    if (name === undefined || email === undefined || !isEmail(email) || username === undefined || !isGitLabUsername(username)) return undefined;
+    if (
+      name === undefined ||
+      email === undefined ||
+      !isEmail(email) ||
+      username === undefined ||
+      !isGitLabUsername(username)
+    )
+      return undefined;
     let reportsTo: string | null = null;
     if (match[Group.ReportsTo] !== undefined) {
       const value = scalarValue(match[Group.ReportsTo]);
@@ -145,7 +170,8 @@ export class PersonPattern {
     if (match[Group.CalendlyRole] !== undefined) {
       const calendlyEmail = match[Group.CalendlyEmail] === undefined ? email : string(match[Group.CalendlyEmail]);
       const role = oneOf(scalarValue(match[Group.CalendlyRole]!), CALENDLY_ROLES);
-      if (calendlyEmail === undefined || (calendlyEmail !== email && !isEmail(calendlyEmail)) || role === undefined) return undefined;
+      if (calendlyEmail === undefined || (calendlyEmail !== email && !isEmail(calendlyEmail)) || role === undefined)
+        return undefined;
       calendly = { email: calendlyEmail, role };
     }
 
@@ -156,14 +182,24 @@ export class PersonPattern {
       const role = match[Group.PagerDutyRole] === undefined ? null : scalarValue(match[Group.PagerDutyRole]);
       // A null role is no role.
       const pagerdutyRole = role === null ? undefined : oneOf(role, PAGERDUTY_ROLES);
-      if (id === undefined || !isPagerDutyId(id) || schedules === undefined || (role !== null && pagerdutyRole === undefined)) return undefined;
+      if (
+        id === undefined ||
+        !isPagerDutyId(id) ||
+        schedules === undefined ||
+        (role !== null && pagerdutyRole === undefined)
+      )
+        return undefined;
       pagerduty = pagerDutyOf(id, schedules, pagerdutyRole);
     }
     return newPerson(line, name, email, username, reportsTo, zendeskOf(main, usFederal), calendly, pagerduty);
   }
 
   /** An account as PersonReader.zendeskAccount reads it; undefined when there is none, null when it is not valid. */
-  private account(idText: string | undefined, roleText: string | undefined, groupsText: string | undefined): ZendeskAccount | undefined | null {
+  private account(
+    idText: string | undefined,
+    roleText: string | undefined,
+    groupsText: string | undefined,
+  ): ZendeskAccount | undefined | null {
     if (roleText === undefined) return undefined;
     // Digits, which the reader reads as a number.
     const id = idText === undefined ? undefined : Number(idText);
@@ -180,7 +216,11 @@ export class PersonPattern {
    * and as `share` keeps it; undefined when one is not. Many people have the same list: `lists`
    * keeps the items by the list's text.
    */
-  private list(listText: string | undefined, lists: Map<string, string[] | null>, share: (value: string) => string | undefined): string[] | undefined {
+  private list(
+    listText: string | undefined,
+    lists: Map<string, string[] | null>,
+    share: (value: string) => string | undefined,
+  ): string[] | undefined {
     if (listText === undefined) return [];
     let items = lists.get(listText);
     if (items === undefined) {

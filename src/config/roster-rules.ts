@@ -38,7 +38,10 @@ export function text(value: PlainValue | undefined): string | undefined {
 }
 
 /** As the checker's oneOf: exactly one of `options` (not trimmed). */
-export function oneOf<T extends CalendlyRole | PagerDutyRole>(value: PlainValue | undefined, options: readonly T[]): T | undefined {
+export function oneOf<T extends CalendlyRole | PagerDutyRole>(
+  value: PlainValue | undefined,
+  options: readonly T[],
+): T | undefined {
   const index = options.indexOf(value as T);
   return index === -1 ? undefined : options[index];
 }
@@ -58,7 +61,8 @@ export function newPerson(
   if (calendly) calendly.email = calendly.email === email ? ownEmail : own(calendly.email);
   const gitlab = { username: own(username) };
   // Most people have all three: one literal holds them all, where added fields take an object of their own.
-  if (zendesk && calendly && pagerduty) return { name: own(name), email: ownEmail, gitlab, reports_to: reportsTo, line, zendesk, calendly, pagerduty };
+  if (zendesk && calendly && pagerduty)
+    return { name: own(name), email: ownEmail, gitlab, reports_to: reportsTo, line, zendesk, calendly, pagerduty };
   const person: RosterPerson = { name: own(name), email: ownEmail, gitlab, reports_to: reportsTo, line };
   if (zendesk) person.zendesk = zendesk;
   if (calendly) person.calendly = calendly;
@@ -67,7 +71,10 @@ export function newPerson(
 }
 
 /** The Zendesk section with these accounts, one literal (a smaller object, 50,000 times over); undefined for none. */
-export function zendeskOf(main: ZendeskAccount | undefined, usFederal: ZendeskAccount | undefined): ZendeskSection | undefined {
+export function zendeskOf(
+  main: ZendeskAccount | undefined,
+  usFederal: ZendeskAccount | undefined,
+): ZendeskSection | undefined {
   if (main) return usFederal ? { main, us_federal: usFederal } : { main };
   return usFederal && { us_federal: usFederal };
 }

@@ -48,7 +48,8 @@ export function parseRoster(text: string, file: string): Roster {
 export function parseRosterFully(text: string, file: string): Roster {
   const checker = new Checker(parseYaml(text, file));
   const root = checker.root();
-  if (root.node === null) throw new ConfigError([formatProblem(file, 1, [], 'roster is empty; expected a list of people')]);
+  if (root.node === null)
+    throw new ConfigError([formatProblem(file, 1, [], 'roster is empty; expected a list of people')]);
   const items = checker.list(root, 'people');
   if (!items) return checker.throwIfAny() as never;
   return checkPeople(checker, items);
@@ -70,17 +71,31 @@ function checkPeople(checker: Checker, items: Iterable<At>): Roster {
     duplicates.check(checked.emailAt, checked.email.toLowerCase(), quote(checked.email), who);
     for (const instance of ZENDESK_INSTANCES) {
       const account = person.zendesk?.[instance];
-      if (account?.id !== undefined) duplicates.check(checked.zendeskIdAt[instance], `zendesk.${instance}:${account.id}`, String(account.id), who);
+      if (account?.id !== undefined)
+        duplicates.check(checked.zendeskIdAt[instance], `zendesk.${instance}:${account.id}`, String(account.id), who);
     }
     if (person.calendly) {
-      duplicates.check(checked.calendlyEmailAt, `calendly:${person.calendly.email.toLowerCase()}`, quote(person.calendly.email), who);
+      duplicates.check(
+        checked.calendlyEmailAt,
+        `calendly:${person.calendly.email.toLowerCase()}`,
+        quote(person.calendly.email),
+        who,
+      );
     }
     if (person.pagerduty) {
       duplicates.check(checked.pagerdutyIdAt, `pagerduty:${person.pagerduty.id}`, quote(person.pagerduty.id), who);
     }
     // Only what checkManagers reads is kept (reports_to's place, not its node): every field's place, for 50,000 people, is hundreds of MB.
     const reportsToAt = checked.reportsToAt && { ...checked.reportsToAt, node: null };
-    people.push({ ...checked, usernameAt: undefined, emailAt: undefined, reportsToAt, zendeskIdAt: {}, calendlyEmailAt: undefined, pagerdutyIdAt: undefined });
+    people.push({
+      ...checked,
+      usernameAt: undefined,
+      emailAt: undefined,
+      reportsToAt,
+      zendeskIdAt: {},
+      calendlyEmailAt: undefined,
+      pagerdutyIdAt: undefined,
+    });
   }
 
   checkManagers(checker, people);
@@ -294,7 +309,9 @@ function checkManagers(checker: Checker, people: Array<CheckedPerson | undefined
       const members = cycle.map((username) => byUsername.get(username)!);
       const first = members.reduce((a, b) => (a.person.line <= b.person.line ? a : b));
       const from = cycle.indexOf(first.username.toLowerCase());
-      const ordered = [...cycle.slice(from), ...cycle.slice(0, from)].map((username) => byUsername.get(username)!.username);
+      const ordered = [...cycle.slice(from), ...cycle.slice(0, from)].map(
+        (username) => byUsername.get(username)!.username,
+      );
       const message =
         ordered.length === 1
           ? `${ordered[0]} reports to themselves`

@@ -40,7 +40,8 @@ const UNTAKEN_KEYS = new Set(['true', 'True', 'TRUE', 'false', 'False', 'FALSE',
 const WORD_BEYOND_ASCII = /[\p{L}\p{M}\p{N}]/uy;
 const LETTER_OR_DIGIT_BEYOND_ASCII = /[\p{L}\p{N}]/uy;
 /** What the YAML 1.2 core schema reads as something other than a string, a decimal integer or null. */
-const OTHER_TYPES = /^([-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+|[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?|[-+]?\.(inf|Inf|INF)|\.nan|\.NaN|\.NAN|true|True|TRUE|false|False|FALSE)$/;
+const OTHER_TYPES =
+  /^([-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+|[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?|[-+]?\.(inf|Inf|INF)|\.nan|\.NaN|\.NAN|true|True|TRUE|false|False|FALSE)$/;
 const NULLS = new Set(['null', 'Null', 'NULL']);
 const DIGITS = /^[0-9]+$/;
 
@@ -84,7 +85,13 @@ for (let code = 0; code < 128; code++) {
  * and comments are checked.
  */
 function isUnusual(code: number): boolean {
-  return (code < 0x20 && code !== TAB && code !== 0x0a) || (code >= 0x7f && code <= 0x9f) || code === 0x2028 || code === 0x2029 || code === 0xfeff;
+  return (
+    (code < 0x20 && code !== TAB && code !== 0x0a) ||
+    (code >= 0x7f && code <= 0x9f) ||
+    code === 0x2028 ||
+    code === 0x2029 ||
+    code === 0xfeff
+  );
 }
 
 /** What a plain scalar (its text from `at`) stands for: a string, a decimal integer or null; throws on other types. */
@@ -147,10 +154,12 @@ export class SimpleSequence {
   next(): boolean {
     const reader = this.reader;
     if (reader.atEnd) return false;
-    if (reader.indent !== this.indent || !reader.startsItem()) throw new NotSimpleYaml(reader.start, 'expected a list item');
+    if (reader.indent !== this.indent || !reader.startsItem())
+      throw new NotSimpleYaml(reader.start, 'expected a list item');
     const at = reader.start + this.indent + 1;
     const first = reader.skipSpaces(at, reader.end);
-    if (first === at || first >= reader.end || reader.text.charCodeAt(first) === HASH) throw new NotSimpleYaml(at, 'a list item must hold a mapping on its first line');
+    if (first === at || first >= reader.end || reader.text.charCodeAt(first) === HASH)
+      throw new NotSimpleYaml(at, 'a list item must hold a mapping on its first line');
     this.keyColumn = first - reader.start;
     return true;
   }
@@ -216,7 +225,8 @@ export class SimpleReader {
 
   /** A comment may hold anything but the unusual characters. */
   private checkComment(at: number, end: number): void {
-    for (let i = at; i < end; i++) if (isUnusual(this.text.charCodeAt(i))) throw new NotSimpleYaml(i, 'an unusual character');
+    for (let i = at; i < end; i++)
+      if (isUnusual(this.text.charCodeAt(i))) throw new NotSimpleYaml(i, 'an unusual character');
   }
 
   startsItem(): boolean {
@@ -242,7 +252,8 @@ export class SimpleReader {
       const keyStart = this.start + indent;
       const name = this.key(keyStart, end);
       const colon = keyStart + name.length;
-      if (text.charCodeAt(colon) !== COLON || (colon + 1 < end && text.charCodeAt(colon + 1) !== SPACE)) throw new NotSimpleYaml(colon, 'expected `: ` after a key');
+      if (text.charCodeAt(colon) !== COLON || (colon + 1 < end && text.charCodeAt(colon + 1) !== SPACE))
+        throw new NotSimpleYaml(colon, 'expected `: ` after a key');
       if (Object.hasOwn(map, name)) throw new NotSimpleYaml(keyStart, 'duplicate key');
       const valueStart = this.skipSpaces(colon + 1, end);
       if (valueStart < end && text.charCodeAt(valueStart) !== HASH) {
@@ -270,7 +281,8 @@ export class SimpleReader {
       const end = this.end;
       const at = this.skipSpaces(this.start + indent + 1, end);
       const char = text.charCodeAt(at);
-      if (at >= end || char === HASH || char === OPEN_SEQ || char === OPEN_MAP) throw new NotSimpleYaml(at, 'only scalars in a block list');
+      if (at >= end || char === HASH || char === OPEN_SEQ || char === OPEN_MAP)
+        throw new NotSimpleYaml(at, 'only scalars in a block list');
       this.listItems[count++] = this.inlineValue(at, end, false);
       this.lineEnd(this.pos, end);
       this.nextLine();
@@ -284,7 +296,12 @@ export class SimpleReader {
     const first = text.charCodeAt(at);
     for (const known of this.keysByFirstChar[first] ?? []) {
       const after = at + known.length;
-      if (after <= end && text.startsWith(known, at) && !(after < end && (ASCII[text.charCodeAt(after)]! & KEY_PART) !== 0)) return known;
+      if (
+        after <= end &&
+        text.startsWith(known, at) &&
+        !(after < end && (ASCII[text.charCodeAt(after)]! & KEY_PART) !== 0)
+      )
+        return known;
     }
     let stop = at;
     if (at < end && (ASCII[first]! & KEY_START) !== 0) {
@@ -300,7 +317,8 @@ export class SimpleReader {
   /** Only spaces and a comment may follow a value on its line. */
   private lineEnd(from: number, end: number): void {
     const at = this.skipSpaces(from, end);
-    if (at < end && !(this.text.charCodeAt(at) === HASH && at > from)) throw new NotSimpleYaml(at, 'unexpected text after a value');
+    if (at < end && !(this.text.charCodeAt(at) === HASH && at > from))
+      throw new NotSimpleYaml(at, 'unexpected text after a value');
     this.checkComment(at, end);
   }
 
@@ -325,7 +343,8 @@ export class SimpleReader {
     if (close === -1 || close >= end) throw new NotSimpleYaml(at, 'unterminated quote');
     for (let i = at + 1; i < close; i++) {
       const char = this.text.charCodeAt(i);
-      if (char === BACKSLASH || char === TAB || isUnusual(char)) throw new NotSimpleYaml(i, 'an escape, a tab or an unusual character in a quote');
+      if (char === BACKSLASH || char === TAB || isUnusual(char))
+        throw new NotSimpleYaml(i, 'an escape, a tab or an unusual character in a quote');
     }
     this.pos = close + 1;
     return this.text.slice(at + 1, close);
@@ -397,11 +416,13 @@ export class SimpleReader {
     for (;;) {
       const name = this.key(at, end);
       const colon = at + name.length;
-      if (text.charCodeAt(colon) !== COLON || text.charCodeAt(colon + 1) !== SPACE || colon + 1 >= end) throw new NotSimpleYaml(colon, 'expected `: ` after a key');
+      if (text.charCodeAt(colon) !== COLON || text.charCodeAt(colon + 1) !== SPACE || colon + 1 >= end)
+        throw new NotSimpleYaml(colon, 'expected `: ` after a key');
       if (Object.hasOwn(map, name)) throw new NotSimpleYaml(at, 'duplicate key');
       const valueAt = this.skipSpaces(colon + 1, end);
       const char = text.charCodeAt(valueAt);
-      if (valueAt >= end || char === COMMA || char === CLOSE_MAP || char === CLOSE_SEQ || char === HASH) throw new NotSimpleYaml(valueAt, 'a key without a value');
+      if (valueAt >= end || char === COMMA || char === CLOSE_MAP || char === CLOSE_SEQ || char === HASH)
+        throw new NotSimpleYaml(valueAt, 'a key without a value');
       map[name] = this.inlineValue(valueAt, end, true);
       const next = this.nextFlowItem(end, CLOSE_MAP, '}');
       if (next === undefined) return map;
@@ -419,7 +440,8 @@ export class SimpleReader {
     }
     for (;;) {
       const char = text.charCodeAt(at);
-      if (at >= end || char === OPEN_SEQ || char === OPEN_MAP || char === COMMA || char === CLOSE_SEQ || char === HASH) throw new NotSimpleYaml(at, 'only scalars in a flow list');
+      if (at >= end || char === OPEN_SEQ || char === OPEN_MAP || char === COMMA || char === CLOSE_SEQ || char === HASH)
+        throw new NotSimpleYaml(at, 'only scalars in a flow list');
       this.listItems[count++] = this.inlineValue(at, end, true);
       // `[a: b]` would be a mapping inside the list.
       if (text.charCodeAt(this.pos) === COLON) throw new NotSimpleYaml(this.pos, 'a pair in a flow list');

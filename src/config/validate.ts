@@ -135,7 +135,12 @@ export class Checker {
   }
 
   /** A string that passes `test`; `message(value)` explains a failure. */
-  matching(at: At, test: (value: string) => boolean, message: (value: string) => string, what?: string): string | undefined {
+  matching(
+    at: At,
+    test: (value: string) => boolean,
+    message: (value: string) => string,
+    what?: string,
+  ): string | undefined {
     const value = this.string(at, what);
     if (value === undefined) return undefined;
     if (!test(value)) {
@@ -146,7 +151,11 @@ export class Checker {
   }
 
   /** A list of strings, each checked by `item` (default: non-empty string). */
-  stringList(at: At, item: (itemAt: At) => string | undefined = (itemAt) => this.string(itemAt), what = 'strings'): string[] | undefined {
+  stringList(
+    at: At,
+    item: (itemAt: At) => string | undefined = (itemAt) => this.string(itemAt),
+    what = 'strings',
+  ): string[] | undefined {
     const items = this.list(at, what);
     if (!items) return undefined;
     const values: string[] = [];
@@ -160,7 +169,12 @@ export class Checker {
   }
 
   /** `stringList` where no two items may be the same (compared by `key`, default case-insensitive); a repeat names the first line. */
-  uniqueStringList(at: At, item: (itemAt: At) => string | undefined, what: string, key: (value: string) => string = (value) => value.toLowerCase()): string[] | undefined {
+  uniqueStringList(
+    at: At,
+    item: (itemAt: At) => string | undefined,
+    what: string,
+    key: (value: string) => string = (value) => value.toLowerCase(),
+  ): string[] | undefined {
     const seen = new Map<string, At>();
     return this.stringList(
       at,
@@ -197,7 +211,10 @@ export class Checker {
     const value = isScalar(at.node) ? at.node.value : undefined;
     if (typeof value === 'string' && (options as readonly string[]).includes(value)) return value as T;
     const near = typeof value === 'string' ? suggest(value, options) : undefined;
-    this.fail(at, `must be one of ${options.join(', ')}, got ${this.describe(at.node)}${near ? ` (did you mean ${quote(near)}?)` : ''}`);
+    this.fail(
+      at,
+      `must be one of ${options.join(', ')}, got ${this.describe(at.node)}${near ? ` (did you mean ${quote(near)}?)` : ''}`,
+    );
     return undefined;
   }
 }
@@ -262,12 +279,15 @@ export function suggest(value: string, candidates: readonly string[]): string | 
 
 /** Edit distance counting a swap of two neighbouring letters as one edit (optimal string alignment). */
 function editDistance(a: string, b: string): number {
-  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) =>
+    Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)),
+  );
   for (let i = 1; i <= a.length; i++) {
     for (let j = 1; j <= b.length; j++) {
       const cost = a[i - 1] === b[j - 1] ? 0 : 1;
       let best = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) best = Math.min(best, d[i - 2]![j - 2]! + 1);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
+        best = Math.min(best, d[i - 2]![j - 2]! + 1);
       d[i]![j] = best;
     }
   }

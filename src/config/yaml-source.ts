@@ -59,7 +59,9 @@ export function decodeUtf8(bytes: Uint8Array, file: string): string {
     let line = 1;
     for (let i = 0; i < bad; i++) if (bytes[i] === 0x0a) line++;
     const hex = bytes[bad]!.toString(16).toUpperCase().padStart(2, '0');
-    throw new ConfigError([`${file}:${line}: not valid UTF-8 (byte 0x${hex} at offset ${bad}); save the file as UTF-8`]);
+    throw new ConfigError([
+      `${file}:${line}: not valid UTF-8 (byte 0x${hex} at offset ${bad}); save the file as UTF-8`,
+    ]);
   }
   const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
   return text.startsWith('\uFEFF') ? text.slice(1) : text;
@@ -107,7 +109,11 @@ export function parseYaml(text: string, file: string): YamlSource {
   }));
   visit(doc, {
     Alias(_, alias) {
-      if (!alias.resolve(doc)) found.push({ offset: alias.range?.[0] ?? 0, message: `unknown alias *${alias.source} (define &${alias.source} before using it)` });
+      if (!alias.resolve(doc))
+        found.push({
+          offset: alias.range?.[0] ?? 0,
+          message: `unknown alias *${alias.source} (define &${alias.source} before using it)`,
+        });
     },
   });
   if (found.length > 0) {
@@ -128,7 +134,9 @@ export function parseYaml(text: string, file: string): YamlSource {
 function syntaxMessage(code: string, message: string, text: string, offset: number, line: number): string {
   if (code === 'DUPLICATE_KEY') {
     const key = /^[^:\n]*/.exec(text.slice(offset))?.[0]?.trim();
-    return key ? `duplicate key ${JSON.stringify(unquote(key))} (map keys must be unique)` : 'duplicate key (map keys must be unique)';
+    return key
+      ? `duplicate key ${JSON.stringify(unquote(key))} (map keys must be unique)`
+      : 'duplicate key (map keys must be unique)';
   }
   const lineText = text.split('\n')[line - 1] ?? '';
   if (/^[ ]*\t/.test(lineText)) return `${message} (YAML cannot be indented with tabs; use spaces)`;

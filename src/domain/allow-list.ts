@@ -8,7 +8,11 @@ export interface AcceptedFinding {
 }
 
 /** Splits findings into those to act on and those covered by an unexpired exception (kept for the record). */
-export function applyAllowList(findings: Finding[], allowList: AllowListEntry[], now: Date): { active: Finding[]; accepted: AcceptedFinding[] } {
+export function applyAllowList(
+  findings: Finding[],
+  allowList: AllowListEntry[],
+  now: Date,
+): { active: Finding[]; accepted: AcceptedFinding[] } {
   const today = DateTime.fromJSDate(now, { zone: 'utc' }).toISODate()!;
   const active: Finding[] = [];
   const accepted: AcceptedFinding[] = [];

@@ -40,7 +40,12 @@ export interface BoardInput {
  */
 export function renderBoard(input: BoardInput): string {
   const items = [...input.state.items.values()];
-  const lines = [START, '### Status board', '', `Status: **${statusName(input.status)}** · ${items.length} item(s), ${items.filter((i) => !i.addressed).length} open.`];
+  const lines = [
+    START,
+    '### Status board',
+    '',
+    `Status: **${statusName(input.status)}** · ${items.length} item(s), ${items.filter((i) => !i.addressed).length} open.`,
+  ];
   if (items.length > 0) {
     lines.push('', '```mermaid', 'pie showData title Items by state');
     for (const [state, count] of countBy(items, itemStateName)) lines.push(`    "${state}" : ${count}`);
@@ -57,7 +62,10 @@ export function renderBoard(input: BoardInput): string {
             open.map((item) => item.id).join(', ') || '—',
             [...new Set(open.map((item) => STEP_NAMES[item.pings.at(-1)?.step ?? 'ping1']))].join(', ') || '—',
             nextStepText(open, input),
-            own.filter((item) => item.addressed).map((item) => `${item.id} ${item.addressed!.how}`).join(', ') || '—',
+            own
+              .filter((item) => item.addressed)
+              .map((item) => `${item.id} ${item.addressed!.how}`)
+              .join(', ') || '—',
           ];
         }),
       ),
@@ -110,7 +118,11 @@ function boardSpans(description: string): { start: number; end: number }[] {
 }
 
 function statusName(status: BoardInput['status']): string {
-  return status === 'open' ? 'waiting for answers' : status === 'review' ? 'waiting for the Support Ops Manager review' : 'done';
+  return status === 'open'
+    ? 'waiting for answers'
+    : status === 'review'
+      ? 'waiting for the Support Ops Manager review'
+      : 'done';
 }
 
 function itemStateName(item: ItemState): string {
@@ -124,7 +136,12 @@ function nextStepText(open: ItemState[], input: BoardInput): string {
     .filter((entry): entry is { item: ItemState; at: Date } => entry.at !== undefined)
     .sort((a, b) => a.at.getTime() - b.at.getTime())[0];
   if (!next) return open.length > 0 ? 'none (ladder finished)' : '—';
-  const step = nextDueStep(next.item, { now: new Date(8.64e15), ladder: input.ladder, managerOf: input.managerOf, supportOpsManagers: input.supportOpsManagers });
+  const step = nextDueStep(next.item, {
+    now: new Date(8.64e15),
+    ladder: input.ladder,
+    managerOf: input.managerOf,
+    supportOpsManagers: input.supportOpsManagers,
+  });
   return `${NEXT_NAMES[step ?? 'som']} after ${formatUtc(next.at)}`;
 }
 

@@ -38,14 +38,19 @@ interface BotRecord {
  * A note with a marker that is not trusted is `edited`.
  */
 export function readBotRecord(notes: TrackedNote[], botUsername: string): BotRecord {
-  const own = notes.filter((note) => !note.system && note.author === botUsername).map((note) => ({ note, markers: readMarkers(note.body) }));
-  const firstSealed = Math.min(...own.filter(({ markers }) => markers.some((read) => read.seal === 'valid')).map(({ note }) => note.id));
+  const own = notes
+    .filter((note) => !note.system && note.author === botUsername)
+    .map((note) => ({ note, markers: readMarkers(note.body) }));
+  const firstSealed = Math.min(
+    ...own.filter(({ markers }) => markers.some((read) => read.seal === 'valid')).map(({ note }) => note.id),
+  );
   const trusted: BotNote[] = [];
   const edited: BotRecord['edited'] = [];
   for (const { note, markers } of own) {
     let changed = false;
     for (const read of markers) {
-      if (read.seal === 'valid' || (read.seal === 'unsealed' && note.id < firstSealed)) trusted.push({ noteId: note.id, createdAt: note.createdAt, marker: read.marker });
+      if (read.seal === 'valid' || (read.seal === 'unsealed' && note.id < firstSealed))
+        trusted.push({ noteId: note.id, createdAt: note.createdAt, marker: read.marker });
       else changed = true;
     }
     if (changed) edited.push({ noteId: note.id, markers });
@@ -60,10 +65,15 @@ export function readBotRecord(notes: TrackedNote[], botUsername: string): BotRec
 export function unreportedEdits(notes: TrackedNote[], botUsername: string, platform: string): number[] {
   const record = readBotRecord(notes, botUsername);
   const reported = new Set(
-    record.trusted.filter(({ marker }) => marker.step === 'edited' && marker.platform === platform).flatMap(({ marker }) => (Array.isArray(marker.notes) ? (marker.notes as unknown[]) : [])),
+    record.trusted
+      .filter(({ marker }) => marker.step === 'edited' && marker.platform === platform)
+      .flatMap(({ marker }) => (Array.isArray(marker.notes) ? (marker.notes as unknown[]) : [])),
   );
-  const ofPlatform = (markers: ReadMarker[]) => markers.some((read) => !read.marker || read.marker.platform === platform);
-  return record.edited.filter(({ noteId, markers }) => !reported.has(noteId) && ofPlatform(markers)).map(({ noteId }) => noteId);
+  const ofPlatform = (markers: ReadMarker[]) =>
+    markers.some((read) => !read.marker || read.marker.platform === platform);
+  return record.edited
+    .filter(({ noteId, markers }) => !reported.has(noteId) && ofPlatform(markers))
+    .map(({ noteId }) => noteId);
 }
 
 /** One finding a results note lists: its item id and what later runs know of it. */
@@ -98,13 +108,21 @@ export function resultsEntries(marker: Marker): ListedEntry[] {
       entries.push({
         fingerprint,
         id: `${prefix}-${number as number}`,
-        record: { kind: String(typeof kind === 'number' ? (kinds[kind] ?? '') : ''), owner: typeof ownerName === 'string' ? ownerName : null, subject: String(subject ?? ''), detail: String(detail ?? '') },
+        record: {
+          kind: String(typeof kind === 'number' ? (kinds[kind] ?? '') : ''),
+          owner: typeof ownerName === 'string' ? ownerName : null,
+          subject: String(subject ?? ''),
+          detail: String(detail ?? ''),
+        },
       });
     }
     return entries;
   }
   const ids = marker.ids && typeof marker.ids === 'object' ? (marker.ids as Record<string, unknown>) : {};
-  const items = marker.items && typeof marker.items === 'object' ? (marker.items as Record<string, Partial<ItemRecord> | undefined>) : {};
+  const items =
+    marker.items && typeof marker.items === 'object'
+      ? (marker.items as Record<string, Partial<ItemRecord> | undefined>)
+      : {};
   for (const fingerprint of findings) {
     const id = ids[fingerprint];
     if (typeof id === 'string') entries.push({ fingerprint, id, record: items[fingerprint] ?? {} });
@@ -192,15 +210,36 @@ export function damagedRecord(notes: TrackedNote[], botUsername: string, platfor
   const own = record.trusted.filter(({ marker }) => marker.platform === platform);
   // Sealed notes of the bot's, and not one seal verifies: the key changed (GITLAB_TOKEN rotated
   // while AUDIT_SEAL_KEY was unset). Nothing of the record can be trusted, nor listed afresh.
-  if (!record.sealed && record.edited.some(({ markers }) => markers.some((read) => read.seal === 'forged' && read.marker?.platform === platform))) return { cause: 'unverified' };
+  if (
+    !record.sealed &&
+    record.edited.some(({ markers }) =>
+      markers.some((read) => read.seal === 'forged' && read.marker?.platform === platform),
+    )
+  )
+    return { cause: 'unverified' };
   // A results note whose marker no longer verifies: someone edited it.
-  const editedResults = record.edited.find(({ markers }) => markers.some((read) => read.seal !== 'valid' && read.marker?.platform === platform && read.marker.step === 'results'));
-  const lost = (): DamagedRecord => (editedResults ? { cause: 'edited', noteId: editedResults.noteId } : { cause: 'deleted' });
+  const editedResults = record.edited.find(({ markers }) =>
+    markers.some(
+      (read) => read.seal !== 'valid' && read.marker?.platform === platform && read.marker.step === 'results',
+    ),
+  );
+  const lost = (): DamagedRecord =>
+    editedResults ? { cause: 'edited', noteId: editedResults.noteId } : { cause: 'deleted' };
   const listed = new Set(own.flatMap(({ marker }) => (marker.step === 'results' ? (marker.findings ?? []) : [])));
-  if (own.some(({ marker }) => marker.step !== 'results' && (marker.findings ?? []).some((finding) => !listed.has(finding)))) return lost();
+  if (
+    own.some(
+      ({ marker }) => marker.step !== 'results' && (marker.findings ?? []).some((finding) => !listed.has(finding)),
+    )
+  )
+    return lost();
   if (resultsPartDeleted(own)) return lost();
   if (own.some(({ marker }) => marker.step === 'results')) return undefined;
   if (own.length > 0 || editedResults) return lost();
-  const foreign = notes.find((note) => !note.system && note.author !== botUsername && parseMarkers(note.body).some((marker) => marker.platform === platform));
+  const foreign = notes.find(
+    (note) =>
+      !note.system &&
+      note.author !== botUsername &&
+      parseMarkers(note.body).some((marker) => marker.platform === platform),
+  );
   return foreign ? { cause: 'other-author', author: foreign.author } : { cause: 'never-posted' };
 }

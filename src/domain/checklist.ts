@@ -30,7 +30,8 @@ const FENCE = /^\s{0,3}(`{3,}|~{3,})/;
 /** Which steps of the process happened, by the bot's record. */
 export function checklistState(state: IssueState): Record<ChecklistStep, boolean> {
   const items = [...state.items.values()];
-  const took = (step: LadderStep) => state.listed && items.some((item) => item.pings.some((ping) => ping.step === step));
+  const took = (step: LadderStep) =>
+    state.listed && items.some((item) => item.pings.some((ping) => ping.step === step));
   const everything = [...state.items.keys()].sort();
   const result = state.outcome?.result;
   return {
@@ -41,7 +42,13 @@ export function checklistState(state: IssueState): Record<ChecklistStep, boolean
     manager: took('manager'),
     som: took('som'),
     // The review asked for covers every item listed now: new findings since ask for another one.
-    review: state.listed && state.reviews.some((review) => review.length === everything.length && [...review].sort().every((finding, index) => finding === everything[index])),
+    review:
+      state.listed &&
+      state.reviews.some(
+        (review) =>
+          review.length === everything.length &&
+          [...review].sort().every((finding, index) => finding === everything[index]),
+      ),
     // A Support Ops Manager approved, or closed the issue themselves (a superseded audit was not reviewed).
     closed: result === 'approved' || result === 'closed',
   };
@@ -68,7 +75,8 @@ export function withChecklist(description: string, ticked: Record<ChecklistStep,
     }
     const opening = FENCE.exec(line);
     if (fence !== undefined) {
-      if (opening && opening[1][0] === fence[0] && opening[1].length >= fence.length && line.trim() === opening[1]) fence = undefined;
+      if (opening && opening[1][0] === fence[0] && opening[1].length >= fence.length && line.trim() === opening[1])
+        fence = undefined;
       continue;
     }
     if (opening) {

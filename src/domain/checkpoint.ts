@@ -73,12 +73,21 @@ export function settleCheckpoint(input: {
 }): Omit<Checkpoint, 'board'> | undefined {
   const { state, rules } = input;
   const people = input.notes.filter((note) => !note.system);
-  const newestRead = people.reduce<TrackedNote | undefined>((newest, note) => (!newest || note.id > newest.id ? note : newest), undefined);
-  const recent: [number, string][] = [...(newestRead ? [newestRead] : []), ...input.posted].map((note) => [note.id, noteDigest(note.body)]);
+  const newestRead = people.reduce<TrackedNote | undefined>(
+    (newest, note) => (!newest || note.id > newest.id ? note : newest),
+    undefined,
+  );
+  const recent: [number, string][] = [...(newestRead ? [newestRead] : []), ...input.posted].map((note) => [
+    note.id,
+    noteDigest(note.body),
+  ]);
   if (recent.length === 0 || input.posted.some((note) => note.id < 0)) return undefined;
   // Kept only when the next run's one page will show it holds: when it names more notes than a page has room for, it is replaced.
   const previous = input.previous;
-  const keep = previous && input.posted.length === 0 && unchangedSince(previous, newestFirst(input.notes).slice(0, checkPageSize(previous)));
+  const keep =
+    previous &&
+    input.posted.length === 0 &&
+    unchangedSince(previous, newestFirst(input.notes).slice(0, checkPageSize(previous)));
   const again = planFollowup({
     state,
     issue: { open: true, closedBy: null },
@@ -89,7 +98,9 @@ export function settleCheckpoint(input: {
   });
   if (again.needsRecheck || again.notes.length > 0 || again.close || again.status !== input.status) return undefined;
   const open = [...state.items.values()].filter((item) => !item.addressed);
-  const dues = open.map((item) => dueAt(item, rules.ladder, rules)?.getTime()).filter((at): at is number => at !== undefined);
+  const dues = open
+    .map((item) => dueAt(item, rules.ladder, rules)?.getTime())
+    .filter((at): at is number => at !== undefined);
   const owners = [...new Set(open.map((item) => item.owner).filter((owner): owner is string => owner !== null))].sort();
   return {
     v: 1,
@@ -118,7 +129,13 @@ export function describedIssue(input: {
   rules: Rules;
 }): string {
   const { issue, rules } = input;
-  const board = renderBoard({ state: input.state, ladder: rules.ladder, managerOf: rules.managerOf, status: input.status, supportOpsManagers: rules.supportOpsManagers });
+  const board = renderBoard({
+    state: input.state,
+    ladder: rules.ladder,
+    managerOf: rules.managerOf,
+    status: input.status,
+    supportOpsManagers: rules.supportOpsManagers,
+  });
   const previous = checkpointIn(issue.description, BOARD)?.checkpoint;
   const checkpoint = issue.open ? settleCheckpoint({ ...input, previous }) : undefined;
   // The process checklist's bot-owned boxes, from the same record (outside the board: the seal does not cover them).
@@ -130,13 +147,19 @@ export function describedIssue(input: {
 export function withCheckpoint(board: string, checkpoint: Omit<Checkpoint, 'board'> | undefined, sealKey = ''): string {
   if (!checkpoint) return board;
   const full: Checkpoint = { ...checkpoint, board: seal(sealKey, board, checkpoint) };
-  const json = JSON.stringify(full).replace(/[<>]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  const json = JSON.stringify(full).replace(
+    /[<>]/g,
+    (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
   const end = board.lastIndexOf('\n');
   return `${board.slice(0, end)}\n${PREFIX}${json} -->${board.slice(end)}`;
 }
 
 /** The checkpoint in a description's board, if it has one. */
-export function checkpointIn(description: string, board: { start: string; end: string }): { checkpoint: Checkpoint; section: string } | undefined {
+export function checkpointIn(
+  description: string,
+  board: { start: string; end: string },
+): { checkpoint: Checkpoint; section: string } | undefined {
   const start = description.indexOf(board.start);
   const end = description.indexOf(board.end, start);
   if (start < 0 || end < 0) return undefined;
@@ -166,7 +189,11 @@ export function standingCheckpoint(
   const { board: sealed, ...fields } = checkpoint;
   if (seal(rules.sealKey ?? '', section.replace(PATTERN, ''), fields) !== sealed) return undefined;
   const wanted = statusLabels[checkpoint.status];
-  if (!issue.labels.includes(wanted) || Object.values(statusLabels).some((label) => label !== wanted && issue.labels.includes(label))) return undefined;
+  if (
+    !issue.labels.includes(wanted) ||
+    Object.values(statusLabels).some((label) => label !== wanted && issue.labels.includes(label))
+  )
+    return undefined;
   if (rulesHash(rules, checkpoint.owners) !== checkpoint.rules) return undefined;
   if (checkpoint.due !== null && now.getTime() >= Date.parse(checkpoint.due)) return undefined;
   return checkpoint;
@@ -185,7 +212,8 @@ export function unchangedSince(checkpoint: Checkpoint, newestFirst: TrackedNote[
   const people = newestFirst.filter((note) => !note.system);
   const byId = new Map(people.map((note) => [note.id, note]));
   // Every note it recorded is there with the same body (a reaction may have moved it up or down the page)…
-  if (!checkpoint.recent.every(([id, digest]) => byId.has(id) && noteDigest(byId.get(id)!.body) === digest)) return false;
+  if (!checkpoint.recent.every(([id, digest]) => byId.has(id) && noteDigest(byId.get(id)!.body) === digest))
+    return false;
   // …and every other note on the page is one the run had read (ids grow with every note): a change
   // to one of those is a reaction, or an edit the record ignores. A note made since is not.
   const recorded = new Set(checkpoint.recent.map(([id]) => id));
@@ -197,9 +225,14 @@ function newestFirst(notes: TrackedNote[]): TrackedNote[] {
   return [...notes].sort((a, b) => (a.updatedAt < b.updatedAt ? 1 : a.updatedAt > b.updatedAt ? -1 : b.id - a.id));
 }
 
-
 function rulesHash(rules: Rules, owners: string[]): string {
-  return hash(JSON.stringify([rules.ladder, [...rules.supportOpsManagers].sort(), owners.map((owner) => [owner, rules.managerOf(owner)])]));
+  return hash(
+    JSON.stringify([
+      rules.ladder,
+      [...rules.supportOpsManagers].sort(),
+      owners.map((owner) => [owner, rules.managerOf(owner)]),
+    ]),
+  );
 }
 
 /** The board and the checkpoint's other fields (in the order written), keyed when there is a key. */
@@ -221,7 +254,9 @@ function parseCheckpoint(json: string): Checkpoint | undefined {
       (value.status === 'open' || value.status === 'review' || value.status === 'done') &&
       Array.isArray(value.recent) &&
       value.recent.length > 0 &&
-      value.recent.every((entry) => Array.isArray(entry) && typeof entry[0] === 'number' && typeof entry[1] === 'string') &&
+      value.recent.every(
+        (entry) => Array.isArray(entry) && typeof entry[0] === 'number' && typeof entry[1] === 'string',
+      ) &&
       (value.due === null || (typeof value.due === 'string' && !Number.isNaN(Date.parse(value.due)))) &&
       Array.isArray(value.owners) &&
       value.owners.every((owner) => typeof owner === 'string') &&

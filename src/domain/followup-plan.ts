@@ -1,6 +1,14 @@
 import { DateTime, Duration } from 'luxon';
 import type { LadderDurations } from '../config/types.js';
-import { claimKey, somsToAsk, LADDER, type Addressed, type IssueState, type ItemState, type LadderStep } from './followup-state.js';
+import {
+  claimKey,
+  somsToAsk,
+  LADDER,
+  type Addressed,
+  type IssueState,
+  type ItemState,
+  type LadderStep,
+} from './followup-state.js';
 import { compareNames } from './locale.js';
 import type { Marker } from './markers.js';
 import type { ReplyClaim } from './replies.js';
@@ -80,7 +88,10 @@ export function planFollowup(input: FollowupInput): FollowupPlan {
   const before: PlannedNote[] = [];
   let reopen = false;
   if (state.outcome?.result === 'closed' && input.issue.open) {
-    before.push({ marker: { v: 1, step: 'resumed', ...base }, body: renderResumedNote({ ...base, closedBy: state.outcome.by }) });
+    before.push({
+      marker: { v: 1, step: 'resumed', ...base },
+      body: renderResumedNote({ ...base, closedBy: state.outcome.by }),
+    });
   } else if (state.outcome) {
     const closes = state.outcome.result === 'approved' || state.outcome.result === 'superseded';
     return { needsRecheck: false, notes: [], status: 'done', close: closes && input.issue.open };
@@ -90,12 +101,22 @@ export function planFollowup(input: FollowupInput): FollowupPlan {
     if (!state.undoneCloses.has(closedAt)) {
       before.push({
         marker: { v: 1, step: 'reopened', ...base, by: input.issue.closedBy, closedAt },
-        body: renderReopenedNote({ ...base, closedBy: input.issue.closedBy, supportOpsManagers: input.supportOpsManagers }),
+        body: renderReopenedNote({
+          ...base,
+          closedBy: input.issue.closedBy,
+          supportOpsManagers: input.supportOpsManagers,
+        }),
       });
     }
   } else if (!input.issue.open) {
     const marker: Marker = { v: 1, step: 'outcome', ...base, result: 'closed', by: input.issue.closedBy };
-    const body = renderOutcomeNote({ ...base, result: 'closed', by: input.issue.closedBy, now: input.now, items: [...state.items.values()] });
+    const body = renderOutcomeNote({
+      ...base,
+      result: 'closed',
+      by: input.issue.closedBy,
+      now: input.now,
+      items: [...state.items.values()],
+    });
     return { needsRecheck: false, notes: [{ marker, body }], status: 'done', close: false };
   }
   const plan = planOpenAudit(input, soms, base);
@@ -103,18 +124,40 @@ export function planFollowup(input: FollowupInput): FollowupPlan {
 }
 
 /** The follow-up of an audit that is not over: answers, the ladder, the review. */
-function planOpenAudit(input: FollowupInput, soms: Set<string>, base: { platform: string; quarter: string }): FollowupPlan {
+function planOpenAudit(
+  input: FollowupInput,
+  soms: Set<string>,
+  base: { platform: string; quarter: string },
+): FollowupPlan {
   const { state } = input;
   const openItems = () => [...state.items.values()].filter((item) => !item.addressed);
 
   // An approval answers the review request: it counts when written after the latest one, and that
   // one covered every item listed (a conversational "LGTM" earlier does not end the audit).
   const everythingListed = [...state.items.keys()].sort();
-  const review = state.lastReview && sameSet(state.lastReview.findings, everythingListed) ? state.lastReview : undefined;
-  const approval = review && state.claims.find((claim) => claim.claim.kind === 'approved' && soms.has(claim.author) && claim.noteId > review.noteId);
+  const review =
+    state.lastReview && sameSet(state.lastReview.findings, everythingListed) ? state.lastReview : undefined;
+  const approval =
+    review &&
+    state.claims.find(
+      (claim) => claim.claim.kind === 'approved' && soms.has(claim.author) && claim.noteId > review.noteId,
+    );
   if (approval) {
-    const marker: Marker = { v: 1, step: 'outcome', ...base, result: 'approved', by: approval.author, noteId: approval.noteId };
-    const body = renderOutcomeNote({ ...base, result: 'approved', by: approval.author, now: input.now, items: [...state.items.values()] });
+    const marker: Marker = {
+      v: 1,
+      step: 'outcome',
+      ...base,
+      result: 'approved',
+      by: approval.author,
+      noteId: approval.noteId,
+    };
+    const body = renderOutcomeNote({
+      ...base,
+      result: 'approved',
+      by: approval.author,
+      now: input.now,
+      items: [...state.items.values()],
+    });
     return { needsRecheck: false, notes: [{ marker, body }], status: 'done', close: true };
   }
 
@@ -143,7 +186,8 @@ function planOpenAudit(input: FollowupInput, soms: Set<string>, base: { platform
   };
   // Of a note's "all" claims only its last counts: it covers the same items, under the same keys.
   const lastAll = new Map<number, ReplyClaim>();
-  for (const { noteId, claim } of state.claims) if (claim.kind !== 'approved' && claim.ids === 'all') lastAll.set(noteId, claim);
+  for (const { noteId, claim } of state.claims)
+    if (claim.kind !== 'approved' && claim.ids === 'all') lastAll.set(noteId, claim);
   // The latest allowed claim on an item decides it; the earlier ones are answered with it.
   const latest = new Map<string, { noteId: number; author: string; claim: ReplyClaim; earlier: string[] }>();
   for (const { noteId, author, at, claim } of state.claims) {
@@ -154,7 +198,9 @@ function planOpenAudit(input: FollowupInput, soms: Set<string>, base: { platform
           openItems().filter((item) => answerableSince(item) <= at && askedAbout(author, item, at))
         : // An answer counts only for items listed (or found again) before it was written: "PD-14 intentional"
           // written before `open` listed PD-14 answers nothing, nor does an old "fixed" an item found again.
-          claim.ids.map((id) => state.items.get(state.byId.get(id) ?? '')).filter((item): item is ItemState => item !== undefined && answerableSince(item) <= at);
+          claim.ids
+            .map((id) => state.items.get(state.byId.get(id) ?? ''))
+            .filter((item): item is ItemState => item !== undefined && answerableSince(item) <= at);
     for (const item of targets) {
       const key = claimKey(noteId, item.fingerprint);
       if (item.addressed || state.handledClaims.has(key)) continue;
@@ -172,7 +218,8 @@ function planOpenAudit(input: FollowupInput, soms: Set<string>, base: { platform
   const fixedClaims = new Map<string, { noteId: number; author: string; laterClaims: string[] }>();
   for (const [fingerprint, { noteId, author, claim, earlier }] of latest) {
     const item = state.items.get(fingerprint)!;
-    if (claim.kind === 'intentional') addressed.push({ item, how: 'intentional', by: author, noteId, reason: claim.reason, alsoAnswers: earlier });
+    if (claim.kind === 'intentional')
+      addressed.push({ item, how: 'intentional', by: author, noteId, reason: claim.reason, alsoAnswers: earlier });
     else fixedClaims.set(fingerprint, { noteId, author, laterClaims: earlier });
   }
 
@@ -226,9 +273,13 @@ function planOpenAudit(input: FollowupInput, soms: Set<string>, base: { platform
   // with its history, and its ladder resumes from its last step, timed from now.
   const revived = new Map<string, ItemState>();
   for (const item of recheck ? state.items.values() : []) {
-    if (!wasFixedOrGone(item) || !recheck!.present.has(item.fingerprint) || recheck!.accepted.has(item.fingerprint)) continue;
+    if (!wasFixedOrGone(item) || !recheck!.present.has(item.fingerprint) || recheck!.accepted.has(item.fingerprint))
+      continue;
     const { addressed: was, ...rest } = item;
-    const open: ItemState = { ...rest, revived: { at: input.now.toISOString(), noteAt: input.now.toISOString(), was: was! } };
+    const open: ItemState = {
+      ...rest,
+      revived: { at: input.now.toISOString(), noteAt: input.now.toISOString(), was: was! },
+    };
     revived.set(item.fingerprint, open);
     const step = input.supersededBy ? undefined : nextDueStep(open, input);
     if (step) ladderActions.push({ item: open, step });
@@ -251,7 +302,13 @@ function planOpenAudit(input: FollowupInput, soms: Set<string>, base: { platform
         step: 'addressed',
         ...base,
         findings: addressed.map((entry) => entry.item.fingerprint),
-        entries: addressed.map((entry) => ({ finding: entry.item.fingerprint, how: entry.how, by: entry.by, noteId: entry.noteId, reason: entry.reason })),
+        entries: addressed.map((entry) => ({
+          finding: entry.item.fingerprint,
+          how: entry.how,
+          by: entry.by,
+          noteId: entry.noteId,
+          reason: entry.reason,
+        })),
         claims: addressed.flatMap((entry) => entry.alsoAnswers ?? []),
       },
       body: renderAddressedNote({ ...base, entries: addressed, now: input.now }),
@@ -260,14 +317,28 @@ function planOpenAudit(input: FollowupInput, soms: Set<string>, base: { platform
   if (revived.size > 0) {
     const items = [...revived.values()].sort(byItemId);
     notes.push({
-      marker: { v: 1, step: 'revived', ...base, findings: items.map((item) => item.fingerprint), at: input.now.toISOString() },
-      body: renderRevivedNote({ ...base, items, now: input.now, next: (item) => resumesWith(item, ladderActions, input) }),
+      marker: {
+        v: 1,
+        step: 'revived',
+        ...base,
+        findings: items.map((item) => item.fingerprint),
+        at: input.now.toISOString(),
+      },
+      body: renderRevivedNote({
+        ...base,
+        items,
+        now: input.now,
+        next: (item) => resumesWith(item, ladderActions, input),
+      }),
     });
   }
   // A reply that names an item but reads as no instruction gets one short answer with the forms the bot reads.
   for (const { noteId, author, ids } of state.unreadable) {
-    for (const item of ids.map((id) => state.items.get(state.byId.get(id) ?? '')).filter((item): item is ItemState => item !== undefined)) {
-      if (!item.addressed && mayAnswerFor(author, item)) answer({ item, to: author, noteId, reason: 'unreadable' }, `unreadable:${noteId}`);
+    for (const item of ids
+      .map((id) => state.items.get(state.byId.get(id) ?? ''))
+      .filter((item): item is ItemState => item !== undefined)) {
+      if (!item.addressed && mayAnswerFor(author, item))
+        answer({ item, to: author, noteId, reason: 'unreadable' }, `unreadable:${noteId}`);
     }
   }
   // A reply read only in part (REPLY_LIMITS) is said so once, in its author's answer.
@@ -278,14 +349,30 @@ function planOpenAudit(input: FollowupInput, soms: Set<string>, base: { platform
     // Any more are said so the next night: one line, and a bounded marker.
     if (keys.length < FEEDBACK_CUT_NOTES) keys.push(`cut:${noteId}`);
   }
-  for (const [to, values] of groupBy<FeedbackEntry | string>([...feedback, ...cutNotes.keys()], (value) => (typeof value === 'string' ? value : value.to))) {
-    const note = feedbackNote(base, to, values.filter((value): value is FeedbackEntry => typeof value !== 'string'), cutNotes.get(to) ?? [], input);
+  for (const [to, values] of groupBy<FeedbackEntry | string>([...feedback, ...cutNotes.keys()], (value) =>
+    typeof value === 'string' ? value : value.to,
+  )) {
+    const note = feedbackNote(
+      base,
+      to,
+      values.filter((value): value is FeedbackEntry => typeof value !== 'string'),
+      cutNotes.get(to) ?? [],
+      input,
+    );
     if (note) notes.push(note);
   }
   // A later quarter's issue lists every finding still present: two ladders would ping twice. The
   // answers given here are recorded first; an issue with every item answered awaits its review.
   if (input.supersededBy) {
-    const items = [...state.items.values()].map((item) => revived.get(item.fingerprint) ?? withAddressed(item, addressed.find((entry) => entry.item === item), input.now));
+    const items = [...state.items.values()].map(
+      (item) =>
+        revived.get(item.fingerprint) ??
+        withAddressed(
+          item,
+          addressed.find((entry) => entry.item === item),
+          input.now,
+        ),
+    );
     if (items.some((item) => !item.addressed)) {
       const next = input.supersededBy;
       notes.push({
@@ -295,7 +382,9 @@ function planOpenAudit(input: FollowupInput, soms: Set<string>, base: { platform
       return { needsRecheck: false, notes, status: 'done', close: true };
     }
   }
-  const routes = new Map(ladderActions.map((action) => [action.item.fingerprint, routeOf(action.item, action.step, input)]));
+  const routes = new Map(
+    ladderActions.map((action) => [action.item.fingerprint, routeOf(action.item, action.step, input)]),
+  );
   // The last step goes to the Support Ops Managers not yet asked about the item: one note per such set.
   const groupKey = (action: { item: ItemState; step: LadderStep }) =>
     action.step === 'som'
@@ -333,14 +422,27 @@ function planOpenAudit(input: FollowupInput, soms: Set<string>, base: { platform
   }
 
   const nowAddressed = new Set(addressed.map((entry) => entry.item.fingerprint));
-  const allAddressed = [...state.items.values()].every((item) => (item.addressed && !revived.has(item.fingerprint)) || nowAddressed.has(item.fingerprint));
+  const allAddressed = [...state.items.values()].every(
+    (item) => (item.addressed && !revived.has(item.fingerprint)) || nowAddressed.has(item.fingerprint),
+  );
   const everything = [...state.items.keys()].sort();
   const alreadyReviewed = state.reviews.some((review) => sameSet(review, everything));
   if (allAddressed && !alreadyReviewed) {
-    const items = [...state.items.values()].map((item) => withAddressed(item, addressed.find((entry) => entry.item === item), input.now));
+    const items = [...state.items.values()].map((item) =>
+      withAddressed(
+        item,
+        addressed.find((entry) => entry.item === item),
+        input.now,
+      ),
+    );
     notes.push({
       marker: { v: 1, step: 'review', ...base, findings: everything },
-      body: renderReviewNote({ ...base, supportOpsManagers: input.supportOpsManagers, items, reach: input.reach ?? everyoneReachable }),
+      body: renderReviewNote({
+        ...base,
+        supportOpsManagers: input.supportOpsManagers,
+        items,
+        reach: input.reach ?? everyoneReachable,
+      }),
     });
   }
   return { needsRecheck: false, notes: withSeen(notes, state), status: allAddressed ? 'review' : 'open', close: false };
@@ -355,14 +457,38 @@ const FEEDBACK_CUT_NOTES = 1_000;
  * One person's answer, under FEEDBACK_BUDGET with its marker. Entries that would not fit wait: their
  * claims stay unanswered, so the next run answers them (each night answers its share; none fails).
  */
-function feedbackNote(base: { platform: string; quarter: string }, to: string, entries: FeedbackEntry[], cut: string[], input: FollowupInput): PlannedNote | undefined {
+function feedbackNote(
+  base: { platform: string; quarter: string },
+  to: string,
+  entries: FeedbackEntry[],
+  cut: string[],
+  input: FollowupInput,
+): PlannedNote | undefined {
   // An entry records at most FEEDBACK_CUT_NOTES of the claims it answers: any more come up again, and are answered the next night.
-  const handled = (e: FeedbackEntry) => [e.reason === 'unreadable' ? `unreadable:${e.noteId}` : claimKey(e.noteId, e.item.fingerprint), ...(e.laterClaims ?? []).slice(0, FEEDBACK_CUT_NOTES)];
+  const handled = (e: FeedbackEntry) => [
+    e.reason === 'unreadable' ? `unreadable:${e.noteId}` : claimKey(e.noteId, e.item.fingerprint),
+    ...(e.laterClaims ?? []).slice(0, FEEDBACK_CUT_NOTES),
+  ];
   const build = (count: number): PlannedNote => {
     const kept = entries.slice(0, count);
     return {
-      marker: { v: 1, step: 'feedback', ...base, owner: to, findings: [...new Set(kept.map((e) => e.item.fingerprint))], claims: [...new Set([...kept.flatMap(handled), ...cut])] },
-      body: renderFeedbackNote({ ...base, to, entries: kept, now: input.now, supportOpsManagers: input.supportOpsManagers, cut: cut.length > 0, later: entries.length - count }),
+      marker: {
+        v: 1,
+        step: 'feedback',
+        ...base,
+        owner: to,
+        findings: [...new Set(kept.map((e) => e.item.fingerprint))],
+        claims: [...new Set([...kept.flatMap(handled), ...cut])],
+      },
+      body: renderFeedbackNote({
+        ...base,
+        to,
+        entries: kept,
+        now: input.now,
+        supportOpsManagers: input.supportOpsManagers,
+        cut: cut.length > 0,
+        later: entries.length - count,
+      }),
     };
   };
   const size = (note: PlannedNote) => utf8Length(noteText(note.body, note.marker));
@@ -384,7 +510,13 @@ function feedbackNote(base: { platform: string; quarter: string }, to: string, e
 function withSeen(notes: PlannedNote[], state: IssueState): PlannedNote[] {
   if (notes.length === 0 || state.unseen.length === 0) return notes;
   const [first, ...rest] = notes;
-  return [{ ...first!, marker: { ...first!.marker, seen: Object.fromEntries(state.unseen.map(({ id, digest }) => [id, digest])) } }, ...rest];
+  return [
+    {
+      ...first!,
+      marker: { ...first!.marker, seen: Object.fromEntries(state.unseen.map(({ id, digest }) => [id, digest])) },
+    },
+    ...rest,
+  ];
 }
 
 /**
@@ -409,16 +541,27 @@ export function nextDueStep(
 }
 
 /** Whether the ladder has a step left for the item: not after the Support Ops Managers, nor when only they remain and all were asked. */
-function hasNextStep(item: ItemState, input: Partial<Pick<FollowupInput, 'supportOpsManagers' | 'managerOf'>>): boolean {
+function hasNextStep(
+  item: ItemState,
+  input: Partial<Pick<FollowupInput, 'supportOpsManagers' | 'managerOf'>>,
+): boolean {
   const last = item.pings.at(-1);
   if (!last) return true;
   if (last.step === 'som') return false;
-  const managerNext = last.step === 'ping2' && item.owner !== null && input.managerOf !== undefined && input.managerOf(item.owner) !== null;
+  const managerNext =
+    last.step === 'ping2' &&
+    item.owner !== null &&
+    input.managerOf !== undefined &&
+    input.managerOf(item.owner) !== null;
   const somNext = last.step === 'manager' || (last.step === 'ping2' && !managerNext);
   return !somNext || input.supportOpsManagers === undefined || somsToAsk(item, input.supportOpsManagers).length > 0;
 }
 
-export function dueAt(item: ItemState, ladder: LadderDurations, rules: Partial<Pick<FollowupInput, 'supportOpsManagers' | 'managerOf'>> = {}): Date | undefined {
+export function dueAt(
+  item: ItemState,
+  ladder: LadderDurations,
+  rules: Partial<Pick<FollowupInput, 'supportOpsManagers' | 'managerOf'>> = {},
+): Date | undefined {
   const last = item.pings.at(-1);
   if (!last || last.step === 'som' || !hasNextStep(item, rules)) return undefined;
   return dueDateTime(ladderClock(item, last.at), ladder[WAIT_AFTER[last.step]!]).toJSDate();
@@ -429,7 +572,9 @@ function resumesWith(item: ItemState, actions: { item: ItemState; step: LadderSt
   const now = actions.find((action) => action.item.fingerprint === item.fingerprint);
   if (now) return now.step === 'ping1' ? 'Its owner is pinged now.' : 'The next reminder goes out now.';
   const at = dueAt(item, input.ladder, input);
-  return at ? `The reminders resume where they stopped: the next one on ${formatUtc(at)}.` : 'Every reminder was already sent: the Support Ops Managers see it on the board.';
+  return at
+    ? `The reminders resume where they stopped: the next one on ${formatUtc(at)}.`
+    : 'Every reminder was already sent: the Support Ops Managers see it on the board.';
 }
 
 /** What the next step is timed from: the last step, or the item's revival when it came back after that. */

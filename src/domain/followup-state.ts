@@ -107,7 +107,9 @@ export function rebuildState(notes: TrackedNote[], botUsername: string, platform
   const people = readablePeopleNotes(notes, botUsername, bot, state.seen);
   // Each note is read once, in one pass (replies.ts): the cost of a night is linear in its notes.
   const replies = people.map((note) => ({ note, reply: readReply(note.body) }));
-  state.claims = replies.flatMap(({ note, reply }) => reply.claims.map((claim) => ({ noteId: note.id, author: note.author, at: note.createdAt, claim })));
+  state.claims = replies.flatMap(({ note, reply }) =>
+    reply.claims.map((claim) => ({ noteId: note.id, author: note.author, at: note.createdAt, claim })),
+  );
   state.claims.sort((a, b) => compareCodeUnits(a.at, b.at) || a.noteId - b.noteId);
   state.unseen = notes
     .filter((note) => !note.system && note.author !== botUsername && !state.seen.has(note.id))
@@ -118,7 +120,12 @@ export function rebuildState(notes: TrackedNote[], botUsername: string, platform
     .map(({ note, reply }) => ({ noteId: note.id, author: note.author, at: note.createdAt, ids: reply.unreadIds }));
   // A note read in part that asked the bot something: its author is told once what was not read.
   state.cut = replies
-    .filter(({ note, reply }) => reply.cut && (reply.claims.length > 0 || reply.unreadIds.length > 0) && !state.handledClaims.has(`cut:${note.id}`))
+    .filter(
+      ({ note, reply }) =>
+        reply.cut &&
+        (reply.claims.length > 0 || reply.unreadIds.length > 0) &&
+        !state.handledClaims.has(`cut:${note.id}`),
+    )
     .map(({ note }) => ({ noteId: note.id, author: note.author, at: note.createdAt }));
   return state;
 }
@@ -126,7 +133,8 @@ export function rebuildState(notes: TrackedNote[], botUsername: string, platform
 function applyMarker(state: IssueState, { marker, createdAt, noteId }: BotNote): void {
   for (const key of Array.isArray(marker.claims) ? marker.claims : []) state.handledClaims.add(String(key));
   if (marker.seen && typeof marker.seen === 'object') {
-    for (const [id, digest] of Object.entries(marker.seen as Record<string, unknown>)) if (typeof digest === 'string') state.seen.set(Number(id), digest);
+    for (const [id, digest] of Object.entries(marker.seen as Record<string, unknown>))
+      if (typeof digest === 'string') state.seen.set(Number(id), digest);
   }
   const findings = marker.findings ?? [];
   switch (marker.step) {
@@ -160,7 +168,11 @@ function applyMarker(state: IssueState, { marker, createdAt, noteId }: BotNote):
       for (const fingerprint of findings) {
         const item = state.items.get(fingerprint);
         if (item && !item.pings.some((ping) => ping.step === marker.step)) {
-          item.pings.push({ step: marker.step, at: stepTime(marker.at, createdAt), to: typeof marker.owner === 'string' ? marker.owner : null });
+          item.pings.push({
+            step: marker.step,
+            at: stepTime(marker.at, createdAt),
+            to: typeof marker.owner === 'string' ? marker.owner : null,
+          });
         }
       }
       break;
@@ -184,7 +196,11 @@ function applyMarker(state: IssueState, { marker, createdAt, noteId }: BotNote):
       state.lastReview = { findings, noteId };
       break;
     case 'outcome':
-      state.outcome ??= { result: String(marker.result), by: typeof marker.by === 'string' ? marker.by : null, at: createdAt };
+      state.outcome ??= {
+        result: String(marker.result),
+        by: typeof marker.by === 'string' ? marker.by : null,
+        at: createdAt,
+      };
       break;
     case 'reopened':
       if (typeof marker.closedAt === 'string') state.undoneCloses.add(marker.closedAt);
@@ -232,12 +248,17 @@ function stepTime(planned: unknown, createdAt: string): string {
  * read, so an emoji reaction (which moves a note's updated_at too) changes nothing; for a note it
  * has no digest of, an update after a later bot note counts as an edit.
  */
-function readablePeopleNotes(notes: TrackedNote[], botUsername: string, bot: BotNote[], seen: Map<number, string>): TrackedNote[] {
+function readablePeopleNotes(
+  notes: TrackedNote[],
+  botUsername: string,
+  bot: BotNote[],
+  seen: Map<number, string>,
+): TrackedNote[] {
   // The bot's note times, sorted once: a bot note between a note's creation and its update is one binary search away.
   const times = bot.map((b) => b.createdAt).sort();
   const botNoteBetween = (after: string, before: string) => {
     let low = 0;
-    for (let high = times.length; low < high; ) {
+    for (let high = times.length; low < high;) {
       const middle = (low + high) >>> 1;
       if (times[middle]! > after) high = middle;
       else low = middle + 1;

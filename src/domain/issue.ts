@@ -35,14 +35,26 @@ export function issueTitle(platform: PlatformId, quarter: string): string {
 }
 
 /** The placeholders issueDescription fills in: `audit-bot validate` reports any other `{{…}}`. */
-export const TEMPLATE_PLACEHOLDERS = ['{{quarter}}', '{{platform}}', '{{platform_name}}', '{{second_ping_after}}', '{{manager_after}}', '{{som_after}}'] as const;
+export const TEMPLATE_PLACEHOLDERS = [
+  '{{quarter}}',
+  '{{platform}}',
+  '{{platform_name}}',
+  '{{second_ping_after}}',
+  '{{manager_after}}',
+  '{{som_after}}',
+] as const;
 
 /**
  * The issue body: the platform's template with `{{quarter}}`, `{{platform}}`, `{{platform_name}}`
  * and the ladder's waits (`{{second_ping_after}}`, `{{manager_after}}`, `{{som_after}}`, worded
  * like the notes: `3 days`) filled in, plus the bot's identity marker.
  */
-export function issueDescription(template: string, platform: PlatformId, quarter: string, ladder: LadderDurations): string {
+export function issueDescription(
+  template: string,
+  platform: PlatformId,
+  quarter: string,
+  ladder: LadderDurations,
+): string {
   const filled = template
     .replaceAll('{{quarter}}', quarter)
     .replaceAll('{{platform}}', platform)
@@ -64,18 +76,23 @@ export interface AuditIdentity {
   quarter: string;
 }
 
-export const sameAudit = (a: AuditIdentity | undefined, b: AuditIdentity | undefined): boolean => a !== undefined && b !== undefined && a.platform === b.platform && a.quarter === b.quarter;
+export const sameAudit = (a: AuditIdentity | undefined, b: AuditIdentity | undefined): boolean =>
+  a !== undefined && b !== undefined && a.platform === b.platform && a.quarter === b.quarter;
 
 function identityOf(body: string, step?: string): AuditIdentity | undefined {
   for (const marker of parseMarkers(body)) {
     if (step !== undefined && marker.step !== step) continue;
-    if (isPlatformId(marker.platform) && typeof marker.quarter === 'string' && isQuarter(marker.quarter)) return { platform: marker.platform, quarter: marker.quarter };
+    if (isPlatformId(marker.platform) && typeof marker.quarter === 'string' && isQuarter(marker.quarter))
+      return { platform: marker.platform, quarter: marker.quarter };
   }
   return undefined;
 }
 
 /** The audit the `issue` marker in the description names, for an issue the bot created (`bot`: its username, when known). */
-export function describedIdentity(issue: Pick<TrackedIssue, 'description' | 'author'>, bot?: string): AuditIdentity | undefined {
+export function describedIdentity(
+  issue: Pick<TrackedIssue, 'description' | 'author'>,
+  bot?: string,
+): AuditIdentity | undefined {
   if (bot !== undefined && issue.author !== undefined && issue.author !== bot) return undefined;
   return identityOf(issue.description, 'issue');
 }
@@ -83,7 +100,8 @@ export function describedIdentity(issue: Pick<TrackedIssue, 'description' | 'aut
 /** The audit the bot's own notes are about (the first of its markers that names one); undefined before it posted any. */
 export function recordedIdentity(notes: TrackedNote[], bot: string): AuditIdentity | undefined {
   for (const { marker } of readBotRecord(notes, bot).trusted) {
-    if (isPlatformId(marker.platform) && typeof marker.quarter === 'string' && isQuarter(marker.quarter)) return { platform: marker.platform, quarter: marker.quarter };
+    if (isPlatformId(marker.platform) && typeof marker.quarter === 'string' && isQuarter(marker.quarter))
+      return { platform: marker.platform, quarter: marker.quarter };
   }
   return undefined;
 }
@@ -92,7 +110,9 @@ export function recordedIdentity(notes: TrackedNote[], bot: string): AuditIdenti
 export function withIdentityMarker(description: string, identity: AuditIdentity): string {
   const own = parseMarkers(description).filter((marker) => marker.step === 'issue');
   if (own.length === 1 && sameAudit(identityOf(description, 'issue'), identity)) return description;
-  const cleaned = description.replace(/<!-- audit-bot (\{[^<>]*\}) -->\n?/g, (whole, json: string) => (parseMarkers(whole).some((marker) => marker.step === 'issue') || !json ? '' : whole));
+  const cleaned = description.replace(/<!-- audit-bot (\{[^<>]*\}) -->\n?/g, (whole, json: string) =>
+    parseMarkers(whole).some((marker) => marker.step === 'issue') || !json ? '' : whole,
+  );
   return `${cleaned.trimEnd()}\n\n${renderMarker({ v: 1, step: 'issue', platform: identity.platform, quarter: identity.quarter })}\n`;
 }
 
@@ -100,9 +120,15 @@ export function withIdentityMarker(description: string, identity: AuditIdentity)
  * The label changes that make an issue's platform and quarter labels name `identity` again: the
  * missing ones added, any other label in those scopes removed. Empty when they already do.
  */
-export function identityLabelChanges(labels: readonly string[], identity: AuditIdentity): { add: string[]; remove: string[] } {
+export function identityLabelChanges(
+  labels: readonly string[],
+  identity: AuditIdentity,
+): { add: string[]; remove: string[] } {
   const wanted = identityLabels(identity.platform, identity.quarter);
   const add = wanted.filter((label) => !labels.includes(label));
-  const remove = labels.filter((label) => (label.startsWith(PLATFORM_LABEL_PREFIX) || label.startsWith(QUARTER_LABEL_PREFIX)) && !wanted.includes(label));
+  const remove = labels.filter(
+    (label) =>
+      (label.startsWith(PLATFORM_LABEL_PREFIX) || label.startsWith(QUARTER_LABEL_PREFIX)) && !wanted.includes(label),
+  );
   return { add, remove };
 }

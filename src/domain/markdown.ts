@@ -89,7 +89,11 @@ function isPlain(piece: string, lineStart: boolean, wordEnd: boolean): boolean {
   if (/[A-Za-z][A-Za-z0-9+.-]*:[^\s]/.test(piece) || /:[\p{L}\p{N}_+-]+:/u.test(piece)) return false;
   if (/(^|[^\p{L}\p{N}_.-])www\./iu.test(piece) || /[\p{L}\p{N}-]\.\p{L}{2}/u.test(piece)) return false;
   // A commit SHA (7 to 40 hex digits), an external issue (`GL-123`, `JIRA-1`).
-  if (/(?<![\p{L}\p{N}])[0-9a-f]{7,40}(?![\p{L}\p{N}])/iu.test(piece) || /(?<![\p{L}\p{N}])[A-Z][A-Z0-9_]+-\d+/u.test(piece)) return false;
+  if (
+    /(?<![\p{L}\p{N}])[0-9a-f]{7,40}(?![\p{L}\p{N}])/iu.test(piece) ||
+    /(?<![\p{L}\p{N}])[A-Z][A-Z0-9_]+-\d+/u.test(piece)
+  )
+    return false;
   // At the start of a line: a heading, list item, description, setext underline or rule marker (`>` is never raw).
   if (lineStart && /^(#{1,6}|[-+*=:]+|\d{1,9}[.)])$/.test(piece)) return false;
   return true;
@@ -115,12 +119,19 @@ function codeSpan(content: string): string {
  * Hangul fillers, and variation selectors. A joiner inside an emoji sequence, and one variation
  * selector after an emoji (or a keycap base) or an ideograph, are what they are for, and stay.
  */
-const INVISIBLE = /[\p{Cf}\u034f\u115f\u1160\u17b4\u17b5\u180b-\u180d\u180f\u3164\uffa0\ufe00-\ufe0f\u{e0100}-\u{e01ef}]/u;
+const INVISIBLE =
+  /[\p{Cf}\u034f\u115f\u1160\u17b4\u17b5\u180b-\u180d\u180f\u3164\uffa0\ufe00-\ufe0f\u{e0100}-\u{e01ef}]/u;
 
 function showInvisible(text: string): string {
   if (!INVISIBLE.test(text)) return text;
   const chars = Array.from(text);
-  return chars.map((char, index) => (INVISIBLE.test(char) && !legitimate(chars, index) ? `⟨U+${char.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}⟩` : char)).join('');
+  return chars
+    .map((char, index) =>
+      INVISIBLE.test(char) && !legitimate(chars, index)
+        ? `⟨U+${char.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}⟩`
+        : char,
+    )
+    .join('');
 }
 
 function legitimate(chars: string[], index: number): boolean {
@@ -132,7 +143,8 @@ function legitimate(chars: string[], index: number): boolean {
     const base = before === '\ufe0f' || /\p{Emoji_Modifier}/u.test(before) ? (chars[index - 2] ?? '') : before;
     return pictographic(base) && pictographic(after);
   }
-  if (char === '\ufe0e' || char === '\ufe0f') return pictographic(before) || (/^[0-9#*]$/.test(before) && after === '\u20e3');
+  if (char === '\ufe0e' || char === '\ufe0f')
+    return pictographic(before) || (/^[0-9#*]$/.test(before) && after === '\u20e3');
   if (/[\u{e0100}-\u{e01ef}]/u.test(char)) return /\p{Ideographic}/u.test(before);
   return false;
 }

@@ -65,7 +65,10 @@ export function renderMarker(marker: Marker): string {
 /** Any value as it is written inside a marker (JSON, strings escaped as `renderMarker` says): how big a part of a marker is. */
 export function markerJson(value: unknown): string {
   return JSON.stringify(value).replace(/"(?:[^"\\]|\\.)*"/g, (literal) =>
-    literal.replace(/[<>@#!~%$&[\]/^\-\u007f-\u009f\u200b-\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`),
+    literal.replace(
+      /[<>@#!~%$&[\]/^\-\u007f-\u009f\u200b-\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]/g,
+      (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`,
+    ),
   );
 }
 
@@ -93,7 +96,8 @@ function isMarker(value: unknown): value is Marker {
     typeof candidate.v === 'number' &&
     typeof candidate.step === 'string' &&
     typeof candidate.platform === 'string' &&
-    (candidate.findings === undefined || (Array.isArray(candidate.findings) && candidate.findings.every((f) => typeof f === 'string')))
+    (candidate.findings === undefined ||
+      (Array.isArray(candidate.findings) && candidate.findings.every((f) => typeof f === 'string')))
   );
 }
 
@@ -102,7 +106,9 @@ function isMarker(value: unknown): value is Marker {
  * else GITLAB_TOKEN (so a token rotation changes it). The same derivation the checkpoint always used.
  */
 export function sealKeyOf(secret: string | undefined): string | undefined {
-  return secret ? createHash('sha256').update(`audit-bot checkpoint seal\u0000${secret}`).digest('base64url') : undefined;
+  return secret
+    ? createHash('sha256').update(`audit-bot checkpoint seal\u0000${secret}`).digest('base64url')
+    : undefined;
 }
 
 /**
@@ -127,7 +133,10 @@ export function visibleText(body: string): string {
 }
 
 function markerSeal(key: string, json: string, visible: string): string {
-  return createHmac('sha256', key).update(`audit-bot marker\u0000${json}\u0000${visible}`).digest('base64url').slice(0, 22);
+  return createHmac('sha256', key)
+    .update(`audit-bot marker\u0000${json}\u0000${visible}`)
+    .digest('base64url')
+    .slice(0, 22);
 }
 
 /**
@@ -172,7 +181,11 @@ export function readMarkers(body: string, key: string | undefined = runSealKey()
     const { seal, ...marker } = value;
     // Verified over the JSON exactly as written: the seal is its last member.
     const sealed = SEAL_SUFFIX.exec(match[1]);
-    const ok = key !== undefined && sealed !== null && sealed[1] === seal && sameText(markerSeal(key, `${match[1].slice(0, sealed.index)}}`, visible), sealed[1]);
+    const ok =
+      key !== undefined &&
+      sealed !== null &&
+      sealed[1] === seal &&
+      sameText(markerSeal(key, `${match[1].slice(0, sealed.index)}}`, visible), sealed[1]);
     result.push({ marker: marker as Marker, seal: ok ? 'valid' : 'forged' });
   }
   return result;

@@ -41,7 +41,9 @@ export function planOpen(input: OpenPlanInput): PlannedNote[] {
   const platform = input.result.platform;
   const ids = assignedItemIds(input.existing);
   const listed = new Set(ids.keys());
-  const pinged = new Set(input.existing.filter(({ marker }) => marker.step === 'ping1').flatMap(({ marker }) => marker.findings ?? []));
+  const pinged = new Set(
+    input.existing.filter(({ marker }) => marker.step === 'ping1').flatMap(({ marker }) => marker.findings ?? []),
+  );
   const hasResults = input.existing.some(({ marker }) => marker.step === 'results');
   // A run that stopped between two parts of its results: this one posts the rest as its later parts.
   const unfinished = unfinishedBatch(input.existing);
@@ -53,7 +55,8 @@ export function planOpen(input: OpenPlanInput): PlannedNote[] {
 
   // Each owner's findings go to them, or up the roster's chain to the first person who can see the issue.
   const reach = input.reach ?? everyoneReachable;
-  const routeOf = (finding: Finding) => (finding.owner === null ? { to: null, skipped: [] } : routeUp(finding.owner, input.managerOf ?? (() => null), reach));
+  const routeOf = (finding: Finding) =>
+    finding.owner === null ? { to: null, skipped: [] } : routeUp(finding.owner, input.managerOf ?? (() => null), reach);
   const planned: PlannedNote[] = [];
   if (unfinished ? unlisted.length > 0 : !hasResults || unlisted.length > 0) {
     const batches = resultsBatches(input.existing);
@@ -79,34 +82,35 @@ export function planOpen(input: OpenPlanInput): PlannedNote[] {
   }
   const owners = [...byResponsible.keys()].sort((a, b) => (a === '' ? 1 : b === '' ? -1 : compareNames(a, b)));
   // Someone with more items than one ping's marker holds gets several pings (see pingChunks).
-  for (const owner of owners) for (const findings of pingChunks(byResponsible.get(owner)!.findings)) {
-    const skipped = uniqueUnreachable(byResponsible.get(owner)!.skipped);
-    const marker: Marker = {
-      v: 1,
-      step: 'ping1',
-      platform,
-      quarter: input.quarter,
-      owner: owner || null,
-      findings: findings.map((f) => f.fingerprint),
-      ...(skipped.length > 0 ? { unreachable: skipped.map(({ username, reason }) => ({ username, reason })) } : {}),
-      // The second ping is timed from this run's clock, not from when GitLab dates the note.
-      at: input.now.toISOString(),
-    };
-    planned.push({
-      marker,
-      body: renderPingNote({
+  for (const owner of owners)
+    for (const findings of pingChunks(byResponsible.get(owner)!.findings)) {
+      const skipped = uniqueUnreachable(byResponsible.get(owner)!.skipped);
+      const marker: Marker = {
+        v: 1,
+        step: 'ping1',
         platform,
         quarter: input.quarter,
         owner: owner || null,
-        supportOpsManagers: input.supportOpsManagers,
-        findings,
-        ids,
-        secondPingAfter: input.secondPingAfter,
-        skipped,
-        reach,
-      }),
-    });
-  }
+        findings: findings.map((f) => f.fingerprint),
+        ...(skipped.length > 0 ? { unreachable: skipped.map(({ username, reason }) => ({ username, reason })) } : {}),
+        // The second ping is timed from this run's clock, not from when GitLab dates the note.
+        at: input.now.toISOString(),
+      };
+      planned.push({
+        marker,
+        body: renderPingNote({
+          platform,
+          quarter: input.quarter,
+          owner: owner || null,
+          supportOpsManagers: input.supportOpsManagers,
+          findings,
+          ids,
+          secondPingAfter: input.secondPingAfter,
+          skipped,
+          reach,
+        }),
+      });
+    }
   return planned;
 }
 
@@ -136,7 +140,14 @@ function resultsParts(
 ): PlannedNote[] {
   const render = (part: Finding[], index: number, of: number): PlannedNote => ({
     marker: resultsMarker(input, part, ids, { batch: where.batch, part: index, parts: of }),
-    body: renderResultsNote({ ...input, findings: part, ids, followUp: where.followUp, part: { index, of }, total: findings.length }),
+    body: renderResultsNote({
+      ...input,
+      findings: part,
+      ids,
+      followUp: where.followUp,
+      part: { index, of },
+      total: findings.length,
+    }),
   });
   const size = (note: PlannedNote) => utf8Length(noteText(note.body, note.marker));
   // What a part costs besides its rows, with room for part numbers and the ids a later part names.
@@ -163,7 +174,10 @@ function resultsParts(
   return parts.map((part, index) => {
     const note = render(part, where.firstPart + index, of);
     // Never expected (the cut counts every byte): a bug, better stopped here than refused by GitLab.
-    if (size(note) > NOTE_BUDGET) throw new Error(`results part ${where.firstPart + index} would take ${size(note)} bytes, over the ${NOTE_BUDGET} a note may`);
+    if (size(note) > NOTE_BUDGET)
+      throw new Error(
+        `results part ${where.firstPart + index} would take ${size(note)} bytes, over the ${NOTE_BUDGET} a note may`,
+      );
     return note;
   });
 }
@@ -171,8 +185,20 @@ function resultsParts(
 /** What a finding adds to a results part: its table row and its entries in the marker. */
 function rowCost(finding: Finding, ids: Map<string, string>, seen: Set<string>): number {
   const record = itemRecord(finding);
-  const row = [Number(ids.get(finding.fingerprint)?.split('-').pop()), 0, finding.owner === null ? null : 0, record.subject, record.detail];
-  let cost = utf8Length(resultsTableRow(finding, ids)) + 1 + utf8Length(markerJson(finding.fingerprint)) + 1 + utf8Length(markerJson(row)) + 1;
+  const row = [
+    Number(ids.get(finding.fingerprint)?.split('-').pop()),
+    0,
+    finding.owner === null ? null : 0,
+    record.subject,
+    record.detail,
+  ];
+  let cost =
+    utf8Length(resultsTableRow(finding, ids)) +
+    1 +
+    utf8Length(markerJson(finding.fingerprint)) +
+    1 +
+    utf8Length(markerJson(row)) +
+    1;
   if (!seen.has(`k${finding.kind}`)) cost += utf8Length(markerJson(finding.kind)) + 1;
   if (!seen.has(`o${finding.owner}`) && finding.owner !== null) cost += utf8Length(markerJson(finding.owner)) + 1;
   return cost;
@@ -182,13 +208,25 @@ function rowCost(finding: Finding, ids: Map<string, string>, seen: Set<string>):
  * A results part's marker: `findings` in order, `rows` in the same order, each
  * [id number, index in `kinds`, index in `owners` or null, subject, detail] (`resultsEntries` reads it).
  */
-function resultsMarker(input: OpenPlanInput, findings: Finding[], ids: Map<string, string>, place: { batch: number; part: number; parts: number }): Marker {
+function resultsMarker(
+  input: OpenPlanInput,
+  findings: Finding[],
+  ids: Map<string, string>,
+  place: { batch: number; part: number; parts: number },
+): Marker {
   const kinds: string[] = [];
   const owners: string[] = [];
-  const indexOf = (list: string[], value: string) => (list.includes(value) ? list.indexOf(value) : list.push(value) - 1);
+  const indexOf = (list: string[], value: string) =>
+    list.includes(value) ? list.indexOf(value) : list.push(value) - 1;
   const rows = findings.map((finding) => {
     const record = itemRecord(finding);
-    return [Number(ids.get(finding.fingerprint)!.split('-').pop()), indexOf(kinds, record.kind), record.owner === null ? null : indexOf(owners, record.owner), record.subject, record.detail];
+    return [
+      Number(ids.get(finding.fingerprint)!.split('-').pop()),
+      indexOf(kinds, record.kind),
+      record.owner === null ? null : indexOf(owners, record.owner),
+      record.subject,
+      record.detail,
+    ];
   });
   return {
     v: 1,

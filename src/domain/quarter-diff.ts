@@ -13,7 +13,10 @@ export interface QuarterDiff {
 }
 
 /** New, still present and resolved findings between last quarter's audit issue and this quarter's check. */
-export function quarterDiff(previous: { quarter: string; iid: number; state: IssueState }, findings: Finding[]): QuarterDiff {
+export function quarterDiff(
+  previous: { quarter: string; iid: number; state: IssueState },
+  findings: Finding[],
+): QuarterDiff {
   const current = new Set(findings.map((finding) => finding.fingerprint));
   return {
     previousQuarter: previous.quarter,

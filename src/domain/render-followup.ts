@@ -67,7 +67,9 @@ function outcomeText(how: AddressedHow, by: string | null, reason: string | unde
 export function renderAddressedNote(input: Base & { entries: AddressedEntry[]; now: Date }): string {
   const lines = [`Recorded on ${formatUtc(input.now)} (${platformName(input.platform)} audit ${input.quarter}):`, ''];
   for (const entry of input.entries) {
-    lines.push(`- **${entry.item.id}** · ${inline(entry.item.subject)} · ${outcomeText(entry.how, entry.by, entry.reason, input.platform)}`);
+    lines.push(
+      `- **${entry.item.id}** · ${inline(entry.item.subject)} · ${outcomeText(entry.how, entry.by, entry.reason, input.platform)}`,
+    );
   }
   return lines.join('\n');
 }
@@ -81,7 +83,14 @@ export const FEEDBACK_LINES = 50;
  * items had to wait for the next run's answer (a note holds only so much).
  */
 export function renderFeedbackNote(
-  input: Base & { to: string; entries: FeedbackEntry[]; now: Date; supportOpsManagers: string[]; cut?: boolean; later?: number },
+  input: Base & {
+    to: string;
+    entries: FeedbackEntry[];
+    now: Date;
+    supportOpsManagers: string[];
+    cut?: boolean;
+    later?: number;
+  },
 ): string {
   const name = platformName(input.platform);
   const lines = [`${mention(input.to)}, about your reply:`, ''];
@@ -104,7 +113,8 @@ export function renderFeedbackNote(
     }
   }
   const rest = input.entries.slice(FEEDBACK_LINES);
-  const idsOf = (reason: FeedbackEntry['reason']) => rest.filter((entry) => entry.reason === reason).map((entry) => `**${entry.item.id}**`);
+  const idsOf = (reason: FeedbackEntry['reason']) =>
+    rest.filter((entry) => entry.reason === reason).map((entry) => `**${entry.item.id}**`);
   const more: [FeedbackEntry['reason'], string][] = [
     ['still-present', `still found in ${name} on ${formatUtc(input.now)}, so they stay open`],
     ['not-allowed', 'not counted: only their owners, their managers or a Support Ops Manager can answer for them'],
@@ -115,7 +125,9 @@ export function renderFeedbackNote(
     if (ids.length > 0) lines.push(`- ${plural(ids.length, 'more item')} ${what}: ${ids.join(', ')}.`);
   }
   if (input.later) {
-    lines.push(`- ${plural(input.later, 'more item')} of your replies will be answered in the next run's note: one note holds only so much.`);
+    lines.push(
+      `- ${plural(input.later, 'more item')} of your replies will be answered in the next run's note: one note holds only so much.`,
+    );
   }
   if (input.cut) {
     lines.push(
@@ -165,10 +177,14 @@ export function renderLadderNote(
   const lines: string[] = [];
   switch (input.step) {
     case 'ping2':
-      lines.push(`${to}, a reminder: the ${name} access audit for ${input.quarter} still has ${count} waiting for you:`);
+      lines.push(
+        `${to}, a reminder: the ${name} access audit for ${input.quarter} still has ${count} waiting for you:`,
+      );
       break;
     case 'manager':
-      lines.push(`${to}, ${count} of the ${name} access audit for ${input.quarter}, owned by your reports, got no answer after two pings. Please help them fix these or answer for them:`);
+      lines.push(
+        `${to}, ${count} of the ${name} access audit for ${input.quarter}, owned by your reports, got no answer after two pings. Please help them fix these or answer for them:`,
+      );
       break;
     case 'som':
       lines.push(
@@ -180,26 +196,45 @@ export function renderLadderNote(
   lines.push('');
   // Thousands of items would not fit in one note (GitLab's cap): their ids then, the results notes describe them.
   const withOwner = input.step === 'manager' || input.step === 'som' || passedOver.length > 0;
-  lines.push(...itemsOrSummary(input.items.map((item) => itemLine(item, withOwner)), input.items.map((item) => item.id), input.platform, input.quarter));
+  lines.push(
+    ...itemsOrSummary(
+      input.items.map((item) => itemLine(item, withOwner)),
+      input.items.map((item) => item.id),
+      input.platform,
+      input.quarter,
+    ),
+  );
   lines.push('');
   // After the step that asks the last Support Ops Manager left, nobody else is asked.
-  const lastStep = input.step === 'som' || input.items.every((item) => somsToAsk({ ...item, pings: [...item.pings, { step: input.step, at: '', to: input.recipient }] }, input.supportOpsManagers).length === 0);
+  const lastStep =
+    input.step === 'som' ||
+    input.items.every(
+      (item) =>
+        somsToAsk(
+          { ...item, pings: [...item.pings, { step: input.step, at: '', to: input.recipient }] },
+          input.supportOpsManagers,
+        ).length === 0,
+    );
   const next = lastStep
     ? 'This is the last reminder the bot sends.'
     : input.step === 'ping2'
-        ? input.items.every((item) => item.owner !== null && input.managerOf(item.owner) !== null)
-          ? `Without an answer, your manager will be asked in ${humanDuration(input.ladder.manager_after)}.`
-          : `Without an answer, the Support Ops Managers will be asked for assistance in ${humanDuration(input.ladder.manager_after)}.`
-        : input.step === 'manager'
-          ? `Without an answer, the Support Ops Managers will be asked in ${humanDuration(input.ladder.som_after)}.`
-          : 'This is the last reminder the bot sends.';
+      ? input.items.every((item) => item.owner !== null && input.managerOf(item.owner) !== null)
+        ? `Without an answer, your manager will be asked in ${humanDuration(input.ladder.manager_after)}.`
+        : `Without an answer, the Support Ops Managers will be asked for assistance in ${humanDuration(input.ladder.manager_after)}.`
+      : input.step === 'manager'
+        ? `Without an answer, the Support Ops Managers will be asked in ${humanDuration(input.ladder.som_after)}.`
+        : 'This is the last reminder the bot sends.';
   lines.push(`${answer} ${next}`);
   return lines.join('\n');
 }
 
-export function renderReviewNote(input: Base & { supportOpsManagers: string[]; items: ItemState[]; reach?: ReachOf }): string {
+export function renderReviewNote(
+  input: Base & { supportOpsManagers: string[]; items: ItemState[]; reach?: ReachOf },
+): string {
   const name = platformName(input.platform);
-  const soms = input.supportOpsManagers.map((username) => mentionIfReachable(username, input.reach ?? everyoneReachable)).join(' ');
+  const soms = input.supportOpsManagers
+    .map((username) => mentionIfReachable(username, input.reach ?? everyoneReachable))
+    .join(' ');
   const lines = [
     input.items.length === 0
       ? `${soms}, the ${name} access audit for ${input.quarter} found nothing to address. Please review and close it.`
@@ -214,7 +249,9 @@ export function renderReviewNote(input: Base & { supportOpsManagers: string[]; i
           `**${item.id}**`,
           inline(item.subject),
           quiet(item.owner),
-          item.addressed ? outcomeText(item.addressed.how, item.addressed.by, item.addressed.reason, input.platform) : 'open',
+          item.addressed
+            ? outcomeText(item.addressed.how, item.addressed.by, item.addressed.reason, input.platform)
+            : 'open',
         ]),
       ),
     );
@@ -224,7 +261,13 @@ export function renderReviewNote(input: Base & { supportOpsManagers: string[]; i
 }
 
 export function renderOutcomeNote(
-  input: Base & { result: 'approved' | 'closed' | 'superseded'; by: string | null; next?: { iid: number; quarter: string }; now: Date; items: ItemState[] },
+  input: Base & {
+    result: 'approved' | 'closed' | 'superseded';
+    by: string | null;
+    next?: { iid: number; quarter: string };
+    now: Date;
+    items: ItemState[];
+  },
 ): string {
   const open = input.items.filter((item) => !item.addressed);
   const lines =
@@ -262,11 +305,15 @@ export function renderResumedNote(input: Base & { closedBy: string | null }): st
  * Items recorded `fixed` or `gone` that a re-check found again: open again in this issue, with
  * their history; `next` says where each one's ladder resumes.
  */
-export function renderRevivedNote(input: Base & { items: ItemState[]; now: Date; next: (item: ItemState) => string }): string {
+export function renderRevivedNote(
+  input: Base & { items: ItemState[]; now: Date; next: (item: ItemState) => string },
+): string {
   const name = platformName(input.platform);
   const lines = input.items.map((item) => {
     const was = item.revived?.was;
-    const before = was ? ` (recorded ${was.how === 'fixed' ? `fixed${was.by ? ` per ${quiet(was.by)}` : ''}` : 'gone'} on ${formatUtc(new Date(was.at))})` : '';
+    const before = was
+      ? ` (recorded ${was.how === 'fixed' ? `fixed${was.by ? ` per ${quiet(was.by)}` : ''}` : 'gone'} on ${formatUtc(new Date(was.at))})`
+      : '';
     return (
       `- **${item.id}** is found again in ${name}${before}: it is open again. ${inline(item.subject)} · ${inline(item.detail, 400)} ` +
       `${input.next(item)}`

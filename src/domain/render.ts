@@ -28,7 +28,8 @@ export function humanDuration(iso: string): string {
   if (!duration.isValid) return iso;
   const rescaled = duration.rescale();
   const counts = Object.entries(rescaled.toObject()).map(([unit, count]) => [unit.slice(0, -1), count] as const);
-  if (counts.length === 0 || counts.some(([, count]) => !Number.isSafeInteger(count) || count < 0)) return rescaled.toHuman({ listStyle: 'long' });
+  if (counts.length === 0 || counts.some(([, count]) => !Number.isSafeInteger(count) || count < 0))
+    return rescaled.toHuman({ listStyle: 'long' });
   const parts = counts.map(([unit, count]) => `${count} ${unit}${count === 1 ? '' : 's'}`);
   return parts.length <= 2 ? parts.join(' and ') : `${parts.slice(0, -1).join(', ')}, and ${parts.at(-1)}`;
 }
@@ -39,7 +40,9 @@ function quietName(username: string | null): string {
 }
 
 function describeReads(result: CheckResult): string {
-  const parts = Object.entries(result.stats.itemsRead).map(([collection, count]) => `${count} ${collection.replace(/_/g, ' ')}`);
+  const parts = Object.entries(result.stats.itemsRead).map(
+    ([collection, count]) => `${count} ${collection.replace(/_/g, ' ')}`,
+  );
   const requests = `${result.stats.requests} request${result.stats.requests === 1 ? '' : 's'}`;
   return parts.length ? `read ${parts.join(', ')} in ${requests}` : `made ${requests}`;
 }
@@ -70,7 +73,12 @@ const RESULTS_HEADERS = ['Item', 'Account', 'Finding', 'Responsible'];
 
 /** A finding's row in the results table, as `table` writes it. */
 export function resultsTableRow(finding: Finding, ids: Map<string, string>): string {
-  const cells = [`**${ids.get(finding.fingerprint) ?? '?'}**`, inline(finding.subject), inline(finding.detail, 400), quietName(finding.owner)];
+  const cells = [
+    `**${ids.get(finding.fingerprint) ?? '?'}**`,
+    inline(finding.subject),
+    inline(finding.detail, 400),
+    quietName(finding.owner),
+  ];
   return `| ${cells.map((cell) => cell || ' ').join(' | ')} |`;
 }
 
@@ -82,11 +90,18 @@ export function renderResultsNote(input: ResultsNoteInput): string {
   const name = PLATFORMS[input.result.platform].displayName;
   const part = input.part ?? { index: 1, of: 1 };
   const lines: string[] = [];
-  lines.push(`### ${name} access audit ${input.quarter}: ${input.followUp ? 'new findings' : 'results'}${part.of > 1 ? ` (part ${part.index} of ${part.of})` : ''}`, '');
+  lines.push(
+    `### ${name} access audit ${input.quarter}: ${input.followUp ? 'new findings' : 'results'}${part.of > 1 ? ` (part ${part.index} of ${part.of})` : ''}`,
+    '',
+  );
   if (part.index > 1) {
     const first = input.ids.get(input.findings[0]?.fingerprint ?? '') ?? '?';
     const last = input.ids.get(input.findings.at(-1)?.fingerprint ?? '') ?? '?';
-    lines.push(`Continued from part ${part.index - 1}: items **${first}** to **${last}**.`, '', resultsTable(input.findings, input.ids));
+    lines.push(
+      `Continued from part ${part.index - 1}: items **${first}** to **${last}**.`,
+      '',
+      resultsTable(input.findings, input.ids),
+    );
     return lines.join('\n');
   }
   lines.push(`The audit ran on ${formatUtc(input.now)} and ${describeReads(input.result)}.`);
@@ -100,17 +115,31 @@ export function renderResultsNote(input: ResultsNoteInput): string {
   } else {
     const count = input.total ?? input.findings.length;
     const where = part.of > 1 ? `, listed in ${part.of} notes (GitLab caps a note's size)` : '';
-    lines.push(`**${count} finding${count === 1 ? '' : 's'}** need${count === 1 ? 's' : ''} action${where}; each responsible person is pinged below.`, '');
+    lines.push(
+      `**${count} finding${count === 1 ? '' : 's'}** need${count === 1 ? 's' : ''} action${where}; each responsible person is pinged below.`,
+      '',
+    );
     lines.push(resultsTable(input.findings, input.ids));
   }
-  if (!input.followUp) for (const inventory of input.result.inventories ?? []) lines.push('', ...renderInventory(inventory));
-  if (input.diff !== undefined && !input.followUp) lines.push('', ...renderQuarterDiff(input.diff, input.ids, input.result.platform, input.quarter));
+  if (!input.followUp)
+    for (const inventory of input.result.inventories ?? []) lines.push('', ...renderInventory(inventory));
+  if (input.diff !== undefined && !input.followUp)
+    lines.push('', ...renderQuarterDiff(input.diff, input.ids, input.result.platform, input.quarter));
   if (input.accepted.length > 0 && !input.followUp) {
-    lines.push('', `<details><summary>${input.accepted.length} accepted exception(s) from the allow-list</summary>`, '');
+    lines.push(
+      '',
+      `<details><summary>${input.accepted.length} accepted exception(s) from the allow-list</summary>`,
+      '',
+    );
     lines.push(
       boundedTable(
         ['Account', 'Finding', 'Reason', 'Expires'],
-        input.accepted.map(({ finding, exception }) => [inline(finding.subject), inline(finding.detail, 400), inline(exception.reason), inline(exception.expires)]),
+        input.accepted.map(({ finding, exception }) => [
+          inline(finding.subject),
+          inline(finding.detail, 400),
+          inline(exception.reason),
+          inline(exception.expires),
+        ]),
         'exceptions (the allow-list in the audit config has them all)',
       ),
     );
@@ -131,7 +160,8 @@ function boundedTable(headers: string[], rows: string[][], what: string): string
   const lines = table(headers, rows).split('\n');
   let size = 0;
   let kept = 2;
-  while (kept < lines.length && size + utf8Length(lines[kept]) + 1 <= RESULTS_LISTING_BUDGET) size += utf8Length(lines[kept++]) + 1;
+  while (kept < lines.length && size + utf8Length(lines[kept]) + 1 <= RESULTS_LISTING_BUDGET)
+    size += utf8Length(lines[kept++]) + 1;
   if (kept === lines.length) return lines.join('\n');
   return `${lines.slice(0, kept).join('\n')}\n\n_… and ${lines.length - kept} more ${what}, too many for one note._`;
 }
@@ -140,15 +170,25 @@ function boundedTable(headers: string[], rows: string[][], what: string): string
 function boundedList(entries: string[], separator: string): string {
   let size = 0;
   let kept = 0;
-  while (kept < entries.length && size + utf8Length(entries[kept]) + separator.length <= RESULTS_LISTING_BUDGET) size += utf8Length(entries[kept++]) + separator.length;
-  return kept === entries.length ? entries.join(separator) : `${entries.slice(0, kept).join(separator)}${separator}… and ${entries.length - kept} more`;
+  while (kept < entries.length && size + utf8Length(entries[kept]) + separator.length <= RESULTS_LISTING_BUDGET)
+    size += utf8Length(entries[kept++]) + separator.length;
+  return kept === entries.length
+    ? entries.join(separator)
+    : `${entries.slice(0, kept).join(separator)}${separator}… and ${entries.length - kept} more`;
 }
 
 /** A checker's inventory (e.g. API tokens) as a table; every cell is platform text, escaped. */
 function renderInventory(inventory: Inventory): string[] {
   const lines = [`#### ${inline(inventory.title)} (${inventory.rows.length})`, ''];
   if (inventory.rows.length === 0) return [...lines, `_${inline(inventory.empty ?? 'Nothing to list.', 400)}_`];
-  return [...lines, boundedTable(inventory.headers.map((header) => inline(header)), inventory.rows.map((row) => row.map((cell) => inline(cell, 120))), "rows (the run's --report JSON has them all)")];
+  return [
+    ...lines,
+    boundedTable(
+      inventory.headers.map((header) => inline(header)),
+      inventory.rows.map((row) => row.map((cell) => inline(cell, 120))),
+      "rows (the run's --report JSON has them all)",
+    ),
+  ];
 }
 
 export interface PingNoteInput {
@@ -173,17 +213,28 @@ export function renderPingNote(input: PingNoteInput): string {
   if (input.owner) {
     lines.push(`${mention(input.owner)}, the ${name} access audit for ${input.quarter} needs you on ${items}:`);
   } else if (skipped.length > 0) {
-    const managers = input.supportOpsManagers.map((username) => mentionIfReachable(username, input.reach ?? everyoneReachable)).join(' ');
-    lines.push(`${managers}, the ${name} access audit for ${input.quarter} needs you on ${items} whose owner cannot be reached:`);
+    const managers = input.supportOpsManagers
+      .map((username) => mentionIfReachable(username, input.reach ?? everyoneReachable))
+      .join(' ');
+    lines.push(
+      `${managers}, the ${name} access audit for ${input.quarter} needs you on ${items} whose owner cannot be reached:`,
+    );
   } else {
-    const managers = input.supportOpsManagers.map((username) => mentionIfReachable(username, input.reach ?? everyoneReachable)).join(' ');
-    lines.push(`${managers}, nobody in the roster owns ${count === 1 ? 'this' : 'these'} ${count === 1 ? '' : `${count} `}${name} item${count === 1 ? '' : 's'}; please decide for each:`);
+    const managers = input.supportOpsManagers
+      .map((username) => mentionIfReachable(username, input.reach ?? everyoneReachable))
+      .join(' ');
+    lines.push(
+      `${managers}, nobody in the roster owns ${count === 1 ? 'this' : 'these'} ${count === 1 ? '' : `${count} `}${name} item${count === 1 ? '' : 's'}; please decide for each:`,
+    );
   }
   if (skipped.length > 0) lines.push('', ...passedOverLines(skipped, 'so this comes to you'));
   lines.push('');
   lines.push(
     ...itemsOrSummary(
-      input.findings.map((finding) => `- **${input.ids.get(finding.fingerprint) ?? '?'}** · ${inline(finding.subject)} · ${inline(finding.detail, 400)}`),
+      input.findings.map(
+        (finding) =>
+          `- **${input.ids.get(finding.fingerprint) ?? '?'}** · ${inline(finding.subject)} · ${inline(finding.detail, 400)}`,
+      ),
       input.findings.map((finding) => input.ids.get(finding.fingerprint) ?? '?'),
       input.platform,
       input.quarter,
@@ -199,9 +250,21 @@ export function renderPingNote(input: PingNoteInput): string {
   return lines.join('\n');
 }
 
-function renderQuarterDiff(diff: QuarterDiff | null, ids: Map<string, string>, platform: PlatformId, quarter: string): string[] {
-  if (!diff) return [`_No ${PLATFORMS[platform].displayName} audit issue for ${previousQuarter(quarter)} was found: there is no quarter-over-quarter comparison._`];
-  const idList = (fingerprints: string[]) => boundedList(fingerprints.map((fingerprint) => `**${ids.get(fingerprint) ?? '?'}**`), ', ') || 'none';
+function renderQuarterDiff(
+  diff: QuarterDiff | null,
+  ids: Map<string, string>,
+  platform: PlatformId,
+  quarter: string,
+): string[] {
+  if (!diff)
+    return [
+      `_No ${PLATFORMS[platform].displayName} audit issue for ${previousQuarter(quarter)} was found: there is no quarter-over-quarter comparison._`,
+    ];
+  const idList = (fingerprints: string[]) =>
+    boundedList(
+      fingerprints.map((fingerprint) => `**${ids.get(fingerprint) ?? '?'}**`),
+      ', ',
+    ) || 'none';
   const lines = [
     `#### Since last quarter (${diff.previousQuarter}, #${diff.previousIssue})`,
     '',
@@ -209,13 +272,20 @@ function renderQuarterDiff(diff: QuarterDiff | null, ids: Map<string, string>, p
     `- **Still present** (${diff.stillPresent.length}): ${
       boundedList(
         diff.stillPresent.map(({ finding, before }) => {
-          const then = before.addressed ? `${before.addressed.how}${before.addressed.by ? ` per \`${before.addressed.by}\`` : ''}` : 'unanswered';
+          const then = before.addressed
+            ? `${before.addressed.how}${before.addressed.by ? ` per \`${before.addressed.by}\`` : ''}`
+            : 'unanswered';
           return `**${ids.get(finding.fingerprint) ?? '?'}** (was ${before.id}: ${then})`;
         }),
         ', ',
       ) || 'none'
     }`,
-    `- **Resolved since** (${diff.resolved.length}): ${boundedList(diff.resolved.map((item) => `${item.id} ${inline(item.subject, 80)}`), '; ') || 'none'}`,
+    `- **Resolved since** (${diff.resolved.length}): ${
+      boundedList(
+        diff.resolved.map((item) => `${item.id} ${inline(item.subject, 80)}`),
+        '; ',
+      ) || 'none'
+    }`,
   ];
   return lines;
 }
@@ -238,8 +308,14 @@ export function itemsOrSummary(lines: string[], ids: string[], platform: string,
 
 /** `PD-1 to PD-40, PD-42`: ids in order, consecutive numbers of one prefix as a range; cut to ITEM_LIST_BUDGET. */
 export function idRanges(ids: string[]): string {
-  const parsed = ids.map((id) => /^(.*)-(\d+)$/.exec(id)).map((match, index) => (match ? { prefix: match[1]!, number: Number(match[2]) } : { prefix: ids[index]!, number: NaN }));
-  const order = [...parsed.keys()].sort((a, b) => compareCodeUnitsOf(parsed[a]!.prefix, parsed[b]!.prefix) || parsed[a]!.number - parsed[b]!.number);
+  const parsed = ids
+    .map((id) => /^(.*)-(\d+)$/.exec(id))
+    .map((match, index) =>
+      match ? { prefix: match[1]!, number: Number(match[2]) } : { prefix: ids[index]!, number: NaN },
+    );
+  const order = [...parsed.keys()].sort(
+    (a, b) => compareCodeUnitsOf(parsed[a]!.prefix, parsed[b]!.prefix) || parsed[a]!.number - parsed[b]!.number,
+  );
   const runs: string[] = [];
   let start = 0;
   for (let at = 1; at <= order.length; at++) {

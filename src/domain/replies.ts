@@ -96,7 +96,7 @@ export function readReply(body: string): ReadReply {
   const unread = new Set<string>();
   let cut = false;
   let fence: string | undefined;
-  for (let start = 0; start <= body.length; ) {
+  for (let start = 0; start <= body.length;) {
     const newline = body.indexOf('\n', start);
     const end = newline === -1 ? body.length : newline;
     const length = end > start && body.charCodeAt(end - 1) === 13 ? end - start - 1 : end - start;

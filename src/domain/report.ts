@@ -8,7 +8,14 @@ export interface AuditReport {
   quarter: string;
   issue: { iid: number; url: string; state: string; labels: string[] };
   /** The platform check this run made, if it made one. */
-  check: { ranAt: string; requests: number; itemsRead: Record<string, number>; findings: Finding[]; inventories?: Inventory[]; warnings?: string[] } | null;
+  check: {
+    ranAt: string;
+    requests: number;
+    itemsRead: Record<string, number>;
+    findings: Finding[];
+    inventories?: Inventory[];
+    warnings?: string[];
+  } | null;
   items: {
     id: string;
     fingerprint: string;
@@ -19,10 +26,23 @@ export interface AuditReport {
     pings: { step: string; at: string }[];
     addressed: { how: string; by: string | null; reason: string | null; at: string } | null;
   }[];
-  replies: { noteId: number; author: string; at: string; kind: string; ids: string[] | 'all' | null; text: string | null }[];
+  replies: {
+    noteId: number;
+    author: string;
+    at: string;
+    kind: string;
+    ids: string[] | 'all' | null;
+    text: string | null;
+  }[];
   reviewRequested: boolean;
   outcome: { result: string; by: string | null; at: string } | null;
-  quarterOverQuarter: { previousQuarter: string; previousIssue: number; new: string[]; stillPresent: string[]; resolved: string[] } | null;
+  quarterOverQuarter: {
+    previousQuarter: string;
+    previousIssue: number;
+    new: string[];
+    stillPresent: string[];
+    resolved: string[];
+  } | null;
 }
 
 /**
@@ -72,7 +92,14 @@ export function auditReport(input: {
       subject: item.subject,
       detail: item.detail,
       pings: item.pings,
-      addressed: item.addressed ? { how: item.addressed.how, by: item.addressed.by, reason: item.addressed.reason ?? null, at: item.addressed.at } : null,
+      addressed: item.addressed
+        ? {
+            how: item.addressed.how,
+            by: item.addressed.by,
+            reason: item.addressed.reason ?? null,
+            at: item.addressed.at,
+          }
+        : null,
     })),
     replies: state.claims.map(({ noteId, author, at, claim }) => ({
       noteId,

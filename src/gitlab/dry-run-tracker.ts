@@ -1,5 +1,13 @@
 import type { Logger } from '../log.js';
-import type { IssueChanges, IssueFilter, NewIssue, TrackedIssue, TrackedNote, TrackedUser, Tracker } from './tracker.js';
+import type {
+  IssueChanges,
+  IssueFilter,
+  NewIssue,
+  TrackedIssue,
+  TrackedNote,
+  TrackedUser,
+  Tracker,
+} from './tracker.js';
 
 export type RecordedWrite =
   | { kind: 'create-issue'; issue: NewIssue }
@@ -29,7 +37,9 @@ export class DryRunTracker implements Tracker {
   }
 
   getIssue(iid: number): Promise<TrackedIssue> {
-    return this.reads ? this.reads.getIssue(iid) : Promise.reject(new Error(`dry run without GitLab: no issue #${iid}`));
+    return this.reads
+      ? this.reads.getIssue(iid)
+      : Promise.reject(new Error(`dry run without GitLab: no issue #${iid}`));
   }
 
   listNotes(iid: number): Promise<TrackedNote[]> {
@@ -43,13 +53,34 @@ export class DryRunTracker implements Tracker {
   async createIssue(issue: NewIssue): Promise<TrackedIssue> {
     this.writes.push({ kind: 'create-issue', issue });
     this.logger.info({ title: issue.title, labels: issue.labels }, 'dry run: would create issue');
-    return { iid: 0, title: issue.title, description: issue.description, labels: issue.labels, state: 'opened', confidential: issue.confidential, webUrl: '(dry run)', createdAt: new Date(0).toISOString(), closedBy: null, author: await this.currentUsername() };
+    return {
+      iid: 0,
+      title: issue.title,
+      description: issue.description,
+      labels: issue.labels,
+      state: 'opened',
+      confidential: issue.confidential,
+      webUrl: '(dry run)',
+      createdAt: new Date(0).toISOString(),
+      closedBy: null,
+      author: await this.currentUsername(),
+    };
   }
 
   async updateIssue(iid: number, changes: IssueChanges): Promise<TrackedIssue> {
     this.writes.push({ kind: 'update-issue', iid, changes });
     this.logger.info({ iid, changes: Object.keys(changes) }, 'dry run: would update issue');
-    return { iid, title: '', description: changes.description ?? '', labels: [], state: 'opened', confidential: true, webUrl: '(dry run)', createdAt: new Date(0).toISOString(), closedBy: null };
+    return {
+      iid,
+      title: '',
+      description: changes.description ?? '',
+      labels: [],
+      state: 'opened',
+      confidential: true,
+      webUrl: '(dry run)',
+      createdAt: new Date(0).toISOString(),
+      closedBy: null,
+    };
   }
 
   /** A dry run writes nothing, so it needs no lease and takes none. */
@@ -76,6 +107,13 @@ export class DryRunTracker implements Tracker {
     this.writes.push({ kind: 'create-note', iid, body });
     this.logger.info({ iid, length: body.length }, 'dry run: would post note');
     const now = new Date().toISOString();
-    return { id: -this.nextId++, body, author: await this.currentUsername(), system: false, createdAt: now, updatedAt: now };
+    return {
+      id: -this.nextId++,
+      body,
+      author: await this.currentUsername(),
+      system: false,
+      createdAt: now,
+      updatedAt: now,
+    };
   }
 }

@@ -15,7 +15,15 @@ const CLOCK_SKEW_MS = 5 * 60_000;
  * lock label anyone else wrote (or a lease of an older version, with no seal) is not the bot's.
  */
 const LEASE_DESCRIPTION = /^audit-bot lease until (\S+)(?: by (\S+))?(?: sig (\S+))?/;
-import type { IssueChanges, IssueFilter, NewIssue, TrackedIssue, TrackedNote, TrackedUser, Tracker } from './tracker.js';
+import type {
+  IssueChanges,
+  IssueFilter,
+  NewIssue,
+  TrackedIssue,
+  TrackedNote,
+  TrackedUser,
+  Tracker,
+} from './tracker.js';
 
 export interface GitLabTrackerOptions {
   url: string;
@@ -57,7 +65,10 @@ interface RawNote {
 
 /** The seal of a lease description: only a holder of GITLAB_TOKEN can write one. */
 function leaseSeal(token: string, name: string, until: string, runId: string): string {
-  return createHmac('sha256', `audit-bot lease\u0000${token}`).update(`${name}\u0000${until}\u0000${runId}`).digest('base64url').slice(0, 32);
+  return createHmac('sha256', `audit-bot lease\u0000${token}`)
+    .update(`${name}\u0000${until}\u0000${runId}`)
+    .digest('base64url')
+    .slice(0, 32);
 }
 
 /** A lock label's description as a run of the bot writes it (exported for tests that leave a killed run's lease). */
@@ -103,7 +114,15 @@ export class GitLabTracker implements Tracker {
 
   private get secretForms(): string[] {
     // As written, JSON-escaped, and as a marker writes it (hidden state may quote platform text).
-    this.forms ??= [...new Set((this.options.secrets ?? []).flatMap((secret) => [secret, JSON.stringify(secret).slice(1, -1), markerJson(secret).slice(1, -1)]))];
+    this.forms ??= [
+      ...new Set(
+        (this.options.secrets ?? []).flatMap((secret) => [
+          secret,
+          JSON.stringify(secret).slice(1, -1),
+          markerJson(secret).slice(1, -1),
+        ]),
+      ),
+    ];
     return this.forms;
   }
 
@@ -125,21 +144,26 @@ export class GitLabTracker implements Tracker {
     return this.username;
   }
 
-  async findIssues(labels: string[], state: 'opened' | 'closed' | 'all', filter: IssueFilter = {}): Promise<TrackedIssue[]> {
-    const raw = await allPages<RawIssue>((page) =>
-      this.api.Issues.all({
-        projectId: this.options.project,
-        labels: labels.length > 0 ? labels.join(',') : undefined,
-        state: state === 'all' ? undefined : state,
-        scope: filter.ownOnly ? 'created_by_me' : undefined,
-        createdAfter: filter.createdAfter?.toISOString(),
-        updatedAfter: filter.updatedAfter?.toISOString(),
-        orderBy: 'created_at',
-        sort: 'asc',
-        perPage: 100,
-        page,
-        showExpanded: true,
-      } as never) as never,
+  async findIssues(
+    labels: string[],
+    state: 'opened' | 'closed' | 'all',
+    filter: IssueFilter = {},
+  ): Promise<TrackedIssue[]> {
+    const raw = await allPages<RawIssue>(
+      (page) =>
+        this.api.Issues.all({
+          projectId: this.options.project,
+          labels: labels.length > 0 ? labels.join(',') : undefined,
+          state: state === 'all' ? undefined : state,
+          scope: filter.ownOnly ? 'created_by_me' : undefined,
+          createdAfter: filter.createdAfter?.toISOString(),
+          updatedAfter: filter.updatedAfter?.toISOString(),
+          orderBy: 'created_at',
+          sort: 'asc',
+          perPage: 100,
+          page,
+          showExpanded: true,
+        } as never) as never,
     );
     return raw.map(toIssue);
   }
@@ -169,8 +193,15 @@ export class GitLabTracker implements Tracker {
   }
 
   async listNotes(iid: number): Promise<TrackedNote[]> {
-    const raw = await allPages<RawNote>((page) =>
-      this.api.IssueNotes.all(this.options.project, iid, { sort: 'asc', orderBy: 'created_at', perPage: 100, page, showExpanded: true }) as never,
+    const raw = await allPages<RawNote>(
+      (page) =>
+        this.api.IssueNotes.all(this.options.project, iid, {
+          sort: 'asc',
+          orderBy: 'created_at',
+          perPage: 100,
+          page,
+          showExpanded: true,
+        }) as never,
     );
     return raw.map(toNote);
   }
@@ -199,14 +230,18 @@ export class GitLabTracker implements Tracker {
     for (let attempt = 0; attempt < 3; attempt++) {
       try {
         const until = expires.toISOString();
-        await this.api.ProjectLabels.create(this.options.project, name, '#808080', { description: leaseDescription(this.options.token, name, until, this.runId) });
+        await this.api.ProjectLabels.create(this.options.project, name, '#808080', {
+          description: leaseDescription(this.options.token, name, until, this.runId),
+        });
         return true;
       } catch (error) {
         if (statusOf(error) !== 409) throw error;
       }
       let label: { description?: string | null };
       try {
-        label = (await this.api.ProjectLabels.show(this.options.project, name)) as unknown as { description?: string | null };
+        label = (await this.api.ProjectLabels.show(this.options.project, name)) as unknown as {
+          description?: string | null;
+        };
       } catch (error) {
         if (statusOf(error) === 404) continue; // released in between: try again
         throw error;
@@ -226,7 +261,10 @@ export class GitLabTracker implements Tracker {
           `the lock label ${name} was not written by this bot (no valid seal): removed and taken. If it keeps coming back, find who creates labels named audit-bot-lock-… in the project (only the bot should).`,
         );
       } else if (untilMs <= now.getTime()) {
-        this.options.logger.info({ lease: name, until }, `the lease ${name} expired at ${until} (a killed run's): taken over`);
+        this.options.logger.info(
+          { lease: name, until },
+          `the lease ${name} expired at ${until} (a killed run's): taken over`,
+        );
       }
       await this.releaseLease(name);
     }
@@ -248,7 +286,11 @@ export class GitLabTracker implements Tracker {
   }
 
   async findUser(username: string): Promise<TrackedUser | undefined> {
-    const users = (await this.api.Users.all({ username, perPage: 20, page: 1 } as never)) as unknown as { id: number; username: string; state: string }[];
+    const users = (await this.api.Users.all({ username, perPage: 20, page: 1 } as never)) as unknown as {
+      id: number;
+      username: string;
+      state: string;
+    }[];
     const user = users.find((candidate) => candidate.username.toLowerCase() === username.toLowerCase());
     return user ? { id: user.id, username: user.username, state: user.state } : undefined;
   }
@@ -265,7 +307,9 @@ export class GitLabTracker implements Tracker {
 
   async projectAccessLevel(userId: number): Promise<number | null> {
     try {
-      const member = (await this.api.ProjectMembers.show(this.options.project, userId, { includeInherited: true })) as unknown as {
+      const member = (await this.api.ProjectMembers.show(this.options.project, userId, {
+        includeInherited: true,
+      })) as unknown as {
         access_level: number;
         membership_state?: string;
       };
@@ -303,7 +347,7 @@ async function allPages<T>(read: (page: number) => Promise<ExpandedPage<T>>): Pr
     return first.data.concat(...rest);
   }
   const items = [...first.data];
-  for (let next = first.paginationInfo.next; next; ) {
+  for (let next = first.paginationInfo.next; next;) {
     const page = await read(next);
     items.push(...page.data);
     next = page.paginationInfo.next;

@@ -11,9 +11,16 @@ export const PLANNER_ACCESS_LEVEL = 15;
  * of the project with Planner or higher. One user lookup and one membership lookup per name,
  * four at a time; a name asked twice is looked up once.
  */
-export async function resolveReach(tracker: Tracker, usernames: readonly string[]): Promise<Map<string, Unreachable | undefined>> {
+export async function resolveReach(
+  tracker: Tracker,
+  usernames: readonly string[],
+): Promise<Map<string, Unreachable | undefined>> {
   const unique = [...new Map(usernames.map((name) => [name.toLowerCase(), name])).values()];
-  const results = await mapConcurrently(unique, 4, async (username) => [username, await reachOf(tracker, username)] as const);
+  const results = await mapConcurrently(
+    unique,
+    4,
+    async (username) => [username, await reachOf(tracker, username)] as const,
+  );
   const byLowerCase = new Map(results.map(([username, reach]) => [username.toLowerCase(), reach]));
   return new Map(usernames.map((name) => [name, byLowerCase.get(name.toLowerCase())]));
 }
@@ -30,12 +37,18 @@ async function reachOf(tracker: Tracker, username: string): Promise<Unreachable 
     };
   }
   if (user.state !== 'active') {
-    return { username, reason: `\`${username}\` is ${user.state} in GitLab and gets no notifications: name someone active, or reactivate them` };
+    return {
+      username,
+      reason: `\`${username}\` is ${user.state} in GitLab and gets no notifications: name someone active, or reactivate them`,
+    };
   }
   const level = await tracker.projectAccessLevel(user.id);
   if (level === null || level < PLANNER_ACCESS_LEVEL) {
     const role = level === null ? 'not a member of the audit project' : 'a Guest of the audit project';
-    return { username, reason: `\`${username}\` cannot see this confidential issue (${role}): add them to the project as Planner or higher` };
+    return {
+      username,
+      reason: `\`${username}\` cannot see this confidential issue (${role}): add them to the project as Planner or higher`,
+    };
   }
   return undefined;
 }

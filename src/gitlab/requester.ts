@@ -47,20 +47,34 @@ export interface GitLabRequesterOptions {
  */
 export function createGitLabRequester(options: GitLabRequesterOptions): (resource: ResourceOptions) => RequesterType {
   // One pacer per tracker: GitLab's RateLimit-Remaining / RateLimit-Reset keep a run inside its window.
-  const pacer = new RateLimitPacer('gitlab', options.sleep, options.retry?.maxRateLimitWaitMs ?? DEFAULT_RETRY.maxRateLimitWaitMs);
+  const pacer = new RateLimitPacer(
+    'gitlab',
+    options.sleep,
+    options.retry?.maxRateLimitWaitMs ?? DEFAULT_RETRY.maxRateLimitWaitMs,
+  );
   return (resource) => {
-    const send = (method: string) => async (endpoint: string, call: ResourceCall = {}) => {
-      if (call.sudo !== undefined || call.asStream) throw new TypeError('the GitLab requester does not act as another user or stream answers');
-      const headers: Record<string, string> = { ...resource.headers };
-      for (const [name, value] of Object.entries(resource.authHeaders)) headers[name] = await value();
-      let body: string | undefined;
-      if (call.body) {
-        headers['content-type'] = 'application/json';
-        body = JSON.stringify(snakeCaseKeys(call.body));
-      }
-      const request = { method, headers, body, prefixUrl: resource.url, searchParams: formatQuery(call.searchParams), signal: call.signal };
-      return handle(endpoint, request, options, pacer) as never;
-    };
+    const send =
+      (method: string) =>
+      async (endpoint: string, call: ResourceCall = {}) => {
+        if (call.sudo !== undefined || call.asStream)
+          throw new TypeError('the GitLab requester does not act as another user or stream answers');
+        const headers: Record<string, string> = { ...resource.headers };
+        for (const [name, value] of Object.entries(resource.authHeaders)) headers[name] = await value();
+        let body: string | undefined;
+        if (call.body) {
+          headers['content-type'] = 'application/json';
+          body = JSON.stringify(snakeCaseKeys(call.body));
+        }
+        const request = {
+          method,
+          headers,
+          body,
+          prefixUrl: resource.url,
+          searchParams: formatQuery(call.searchParams),
+          signal: call.signal,
+        };
+        return handle(endpoint, request, options, pacer) as never;
+      };
     return { get: send('GET'), post: send('POST'), put: send('PUT'), patch: send('PATCH'), delete: send('DELETE') };
   };
 }
@@ -69,8 +83,16 @@ export function createGitLabRequester(options: GitLabRequesterOptions): (resourc
 export function snakeCaseKeys(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(snakeCaseKeys);
   if (value === null || typeof value !== 'object') return value;
-  if (Object.getPrototypeOf(value) !== Object.prototype) throw new TypeError(`the GitLab requester sends plain JSON bodies only, not ${Object.prototype.toString.call(value)}`);
-  return Object.fromEntries(Object.entries(value).map(([key, field]) => [key.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`), snakeCaseKeys(field)]));
+  if (Object.getPrototypeOf(value) !== Object.prototype)
+    throw new TypeError(
+      `the GitLab requester sends plain JSON bodies only, not ${Object.prototype.toString.call(value)}`,
+    );
+  return Object.fromEntries(
+    Object.entries(value).map(([key, field]) => [
+      key.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`),
+      snakeCaseKeys(field),
+    ]),
+  );
 }
 
 /**
@@ -84,7 +106,12 @@ export function safeToRepeat(method: string, path: string): boolean {
   return method === 'POST' && /\/projects\/[^/]+\/labels\/?$/.test(path);
 }
 
-async function handle(endpoint: string, request: RequestOptions, options: GitLabRequesterOptions, pacer: RateLimitPacer) {
+async function handle(
+  endpoint: string,
+  request: RequestOptions,
+  options: GitLabRequesterOptions,
+  pacer: RateLimitPacer,
+) {
   const method = request.method;
   const base = request.prefixUrl.endsWith('/') ? request.prefixUrl : `${request.prefixUrl}/`;
   const url = new URL(endpoint, base);
@@ -118,13 +145,25 @@ async function handle(endpoint: string, request: RequestOptions, options: GitLab
       });
     } catch (error) {
       pacer.observe(undefined, undefined);
-      const code = error instanceof RequestError ? (error.code ?? 'ERR') : (error as Error).name === 'AbortError' ? 'ABORTED' : 'ERR';
+      const code =
+        error instanceof RequestError
+          ? (error.code ?? 'ERR')
+          : (error as Error).name === 'AbortError'
+            ? 'ABORTED'
+            : 'ERR';
       throw new TransportError('gitlab', method, shownPath, code, (error as Error).message);
     }
     const headers = flatHeaders(response.headers);
     pacer.observe(response.statusCode, headers);
     if (response.statusCode < 200 || response.statusCode >= 300) {
-      throw new HttpError('gitlab', method, shownPath, response.statusCode, headers, bodyExcerpt(response.body, request.headers, undefined, options.secrets));
+      throw new HttpError(
+        'gitlab',
+        method,
+        shownPath,
+        response.statusCode,
+        headers,
+        bodyExcerpt(response.body, request.headers, undefined, options.secrets),
+      );
     }
     const contentType = (headers['content-type'] ?? '').split(';')[0].trim();
     let body: unknown;
@@ -135,7 +174,14 @@ async function handle(endpoint: string, request: RequestOptions, options: GitLab
       } catch {
         // JSON.parse's own message quotes the body's first bytes: a cut secret no scrubbing would recognise.
         const shown = bodyExcerpt(response.body, request.headers, 120, options.secrets);
-        throw new HttpError('gitlab', method, shownPath, response.statusCode, headers, `the answer is typed as JSON but is not JSON: ${shown}`);
+        throw new HttpError(
+          'gitlab',
+          method,
+          shownPath,
+          response.statusCode,
+          headers,
+          `the answer is typed as JSON but is not JSON: ${shown}`,
+        );
       }
     } else body = response.body;
     return { body, headers, status: response.statusCode };
@@ -145,6 +191,7 @@ async function handle(endpoint: string, request: RequestOptions, options: GitLab
 /** Node's repeated headers (set-cookie) as one string each, the shape gitbeaker reads. */
 function flatHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string> {
   const flat: Record<string, string> = {};
-  for (const [name, value] of Object.entries(headers)) if (value !== undefined) flat[name] = Array.isArray(value) ? value.join(', ') : value;
+  for (const [name, value] of Object.entries(headers))
+    if (value !== undefined) flat[name] = Array.isArray(value) ? value.join(', ') : value;
   return flat;
 }

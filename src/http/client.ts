@@ -35,7 +35,10 @@ export const DEFAULT_BUDGET_SHARE = 0.5;
  * What a VendorClient uses when its options do not say: the share of the vendor's budget, and the
  * window length (a minute; the benchmark, which scales time, sets a shorter one for its runs).
  */
-export const pacingDefaults: { budgetShare: number; budgetWindowMs: number } = { budgetShare: DEFAULT_BUDGET_SHARE, budgetWindowMs: 60_000 };
+export const pacingDefaults: { budgetShare: number; budgetWindowMs: number } = {
+  budgetShare: DEFAULT_BUDGET_SHARE,
+  budgetWindowMs: 60_000,
+};
 
 /** Credentials obtained at run time, such as an OAuth access token that expires. */
 export interface RequestCredentials {
@@ -131,7 +134,14 @@ export class VendorClient {
       }
       const sentHeaders = { ...this.options.headers, ...auth };
       if (response.statusCode >= 400 || response.statusCode < 200) {
-        const error = new HttpError(this.options.vendor, 'GET', shownPath, response.statusCode, response.headers, bodyExcerpt(response.body, sentHeaders, 300, credentials?.secrets ?? []));
+        const error = new HttpError(
+          this.options.vendor,
+          'GET',
+          shownPath,
+          response.statusCode,
+          response.headers,
+          bodyExcerpt(response.body, sentHeaders, 300, credentials?.secrets ?? []),
+        );
         if (response.statusCode === 429) {
           // Every request of this client waits what this one will: the vendor refuses them all until then.
           const decision = decideRetry(error, attempts, this.policy);
@@ -143,14 +153,27 @@ export class VendorClient {
       try {
         body = JSON.parse(response.body) as T;
       } catch {
-        throw new HttpError(this.options.vendor, 'GET', shownPath, response.statusCode, response.headers, `response is not JSON: ${bodyExcerpt(response.body, sentHeaders, 80, credentials?.secrets ?? [])}`);
+        throw new HttpError(
+          this.options.vendor,
+          'GET',
+          shownPath,
+          response.statusCode,
+          response.headers,
+          `response is not JSON: ${bodyExcerpt(response.body, sentHeaders, 80, credentials?.secrets ?? [])}`,
+        );
       }
       return { body, headers: response.headers };
     });
   }
 
   /** One request through the pacer, counted. */
-  private async send(relative: string, searchParams: URLSearchParams, shownPath: string, auth: Record<string, string>, retried: boolean) {
+  private async send(
+    relative: string,
+    searchParams: URLSearchParams,
+    shownPath: string,
+    auth: Record<string, string>,
+    retried: boolean,
+  ) {
     await this.pacer.acquire(retried);
     this.requestCount += 1;
     let response;

@@ -60,7 +60,10 @@ export function bodyExcerpt(
 ): string {
   // Masked as the logs mask them: as written and as JSON-escaped, before the cut (a cut secret is not recognisable).
   const secrets = [...credentialValues(requestHeaders), ...otherSecrets];
-  return excerpt(scrubSecrets(body, [...new Set(secrets.flatMap((secret) => [secret, JSON.stringify(secret).slice(1, -1)]))]), max);
+  return excerpt(
+    scrubSecrets(body, [...new Set(secrets.flatMap((secret) => [secret, JSON.stringify(secret).slice(1, -1)]))]),
+    max,
+  );
 }
 
 export function excerpt(body: string, max = 300): string {

@@ -38,12 +38,20 @@ export async function collectOffsetPages<T>(
   path: string,
   collection: string,
   query: Query = {},
-  { pageSize = 100, maxOffset = 10_000, project }: { pageSize?: number; maxOffset?: number; project?: (item: unknown) => T } = {},
+  {
+    pageSize = 100,
+    maxOffset = 10_000,
+    project,
+  }: { pageSize?: number; maxOffset?: number; project?: (item: unknown) => T } = {},
 ): Promise<T[]> {
   const items: T[] = [];
   let offset = 0;
   for (;;) {
-    const { body } = await client.getJson<OffsetPage & Record<string, unknown>>(path, { ...query, limit: pageSize, offset });
+    const { body } = await client.getJson<OffsetPage & Record<string, unknown>>(path, {
+      ...query,
+      limit: pageSize,
+      offset,
+    });
     const page = body[collection];
     if (!Array.isArray(page)) {
       throw new IncompleteListingError(`${client.vendor} ${path}: the response has no "${collection}" list`);
@@ -51,7 +59,10 @@ export async function collectOffsetPages<T>(
     items.push(...(project ? page.map(project) : (page as T[])));
     if (!body.more) return items;
     const used = typeof body.limit === 'number' && body.limit > 0 ? body.limit : pageSize;
-    if (page.length === 0) throw new IncompleteListingError(`${client.vendor} ${path}: says more items follow offset ${offset} but sent none`);
+    if (page.length === 0)
+      throw new IncompleteListingError(
+        `${client.vendor} ${path}: says more items follow offset ${offset} but sent none`,
+      );
     offset += used;
     if (offset + used > maxOffset) {
       throw new IncompleteListingError(
@@ -76,7 +87,11 @@ export async function collectTokenPages<T>(
   client: VendorClient,
   path: string,
   query: Query = {},
-  { pageSize = 100, maxPages = 10_000, project }: { pageSize?: number; maxPages?: number; project?: (item: unknown) => T } = {},
+  {
+    pageSize = 100,
+    maxPages = 10_000,
+    project,
+  }: { pageSize?: number; maxPages?: number; project?: (item: unknown) => T } = {},
 ): Promise<T[]> {
   const items: T[] = [];
   const seen = new Set<string>();
@@ -89,10 +104,16 @@ export async function collectTokenPages<T>(
     items.push(...(project ? body.collection.map(project) : (body.collection as T[])));
     const next = body.pagination?.next_page_token;
     if (next === undefined || next === null || next === '') return items;
-    if (typeof next !== 'string') throw new IncompleteListingError(`${client.vendor} ${path}: next_page_token is not a string`);
-    if (seen.has(next)) throw new IncompleteListingError(`${client.vendor} ${path}: the API sent the same next_page_token twice; the listing would never end`);
+    if (typeof next !== 'string')
+      throw new IncompleteListingError(`${client.vendor} ${path}: next_page_token is not a string`);
+    if (seen.has(next))
+      throw new IncompleteListingError(
+        `${client.vendor} ${path}: the API sent the same next_page_token twice; the listing would never end`,
+      );
     if (pages >= maxPages) {
-      throw new IncompleteListingError(`${client.vendor} ${path}: more than ${maxPages} pages; stopping so a partial listing is not taken as complete`);
+      throw new IncompleteListingError(
+        `${client.vendor} ${path}: more than ${maxPages} pages; stopping so a partial listing is not taken as complete`,
+      );
     }
     seen.add(next);
     pageToken = next;
@@ -122,7 +143,12 @@ export async function collectCursorPages<T>(
     maxPages = 10_000,
     project,
     onFirstPage,
-  }: { pageSize?: number; maxPages?: number; project?: (item: unknown) => T; /** Called once the first page is read and sound. */ onFirstPage?: () => void } = {},
+  }: {
+    pageSize?: number;
+    maxPages?: number;
+    project?: (item: unknown) => T;
+    /** Called once the first page is read and sound. */ onFirstPage?: () => void;
+  } = {},
 ): Promise<T[]> {
   const items: T[] = [];
   const seen = new Set<string>();
@@ -130,7 +156,8 @@ export async function collectCursorPages<T>(
   for (let pages = 1; ; pages++) {
     const { body } = await client.getJson<CursorPage>(next.path, next.query);
     const page = body?.[collection];
-    if (!Array.isArray(page)) throw new IncompleteListingError(`${client.vendor} ${path}: the response has no "${collection}" list`);
+    if (!Array.isArray(page))
+      throw new IncompleteListingError(`${client.vendor} ${path}: the response has no "${collection}" list`);
     items.push(...(project ? page.map(project) : (page as T[])));
     if (body.meta?.has_more !== true) {
       if (pages === 1) onFirstPage?.();
@@ -138,11 +165,18 @@ export async function collectCursorPages<T>(
     }
     const link = body.links?.next;
     if (typeof link !== 'string' || link === '') {
-      throw new IncompleteListingError(`${client.vendor} ${path}: meta.has_more is true but links.next is missing; the listing would be incomplete`);
+      throw new IncompleteListingError(
+        `${client.vendor} ${path}: meta.has_more is true but links.next is missing; the listing would be incomplete`,
+      );
     }
-    if (seen.has(link)) throw new IncompleteListingError(`${client.vendor} ${path}: the API sent the same links.next twice; the listing would never end`);
+    if (seen.has(link))
+      throw new IncompleteListingError(
+        `${client.vendor} ${path}: the API sent the same links.next twice; the listing would never end`,
+      );
     if (pages >= maxPages) {
-      throw new IncompleteListingError(`${client.vendor} ${path}: more than ${maxPages} pages; stopping so a partial listing is not taken as complete`);
+      throw new IncompleteListingError(
+        `${client.vendor} ${path}: more than ${maxPages} pages; stopping so a partial listing is not taken as complete`,
+      );
     }
     seen.add(link);
     next = relativeLink(client, path, link);
@@ -160,7 +194,9 @@ function relativeLink(client: VendorClient, path: string, link: string): { path:
     throw new IncompleteListingError(`${client.vendor} ${path}: links.next is not a URL`);
   }
   if (url.origin !== base.origin || !url.pathname.startsWith(base.pathname)) {
-    throw new IncompleteListingError(`${client.vendor} ${path}: links.next points outside ${base.origin}${base.pathname}; not following it`);
+    throw new IncompleteListingError(
+      `${client.vendor} ${path}: links.next points outside ${base.origin}${base.pathname}; not following it`,
+    );
   }
   const query: Record<string, string | string[]> = {};
   for (const [key, value] of url.searchParams) {

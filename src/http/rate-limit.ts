@@ -224,7 +224,9 @@ export class RateLimitPacer {
    * retry layer's own wait: the vendor's announced time, not a millisecond less for the time spent since).
    */
   private waitForHold(minMs = 0): Promise<void> {
-    this.holding ??= this.sleepFor(Math.max(minMs, this.holdUntil - this.now())).finally(() => (this.holding = undefined));
+    this.holding ??= this.sleepFor(Math.max(minMs, this.holdUntil - this.now())).finally(
+      () => (this.holding = undefined),
+    );
     return this.holding;
   }
 

@@ -42,11 +42,13 @@ export function decideRetry(error: unknown, attempt: number, policy: RetryPolicy
       // A small floor so a "reset: 0" does not spin against a server that is still limiting.
       return { retry: true, delayMs: asked === undefined ? backoff : Math.max(asked, 50), reason: 'rate limited' };
     }
-    if (error.status >= 500 && policy.idempotent) return { retry: true, delayMs: backoff, reason: `HTTP ${error.status}` };
+    if (error.status >= 500 && policy.idempotent)
+      return { retry: true, delayMs: backoff, reason: `HTTP ${error.status}` };
     return { retry: false };
   }
   if (error instanceof TransportError) {
-    if (policy.idempotent || error.code === 'ECONNREFUSED') return { retry: true, delayMs: backoff, reason: error.code };
+    if (policy.idempotent || error.code === 'ECONNREFUSED')
+      return { retry: true, delayMs: backoff, reason: error.code };
     return { retry: false };
   }
   return { retry: false };
@@ -68,7 +70,10 @@ export async function withRetry<T>(what: string, policy: RetryPolicy, attempt: (
         shouldRetry: async ({ error, attemptNumber }) => {
           const decision = decideRetry(error, attemptNumber, policy);
           if (!decision.retry) return false;
-          policy.logger.warn({ vendor: policy.vendor, what, attempt: attemptNumber, delayMs: decision.delayMs, reason: decision.reason }, 'retrying');
+          policy.logger.warn(
+            { vendor: policy.vendor, what, attempt: attemptNumber, delayMs: decision.delayMs, reason: decision.reason },
+            'retrying',
+          );
           await policy.sleep(decision.delayMs);
           return true;
         },

@@ -68,7 +68,10 @@ function withAccessHints(check: Checker, variables: string): Checker {
     } catch (error) {
       const cause = error instanceof RetriesExhaustedError ? error.lastError : error;
       if (cause instanceof HttpError && (cause.status === 401 || cause.status === 403)) {
-        const what = cause.status === 401 ? 'refused the credentials (wrong, expired or revoked)' : 'refused the request (the credentials lack a permission)';
+        const what =
+          cause.status === 401
+            ? 'refused the credentials (wrong, expired or revoked)'
+            : 'refused the request (the credentials lack a permission)';
         throw new PlatformAccessError(`${cause.message}. ${cause.vendor} ${what}: check ${variables}.`);
       }
       throw error;
@@ -93,7 +96,10 @@ function zendeskChecker(platform: ZendeskPlatform, deps: CheckerDeps): Checker {
   const auth = zendeskAuth(login, { ...common, baseUrl: login.baseUrl });
   if (auth.warning) common.logger.warn(`${platform} ${auth.warning}`);
   const http = createZendeskHttp({ baseUrl: login.baseUrl, auth, ...common });
-  const variables = login.kind === 'oauth' ? `${login.variables.join(' and ')} (a confidential OAuth client, owned by an admin)` : `${login.variables.join(' and ')} (an admin's email and API token)`;
+  const variables =
+    login.kind === 'oauth'
+      ? `${login.variables.join(' and ')} (a confidential OAuth client, owned by an admin)`
+      : `${login.variables.join(' and ')} (an admin's email and API token)`;
   return withAccessHints(async () => {
     const client = new ZendeskClient(http, login.kind === 'oauth' ? login.clientId : undefined);
     const result = await checkZendesk(platform, client, deps.roster, deps.config.platforms[platform], deps.clock());

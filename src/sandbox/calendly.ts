@@ -89,7 +89,12 @@ export const CALENDLY_DEFAULT_COUNT = 20;
 /** Calendly's documented per-user limit on paid plans. */
 export const CALENDLY_RATE_LIMIT = 500;
 
-export function calendlyError(status: number, title: string, message: string, details?: Array<{ parameter: string; message: string }>): FakeResponse {
+export function calendlyError(
+  status: number,
+  title: string,
+  message: string,
+  details?: Array<{ parameter: string; message: string }>,
+): FakeResponse {
   return json(status, details ? { title, message, details } : { title, message });
 }
 
@@ -105,9 +110,11 @@ interface Grant {
   scopes?: ReadonlySet<string>;
 }
 
-const permissionDenied = (): FakeResponse => calendlyError(403, 'Permission Denied', 'You do not have permission to access this resource.');
+const permissionDenied = (): FakeResponse =>
+  calendlyError(403, 'Permission Denied', 'You do not have permission to access this resource.');
 
-const notFound = (): FakeResponse => calendlyError(404, 'Resource Not Found', 'The server could not find the requested resource.');
+const notFound = (): FakeResponse =>
+  calendlyError(404, 'Resource Not Found', 'The server could not find the requested resource.');
 const invalid = (parameter: string, message: string): FakeResponse =>
   calendlyError(400, 'Invalid Argument', 'The supplied parameters are invalid.', [{ parameter, message }]);
 
@@ -245,7 +252,8 @@ export class CalendlySandbox extends FakeServer {
           : parts[0] === 'organizations' && parts[2] === 'invitations'
             ? CALENDLY_ENDPOINT_SCOPES.organizationInvitations
             : undefined;
-    if (needed && grant.scopes && !grant.scopes.has(needed) && !grant.scopes.has(needed.replace(/:read$/, ':write'))) return permissionDenied();
+    if (needed && grant.scopes && !grant.scopes.has(needed) && !grant.scopes.has(needed.replace(/:read$/, ':write')))
+      return permissionDenied();
     if (parts[0] === 'users' && parts.length === 2) {
       const uuid = parts[1] === 'me' ? this.data.tokenUserUuid : parts[1]!;
       const member = this.data.members.find((m) => m.uuid === uuid);
@@ -289,9 +297,11 @@ export class CalendlySandbox extends FakeServer {
 
   private listInvitations(path: string, params: URLSearchParams): FakeResponse {
     const status = params.get('status');
-    if (status && !['pending', 'accepted', 'declined'].includes(status)) return invalid('status', 'must be one of pending, accepted, declined');
+    if (status && !['pending', 'accepted', 'declined'].includes(status))
+      return invalid('status', 'must be one of pending, accepted, declined');
     const sort = params.get('sort') ?? 'created_at:asc';
-    if (!['created_at:asc', 'created_at:desc'].includes(sort)) return invalid('sort', 'must be created_at:asc or created_at:desc');
+    if (!['created_at:asc', 'created_at:desc'].includes(sort))
+      return invalid('sort', 'must be created_at:asc or created_at:desc');
     const email = params.get('email')?.toLowerCase();
     const invitations = this.memo(`invitations?${status ?? ''}&${email ?? ''}&${sort}`, () => {
       const sorted = [...this.data.invitations]
@@ -310,7 +320,8 @@ export class CalendlySandbox extends FakeServer {
     if (countRaw !== null) {
       if (!/^\d+$/.test(countRaw)) return invalid('count', 'must be an integer');
       count = Number(countRaw);
-      if (count < 1 || count > CALENDLY_MAX_COUNT) return invalid('count', `must be between 1 and ${CALENDLY_MAX_COUNT}`);
+      if (count < 1 || count > CALENDLY_MAX_COUNT)
+        return invalid('count', `must be between 1 and ${CALENDLY_MAX_COUNT}`);
     }
     // The token binds the listing (path and filters, not count or token) and the offset.
     const listing = new URLSearchParams(params);
@@ -352,7 +363,10 @@ export class CalendlySandbox extends FakeServer {
   }
 
   private renderUser(member: CalendlyMemberSeed, full: boolean): Record<string, unknown> {
-    const slug = member.email.split('@')[0]!.toLowerCase().replace(/[^a-z0-9]+/g, '-');
+    const slug = member.email
+      .split('@')[0]!
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-');
     return {
       uri: this.userUri(member.uuid),
       name: member.name,
@@ -399,7 +413,8 @@ function encodeToken(value: { k: string; o: number }): string {
 function decodeToken(token: string): { k: string; o: number } | undefined {
   try {
     const value = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as { k?: unknown; o?: unknown };
-    if (typeof value.k === 'string' && typeof value.o === 'number' && Number.isSafeInteger(value.o) && value.o >= 0) return { k: value.k, o: value.o };
+    if (typeof value.k === 'string' && typeof value.o === 'number' && Number.isSafeInteger(value.o) && value.o >= 0)
+      return { k: value.k, o: value.o };
   } catch {
     // not one of ours
   }
@@ -414,7 +429,11 @@ export function createCalendlySandbox(options: CalendlySandboxOptions): Calendly
  * `count` members with deterministic uuids GENUSER0000001… and names that sort in uuid order,
  * created one minute apart from `createdFrom`, for pagination tests.
  */
-export function generateCalendlyMembers(count: number, createdFrom = '2024-01-01T00:00:00Z', prefix = 'Generated Member'): CalendlyMemberSeed[] {
+export function generateCalendlyMembers(
+  count: number,
+  createdFrom = '2024-01-01T00:00:00Z',
+  prefix = 'Generated Member',
+): CalendlyMemberSeed[] {
   const start = Date.parse(createdFrom);
   return Array.from({ length: count }, (_, i) => {
     const n = String(i + 1).padStart(7, '0');

@@ -35,7 +35,10 @@ export const SANDBOX_ROSTER = path.join(SANDBOX_SEED_DIR, 'roster.yml');
 export const SANDBOX_CONFIG = path.join(SANDBOX_SEED_DIR, 'audit.config.yml');
 
 /** The sandbox's GitLab users: the bot plus everyone in the sandbox roster; each person gets a token `token-<username>`. */
-function sandboxUsers(botToken: string = SANDBOX_TOKENS.gitlab): { users: GitLabSandboxUser[]; tokens: Record<string, string> } {
+function sandboxUsers(botToken: string = SANDBOX_TOKENS.gitlab): {
+  users: GitLabSandboxUser[];
+  tokens: Record<string, string>;
+} {
   const roster = parse(fs.readFileSync(SANDBOX_ROSTER, 'utf8')) as { name: string; gitlab: { username: string } }[];
   const users: GitLabSandboxUser[] = [{ id: 1, username: SANDBOX_BOT, name: 'Audit Bot', bot: true }];
   const tokens: Record<string, string> = { [botToken]: SANDBOX_BOT };
@@ -59,7 +62,9 @@ export interface Sandbox {
 }
 
 /** Starts every fake on 127.0.0.1 (random ports), seeded with the sample team; `tokens` replaces the credentials the fakes accept. */
-export async function startSandbox(options: { clock?: Clock; tokens?: Partial<Record<keyof typeof SANDBOX_TOKENS, string>> } = {}): Promise<Sandbox> {
+export async function startSandbox(
+  options: { clock?: Clock; tokens?: Partial<Record<keyof typeof SANDBOX_TOKENS, string>> } = {},
+): Promise<Sandbox> {
   const clock = options.clock ?? (() => new Date());
   const credentials = { ...SANDBOX_DEFAULT_TOKENS, ...options.tokens };
   const { users, tokens } = sandboxUsers(credentials.gitlab);

@@ -155,7 +155,8 @@ export class FakeServer {
       req.socket.destroy();
       return;
     }
-    if (fault?.type === 'delay' && !fault.afterProcessing) await new Promise((resolve) => setTimeout(resolve, fault.ms));
+    if (fault?.type === 'delay' && !fault.afterProcessing)
+      await new Promise((resolve) => setTimeout(resolve, fault.ms));
 
     let response: FakeResponse;
     if (fault?.type === 'status') {
@@ -179,7 +180,9 @@ export class FakeServer {
     let payload: Buffer = Buffer.alloc(0);
     if (response.body !== undefined && response.status !== 204) {
       const text = typeof response.body === 'string' || Buffer.isBuffer(response.body);
-      payload = Buffer.isBuffer(response.body) ? response.body : Buffer.from(typeof response.body === 'string' ? response.body : JSON.stringify(response.body));
+      payload = Buffer.isBuffer(response.body)
+        ? response.body
+        : Buffer.from(typeof response.body === 'string' ? response.body : JSON.stringify(response.body));
       if (!Object.keys(headers).some((h) => h.toLowerCase() === 'content-type')) {
         headers['content-type'] = text ? 'text/plain; charset=utf-8' : 'application/json; charset=utf-8';
       }

@@ -30,6 +30,8 @@ export class FixedWindow {
 
   /** Seconds until the window ends: whole ones for a real minute, to the millisecond (at least 1 ms) when scaled. */
   resetSeconds(nowMs: number, endMs: number): number {
-    return this.lengthMs === 60_000 ? Math.ceil((endMs - nowMs) / 1000) : Number((Math.max(1, endMs - nowMs) / 1000).toFixed(3));
+    return this.lengthMs === 60_000
+      ? Math.ceil((endMs - nowMs) / 1000)
+      : Number((Math.max(1, endMs - nowMs) / 1000).toFixed(3));
   }
 }

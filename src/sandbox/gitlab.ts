@@ -119,7 +119,12 @@ export interface GitLabIssue {
   confidential: boolean;
   discussion_locked: boolean | null;
   web_url: string;
-  time_stats: { time_estimate: number; total_time_spent: number; human_time_estimate: null; human_total_time_spent: null };
+  time_stats: {
+    time_estimate: number;
+    total_time_spent: number;
+    human_time_estimate: null;
+    human_total_time_spent: null;
+  };
   task_completion_status: { count: number; completed_count: number };
   has_tasks: boolean;
   blocking_issues_count: number;
@@ -339,10 +344,12 @@ export class GitLabSandbox extends FakeServer {
     this.listLabelAndStateNotes = options.listLabelAndStateNotes ?? true;
     this.scopedLabels = options.scopedLabels ?? true;
     this.projectCreatedAt = new Date(this.clock().getTime() - 365 * 24 * 3600 * 1000);
-    for (const [username, level] of Object.entries(options.members ?? {})) this.memberLevels.set(username.toLowerCase(), level);
+    for (const [username, level] of Object.entries(options.members ?? {}))
+      this.memberLevels.set(username.toLowerCase(), level);
     this.groupPaths = new Set((options.groups ?? []).map((path) => path.toLowerCase()));
     for (const [token, username] of this.tokenMap) {
-      if (!this.userByName(username)) throw new Error(`gitlab sandbox: token ${token.slice(0, 4)}… names unknown user ${username}`);
+      if (!this.userByName(username))
+        throw new Error(`gitlab sandbox: token ${token.slice(0, 4)}… names unknown user ${username}`);
     }
   }
 
@@ -362,7 +369,15 @@ export class GitLabSandbox extends FakeServer {
   private award(note: NoteRecord, user: GitLabSandboxUser, name: string): Record<string, unknown> {
     const at = this.clock();
     note.updatedAt = at;
-    return { id: this.nextEventId++, name, user: this.renderUser(user), created_at: at.toISOString(), updated_at: at.toISOString(), awardable_id: note.id, awardable_type: 'Note' };
+    return {
+      id: this.nextEventId++,
+      name,
+      user: this.renderUser(user),
+      created_at: at.toISOString(),
+      updated_at: at.toISOString(),
+      awardable_id: note.id,
+      awardable_type: 'Note',
+    };
   }
 
   /** Sets a user's project access level (null: not a member). */
@@ -521,7 +536,12 @@ export class GitLabSandbox extends FakeServer {
   /** GitLab's own 429 (Rack::Attack): text/plain "Retry later", Retry-After and RateLimit-* headers. */
   private vendorRateLimitFault(): Fault {
     const limit = this.budget ?? 2000;
-    return { type: 'status', status: 429, headers: this.throttleHeaders(limit, limit + 1, this.retryAfter), body: 'Retry later\n' };
+    return {
+      type: 'status',
+      status: 429,
+      headers: this.throttleHeaders(limit, limit + 1, this.retryAfter),
+      body: 'Retry later\n',
+    };
   }
 
   private throttleHeaders(limit: number, observed: number, retryAfterSeconds: number): Record<string, string> {
@@ -549,8 +569,14 @@ export class GitLabSandbox extends FakeServer {
       this.hits = this.hits.filter((t) => t > nowMs - this.windowMs);
       if (this.hits.length >= this.budget) {
         const waitMs = this.hits[0] + this.windowMs - nowMs;
-        const wait = this.precise ? Number((Math.max(1, waitMs) / 1000).toFixed(3)) : Math.max(1, Math.ceil(waitMs / 1000));
-        return { status: 429, headers: this.throttleHeaders(this.budget, this.hits.length + 1, wait), body: 'Retry later\n' };
+        const wait = this.precise
+          ? Number((Math.max(1, waitMs) / 1000).toFixed(3))
+          : Math.max(1, Math.ceil(waitMs / 1000));
+        return {
+          status: 429,
+          headers: this.throttleHeaders(this.budget, this.hits.length + 1, wait),
+          body: 'Retry later\n',
+        };
       }
       this.hits.push(nowMs);
       const resetMs = this.hits[0] + this.windowMs;
@@ -602,7 +628,13 @@ export class GitLabSandbox extends FakeServer {
       }
       case 'group':
         return this.groupPaths.has(seg[1]!.toLowerCase())
-          ? json(200, { id: 900 + [...this.groupPaths].indexOf(seg[1]!.toLowerCase()), name: seg[1], path: seg[1], full_path: seg[1], visibility: 'private' })
+          ? json(200, {
+              id: 900 + [...this.groupPaths].indexOf(seg[1]!.toLowerCase()),
+              name: seg[1],
+              path: seg[1],
+              full_path: seg[1],
+              visibility: 'private',
+            })
           : json(404, { message: '404 Group Not Found' });
       default:
         break;
@@ -618,7 +650,13 @@ export class GitLabSandbox extends FakeServer {
         const user = this.userList.find((u) => String(u.id) === seg[4]);
         const level = user ? this.accessLevel(user.username) : null;
         if (!user || level === null) return json(404, { message: '404 Not found' });
-        return json(200, { ...this.renderUser(user), access_level: level, created_at: this.projectCreatedAt.toISOString(), expires_at: null, membership_state: 'active' });
+        return json(200, {
+          ...this.renderUser(user),
+          access_level: level,
+          created_at: this.projectCreatedAt.toISOString(),
+          expires_at: null,
+          membership_state: 'active',
+        });
       }
       case 'labels':
         return method === 'GET' ? this.listLabels(ctx) : this.createLabel(ctx);
@@ -639,7 +677,9 @@ export class GitLabSandbox extends FakeServer {
         );
       case 'template': {
         const content = this.templateMap.get(seg[4]);
-        return content === undefined ? json(404, { message: '404 Template Not Found' }) : json(200, { name: seg[4], content });
+        return content === undefined
+          ? json(404, { message: '404 Template Not Found' })
+          : json(200, { name: seg[4], content });
       }
       case 'issues':
         return method === 'GET' ? this.listIssues(ctx) : this.createIssue(ctx);
@@ -660,7 +700,9 @@ export class GitLabSandbox extends FakeServer {
       case 'note':
         return this.noteById(ctx, issue);
       case 'noteAward': {
-        const note = this.noteStore.find((candidate) => candidate.issueIid === issue.iid && String(candidate.id) === seg[5]);
+        const note = this.noteStore.find(
+          (candidate) => candidate.issueIid === issue.iid && String(candidate.id) === seg[5],
+        );
         if (!note) return json(404, { message: '404 Note Not Found' });
         const name = str(ctx.params.name);
         if (!name) return json(400, { error: 'name is missing' });
@@ -688,7 +730,8 @@ export class GitLabSandbox extends FakeServer {
     const authorization = header(req, 'authorization');
     let token: string | undefined;
     if (privateToken) token = privateToken;
-    else if (authorization && /^bearer\s+/i.test(authorization)) token = authorization.replace(/^bearer\s+/i, '').trim();
+    else if (authorization && /^bearer\s+/i.test(authorization))
+      token = authorization.replace(/^bearer\s+/i, '').trim();
     else {
       const fromQuery = req.url.searchParams.get('private_token');
       if (fromQuery) token = fromQuery;
@@ -707,7 +750,8 @@ export class GitLabSandbox extends FakeServer {
     const search = str(ctx.params.search)?.toLowerCase();
     let users = this.userList;
     if (username !== undefined) users = users.filter((u) => u.username.toLowerCase() === username.toLowerCase());
-    if (search) users = users.filter((u) => u.username.toLowerCase().includes(search) || u.name.toLowerCase().includes(search));
+    if (search)
+      users = users.filter((u) => u.username.toLowerCase().includes(search) || u.name.toLowerCase().includes(search));
     return this.paginate(
       ctx,
       [...users].sort((a, b) => b.id - a.id).map((u) => this.renderUser(u)),
@@ -723,8 +767,12 @@ export class GitLabSandbox extends FakeServer {
       .map((label) => {
         const rendered: Record<string, unknown> = { ...this.renderLabel(label) };
         if (withCounts) {
-          rendered.open_issues_count = this.issueStore.filter((i) => i.state === 'opened' && i.labels.includes(label.name)).length;
-          rendered.closed_issues_count = this.issueStore.filter((i) => i.state === 'closed' && i.labels.includes(label.name)).length;
+          rendered.open_issues_count = this.issueStore.filter(
+            (i) => i.state === 'opened' && i.labels.includes(label.name),
+          ).length;
+          rendered.closed_issues_count = this.issueStore.filter(
+            (i) => i.state === 'closed' && i.labels.includes(label.name),
+          ).length;
           rendered.open_merge_requests_count = 0;
         }
         return rendered;
@@ -742,7 +790,12 @@ export class GitLabSandbox extends FakeServer {
       return json(400, { message: { color: ['must be a valid color code'] } });
     }
     if (this.labelByName(name.trim())) return json(409, { message: 'Label already exists' });
-    const label: LabelRecord = { id: this.nextLabelId++, name: name.trim(), color, description: str(ctx.params.description) ?? null };
+    const label: LabelRecord = {
+      id: this.nextLabelId++,
+      name: name.trim(),
+      color,
+      description: str(ctx.params.description) ?? null,
+    };
     this.labelStore.push(label);
     return json(201, this.renderLabel(label));
   }
@@ -783,12 +836,14 @@ export class GitLabSandbox extends FakeServer {
       );
     }
     const authorUsername = str(p.author_username);
-    if (authorUsername !== undefined) issues = issues.filter((i) => this.userById(i.authorId)?.username === authorUsername);
+    if (authorUsername !== undefined)
+      issues = issues.filter((i) => this.userById(i.authorId)?.username === authorUsername);
     const authorId = str(p.author_id);
     if (authorId !== undefined) issues = issues.filter((i) => String(i.authorId) === authorId);
     // `scope`: created_by_me (the token's own user is the author), assigned_to_me (no issue has assignees here) or all.
     const scope = str(p.scope) ?? 'all';
-    if (!['created_by_me', 'assigned_to_me', 'all'].includes(scope)) return json(400, { error: 'scope does not have a valid value' });
+    if (!['created_by_me', 'assigned_to_me', 'all'].includes(scope))
+      return json(400, { error: 'scope does not have a valid value' });
     if (scope === 'created_by_me') issues = issues.filter((i) => i.authorId === ctx.actor.id);
     if (scope === 'assigned_to_me') issues = [];
     for (const [key, field, after] of [
@@ -814,7 +869,8 @@ export class GitLabSandbox extends FakeServer {
     });
     const withDetails = bool(p.with_labels_details) ?? false;
     const userNotes = new Map<number, number>();
-    for (const note of this.noteStore) if (!note.system) userNotes.set(note.issueIid, (userNotes.get(note.issueIid) ?? 0) + 1);
+    for (const note of this.noteStore)
+      if (!note.system) userNotes.set(note.issueIid, (userNotes.get(note.issueIid) ?? 0) + 1);
     return this.paginate(ctx, issues, (i) => this.renderIssue(i, false, withDetails, userNotes.get(i.iid) ?? 0));
   }
 
@@ -856,8 +912,25 @@ export class GitLabSandbox extends FakeServer {
 
   private updateIssue(ctx: Ctx, issue: IssueRecord): FakeResponse {
     const p = ctx.params;
-    const known = ['title', 'description', 'labels', 'add_labels', 'remove_labels', 'state_event', 'confidential', 'discussion_locked',
-      'assignee_ids', 'assignee_id', 'milestone_id', 'due_date', 'weight', 'issue_type', 'updated_at', 'epic_id', 'epic_iid'];
+    const known = [
+      'title',
+      'description',
+      'labels',
+      'add_labels',
+      'remove_labels',
+      'state_event',
+      'confidential',
+      'discussion_locked',
+      'assignee_ids',
+      'assignee_id',
+      'milestone_id',
+      'due_date',
+      'weight',
+      'issue_type',
+      'updated_at',
+      'epic_id',
+      'epic_iid',
+    ];
     if (!known.some((key) => p[key] !== undefined)) {
       return json(400, { error: `${known.join(', ')} are missing, at least one parameter must be provided` });
     }
@@ -874,11 +947,13 @@ export class GitLabSandbox extends FakeServer {
     if (confidential !== undefined) changes.confidential = confidential;
     const stateEvent = str(p.state_event);
     if (stateEvent !== undefined) {
-      if (stateEvent !== 'close' && stateEvent !== 'reopen') return json(400, { error: 'state_event does not have a valid value' });
+      if (stateEvent !== 'close' && stateEvent !== 'reopen')
+        return json(400, { error: 'state_event does not have a valid value' });
       changes.stateEvent = stateEvent;
     }
     if (p.description !== undefined) {
-      if (p.description !== null && tooLong(String(p.description), GITLAB_DESCRIPTION_LIMIT)) return descriptionTooLong();
+      if (p.description !== null && tooLong(String(p.description), GITLAB_DESCRIPTION_LIMIT))
+        return descriptionTooLong();
       const interpreted = this.interpret(p.description === null ? '' : String(p.description), issue, true);
       changes.description = p.description === null ? null : interpreted.content;
       mergeChanges(changes, interpreted.changes);
@@ -893,7 +968,8 @@ export class GitLabSandbox extends FakeServer {
     const sort = str(ctx.params.sort) ?? 'desc';
     if (!['asc', 'desc'].includes(sort)) return json(400, { error: 'sort does not have a valid value' });
     const orderBy = str(ctx.params.order_by) ?? 'created_at';
-    if (!['created_at', 'updated_at'].includes(orderBy)) return json(400, { error: 'order_by does not have a valid value' });
+    if (!['created_at', 'updated_at'].includes(orderBy))
+      return json(400, { error: 'order_by does not have a valid value' });
     const direction = sort === 'asc' ? 1 : -1;
     const notes = this.noteStore
       .filter((n) => n.issueIid === issue.iid)
@@ -907,7 +983,12 @@ export class GitLabSandbox extends FakeServer {
 
   private postNote(ctx: Ctx, issue: IssueRecord): FakeResponse {
     if (ctx.params.body === undefined || ctx.params.body === null) return json(400, { error: 'body is missing' });
-    const result = this.createNote(issue, ctx.actor, String(ctx.params.body), new Date(this.clock().getTime() + this.noteDelayMs));
+    const result = this.createNote(
+      issue,
+      ctx.actor,
+      String(ctx.params.body),
+      new Date(this.clock().getTime() + this.noteDelayMs),
+    );
     if ('tooLong' in result) return json(400, { message: `400 Bad request - Note ${NOTE_TOO_LONG}` });
     if ('error' in result) return json(400, { message: result.error });
     if (result.note) return json(201, result.note);
@@ -933,7 +1014,8 @@ export class GitLabSandbox extends FakeServer {
     if (interpreted.content.trim() === '' && interpreted.commands.length === 0) {
       return json(400, { message: { note: ["can't be blank"] } });
     }
-    if (tooLong(interpreted.content, GITLAB_NOTE_LIMIT)) return json(400, { message: `400 Bad request - Failed to save note ${NOTE_TOO_LONG}` });
+    if (tooLong(interpreted.content, GITLAB_NOTE_LIMIT))
+      return json(400, { message: `400 Bad request - Failed to save note ${NOTE_TOO_LONG}` });
     this.applyChanges(issue, ctx.actor, interpreted.changes, at);
     if (interpreted.content.trim() === '') {
       this.noteStore.splice(this.noteStore.indexOf(note), 1);
@@ -970,7 +1052,8 @@ export class GitLabSandbox extends FakeServer {
       };
       this.noteStore.push(note);
       for (const username of mentionedUsernames(note.body)) {
-        if (this.canRead(username, issue.iid)) this.notifications.push({ username, issueIid: issue.iid, noteId: note.id });
+        if (this.canRead(username, issue.iid))
+          this.notifications.push({ username, issueIid: issue.iid, noteId: note.id });
       }
     }
     this.applyChanges(issue, author, interpreted.changes, at);
@@ -1046,7 +1129,10 @@ export class GitLabSandbox extends FakeServer {
           const found = this.findLabels(arg);
           if (found.length === 0) break;
           changes.addLabels = [...(changes.addLabels ?? []), ...found.map((l) => l.name)];
-          commandsChanges.add_label_ids = [...((commandsChanges.add_label_ids as number[]) ?? []), ...found.map((l) => l.id)];
+          commandsChanges.add_label_ids = [
+            ...((commandsChanges.add_label_ids as number[]) ?? []),
+            ...found.map((l) => l.id),
+          ];
           labels = [...labels, ...found.map((l) => l.name)];
           summary.push(`Added ${found.map((l) => `~${l.id}`).join(' ')} ${plural('label', found.length)}.`);
           break;
@@ -1063,7 +1149,10 @@ export class GitLabSandbox extends FakeServer {
           const found = this.findLabels(arg).filter((l) => labels.includes(l.name));
           if (found.length === 0) break;
           changes.removeLabels = [...(changes.removeLabels ?? []), ...found.map((l) => l.name)];
-          commandsChanges.remove_label_ids = [...((commandsChanges.remove_label_ids as number[]) ?? []), ...found.map((l) => l.id)];
+          commandsChanges.remove_label_ids = [
+            ...((commandsChanges.remove_label_ids as number[]) ?? []),
+            ...found.map((l) => l.id),
+          ];
           labels = labels.filter((l) => !found.some((f) => f.name === l));
           summary.push(`Removed ${found.map((l) => `~${l.id}`).join(' ')} ${plural('label', found.length)}.`);
           break;
@@ -1076,7 +1165,9 @@ export class GitLabSandbox extends FakeServer {
           changes.removeLabels = [];
           commandsChanges.label_ids = found.map((l) => l.id);
           labels = found.map((l) => l.name);
-          summary.push(`Replaced all labels with ${found.map((l) => `~${l.id}`).join(' ')} ${plural('label', found.length)}.`);
+          summary.push(
+            `Replaced all labels with ${found.map((l) => `~${l.id}`).join(' ')} ${plural('label', found.length)}.`,
+          );
           break;
         }
         default:
@@ -1100,7 +1191,11 @@ export class GitLabSandbox extends FakeServer {
         else if (m[3] !== undefined) add(this.labelByName(m[3]));
       }
     } else {
-      for (const name of arg.split(',').map((s) => s.trim()).filter(Boolean)) add(this.labelByName(name));
+      for (const name of arg
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean))
+        add(this.labelByName(name));
     }
     return found;
   }
@@ -1110,7 +1205,16 @@ export class GitLabSandbox extends FakeServer {
   private applyChanges(issue: IssueRecord, actor: GitLabSandboxUser, changes: IssueChanges, at: Date): void {
     let touched = false;
     const systemNote = (body: string, kind: NoteKind) => {
-      this.noteStore.push({ id: this.nextNoteId++, issueIid: issue.iid, body, authorId: actor.id, createdAt: at, updatedAt: at, system: true, kind });
+      this.noteStore.push({
+        id: this.nextNoteId++,
+        issueIid: issue.iid,
+        body,
+        authorId: actor.id,
+        createdAt: at,
+        updatedAt: at,
+        system: true,
+        kind,
+      });
       touched = true;
     };
     if (changes.title !== undefined && changes.title !== issue.title) {
@@ -1136,10 +1240,21 @@ export class GitLabSandbox extends FakeServer {
       if (removed.length > 0) parts.push(`removed ${removed.map(ref).join(' ')}`);
       parts.push(plural('label', added.length + removed.length));
       systemNote(parts.join(' '), 'label');
-      for (const [names, action] of [[added, 'add'], [removed, 'remove']] as const) {
+      for (const [names, action] of [
+        [added, 'add'],
+        [removed, 'remove'],
+      ] as const) {
         for (const name of names) {
           const label = this.labelByName(name);
-          if (label) this.labelEvents.push({ id: this.nextEventId++, issueIid: issue.iid, userId: actor.id, createdAt: at, labelId: label.id, action });
+          if (label)
+            this.labelEvents.push({
+              id: this.nextEventId++,
+              issueIid: issue.iid,
+              userId: actor.id,
+              createdAt: at,
+              labelId: label.id,
+              action,
+            });
         }
       }
       issue.labels = nextLabels;
@@ -1149,13 +1264,25 @@ export class GitLabSandbox extends FakeServer {
       issue.closedAt = at;
       issue.closedById = actor.id;
       systemNote('closed', 'state');
-      this.stateEvents.push({ id: this.nextEventId++, issueIid: issue.iid, userId: actor.id, createdAt: at, state: 'closed' });
+      this.stateEvents.push({
+        id: this.nextEventId++,
+        issueIid: issue.iid,
+        userId: actor.id,
+        createdAt: at,
+        state: 'closed',
+      });
     } else if (changes.stateEvent === 'reopen' && issue.state === 'closed') {
       issue.state = 'opened';
       issue.closedAt = null;
       issue.closedById = null;
       systemNote('reopened', 'state');
-      this.stateEvents.push({ id: this.nextEventId++, issueIid: issue.iid, userId: actor.id, createdAt: at, state: 'reopened' });
+      this.stateEvents.push({
+        id: this.nextEventId++,
+        issueIid: issue.iid,
+        userId: actor.id,
+        createdAt: at,
+        state: 'reopened',
+      });
     }
     if (touched) issue.updatedAt = at;
   }
@@ -1381,10 +1508,15 @@ export class GitLabSandbox extends FakeServer {
     };
   }
 
-  private renderIssue(issue: IssueRecord, single: boolean, withLabelDetails = false, userNotesCount?: number): GitLabIssue {
+  private renderIssue(
+    issue: IssueRecord,
+    single: boolean,
+    withLabelDetails = false,
+    userNotesCount?: number,
+  ): GitLabIssue {
     const base = this.baseUrl();
     const author = this.userById(issue.authorId)!;
-    const closedBy = issue.closedById === null ? null : this.userById(issue.closedById) ?? null;
+    const closedBy = issue.closedById === null ? null : (this.userById(issue.closedById) ?? null);
     const labelNames = [...issue.labels].sort(compareNames);
     const tasks = [...(issue.description ?? '').matchAll(/^\s*(?:[-*+]|\d+\.)\s+\[([ xX])\]/gm)];
     const rendered: GitLabIssue = {
@@ -1399,7 +1531,10 @@ export class GitLabSandbox extends FakeServer {
       closed_at: issue.closedAt ? issue.closedAt.toISOString() : null,
       closed_by: closedBy ? this.renderUser(closedBy) : null,
       labels: withLabelDetails
-        ? labelNames.map((name) => this.labelByName(name)).filter((l): l is LabelRecord => !!l).map((l) => this.renderLabel(l))
+        ? labelNames
+            .map((name) => this.labelByName(name))
+            .filter((l): l is LabelRecord => !!l)
+            .map((l) => this.renderLabel(l))
         : labelNames,
       milestone: null,
       assignees: [],
@@ -1467,7 +1602,9 @@ export class GitLabSandbox extends FakeServer {
       created_at: event.createdAt.toISOString(),
       resource_type: 'Issue',
       resource_id: issue.id,
-      label: label ? { id: label.id, name: label.name, color: label.color, text_color: '#FFFFFF', description: label.description } : null,
+      label: label
+        ? { id: label.id, name: label.name, color: label.color, text_color: '#FFFFFF', description: label.description }
+        : null,
       action: event.action,
     };
   }
@@ -1517,7 +1654,10 @@ export class GitLabSandbox extends FakeServer {
   }
 
   private labelByIdOrName(idOrName: string): LabelRecord | undefined {
-    return (/^\d+$/.test(idOrName) ? this.labelStore.find((l) => String(l.id) === idOrName) : undefined) ?? this.labelByName(idOrName);
+    return (
+      (/^\d+$/.test(idOrName) ? this.labelStore.find((l) => String(l.id) === idOrName) : undefined) ??
+      this.labelByName(idOrName)
+    );
   }
 }
 
@@ -1578,12 +1718,24 @@ const ROUTES: { pattern: string[]; name: RouteName; methods: string[] }[] = [
 
 /** `@username` mentions in Markdown outside code spans, fenced code and HTML comments. */
 function mentionedUsernames(body: string): string[] {
-  const text = body.replace(/<!--[\s\S]*?-->/g, ' ').replace(/```[\s\S]*?```/g, ' ').replace(/`[^`\n]*`/g, ' ');
-  return [...new Set([...text.matchAll(/(?:^|[^\w@`/])@([A-Za-z0-9_][A-Za-z0-9_.-]*[A-Za-z0-9_]|[A-Za-z0-9_])/g)].map((match) => match[1]!))];
+  const text = body
+    .replace(/<!--[\s\S]*?-->/g, ' ')
+    .replace(/```[\s\S]*?```/g, ' ')
+    .replace(/`[^`\n]*`/g, ' ');
+  return [
+    ...new Set(
+      [...text.matchAll(/(?:^|[^\w@`/])@([A-Za-z0-9_][A-Za-z0-9_.-]*[A-Za-z0-9_]|[A-Za-z0-9_])/g)].map(
+        (match) => match[1]!,
+      ),
+    ),
+  ];
 }
 
 function matchRoute(seg: string[]) {
-  return ROUTES.find((route) => route.pattern.length === seg.length && route.pattern.every((p, i) => p === ':' ? seg[i] !== '' : p === seg[i]));
+  return ROUTES.find(
+    (route) =>
+      route.pattern.length === seg.length && route.pattern.every((p, i) => (p === ':' ? seg[i] !== '' : p === seg[i])),
+  );
 }
 
 function notFoundRoute(): FakeResponse {

@@ -265,7 +265,8 @@ export class PagerDutySandbox extends FakeServer {
     if (req.headers.authorization !== `Token token=${this.token}`) {
       return pdError(401, 'Authentication failed', 2006);
     }
-    if (!req.url.pathname.startsWith('/v3/') && !String(req.headers.accept ?? '').includes(PD_ACCEPT)) this.missingAcceptHeader.push(req.url.pathname);
+    if (!req.url.pathname.startsWith('/v3/') && !String(req.headers.accept ?? '').includes(PD_ACCEPT))
+      this.missingAcceptHeader.push(req.url.pathname);
 
     const nowMs = this.now().getTime();
     while (this.window.length > 0 && this.window[0]! <= nowMs - this.windowMs) this.window.shift();
@@ -275,11 +276,15 @@ export class PagerDutySandbox extends FakeServer {
       return this.windowMs === 60_000 ? String(Math.max(1, Math.ceil(ms / 1000))) : (Math.max(1, ms) / 1000).toFixed(3);
     };
     if (this.rateLimitPerMinute !== undefined && this.window.length >= this.rateLimitPerMinute) {
-      return json(429, { error: { message: 'Rate Limit Exceeded', code: 2020 } }, {
-        'ratelimit-limit': String(limit),
-        'ratelimit-remaining': '0',
-        'ratelimit-reset': resetSeconds(),
-      });
+      return json(
+        429,
+        { error: { message: 'Rate Limit Exceeded', code: 2020 } },
+        {
+          'ratelimit-limit': String(limit),
+          'ratelimit-remaining': '0',
+          'ratelimit-reset': resetSeconds(),
+        },
+      );
     }
     this.window.push(nowMs);
 
@@ -303,14 +308,19 @@ export class PagerDutySandbox extends FakeServer {
         case 'users':
           return this.listUsers(params);
         case 'schedules':
-          return this.list('schedules', params, this.memo(`schedules?${params.get('query') ?? ''}`, () => this.filterByName(this.data.schedules, params)), (s) =>
-            this.renderSchedule(s),
+          return this.list(
+            'schedules',
+            params,
+            this.memo(`schedules?${params.get('query') ?? ''}`, () => this.filterByName(this.data.schedules, params)),
+            (s) => this.renderSchedule(s),
           );
         case 'escalation_policies':
           return this.list(
             'escalation_policies',
             params,
-            this.memo(`escalation_policies?${params.get('query') ?? ''}`, () => this.filterByName(this.data.escalationPolicies, params)),
+            this.memo(`escalation_policies?${params.get('query') ?? ''}`, () =>
+              this.filterByName(this.data.escalationPolicies, params),
+            ),
             (p) => this.renderPolicy(p),
           );
       }
@@ -349,17 +359,26 @@ export class PagerDutySandbox extends FakeServer {
   private listV3Schedules(schedules: PdScheduleV3[], params: URLSearchParams): FakeResponse {
     // No offset cap is documented for v3; its pages are larger.
     const sorted = [...this.filterByName(schedules, params)].sort(byNameThenId);
-    return this.list('schedules', params, sorted, (schedule) => this.v3ScheduleRef(schedule.id), { defaultLimit: PD_V3_DEFAULT_LIMIT, maxLimit: PD_V3_MAX_LIMIT, maxRecords: Infinity, sorted: true });
+    return this.list('schedules', params, sorted, (schedule) => this.v3ScheduleRef(schedule.id), {
+      defaultLimit: PD_V3_DEFAULT_LIMIT,
+      maxLimit: PD_V3_MAX_LIMIT,
+      maxRecords: Infinity,
+      sorted: true,
+    });
   }
 
   private showV3Schedule(schedule: PdScheduleV3, params: URLSearchParams): FakeResponse {
     const include = params.getAll('include[]');
     const unknown = include.filter((value) => value !== 'final_schedule' && value !== 'users');
-    if (unknown.length > 0) return pdError(400, 'Invalid Input Provided', 2001, [`include[] must be final_schedule, not ${unknown.join(', ')}`]);
+    if (unknown.length > 0)
+      return pdError(400, 'Invalid Input Provided', 2001, [
+        `include[] must be final_schedule, not ${unknown.join(', ')}`,
+      ]);
     const range = timeRange(params);
     if ('status' in range) return range;
     const { since, until } = range;
-    if (since !== undefined && until !== undefined && until < since) return pdError(400, 'Invalid Query Date Range', 2005);
+    if (since !== undefined && until !== undefined && until < since)
+      return pdError(400, 'Invalid Query Date Range', 2005);
     const zone = params.get('time_zone') || schedule.time_zone;
     const rendered: Record<string, unknown> = {
       id: schedule.id,
@@ -379,13 +398,18 @@ export class PagerDutySandbox extends FakeServer {
           type: 'schedule_event',
           name: event.name,
           start_time: { date_time: event.effective_since, time_zone: schedule.time_zone },
-          end_time: { date_time: new Date(Date.parse(event.effective_since) + 7 * 24 * 3600 * 1000).toISOString(), time_zone: schedule.time_zone },
+          end_time: {
+            date_time: new Date(Date.parse(event.effective_since) + 7 * 24 * 3600 * 1000).toISOString(),
+            time_zone: schedule.time_zone,
+          },
           effective_since: event.effective_since,
           effective_until: event.effective_until ?? null,
           recurrence: event.recurrence ?? ['RRULE:FREQ=WEEKLY'],
           assignment_strategy: {
             type: event.strategy ?? 'rotating_member_assignment_strategy',
-            ...((event.strategy ?? 'rotating_member_assignment_strategy') === 'rotating_member_assignment_strategy' ? { shifts_per_member: 1 } : {}),
+            ...((event.strategy ?? 'rotating_member_assignment_strategy') === 'rotating_member_assignment_strategy'
+              ? { shifts_per_member: 1 }
+              : {}),
             members: event.memberIds.map((id) => ({ type: 'user_member', user_id: id })),
           },
           self: `${this.url}/v3/schedules/${schedule.id}/rotations/${rotation.id}/events/${event.id}`,
@@ -398,7 +422,9 @@ export class PagerDutySandbox extends FakeServer {
       html_url: `${this.webBaseUrl}/schedules/${schedule.id}`,
     };
     if (include.includes('users')) {
-      const ids = new Set(schedule.rotations.flatMap((rotation) => rotation.events.flatMap((event) => event.memberIds)));
+      const ids = new Set(
+        schedule.rotations.flatMap((rotation) => rotation.events.flatMap((event) => event.memberIds)),
+      );
       rendered.users = [...ids].map((id) => this.userRef(id));
     }
     // Documented: only with include[]=final_schedule and since/until.
@@ -476,7 +502,12 @@ export class PagerDutySandbox extends FakeServer {
     params: URLSearchParams,
     items: T[],
     render: (item: T) => unknown,
-    { defaultLimit = PD_DEFAULT_LIMIT, maxLimit = PD_MAX_LIMIT, maxRecords = PD_MAX_RECORDS, sorted: presorted = false } = {},
+    {
+      defaultLimit = PD_DEFAULT_LIMIT,
+      maxLimit = PD_MAX_LIMIT,
+      maxRecords = PD_MAX_RECORDS,
+      sorted: presorted = false,
+    } = {},
   ): FakeResponse {
     const limitRaw = params.get('limit');
     const offsetRaw = params.get('offset');
@@ -516,7 +547,12 @@ export class PagerDutySandbox extends FakeServer {
     const zone = params.get('time_zone') || schedule.time_zone;
 
     const entries = schedule.coverage
-      .map((entry) => ({ from: Math.max(Date.parse(entry.start), start), to: Math.min(entry.end === null ? end : Date.parse(entry.end), end), open: entry.end === null, userId: entry.userId }))
+      .map((entry) => ({
+        from: Math.max(Date.parse(entry.start), start),
+        to: Math.min(entry.end === null ? end : Date.parse(entry.end), end),
+        open: entry.end === null,
+        userId: entry.userId,
+      }))
       .filter((entry) => entry.to > entry.from)
       .sort((a, b) => a.from - b.from || a.to - b.to);
     // Covered time is the union of the entries (overlaps count once).
@@ -602,7 +638,11 @@ export class PagerDutySandbox extends FakeServer {
         id: rule.id ?? `${policy.id}R${index + 1}`,
         escalation_delay_in_minutes: rule.delayMinutes,
         targets: rule.targets.map((target) =>
-          target.type === 'user' ? this.userRef(target.id) : target.type === 'schedule_v3' ? this.v3ScheduleRef(target.id) : this.scheduleRef(target.id),
+          target.type === 'user'
+            ? this.userRef(target.id)
+            : target.type === 'schedule_v3'
+              ? this.v3ScheduleRef(target.id)
+              : this.scheduleRef(target.id),
         ),
       })),
       services: (policy.services ?? []).map((s) => this.ref('service_reference', 'services', s.id, s.name)),
@@ -662,7 +702,11 @@ function isoInZone(ms: number, zone: string): string {
  * tests. `prefix` starts every name (default "Generated User").
  */
 export function generatePagerDutyUsers(count: number, prefix = 'Generated User'): PdUser[] {
-  const slug = prefix.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'user';
+  const slug =
+    prefix
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-|-$/g, '') || 'user';
   return Array.from({ length: count }, (_, i) => {
     const n = String(i + 1).padStart(7, '0');
     return {

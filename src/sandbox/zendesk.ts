@@ -167,7 +167,11 @@ export function zendeskError(status: number, error: string, description?: string
 
 const notFound = (): FakeResponse => zendeskError(404, 'InvalidEndpoint', 'Not found');
 const forbidden = (): FakeResponse =>
-  zendeskError(403, 'Forbidden', 'You do not have access to this page. Please contact the account owner of this help desk for further help.');
+  zendeskError(
+    403,
+    'Forbidden',
+    'You do not have access to this page. Please contact the account owner of this help desk for further help.',
+  );
 
 export class ZendeskSandbox extends FakeServer {
   readonly data: ZendeskData & Required<Pick<ZendeskData, 'oauthClients' | 'oauthTokens'>>;
@@ -194,7 +198,9 @@ export class ZendeskSandbox extends FakeServer {
     options.data.oauthTokens ??= [];
     this.data = options.data as ZendeskSandbox['data'];
     this.authorization =
-      options.email !== undefined && options.token !== undefined ? `Basic ${Buffer.from(`${options.email}/token:${options.token}`).toString('base64')}` : undefined;
+      options.email !== undefined && options.token !== undefined
+        ? `Basic ${Buffer.from(`${options.email}/token:${options.token}`).toString('base64')}`
+        : undefined;
     this.apiTokenUserEmail = options.email?.toLowerCase();
     this.apiTokensAccepted = options.apiTokensAccepted ?? true;
     this.accessTokenLifetimeMs = options.accessTokenLifetimeMs;
@@ -244,7 +250,8 @@ export class ZendeskSandbox extends FakeServer {
   /** Every access token issued so far expires now (as an account's token expiry would mid-run). */
   expireAccessTokens(): void {
     const now = this.now().toISOString();
-    for (const token of this.data.oauthTokens) if (token.expires_at === null || token.expires_at > now) token.expires_at = now;
+    for (const token of this.data.oauthTokens)
+      if (token.expires_at === null || token.expires_at > now) token.expires_at = now;
   }
 
   /** The user the request's credentials act as, or why they are refused. */
@@ -255,7 +262,10 @@ export class ZendeskSandbox extends FakeServer {
       const token = this.data.oauthTokens.find((candidate) => candidate.value === bearer[1]);
       const nowIso = this.now().toISOString();
       if (!token || token.revoked === true || (token.expires_at !== null && token.expires_at <= nowIso)) {
-        return json(401, { error: 'invalid_token', error_description: 'The access token provided is expired, revoked, malformed or invalid for other reasons.' });
+        return json(401, {
+          error: 'invalid_token',
+          error_description: 'The access token provided is expired, revoked, malformed or invalid for other reasons.',
+        });
       }
       const user = this.data.users.find((candidate) => candidate.id === token.user_id);
       if (!user) return json(401, { error: "Couldn't authenticate you" });
@@ -273,18 +283,30 @@ export class ZendeskSandbox extends FakeServer {
   private issueToken(req: FakeRequest): FakeResponse {
     const body = (req.body ?? {}) as Record<string, unknown>;
     if (body.grant_type !== 'client_credentials') {
-      return json(400, { error: 'unsupported_grant_type', error_description: 'The authorization grant type is not supported by the authorization server.' });
+      return json(400, {
+        error: 'unsupported_grant_type',
+        error_description: 'The authorization grant type is not supported by the authorization server.',
+      });
     }
     const client = this.data.oauthClients.find((candidate) => candidate.identifier === body.client_id);
-    if (!client || client.kind !== 'confidential' || typeof body.client_secret !== 'string' || body.client_secret !== client.secret) {
+    if (
+      !client ||
+      client.kind !== 'confidential' ||
+      typeof body.client_secret !== 'string' ||
+      body.client_secret !== client.secret
+    ) {
       return json(401, {
         error: 'invalid_client',
-        error_description: 'Client authentication failed due to unknown client, no client authentication included, or unsupported authentication method.',
+        error_description:
+          'Client authentication failed due to unknown client, no client authentication included, or unsupported authentication method.',
       });
     }
     const scopes = typeof body.scope === 'string' ? body.scope.split(/\s+/).filter(Boolean) : [];
     if (scopes.length === 0 || scopes.some((scope) => !/^(read|write|[a-z_]+:(read|write))$/.test(scope))) {
-      return json(400, { error: 'invalid_scope', error_description: 'The requested scope is invalid, unknown, or malformed.' });
+      return json(400, {
+        error: 'invalid_scope',
+        error_description: 'The requested scope is invalid, unknown, or malformed.',
+      });
     }
     const nowMs = this.now().getTime();
     const id = Math.max(0, ...this.data.oauthTokens.map((token) => token.id)) + 1;
@@ -326,7 +348,11 @@ export class ZendeskSandbox extends FakeServer {
       'x-rate-limit': String(limit),
       'x-rate-limit-remaining': remaining,
       ...(this.rateLimitStyle === 'ratelimit-reset'
-        ? { 'ratelimit-limit': String(limit), 'ratelimit-remaining': remaining, 'ratelimit-reset': String(this.window.resetSeconds(nowMs, endMs)) }
+        ? {
+            'ratelimit-limit': String(limit),
+            'ratelimit-remaining': remaining,
+            'ratelimit-reset': String(this.window.resetSeconds(nowMs, endMs)),
+          }
         : {}),
       ...(response.headers ?? {}),
     };
@@ -342,11 +368,21 @@ export class ZendeskSandbox extends FakeServer {
       case '/api/v2/users/me':
         return json(200, { user: this.renderUser(caller) });
       case '/api/v2/oauth/clients':
-        return adminsOnly() ?? this.list(req, 'clients', [...this.data.oauthClients].sort((a, b) => a.id - b.id), (client) => this.renderClient(client));
+        return (
+          adminsOnly() ??
+          this.list(
+            req,
+            'clients',
+            [...this.data.oauthClients].sort((a, b) => a.id - b.id),
+            (client) => this.renderClient(client),
+          )
+        );
       case '/api/v2/oauth/tokens': {
         const all = params.get('all') === 'true';
         if (all && caller.role !== 'admin') return forbidden();
-        const tokens = this.data.oauthTokens.filter((token) => token.revoked !== true && (all || token.user_id === caller.id)).sort((a, b) => a.id - b.id);
+        const tokens = this.data.oauthTokens
+          .filter((token) => token.revoked !== true && (all || token.user_id === caller.id))
+          .sort((a, b) => a.id - b.id);
         return this.list(req, 'tokens', tokens, (token) => this.renderOAuthToken(token));
       }
       case '/api/v2/users': {
@@ -354,19 +390,32 @@ export class ZendeskSandbox extends FakeServer {
         const bad = roles.find((role) => !['end-user', 'agent', 'admin'].includes(role));
         if (bad) return zendeskError(400, 'InvalidValue', `role: ${bad} is not valid`);
         const users = this.memo(`users?${roles.join()}`, () =>
-          [...this.data.users].filter((user) => roles.length === 0 || roles.includes(user.role)).sort((a, b) => a.id - b.id),
+          [...this.data.users]
+            .filter((user) => roles.length === 0 || roles.includes(user.role))
+            .sort((a, b) => a.id - b.id),
         );
         return this.list(req, 'users', users, (user) => this.renderUser(user));
       }
       case '/api/v2/group_memberships':
-        return this.list(req, 'group_memberships', this.memo('group_memberships', () => this.memberships()), (membership) => membership);
+        return this.list(
+          req,
+          'group_memberships',
+          this.memo('group_memberships', () => this.memberships()),
+          (membership) => membership,
+        );
       case '/api/v2/groups': {
-        const groups = this.memo('groups', () => this.data.groups.filter((group) => group.deleted !== true).sort((a, b) => a.id - b.id));
+        const groups = this.memo('groups', () =>
+          this.data.groups.filter((group) => group.deleted !== true).sort((a, b) => a.id - b.id),
+        );
         return this.list(req, 'groups', groups, (group) => this.renderGroup(group));
       }
       case '/api/v2/custom_roles':
         if (this.data.customRoles === null) {
-          return zendeskError(403, 'Forbidden', 'You do not have access to this page. Please contact the account owner of this help desk for further help.');
+          return zendeskError(
+            403,
+            'Forbidden',
+            'You do not have access to this page. Please contact the account owner of this help desk for further help.',
+          );
         }
         return json(200, { custom_roles: this.data.customRoles.map((role) => this.renderCustomRole(role)) });
       case '/api/v2/api_tokens':
@@ -384,7 +433,12 @@ export class ZendeskSandbox extends FakeServer {
     if (perUser) {
       const userId = Number(perUser[1]);
       const all = this.memo('group_memberships', () => this.memberships());
-      return this.list(req, 'group_memberships', all.filter((membership) => membership.user_id === userId), (membership) => membership);
+      return this.list(
+        req,
+        'group_memberships',
+        all.filter((membership) => membership.user_id === userId),
+        (membership) => membership,
+      );
     }
     return notFound();
   }
@@ -396,15 +450,17 @@ export class ZendeskSandbox extends FakeServer {
     return [...this.data.users]
       .sort((a, b) => a.id - b.id)
       .flatMap((user) =>
-        (user.groupIds ?? []).filter((groupId) => !deleted.has(groupId)).map((groupId, index) => ({
-          url: `${this.url}/api/v2/group_memberships/${membershipId(user.id, groupId)}.json`,
-          id: membershipId(user.id, groupId),
-          user_id: user.id,
-          group_id: groupId,
-          default: index === 0,
-          created_at: created(user),
-          updated_at: created(user),
-        })),
+        (user.groupIds ?? [])
+          .filter((groupId) => !deleted.has(groupId))
+          .map((groupId, index) => ({
+            url: `${this.url}/api/v2/group_memberships/${membershipId(user.id, groupId)}.json`,
+            id: membershipId(user.id, groupId),
+            user_id: user.id,
+            group_id: groupId,
+            default: index === 0,
+            created_at: created(user),
+            updated_at: created(user),
+          })),
       )
       .sort((a, b) => a.id - b.id);
   }
@@ -415,19 +471,27 @@ export class ZendeskSandbox extends FakeServer {
     const sizeRaw = params.get('page[size]');
     if (sizeRaw === null) return this.offsetList(req, collection, items, render);
     if (!/^\d+$/.test(sizeRaw) || Number(sizeRaw) < 1 || Number(sizeRaw) > ZENDESK_MAX_PAGE_SIZE) {
-      return zendeskError(400, 'InvalidPaginationParameter', `page[size] must be a number between 1 and ${ZENDESK_MAX_PAGE_SIZE}`);
+      return zendeskError(
+        400,
+        'InvalidPaginationParameter',
+        `page[size] must be a number between 1 and ${ZENDESK_MAX_PAGE_SIZE}`,
+      );
     }
     const size = Number(sizeRaw);
     // The cursor binds the listing (path and filters, not the page parameters) and the position.
     const listing = new URLSearchParams(params);
     for (const key of ['page[size]', 'page[after]', 'page[before]']) listing.delete(key);
     listing.sort();
-    const key = createHash('sha256').update(`${req.url.pathname.replace(/\.json$/, '')}?${listing}`).digest('hex').slice(0, 12);
+    const key = createHash('sha256')
+      .update(`${req.url.pathname.replace(/\.json$/, '')}?${listing}`)
+      .digest('hex')
+      .slice(0, 12);
     let offset = 0;
     const after = params.get('page[after]');
     if (after !== null) {
       const decoded = decodeCursor(after);
-      if (!decoded || decoded.k !== key) return zendeskError(400, 'InvalidPaginationParameter', 'page[after] is not a valid cursor');
+      if (!decoded || decoded.k !== key)
+        return zendeskError(400, 'InvalidPaginationParameter', 'page[after] is not a valid cursor');
       offset = decoded.o;
     }
     const slice = items.slice(offset, offset + size);
@@ -589,7 +653,8 @@ function encodeCursor(value: { k: string; o: number }): string {
 function decodeCursor(cursor: string): { k: string; o: number } | undefined {
   try {
     const value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { k?: unknown; o?: unknown };
-    if (typeof value.k === 'string' && typeof value.o === 'number' && Number.isSafeInteger(value.o) && value.o >= 0) return { k: value.k, o: value.o };
+    if (typeof value.k === 'string' && typeof value.o === 'number' && Number.isSafeInteger(value.o) && value.o >= 0)
+      return { k: value.k, o: value.o };
   } catch {
     // not one of ours
   }
@@ -604,7 +669,11 @@ export function createZendeskSandbox(options: ZendeskSandboxOptions): ZendeskSan
  * `count` agents with deterministic ids (from `firstId`), names and emails, all signed in
  * recently, for pagination tests. They are in no group and not in any roster.
  */
-export function generateZendeskAgents(count: number, firstId = 900_000_001, signedInAt = '2026-11-20T12:00:00Z'): ZendeskUserSeed[] {
+export function generateZendeskAgents(
+  count: number,
+  firstId = 900_000_001,
+  signedInAt = '2026-11-20T12:00:00Z',
+): ZendeskUserSeed[] {
   return Array.from({ length: count }, (_, i) => {
     const n = String(i + 1).padStart(5, '0');
     return {

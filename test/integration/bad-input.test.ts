@@ -16,7 +16,9 @@ describe('bad configuration or input: exit 2, a line per problem, nothing read o
     await withSandbox(async (sandbox) => {
       const level = await runAuditBot(sandbox, ['followup'], { LOG_LEVEL: 'verbose' });
       expect(level.code).toBe(2);
-      expect(level.stderr).toBe('env LOG_LEVEL: "verbose" is not one of fatal, error, warn, info, debug, trace, silent\n');
+      expect(level.stderr).toBe(
+        'env LOG_LEVEL: "verbose" is not one of fatal, error, warn, info, debug, trace, silent\n',
+      );
       // Empty is unset, as for every other variable.
       expect((await runAuditBot(sandbox, ['check', '--platform', 'pagerduty'], { LOG_LEVEL: '' })).code).toBe(0);
       const future = await runAuditBot(sandbox, ['open', '--platform', 'pagerduty', '--quarter', '2027-Q2']);
@@ -61,7 +63,10 @@ describe('bad configuration or input: exit 2, a line per problem, nothing read o
     await withSandbox(async (sandbox) => {
       const roster = tempFile('roster.yml', '- name: Ann\n  email: [unclosed\n');
       const config = tempFile('audit.config.yml', 'support_ops_managers: []\nladder:\n  manager_after: 4 days\n');
-      const run = await runAuditBot(sandbox, ['open', '--platform', 'pagerduty'], { AUDIT_ROSTER: roster, AUDIT_CONFIG: config });
+      const run = await runAuditBot(sandbox, ['open', '--platform', 'pagerduty'], {
+        AUDIT_ROSTER: roster,
+        AUDIT_CONFIG: config,
+      });
       expect(run.code).toBe(2);
       expect(run.stderr).toContain(`${config}:1 support_ops_managers: must not be empty`);
       expect(run.stderr).toContain(`${config}:3 ladder.manager_after: "4 days" is not an ISO-8601 duration`);
@@ -73,7 +78,9 @@ describe('bad configuration or input: exit 2, a line per problem, nothing read o
 
   test('a missing config file is exit 2', async () => {
     await withSandbox(async (sandbox) => {
-      const run = await runAuditBot(sandbox, ['open', '--platform', 'pagerduty'], { AUDIT_CONFIG: '/nonexistent/audit.config.yml' });
+      const run = await runAuditBot(sandbox, ['open', '--platform', 'pagerduty'], {
+        AUDIT_CONFIG: '/nonexistent/audit.config.yml',
+      });
       expect(run.code).toBe(2);
       expect(run.stderr).toContain('/nonexistent/audit.config.yml: cannot read (ENOENT)');
     });
@@ -81,7 +88,10 @@ describe('bad configuration or input: exit 2, a line per problem, nothing read o
 
   test('missing credentials are listed, all at once, without contacting anything', async () => {
     await withSandbox(async (sandbox) => {
-      const run = await runAuditBot(sandbox, ['open', '--platform', 'pagerduty'], { GITLAB_TOKEN: '', PAGERDUTY_TOKEN: '' });
+      const run = await runAuditBot(sandbox, ['open', '--platform', 'pagerduty'], {
+        GITLAB_TOKEN: '',
+        PAGERDUTY_TOKEN: '',
+      });
       expect(run.code).toBe(2);
       expect(run.stderr).toContain('env GITLAB_TOKEN: required');
       expect(run.stderr).toContain('env PAGERDUTY_TOKEN: required');
@@ -92,7 +102,13 @@ describe('bad configuration or input: exit 2, a line per problem, nothing read o
 
   test('a missing issue template is a configuration error found before any request', async () => {
     await withSandbox(async (sandbox) => {
-      const config = tempFile('audit.config.yml', `${fs.readFileSync(SANDBOX_CONFIG, 'utf8')}\n`.replace('  pagerduty:\n', '  pagerduty:\n    template: issue_templates/nope.md\n'));
+      const config = tempFile(
+        'audit.config.yml',
+        `${fs.readFileSync(SANDBOX_CONFIG, 'utf8')}\n`.replace(
+          '  pagerduty:\n',
+          '  pagerduty:\n    template: issue_templates/nope.md\n',
+        ),
+      );
       const run = await runAuditBot(sandbox, ['open', '--platform', 'pagerduty'], { AUDIT_CONFIG: config });
       expect(run.code).toBe(2);
       expect(run.stderr).toMatch(/platforms\.pagerduty\.template: cannot read .*nope\.md \(ENOENT\)/);
@@ -103,7 +119,10 @@ describe('bad configuration or input: exit 2, a line per problem, nothing read o
 
   test.each([
     [['open'], '--platform is required'],
-    [['open', '--platform', 'jira'], '--platform: "jira" is not one of all, zendesk, zendesk-us-federal, calendly, pagerduty'],
+    [
+      ['open', '--platform', 'jira'],
+      '--platform: "jira" is not one of all, zendesk, zendesk-us-federal, calendly, pagerduty',
+    ],
     [['open', '--platform', 'pagerduty', '--quarter', '2026-Q5'], '--quarter: "2026-Q5" is not like 2026-Q4'],
     [['open', '--platform', 'pagerduty', '--now', 'yesterday'], '--now: "yesterday" is not an ISO-8601 date-time'],
     [['open', '--platform', 'pagerduty', '--bogus'], "Unknown option '--bogus'"],

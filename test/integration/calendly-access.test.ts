@@ -10,9 +10,13 @@ const TOKEN_USER = 'UALEXRIVERA00001';
 const STACK_FRAME = /^\s+at /m;
 
 const get = (sandbox: Sandbox, path: string, token: string) =>
-  got(`${sandbox.calendly.url}${path}`, { headers: { authorization: `Bearer ${token}` }, throwHttpErrors: false, retry: { limit: 0 } });
+  got(`${sandbox.calendly.url}${path}`, {
+    headers: { authorization: `Bearer ${token}` },
+    throwHttpErrors: false,
+    retry: { limit: 0 },
+  });
 
-describe('Calendly: a membership listing without the token\'s own user is never taken as complete', () => {
+describe("Calendly: a membership listing without the token's own user is never taken as complete", () => {
   test('check fails (exit 1), names the organization and the missing user, reports nothing', async () => {
     await withSandbox(async (sandbox) => {
       sandbox.calendly.data.members.push(...generateCalendlyMembers(250));
@@ -43,7 +47,7 @@ describe('Calendly: a membership listing without the token\'s own user is never 
     });
   });
 
-  test('with the token\'s user back in the listing, the same data audits normally', async () => {
+  test("with the token's user back in the listing, the same data audits normally", async () => {
     await withSandbox(async (sandbox) => {
       sandbox.calendly.omitFromMemberships.add(TOKEN_USER);
       expect((await runAuditBot(sandbox, CHECK)).code).toBe(1);
@@ -54,14 +58,29 @@ describe('Calendly: a membership listing without the token\'s own user is never 
     });
   });
 
-  test('a listing holding another organization\'s membership fails too', async () => {
+  test("a listing holding another organization's membership fails too", async () => {
     await withSandbox(async (sandbox) => {
       sandbox.calendly.setFaultPlan((req) => {
         if (req.url.pathname !== '/organization_memberships') return undefined;
         const me = `${sandbox.calendly.url}/users/${TOKEN_USER}`;
-        const own = { uri: `${sandbox.calendly.url}/organization_memberships/MINE`, role: 'owner', organization: sandbox.calendly.organizationUri, created_at: '2024-01-01T00:00:00Z', user: { uri: me, name: 'Alex Rivera', email: 'alex.rivera@example.com' } };
-        const other = { ...own, uri: `${sandbox.calendly.url}/organization_memberships/OTHER`, organization: `${sandbox.calendly.url}/organizations/SOMEONEELSE`, user: { uri: `${sandbox.calendly.url}/users/X`, name: 'X', email: 'x@example.com' } };
-        return { type: 'status', status: 200, body: { collection: [own, other], pagination: { count: 2, next_page: null, next_page_token: null } } };
+        const own = {
+          uri: `${sandbox.calendly.url}/organization_memberships/MINE`,
+          role: 'owner',
+          organization: sandbox.calendly.organizationUri,
+          created_at: '2024-01-01T00:00:00Z',
+          user: { uri: me, name: 'Alex Rivera', email: 'alex.rivera@example.com' },
+        };
+        const other = {
+          ...own,
+          uri: `${sandbox.calendly.url}/organization_memberships/OTHER`,
+          organization: `${sandbox.calendly.url}/organizations/SOMEONEELSE`,
+          user: { uri: `${sandbox.calendly.url}/users/X`, name: 'X', email: 'x@example.com' },
+        };
+        return {
+          type: 'status',
+          status: 200,
+          body: { collection: [own, other], pagination: { count: 2, next_page: null, next_page_token: null } },
+        };
       });
       const run = await runAuditBot(sandbox, CHECK);
       expect(run.code).toBe(1);
@@ -79,11 +98,18 @@ describe('Calendly: scoped personal access tokens', () => {
       expect((await get(sandbox, '/users/me', 'users-only')).statusCode).toBe(200);
       const denied = await get(sandbox, `/organization_memberships?organization=${org}`, 'users-only');
       expect(denied.statusCode).toBe(403);
-      expect(JSON.parse(denied.body)).toEqual({ title: 'Permission Denied', message: 'You do not have permission to access this resource.' });
+      expect(JSON.parse(denied.body)).toEqual({
+        title: 'Permission Denied',
+        message: 'You do not have permission to access this resource.',
+      });
       expect(denied.headers['x-ratelimit-limit']).toBe('500');
-      expect((await get(sandbox, `/organizations/${CALENDLY_ORGANIZATION_UUID}/invitations`, 'users-only')).statusCode).toBe(403);
+      expect(
+        (await get(sandbox, `/organizations/${CALENDLY_ORGANIZATION_UUID}/invitations`, 'users-only')).statusCode,
+      ).toBe(403);
       expect((await get(sandbox, `/organization_memberships?organization=${org}`, 'org-write')).statusCode).toBe(200);
-      expect((await get(sandbox, `/organizations/${CALENDLY_ORGANIZATION_UUID}/invitations`, 'org-write')).statusCode).toBe(200);
+      expect(
+        (await get(sandbox, `/organizations/${CALENDLY_ORGANIZATION_UUID}/invitations`, 'org-write')).statusCode,
+      ).toBe(200);
       sandbox.calendly.revokeToken('org-write');
       expect((await get(sandbox, '/users/me', 'org-write')).statusCode).toBe(401);
     });
@@ -104,7 +130,9 @@ describe('Calendly: scoped personal access tokens', () => {
       const check = await runAuditBot(sandbox, CHECK, { CALENDLY_TOKEN: 'users-only' });
       expect(check.code).toBe(1);
       expect(check.stdout).toBe('');
-      expect(check.stderr).toMatch(/^audit-bot: calendly GET \/organization\S+ answered HTTP 403: .*the token lacks the scope `organizations:read`.*set CALENDLY_TOKEN/);
+      expect(check.stderr).toMatch(
+        /^audit-bot: calendly GET \/organization\S+ answered HTTP 403: .*the token lacks the scope `organizations:read`.*set CALENDLY_TOKEN/,
+      );
       expect(check.stderr).not.toMatch(STACK_FRAME);
     });
   });
@@ -114,7 +142,9 @@ describe('Calendly: scoped personal access tokens', () => {
       sandbox.calendly.issueToken('org-only', { scopes: ['organizations:read'] });
       const run = await runAuditBot(sandbox, CHECK, { CALENDLY_TOKEN: 'org-only' });
       expect(run.code).toBe(1);
-      expect(run.stderr).toMatch(/calendly GET \/users\/me answered HTTP 403: .*the token lacks the scope `users:read`.*set CALENDLY_TOKEN/);
+      expect(run.stderr).toMatch(
+        /calendly GET \/users\/me answered HTTP 403: .*the token lacks the scope `users:read`.*set CALENDLY_TOKEN/,
+      );
       expect(sandbox.calendly.log.map((entry) => [entry.path, entry.status])).toEqual([['/users/me', 403]]);
     });
   });
@@ -134,7 +164,9 @@ describe('Calendly: scoped personal access tokens', () => {
       sandbox.calendly.issueToken('users-only', { scopes: ['users:read'] });
       let limited = false;
       sandbox.calendly.setFaultPlan((req) =>
-        req.url.pathname === '/organization_memberships' && !limited ? ((limited = true), sandbox.calendly.rateLimitedFault(2)) : undefined,
+        req.url.pathname === '/organization_memberships' && !limited
+          ? ((limited = true), sandbox.calendly.rateLimitedFault(2))
+          : undefined,
       );
       const run = await runAuditBot(sandbox, CHECK, { CALENDLY_TOKEN: 'users-only' });
       expect(run.code).toBe(1);

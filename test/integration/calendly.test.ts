@@ -57,13 +57,17 @@ describe('audit-bot against the Calendly sandbox', () => {
       );
       for (const finding of findings) {
         expect(finding.platform).toBe('calendly');
-        expect(Object.keys(finding)).toEqual(expect.arrayContaining(['platform', 'kind', 'fingerprint', 'owner', 'subject', 'detail']));
+        expect(Object.keys(finding)).toEqual(
+          expect.arrayContaining(['platform', 'kind', 'fingerprint', 'owner', 'subject', 'detail']),
+        );
       }
       const byFingerprint = new Map(findings.map((f) => [f.fingerprint, f]));
       expect(byFingerprint.get('calendly:member-not-in-roster:UZOEANGSTROM001')!.detail).toContain(
         'No roster person has this email, so the Support Ops Managers are pinged',
       );
-      expect(byFingerprint.get('calendly:member-not-in-roster:UMALLORY0000001')!.detail).toContain('so the Support Ops Managers are pinged');
+      expect(byFingerprint.get('calendly:member-not-in-roster:UMALLORY0000001')!.detail).toContain(
+        'so the Support Ops Managers are pinged',
+      );
       // Kai's invitation is 3 days old, Jane's was accepted: neither is a finding; nor is Kai "missing".
       expect(findings.some((f) => /ktanaka|IKAITANAKA|IJANEDOE/.test(f.fingerprint))).toBe(false);
       // Three requests: the token's user, one page of members, one page of pending invitations.
@@ -90,12 +94,19 @@ describe('audit-bot against the Calendly sandbox', () => {
       const run = await runAuditBot(sandbox, OPEN);
       expect(run.stderr).toBe('');
       expect(run.code).toBe(0);
-      expect(run.stdout).toMatch(/calendly: issue #1 \(new\) .*: 10 finding\(s\), 0 accepted exception\(s\), 7 note\(s\) posted, 3 platform request\(s\)/);
+      expect(run.stdout).toMatch(
+        /calendly: issue #1 \(new\) .*: 10 finding\(s\), 0 accepted exception\(s\), 7 note\(s\) posted, 3 platform request\(s\)/,
+      );
 
       const [issue, ...others] = sandbox.gitlab.issues();
       expect(others).toHaveLength(0);
       expect(issue.title).toBe('Calendly access audit 2026-Q4');
-      expect((issue.labels as string[]).slice().sort()).toEqual(['audit', 'audit-quarter::2026-Q4', 'audit-status::open', 'audit::calendly']);
+      expect((issue.labels as string[]).slice().sort()).toEqual([
+        'audit',
+        'audit-quarter::2026-Q4',
+        'audit-status::open',
+        'audit::calendly',
+      ]);
       expect(issue.description).toContain('## Calendly access audit — 2026-Q4');
 
       const notes = botNotes(sandbox);
@@ -127,7 +138,8 @@ describe('audit-bot against the Calendly sandbox', () => {
 
       // A re-run finds the issue and posts nothing.
       const before = threads(sandbox);
-      const notePosts = () => gitlabWrites(sandbox).filter((entry) => entry.method === 'POST' && entry.path.endsWith('/notes')).length;
+      const notePosts = () =>
+        gitlabWrites(sandbox).filter((entry) => entry.method === 'POST' && entry.path.endsWith('/notes')).length;
       const posted = notePosts();
       const again = await runAuditBot(sandbox, OPEN);
       expect(again.code).toBe(0);
@@ -145,7 +157,9 @@ describe('audit-bot against the Calendly sandbox', () => {
       expect(run.stdout).toMatch(/^calendly: issue #\d+ \(new\)/m);
       expect(run.stdout).toMatch(/^pagerduty: issue #\d+ \(new\)/m);
       // Other audits may run too; these two must be among them.
-      expect(sandbox.gitlab.issues().map((issue) => issue.title)).toEqual(expect.arrayContaining(['Calendly access audit 2026-Q4', 'PagerDuty access audit 2026-Q4']));
+      expect(sandbox.gitlab.issues().map((issue) => issue.title)).toEqual(
+        expect.arrayContaining(['Calendly access audit 2026-Q4', 'PagerDuty access audit 2026-Q4']),
+      );
     });
   });
 
@@ -209,7 +223,9 @@ describe('audit-bot against the Calendly sandbox', () => {
   test('a 429 is retried after X-RateLimit-Reset (Calendly sends no Retry-After)', async () => {
     await withSandbox(async (sandbox) => {
       const fault = sandbox.calendly.rateLimitedFault(7);
-      expect(fault.type === 'status' && Object.keys(fault.headers ?? {}).map((h) => h.toLowerCase())).not.toContain('retry-after');
+      expect(fault.type === 'status' && Object.keys(fault.headers ?? {}).map((h) => h.toLowerCase())).not.toContain(
+        'retry-after',
+      );
       sandbox.calendly.failNext(1, fault);
       const run = await runAuditBot(sandbox, OPEN);
       expect(run.code).toBe(0);
@@ -247,7 +263,9 @@ describe('audit-bot against the Calendly sandbox', () => {
       const run = await runAuditBot(sandbox, OPEN, { CALENDLY_TOKEN: 'not-the-right-token' });
       expect(run.code).toBe(1);
       expect(run.sleeps).toEqual([]);
-      expect(run.stdout).toMatch(/calendly: FAILED, no findings were produced: calendly GET \/users\/me answered HTTP 401: .*Unauthenticated/);
+      expect(run.stdout).toMatch(
+        /calendly: FAILED, no findings were produced: calendly GET \/users\/me answered HTTP 401: .*Unauthenticated/,
+      );
       expect(run.stdout).toMatch(/Calendly refused the token \(invalid, expired or revoked\).* set CALENDLY_TOKEN$/m);
       expect(run.stdout).not.toMatch(/^\s+at /m);
       expect(sandbox.calendly.log).toHaveLength(1);
@@ -269,7 +287,11 @@ describe('audit-bot against the Calendly sandbox', () => {
     await withSandbox(async (sandbox) => {
       sandbox.calendly.setFaultPlan((req) =>
         req.url.pathname === '/organization_memberships'
-          ? { type: 'status', status: 200, body: { collection: [], pagination: { count: 0, next_page: null, next_page_token: 'AGAIN' } } }
+          ? {
+              type: 'status',
+              status: 200,
+              body: { collection: [], pagination: { count: 0, next_page: null, next_page_token: 'AGAIN' } },
+            }
           : undefined,
       );
       const run = await runAuditBot(sandbox, CHECK);
@@ -281,7 +303,11 @@ describe('audit-bot against the Calendly sandbox', () => {
 
   test('the token never leaks, even when Calendly echoes it in an error', async () => {
     await withSandbox(async (sandbox) => {
-      sandbox.calendly.setFaultPlan(() => ({ type: 'status', status: 400, body: { title: 'Invalid Argument', message: `bad Bearer ${SANDBOX_TOKENS.calendly}` } }));
+      sandbox.calendly.setFaultPlan(() => ({
+        type: 'status',
+        status: 400,
+        body: { title: 'Invalid Argument', message: `bad Bearer ${SANDBOX_TOKENS.calendly}` },
+      }));
       const run = await runAuditBot(sandbox, OPEN);
       expect(run.code).toBe(1);
       for (const text of [run.stdout, run.stderr, run.logs]) expect(text).not.toContain(SANDBOX_TOKENS.calendly);
@@ -299,7 +325,10 @@ describe('audit-bot against the Calendly sandbox', () => {
         config,
         fs
           .readFileSync(sandbox.env.AUDIT_CONFIG!, 'utf8')
-          .replace('allow_list: []', 'allow_list:\n  - { fingerprint: "calendly:admin-not-allowed:USAMLEE00000001", reason: On-call admin cover, expires: 2027-01-31 }')
+          .replace(
+            'allow_list: []',
+            'allow_list:\n  - { fingerprint: "calendly:admin-not-allowed:USAMLEE00000001", reason: On-call admin cover, expires: 2027-01-31 }',
+          )
           .replace('priya.nair@example.com]', 'priya.nair@example.com, Sam.Lee@example.com]'),
       );
       const run = await runAuditBot(sandbox, CHECK, { AUDIT_CONFIG: config });
@@ -353,26 +382,56 @@ describe('the Calendly sandbox behaves like Calendly', () => {
       expect(me.headers['content-type']).toContain('application/json');
       expect(me.headers['x-ratelimit-limit']).toBe('500');
       expect(me.headers['x-ratelimit-reset']).toMatch(/^\d+$/);
-      expect(JSON.parse(me.body).resource).toMatchObject({ name: 'Alex Rivera', current_organization: sandbox.calendly.organizationUri, resource_type: 'User' });
+      expect(JSON.parse(me.body).resource).toMatchObject({
+        name: 'Alex Rivera',
+        current_organization: sandbox.calendly.organizationUri,
+        resource_type: 'User',
+      });
 
       expect((await get(sandbox, `/organization_memberships?organization=${org}&count=101`)).statusCode).toBe(400);
       expect((await get(sandbox, `/organization_memberships?organization=${org}&count=0`)).statusCode).toBe(400);
       expect((await get(sandbox, '/organization_memberships?count=10')).statusCode).toBe(400);
-      expect((await get(sandbox, `/organization_memberships?organization=${encodeURIComponent('https://api.calendly.com/organizations/OTHER')}`)).statusCode).toBe(403);
-      expect((await get(sandbox, `/organization_memberships?organization=${org}&page_token=made-up`)).statusCode).toBe(400);
+      expect(
+        (
+          await get(
+            sandbox,
+            `/organization_memberships?organization=${encodeURIComponent('https://api.calendly.com/organizations/OTHER')}`,
+          )
+        ).statusCode,
+      ).toBe(403);
+      expect((await get(sandbox, `/organization_memberships?organization=${org}&page_token=made-up`)).statusCode).toBe(
+        400,
+      );
 
       const first = JSON.parse((await get(sandbox, `/organization_memberships?organization=${org}&count=4`)).body);
       expect(first.collection).toHaveLength(4);
-      expect(first.collection[0]).toMatchObject({ role: 'owner', user: { name: 'Alex Rivera' }, organization: sandbox.calendly.organizationUri });
+      expect(first.collection[0]).toMatchObject({
+        role: 'owner',
+        user: { name: 'Alex Rivera' },
+        organization: sandbox.calendly.organizationUri,
+      });
       expect(first.pagination).toMatchObject({ count: 4, previous_page: null, previous_page_token: null });
       const next = JSON.parse((await get(sandbox, first.pagination.next_page.slice(sandbox.calendly.url.length))).body);
       expect(next.collection[0].user.name).toBe('Sam Lee');
       // A token belongs to its listing.
-      expect((await get(sandbox, `/organizations/${CALENDLY_ORGANIZATION_UUID}/invitations?page_token=${first.pagination.next_page_token}`)).statusCode).toBe(400);
+      expect(
+        (
+          await get(
+            sandbox,
+            `/organizations/${CALENDLY_ORGANIZATION_UUID}/invitations?page_token=${first.pagination.next_page_token}`,
+          )
+        ).statusCode,
+      ).toBe(400);
       expect((await get(sandbox, '/organizations/OTHER/invitations')).statusCode).toBe(403);
 
-      const pending = JSON.parse((await get(sandbox, `/organizations/${CALENDLY_ORGANIZATION_UUID}/invitations?status=pending`)).body);
-      expect(pending.collection.map((i: { email: string }) => i.email)).toEqual(['old.contractor@example.net', 'omar.haddad@example.com', 'kai.tanaka@example.com']);
+      const pending = JSON.parse(
+        (await get(sandbox, `/organizations/${CALENDLY_ORGANIZATION_UUID}/invitations?status=pending`)).body,
+      );
+      expect(pending.collection.map((i: { email: string }) => i.email)).toEqual([
+        'old.contractor@example.net',
+        'omar.haddad@example.com',
+        'kai.tanaka@example.com',
+      ]);
       expect(pending.pagination.next_page_token).toBeNull();
       expect(FIXED_NOW.toISOString()).toBe('2026-11-24T09:00:00.000Z');
     });

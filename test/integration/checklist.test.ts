@@ -52,9 +52,15 @@ describe('the process checklist in the issue description ticks itself from the b
     await withTimeline(async (sandbox, time) => {
       await open(sandbox, time);
       expect(ticked(sandbox)).toEqual(['results', 'pinged']);
-      expect(description(sandbox)).toContain('- [x] Audit run and findings posted (audit-bot) <!-- audit-bot:checklist:results -->');
-      expect(description(sandbox)).toContain('- [ ] No answer after 3 days: second ping, then 4 days (audit-bot) <!-- audit-bot:checklist:ping2 -->');
-      expect(description(sandbox)).toContain("- [ ] Still no answer: the person's manager pinged, then 3 days (audit-bot) <!-- audit-bot:checklist:manager -->");
+      expect(description(sandbox)).toContain(
+        '- [x] Audit run and findings posted (audit-bot) <!-- audit-bot:checklist:results -->',
+      );
+      expect(description(sandbox)).toContain(
+        '- [ ] No answer after 3 days: second ping, then 4 days (audit-bot) <!-- audit-bot:checklist:ping2 -->',
+      );
+      expect(description(sandbox)).toContain(
+        "- [ ] Still no answer: the person's manager pinged, then 3 days (audit-bot) <!-- audit-bot:checklist:manager -->",
+      );
 
       // A quiet night: one read, no write.
       time.at('PT24H');
@@ -84,8 +90,14 @@ describe('the process checklist in the issue description ticks itself from the b
       // Everything answered: fixed on the platform, one kept on purpose; the review is asked.
       fixSeededProblems(sandbox.pagerduty.data, SEEDED_PAGERDUTY_FIXES);
       time.at('P10DT2H');
-      sandbox.gitlab.addNote(1, { author: 'tkim', body: 'PD-11 intentional: contractor, roster id fixed in the next roster MR' });
-      sandbox.gitlab.addNote(1, { author: 'som-alex', body: 'PD-1, PD-2, PD-3, PD-4, PD-5, PD-6, PD-7, PD-8, PD-9, PD-10, PD-12, PD-13 fixed' });
+      sandbox.gitlab.addNote(1, {
+        author: 'tkim',
+        body: 'PD-11 intentional: contractor, roster id fixed in the next roster MR',
+      });
+      sandbox.gitlab.addNote(1, {
+        author: 'som-alex',
+        body: 'PD-1, PD-2, PD-3, PD-4, PD-5, PD-6, PD-7, PD-8, PD-9, PD-10, PD-12, PD-13 fixed',
+      });
       time.at('P11D');
       await followup(sandbox, time);
       expect(sandbox.gitlab.issue(1)!.labels).toContain('audit-status::review');
@@ -101,7 +113,9 @@ describe('the process checklist in the issue description ticks itself from the b
       await followup(sandbox, time);
       expect(sandbox.gitlab.issue(1)!.state).toBe('closed');
       expect(ticked(sandbox)).toEqual([...CHECKLIST_STEPS]);
-      expect(description(sandbox)).toContain('- [x] Support Operations Manager reviewed and closed this issue <!-- audit-bot:checklist:closed -->');
+      expect(description(sandbox)).toContain(
+        '- [x] Support Operations Manager reviewed and closed this issue <!-- audit-bot:checklist:closed -->',
+      );
     });
   });
 
@@ -184,7 +198,9 @@ describe('the process checklist in the issue description ticks itself from the b
     await withTimeline(async (sandbox, time) => {
       const env = configWith((config) => config.replace('second_ping_after: PT72H', 'second_ping_after: PT48H'));
       await open(sandbox, time, env);
-      expect(description(sandbox)).toContain('- [ ] No answer after 2 days: second ping, then 4 days (audit-bot) <!-- audit-bot:checklist:ping2 -->');
+      expect(description(sandbox)).toContain(
+        '- [ ] No answer after 2 days: second ping, then 4 days (audit-bot) <!-- audit-bot:checklist:ping2 -->',
+      );
       time.at('PT48H');
       await followup(sandbox, time, env);
       expect(ticked(sandbox)).toEqual(['results', 'pinged', 'ping2']);

@@ -4,7 +4,8 @@ import type { Sandbox } from '../../src/sandbox/environment.js';
 
 const FOLLOWUP = ['followup', '--platform', 'pagerduty'];
 
-const issueOf = (sandbox: Sandbox) => sandbox.gitlab.issues().find((candidate) => (candidate.labels as string[]).includes('audit::pagerduty'))!;
+const issueOf = (sandbox: Sandbox) =>
+  sandbox.gitlab.issues().find((candidate) => (candidate.labels as string[]).includes('audit::pagerduty'))!;
 const markers = (sandbox: Sandbox) =>
   sandbox.gitlab
     .notesOf(issueOf(sandbox).iid)
@@ -36,7 +37,9 @@ describe('only a Support Ops Manager may end an audit', () => {
       expect(issueOf(sandbox).state).toBe('opened');
       const reopened = markers(sandbox).filter(({ marker }) => marker.step === 'reopened');
       expect(reopened).toHaveLength(1);
-      expect(reopened[0]!.body).toMatch(/^`jdoe` closed this issue, but only a Support Ops Manager \(`som-alex`\) may end the PagerDuty access audit for 2026-Q4: the bot reopened it/);
+      expect(reopened[0]!.body).toMatch(
+        /^`jdoe` closed this issue, but only a Support Ops Manager \(`som-alex`\) may end the PagerDuty access audit for 2026-Q4: the bot reopened it/,
+      );
       expect(markers(sandbox).some(({ marker }) => marker.step === 'outcome')).toBe(false);
       expect(issueOf(sandbox).labels).toContain('audit-status::open');
       // Said once: the next night is quiet.
@@ -76,7 +79,10 @@ describe('only a Support Ops Manager may end an audit', () => {
       time.at('PT2H');
       expect((await runAuditBot(sandbox, FOLLOWUP, {}, time.now)).code).toBe(0);
       expect(issueOf(sandbox).state).toBe('closed');
-      expect(markers(sandbox).find(({ marker }) => marker.step === 'outcome')!.marker).toMatchObject({ result: 'closed', by: 'som-alex' });
+      expect(markers(sandbox).find(({ marker }) => marker.step === 'outcome')!.marker).toMatchObject({
+        result: 'closed',
+        by: 'som-alex',
+      });
       expect(issueOf(sandbox).labels).toContain('audit-status::done');
       time.at('PT24H');
       await setState(sandbox, 'msmith', 'reopen');

@@ -8,10 +8,15 @@ function botSteps(sandbox: Sandbox, since = 0) {
     .notesOf(1)
     .filter((note) => !note.system && note.author.username === 'audit-bot')
     .slice(since)
-    .map((note) => [parseMarkers(note.body)[0]!.step, parseMarkers(note.body)[0]!.owner ?? null, note.body.match(/\*\*PD-\d+\*\*/g)?.map((id) => id.slice(2, -2)) ?? []]);
+    .map((note) => [
+      parseMarkers(note.body)[0]!.step,
+      parseMarkers(note.body)[0]!.owner ?? null,
+      note.body.match(/\*\*PD-\d+\*\*/g)?.map((id) => id.slice(2, -2)) ?? [],
+    ]);
 }
 
-const botNoteCount = (sandbox: Sandbox) => sandbox.gitlab.notesOf(1).filter((note) => !note.system && note.author.username === 'audit-bot').length;
+const botNoteCount = (sandbox: Sandbox) =>
+  sandbox.gitlab.notesOf(1).filter((note) => !note.system && note.author.username === 'audit-bot').length;
 
 describe('one comment must not block the follow-up (issue #18)', () => {
   test('"PD-1 fixed" 10,000 times gets one short answer; the next night is quiet; the ladder of the other items proceeds', async () => {
@@ -29,7 +34,10 @@ describe('one comment must not block the follow-up (issue #18)', () => {
       expect(night.code).toBe(0);
       expect(night.stdout).toContain('pagerduty: issue #1: 1 note(s) posted');
       expect(botSteps(sandbox, opened)).toEqual([['feedback', 'cokafor', ['PD-1']]]);
-      const answer = sandbox.gitlab.notesOf(1).filter((note) => !note.system).at(-1)!.body;
+      const answer = sandbox.gitlab
+        .notesOf(1)
+        .filter((note) => !note.system)
+        .at(-1)!.body;
       expect(answer.match(/only its owner \(`som-alex`\)/g)).toHaveLength(1);
       // The one line, and once the note on the megabyte line that was not read.
       expect(answer.match(/Your reply was longer than the bot reads/g)).toHaveLength(1);

@@ -14,10 +14,13 @@ function markerKeys(sandbox: Sandbox): string[] {
 describe('two runs at once act once', () => {
   test('two `open` runs started together create one issue and post each note once', async () => {
     await withTimeline(async (sandbox, time) => {
-      const runs = await Promise.all([1, 2].map(() => runAuditBot(sandbox, ['open', '--platform', 'pagerduty'], {}, time.now)));
+      const runs = await Promise.all(
+        [1, 2].map(() => runAuditBot(sandbox, ['open', '--platform', 'pagerduty'], {}, time.now)),
+      );
       // A run that finds the lease taken says so and fails (its work is the other run's); at least one succeeds.
       expect(runs.some((run) => run.code === 0)).toBe(true);
-      for (const run of runs.filter((r) => r.code !== 0)) expect(run.stdout).toContain('NOT DONE, another audit-bot run holds its lease');
+      for (const run of runs.filter((r) => r.code !== 0))
+        expect(run.stdout).toContain('NOT DONE, another audit-bot run holds its lease');
       expect(sandbox.gitlab.issues()).toHaveLength(1);
       const keys = markerKeys(sandbox);
       expect(new Set(keys).size).toBe(keys.length);
@@ -32,7 +35,8 @@ describe('two runs at once act once', () => {
       time.at('PT72H');
       const runs = await Promise.all([1, 2, 3].map(() => runAuditBot(sandbox, ['followup'], {}, time.now)));
       expect(runs.some((run) => run.code === 0)).toBe(true);
-      for (const run of runs.filter((r) => r.code !== 0)) expect(run.stdout).toContain('NOT DONE, another audit-bot run holds its lease');
+      for (const run of runs.filter((r) => r.code !== 0))
+        expect(run.stdout).toContain('NOT DONE, another audit-bot run holds its lease');
       const keys = markerKeys(sandbox);
       expect(new Set(keys).size).toBe(keys.length);
       expect(keys.filter((key) => key.startsWith('ping2:'))).toHaveLength(8);
@@ -51,7 +55,12 @@ describe('two runs at once act once', () => {
           body: JSON.stringify({
             name: 'audit-bot-lock-issue-1',
             color: '#808080',
-            description: leaseDescription(sandbox.env.GITLAB_TOKEN, 'audit-bot-lock-issue-1', until.toISOString(), 'killed-run'),
+            description: leaseDescription(
+              sandbox.env.GITLAB_TOKEN,
+              'audit-bot-lock-issue-1',
+              until.toISOString(),
+              'killed-run',
+            ),
           }),
         });
       expect((await lease(new Date(time.now.getTime() + 60_000))).status).toBe(201);
@@ -76,7 +85,11 @@ describe('two runs at once act once', () => {
       const forged = await fetch(`${sandbox.gitlab.url}/api/v4/projects/1/labels`, {
         method: 'POST',
         headers: { 'PRIVATE-TOKEN': sandbox.env.GITLAB_TOKEN, 'content-type': 'application/json' },
-        body: JSON.stringify({ name: 'audit-bot-lock-issue-1', color: '#808080', description: `audit-bot lease until ${new Date(time.now.getTime() + 365 * 86_400_000).toISOString()}` }),
+        body: JSON.stringify({
+          name: 'audit-bot-lock-issue-1',
+          color: '#808080',
+          description: `audit-bot lease until ${new Date(time.now.getTime() + 365 * 86_400_000).toISOString()}`,
+        }),
       });
       expect(forged.status).toBe(201);
       const run = await runAuditBot(sandbox, ['followup'], {}, time.now);

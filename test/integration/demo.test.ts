@@ -12,7 +12,9 @@ const outsideCode = (markdown: string) => markdown.replace(/(?<!`)(`+)(?!`)[^\n]
 
 /** The findings kinds in a thread's results notes. */
 function kindsIn(thread: string): string[] {
-  const fingerprints = parseMarkers(thread).flatMap((marker) => (marker.step === 'results' ? (marker.findings ?? []) : []));
+  const fingerprints = parseMarkers(thread).flatMap((marker) =>
+    marker.step === 'results' ? (marker.findings ?? []) : [],
+  );
   return [...new Set(fingerprints.map((fingerprint) => fingerprint.split(':')[1]))].sort();
 }
 
@@ -39,7 +41,18 @@ test('npm run demo plays a whole quarter: open, replies, every ladder step, revi
   const pagerduty = thread('pagerduty.md');
   expect(pagerduty).toMatch(/^# #\d+ PagerDuty access audit 2026-Q4\n\n> closed · confidential/);
   const steps = parseMarkers(pagerduty).map((marker) => marker.step);
-  for (const step of ['issue', 'results', 'ping1', 'feedback', 'addressed', 'ping2', 'manager', 'som', 'review', 'outcome']) {
+  for (const step of [
+    'issue',
+    'results',
+    'ping1',
+    'feedback',
+    'addressed',
+    'ping2',
+    'manager',
+    'som',
+    'review',
+    'outcome',
+  ]) {
     expect(steps).toContain(step);
   }
   expect(steps.filter((step) => step === 'review')).toHaveLength(1);
@@ -60,7 +73,9 @@ test('npm run demo plays a whole quarter: open, replies, every ladder step, revi
   expect(stdout).not.toContain('FAILED');
   // ohaddad cannot see the confidential issues: never @-mentioned, their items went to their manager with a line saying why.
   expect(pagerduty).not.toMatch(/@ohaddad\b/);
-  expect(pagerduty).toContain('`ohaddad` cannot see this confidential issue (not a member of the audit project): add them to the project as Planner or higher; so this comes to you.');
+  expect(pagerduty).toContain(
+    '`ohaddad` cannot see this confidential issue (not a member of the audit project): add them to the project as Planner or higher; so this comes to you.',
+  );
 });
 
 test('npm run demo shows both Zendesk issues with every kind of finding and the token table', () => {
@@ -79,6 +94,12 @@ test('npm run demo shows the Calendly issue with every kind of finding', () => {
   const calendly = thread('calendly.md');
   expect(calendly).toMatch(/^# #\d+ Calendly access audit 2026-Q4\n/);
   // No email-mismatch: the seed's only one was found by name, which no longer ties a seat to a person (issue #18).
-  expect(kindsIn(calendly)).toEqual(['admin-not-allowed', 'member-not-in-roster', 'missing-member', 'role-drift', 'stale-invitation']);
+  expect(kindsIn(calendly)).toEqual([
+    'admin-not-allowed',
+    'member-not-in-roster',
+    'missing-member',
+    'role-drift',
+    'stale-invitation',
+  ]);
   expect(outsideCode(calendly)).not.toMatch(/@all\b/);
 });

@@ -8,8 +8,14 @@ test('an audit disabled in the config is skipped with exit 0 even when named, an
   await withSandbox(async (sandbox) => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'audit-bot-'));
     const config = path.join(dir, 'audit.config.yml');
-    fs.writeFileSync(config, fs.readFileSync(SANDBOX_CONFIG, 'utf8').replace(/^  pagerduty:\n/m, '  pagerduty:\n    enabled: false\n'));
-    for (const command of [['open', '--platform', 'pagerduty'], ['followup', '--platform', 'pagerduty']]) {
+    fs.writeFileSync(
+      config,
+      fs.readFileSync(SANDBOX_CONFIG, 'utf8').replace(/^  pagerduty:\n/m, '  pagerduty:\n    enabled: false\n'),
+    );
+    for (const command of [
+      ['open', '--platform', 'pagerduty'],
+      ['followup', '--platform', 'pagerduty'],
+    ]) {
       const run = await runAuditBot(sandbox, command, { AUDIT_CONFIG: config, PAGERDUTY_TOKEN: '' });
       expect(run.stderr).toBe('');
       expect(run.code).toBe(0);

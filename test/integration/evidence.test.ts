@@ -20,7 +20,11 @@ describe('evidence: quarter-over-quarter diff and the JSON report', () => {
       const q3 = sandbox.gitlab.notesOf(1).find((note) => note.body.includes('results'))!.body;
       expect(q3).toContain('No PagerDuty audit issue for 2026-Q2 was found');
       // Looked for once: the bot's own issues created since last quarter began (labels are no proof of an audit).
-      expect(sandbox.gitlab.log.filter((entry) => entry.method === 'GET' && /created_after=2026-0[34]/.test(decodeURIComponent(entry.query)))).toHaveLength(1);
+      expect(
+        sandbox.gitlab.log.filter(
+          (entry) => entry.method === 'GET' && /created_after=2026-0[34]/.test(decodeURIComponent(entry.query)),
+        ),
+      ).toHaveLength(1);
 
       time.at('PT2H');
       sandbox.gitlab.addNote(1, { author: 'tkim', body: 'PD-11 intentional: contractor' });
@@ -38,9 +42,14 @@ describe('evidence: quarter-over-quarter diff and the JSON report', () => {
       const q4Issue = sandbox.gitlab.issues().find((issue) => issue.title.endsWith('2026-Q4'))!;
       // Last quarter's issue is read with the platform, before the first write; the new issue's (no) notes are not read.
       const requests = sandbox.gitlab.log.slice(logFrom).map((entry) => `${entry.method} ${entry.path}`);
-      const reads = requests.slice(0, requests.findIndex((request) => !request.startsWith('GET ')));
+      const reads = requests.slice(
+        0,
+        requests.findIndex((request) => !request.startsWith('GET ')),
+      );
       expect(reads.filter((request) => request.endsWith('/issues/1/notes'))).toHaveLength(1);
-      expect(requests.filter((request) => request.startsWith('GET ') && request.endsWith(`/issues/${q4Issue.iid}/notes`))).toEqual([]);
+      expect(
+        requests.filter((request) => request.startsWith('GET ') && request.endsWith(`/issues/${q4Issue.iid}/notes`)),
+      ).toEqual([]);
       const q4 = sandbox.gitlab.notesOf(q4Issue.iid).find((note) => note.body.includes('results'))!.body;
       expect(q4).toContain('#### Since last quarter (2026-Q3, #1)');
       expect(q4).toMatch(/- \*\*New\*\* \(1\): \*\*PD-\d+\*\*/);

@@ -48,10 +48,16 @@ describe('platform faults', () => {
 
   test('a persistent PagerDuty 500 exits 1, names the failure, and reports nothing as clean', async () => {
     await withSandbox(async (sandbox) => {
-      sandbox.pagerduty.setFaultPlan(() => ({ type: 'status', status: 500, body: { error: { message: 'Internal Server Error', code: 2000 } } }));
+      sandbox.pagerduty.setFaultPlan(() => ({
+        type: 'status',
+        status: 500,
+        body: { error: { message: 'Internal Server Error', code: 2000 } },
+      }));
       const run = await runAuditBot(sandbox, OPEN);
       expect(run.code).toBe(1);
-      expect(run.stdout).toMatch(/pagerduty: FAILED, no findings were produced: pagerduty GET \/users\?limit=100&offset=0&total=true answered HTTP 500/);
+      expect(run.stdout).toMatch(
+        /pagerduty: FAILED, no findings were produced: pagerduty GET \/users\?limit=100&offset=0&total=true answered HTTP 500/,
+      );
       expect(run.stdout).toMatch(/gave up after 7 attempts/);
       expect(run.stdout).not.toMatch(/\*\*No findings/);
       expect(sandbox.gitlab.issues()).toHaveLength(0);
@@ -81,7 +87,8 @@ describe('GitLab faults', () => {
       sandbox.gitlab.retryAfterSeconds = 3;
       let notePosts = 0;
       sandbox.gitlab.setFaultPlan((req) => {
-        if (req.method === 'POST' && req.url.pathname.endsWith('/notes') && ++notePosts === 2) return sandbox.gitlab.rateLimited();
+        if (req.method === 'POST' && req.url.pathname.endsWith('/notes') && ++notePosts === 2)
+          return sandbox.gitlab.rateLimited();
         return undefined;
       });
       const run = await runAuditBot(sandbox, OPEN);
@@ -106,7 +113,8 @@ describe('GitLab faults', () => {
     await withSandbox(async (sandbox) => {
       let notePosts = 0;
       sandbox.gitlab.setFaultPlan((req) => {
-        if (req.method === 'POST' && req.url.pathname.endsWith('/notes') && ++notePosts === 2) return { type: 'reset-after-processing' };
+        if (req.method === 'POST' && req.url.pathname.endsWith('/notes') && ++notePosts === 2)
+          return { type: 'reset-after-processing' };
         return undefined;
       });
       const run = await runAuditBot(sandbox, OPEN);
@@ -118,14 +126,16 @@ describe('GitLab faults', () => {
   test('an issue created but whose answer was lost is found again, not created twice', async () => {
     const expected = await uninterruptedThreads();
     await withSandbox(async (sandbox) => {
-      sandbox.gitlab.setFaultPlan((req) => (req.method === 'POST' && req.url.pathname.endsWith('/issues') ? { type: 'reset-after-processing' } : undefined));
+      sandbox.gitlab.setFaultPlan((req) =>
+        req.method === 'POST' && req.url.pathname.endsWith('/issues') ? { type: 'reset-after-processing' } : undefined,
+      );
       const run = await runAuditBot(sandbox, OPEN);
       expect(run.code).toBe(0);
       expect(threads(sandbox)).toEqual(expected);
     });
   });
 
-  test('an issue found after a lost create may be another run\'s, notes and all: they are read, nothing is posted twice', async () => {
+  test("an issue found after a lost create may be another run's, notes and all: they are read, nothing is posted twice", async () => {
     const finished = await withSandbox(async (sandbox) => {
       expect((await runAuditBot(sandbox, OPEN)).code).toBe(0);
       return { state: sandbox.gitlab.saveState(), threads: threads(sandbox) };

@@ -28,7 +28,11 @@ function botSteps(sandbox: Sandbox, since = 0) {
     .slice(since)
     .map((note) => {
       const marker = parseMarkers(note.body)[0];
-      return [marker.step, marker.owner ?? null, note.body.match(/\*\*PD-\d+\*\*/g)?.map((id) => id.slice(2, -2)) ?? []];
+      return [
+        marker.step,
+        marker.owner ?? null,
+        note.body.match(/\*\*PD-\d+\*\*/g)?.map((id) => id.slice(2, -2)) ?? [],
+      ];
     });
 }
 
@@ -75,7 +79,9 @@ describe('the follow-up ladder (nightly), driven by the issue notes and the cloc
       expect(notes.at(-1)!.body.startsWith('@som-alex, a reminder')).toBe(true);
       // The Support Ops Manager is never escalated to themselves: for the unowned items and their own, this is the last reminder.
       expect(notes.at(-1)!.body).toContain('This is the last reminder the bot sends.');
-      expect(notes.at(-3)!.body).toMatch(/^@som-alex, a reminder: the PagerDuty access audit for 2026-Q4 still has 1 item waiting for you/);
+      expect(notes.at(-3)!.body).toMatch(
+        /^@som-alex, a reminder: the PagerDuty access audit for 2026-Q4 still has 1 item waiting for you/,
+      );
       expect(notes.at(-3)!.body).toContain('This is the last reminder the bot sends.');
       expect(notes.at(-2)!.body).toContain('your manager will be asked in 4 days');
 
@@ -131,7 +137,9 @@ describe('the follow-up ladder (nightly), driven by the issue notes and the cloc
       const notes = sandbox.gitlab.notesOf(1).filter((n) => !n.system);
       expect(notes.at(-3)!.body).toContain('**PD-6** is still found in PagerDuty');
       expect(notes.at(-2)!.body).toContain('only its owner (`tkim`), their manager or a Support Ops Manager');
-      expect(notes.at(-1)!.body).toContain('**PD-11**: your reply names it, but the bot could not read an answer in it.');
+      expect(notes.at(-1)!.body).toContain(
+        '**PD-11**: your reply names it, but the bot could not read an answer in it.',
+      );
 
       // Nothing new: no second answer to the same replies.
       await followup(sandbox, time);
@@ -145,9 +153,16 @@ describe('the follow-up ladder (nightly), driven by the issue notes and the cloc
       time.at('PT9H');
       await followup(sandbox, time);
       expect(botSteps(sandbox, opened + 3)).toEqual([['addressed', null, ['PD-6', 'PD-11']]]);
-      const record = sandbox.gitlab.notesOf(1).filter((n) => !n.system).at(-1)!.body;
-      expect(record).toContain('**PD-6** · Chris Okafor · fixed per `cokafor`, confirmed: the PagerDuty check no longer reports it');
-      expect(record).toContain('**PD-11** · Taylor Kim · intentional per `msmith`: “contractor, account kept until the roster import is fixed (link)”');
+      const record = sandbox.gitlab
+        .notesOf(1)
+        .filter((n) => !n.system)
+        .at(-1)!.body;
+      expect(record).toContain(
+        '**PD-6** · Chris Okafor · fixed per `cokafor`, confirmed: the PagerDuty check no longer reports it',
+      );
+      expect(record).toContain(
+        '**PD-11** · Taylor Kim · intentional per `msmith`: “contractor, account kept until the roster import is fixed (link)”',
+      );
 
       // At the second-ping time only the items nobody answered are pinged again.
       time.at('PT72H');
@@ -191,8 +206,13 @@ describe('the follow-up ladder (nightly), driven by the issue notes and the cloc
         ['review', null, Array.from({ length: 13 }, (_, i) => `PD-${i + 1}`)],
       ]);
       expect(sandbox.gitlab.issues()[0].labels).toContain('audit-status::review');
-      const review = sandbox.gitlab.notesOf(1).filter((n) => !n.system).at(-1)!.body;
-      expect(review.startsWith('@som-alex, every item of the PagerDuty access audit for 2026-Q4 is addressed (13 items)')).toBe(true);
+      const review = sandbox.gitlab
+        .notesOf(1)
+        .filter((n) => !n.system)
+        .at(-1)!.body;
+      expect(
+        review.startsWith('@som-alex, every item of the PagerDuty access audit for 2026-Q4 is addressed (13 items)'),
+      ).toBe(true);
 
       time.at('P4D');
       await followup(sandbox, time);
@@ -225,8 +245,15 @@ describe('the follow-up ladder (nightly), driven by the issue notes and the cloc
       expect(sandbox.gitlab.issues()[0].state).toBe('closed');
       time.at('PT72H');
       await followup(sandbox, time);
-      expect(botSteps(sandbox, opened)).toEqual([['outcome', null, Array.from({ length: 13 }, (_, i) => `PD-${i + 1}`)]]);
-      expect(sandbox.gitlab.notesOf(1).filter((n) => !n.system).at(-1)!.body).toContain('Issue closed by `som-alex`');
+      expect(botSteps(sandbox, opened)).toEqual([
+        ['outcome', null, Array.from({ length: 13 }, (_, i) => `PD-${i + 1}`)],
+      ]);
+      expect(
+        sandbox.gitlab
+          .notesOf(1)
+          .filter((n) => !n.system)
+          .at(-1)!.body,
+      ).toContain('Issue closed by `som-alex`');
       expect(sandbox.gitlab.issues()[0].labels).toContain('audit-status::done');
       time.at('P8D');
       await followup(sandbox, time);
@@ -250,7 +277,12 @@ describe('the follow-up ladder (nightly), driven by the issue notes and the cloc
     await withTimeline(async (sandbox, time) => {
       await open(sandbox, time);
       time.at('PT72H');
-      const run = await runAuditBot(sandbox, ['followup', '--now', '2026-11-27T09:00:00Z'], {}, new Date('2026-11-24T09:00:00Z'));
+      const run = await runAuditBot(
+        sandbox,
+        ['followup', '--now', '2026-11-27T09:00:00Z'],
+        {},
+        new Date('2026-11-24T09:00:00Z'),
+      );
       expect(run.code).toBe(0);
       expect(run.stdout).toContain('8 note(s) posted');
     });
@@ -272,7 +304,11 @@ describe('the follow-up ladder (nightly), driven by the issue notes and the cloc
       // tkim edits the reply to also claim someone else's item, then deletes it.
       time.at('PT3H');
       const url = `${sandbox.gitlab.url}/api/v4/projects/1/issues/1/notes/${note!.id}`;
-      const edit = await fetch(url, { method: 'PUT', headers: { 'PRIVATE-TOKEN': 'token-tkim', 'content-type': 'application/json' }, body: JSON.stringify({ body: 'PD-11 intentional: kept\nall fixed' }) });
+      const edit = await fetch(url, {
+        method: 'PUT',
+        headers: { 'PRIVATE-TOKEN': 'token-tkim', 'content-type': 'application/json' },
+        body: JSON.stringify({ body: 'PD-11 intentional: kept\nall fixed' }),
+      });
       expect(edit.status).toBe(200);
       time.at('PT4H');
       await followup(sandbox, time);
@@ -298,10 +334,17 @@ describe('the follow-up ladder (nightly), driven by the issue notes and the cloc
     await withTimeline(async (sandbox, time) => {
       const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'audit-bot-labels-'));
       const config = path.join(dir, 'audit.config.yml');
-      fs.writeFileSync(config, fs.readFileSync(sandbox.env.AUDIT_CONFIG!, 'utf8').replace(/^labels: \[audit\]$/m, 'labels: [access-review, support-ops]'));
+      fs.writeFileSync(
+        config,
+        fs
+          .readFileSync(sandbox.env.AUDIT_CONFIG!, 'utf8')
+          .replace(/^labels: \[audit\]$/m, 'labels: [access-review, support-ops]'),
+      );
       const env = { AUDIT_CONFIG: config };
       expect((await runAuditBot(sandbox, ['open', '--platform', 'pagerduty'], env, time.now)).code).toBe(0);
-      expect(sandbox.gitlab.issues()[0]!.labels).toEqual(expect.arrayContaining(['access-review', 'support-ops', 'audit::pagerduty']));
+      expect(sandbox.gitlab.issues()[0]!.labels).toEqual(
+        expect.arrayContaining(['access-review', 'support-ops', 'audit::pagerduty']),
+      );
       expect(sandbox.gitlab.issues()[0]!.labels).not.toContain('audit');
 
       time.at('PT72H');
@@ -329,10 +372,15 @@ describe('the follow-up ladder (nightly), driven by the issue notes and the cloc
       time.at('P38DT21H');
       const night = await followup(sandbox, time);
       expect(night.stdout).toContain('pagerduty: issue #1: 1 note(s) posted, status done, closed');
-      const added = sandbox.gitlab.notesOf(1).slice(before).filter((note) => !note.system);
+      const added = sandbox.gitlab
+        .notesOf(1)
+        .slice(before)
+        .filter((note) => !note.system);
       expect(added).toHaveLength(1);
       expect(parseMarkers(added[0]!.body)[0]).toMatchObject({ step: 'outcome', result: 'superseded', next: 2 });
-      expect(added[0]!.body).toMatch(/^Superseded by #2, the 2027-Q1 audit, which lists every finding still present; recorded on 2027-01-02 06:00 UTC\. Closing this issue/);
+      expect(added[0]!.body).toMatch(
+        /^Superseded by #2, the 2027-Q1 audit, which lists every finding still present; recorded on 2027-01-02 06:00 UTC\. Closing this issue/,
+      );
       expect(sandbox.gitlab.issues()[0]!.state).toBe('closed');
       expect(sandbox.gitlab.issues()[0]!.labels).toContain('audit-status::done');
       const next = await followup(sandbox, time);
@@ -348,9 +396,16 @@ describe('the follow-up ladder (nightly), driven by the issue notes and the cloc
       const run = await runAuditBot(sandbox, ['followup', '--platform', 'calendly'], {}, time.now);
       expect(run.code).toBe(0);
       expect(run.stdout).toBe('no audit issue needs following up\n');
-      const listings = sandbox.gitlab.log.slice(from).filter((entry) => entry.method === 'GET' && /\/issues$/.test(entry.path));
+      const listings = sandbox.gitlab.log
+        .slice(from)
+        .filter((entry) => entry.method === 'GET' && /\/issues$/.test(entry.path));
       // One listing of the bot's own open issues serves every platform (labels do not decide which issues are audits), and three of its closed ones.
-      expect(listings.map((entry) => new URLSearchParams(entry.query).get('labels')).sort()).toEqual(['audit-status::open', 'audit-status::review', null, null]);
+      expect(listings.map((entry) => new URLSearchParams(entry.query).get('labels')).sort()).toEqual([
+        'audit-status::open',
+        'audit-status::review',
+        null,
+        null,
+      ]);
       expect(listings.every((entry) => new URLSearchParams(entry.query).get('scope') === 'created_by_me')).toBe(true);
       expect(sandbox.gitlab.log.slice(from).filter((entry) => entry.method !== 'GET')).toHaveLength(0);
     });
@@ -362,7 +417,10 @@ describe('the follow-up ladder (nightly), driven by the issue notes and the cloc
       const results = sandbox.gitlab.notesOf(1).find((note) => parseMarkers(note.body)[0]?.step === 'results')!;
       const asBot = { 'PRIVATE-TOKEN': sandbox.env.GITLAB_TOKEN!, 'content-type': 'application/json' };
       // Maintainers can delete anyone's comment; the sandbox lets only the author, so the bot's token does it.
-      const removal = await fetch(`${sandbox.gitlab.url}/api/v4/projects/1/issues/1/notes/${results.id}`, { method: 'DELETE', headers: asBot });
+      const removal = await fetch(`${sandbox.gitlab.url}/api/v4/projects/1/issues/1/notes/${results.id}`, {
+        method: 'DELETE',
+        headers: asBot,
+      });
       expect(removal.status).toBe(204);
 
       time.at('PT80H');
@@ -383,9 +441,18 @@ describe('the follow-up ladder (nightly), driven by the issue notes and the cloc
       expect(sandbox.pagerduty.log.length).toBe(pdRequests + 8);
 
       // What the message says to do.
-      const closing = await fetch(`${sandbox.gitlab.url}/api/v4/projects/1/issues/1`, { method: 'PUT', headers: asBot, body: JSON.stringify({ state_event: 'close', remove_labels: 'audit::pagerduty' }) });
+      const closing = await fetch(`${sandbox.gitlab.url}/api/v4/projects/1/issues/1`, {
+        method: 'PUT',
+        headers: asBot,
+        body: JSON.stringify({ state_event: 'close', remove_labels: 'audit::pagerduty' }),
+      });
       expect(closing.status).toBe(200);
-      const fresh = await runAuditBot(sandbox, ['open', '--platform', 'pagerduty', '--quarter', '2026-Q4'], {}, time.now);
+      const fresh = await runAuditBot(
+        sandbox,
+        ['open', '--platform', 'pagerduty', '--quarter', '2026-Q4'],
+        {},
+        time.now,
+      );
       expect(fresh.code).toBe(0);
       expect(fresh.stdout).toContain('pagerduty: issue #2 (new)');
       const next = await runAuditBot(sandbox, FOLLOWUP, {}, time.now);
@@ -419,8 +486,12 @@ describe('quiet nights: one read per issue the last run left as it is', () => {
       expect(sandbox.gitlab.log.slice(from).filter((entry) => entry.method !== 'GET')).toEqual([]);
       // Besides that page, only the issue listings: who the bot is matters only to a night that reads notes in full.
       expect(sandbox.gitlab.log.slice(from).filter((entry) => !/\/issues(\/1\/notes)?$/.test(entry.path))).toEqual([]);
-      const [entry] = (JSON.parse(fs.readFileSync(report, 'utf8')) as { audits: { unchanged: Record<string, unknown> }[] }).audits;
-      expect(entry.unchanged).toEqual(expect.objectContaining({ status: 'open', items: 13, open: 13, nextStepDue: '2026-11-27T09:00:00.000Z' }));
+      const [entry] = (
+        JSON.parse(fs.readFileSync(report, 'utf8')) as { audits: { unchanged: Record<string, unknown> }[] }
+      ).audits;
+      expect(entry.unchanged).toEqual(
+        expect.objectContaining({ status: 'open', items: 13, open: 13, nextStepDue: '2026-11-27T09:00:00.000Z' }),
+      );
     });
   });
 
@@ -435,7 +506,9 @@ describe('quiet nights: one read per issue the last run left as it is', () => {
       expect(run.stdout).not.toContain('unchanged');
       expect(issueReads(sandbox, from).length).toBeGreaterThan(1);
       // Only the board's checkpoint changed: the board people see is the same.
-      expect(sandbox.gitlab.log.slice(from).filter((entry) => entry.method === 'PUT' && /\/issues\/1$/.test(entry.path))).toHaveLength(1);
+      expect(
+        sandbox.gitlab.log.slice(from).filter((entry) => entry.method === 'PUT' && /\/issues\/1$/.test(entry.path)),
+      ).toHaveLength(1);
 
       time.at('PT48H');
       from = sandbox.gitlab.log.length;

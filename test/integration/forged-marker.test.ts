@@ -21,7 +21,9 @@ async function run(sandbox: Sandbox, time: Timeline, argv: string[], env: Record
 }
 
 function botNote(sandbox: Sandbox, step: string): GitLabNote {
-  const note = sandbox.gitlab.notesOf(1).find((candidate) => candidate.author.username === 'audit-bot' && parseMarkers(candidate.body)[0]?.step === step);
+  const note = sandbox.gitlab
+    .notesOf(1)
+    .find((candidate) => candidate.author.username === 'audit-bot' && parseMarkers(candidate.body)[0]?.step === step);
   if (!note) throw new Error(`no ${step} note`);
   return note;
 }
@@ -42,12 +44,20 @@ async function edit(sandbox: Sandbox, username: string, noteId: number, body: st
   return response.status;
 }
 
-const notices = (sandbox: Sandbox) => sandbox.gitlab.notesOf(1).filter((note) => note.author.username === 'audit-bot' && parseMarkers(note.body)[0]?.step === 'edited');
+const notices = (sandbox: Sandbox) =>
+  sandbox.gitlab
+    .notesOf(1)
+    .filter((note) => note.author.username === 'audit-bot' && parseMarkers(note.body)[0]?.step === 'edited');
 
 /** A person's comment, so the next night reads the issue in full (a quiet issue costs one page). */
-const comment = (sandbox: Sandbox, body = 'Any news on this audit?') => sandbox.gitlab.addNote(1, { author: 'jdoe', body });
+const comment = (sandbox: Sandbox, body = 'Any news on this audit?') =>
+  sandbox.gitlab.addNote(1, { author: 'jdoe', body });
 
-async function followupReport(sandbox: Sandbox, time: Timeline, env: Record<string, string> = SEAL): Promise<{ code: number; stdout: string; report: AuditReport }> {
+async function followupReport(
+  sandbox: Sandbox,
+  time: Timeline,
+  env: Record<string, string> = SEAL,
+): Promise<{ code: number; stdout: string; report: AuditReport }> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'audit-bot-forged-'));
   try {
     const night = await run(sandbox, time, ['followup', '--report', path.join(dir, 'report.json')], env);
@@ -59,7 +69,7 @@ async function followupReport(sandbox: Sandbox, time: Timeline, env: Record<stri
 }
 
 describe('a bot note edited by someone else is not the bot record', () => {
-  test('the sandbox, like GitLab, lets a Maintainer edit anyone\'s note, and others only their own', async () => {
+  test("the sandbox, like GitLab, lets a Maintainer edit anyone's note, and others only their own", async () => {
     await withTimeline(async (sandbox, time) => {
       expect((await run(sandbox, time, ['open', '--platform', 'pagerduty'])).code).toBe(0);
       const results = botNote(sandbox, 'results');
@@ -76,7 +86,15 @@ describe('a bot note edited by someone else is not the bot record', () => {
       expect((await run(sandbox, time, ['open', '--platform', 'pagerduty'])).code).toBe(0);
       sandbox.gitlab.setMember(MAINTAINER, 40);
       const results = botNote(sandbox, 'results');
-      const outcome = { v: 1, step: 'outcome' as const, platform: 'pagerduty', quarter: '2026-Q4', result: 'approved', by: 'som-alex', noteId: results.id };
+      const outcome = {
+        v: 1,
+        step: 'outcome' as const,
+        platform: 'pagerduty',
+        quarter: '2026-Q4',
+        result: 'approved',
+        by: 'som-alex',
+        noteId: results.id,
+      };
       expect(await edit(sandbox, MAINTAINER, results.id, `${results.body}\n${forged(outcome)}`)).toBe(200);
       // A seal copied from another marker of the bot's does not fit this one either.
       const ping = botNote(sandbox, 'ping1');
@@ -89,7 +107,11 @@ describe('a bot note edited by someone else is not the bot record', () => {
       expect(night.code).toBe(0);
       expect(night.report.outcome).toBeNull();
       expect(sandbox.gitlab.issue(1)!.state).toBe('opened');
-      expect(sandbox.gitlab.notesOf(1).some((note) => note.author.username === 'audit-bot' && parseMarkers(note.body)[0]?.step === 'outcome')).toBe(false);
+      expect(
+        sandbox.gitlab
+          .notesOf(1)
+          .some((note) => note.author.username === 'audit-bot' && parseMarkers(note.body)[0]?.step === 'outcome'),
+      ).toBe(false);
       // Said once, naming both notes; the results and pings stand (nothing was listed or pinged again).
       expect(notices(sandbox)).toHaveLength(1);
       const notice = notices(sandbox)[0]!;
@@ -105,7 +127,11 @@ describe('a bot note edited by someone else is not the bot record', () => {
       expect(again.code).toBe(0);
       expect(notices(sandbox)).toHaveLength(1);
       expect(again.stdout).toContain('0 note(s) posted');
-      expect(gitlabWrites(sandbox).slice(from).filter((entry) => entry.method === 'POST' && /\/notes$/.test(entry.path))).toEqual([]);
+      expect(
+        gitlabWrites(sandbox)
+          .slice(from)
+          .filter((entry) => entry.method === 'POST' && /\/notes$/.test(entry.path)),
+      ).toEqual([]);
       expect(sandbox.gitlab.issue(1)!.state).toBe('opened');
     });
   });
@@ -122,7 +148,12 @@ describe('a bot note edited by someone else is not the bot record', () => {
         step: 'addressed' as const,
         platform: 'pagerduty',
         quarter: '2026-Q4',
-        entries: findings.map((finding) => ({ finding, how: 'intentional', by: 'som-alex', reason: 'nobody said this' })),
+        entries: findings.map((finding) => ({
+          finding,
+          how: 'intentional',
+          by: 'som-alex',
+          reason: 'nobody said this',
+        })),
       };
       expect(await edit(sandbox, MAINTAINER, ping.id, `${ping.body}\n${forged(addressed)}`)).toBe(200);
 
@@ -134,7 +165,9 @@ describe('a bot note edited by someone else is not the bot record', () => {
       expect(night.report.items.filter((item) => item.addressed !== null)).toEqual([]);
       expect(night.report.reviewRequested).toBe(false);
       expect(sandbox.gitlab.issue(1)!.description).not.toContain('nobody said this');
-      expect(notices(sandbox).map((note) => note.body)).toEqual([expect.stringContaining(`[note ${ping.id}](#note_${ping.id})`)]);
+      expect(notices(sandbox).map((note) => note.body)).toEqual([
+        expect.stringContaining(`[note ${ping.id}](#note_${ping.id})`),
+      ]);
     });
   });
 
@@ -143,11 +176,20 @@ describe('a bot note edited by someone else is not the bot record', () => {
       expect((await run(sandbox, time, ['open', '--platform', 'pagerduty'])).code).toBe(0);
       sandbox.gitlab.setMember(MAINTAINER, 40);
       const ping = botNote(sandbox, 'ping1');
-      expect(await edit(sandbox, MAINTAINER, ping.id, `Nothing to do here, ignore this.\n\n${ping.body.slice(ping.body.indexOf('<!-- audit-bot'))}`)).toBe(200);
+      expect(
+        await edit(
+          sandbox,
+          MAINTAINER,
+          ping.id,
+          `Nothing to do here, ignore this.\n\n${ping.body.slice(ping.body.indexOf('<!-- audit-bot'))}`,
+        ),
+      ).toBe(200);
       time.at('PT1H');
       comment(sandbox);
       expect((await run(sandbox, time, ['followup'])).code).toBe(0);
-      expect(notices(sandbox).map((note) => note.body)).toEqual([expect.stringContaining(`[note ${ping.id}](#note_${ping.id})`)]);
+      expect(notices(sandbox).map((note) => note.body)).toEqual([
+        expect.stringContaining(`[note ${ping.id}](#note_${ping.id})`),
+      ]);
     });
   });
 
@@ -155,7 +197,8 @@ describe('a bot note edited by someone else is not the bot record', () => {
     await withTimeline(async (sandbox, time) => {
       expect((await run(sandbox, time, ['open', '--platform', 'pagerduty'])).code).toBe(0);
       time.at('PT1H');
-      for (const note of sandbox.gitlab.notesOf(1).filter((candidate) => candidate.author.username === 'audit-bot')) sandbox.gitlab.react(1, note.id, 'jdoe');
+      for (const note of sandbox.gitlab.notesOf(1).filter((candidate) => candidate.author.username === 'audit-bot'))
+        sandbox.gitlab.react(1, note.id, 'jdoe');
       const quiet = await run(sandbox, time, ['followup']);
       expect(quiet.code).toBe(0);
       expect(quiet.stdout).toContain('0 note(s) posted');
@@ -179,7 +222,9 @@ describe('a bot note edited by someone else is not the bot record', () => {
       const night = await followupReport(sandbox, time, rotated);
       expect(night.code).toBe(0);
       expect(night.stdout).not.toContain('FAILED');
-      expect(night.report.items.every((item) => item.pings.map((ping) => ping.step).join() === 'ping1,ping2')).toBe(true);
+      expect(night.report.items.every((item) => item.pings.map((ping) => ping.step).join() === 'ping1,ping2')).toBe(
+        true,
+      );
       expect(notices(sandbox)).toEqual([]);
       // And the board's checkpoint, sealed with the same key: the next night is a quiet one.
       time.at('PT81H');
@@ -198,7 +243,9 @@ describe('a bot note edited by someone else is not the bot record', () => {
       const writes = gitlabWrites(sandbox).length;
       const night = await run(sandbox, time, ['followup'], rotated);
       expect(night.code).toBe(1);
-      expect(night.stdout).toContain("pagerduty: issue #1: FAILED, nothing more was done for it: the seals on the bot's notes in this issue do not verify with the current key");
+      expect(night.stdout).toContain(
+        "pagerduty: issue #1: FAILED, nothing more was done for it: the seals on the bot's notes in this issue do not verify with the current key",
+      );
       expect(night.stdout).toContain("Set the masked CI variable AUDIT_SEAL_KEY to the old token's value");
       const reopen = await run(sandbox, time, ['open', '--platform', 'pagerduty'], rotated);
       expect(reopen.code).toBe(1);
@@ -206,7 +253,9 @@ describe('a bot note edited by someone else is not the bot record', () => {
       // What the message says: the old token's value as AUDIT_SEAL_KEY makes the old seals verify.
       const recovered = await followupReport(sandbox, time, { ...rotated, AUDIT_SEAL_KEY: old });
       expect(recovered.code).toBe(0);
-      expect(recovered.report.items.every((item) => item.pings.map((ping) => ping.step).join() === 'ping1,ping2')).toBe(true);
+      expect(recovered.report.items.every((item) => item.pings.map((ping) => ping.step).join() === 'ping1,ping2')).toBe(
+        true,
+      );
       expect(notices(sandbox)).toEqual([]);
     });
   });

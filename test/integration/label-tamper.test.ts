@@ -51,7 +51,9 @@ describe('labels are an index for people: the bot finds its audits by author and
       const night = await followup(sandbox, time);
       expect(night.code).toBe(0);
       expect(night.stdout).toContain('pagerduty: issue #1: 0 note(s) posted, status open');
-      expect(issue(sandbox, 1).labels).toEqual(expect.arrayContaining(['audit::pagerduty', 'audit-quarter::2026-Q4', 'audit-status::open']));
+      expect(issue(sandbox, 1).labels).toEqual(
+        expect.arrayContaining(['audit::pagerduty', 'audit-quarter::2026-Q4', 'audit-status::open']),
+      );
 
       // Removed again, then the quarterly `open` runs: same issue, no second one, nobody pinged twice.
       await edit(sandbox, 1, { remove_labels: 'audit::pagerduty,audit-quarter::2026-Q4' });
@@ -59,13 +61,20 @@ describe('labels are an index for people: the bot finds its audits by author and
       const again = await open(sandbox, time);
       expect(again.stdout).toContain('pagerduty: issue #1 ');
       expect(sandbox.gitlab.issues()).toHaveLength(1);
-      expect(sandbox.gitlab.notesOf(1).filter((note) => !note.system)).toHaveLength(sandbox.gitlab.notesOf(1).slice(0, notes).filter((note) => !note.system).length);
+      expect(sandbox.gitlab.notesOf(1).filter((note) => !note.system)).toHaveLength(
+        sandbox.gitlab
+          .notesOf(1)
+          .slice(0, notes)
+          .filter((note) => !note.system).length,
+      );
       expect(issue(sandbox, 1).labels).toEqual(expect.arrayContaining(['audit::pagerduty', 'audit-quarter::2026-Q4']));
 
       // The night after is quiet again: one read of the newest notes.
       time.at('PT25H');
       const quiet = await followup(sandbox, time);
-      expect(quiet.stdout).toContain('pagerduty: issue #1: 0 note(s) posted, status open, unchanged since the last run');
+      expect(quiet.stdout).toContain(
+        'pagerduty: issue #1: 0 note(s) posted, status open, unchanged since the last run',
+      );
     });
   });
 
@@ -76,8 +85,18 @@ describe('labels are an index for people: the bot finds its audits by author and
       await open(sandbox, time);
       time.at('PT24H');
       await edit(sandbox, 1, { add_labels: 'audit-quarter::2026-Q3', remove_labels: 'audit-quarter::2026-Q4' });
-      sandbox.gitlab.addIssue({ title: 'PagerDuty access audit 2026-Q4', author: 'jdoe', labels: ['audit::pagerduty', 'audit-quarter::2026-Q4', 'audit-status::open'], confidential: true });
-      sandbox.gitlab.addIssue({ title: 'PagerDuty access audit 2027-Q1', author: 'jdoe', labels: ['audit::pagerduty', 'audit-quarter::2027-Q1', 'audit-status::open'], confidential: false });
+      sandbox.gitlab.addIssue({
+        title: 'PagerDuty access audit 2026-Q4',
+        author: 'jdoe',
+        labels: ['audit::pagerduty', 'audit-quarter::2026-Q4', 'audit-status::open'],
+        confidential: true,
+      });
+      sandbox.gitlab.addIssue({
+        title: 'PagerDuty access audit 2027-Q1',
+        author: 'jdoe',
+        labels: ['audit::pagerduty', 'audit-quarter::2027-Q1', 'audit-status::open'],
+        confidential: false,
+      });
       const attackers = [issue(sandbox, 2), issue(sandbox, 3)];
 
       const night = await followup(sandbox, time);
@@ -111,8 +130,15 @@ describe('labels are an index for people: the bot finds its audits by author and
     await withTimeline(async (sandbox, time) => {
       await open(sandbox, time);
       time.at('PT24H');
-      await edit(sandbox, 1, { state_event: 'close', add_labels: 'audit-status::done', remove_labels: 'audit-status::open' });
-      expect(issue(sandbox, 1)).toMatchObject({ state: 'closed', labels: expect.arrayContaining(['audit-status::done']) });
+      await edit(sandbox, 1, {
+        state_event: 'close',
+        add_labels: 'audit-status::done',
+        remove_labels: 'audit-status::open',
+      });
+      expect(issue(sandbox, 1)).toMatchObject({
+        state: 'closed',
+        labels: expect.arrayContaining(['audit-status::done']),
+      });
 
       time.at('PT25H');
       const night = await followup(sandbox, time);
@@ -121,7 +147,9 @@ describe('labels are an index for people: the bot finds its audits by author and
       expect(issue(sandbox, 1).state).toBe('opened');
       expect(issue(sandbox, 1).labels).toContain('audit-status::open');
       expect(issue(sandbox, 1).labels).not.toContain('audit-status::done');
-      expect(botMarkers(sandbox, 1).filter((marker) => marker.step === 'reopened')).toEqual([expect.objectContaining({ by: 'tkim' })]);
+      expect(botMarkers(sandbox, 1).filter((marker) => marker.step === 'reopened')).toEqual([
+        expect.objectContaining({ by: 'tkim' }),
+      ]);
 
       // A wrong status label alone (the issue open) is corrected too.
       await edit(sandbox, 1, { add_labels: 'audit-status::review', remove_labels: 'audit-status::open' });
@@ -145,7 +173,9 @@ describe('labels are an index for people: the bot finds its audits by author and
       expect(night.code).toBe(0);
       expect(issue(sandbox, 1).confidential).toBe(true);
       expect(issue(sandbox, 1).labels).toContain('audit::pagerduty');
-      const writes = sandbox.gitlab.log.slice(from).filter((entry) => entry.method !== 'GET' && !entry.path.includes('/labels'));
+      const writes = sandbox.gitlab.log
+        .slice(from)
+        .filter((entry) => entry.method !== 'GET' && !entry.path.includes('/labels'));
       expect(writes[0]).toMatchObject({ method: 'PUT', path: expect.stringMatching(/\/issues\/1$/) });
     });
   });

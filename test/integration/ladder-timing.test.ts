@@ -51,7 +51,10 @@ describe('ladder timing on a nightly schedule (GitLab dates notes a few seconds 
         const before = gitlabWrites(sandbox).length;
         const result = await run(sandbox, time, ['followup']);
         if (gitlabWrites(sandbox).length > before) nightsActed.push(n);
-        else expect(result.stdout).toContain('pagerduty: issue #1: 0 note(s) posted, status open, unchanged since the last run');
+        else
+          expect(result.stdout).toContain(
+            'pagerduty: issue #1: 0 note(s) posted, status open, unchanged since the last run',
+          );
         // Same night again (a re-run): nothing more.
         const writes = gitlabWrites(sandbox).length;
         await run(sandbox, time, ['followup']);
@@ -67,7 +70,9 @@ describe('ladder timing on a nightly schedule (GitLab dates notes a few seconds 
         ['manager', '2026-11-09T06:00:04.000Z'],
         ['som', '2026-11-12T06:00:04.000Z'],
       ]);
-      const gaps = LADDER_STEPS.slice(1).map((step, index) => (taken.get(step)!.getTime() - taken.get(LADDER_STEPS[index])!.getTime()) / HOUR);
+      const gaps = LADDER_STEPS.slice(1).map(
+        (step, index) => (taken.get(step)!.getTime() - taken.get(LADDER_STEPS[index])!.getTime()) / HOUR,
+      );
       expect(gaps).toEqual([72, 96, 72]);
     }, DAY0);
   });
@@ -106,7 +111,10 @@ describe('ladder timing on a nightly schedule (GitLab dates notes a few seconds 
       expect(rerun.stdout).toContain('0 note(s) posted');
       expect(sandbox.gitlab.notesOf(1).length).toBe(afterNight3);
       // Every ping2 marker says when its run planned it: 06:00 sharp, not GitLab's 06:00:04.
-      const ping2 = sandbox.gitlab.notesOf(1).flatMap((note) => parseMarkers(note.body)).filter((marker) => marker.step === 'ping2');
+      const ping2 = sandbox.gitlab
+        .notesOf(1)
+        .flatMap((note) => parseMarkers(note.body))
+        .filter((marker) => marker.step === 'ping2');
       expect(ping2.length).toBeGreaterThan(0);
       expect(new Set(ping2.map((marker) => marker.at))).toEqual(new Set(['2026-11-05T06:00:00.000Z']));
       time.at(night(7));

@@ -21,7 +21,10 @@ function configWith(enabled: PlatformId[]): string {
   let text = fs.readFileSync(SANDBOX_CONFIG, 'utf8').replace(/^missed_quarter_after: .*\n/m, '');
   expect(text).not.toContain('missed_quarter_after:');
   for (const platform of ['zendesk', 'zendesk-us-federal', 'calendly', 'pagerduty'] as const) {
-    text = text.replace(new RegExp(`^  ${platform}:\\n`, 'm'), `  ${platform}:\n    enabled: ${enabled.includes(platform)}\n`);
+    text = text.replace(
+      new RegExp(`^  ${platform}:\\n`, 'm'),
+      `  ${platform}:\n    enabled: ${enabled.includes(platform)}\n`,
+    );
   }
   fs.writeFileSync(file, text);
   return file;
@@ -100,7 +103,11 @@ describe('a missed quarter: followup goes red until the quarter’s audit is ope
       expect(night.stdout).toContain('pagerduty: issue #1: 8 note(s) posted, status open, platform re-checked');
       expect(night.stdout).toContain(`${missed('calendly')}${env.AUDIT_CONFIG}). ${command('calendly')}`);
       expect(night.stdout).not.toContain('pagerduty: MISSED');
-      const evidence = JSON.parse(fs.readFileSync(report, 'utf8')) as { complete: boolean; failed: string[]; audits: { platform: string }[] };
+      const evidence = JSON.parse(fs.readFileSync(report, 'utf8')) as {
+        complete: boolean;
+        failed: string[];
+        audits: { platform: string }[];
+      };
       expect(evidence.complete).toBe(false);
       expect(evidence.failed).toEqual([expect.stringContaining(command('calendly'))]);
       expect(evidence.audits.map((audit) => audit.platform)).toEqual(['pagerduty']);

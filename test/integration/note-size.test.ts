@@ -23,7 +23,9 @@ describe("GitLab's note size cap", () => {
       expect(parts.map((marker) => marker.part)).toEqual(parts.map((_, index) => index + 1));
       expect(new Set(parts.flatMap((marker) => marker.findings ?? [])).size).toBe(5013);
       // The Support Ops Managers own the 5,000 strangers: one ping, naming ids, under the cap too.
-      const som = notes.find((note) => parseMarkers(note.body)[0]?.step === 'ping1' && parseMarkers(note.body)[0]?.owner === null)!;
+      const som = notes.find(
+        (note) => parseMarkers(note.body)[0]?.step === 'ping1' && parseMarkers(note.body)[0]?.owner === null,
+      )!;
       expect(som.body).toContain('too many to describe in one note');
       (globalThis as { noteSizeFigure?: number }).noteSizeFigure = largest;
       console.log(`note-size: ${notes.length} notes, ${parts.length} results parts, largest ${largest} characters`);
@@ -37,10 +39,18 @@ describe("GitLab's note size cap", () => {
       // A comment makes the night read the issue in full and rebuild every item from the markers.
       sandbox.gitlab.addNote(1, { author: 'som-alex', body: 'Looking at these now.' });
       const dir = mkdtempSync(path.join(tmpdir(), 'note-size-'));
-      const night = await runAuditBot(sandbox, ['followup', '--platform', 'pagerduty', '--report', path.join(dir, 'night1.json')]);
+      const night = await runAuditBot(sandbox, [
+        'followup',
+        '--platform',
+        'pagerduty',
+        '--report',
+        path.join(dir, 'night1.json'),
+      ]);
       expect(night.stderr).toBe('');
       expect(night.code).toBe(0);
-      const report = JSON.parse(readFileSync(path.join(dir, 'night1.json'), 'utf8')) as { audits: { items?: { id: string; kind: string; subject: string }[] }[] };
+      const report = JSON.parse(readFileSync(path.join(dir, 'night1.json'), 'utf8')) as {
+        audits: { items?: { id: string; kind: string; subject: string }[] }[];
+      };
       const items = report.audits[0]!.items!;
       expect(items).toHaveLength(5013);
       expect(new Set(items.map((item) => item.id)).size).toBe(5013);
@@ -49,10 +59,18 @@ describe("GitLab's note size cap", () => {
       expect(sandbox.gitlab.issues()[0]!.description!.length).toBeLessThan(1_048_576);
 
       const before = sandbox.gitlab.log.length;
-      const second = await runAuditBot(sandbox, ['followup', '--platform', 'pagerduty', '--report', path.join(dir, 'night2.json')]);
+      const second = await runAuditBot(sandbox, [
+        'followup',
+        '--platform',
+        'pagerduty',
+        '--report',
+        path.join(dir, 'night2.json'),
+      ]);
       expect(second.code).toBe(0);
       expect(second.stdout).toContain('unchanged since the last run');
-      const quiet = JSON.parse(readFileSync(path.join(dir, 'night2.json'), 'utf8')) as { audits: { unchanged?: { items: number } }[] };
+      const quiet = JSON.parse(readFileSync(path.join(dir, 'night2.json'), 'utf8')) as {
+        audits: { unchanged?: { items: number } }[];
+      };
       expect(quiet.audits[0]!.unchanged!.items).toBe(5013);
       const requests = sandbox.gitlab.log.slice(before);
       expect(requests.every((entry) => entry.method === 'GET')).toBe(true);
@@ -66,20 +84,42 @@ describe("GitLab's note size cap", () => {
       const headers = { 'PRIVATE-TOKEN': sandbox.env.GITLAB_TOKEN!, 'content-type': 'application/json' };
       const base = `${sandbox.gitlab.url}/api/v4/projects/1/issues/1`;
       const notesBefore = sandbox.gitlab.notesOf(1).length;
-      const tooLong = await fetch(`${base}/notes`, { method: 'POST', headers, body: JSON.stringify({ body: 'x'.repeat(GITLAB_NOTE_LIMIT + 1) }) });
+      const tooLong = await fetch(`${base}/notes`, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({ body: 'x'.repeat(GITLAB_NOTE_LIMIT + 1) }),
+      });
       expect(tooLong.status).toBe(400);
-      expect(await tooLong.json()).toEqual({ message: '400 Bad request - Note {:note=>["is too long (maximum is 1000000 characters)"]}' });
+      expect(await tooLong.json()).toEqual({
+        message: '400 Bad request - Note {:note=>["is too long (maximum is 1000000 characters)"]}',
+      });
       expect(sandbox.gitlab.notesOf(1)).toHaveLength(notesBefore);
       // Characters, not bytes: a million two-byte characters is not too long.
-      const atCap = await fetch(`${base}/notes`, { method: 'POST', headers, body: JSON.stringify({ body: 'ü'.repeat(GITLAB_NOTE_LIMIT) }) });
+      const atCap = await fetch(`${base}/notes`, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({ body: 'ü'.repeat(GITLAB_NOTE_LIMIT) }),
+      });
       expect(atCap.status).toBe(201);
       const { id } = (await atCap.json()) as { id: number };
-      const edit = await fetch(`${base}/notes/${id}`, { method: 'PUT', headers, body: JSON.stringify({ body: 'ü'.repeat(GITLAB_NOTE_LIMIT + 1) }) });
+      const edit = await fetch(`${base}/notes/${id}`, {
+        method: 'PUT',
+        headers,
+        body: JSON.stringify({ body: 'ü'.repeat(GITLAB_NOTE_LIMIT + 1) }),
+      });
       expect(edit.status).toBe(400);
-      expect(((await edit.json()) as { message: string }).message).toContain('is too long (maximum is 1000000 characters)');
-      const description = await fetch(base, { method: 'PUT', headers, body: JSON.stringify({ description: 'x'.repeat(1_048_577) }) });
+      expect(((await edit.json()) as { message: string }).message).toContain(
+        'is too long (maximum is 1000000 characters)',
+      );
+      const description = await fetch(base, {
+        method: 'PUT',
+        headers,
+        body: JSON.stringify({ description: 'x'.repeat(1_048_577) }),
+      });
       expect(description.status).toBe(400);
-      expect(await description.json()).toEqual({ message: { description: ['is too long (maximum is 1048576 characters)'] } });
+      expect(await description.json()).toEqual({
+        message: { description: ['is too long (maximum is 1048576 characters)'] },
+      });
     });
   });
 });

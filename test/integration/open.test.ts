@@ -40,7 +40,9 @@ describe('audit-bot open --platform pagerduty against the sandbox', () => {
       expect(notes[0].body).not.toMatch(/(^|\s)@[a-z]/);
       expect(notes[0].body).toContain('**13 findings**');
       // users, schedules, escalation policies, one rendered schedule per schedule (3), the v3 listing and the v3 schedule a policy targets
-      expect(run.stdout).toMatch(/pagerduty: issue #1 \(new\) .*: 13 finding\(s\), 0 accepted exception\(s\), 9 note\(s\) posted, 8 platform request\(s\)/);
+      expect(run.stdout).toMatch(
+        /pagerduty: issue #1 \(new\) .*: 13 finding\(s\), 0 accepted exception\(s\), 9 note\(s\) posted, 8 platform request\(s\)/,
+      );
     });
   });
 
@@ -61,18 +63,29 @@ describe('audit-bot open --platform pagerduty against the sandbox', () => {
     await withSandbox(async (sandbox) => {
       // Someone creates a public issue with the audit's labels before the quarter's run: not the bot's,
       // so never adopted (labels do not make an audit issue); the bot opens its own, confidential.
-      sandbox.gitlab.addIssue({ title: 'PagerDuty access audit 2026-Q4', author: 'jdoe', labels: ['audit::pagerduty', 'audit-quarter::2026-Q4'], confidential: false });
+      sandbox.gitlab.addIssue({
+        title: 'PagerDuty access audit 2026-Q4',
+        author: 'jdoe',
+        labels: ['audit::pagerduty', 'audit-quarter::2026-Q4'],
+        confidential: false,
+      });
       const from = sandbox.gitlab.log.length;
       expect((await runAuditBot(sandbox, OPEN)).code).toBe(0);
       expect(sandbox.gitlab.issues()[1]!.confidential).toBe(true);
-      const writes = sandbox.gitlab.log.slice(from).filter((entry) => entry.method !== 'GET' && !entry.path.includes('/labels'));
+      const writes = sandbox.gitlab.log
+        .slice(from)
+        .filter((entry) => entry.method !== 'GET' && !entry.path.includes('/labels'));
       expect(writes[0]).toMatchObject({ method: 'POST', path: expect.stringMatching(/\/issues$/) });
       expect(writes.some((entry) => /\/issues\/1(\/|$)/.test(entry.path))).toBe(false);
       expect(writes.slice(1).some((entry) => entry.path.endsWith('/notes'))).toBe(true);
 
       // Made public later: the next run makes it confidential, though it has nothing to post.
       const publish = () =>
-        fetch(`${sandbox.gitlab.url}/api/v4/projects/1/issues/2`, { method: 'PUT', headers: { 'PRIVATE-TOKEN': sandbox.env.GITLAB_TOKEN!, 'content-type': 'application/json' }, body: JSON.stringify({ confidential: false }) });
+        fetch(`${sandbox.gitlab.url}/api/v4/projects/1/issues/2`, {
+          method: 'PUT',
+          headers: { 'PRIVATE-TOKEN': sandbox.env.GITLAB_TOKEN!, 'content-type': 'application/json' },
+          body: JSON.stringify({ confidential: false }),
+        });
       for (const argv of [OPEN, ['followup']]) {
         expect((await publish()).status).toBe(200);
         expect(sandbox.gitlab.issues()[1]!.confidential).toBe(false);
@@ -85,7 +98,11 @@ describe('audit-bot open --platform pagerduty against the sandbox', () => {
   test('a finding that appears later is listed and pinged once, with the next item id', async () => {
     await withSandbox(async (sandbox) => {
       expect((await runAuditBot(sandbox, OPEN)).code).toBe(0);
-      sandbox.pagerduty.data.users.push({ ...generatePagerDutyUsers(1, 'Late Joiner')[0], id: 'PLATE01', email: 'late@example.com' });
+      sandbox.pagerduty.data.users.push({
+        ...generatePagerDutyUsers(1, 'Late Joiner')[0],
+        id: 'PLATE01',
+        email: 'late@example.com',
+      });
       const run = await runAuditBot(sandbox, OPEN);
       expect(run.code).toBe(0);
       const notes = sandbox.gitlab.notesOf(1).filter((note) => !note.system);
@@ -123,7 +140,8 @@ describe('audit-bot open --platform pagerduty against the sandbox', () => {
       const listed = markers.filter((marker) => marker.step === 'results').flatMap((marker) => marker.findings ?? []);
       expect(sandbox.gitlab.notesOf(1).every((note) => note.body.length < 1_000_000)).toBe(true);
       expect(new Set(listed).size).toBe(10_063);
-      for (const id of ['P0000001', 'P0005000', 'P0009999', 'P0010000', 'P0010050']) expect(listed).toContain(`pagerduty:user-not-in-roster:${id}`);
+      for (const id of ['P0000001', 'P0005000', 'P0009999', 'P0010000', 'P0010050'])
+        expect(listed).toContain(`pagerduty:user-not-in-roster:${id}`);
       const userRequests = sandbox.pagerduty.requestsTo('/users');
       expect(userRequests.every((entry) => entry.status === 200)).toBe(true);
       expect(userRequests.every((entry) => Number(new URLSearchParams(entry.query).get('offset')) <= 9_900)).toBe(true);
@@ -138,7 +156,9 @@ describe('audit-bot open --platform pagerduty against the sandbox', () => {
       const findings = JSON.parse(run.stdout) as Record<string, unknown>[];
       expect(findings).toHaveLength(13);
       for (const finding of findings) {
-        expect(Object.keys(finding)).toEqual(expect.arrayContaining(['platform', 'kind', 'fingerprint', 'owner', 'subject', 'detail']));
+        expect(Object.keys(finding)).toEqual(
+          expect.arrayContaining(['platform', 'kind', 'fingerprint', 'owner', 'subject', 'detail']),
+        );
         expect(finding.platform).toBe('pagerduty');
       }
       expect(findings.map((finding) => finding.kind).sort()).toEqual([
@@ -177,7 +197,12 @@ describe('audit-bot open --platform pagerduty against the sandbox', () => {
     await withSandbox(async (sandbox) => {
       expect((await runAuditBot(sandbox, [...OPEN, '--quarter', '2026-Q3'])).code).toBe(0);
       expect((await runAuditBot(sandbox, OPEN, {}, new Date('2026-10-01T00:00:00Z'))).code).toBe(0);
-      expect(sandbox.gitlab.issues().map((issue) => issue.title).sort()).toEqual(['PagerDuty access audit 2026-Q3', 'PagerDuty access audit 2026-Q4']);
+      expect(
+        sandbox.gitlab
+          .issues()
+          .map((issue) => issue.title)
+          .sort(),
+      ).toEqual(['PagerDuty access audit 2026-Q3', 'PagerDuty access audit 2026-Q4']);
       expect(FIXED_NOW.toISOString()).toBe('2026-11-24T09:00:00.000Z');
     });
   });

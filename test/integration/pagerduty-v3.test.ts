@@ -64,7 +64,13 @@ describe('shift-based (v3) schedules in the PagerDuty audit', () => {
       const rota = sandbox.pagerduty.data.v3Schedules!.find((s) => s.id === 'PV3WKND')!;
       rota.rotations[0]!.events[0]!.memberIds.push('PPATDP1', 'PDELETD');
       // A former member on an event that ended before the window is no longer on the rota.
-      rota.rotations[0]!.events.push({ id: 'OLD', name: 'Old', memberIds: ['PGHOST1'], effective_since: '2026-01-01T00:00:00Z', effective_until: '2026-06-01T00:00:00Z' });
+      rota.rotations[0]!.events.push({
+        id: 'OLD',
+        name: 'Old',
+        memberIds: ['PGHOST1'],
+        effective_since: '2026-01-01T00:00:00Z',
+        effective_until: '2026-06-01T00:00:00Z',
+      });
       // Day +3 to +4 nobody; day +5 to +6 an empty_member slot (intentionally unassigned: still uncovered).
       rota.coverage = [
         { start: new Date(NOW - DAY).toISOString(), end: new Date(NOW + 3 * DAY).toISOString(), userId: 'PJDOE01' },
@@ -72,7 +78,12 @@ describe('shift-based (v3) schedules in the PagerDuty audit', () => {
         { start: new Date(NOW + 5 * DAY).toISOString(), end: new Date(NOW + 6 * DAY).toISOString(), userId: null },
         { start: new Date(NOW + 6 * DAY).toISOString(), end: null, userId: 'PJDOE01' },
       ];
-      const roster = fs.readFileSync(SANDBOX_ROSTER, 'utf8').replace('pagerduty: { id: PSAMLE1, schedules: [PAMER01] }', 'pagerduty: { id: PSAMLE1, schedules: [PAMER01, PV3WKND] }');
+      const roster = fs
+        .readFileSync(SANDBOX_ROSTER, 'utf8')
+        .replace(
+          'pagerduty: { id: PSAMLE1, schedules: [PAMER01] }',
+          'pagerduty: { id: PSAMLE1, schedules: [PAMER01, PV3WKND] }',
+        );
       const findings = await check(sandbox, { AUDIT_ROSTER: tempFile('roster.yml', roster) });
       const added = findings.filter((f) => !baseline.includes(f.fingerprint));
       expect(Object.fromEntries(added.map((f) => [f.fingerprint, f.owner]))).toEqual({
@@ -82,7 +93,11 @@ describe('shift-based (v3) schedules in the PagerDuty audit', () => {
         'pagerduty:coverage-gap:PV3WKND': null,
       });
       const gap = added.find((f) => f.kind === 'coverage-gap')!;
-      expect(gap.evidence).toMatchObject({ renderedCoveragePercentage: 92.86, computedCoveragePercentage: 92.86, timeZone: 'Europe/Berlin' });
+      expect(gap.evidence).toMatchObject({
+        renderedCoveragePercentage: 92.86,
+        computedCoveragePercentage: 92.86,
+        timeZone: 'Europe/Berlin',
+      });
       expect((gap.evidence!.gaps as { start: string; end: string }[]).map((g) => [g.start, g.end])).toEqual([
         [new Date(NOW + 3 * DAY).toISOString(), new Date(NOW + 4 * DAY).toISOString()],
         [new Date(NOW + 5 * DAY).toISOString(), new Date(NOW + 6 * DAY).toISOString()],
@@ -127,16 +142,28 @@ describe('shift-based (v3) schedules in the PagerDuty audit', () => {
 
   test('a v3 schedule that cannot be read (403), or a second page that fails, fails the check', async () => {
     await withSandbox(async (sandbox) => {
-      sandbox.pagerduty.setFaultPlan((req) => (req.url.pathname === '/v3/schedules/PV3WKND' ? { type: 'status', status: 403, body: { error: { message: 'Forbidden', code: 2010 } } } : undefined));
+      sandbox.pagerduty.setFaultPlan((req) =>
+        req.url.pathname === '/v3/schedules/PV3WKND'
+          ? { type: 'status', status: 403, body: { error: { message: 'Forbidden', code: 2010 } } }
+          : undefined,
+      );
       const run = await runAuditBot(sandbox, CHECK);
       expect([run.code, run.stdout]).toEqual([1, '']);
     });
     await withSandbox(async (sandbox) => {
       sandbox.pagerduty.data.v3Schedules!.push(
-        ...Array.from({ length: 1000 }, (_, i) => ({ id: `PV3X${String(i).padStart(3, '0')}`, name: `Extra rota ${i}`, time_zone: 'UTC', rotations: [], coverage: [] })),
+        ...Array.from({ length: 1000 }, (_, i) => ({
+          id: `PV3X${String(i).padStart(3, '0')}`,
+          name: `Extra rota ${i}`,
+          time_zone: 'UTC',
+          rotations: [],
+          coverage: [],
+        })),
       );
       sandbox.pagerduty.setFaultPlan((req) =>
-        req.url.pathname === '/v3/schedules' && req.url.searchParams.get('offset') === '1000' ? { type: 'status', status: 200, body: { limit: 1000, offset: 1000, more: true, schedules: [] } } : undefined,
+        req.url.pathname === '/v3/schedules' && req.url.searchParams.get('offset') === '1000'
+          ? { type: 'status', status: 200, body: { limit: 1000, offset: 1000, more: true, schedules: [] } }
+          : undefined,
       );
       const run = await runAuditBot(sandbox, CHECK);
       expect([run.code, run.stdout]).toEqual([1, '']);
@@ -147,13 +174,21 @@ describe('shift-based (v3) schedules in the PagerDuty audit', () => {
   test('every page of the v3 listing is read (1,001 schedules: 2 pages of up to 1000), each one audited', async () => {
     await withSandbox(async (sandbox) => {
       sandbox.pagerduty.data.v3Schedules!.push(
-        ...Array.from({ length: 1000 }, (_, i) => ({ id: `PV3X${String(i).padStart(3, '0')}`, name: `Extra rota ${String(i).padStart(3, '0')}`, time_zone: 'UTC', rotations: [], coverage: [] })),
+        ...Array.from({ length: 1000 }, (_, i) => ({
+          id: `PV3X${String(i).padStart(3, '0')}`,
+          name: `Extra rota ${String(i).padStart(3, '0')}`,
+          time_zone: 'UTC',
+          rotations: [],
+          coverage: [],
+        })),
       );
       const findings = await check(sandbox);
       const listing = sandbox.pagerduty.requestsTo('/v3/schedules').filter((entry) => entry.path === '/v3/schedules');
       expect(listing.map((entry) => entry.query)).toEqual(['?limit=1000&offset=0', '?limit=1000&offset=1000']);
       // Each extra rota is empty: 0 % covered.
-      expect(findings.filter((f) => f.kind === 'coverage-gap' && f.fingerprint.startsWith('pagerduty:coverage-gap:PV3X'))).toHaveLength(1000);
+      expect(
+        findings.filter((f) => f.kind === 'coverage-gap' && f.fingerprint.startsWith('pagerduty:coverage-gap:PV3X')),
+      ).toHaveLength(1000);
       expect(findings.some((f) => f.fingerprint.includes('PV3WKND'))).toBe(false);
     });
   });
@@ -171,21 +206,37 @@ describe('shift-based (v3) schedules in the PagerDuty audit', () => {
       await withSandbox(async (sandbox) => {
         const pd = sandbox.pagerduty.data;
         pd.escalationPolicies = pd.escalationPolicies.filter((p) => p.id !== 'PEPWKND');
-        sandbox.pagerduty.setFaultPlan((req) => (req.url.pathname.startsWith('/v3/') ? { type: 'status', status, body: { error: { message: 'Forbidden', code: 2010 } } } : undefined));
+        sandbox.pagerduty.setFaultPlan((req) =>
+          req.url.pathname.startsWith('/v3/')
+            ? { type: 'status', status, body: { error: { message: 'Forbidden', code: 2010 } } }
+            : undefined,
+        );
         // A configured schedule v2 lacks: the v3 listing is asked, answers 403/404, and the id is reported missing.
-        const config = fs.readFileSync(SANDBOX_CONFIG, 'utf8').replace(/\n  pagerduty:\n/, '\n  pagerduty:\n    schedules: [PAMER01, PNOSUCH]\n');
-        const fingerprints = (await check(sandbox, { AUDIT_CONFIG: tempFile('audit.config.yml', config) })).map((f) => f.fingerprint);
+        const config = fs
+          .readFileSync(SANDBOX_CONFIG, 'utf8')
+          .replace(/\n  pagerduty:\n/, '\n  pagerduty:\n    schedules: [PAMER01, PNOSUCH]\n');
+        const fingerprints = (await check(sandbox, { AUDIT_CONFIG: tempFile('audit.config.yml', config) })).map(
+          (f) => f.fingerprint,
+        );
         expect(fingerprints).toContain('pagerduty:configured-schedule-missing:PNOSUCH');
-        expect(v3Requests(sandbox).map((entry) => `${entry.status} ${entry.path}`)).toEqual([`${status} /v3/schedules`]);
+        expect(v3Requests(sandbox).map((entry) => `${entry.status} ${entry.path}`)).toEqual([
+          `${status} /v3/schedules`,
+        ]);
       });
     }
   });
 
   test('a configured list with a v3 schedule narrows to it; a roster-listed v3 schedule is read even when narrowed out', async () => {
     await withSandbox(async (sandbox) => {
-      const config = fs.readFileSync(SANDBOX_CONFIG, 'utf8').replace(/\n  pagerduty:\n/, '\n  pagerduty:\n    schedules: [PV3WKND]\n');
-      const fingerprints = (await check(sandbox, { AUDIT_CONFIG: tempFile('audit.config.yml', config) })).map((f) => f.fingerprint);
-      expect(fingerprints.filter((f) => f.includes('PV3WKND') || f.includes('configured-schedule-missing'))).toEqual([]);
+      const config = fs
+        .readFileSync(SANDBOX_CONFIG, 'utf8')
+        .replace(/\n  pagerduty:\n/, '\n  pagerduty:\n    schedules: [PV3WKND]\n');
+      const fingerprints = (await check(sandbox, { AUDIT_CONFIG: tempFile('audit.config.yml', config) })).map(
+        (f) => f.fingerprint,
+      );
+      expect(fingerprints.filter((f) => f.includes('PV3WKND') || f.includes('configured-schedule-missing'))).toEqual(
+        [],
+      );
       expect(sandbox.pagerduty.requestsTo('/schedules/')).toEqual([]);
       expect(v3Requests(sandbox).map((entry) => entry.path)).toEqual(['/v3/schedules', '/v3/schedules/PV3WKND']);
     });
@@ -193,10 +244,24 @@ describe('shift-based (v3) schedules in the PagerDuty audit', () => {
       // Narrowed to PAMER01, no policy targeting PV3WKND, but slee's roster entry lists it.
       const pd = sandbox.pagerduty.data;
       pd.escalationPolicies = pd.escalationPolicies.filter((p) => p.id !== 'PEPWKND');
-      const config = fs.readFileSync(SANDBOX_CONFIG, 'utf8').replace(/\n  pagerduty:\n/, '\n  pagerduty:\n    schedules: [PAMER01]\n');
-      const roster = fs.readFileSync(SANDBOX_ROSTER, 'utf8').replace('pagerduty: { id: PSAMLE1, schedules: [PAMER01] }', 'pagerduty: { id: PSAMLE1, schedules: [PAMER01, PV3WKND] }');
-      const fingerprints = (await check(sandbox, { AUDIT_CONFIG: tempFile('audit.config.yml', config), AUDIT_ROSTER: tempFile('roster.yml', roster) })).map((f) => f.fingerprint);
-      expect(fingerprints.filter((f) => f.includes('PV3WKND'))).toEqual(['pagerduty:missing-from-schedule:slee:PV3WKND']);
+      const config = fs
+        .readFileSync(SANDBOX_CONFIG, 'utf8')
+        .replace(/\n  pagerduty:\n/, '\n  pagerduty:\n    schedules: [PAMER01]\n');
+      const roster = fs
+        .readFileSync(SANDBOX_ROSTER, 'utf8')
+        .replace(
+          'pagerduty: { id: PSAMLE1, schedules: [PAMER01] }',
+          'pagerduty: { id: PSAMLE1, schedules: [PAMER01, PV3WKND] }',
+        );
+      const fingerprints = (
+        await check(sandbox, {
+          AUDIT_CONFIG: tempFile('audit.config.yml', config),
+          AUDIT_ROSTER: tempFile('roster.yml', roster),
+        })
+      ).map((f) => f.fingerprint);
+      expect(fingerprints.filter((f) => f.includes('PV3WKND'))).toEqual([
+        'pagerduty:missing-from-schedule:slee:PV3WKND',
+      ]);
       expect(v3Requests(sandbox).map((entry) => entry.path)).toEqual(['/v3/schedules', '/v3/schedules/PV3WKND']);
     });
   });

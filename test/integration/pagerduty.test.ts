@@ -50,7 +50,11 @@ describe('the PagerDuty audit against the sandbox fake, over real HTTP', () => {
         'Schedule PMGRESC is 92.86% covered over the next 28 days; 2 days uncovered in 1 interval: ' +
           '2026-12-03 00:00 → 12-05 00:00 UTC (2026-12-02 19:00 → 12-04 19:00 America/New_York).',
       );
-      expect(gap.evidence).toMatchObject({ renderedCoveragePercentage: 92.86, computedCoveragePercentage: 92.86, timeZone: 'America/New_York' });
+      expect(gap.evidence).toMatchObject({
+        renderedCoveragePercentage: 92.86,
+        computedCoveragePercentage: 92.86,
+        timeZone: 'America/New_York',
+      });
 
       const log = sandbox.pagerduty.log.map((entry) => `${entry.status} ${entry.path}${entry.query}`);
       expect(log).toEqual([
@@ -87,14 +91,18 @@ describe('the PagerDuty audit against the sandbox fake, over real HTTP', () => {
       // Policies are not narrowed.
       expect(fingerprints).toContain('pagerduty:dead-reference:PEPFEDR:PNOSUCH');
       const rendered = sandbox.pagerduty.log.filter((entry) => /^\/schedules\/./.test(entry.path));
-      expect(rendered.map((entry) => [entry.path, query(entry).get('until')])).toEqual([['/schedules/PAMER01', '2026-12-01T09:00:00.000Z']]);
+      expect(rendered.map((entry) => [entry.path, query(entry).get('until')])).toEqual([
+        ['/schedules/PAMER01', '2026-12-01T09:00:00.000Z'],
+      ]);
     });
   });
 
   test('a schedule deleted between the listing and its rendering is audited as gone, not as a failure', async () => {
     await withSandbox(async (sandbox) => {
       sandbox.pagerduty.setFaultPlan((req) =>
-        req.url.pathname === '/schedules/PEMEA01' ? { type: 'status', status: 404, body: { error: { message: 'Not Found', code: 2100 } } } : undefined,
+        req.url.pathname === '/schedules/PEMEA01'
+          ? { type: 'status', status: 404, body: { error: { message: 'Not Found', code: 2100 } } }
+          : undefined,
       );
       const fingerprints = (await check(sandbox)).map((f) => f.fingerprint);
       expect(fingerprints).toEqual(
@@ -158,7 +166,9 @@ describe('past the 10,000 offset cap: complete, or a failure, never a partial li
 
       const users = sandbox.pagerduty.requestsTo('/users');
       expect(users.every((entry) => entry.status === 200)).toBe(true);
-      expect(users.every((entry) => Number(query(entry).get('offset')) + Number(query(entry).get('limit')) <= 10_000)).toBe(true);
+      expect(
+        users.every((entry) => Number(query(entry).get('offset')) + Number(query(entry).get('limit')) <= 10_000),
+      ).toBe(true);
       // One unfiltered page (its total says 10,062), then one filtered listing per character before "@".
       expect(query(users[0]!).get('query')).toBeNull();
       expect(users.slice(1).every((entry) => /^.@$/.test(query(entry).get('query') ?? ''))).toBe(true);
@@ -170,7 +180,9 @@ describe('past the 10,000 offset cap: complete, or a failure, never a partial li
   test('a partition still past the cap is split again to the left', async () => {
     await withSandbox(async (sandbox) => {
       // Every generated email's local part ends in "0": "0@" alone holds 10,050 users.
-      sandbox.pagerduty.data.users.push(...generatePagerDutyUsers(10_050).map((user, i) => ({ ...user, email: `oncall-${i}0@example.com` })));
+      sandbox.pagerduty.data.users.push(
+        ...generatePagerDutyUsers(10_050).map((user, i) => ({ ...user, email: `oncall-${i}0@example.com` })),
+      );
       const findings = await check(sandbox);
       expect(findings.filter((f) => f.kind === 'user-not-in-roster')).toHaveLength(10_052);
       const queries = sandbox.pagerduty.requestsTo('/users').map((entry) => query(entry).get('query'));
@@ -183,7 +195,9 @@ describe('past the 10,000 offset cap: complete, or a failure, never a partial li
   test('users sharing one local part are reached through the domain', async () => {
     await withSandbox(async (sandbox) => {
       // "a@" holds 10,050 users and no left extension reaches any of them.
-      sandbox.pagerduty.data.users.push(...generatePagerDutyUsers(10_050).map((user, i) => ({ ...user, email: `a@${i}.example.com` })));
+      sandbox.pagerduty.data.users.push(
+        ...generatePagerDutyUsers(10_050).map((user, i) => ({ ...user, email: `a@${i}.example.com` })),
+      );
       const findings = await check(sandbox);
       expect(findings.filter((f) => f.kind === 'user-not-in-roster')).toHaveLength(10_052);
       const queries = sandbox.pagerduty.requestsTo('/users').map((entry) => query(entry).get('query'));
@@ -200,12 +214,18 @@ describe('past the 10,000 offset cap: complete, or a failure, never a partial li
       // A PagerDuty whose `query` returns the whole account.
       sandbox.pagerduty.setFaultPlan((req) =>
         req.url.pathname === '/users' && req.url.searchParams.has('query')
-          ? { type: 'status', status: 200, body: { users: everyone.slice(0, 100), limit: 100, offset: 0, more: true, total: everyone.length } }
+          ? {
+              type: 'status',
+              status: 200,
+              body: { users: everyone.slice(0, 100), limit: 100, offset: 0, more: true, total: everyone.length },
+            }
           : undefined,
       );
       const run = await runAuditBot(sandbox, ['open', '--platform', 'pagerduty']);
       expect(run.code).toBe(1);
-      expect(run.stdout).toMatch(/pagerduty: FAILED, no findings were produced: .*the query filter does not narrow the listing/);
+      expect(run.stdout).toMatch(
+        /pagerduty: FAILED, no findings were produced: .*the query filter does not narrow the listing/,
+      );
       expect(sandbox.gitlab.issues()).toHaveLength(0);
     });
   });

@@ -20,11 +20,16 @@ function botSteps(sandbox: Sandbox, since = 0) {
     .slice(since)
     .map((note) => {
       const marker = parseMarkers(note.body)[0]!;
-      return [marker.step, marker.owner ?? null, note.body.match(/\*\*PD-\d+\*\*/g)?.map((id) => id.slice(2, -2)) ?? []];
+      return [
+        marker.step,
+        marker.owner ?? null,
+        note.body.match(/\*\*PD-\d+\*\*/g)?.map((id) => id.slice(2, -2)) ?? [],
+      ];
     });
 }
 
-const botNotes = (sandbox: Sandbox) => sandbox.gitlab.notesOf(1).filter((note) => !note.system && note.author.username === 'audit-bot');
+const botNotes = (sandbox: Sandbox) =>
+  sandbox.gitlab.notesOf(1).filter((note) => !note.system && note.author.username === 'audit-bot');
 const say = (sandbox: Sandbox, author: string, body: string) => sandbox.gitlab.addNote(1, { author, body });
 
 describe('an item found again after it was recorded gone or fixed (revive)', () => {
@@ -38,7 +43,9 @@ describe('an item found again after it was recorded gone or fixed (revive)', () 
       time.at('PT72H');
       await run(sandbox, time, ['followup']);
       const afterGone = botNotes(sandbox).length;
-      expect(botNotes(sandbox).find((note) => parseMarkers(note.body)[0]!.step === 'addressed')!.body).toMatch(/\*\*PD-13\*\*.*no longer reports it/);
+      expect(botNotes(sandbox).find((note) => parseMarkers(note.body)[0]!.step === 'addressed')!.body).toMatch(
+        /\*\*PD-13\*\*.*no longer reports it/,
+      );
 
       // The account comes back (restored for a night, a fix undone). An answer written while PD-13
       // was recorded gone does not count for it once it is back.
@@ -53,7 +60,9 @@ describe('an item found again after it was recorded gone or fixed (revive)', () 
       expect(steps).toContainEqual(['revived', null, ['PD-13']]);
       expect(steps.some(([step, , ids]) => step === 'addressed' && (ids as string[]).includes('PD-13'))).toBe(false);
       const revivedNote = botNotes(sandbox).find((note) => parseMarkers(note.body)[0]!.step === 'revived')!.body;
-      expect(revivedNote).toContain('**PD-13** is found again in PagerDuty (recorded gone on 2026-11-27 09:00 UTC): it is open again.');
+      expect(revivedNote).toContain(
+        '**PD-13** is found again in PagerDuty (recorded gone on 2026-11-27 09:00 UTC): it is open again.',
+      );
       expect(revivedNote).toContain('the next one on 2026-11-30 17:00 UTC');
       // The board counts it open again.
       expect(sandbox.gitlab.issues()[0].description).toMatch(/PD-13/);
@@ -76,7 +85,9 @@ describe('an item found again after it was recorded gone or fixed (revive)', () 
       time.at('PT154H');
       await run(sandbox, time, ['followup']);
       expect(botSteps(sandbox, beforeFix)[0]).toEqual(['addressed', null, ['PD-13']]);
-      expect(botNotes(sandbox).at(-1)!.body).toMatch(/\*\*PD-13\*\* · Pat Departed .* · fixed per `som-alex`, confirmed/);
+      expect(botNotes(sandbox).at(-1)!.body).toMatch(
+        /\*\*PD-13\*\* · Pat Departed .* · fixed per `som-alex`, confirmed/,
+      );
     });
   });
 
@@ -128,7 +139,9 @@ describe('an item found again after it was recorded gone or fixed (revive)', () 
       await run(sandbox, time, ['followup']);
       const steps = botSteps(sandbox, answered);
       expect(steps[0]).toEqual(['revived', null, ['PD-7']]);
-      expect(botNotes(sandbox).at(-steps.length)!.body).toContain('**PD-7** is found again in PagerDuty (recorded fixed per `slee` on 2026-11-24 11:00 UTC): it is open again.');
+      expect(botNotes(sandbox).at(-steps.length)!.body).toContain(
+        '**PD-7** is found again in PagerDuty (recorded fixed per `slee` on 2026-11-24 11:00 UTC): it is open again.',
+      );
       // Its ladder resumes from its first ping, timed from the revival: the second ping 72 h from now,
       // not with the others tonight.
       expect(steps.flatMap(([, , ids]) => ids as string[]).filter((id) => id === 'PD-7')).toEqual(['PD-7']);

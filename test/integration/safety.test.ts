@@ -17,7 +17,10 @@ describe('platform text is inert in GitLab', () => {
       const issue = sandbox.gitlab.issues()[0];
       expect(issue.state).toBe('opened');
       expect(issue.labels).not.toContain('pwned');
-      const bodies = sandbox.gitlab.notesOf(issue.iid).filter((note) => !note.system).map((note) => note.body);
+      const bodies = sandbox.gitlab
+        .notesOf(issue.iid)
+        .filter((note) => !note.system)
+        .map((note) => note.body);
       const all = bodies.join('\n');
       expect(all).toContain('PGHOST1');
       expect(outsideCode(all)).not.toMatch(/@all\b/);
@@ -53,15 +56,25 @@ describe('secrets never leak', () => {
       const run = await runAuditBot(sandbox, OPEN);
       expect(run.code).toBe(0);
       expect(run.logs.length).toBeGreaterThan(0);
-      const issueText = sandbox.gitlab.issues().map((issue) => `${issue.title}\n${issue.description}`).join('\n');
-      const notes = sandbox.gitlab.notesOf(1).map((note) => note.body).join('\n');
+      const issueText = sandbox.gitlab
+        .issues()
+        .map((issue) => `${issue.title}\n${issue.description}`)
+        .join('\n');
+      const notes = sandbox.gitlab
+        .notesOf(1)
+        .map((note) => note.body)
+        .join('\n');
       assertClean(run.stdout, run.stderr, run.logs, issueText, notes);
     });
   });
 
   test('not in errors, even when a vendor echoes the token back in its error body', async () => {
     await withSandbox(async (sandbox) => {
-      sandbox.pagerduty.setFaultPlan(() => ({ type: 'status', status: 400, body: { error: { message: `bad token Token token=${SANDBOX_TOKENS.pagerduty}`, code: 2001 } } }));
+      sandbox.pagerduty.setFaultPlan(() => ({
+        type: 'status',
+        status: 400,
+        body: { error: { message: `bad token Token token=${SANDBOX_TOKENS.pagerduty}`, code: 2001 } },
+      }));
       const run = await runAuditBot(sandbox, OPEN);
       expect(run.code).toBe(1);
       expect(run.stdout).toContain('[REDACTED]');

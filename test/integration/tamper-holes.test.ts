@@ -14,22 +14,35 @@ import { PACKAGE_ROOT } from '../../src/paths.js';
 const PD = ['open', '--platform', 'pagerduty'];
 
 /** The sandbox config in a folder of its own, with `platforms.pagerduty.template` set to `template` (and files written there). */
-function configWithTemplate(template: string, files: Record<string, string> = {}): { AUDIT_CONFIG: string; dir: string } {
+function configWithTemplate(
+  template: string,
+  files: Record<string, string> = {},
+): { AUDIT_CONFIG: string; dir: string } {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'audit-bot-tamper-'));
   for (const [name, text] of Object.entries(files)) fs.writeFileSync(path.join(dir, name), text);
-  const config = fs.readFileSync(SANDBOX_CONFIG, 'utf8').replace('  pagerduty:\n', `  pagerduty:\n    template: ${JSON.stringify(template)}\n`);
+  const config = fs
+    .readFileSync(SANDBOX_CONFIG, 'utf8')
+    .replace('  pagerduty:\n', `  pagerduty:\n    template: ${JSON.stringify(template)}\n`);
   const file = path.join(dir, 'audit.config.yml');
   fs.writeFileSync(file, config);
   return { AUDIT_CONFIG: file, dir };
 }
 
-const lineOf = (file: string, text: string) => fs.readFileSync(file, 'utf8').split('\n').findIndex((line) => line.includes(text)) + 1;
-const botNotes = (sandbox: Sandbox) => sandbox.gitlab.notesOf(1).filter((note) => !note.system && note.author.username === 'audit-bot');
+const lineOf = (file: string, text: string) =>
+  fs
+    .readFileSync(file, 'utf8')
+    .split('\n')
+    .findIndex((line) => line.includes(text)) + 1;
+const botNotes = (sandbox: Sandbox) =>
+  sandbox.gitlab.notesOf(1).filter((note) => !note.system && note.author.username === 'audit-bot');
 const count = (text: string, part: string) => text.split(part).length - 1;
 
 describe('a template names any file', () => {
   test.each([
-    ['/proc/self/environ', 'must be a path relative to the config file\'s folder, not an absolute path, got "/proc/self/environ"'],
+    [
+      '/proc/self/environ',
+      'must be a path relative to the config file\'s folder, not an absolute path, got "/proc/self/environ"',
+    ],
     ['../../etc/passwd', 'must stay inside the config file\'s folder (no ".." out of it), got "../../etc/passwd"'],
     ['templates/../../outside.md', 'must stay inside the config file\'s folder (no ".." out of it)'],
   ])('%s is a configuration error at its line (exit 2), and nothing is read or written', async (template, message) => {
@@ -37,7 +50,9 @@ describe('a template names any file', () => {
       const env = configWithTemplate(template);
       const run = await runAuditBot(sandbox, PD, { AUDIT_CONFIG: env.AUDIT_CONFIG }, time.now);
       expect(run.code).toBe(2);
-      expect(run.stderr).toContain(`${env.AUDIT_CONFIG}:${lineOf(env.AUDIT_CONFIG, 'template:')} platforms.pagerduty.template: ${message}`);
+      expect(run.stderr).toContain(
+        `${env.AUDIT_CONFIG}:${lineOf(env.AUDIT_CONFIG, 'template:')} platforms.pagerduty.template: ${message}`,
+      );
       expect(sandbox.gitlab.issues()).toHaveLength(0);
       expect(sandbox.gitlab.log).toHaveLength(0);
       const validate = await runAuditBot(sandbox, ['validate'], { AUDIT_CONFIG: env.AUDIT_CONFIG }, time.now);
@@ -67,13 +82,21 @@ describe('a template names any file', () => {
   test('everything written to GitLab is scrubbed of known secrets: a template and platform text that carry a token', async () => {
     await withTimeline(async (sandbox, time) => {
       const token = sandbox.env.PAGERDUTY_TOKEN!;
-      const env = configWithTemplate('pd.md', { 'pd.md': `## {{platform_name}} audit {{quarter}}\n\nPasted by mistake: ${token}\n` });
+      const env = configWithTemplate('pd.md', {
+        'pd.md': `## {{platform_name}} audit {{quarter}}\n\nPasted by mistake: ${token}\n`,
+      });
       // A PagerDuty user whose name carries the GitLab token (platform text is posted in the notes and their markers).
-      sandbox.pagerduty.data.users.find((user) => user.id === 'PPATDP1')!.name = `Pat ${sandbox.env.GITLAB_TOKEN} Departed`;
+      sandbox.pagerduty.data.users.find((user) => user.id === 'PPATDP1')!.name =
+        `Pat ${sandbox.env.GITLAB_TOKEN} Departed`;
       const run = await runAuditBot(sandbox, PD, { AUDIT_CONFIG: env.AUDIT_CONFIG }, time.now);
       expect(run.code).toBe(0);
       const issue = sandbox.gitlab.issue(1)!;
-      const written = [issue.title, issue.description ?? '', ...(issue.labels as string[]), ...sandbox.gitlab.notesOf(1).map((note) => note.body)].join('\n');
+      const written = [
+        issue.title,
+        issue.description ?? '',
+        ...(issue.labels as string[]),
+        ...sandbox.gitlab.notesOf(1).map((note) => note.body),
+      ].join('\n');
       expect(written).toContain('Pasted by mistake: [REDACTED]');
       expect(written).not.toContain(token);
       expect(written).not.toContain(sandbox.env.GITLAB_TOKEN);
@@ -85,9 +108,13 @@ describe('a template names any file', () => {
 describe('the write boundary', () => {
   test('a platform name that carries a token is posted masked (notes, markers, board)', async () => {
     await withTimeline(async (sandbox, time) => {
-      sandbox.pagerduty.data.users.find((user) => user.id === 'PPATDP1')!.name = `Pat ${sandbox.env.PAGERDUTY_TOKEN} Departed`;
+      sandbox.pagerduty.data.users.find((user) => user.id === 'PPATDP1')!.name =
+        `Pat ${sandbox.env.PAGERDUTY_TOKEN} Departed`;
       expect((await runAuditBot(sandbox, PD, {}, time.now)).code).toBe(0);
-      const written = [sandbox.gitlab.issue(1)!.description ?? '', ...sandbox.gitlab.notesOf(1).map((note) => note.body)].join('\n');
+      const written = [
+        sandbox.gitlab.issue(1)!.description ?? '',
+        ...sandbox.gitlab.notesOf(1).map((note) => note.body),
+      ].join('\n');
       expect(written).toContain('Pat [REDACTED] Departed');
       expect(written).not.toContain(sandbox.env.PAGERDUTY_TOKEN);
       expect(written).not.toContain(sandbox.env.PAGERDUTY_TOKEN!.replace(/-/g, '\\u002d'));
@@ -100,13 +127,21 @@ describe('an answer written before its item existed', () => {
     await withTimeline(async (sandbox, time) => {
       expect((await runAuditBot(sandbox, PD, {}, time.now)).code).toBe(0);
       time.at('PT1H');
-      sandbox.gitlab.addNote(1, { author: 'som-alex', body: 'PD-14 intentional: pre-approved\nall intentional: nothing to see' });
+      sandbox.gitlab.addNote(1, {
+        author: 'som-alex',
+        body: 'PD-14 intentional: pre-approved\nall intentional: nothing to see',
+      });
       time.at('PT2H');
       await runAuditBot(sandbox, ['followup'], {}, time.now);
       // A new PagerDuty user appears; the next `open` lists it as PD-14.
       time.at('P10D');
       const pat = sandbox.pagerduty.data.users.find((user) => user.id === 'PPATDP1')!;
-      sandbox.pagerduty.data.users.push({ ...structuredClone(pat), id: 'PNEWUSR', name: 'New Stranger', email: 'new.stranger@example.net' });
+      sandbox.pagerduty.data.users.push({
+        ...structuredClone(pat),
+        id: 'PNEWUSR',
+        name: 'New Stranger',
+        email: 'new.stranger@example.net',
+      });
       expect((await runAuditBot(sandbox, PD, {}, time.now)).code).toBe(0);
       const listed = botNotes(sandbox).at(-2)!.body + botNotes(sandbox).at(-1)!.body;
       expect(listed).toContain('**PD-14**');
@@ -173,7 +208,11 @@ describe('a lock label the bot did not take', () => {
       const run = await runAuditBot(sandbox, ['followup'], {}, time.now);
       expect(run.stdout).not.toContain('NOT DONE');
       expect(run.code).toBe(0);
-      expect(botNotes(sandbox).flatMap((note) => parseMarkers(note.body)).filter((marker) => marker.step === 'ping2')).toHaveLength(8);
+      expect(
+        botNotes(sandbox)
+          .flatMap((note) => parseMarkers(note.body))
+          .filter((marker) => marker.step === 'ping2'),
+      ).toHaveLength(8);
       expect(run.logs).toContain('the lock label audit-bot-lock-issue-1 was not written by this bot');
       expect(sandbox.gitlab.labels().some((label) => label.name.startsWith('audit-bot-lock'))).toBe(false);
     });
@@ -187,7 +226,12 @@ describe('a GitLab answer typed as JSON that is not JSON', () => {
     try {
       sandbox.gitlab.setFaultPlan((req) =>
         req.method === 'GET' && req.url.pathname.endsWith('/issues')
-          ? { type: 'status', status: 200, headers: { 'content-type': 'application/json' }, body: `x${token.repeat(20)}` }
+          ? {
+              type: 'status',
+              status: 200,
+              headers: { 'content-type': 'application/json' },
+              body: `x${token.repeat(20)}`,
+            }
           : undefined,
       );
       let stdout = '';

@@ -43,10 +43,13 @@ describe('a Calendly member named like a roster person (tamper)', () => {
         .notesOf(1)
         .filter((note) => note.author.username === 'audit-bot')
         .flatMap((note) => parseMarkers(note.body).filter((marker) => marker.step === 'ping1'));
-      const pinged = (fingerprint: string) => pings.filter((marker) => marker.findings?.includes(fingerprint)).map((marker) => marker.owner ?? null);
+      const pinged = (fingerprint: string) =>
+        pings.filter((marker) => marker.findings?.includes(fingerprint)).map((marker) => marker.owner ?? null);
       expect(pinged('calendly:member-not-in-roster:UINTRUDERTAYLOR')).toEqual([null]);
       expect(pinged('calendly:admin-not-allowed:UINTRUDERTAYLOR')).toEqual([null]);
-      expect(pings.filter((marker) => marker.owner === 'tkim').flatMap((marker) => marker.findings)).toEqual(['calendly:missing-member:tkim']);
+      expect(pings.filter((marker) => marker.owner === 'tkim').flatMap((marker) => marker.findings)).toEqual([
+        'calendly:missing-member:tkim',
+      ]);
     });
   });
 });

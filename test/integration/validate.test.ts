@@ -23,11 +23,18 @@ const SEED_CONFIG = fs.readFileSync(SANDBOX_CONFIG, 'utf8');
 
 /** Nothing but the config and roster: no token, no URL. */
 function offlineEnv(sandbox: Sandbox): Record<string, string> {
-  return Object.fromEntries(Object.keys(sandbox.env).filter((name) => !['AUDIT_CONFIG', 'AUDIT_ROSTER'].includes(name)).map((name) => [name, '']));
+  return Object.fromEntries(
+    Object.keys(sandbox.env)
+      .filter((name) => !['AUDIT_CONFIG', 'AUDIT_ROSTER'].includes(name))
+      .map((name) => [name, '']),
+  );
 }
 
 function requestCount(sandbox: Sandbox): number {
-  return [sandbox.gitlab, sandbox.pagerduty, sandbox.calendly, sandbox.zendesk, sandbox.zendeskUsFederal].reduce((sum, server) => sum + server.log.length, 0);
+  return [sandbox.gitlab, sandbox.pagerduty, sandbox.calendly, sandbox.zendesk, sandbox.zendeskUsFederal].reduce(
+    (sum, server) => sum + server.log.length,
+    0,
+  );
 }
 
 /**
@@ -37,8 +44,22 @@ function requestCount(sandbox: Sandbox): number {
 function tokenSelf(sandbox: Sandbox, token: { scopes: string[]; expires_at: string | null }): void {
   sandbox.gitlab.setFaultPlan((req) => {
     if (req.method !== 'GET' || req.url.pathname !== '/api/v4/personal_access_tokens/self') return undefined;
-    if (req.headers['private-token'] !== SANDBOX_TOKENS.gitlab) return { type: 'status', status: 401, body: { message: '401 Unauthorized' } };
-    return { type: 'status', status: 200, body: { id: 7, name: 'audit-bot', revoked: false, active: true, user_id: 1, created_at: '2026-01-05T10:00:00Z', last_used_at: null, ...token } };
+    if (req.headers['private-token'] !== SANDBOX_TOKENS.gitlab)
+      return { type: 'status', status: 401, body: { message: '401 Unauthorized' } };
+    return {
+      type: 'status',
+      status: 200,
+      body: {
+        id: 7,
+        name: 'audit-bot',
+        revoked: false,
+        active: true,
+        user_id: 1,
+        created_at: '2026-01-05T10:00:00Z',
+        last_used_at: null,
+        ...token,
+      },
+    };
   });
 }
 
@@ -56,14 +77,20 @@ describe('audit-bot validate (offline)', () => {
       const run = await runAuditBot(sandbox, ['validate'], offlineEnv(sandbox));
       expect(run.stderr).toBe('');
       expect(run.code).toBe(0);
-      expect(run.stdout).toMatch(/^ok: .*audit\.config\.yml, .*roster\.yml and 4 issue template\(s\) checked; \d+ people, 1 Support Ops Manager\(s\); platforms enabled: zendesk, zendesk-us-federal, calendly, pagerduty\n$/);
+      expect(run.stdout).toMatch(
+        /^ok: .*audit\.config\.yml, .*roster\.yml and 4 issue template\(s\) checked; \d+ people, 1 Support Ops Manager\(s\); platforms enabled: zendesk, zendesk-us-federal, calendly, pagerduty\n$/,
+      );
       expect(requestCount(sandbox)).toBe(0);
     });
   });
 
-  test('the repository\'s own audit.config.yml and roster.yml pass (what the CI job runs)', async () => {
+  test("the repository's own audit.config.yml and roster.yml pass (what the CI job runs)", async () => {
     await withSandbox(async (sandbox) => {
-      const run = await runAuditBot(sandbox, ['validate'], { ...offlineEnv(sandbox), AUDIT_CONFIG: path.join(PACKAGE_ROOT, 'examples', 'audit.config.yml'), AUDIT_ROSTER: path.join(PACKAGE_ROOT, 'examples', 'roster.yml') });
+      const run = await runAuditBot(sandbox, ['validate'], {
+        ...offlineEnv(sandbox),
+        AUDIT_CONFIG: path.join(PACKAGE_ROOT, 'examples', 'audit.config.yml'),
+        AUDIT_ROSTER: path.join(PACKAGE_ROOT, 'examples', 'roster.yml'),
+      });
       expect(run.stderr).toBe('');
       expect(run.code).toBe(0);
     });
@@ -71,10 +98,10 @@ describe('audit-bot validate (offline)', () => {
 
   test('a Support Ops Manager not in the roster and a missing template: exit 2, `file:line path: message` each, in line order', async () => {
     await withSandbox(async (sandbox) => {
-      const text = SEED_CONFIG.replace('support_ops_managers: [som-alex]', 'support_ops_managers:\n  - SOM-Alex\n  - som-alx').replace(
-        '  pagerduty:\n',
-        '  pagerduty:\n    template: issue_templates/nope.md\n',
-      );
+      const text = SEED_CONFIG.replace(
+        'support_ops_managers: [som-alex]',
+        'support_ops_managers:\n  - SOM-Alex\n  - som-alx',
+      ).replace('  pagerduty:\n', '  pagerduty:\n    template: issue_templates/nope.md\n');
       const config = tempFile('audit.config.yml', text);
       const lines = text.split('\n');
       const lineOf = (needle: string) => lines.findIndex((line) => line.includes(needle)) + 1;
@@ -84,28 +111,51 @@ describe('audit-bot validate (offline)', () => {
       const problems = run.stderr.trim().split('\n');
       // `SOM-Alex` is som-alex: GitLab usernames are compared without case.
       expect(problems).toEqual([
-        expect.stringMatching(new RegExp(`^${escape(config)}:${lineOf('- som-alx')} support_ops_managers\\[1\\]: "som-alx" is not a person in .*roster\\.yml .*did you mean "som-alex"\\?`)),
-        expect.stringMatching(new RegExp(`^${escape(config)}:${lineOf('nope.md')} platforms\\.pagerduty\\.template: cannot read .*nope\\.md \\(ENOENT\\)$`)),
+        expect.stringMatching(
+          new RegExp(
+            `^${escape(config)}:${lineOf('- som-alx')} support_ops_managers\\[1\\]: "som-alx" is not a person in .*roster\\.yml .*did you mean "som-alex"\\?`,
+          ),
+        ),
+        expect.stringMatching(
+          new RegExp(
+            `^${escape(config)}:${lineOf('nope.md')} platforms\\.pagerduty\\.template: cannot read .*nope\\.md \\(ENOENT\\)$`,
+          ),
+        ),
       ]);
       expect(requestCount(sandbox)).toBe(0);
     });
   });
 
-  test('a template the config does not name is reported at its platform\'s line; an unknown placeholder is a problem', async () => {
+  test("a template the config does not name is reported at its platform's line; an unknown placeholder is a problem", async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'audit-bot-validate-'));
     fs.mkdirSync(path.join(dir, 'issue_templates'));
-    fs.writeFileSync(path.join(dir, 'issue_templates', 'calendly.md'), '# {{platform_name}} audit {{quarter}}\nOwner: {{owner}}\n');
-    const text = SEED_CONFIG.replace('  zendesk:\n', '  zendesk:\n    enabled: false\n').replace('  zendesk-us-federal:\n', '  zendesk-us-federal:\n    enabled: false\n');
+    fs.writeFileSync(
+      path.join(dir, 'issue_templates', 'calendly.md'),
+      '# {{platform_name}} audit {{quarter}}\nOwner: {{owner}}\n',
+    );
+    const text = SEED_CONFIG.replace('  zendesk:\n', '  zendesk:\n    enabled: false\n').replace(
+      '  zendesk-us-federal:\n',
+      '  zendesk-us-federal:\n    enabled: false\n',
+    );
     const config = tempFile('audit.config.yml', text);
     // Relative template paths resolve against the working directory (the helper's is the package root): the CLI run here works in `dir`.
     let stderr = '';
-    const code = await runCli(['validate'], { AUDIT_CONFIG: config, AUDIT_ROSTER: SANDBOX_ROSTER, LOG_LEVEL: 'silent' }, { stdout: () => {}, stderr: (text) => (stderr += text) }, { baseDir: dir, clock: () => FIXED_NOW });
+    const code = await runCli(
+      ['validate'],
+      { AUDIT_CONFIG: config, AUDIT_ROSTER: SANDBOX_ROSTER, LOG_LEVEL: 'silent' },
+      { stdout: () => {}, stderr: (text) => (stderr += text) },
+      { baseDir: dir, clock: () => FIXED_NOW },
+    );
     expect(code).toBe(2);
     const lines = text.split('\n');
     const platformLine = (id: string) => lines.findIndex((line) => line === `  ${id}:`) + 1;
     expect(stderr.trim().split('\n')).toEqual([
       `${config}:${platformLine('calendly')} platforms.calendly.template: issue_templates/calendly.md: unknown placeholder {{owner}} (known: {{quarter}}, {{platform}}, {{platform_name}}, {{second_ping_after}}, {{manager_after}}, {{som_after}})`,
-      expect.stringMatching(new RegExp(`^${escape(config)}:${platformLine('pagerduty')} platforms\\.pagerduty\\.template: cannot read .*pagerduty\\.md \\(ENOENT\\)$`)),
+      expect.stringMatching(
+        new RegExp(
+          `^${escape(config)}:${platformLine('pagerduty')} platforms\\.pagerduty\\.template: cannot read .*pagerduty\\.md \\(ENOENT\\)$`,
+        ),
+      ),
     ]);
   });
 
@@ -159,9 +209,20 @@ describe('audit-bot validate --online', () => {
       expect(run.stdout).toContain('@audit-bot is Developer (30)');
       expect(run.stdout).toMatch(/(\d+) of \1 usernames .* can read the confidential issues/);
       expect(run.stdout).toMatch(/online checks passed\n$/);
-      for (const secret of Object.values(SANDBOX_TOKENS)) expect(run.stdout + run.stderr + run.logs).not.toContain(secret);
-      for (const server of [sandbox.gitlab, sandbox.pagerduty, sandbox.calendly, sandbox.zendesk, sandbox.zendeskUsFederal]) {
-        expect(server.log.filter((entry) => entry.method !== 'GET' && !(entry.method === 'POST' && entry.path === '/oauth/tokens'))).toEqual([]);
+      for (const secret of Object.values(SANDBOX_TOKENS))
+        expect(run.stdout + run.stderr + run.logs).not.toContain(secret);
+      for (const server of [
+        sandbox.gitlab,
+        sandbox.pagerduty,
+        sandbox.calendly,
+        sandbox.zendesk,
+        sandbox.zendeskUsFederal,
+      ]) {
+        expect(
+          server.log.filter(
+            (entry) => entry.method !== 'GET' && !(entry.method === 'POST' && entry.path === '/oauth/tokens'),
+          ),
+        ).toEqual([]);
       }
       expect(sandbox.pagerduty.log.map((entry) => `${entry.path}${entry.query}`)).toEqual(['/users?limit=1']);
     });
@@ -185,10 +246,16 @@ describe('audit-bot validate --online', () => {
 
   test('a GitLab token that does not work, or whose user has no role in the project, is a FAIL', async () => {
     await withSandbox(async (sandbox) => {
-      const revoked = await runAuditBot(sandbox, ['validate', '--online'], { GITLAB_TOKEN: 'glpat-revoked-000000000000' });
+      const revoked = await runAuditBot(sandbox, ['validate', '--online'], {
+        GITLAB_TOKEN: 'glpat-revoked-000000000000',
+      });
       expect(revoked.code).toBe(1);
-      const gitlab = rowsOf(revoked.stdout).filter(([check]) => check.startsWith('gitlab') || check.startsWith('people'));
-      expect(gitlab).toEqual([['gitlab token', sandbox.env.GITLAB_URL, 'FAIL', expect.stringContaining('GitLab refused GITLAB_TOKEN')]]);
+      const gitlab = rowsOf(revoked.stdout).filter(
+        ([check]) => check.startsWith('gitlab') || check.startsWith('people'),
+      );
+      expect(gitlab).toEqual([
+        ['gitlab token', sandbox.env.GITLAB_URL, 'FAIL', expect.stringContaining('GitLab refused GITLAB_TOKEN')],
+      ]);
       expect(revoked.stdout).toContain('answered HTTP 401');
       expect(revoked.stdout + revoked.logs).not.toContain('glpat-revoked-000000000000');
 
@@ -202,9 +269,19 @@ describe('audit-bot validate --online', () => {
 
       sandbox.gitlab.setMember('slee', 10);
       const guest = await runAuditBot(sandbox, ['validate', '--online'], { GITLAB_TOKEN: 'token-slee' });
-      expect(rowsOf(guest.stdout).find(([check]) => check === 'gitlab role')).toEqual(['gitlab role', 'support-ops/access-audits', 'FAIL', expect.stringMatching(/^@slee is Guest \(10\)/)]);
+      expect(rowsOf(guest.stdout).find(([check]) => check === 'gitlab role')).toEqual([
+        'gitlab role',
+        'support-ops/access-audits',
+        'FAIL',
+        expect.stringMatching(/^@slee is Guest \(10\)/),
+      ]);
       // Lee is also someone the audit mentions: a Guest cannot read the confidential issues.
-      expect(rowsOf(guest.stdout)).toContainEqual(['people reach', '@slee', 'FAIL', expect.stringContaining('cannot see this confidential issue')]);
+      expect(rowsOf(guest.stdout)).toContainEqual([
+        'people reach',
+        '@slee',
+        'FAIL',
+        expect.stringContaining('cannot see this confidential issue'),
+      ]);
     });
   });
 
@@ -215,7 +292,12 @@ describe('audit-bot validate --online', () => {
       const run = await runAuditBot(sandbox, ['validate', '--online']);
       expect(run.code).toBe(1);
       const rows = rowsOf(run.stdout);
-      expect(rows.find(([check]) => check === 'gitlab token scope')).toEqual(['gitlab token scope', sandbox.env.GITLAB_URL, 'FAIL', expect.stringContaining('lacks `api`')]);
+      expect(rows.find(([check]) => check === 'gitlab token scope')).toEqual([
+        'gitlab token scope',
+        sandbox.env.GITLAB_URL,
+        'FAIL',
+        expect.stringContaining('lacks `api`'),
+      ]);
       expect(rows.find(([check]) => check === 'gitlab token expiry')).toEqual([
         'gitlab token expiry',
         sandbox.env.GITLAB_URL,
@@ -225,7 +307,7 @@ describe('audit-bot validate --online', () => {
     });
   });
 
-  test('a GitLab that does not tell the token\'s scopes and expiry is a WARN, not a FAIL', async () => {
+  test("a GitLab that does not tell the token's scopes and expiry is a WARN, not a FAIL", async () => {
     await withSandbox(async (sandbox) => {
       const run = await runAuditBot(sandbox, ['validate', '--online']);
       expect(run.code).toBe(0);
@@ -233,7 +315,7 @@ describe('audit-bot validate --online', () => {
         'gitlab token scope',
         sandbox.env.GITLAB_URL,
         'WARN',
-        expect.stringContaining('GitLab does not tell this token\'s scopes and expiry'),
+        expect.stringContaining("GitLab does not tell this token's scopes and expiry"),
       ]);
     });
   });
@@ -241,12 +323,30 @@ describe('audit-bot validate --online', () => {
   test('a platform whose credentials are not set is a WARN row, not a FAIL; a disabled one is not checked', async () => {
     await withSandbox(async (sandbox) => {
       tokenSelf(sandbox, { scopes: ['api'], expires_at: null });
-      const config = tempFile('audit.config.yml', SEED_CONFIG.replace('  zendesk-us-federal:\n', '  zendesk-us-federal:\n    enabled: false\n'));
-      const run = await runAuditBot(sandbox, ['validate', '--online'], { AUDIT_CONFIG: config, CALENDLY_TOKEN: '', ZENDESK_CLIENT_ID: '', ZENDESK_CLIENT_SECRET: '' });
+      const config = tempFile(
+        'audit.config.yml',
+        SEED_CONFIG.replace('  zendesk-us-federal:\n', '  zendesk-us-federal:\n    enabled: false\n'),
+      );
+      const run = await runAuditBot(sandbox, ['validate', '--online'], {
+        AUDIT_CONFIG: config,
+        CALENDLY_TOKEN: '',
+        ZENDESK_CLIENT_ID: '',
+        ZENDESK_CLIENT_SECRET: '',
+      });
       expect(run.code).toBe(0);
       const rows = rowsOf(run.stdout);
-      expect(rows.find(([check]) => check === 'calendly')).toEqual(['calendly', sandbox.env.CALENDLY_URL, 'WARN', expect.stringMatching(/^not set: CALENDLY_TOKEN: its jobs will fail/)]);
-      expect(rows.find(([check]) => check === 'zendesk')).toEqual(['zendesk', sandbox.env.ZENDESK_URL, 'WARN', expect.stringMatching(/^not set: ZENDESK_CLIENT_ID, ZENDESK_CLIENT_SECRET: its jobs will fail/)]);
+      expect(rows.find(([check]) => check === 'calendly')).toEqual([
+        'calendly',
+        sandbox.env.CALENDLY_URL,
+        'WARN',
+        expect.stringMatching(/^not set: CALENDLY_TOKEN: its jobs will fail/),
+      ]);
+      expect(rows.find(([check]) => check === 'zendesk')).toEqual([
+        'zendesk',
+        sandbox.env.ZENDESK_URL,
+        'WARN',
+        expect.stringMatching(/^not set: ZENDESK_CLIENT_ID, ZENDESK_CLIENT_SECRET: its jobs will fail/),
+      ]);
       expect(rows.some(([check]) => check === 'zendesk-us-federal')).toBe(false);
       expect(rows.find(([check]) => check === 'pagerduty')?.[2]).toBe('OK');
       expect(run.stdout).toMatch(/online checks passed, 2 warning\(s\)\n$/);

@@ -3,11 +3,18 @@ import { parseMarkers } from '../../src/domain/markers.js';
 import { SANDBOX_TOKENS, SANDBOX_ZENDESK_EMAIL, type Sandbox } from '../../src/sandbox/environment.js';
 
 /** The main instance logged in with its API-token pair instead of its OAuth client. */
-const API_TOKEN_PAIR = { ZENDESK_CLIENT_ID: '', ZENDESK_CLIENT_SECRET: '', ZENDESK_EMAIL: SANDBOX_ZENDESK_EMAIL, ZENDESK_API_TOKEN: SANDBOX_TOKENS.zendesk };
+const API_TOKEN_PAIR = {
+  ZENDESK_CLIENT_ID: '',
+  ZENDESK_CLIENT_SECRET: '',
+  ZENDESK_EMAIL: SANDBOX_ZENDESK_EMAIL,
+  ZENDESK_API_TOKEN: SANDBOX_TOKENS.zendesk,
+};
 const CHECK = ['check', '--platform', 'zendesk', '--format', 'json'];
 
-const requests = (sandbox: Sandbox) => sandbox.zendesk.log.map((entry) => `${entry.method} ${entry.path} ${entry.status}`);
-const fingerprints = (stdout: string) => (JSON.parse(stdout) as { fingerprint: string }[]).map((finding) => finding.fingerprint);
+const requests = (sandbox: Sandbox) =>
+  sandbox.zendesk.log.map((entry) => `${entry.method} ${entry.path} ${entry.status}`);
+const fingerprints = (stdout: string) =>
+  (JSON.parse(stdout) as { fingerprint: string }[]).map((finding) => finding.fingerprint);
 
 describe('Zendesk with OAuth client credentials', () => {
   test('an access token that expires mid-run is replaced once, transparently, and the run goes on', async () => {
@@ -29,11 +36,15 @@ describe('Zendesk with OAuth client credentials', () => {
       expect(run.code).toBe(0);
       expect(fingerprints(run.stdout)).toEqual(fingerprints(clean.stdout));
       const log = requests(sandbox);
-      expect(log.filter((line) => line.startsWith('POST /oauth/tokens'))).toEqual(['POST /oauth/tokens 200', 'POST /oauth/tokens 200']);
+      expect(log.filter((line) => line.startsWith('POST /oauth/tokens'))).toEqual([
+        'POST /oauth/tokens 200',
+        'POST /oauth/tokens 200',
+      ]);
       // Every request that met the expired token was sent again with the new one; nothing was retried blindly.
       const refused = log.filter((line) => line.endsWith(' 401'));
       expect(refused.length).toBeGreaterThanOrEqual(1);
-      for (const line of refused) expect(log.filter((other) => other === line.replace(/ 401$/, ' 200')).length).toBeGreaterThanOrEqual(1);
+      for (const line of refused)
+        expect(log.filter((other) => other === line.replace(/ 401$/, ' 200')).length).toBeGreaterThanOrEqual(1);
       expect(run.sleeps).toEqual([]);
     });
   });
@@ -50,7 +61,10 @@ describe('Zendesk with OAuth client credentials', () => {
 
   test('with both the OAuth client and the API-token pair set, OAuth wins; the pair alone works with a warning naming 2027-04-30', async () => {
     await withSandbox(async (sandbox) => {
-      const both = await runAuditBot(sandbox, ['open', '--platform', 'zendesk'], { ZENDESK_EMAIL: SANDBOX_ZENDESK_EMAIL, ZENDESK_API_TOKEN: SANDBOX_TOKENS.zendesk });
+      const both = await runAuditBot(sandbox, ['open', '--platform', 'zendesk'], {
+        ZENDESK_EMAIL: SANDBOX_ZENDESK_EMAIL,
+        ZENDESK_API_TOKEN: SANDBOX_TOKENS.zendesk,
+      });
       expect(both.code).toBe(0);
       expect(requests(sandbox)[0]).toBe('POST /oauth/tokens 200');
       expect(both.logs).not.toContain('2027-04-30');
@@ -61,9 +75,13 @@ describe('Zendesk with OAuth client credentials', () => {
       const pair = await runAuditBot(sandbox, ['open', '--platform', 'zendesk'], API_TOKEN_PAIR);
       expect(pair.code).toBe(0);
       expect(requests(sandbox).some((line) => line.startsWith('POST /oauth/tokens'))).toBe(false);
-      expect(pair.logs).toMatch(/"level":40.*logs in with an API token \(ZENDESK_EMAIL \+ ZENDESK_API_TOKEN\): Zendesk stops accepting every API token on 2027-04-30/);
+      expect(pair.logs).toMatch(
+        /"level":40.*logs in with an API token \(ZENDESK_EMAIL \+ ZENDESK_API_TOKEN\): Zendesk stops accepting every API token on 2027-04-30/,
+      );
       const results = sandbox.gitlab.notesOf(1).find((note) => parseMarkers(note.body)[0]?.step === 'results')!.body;
-      expect(results).toContain('> **Warning:** This audit logs in with an API token (`ZENDESK_EMAIL` + `ZENDESK_API_TOKEN`): Zendesk stops accepting every API token on 2027-04-30');
+      expect(results).toContain(
+        '> **Warning:** This audit logs in with an API token (`ZENDESK_EMAIL` + `ZENDESK_API_TOKEN`): Zendesk stops accepting every API token on 2027-04-30',
+      );
       expect(results).toContain('set `ZENDESK_CLIENT_ID` and `ZENDESK_CLIENT_SECRET`');
     });
   });
@@ -96,7 +114,9 @@ describe('Zendesk with OAuth client credentials', () => {
       );
       const run = await runAuditBot(sandbox, ['open', '--platform', 'zendesk']);
       expect(run.code).toBe(1);
-      expect(run.stdout).toMatch(/zendesk: FAILED, no findings were produced: .*does not contain user 360001001, the admin the audit's credentials act as/);
+      expect(run.stdout).toMatch(
+        /zendesk: FAILED, no findings were produced: .*does not contain user 360001001, the admin the audit's credentials act as/,
+      );
       expect(sandbox.gitlab.issues()).toHaveLength(0);
     });
   });
@@ -105,7 +125,13 @@ describe('Zendesk with OAuth client credentials', () => {
     await withSandbox(async (sandbox) => {
       const secret = sandbox.env.ZENDESK_CLIENT_SECRET!;
       sandbox.zendesk.setFaultPlan((req) =>
-        req.url.pathname === '/oauth/tokens' ? { type: 'status', status: 401, body: { error: 'invalid_client', error_description: `unknown secret ${secret}` } } : undefined,
+        req.url.pathname === '/oauth/tokens'
+          ? {
+              type: 'status',
+              status: 401,
+              body: { error: 'invalid_client', error_description: `unknown secret ${secret}` },
+            }
+          : undefined,
       );
       const refused = await runAuditBot(sandbox, CHECK, { LOG_LEVEL: 'debug' });
       expect(refused.code).toBe(1);
@@ -115,7 +141,13 @@ describe('Zendesk with OAuth client credentials', () => {
     await withSandbox(async (sandbox) => {
       // The data endpoints echo the bearer token they were sent.
       sandbox.zendesk.setFaultPlan((req) =>
-        req.url.pathname === '/api/v2/groups' ? { type: 'status', status: 400, body: { error: 'InvalidValue', description: `bad ${String(req.headers.authorization)}` } } : undefined,
+        req.url.pathname === '/api/v2/groups'
+          ? {
+              type: 'status',
+              status: 400,
+              body: { error: 'InvalidValue', description: `bad ${String(req.headers.authorization)}` },
+            }
+          : undefined,
       );
       const run = await runAuditBot(sandbox, CHECK, { LOG_LEVEL: 'debug' });
       expect(run.code).toBe(1);

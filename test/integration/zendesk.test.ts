@@ -57,7 +57,6 @@ const FEDERAL_FINDINGS: Array<[string, string | null]> = [
   ['zendesk-us-federal:wrong-id:msmith', 'msmith'],
 ];
 
-
 const READS = [
   '/api/v2/users',
   '/api/v2/users/me',
@@ -73,7 +72,12 @@ const open = (platform: ZendeskId) => ['open', '--platform', platform];
 
 /** Each instance logged in with its API-token pair instead of its OAuth client (the fallback). */
 const API_TOKEN_PAIR = {
-  main: { ZENDESK_CLIENT_ID: '', ZENDESK_CLIENT_SECRET: '', ZENDESK_EMAIL: SANDBOX_ZENDESK_EMAIL, ZENDESK_API_TOKEN: SANDBOX_TOKENS.zendesk },
+  main: {
+    ZENDESK_CLIENT_ID: '',
+    ZENDESK_CLIENT_SECRET: '',
+    ZENDESK_EMAIL: SANDBOX_ZENDESK_EMAIL,
+    ZENDESK_API_TOKEN: SANDBOX_TOKENS.zendesk,
+  },
   federal: {
     ZENDESK_US_FEDERAL_CLIENT_ID: '',
     ZENDESK_US_FEDERAL_CLIENT_SECRET: '',
@@ -81,7 +85,8 @@ const API_TOKEN_PAIR = {
     ZENDESK_US_FEDERAL_API_TOKEN: SANDBOX_TOKENS.zendeskUsFederal,
   },
 };
-const fake = (sandbox: Sandbox, platform: ZendeskId) => (platform === 'zendesk' ? sandbox.zendesk : sandbox.zendeskUsFederal);
+const fake = (sandbox: Sandbox, platform: ZendeskId) =>
+  platform === 'zendesk' ? sandbox.zendesk : sandbox.zendeskUsFederal;
 const query = (entry: { query: string }) => new URLSearchParams(entry.query);
 
 async function check(sandbox: Sandbox, platform: ZendeskId, env: Record<string, string> = {}): Promise<JsonFinding[]> {
@@ -92,13 +97,17 @@ async function check(sandbox: Sandbox, platform: ZendeskId, env: Record<string, 
 }
 
 function issueOf(sandbox: Sandbox, platform: ZendeskId) {
-  const issue = sandbox.gitlab.issues().find((candidate) => (candidate.labels as string[]).includes(`audit::${platform}`));
+  const issue = sandbox.gitlab
+    .issues()
+    .find((candidate) => (candidate.labels as string[]).includes(`audit::${platform}`));
   if (!issue) throw new Error(`no ${platform} issue`);
   return issue;
 }
 
 function botNotes(sandbox: Sandbox, platform: ZendeskId) {
-  return sandbox.gitlab.notesOf(issueOf(sandbox, platform).iid).filter((note) => !note.system && note.author.username === 'audit-bot');
+  return sandbox.gitlab
+    .notesOf(issueOf(sandbox, platform).iid)
+    .filter((note) => !note.system && note.author.username === 'audit-bot');
 }
 
 /** Every Markdown table in `text` keeps the column count of its header (no cell broke out with a `|`). */
@@ -138,9 +147,12 @@ describe('audit-bot against the two Zendesk sandboxes', () => {
         expect(log.map((entry) => entry.path).sort()).toEqual([...READS].sort());
         // The US Federal instance is not Enterprise: custom roles are refused, which is fine as no agent has one.
         const status = Object.fromEntries(log.map((entry) => [entry.path, entry.status]));
-        const refused: Record<string, number> = platform === 'zendesk' ? {} : { '/api/v2/custom_roles': 403, '/api/v2/api_tokens': 404 };
+        const refused: Record<string, number> =
+          platform === 'zendesk' ? {} : { '/api/v2/custom_roles': 403, '/api/v2/api_tokens': 404 };
         expect(status).toEqual(Object.fromEntries(READS.map((path) => [path, refused[path] ?? 200])));
-        const [users, memberships, groups] = ['/api/v2/users', '/api/v2/group_memberships', '/api/v2/groups'].map((path) => log.find((entry) => entry.path === path));
+        const [users, memberships, groups] = ['/api/v2/users', '/api/v2/group_memberships', '/api/v2/groups'].map(
+          (path) => log.find((entry) => entry.path === path),
+        );
         expect(query(users!).getAll('role[]')).toEqual(['agent', 'admin']);
         for (const listing of [users!, memberships!, groups!]) expect(query(listing).get('page[size]')).toBe('100');
       }
@@ -151,15 +163,29 @@ describe('audit-bot against the two Zendesk sandboxes', () => {
         expect.objectContaining({ kind: 'wrong-id', owner: 'ktanaka' }),
       ]);
       const byFingerprint = new Map([...main, ...federal].map((f) => [f.fingerprint, f]));
-      expect(byFingerprint.get('zendesk:agent-not-in-roster:360009002')!.detail).toContain('has the email of Zoë Ångström, whose roster entry has no zendesk.main');
-      expect(byFingerprint.get('zendesk:role-mismatch:lfischer')!.detail).toContain('has the role "Staff" (custom role 9001); the roster says Support Engineer');
-      expect(byFingerprint.get('zendesk:api-token-review:7007')!.detail).toContain('"Former Person" is not in the roster');
+      expect(byFingerprint.get('zendesk:agent-not-in-roster:360009002')!.detail).toContain(
+        'has the email of Zoë Ångström, whose roster entry has no zendesk.main',
+      );
+      expect(byFingerprint.get('zendesk:role-mismatch:lfischer')!.detail).toContain(
+        'has the role "Staff" (custom role 9001); the roster says Support Engineer',
+      );
+      expect(byFingerprint.get('zendesk:api-token-review:7007')!.detail).toContain(
+        '"Former Person" is not in the roster',
+      );
       // One item per token, naming each of its problems; what needs a Zendesk admin says who can do it.
-      expect(byFingerprint.get('zendesk:api-token-review:7003')!.detail).toMatch(/expires \d{4}-\d{2}-\d{2}\)\. It is past that expiry\. If it is still needed, ask Support Ops \(a Zendesk admin\) to rotate it/);
-      expect(byFingerprint.get('zendesk:api-token-review:7004')!.detail).toMatch(/It has never been used in the \d+ days since it was created \(limit: 90 days\)\. If it is still needed, reply why \(intentional: <reason>\); if not, ask Support Ops \(a Zendesk admin\) to delete it\.$/);
-      expect(byFingerprint.get('zendesk:api-token-review:7005')!.detail).toContain("the Zapier integration's token, owned by Lena Fischer. It has not been used for 150 days (limit: 90 days).");
+      expect(byFingerprint.get('zendesk:api-token-review:7003')!.detail).toMatch(
+        /expires \d{4}-\d{2}-\d{2}\)\. It is past that expiry\. If it is still needed, ask Support Ops \(a Zendesk admin\) to rotate it/,
+      );
+      expect(byFingerprint.get('zendesk:api-token-review:7004')!.detail).toMatch(
+        /It has never been used in the \d+ days since it was created \(limit: 90 days\)\. If it is still needed, reply why \(intentional: <reason>\); if not, ask Support Ops \(a Zendesk admin\) to delete it\.$/,
+      );
+      expect(byFingerprint.get('zendesk:api-token-review:7005')!.detail).toContain(
+        "the Zapier integration's token, owned by Lena Fischer. It has not been used for 150 days (limit: 90 days).",
+      );
       expect(main.filter((f) => /api-token-(expired|unused)/.test(f.fingerprint))).toEqual([]);
-      expect(byFingerprint.get('zendesk-us-federal:us-federal-no-account:cokafor')!.detail).toContain('is marked for US Federal in the roster');
+      expect(byFingerprint.get('zendesk-us-federal:us-federal-no-account:cokafor')!.detail).toContain(
+        'is marked for US Federal in the roster',
+      );
       // The same data gives the same fingerprints.
       expect((await check(sandbox, 'zendesk')).map((f) => f.fingerprint)).toEqual(main.map((f) => f.fingerprint));
     });
@@ -170,16 +196,37 @@ describe('audit-bot against the two Zendesk sandboxes', () => {
       const run = await runAuditBot(sandbox, open('zendesk'));
       expect(run.stderr).toBe('');
       expect(run.code).toBe(0);
-      expect(run.stdout).toMatch(/^zendesk: issue #1 \(new\) .*: 25 finding\(s\), 0 accepted exception\(s\), 15 note\(s\) posted, 8 platform request\(s\)$/m);
+      expect(run.stdout).toMatch(
+        /^zendesk: issue #1 \(new\) .*: 25 finding\(s\), 0 accepted exception\(s\), 15 note\(s\) posted, 8 platform request\(s\)$/m,
+      );
       const issue = issueOf(sandbox, 'zendesk');
       expect(issue.title).toBe('Zendesk access audit 2026-Q4');
-      expect((issue.labels as string[]).slice().sort()).toEqual(['audit', 'audit-quarter::2026-Q4', 'audit-status::open', 'audit::zendesk']);
+      expect((issue.labels as string[]).slice().sort()).toEqual([
+        'audit',
+        'audit-quarter::2026-Q4',
+        'audit-status::open',
+        'audit::zendesk',
+      ]);
 
       const notes = botNotes(sandbox, 'zendesk');
       const markers = notes.map((note) => parseMarkers(note.body)[0]!);
       expect(markers.map((marker) => [marker.step, marker.owner ?? null])).toEqual([
         ['results', null],
-        ...['cokafor', 'dwhitfield', 'jdoe', 'ktanaka', 'lfischer', 'msmith', 'ohaddad', 'pnair', 'rmendes', 'slee', 'som-alex', 'tkim', 'zangstrom'].map((owner) => ['ping1', owner]),
+        ...[
+          'cokafor',
+          'dwhitfield',
+          'jdoe',
+          'ktanaka',
+          'lfischer',
+          'msmith',
+          'ohaddad',
+          'pnair',
+          'rmendes',
+          'slee',
+          'som-alex',
+          'tkim',
+          'zangstrom',
+        ].map((owner) => ['ping1', owner]),
         ['ping1', null],
       ]);
       // Grouped per person: Lena gets one note with all three of her items (her token's review names its disuse).
@@ -188,30 +235,45 @@ describe('audit-bot against the two Zendesk sandboxes', () => {
         'zendesk:name-mismatch:lfischer',
         'zendesk:role-mismatch:lfischer',
       ]);
-      expect(notes.find((note) => parseMarkers(note.body)[0]!.owner === 'lfischer')!.body).toMatch(/^@lfischer, the Zendesk access audit for 2026-Q4 needs you on 3 items:/);
+      expect(notes.find((note) => parseMarkers(note.body)[0]!.owner === 'lfischer')!.body).toMatch(
+        /^@lfischer, the Zendesk access audit for 2026-Q4 needs you on 3 items:/,
+      );
 
       const results = notes[0]!.body;
-      expect(results).toContain('read 13 agents and admins, 15 group memberships, 5 groups, 3 custom roles, 9 api tokens, 3 oauth clients in 8 requests');
+      expect(results).toContain(
+        'read 13 agents and admins, 15 group memberships, 5 groups, 3 custom roles, 9 api tokens, 3 oauth clients in 8 requests',
+      );
       expect(results).toContain('**25 findings**');
       expect(results).toContain('#### Zendesk API tokens (9)');
       expect(results).toContain('| Token | Description | Owner | Created | Last used | Active | Flags |');
-      expect(results).toContain('| 7002 (…sF2k) | Salesforce sync - Sam Lee | Sam Lee (slee) | 2025-10-20 | 2026-11-23 | yes | none |');
-      expect(results).toContain('| 7008 (…oM8a) | Old migration - Alex Rivera | Alex Rivera (som-alex) | 2024-12-24 | 2025-04-03 | no | none |');
+      expect(results).toContain(
+        '| 7002 (…sF2k) | Salesforce sync - Sam Lee | Sam Lee (slee) | 2025-10-20 | 2026-11-23 | yes | none |',
+      );
+      expect(results).toContain(
+        '| 7008 (…oM8a) | Old migration - Alex Rivera | Alex Rivera (som-alex) | 2024-12-24 | 2025-04-03 | no | none |',
+      );
       expect(results).toContain('| Reporting - Former Person | Former Person (not in the roster) |');
       expect(results).toContain('expired 2026-11-14');
       expect(results).toContain('never used');
       expect(results).toContain('unused 150 days');
       expect(results).toContain('#### Zendesk OAuth clients (3)');
       // The bot's own client is listed (it holds the token this run logged in with), not asked to justify itself.
-      expect(results).toContain('| 801 | Access audits | `audit_bot` | confidential | `360001001` (som-alex) | 2026-09-25 | this audit\'s | now | service account (not asked) |');
-      expect(results).toContain('| 802 | Slack integration | `slack_integration` | confidential | `360001002` (msmith) | 2026-01-28 | 2 | 2026-11-23 | asked to justify |');
-      expect(results).toContain('| 803 | Old BI export | `bi_export` | public | `360009999` (not in the roster) | 2024-09-15 | 0 | never | asked to justify |');
+      expect(results).toContain(
+        "| 801 | Access audits | `audit_bot` | confidential | `360001001` (som-alex) | 2026-09-25 | this audit's | now | service account (not asked) |",
+      );
+      expect(results).toContain(
+        '| 802 | Slack integration | `slack_integration` | confidential | `360001002` (msmith) | 2026-01-28 | 2 | 2026-11-23 | asked to justify |',
+      );
+      expect(results).toContain(
+        '| 803 | Old BI export | `bi_export` | public | `360009999` (not in the roster) | 2024-09-15 | 0 | never | asked to justify |',
+      );
       expect(results).not.toMatch(/(^|\s)@[a-z]/);
       expect(expectIntactTables(results)).toBe(3);
 
       // A re-run finds the issue and posts nothing.
       const before = threads(sandbox);
-      const notePosts = () => gitlabWrites(sandbox).filter((entry) => entry.method === 'POST' && entry.path.endsWith('/notes')).length;
+      const notePosts = () =>
+        gitlabWrites(sandbox).filter((entry) => entry.method === 'POST' && entry.path.endsWith('/notes')).length;
       const posted = notePosts();
       const again = await runAuditBot(sandbox, open('zendesk'));
       expect(again.code).toBe(0);
@@ -236,14 +298,21 @@ describe('audit-bot against the two Zendesk sandboxes', () => {
         botNotes(sandbox, platform)
           .map((note) => ({ body: note.body, marker: parseMarkers(note.body)[0]! }))
           .find(({ marker }) => marker.step === 'ping1' && marker.owner === 'jdoe')!;
-      expect(jdoe('zendesk').marker.findings).toEqual(['zendesk:api-token-review:7001', 'zendesk:inactive-agent:360001004']);
+      expect(jdoe('zendesk').marker.findings).toEqual([
+        'zendesk:api-token-review:7001',
+        'zendesk:inactive-agent:360001004',
+      ]);
       expect(jdoe('zendesk').body).toMatch(/^@jdoe, the Zendesk access audit for 2026-Q4 needs you on 2 items:/);
       expect(jdoe('zendesk-us-federal').marker.findings).toEqual(['zendesk-us-federal:role-mismatch:jdoe']);
-      expect(jdoe('zendesk-us-federal').body).toMatch(/^@jdoe, the Zendesk US Federal access audit for 2026-Q4 needs you on 1 item:/);
+      expect(jdoe('zendesk-us-federal').body).toMatch(
+        /^@jdoe, the Zendesk US Federal access audit for 2026-Q4 needs you on 1 item:/,
+      );
       expect(jdoe('zendesk-us-federal').body).toContain('**ZDF-');
       // Each instance was read once, with its own credentials.
       expect(sandbox.zendesk.log.map((entry) => entry.path).sort()).toEqual([...READS, '/oauth/tokens'].sort());
-      expect(sandbox.zendeskUsFederal.log.map((entry) => entry.path).sort()).toEqual([...READS, '/oauth/tokens'].sort());
+      expect(sandbox.zendeskUsFederal.log.map((entry) => entry.path).sort()).toEqual(
+        [...READS, '/oauth/tokens'].sort(),
+      );
     });
   });
 
@@ -281,7 +350,9 @@ describe('audit-bot against the two Zendesk sandboxes', () => {
 
   test('follows links.next through every page (page[size]=100), users and group memberships alike', async () => {
     await withSandbox(async (sandbox) => {
-      sandbox.zendesk.data.users.push(...generateZendeskAgents(250).map((agent) => ({ ...agent, groupIds: [ZD_GROUPS.apac] })));
+      sandbox.zendesk.data.users.push(
+        ...generateZendeskAgents(250).map((agent) => ({ ...agent, groupIds: [ZD_GROUPS.apac] })),
+      );
       const findings = await check(sandbox, 'zendesk');
       expect(findings.filter((f) => f.kind === 'agent-not-in-roster')).toHaveLength(252);
       expect(findings.filter((f) => f.fingerprint === 'zendesk:agent-not-in-roster:900000250')).toHaveLength(1);
@@ -312,24 +383,38 @@ describe('audit-bot against the two Zendesk sandboxes', () => {
       const fault = sandbox.zendesk.rateLimitedFault(7);
       expect(fault.type === 'status' && fault.headers?.['Retry-After']).toBe('7');
       let limited = false;
-      sandbox.zendesk.setFaultPlan((req) => (!limited && req.url.pathname === '/api/v2/users' ? ((limited = true), fault) : undefined));
+      sandbox.zendesk.setFaultPlan((req) =>
+        !limited && req.url.pathname === '/api/v2/users' ? ((limited = true), fault) : undefined,
+      );
       const run = await runAuditBot(sandbox, open('zendesk'));
       expect(run.code).toBe(0);
       expect(run.sleeps).toEqual([7000]);
       // The login, then the first page alone until it is answered; then the other listings, side by side.
       const answers = sandbox.zendesk.log.map((entry) => [entry.path, entry.status]);
-      expect(answers.slice(0, 3)).toEqual([['/oauth/tokens', 200], ['/api/v2/users', 429], ['/api/v2/users', 200]]);
-      expect(answers.slice(3).sort()).toEqual(READS.slice(1).map((path) => [path, 200]).sort());
+      expect(answers.slice(0, 3)).toEqual([
+        ['/oauth/tokens', 200],
+        ['/api/v2/users', 429],
+        ['/api/v2/users', 200],
+      ]);
+      expect(answers.slice(3).sort()).toEqual(
+        READS.slice(1)
+          .map((path) => [path, 200])
+          .sort(),
+      );
       expect(run.stdout).toContain('25 finding(s)');
     });
     await withSandbox(async (sandbox) => {
       sandbox.zendesk.data.users.push(...generateZendeskAgents(150));
       let limited = 0;
-      sandbox.zendesk.setFaultPlan((req) => (req.url.searchParams.has('page[after]') && limited++ < 2 ? sandbox.zendesk.rateLimitedFault(30) : undefined));
+      sandbox.zendesk.setFaultPlan((req) =>
+        req.url.searchParams.has('page[after]') && limited++ < 2 ? sandbox.zendesk.rateLimitedFault(30) : undefined,
+      );
       const run = await runAuditBot(sandbox, ['check', '--platform', 'zendesk', '--format', 'json']);
       expect(run.code).toBe(0);
       expect(run.sleeps).toEqual([30_000, 30_000]);
-      expect((JSON.parse(run.stdout) as JsonFinding[]).filter((f) => f.kind === 'agent-not-in-roster')).toHaveLength(152);
+      expect((JSON.parse(run.stdout) as JsonFinding[]).filter((f) => f.kind === 'agent-not-in-roster')).toHaveLength(
+        152,
+      );
       const pages = sandbox.zendesk.requestsTo('/api/v2/users').filter((entry) => entry.path === '/api/v2/users');
       expect(pages.map((entry) => entry.status)).toEqual([200, 429, 429, 200]);
       expect(new Set(pages.slice(1).map((entry) => query(entry).get('page[after]'))).size).toBe(1);
@@ -344,34 +429,54 @@ describe('audit-bot against the two Zendesk sandboxes', () => {
       const notes = botNotes(sandbox, 'zendesk');
       const results = notes[0]!.body;
       expect(parseMarkers(results)[0]!.findings).toContain('zendesk:api-token-access-disabled');
-      expect(parseMarkers(results)[0]!.findings!.filter((fingerprint) => fingerprint.includes(':api-token-'))).toEqual(['zendesk:api-token-access-disabled']);
+      expect(parseMarkers(results)[0]!.findings!.filter((fingerprint) => fingerprint.includes(':api-token-'))).toEqual([
+        'zendesk:api-token-access-disabled',
+      ]);
       expect(results).toContain('#### Zendesk API tokens (0)');
-      expect(results).toContain('The tokens could not be listed: GET `/api/v2/api_tokens` answered HTTP 404 (API token access is disabled). This is not "no tokens".');
+      expect(results).toContain(
+        'The tokens could not be listed: GET `/api/v2/api_tokens` answered HTTP 404 (API token access is disabled). This is not "no tokens".',
+      );
       expect(results).not.toContain('has no API tokens');
       expect(results).toContain('API token access is disabled in Zendesk');
       // Nobody in the roster owns it: the Support Ops Managers are asked.
-      const som = notes.find((note) => parseMarkers(note.body)[0]!.owner === null && parseMarkers(note.body)[0]!.step === 'ping1')!;
+      const som = notes.find(
+        (note) => parseMarkers(note.body)[0]!.owner === null && parseMarkers(note.body)[0]!.step === 'ping1',
+      )!;
       expect(som.body).toMatch(/^@som-alex, nobody in the roster owns these/);
       expect(parseMarkers(som.body)[0]!.findings).toContain('zendesk:api-token-access-disabled');
     });
     // An instance with token access but no tokens says that instead.
     await withSandbox(async (sandbox) => {
       sandbox.zendesk.data.tokens = [];
-      expect((await runAuditBot(sandbox, ['check', '--platform', 'zendesk', '--format', 'markdown'])).stdout).toContain('_Zendesk has no API tokens._');
+      expect((await runAuditBot(sandbox, ['check', '--platform', 'zendesk', '--format', 'markdown'])).stdout).toContain(
+        '_Zendesk has no API tokens._',
+      );
     });
   });
 
   test('a failed required listing never gives a clean report: it fails the audit and writes nothing', async () => {
     for (const [path, fault] of [
       ['/api/v2/api_tokens', { type: 'status', status: 500 }],
-      ['/api/v2/api_tokens', { type: 'status', status: 403, body: { error: 'Forbidden', description: 'You do not have access to this page.' } }],
+      [
+        '/api/v2/api_tokens',
+        {
+          type: 'status',
+          status: 403,
+          body: { error: 'Forbidden', description: 'You do not have access to this page.' },
+        },
+      ],
       ['/api/v2/group_memberships', { type: 'status', status: 500 }],
     ] as const) {
       await withSandbox(async (sandbox) => {
         sandbox.zendesk.setFaultPlan((req) => (req.url.pathname === path ? fault : undefined));
         const run = await runAuditBot(sandbox, open('zendesk'));
         expect(run.code).toBe(1);
-        expect(run.stdout).toMatch(new RegExp(`^zendesk: FAILED, no findings were produced: zendesk GET ${path.replace(/\//g, '\\/')}(\\?\\S*)? answered HTTP ${fault.status}`, 'm'));
+        expect(run.stdout).toMatch(
+          new RegExp(
+            `^zendesk: FAILED, no findings were produced: zendesk GET ${path.replace(/\//g, '\\/')}(\\?\\S*)? answered HTTP ${fault.status}`,
+            'm',
+          ),
+        );
         expect(sandbox.gitlab.issues()).toHaveLength(0);
         expect(gitlabWrites(sandbox)).toHaveLength(0);
       });
@@ -386,13 +491,21 @@ describe('audit-bot against the two Zendesk sandboxes', () => {
       [(url: string) => `${url}/api/v2/users?page%5Bsize%5D=100&page%5Bafter%5D=AGAIN`, 2, 3 + READS.length - 1],
     ] as const) {
       await withSandbox(async (sandbox) => {
-        const page = { users: [], meta: { has_more: true, after_cursor: 'x' }, links: { next: next(sandbox.zendesk.url) } };
-        sandbox.zendesk.setFaultPlan((req) => (req.url.pathname === '/api/v2/users' ? { type: 'status', status: 200, body: page } : undefined));
+        const page = {
+          users: [],
+          meta: { has_more: true, after_cursor: 'x' },
+          links: { next: next(sandbox.zendesk.url) },
+        };
+        sandbox.zendesk.setFaultPlan((req) =>
+          req.url.pathname === '/api/v2/users' ? { type: 'status', status: 200, body: page } : undefined,
+        );
         const run = await runAuditBot(sandbox, ['check', '--platform', 'zendesk', '--format', 'json']);
         expect(run.code).toBe(1);
         expect(run.stdout).toBe('');
         expect(run.stderr).toMatch(/links\.next/);
-        expect(sandbox.zendesk.requestsTo('/api/v2/users').filter((entry) => entry.path === '/api/v2/users')).toHaveLength(pages);
+        expect(
+          sandbox.zendesk.requestsTo('/api/v2/users').filter((entry) => entry.path === '/api/v2/users'),
+        ).toHaveLength(pages);
         expect(sandbox.zendesk.log).toHaveLength(requests);
       });
     }
@@ -409,26 +522,37 @@ describe('audit-bot against the two Zendesk sandboxes', () => {
 
   test('a refused OAuth client is exit 1 naming both variables, not retried; wrong API tokens are a 401; missing credentials exit 2 before any request', async () => {
     await withSandbox(async (sandbox) => {
-      const refused = await runAuditBot(sandbox, open('zendesk-us-federal'), { ZENDESK_US_FEDERAL_CLIENT_SECRET: 'not-the-right-secret' });
+      const refused = await runAuditBot(sandbox, open('zendesk-us-federal'), {
+        ZENDESK_US_FEDERAL_CLIENT_SECRET: 'not-the-right-secret',
+      });
       expect(refused.code).toBe(1);
       expect(refused.sleeps).toEqual([]);
       expect(refused.stdout).toMatch(
         /zendesk-us-federal: FAILED, no findings were produced: zendesk POST \/oauth\/tokens answered HTTP 401: .*invalid_client.*check ZENDESK_US_FEDERAL_CLIENT_ID .* and ZENDESK_US_FEDERAL_CLIENT_SECRET/,
       );
       expect(refused.stdout).not.toContain('re-run');
-      expect(sandbox.zendeskUsFederal.log.map((entry) => [entry.method, entry.path, entry.status])).toEqual([['POST', '/oauth/tokens', 401]]);
+      expect(sandbox.zendeskUsFederal.log.map((entry) => [entry.method, entry.path, entry.status])).toEqual([
+        ['POST', '/oauth/tokens', 401],
+      ]);
       expect(sandbox.gitlab.issues()).toHaveLength(0);
 
-      const run = await runAuditBot(sandbox, open('zendesk-us-federal'), { ...API_TOKEN_PAIR.federal, ZENDESK_US_FEDERAL_API_TOKEN: 'not-the-right-token' });
+      const run = await runAuditBot(sandbox, open('zendesk-us-federal'), {
+        ...API_TOKEN_PAIR.federal,
+        ZENDESK_US_FEDERAL_API_TOKEN: 'not-the-right-token',
+      });
       expect(run.code).toBe(1);
       expect(run.sleeps).toEqual([]);
-      expect(run.stdout).toMatch(/zendesk-us-federal: FAILED, no findings were produced: zendesk GET \/api\/v2\/users\?.* answered HTTP 401: .*Couldn't authenticate you/);
+      expect(run.stdout).toMatch(
+        /zendesk-us-federal: FAILED, no findings were produced: zendesk GET \/api\/v2\/users\?.* answered HTTP 401: .*Couldn't authenticate you/,
+      );
       expect(sandbox.zendeskUsFederal.log).toHaveLength(2);
       expect(sandbox.gitlab.issues()).toHaveLength(0);
 
       const missing = await runAuditBot(sandbox, open('zendesk'), { ZENDESK_CLIENT_SECRET: '' });
       expect(missing.code).toBe(2);
-      expect(missing.stderr).toContain('env ZENDESK_CLIENT_SECRET: required (that OAuth client\'s secret; or, while Zendesk accepts API tokens (until 2027-04-30), ZENDESK_EMAIL and ZENDESK_API_TOKEN)');
+      expect(missing.stderr).toContain(
+        "env ZENDESK_CLIENT_SECRET: required (that OAuth client's secret; or, while Zendesk accepts API tokens (until 2027-04-30), ZENDESK_EMAIL and ZENDESK_API_TOKEN)",
+      );
       expect(missing.stderr).not.toContain('ZENDESK_CLIENT_ID: required');
       expect(sandbox.zendesk.log).toHaveLength(0);
     });
@@ -437,7 +561,11 @@ describe('audit-bot against the two Zendesk sandboxes', () => {
   test('the token and the Basic credentials never leak, even when Zendesk echoes them in an error', async () => {
     await withSandbox(async (sandbox) => {
       const basic = Buffer.from(`${SANDBOX_ZENDESK_EMAIL}/token:${SANDBOX_TOKENS.zendesk}`).toString('base64');
-      sandbox.zendesk.setFaultPlan(() => ({ type: 'status', status: 400, body: { error: 'InvalidValue', description: `bad ${SANDBOX_TOKENS.zendesk} / Basic ${basic}` } }));
+      sandbox.zendesk.setFaultPlan(() => ({
+        type: 'status',
+        status: 400,
+        body: { error: 'InvalidValue', description: `bad ${SANDBOX_TOKENS.zendesk} / Basic ${basic}` },
+      }));
       const run = await runAuditBot(sandbox, open('zendesk'), API_TOKEN_PAIR.main);
       expect(run.code).toBe(1);
       for (const text of [run.stdout, run.stderr, run.logs]) {
@@ -451,9 +579,17 @@ describe('audit-bot against the two Zendesk sandboxes', () => {
     await withTimeline(async (sandbox, time) => {
       expect((await runAuditBot(sandbox, open('zendesk'), {}, time.now)).code).toBe(0);
       const opened = botNotes(sandbox, 'zendesk').length;
-      const ids = Object.fromEntries(resultsEntries(parseMarkers(botNotes(sandbox, 'zendesk')[0]!.body)[0]!).map((entry) => [entry.fingerprint, entry.id]));
+      const ids = Object.fromEntries(
+        resultsEntries(parseMarkers(botNotes(sandbox, 'zendesk')[0]!.body)[0]!).map((entry) => [
+          entry.fingerprint,
+          entry.id,
+        ]),
+      );
       sandbox.zendesk.data.tokens = sandbox.zendesk.data.tokens.filter((token) => token.id !== 7001);
-      sandbox.gitlab.addNote(issueOf(sandbox, 'zendesk').iid, { author: 'jdoe', body: `${ids['zendesk:api-token-review:7001']} fixed, deleted it` });
+      sandbox.gitlab.addNote(issueOf(sandbox, 'zendesk').iid, {
+        author: 'jdoe',
+        body: `${ids['zendesk:api-token-review:7001']} fixed, deleted it`,
+      });
       time.at('PT72H');
       const before = sandbox.zendesk.log.length;
       const run = await runAuditBot(sandbox, ['followup', '--platform', 'zendesk'], {}, time.now);
@@ -468,13 +604,19 @@ describe('audit-bot against the two Zendesk sandboxes', () => {
       const pinged = markers.filter((marker) => marker.step === 'ping2').map((marker) => marker.owner ?? null);
       expect(pinged).toContain('jdoe'); // still her inactive seat
       expect(pinged).toContain(null);
-      expect(markers.find((marker) => marker.step === 'ping2' && marker.owner === 'jdoe')!.findings).toEqual(['zendesk:inactive-agent:360001004']);
+      expect(markers.find((marker) => marker.step === 'ping2' && marker.owner === 'jdoe')!.findings).toEqual([
+        'zendesk:inactive-agent:360001004',
+      ]);
     });
   });
 });
 
 describe('the Zendesk sandbox behaves like Zendesk', () => {
-  const get = (sandbox: Sandbox, path: string, auth: string | null = `${SANDBOX_ZENDESK_EMAIL}/token:${SANDBOX_TOKENS.zendesk}`) =>
+  const get = (
+    sandbox: Sandbox,
+    path: string,
+    auth: string | null = `${SANDBOX_ZENDESK_EMAIL}/token:${SANDBOX_TOKENS.zendesk}`,
+  ) =>
     got(path.startsWith('http') ? path : `${sandbox.zendesk.url}${path}`, {
       headers: auth ? { authorization: `Basic ${Buffer.from(auth).toString('base64')}` } : {},
       throwHttpErrors: false,
@@ -487,20 +629,26 @@ describe('the Zendesk sandbox behaves like Zendesk', () => {
       expect(anonymous.statusCode).toBe(401);
       expect(JSON.parse(anonymous.body)).toEqual({ error: "Couldn't authenticate you" });
       // The password form of basic auth is not the token form.
-      expect((await get(sandbox, '/api/v2/users', `${SANDBOX_ZENDESK_EMAIL}:${SANDBOX_TOKENS.zendesk}`)).statusCode).toBe(401);
+      expect(
+        (await get(sandbox, '/api/v2/users', `${SANDBOX_ZENDESK_EMAIL}:${SANDBOX_TOKENS.zendesk}`)).statusCode,
+      ).toBe(401);
 
       const first = await get(sandbox, '/api/v2/users.json?role[]=agent&role[]=admin&page[size]=5');
       expect(first.statusCode).toBe(200);
       expect(first.headers['content-type']).toContain('application/json');
       expect(first.headers['x-rate-limit']).toBe('700');
       const page = JSON.parse(first.body);
-      expect(page.users.map((u: { id: number }) => u.id)).toEqual([360001001, 360001002, 360001003, 360001004, 360001005]);
+      expect(page.users.map((u: { id: number }) => u.id)).toEqual([
+        360001001, 360001002, 360001003, 360001004, 360001005,
+      ]);
       expect(page.meta).toMatchObject({ has_more: true, after_cursor: expect.any(String) });
       const next = JSON.parse((await get(sandbox, page.links.next)).body);
       expect(next.users[0].id).toBe(360001006);
       expect(next.links.prev).toEqual(expect.any(String));
       // A cursor belongs to its listing; page[size] is 1…100.
-      expect((await get(sandbox, `/api/v2/groups?page[size]=5&page[after]=${page.meta.after_cursor}`)).statusCode).toBe(400);
+      expect((await get(sandbox, `/api/v2/groups?page[size]=5&page[after]=${page.meta.after_cursor}`)).statusCode).toBe(
+        400,
+      );
       expect((await get(sandbox, '/api/v2/users?page[size]=101')).statusCode).toBe(400);
       expect((await get(sandbox, '/api/v2/users?page[size]=0')).statusCode).toBe(400);
       // End-users are filtered out by role; without page[size] the listing is offset-paginated.
@@ -510,9 +658,19 @@ describe('the Zendesk sandbox behaves like Zendesk', () => {
 
       const tokens = JSON.parse((await get(sandbox, '/api/v2/api_tokens')).body);
       expect(tokens.api_tokens).toHaveLength(9);
-      expect(Object.keys(tokens.api_tokens[0]).sort()).toEqual(['active', 'created_at', 'description', 'id', 'last_used', 'url', 'visible_token']);
+      expect(Object.keys(tokens.api_tokens[0]).sort()).toEqual([
+        'active',
+        'created_at',
+        'description',
+        'id',
+        'last_used',
+        'url',
+        'visible_token',
+      ]);
       const federal = await got(`${sandbox.zendeskUsFederal.url}/api/v2/api_tokens`, {
-        headers: { authorization: `Basic ${Buffer.from(`${SANDBOX_ZENDESK_EMAIL}/token:${SANDBOX_TOKENS.zendeskUsFederal}`).toString('base64')}` },
+        headers: {
+          authorization: `Basic ${Buffer.from(`${SANDBOX_ZENDESK_EMAIL}/token:${SANDBOX_TOKENS.zendeskUsFederal}`).toString('base64')}`,
+        },
         throwHttpErrors: false,
       });
       expect(federal.statusCode).toBe(404);

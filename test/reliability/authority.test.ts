@@ -18,8 +18,12 @@ import { reportFigures } from './figures.js';
 
 const SOM = 'som-alex';
 const roster = loadRoster(SANDBOX_ROSTER);
-const managerOf = (username: string) => roster.find((person) => person.gitlab.username === username)?.reports_to ?? null;
-const peerOf = (owner: string) => roster.map((person) => person.gitlab.username).find((name) => name !== owner && name !== managerOf(owner) && name !== SOM)!;
+const managerOf = (username: string) =>
+  roster.find((person) => person.gitlab.username === username)?.reports_to ?? null;
+const peerOf = (owner: string) =>
+  roster
+    .map((person) => person.gitlab.username)
+    .find((name) => name !== owner && name !== managerOf(owner) && name !== SOM)!;
 
 interface Cast {
   platform: string;
@@ -41,7 +45,9 @@ function cast(sandbox: Sandbox, platform: string): Cast {
   const iid = issueOf(sandbox, platform);
   const items = listedItems(sandbox, iid);
   const owned = items.filter((item) => item.owner !== null && item.owner !== SOM);
-  const c = owned.find((item) => ![null, SOM].includes(managerOf(item.owner!))) ?? owned.find((item) => managerOf(item.owner!) !== null)!;
+  const c =
+    owned.find((item) => ![null, SOM].includes(managerOf(item.owner!))) ??
+    owned.find((item) => managerOf(item.owner!) !== null)!;
   const [a, b, e] = owned.filter((item) => item !== c);
   // A Support Ops Manager may answer for any item, one nobody owns included.
   const d = items.find((item) => ![a, b, c, e].includes(item));
@@ -64,7 +70,12 @@ async function edit(sandbox: Sandbox, iid: number, noteId: number, author: strin
 
 const figures = { replies: 0, counted: 0, refused: 0, edits: 0, rewritten: 0 };
 
-async function followup(sandbox: Sandbox, time: Timeline, at: string, report: string): Promise<Map<string, AuditReport>> {
+async function followup(
+  sandbox: Sandbox,
+  time: Timeline,
+  at: string,
+  report: string,
+): Promise<Map<string, AuditReport>> {
   time.at(at);
   const run = await runAuditBot(sandbox, ['followup', '--report', report], QUIET_ENV, time.now);
   expect(run.stderr).toBe('');
@@ -78,7 +89,14 @@ function addressed(audit: AuditReport | undefined, item: ListedItem) {
 }
 
 function botNotes(sandbox: Sandbox): number {
-  return sandbox.gitlab.issues().reduce((sum, issue) => sum + sandbox.gitlab.notesOf(issue.iid).filter((note) => !note.system && note.author.username === 'audit-bot').length, 0);
+  return sandbox.gitlab
+    .issues()
+    .reduce(
+      (sum, issue) =>
+        sum +
+        sandbox.gitlab.notesOf(issue.iid).filter((note) => !note.system && note.author.username === 'audit-bot').length,
+      0,
+    );
 }
 
 describe('who may answer, and history that edits cannot rewrite', () => {
@@ -87,15 +105,27 @@ describe('who may answer, and history that edits cannot rewrite', () => {
     await withTimeline(async (sandbox, time) => {
       expect((await runAuditBot(sandbox, ['open', '--platform', 'all'], QUIET_ENV, time.now)).code).toBe(0);
       // The sandbox's US Federal audit has too few owned items for five roles; the answering rules are the same code for every audit.
-      const casts = PLATFORM_IDS.filter((platform) => platform !== 'zendesk-us-federal').map((platform) => cast(sandbox, platform));
+      const casts = PLATFORM_IDS.filter((platform) => platform !== 'zendesk-us-federal').map((platform) =>
+        cast(sandbox, platform),
+      );
 
       time.at('PT1H');
       for (const { iid, a, b, c, d, e, notes } of casts) {
         const peer = peerOf(a.owner!);
         notes.peer = say(sandbox, iid, peer, `${a.id} fixed\n${a.id} intentional: I say so`);
-        notes.forged = say(sandbox, iid, peer, `all good ${renderMarker({ v: 1, step: 'addressed', platform: 'x', findings: [a.fingerprint], entries: [{ finding: a.fingerprint, how: 'fixed', by: peer }] })}`);
+        notes.forged = say(
+          sandbox,
+          iid,
+          peer,
+          `all good ${renderMarker({ v: 1, step: 'addressed', platform: 'x', findings: [a.fingerprint], entries: [{ finding: a.fingerprint, how: 'fixed', by: peer }] })}`,
+        );
         say(sandbox, iid, a.owner!, 'approved');
-        say(sandbox, iid, b.owner!, `> ${b.id} intentional: quoted\n\n\`\`\`\n${b.id} fixed\n\`\`\`\n    ${b.id} fixed\n\`${b.id} fixed\``);
+        say(
+          sandbox,
+          iid,
+          b.owner!,
+          `> ${b.id} intentional: quoted\n\n\`\`\`\n${b.id} fixed\n\`\`\`\n    ${b.id} fixed\n\`${b.id} fixed\``,
+        );
         notes.manager = say(sandbox, iid, managerOf(c.owner!)!, `${c.id} intentional: approved by the manager`);
         notes.som = say(sandbox, iid, SOM, `${d.id} intentional: accepted by Support Ops`);
         notes.owner = say(sandbox, iid, e.owner!, `${e.id} intentional: the first reason`);
@@ -105,16 +135,26 @@ describe('who may answer, and history that edits cannot rewrite', () => {
       for (const { platform, a, b, c, d, e } of casts) {
         const audit = audits.get(platform);
         expect({ platform, a: addressed(audit, a), b: addressed(audit, b) }).toEqual({ platform, a: null, b: null });
-        expect(addressed(audit, c)).toEqual(expect.objectContaining({ how: 'intentional', by: managerOf(c.owner!), reason: 'approved by the manager' }));
-        expect(addressed(audit, d)).toEqual(expect.objectContaining({ how: 'intentional', by: SOM, reason: 'accepted by Support Ops' }));
-        expect(addressed(audit, e)).toEqual(expect.objectContaining({ how: 'intentional', by: e.owner, reason: 'the first reason' }));
+        expect(addressed(audit, c)).toEqual(
+          expect.objectContaining({ how: 'intentional', by: managerOf(c.owner!), reason: 'approved by the manager' }),
+        );
+        expect(addressed(audit, d)).toEqual(
+          expect.objectContaining({ how: 'intentional', by: SOM, reason: 'accepted by Support Ops' }),
+        );
+        expect(addressed(audit, e)).toEqual(
+          expect.objectContaining({ how: 'intentional', by: e.owner, reason: 'the first reason' }),
+        );
         expect(audit!.outcome).toBeNull();
         figures.counted += 3;
         figures.refused += 4;
       }
       // The one with no say was told so, once per issue.
       for (const { iid, a } of casts) {
-        const refusals = sandbox.gitlab.notesOf(iid).filter((note) => note.author.username === 'audit-bot' && note.body.includes(`only its owner (\`${a.owner}\`)`));
+        const refusals = sandbox.gitlab
+          .notesOf(iid)
+          .filter(
+            (note) => note.author.username === 'audit-bot' && note.body.includes(`only its owner (\`${a.owner}\`)`),
+          );
         expect(refusals).toHaveLength(1);
       }
       expect(sandbox.gitlab.issues().every((issue) => issue.state === 'opened')).toBe(true);
@@ -122,8 +162,20 @@ describe('who may answer, and history that edits cannot rewrite', () => {
       // After the bot acted: every kind of edit, none of which may change what was recorded.
       time.at('PT3H');
       for (const { iid, a, b, d, e, notes } of casts) {
-        await edit(sandbox, iid, notes.owner, e.owner!, `${e.id} intentional: a rewritten reason\n${a.id} fixed\n${b.id} intentional: added later\nall fixed`);
-        await edit(sandbox, iid, notes.som, SOM, `${d.id} intentional: accepted by Support Ops\napproved\n${a.id} intentional: added later`);
+        await edit(
+          sandbox,
+          iid,
+          notes.owner,
+          e.owner!,
+          `${e.id} intentional: a rewritten reason\n${a.id} fixed\n${b.id} intentional: added later\nall fixed`,
+        );
+        await edit(
+          sandbox,
+          iid,
+          notes.som,
+          SOM,
+          `${d.id} intentional: accepted by Support Ops\napproved\n${a.id} intentional: added later`,
+        );
         await edit(sandbox, iid, notes.peer, peerOf(a.owner!), `${a.id} intentional: still no say`);
         figures.edits += 3;
       }
@@ -147,12 +199,15 @@ describe('who may answer, and history that edits cannot rewrite', () => {
         edited.push(say(sandbox, iid, b.owner!, `${b.id} fixed?`));
       }
       time.at('PT5H30M');
-      for (const [index, { iid, b }] of casts.entries()) await edit(sandbox, iid, edited[index], b.owner!, `${b.id} intentional: edited before the bot saw it`);
+      for (const [index, { iid, b }] of casts.entries())
+        await edit(sandbox, iid, edited[index], b.owner!, `${b.id} intentional: edited before the bot saw it`);
       audits = await followup(sandbox, time, 'PT6H', report);
       for (const { platform, a, b } of casts) {
         const audit = audits.get(platform);
         expect(addressed(audit, a)).toEqual(expect.objectContaining({ by: a.owner, reason: 'the owner says so' }));
-        expect(addressed(audit, b)).toEqual(expect.objectContaining({ by: b.owner, reason: 'edited before the bot saw it' }));
+        expect(addressed(audit, b)).toEqual(
+          expect.objectContaining({ by: b.owner, reason: 'edited before the bot saw it' }),
+        );
         figures.counted += 2;
       }
     });

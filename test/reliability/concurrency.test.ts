@@ -6,7 +6,22 @@
 import { runAuditBot, withTimeline, type CliRun, type Timeline } from '../helpers.js';
 import type { Sandbox } from '../../src/sandbox/environment.js';
 import { PLATFORM_IDS } from '../../src/domain/types.js';
-import { clearFaults, duplicateNotes, FAST_ENV, QUIET_ENV, installRandomFaults, isWrite, issueOf, listedItems, markerKeys, newFaultCounts, runUntilDone, settle, snapshot, snapshotDiff } from './support.js';
+import {
+  clearFaults,
+  duplicateNotes,
+  FAST_ENV,
+  QUIET_ENV,
+  installRandomFaults,
+  isWrite,
+  issueOf,
+  listedItems,
+  markerKeys,
+  newFaultCounts,
+  runUntilDone,
+  settle,
+  snapshot,
+  snapshotDiff,
+} from './support.js';
 import { reportFigures } from './figures.js';
 
 interface Step {
@@ -66,7 +81,9 @@ function checkRuns(runs: CliRun[]): void {
   figures.runs += runs.length;
   // Every audit was done by one of the runs; a run that met another's lease says so, and nothing else failed.
   for (const platform of PLATFORM_IDS) {
-    const done = runs.some((run) => run.stdout.split('\n').some((line) => line.startsWith(`${platform}: issue #`) && !/FAILED|NOT DONE/.test(line)));
+    const done = runs.some((run) =>
+      run.stdout.split('\n').some((line) => line.startsWith(`${platform}: issue #`) && !/FAILED|NOT DONE/.test(line)),
+    );
     expect({ platform, done }).toEqual({ platform, done: true });
   }
   for (const run of runs.filter((r) => r.code !== 0)) {
@@ -85,7 +102,9 @@ describe('runs started together act once', () => {
         step.before?.(sandbox, time);
         time.at(step.at);
         const before = issueWrites(sandbox);
-        const runs = await Promise.all(Array.from({ length: parallel }, () => runAuditBot(sandbox, step.argv, QUIET_ENV, time.now)));
+        const runs = await Promise.all(
+          Array.from({ length: parallel }, () => runAuditBot(sandbox, step.argv, QUIET_ENV, time.now)),
+        );
         checkRuns(runs);
         figures.steps += 1;
         const duplicates = duplicateNotes(sandbox);

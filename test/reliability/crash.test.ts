@@ -69,18 +69,30 @@ const FOLLOWUP: Scenario = {
     // PagerDuty's items are all answered and its review asked for: the night under test approves it.
     time.at('PT50H');
     const pagerduty = issueOf(sandbox, 'pagerduty');
-    sandbox.gitlab.addNote(pagerduty, { author: SOM, body: `${listedItems(sandbox, pagerduty).map((item) => item.id).join(', ')} intentional: accepted by Support Ops` });
+    sandbox.gitlab.addNote(pagerduty, {
+      author: SOM,
+      body: `${listedItems(sandbox, pagerduty)
+        .map((item) => item.id)
+        .join(', ')} intentional: accepted by Support Ops`,
+    });
     time.at('PT52H');
     await mustRun(sandbox, ['followup', '--platform', 'pagerduty'], time.now);
     time.at('PT60H');
     const zendesk = issueOf(sandbox, 'zendesk');
     const [a, b, c] = listedItems(sandbox, zendesk).filter((item) => item.owner !== null && item.owner !== SOM);
-    const outsider = roster.map((person) => person.gitlab.username).find((name) => name !== b.owner && name !== managerOf.get(b.owner!) && name !== SOM)!;
+    const outsider = roster
+      .map((person) => person.gitlab.username)
+      .find((name) => name !== b.owner && name !== managerOf.get(b.owner!) && name !== SOM)!;
     sandbox.gitlab.addNote(zendesk, { author: a.owner!, body: `${a.id} intentional: the reliability test needs it` });
     sandbox.gitlab.addNote(zendesk, { author: outsider, body: `${b.id} fixed` });
     sandbox.gitlab.addNote(zendesk, { author: c.owner!, body: `${c.id} fixed` });
     const calendly = issueOf(sandbox, 'calendly');
-    sandbox.gitlab.addNote(calendly, { author: SOM, body: `${listedItems(sandbox, calendly).map((item) => item.id).join(', ')} intentional: accepted by Support Ops` });
+    sandbox.gitlab.addNote(calendly, {
+      author: SOM,
+      body: `${listedItems(sandbox, calendly)
+        .map((item) => item.id)
+        .join(', ')} intentional: accepted by Support Ops`,
+    });
     sandbox.gitlab.addNote(issueOf(sandbox, 'pagerduty'), { author: SOM, body: 'approved' });
     time.at('PT72H');
   },
@@ -95,7 +107,15 @@ const OPEN_IN_PARTS: Scenario = {
   },
 };
 
-const figures = { points: 0, realKills: 0, identical: 0, writes: new Map<string, number>(), duplicates: 0, lost: 0, ms: 0 };
+const figures = {
+  points: 0,
+  realKills: 0,
+  identical: 0,
+  writes: new Map<string, number>(),
+  duplicates: 0,
+  lost: 0,
+  ms: 0,
+};
 
 async function crashEveryWrite(scenario: Scenario): Promise<void> {
   const started = Date.now();

@@ -42,7 +42,9 @@ const managerOf = new Map(roster.map((person) => [person.gitlab.username, person
 
 /** A reply from someone with no say over `owner`'s item: not the owner, their manager or a Support Ops Manager. */
 function outsiderFor(owner: string): string {
-  return roster.map((person) => person.gitlab.username).find((name) => name !== owner && name !== managerOf.get(owner) && name !== SOM)!;
+  return roster
+    .map((person) => person.gitlab.username)
+    .find((name) => name !== owner && name !== managerOf.get(owner) && name !== SOM)!;
 }
 
 interface Step {
@@ -120,7 +122,17 @@ async function faultFree(): Promise<{ after: string[][]; keys: string[][]; check
     }
     // The script reaches every kind of write: results, every ladder step, answers, records, review, outcome, close.
     const steps = new Set(markerKeys(sandbox).map((key) => key.split(':')[1]));
-    expect([...steps].sort()).toEqual(['addressed', 'feedback', 'manager', 'outcome', 'ping1', 'ping2', 'results', 'review', 'som']);
+    expect([...steps].sort()).toEqual([
+      'addressed',
+      'feedback',
+      'manager',
+      'outcome',
+      'ping1',
+      'ping2',
+      'results',
+      'review',
+      'som',
+    ]);
     expect(sandbox.gitlab.issues().filter((issue) => issue.state === 'closed')).toHaveLength(1);
     return { after, keys, checks };
   });
@@ -170,86 +182,110 @@ beforeAll(async () => {
 
 describe('faults on a seeded random schedule, on every server', () => {
   // The seeds run side by side (each on its own servers): slow answers wait in real time, and overlap.
-  test.concurrent.each(SEEDS)('seed %i: every run ends as the fault-free run, or exits 1 saying what it could not do', async (seed) => {
-    const counts = newFaultCounts();
-    const result: SeedResult = { attempts: 0, firstTryIdentical: 0, failedClearly: 0, leasesLeft: 0, retries: 0, checksIdentical: 0, checksFailed: 0, duplicates: 0 };
-    const retries = (runs: CliRun[]) => runs.reduce((sum, run) => sum + retriesOf(run), 0);
+  test.concurrent.each(SEEDS)(
+    'seed %i: every run ends as the fault-free run, or exits 1 saying what it could not do',
+    async (seed) => {
+      const counts = newFaultCounts();
+      const result: SeedResult = {
+        attempts: 0,
+        firstTryIdentical: 0,
+        failedClearly: 0,
+        leasesLeft: 0,
+        retries: 0,
+        checksIdentical: 0,
+        checksFailed: 0,
+        duplicates: 0,
+      };
+      const retries = (runs: CliRun[]) => runs.reduce((sum, run) => sum + retriesOf(run), 0);
 
-    await withTimeline(async (sandbox, time) => {
-      installRandomFaults(sandbox, seed, RATE, counts);
-      // `check`: exactly the fault-free findings, or exit 1 with nothing on stdout.
-      for (const platform of PLATFORM_IDS) {
-        const run = await runAuditBot(sandbox, ['check', '--platform', platform], FAST_ENV, time.now);
-        await settle(sandbox);
-        result.retries += retriesOf(run);
-        if (run.code === 0) {
-          expect(run.stdout).toBe(expected.checks.get(platform));
-          result.checksIdentical += 1;
-        } else {
-          expect(run.code).toBe(1);
-          expect(run.stdout).toBe('');
-          expect(run.stderr).toMatch(/^audit-bot: \S/);
-          result.checksFailed += 1;
-        }
-      }
-
-      for (const [index, step] of STEPS.entries()) {
-        clearFaults(sandbox);
-        step.before?.(sandbox, time);
-        let reinstalled = 0;
-        const faults = () => installRandomFaults(sandbox, seed * 31 + index * 7 + reinstalled++, RATE, counts);
-        faults();
-        time.at(step.at);
-        // The evidence file of every attempt says whether it is complete, and what is missing when not.
-        const report = path.join(reportDir, `seed-${seed}-step-${index}.json`);
-        const { runs, leasesLeft } = await runUntilDone(sandbox, [...step.argv, '--report', report], time.now, faults, (run) => {
-          if (!fs.existsSync(report)) {
-            expect(run.code).not.toBe(0); // a run stopped before any audit writes no evidence at all
-            return;
+      await withTimeline(async (sandbox, time) => {
+        installRandomFaults(sandbox, seed, RATE, counts);
+        // `check`: exactly the fault-free findings, or exit 1 with nothing on stdout.
+        for (const platform of PLATFORM_IDS) {
+          const run = await runAuditBot(sandbox, ['check', '--platform', platform], FAST_ENV, time.now);
+          await settle(sandbox);
+          result.retries += retriesOf(run);
+          if (run.code === 0) {
+            expect(run.stdout).toBe(expected.checks.get(platform));
+            result.checksIdentical += 1;
+          } else {
+            expect(run.code).toBe(1);
+            expect(run.stdout).toBe('');
+            expect(run.stderr).toMatch(/^audit-bot: \S/);
+            result.checksFailed += 1;
           }
-          const evidence = JSON.parse(fs.readFileSync(report, 'utf8')) as { complete: boolean; failed: string[] };
-          fs.rmSync(report);
-          expect({ code: run.code, complete: evidence.complete, failed: evidence.failed.length > 0 }).toEqual({ code: run.code, complete: run.code === 0, failed: run.code !== 0 });
-          totals.reports += 1;
-        });
-        result.attempts += runs.length;
-        result.leasesLeft += leasesLeft;
-        result.retries += retries(runs);
-        for (const run of runs.slice(0, -1)) {
-          expect(failureIsClear(run)).toBeUndefined();
-          result.failedClearly += 1;
         }
-        const last = runs.at(-1)!;
-        if (last.code !== 0) process.stdout.write(`${step.name}: ${last.stdout}\n`);
-        expect(last.stderr).toBe('');
-        expect(last.code).toBe(0);
-        if (runs.length === 1) result.firstTryIdentical += 1;
-        clearFaults(sandbox);
-        const duplicates = duplicateNotes(sandbox);
-        const keys = markerKeysByTitle(sandbox);
-        totals.duplicates += duplicates.length;
-        totals.lost += expected.keys[index].filter((key) => !keys.includes(key)).length;
-        expect(duplicates).toEqual([]);
-        expect(snapshotDiff(snapshot(sandbox), expected.after[index])).toBe('');
-      }
-    });
 
-    expect(counts.faulted / counts.requests).toBeGreaterThanOrEqual(0.1);
-    totals.steps += STEPS.length;
-    totals.attempts += result.attempts;
-    totals.identical += result.attempts - result.failedClearly;
-    totals.failedClearly += result.failedClearly;
-    totals.leasesLeft += result.leasesLeft;
-    totals.retries += result.retries;
-    totals.checksIdentical += result.checksIdentical;
-    totals.checksFailed += result.checksFailed;
-    totals.counts.requests += counts.requests;
-    totals.counts.faulted += counts.faulted;
-    for (const [kind, n] of counts.byKind) totals.counts.byKind.set(kind, (totals.counts.byKind.get(kind) ?? 0) + n);
-  }, 60_000);
+        for (const [index, step] of STEPS.entries()) {
+          clearFaults(sandbox);
+          step.before?.(sandbox, time);
+          let reinstalled = 0;
+          const faults = () => installRandomFaults(sandbox, seed * 31 + index * 7 + reinstalled++, RATE, counts);
+          faults();
+          time.at(step.at);
+          // The evidence file of every attempt says whether it is complete, and what is missing when not.
+          const report = path.join(reportDir, `seed-${seed}-step-${index}.json`);
+          const { runs, leasesLeft } = await runUntilDone(
+            sandbox,
+            [...step.argv, '--report', report],
+            time.now,
+            faults,
+            (run) => {
+              if (!fs.existsSync(report)) {
+                expect(run.code).not.toBe(0); // a run stopped before any audit writes no evidence at all
+                return;
+              }
+              const evidence = JSON.parse(fs.readFileSync(report, 'utf8')) as { complete: boolean; failed: string[] };
+              fs.rmSync(report);
+              expect({ code: run.code, complete: evidence.complete, failed: evidence.failed.length > 0 }).toEqual({
+                code: run.code,
+                complete: run.code === 0,
+                failed: run.code !== 0,
+              });
+              totals.reports += 1;
+            },
+          );
+          result.attempts += runs.length;
+          result.leasesLeft += leasesLeft;
+          result.retries += retries(runs);
+          for (const run of runs.slice(0, -1)) {
+            expect(failureIsClear(run)).toBeUndefined();
+            result.failedClearly += 1;
+          }
+          const last = runs.at(-1)!;
+          if (last.code !== 0) process.stdout.write(`${step.name}: ${last.stdout}\n`);
+          expect(last.stderr).toBe('');
+          expect(last.code).toBe(0);
+          if (runs.length === 1) result.firstTryIdentical += 1;
+          clearFaults(sandbox);
+          const duplicates = duplicateNotes(sandbox);
+          const keys = markerKeysByTitle(sandbox);
+          totals.duplicates += duplicates.length;
+          totals.lost += expected.keys[index].filter((key) => !keys.includes(key)).length;
+          expect(duplicates).toEqual([]);
+          expect(snapshotDiff(snapshot(sandbox), expected.after[index])).toBe('');
+        }
+      });
+
+      expect(counts.faulted / counts.requests).toBeGreaterThanOrEqual(0.1);
+      totals.steps += STEPS.length;
+      totals.attempts += result.attempts;
+      totals.identical += result.attempts - result.failedClearly;
+      totals.failedClearly += result.failedClearly;
+      totals.leasesLeft += result.leasesLeft;
+      totals.retries += result.retries;
+      totals.checksIdentical += result.checksIdentical;
+      totals.checksFailed += result.checksFailed;
+      totals.counts.requests += counts.requests;
+      totals.counts.faulted += counts.faulted;
+      for (const [kind, n] of counts.byKind) totals.counts.byKind.set(kind, (totals.counts.byKind.get(kind) ?? 0) + n);
+    },
+    60_000,
+  );
 
   test('every kind of fault was injected, on at least 10 % of the requests', () => {
-    for (const kind of FAULT_KINDS) expect({ kind, injected: (totals.counts.byKind.get(kind) ?? 0) > 0 }).toEqual({ kind, injected: true });
+    for (const kind of FAULT_KINDS)
+      expect({ kind, injected: (totals.counts.byKind.get(kind) ?? 0) > 0 }).toEqual({ kind, injected: true });
     expect(totals.counts.faulted / totals.counts.requests).toBeGreaterThanOrEqual(0.1);
   });
 });

@@ -84,11 +84,13 @@ function problems(text: string): string[] {
   const lines = visible.split('\n').map((line) => {
     const delimiter = /^ {0,3}(`{3,}|~{3,})([^`]*)$/.exec(line);
     if (fence === undefined && delimiter) fence = delimiter[1];
-    else if (fence !== undefined && delimiter && delimiter[1]!.startsWith(fence) && delimiter[2]!.trim() === '') fence = undefined;
+    else if (fence !== undefined && delimiter && delimiter[1]!.startsWith(fence) && delimiter[2]!.trim() === '')
+      fence = undefined;
     else if (fence === undefined) return codeSpansOf(line);
     return { prose: '', unclosed: false };
   });
-  for (const [index, line] of lines.entries()) if (line.unclosed) found.push(`a backtick left open: ${visible.split('\n')[index]!.slice(0, 80)}`);
+  for (const [index, line] of lines.entries())
+    if (line.unclosed) found.push(`a backtick left open: ${visible.split('\n')[index]!.slice(0, 80)}`);
   const prose = lines
     .map((line) => line.prose)
     .join('\n')
@@ -96,7 +98,8 @@ function problems(text: string): string[] {
   for (const match of prose.matchAll(/(?<![\w&;\\])@([A-Za-z0-9_][A-Za-z0-9_.\-/]*)/g)) {
     if (!usernames.has(match[1])) found.push(`mentions @${match[1]}`);
   }
-  for (const line of text.split('\n')) if (/^\s*\//.test(line)) found.push(`a line starts with a slash: ${line.slice(0, 60)}`);
+  for (const line of text.split('\n'))
+    if (/^\s*\//.test(line)) found.push(`a line starts with a slash: ${line.slice(0, 60)}`);
   const html = /<[A-Za-z!/?]/.exec(prose);
   if (html) found.push(`HTML: ${prose.slice(html.index, html.index + 40)}`);
   const headings = prose.replace(/^#+ /gm, '');
@@ -106,7 +109,8 @@ function problems(text: string): string[] {
   if (/https?:\/\/evil/.test(prose)) found.push('an autolinked URL');
   if (/A{300}/.test(visible)) found.push('a 10,000-character string, uncut');
   if (!text.isWellFormed()) found.push('a lone surrogate');
-  if (/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\u202a-\u202e\u2066-\u2069]/.test(text)) found.push('control or bidi characters');
+  if (/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\u202a-\u202e\u2066-\u2069]/.test(text))
+    found.push('control or bidi characters');
   // Every row of a table has as many cells as its header.
   let cells: number | undefined;
   for (const line of visible.split('\n')) {
@@ -129,7 +133,7 @@ function problems(text: string): string[] {
 function codeSpansOf(line: string): { prose: string; unclosed: boolean } {
   let prose = '';
   let unclosed = false;
-  for (let i = 0; i < line.length; ) {
+  for (let i = 0; i < line.length;) {
     if (line[i] === '\\' && /[!-/:-@[-`{-~]/.test(line[i + 1] ?? '')) {
       prose += line.slice(i, i + 2);
       i += 2;
@@ -140,7 +144,8 @@ function codeSpansOf(line: string): { prose: string; unclosed: boolean } {
       const runs = /`+/g;
       runs.lastIndex = i + fence.length;
       let close = -1;
-      for (let next = runs.exec(line); next && close === -1; next = runs.exec(line)) if (next[0].length === fence.length) close = next.index;
+      for (let next = runs.exec(line); next && close === -1; next = runs.exec(line))
+        if (next[0].length === fence.length) close = next.index;
       if (close === -1) {
         unclosed = true;
         prose += fence;
@@ -159,11 +164,22 @@ const figures = { strings: HOSTILE.length, notes: 0, descriptions: 0, checks: 0,
 describe('hostile platform data is inert in every note and description', () => {
   test('open, a whole follow-up ladder, the review and the close, on all four platforms', async () => {
     await withTimeline(async (sandbox, time) => {
-      for (const data of [sandbox.pagerduty.data, sandbox.calendly.data, sandbox.zendesk.data, sandbox.zendeskUsFederal.data]) poison(data);
+      for (const data of [
+        sandbox.pagerduty.data,
+        sandbox.calendly.data,
+        sandbox.zendesk.data,
+        sandbox.zendeskUsFederal.data,
+      ])
+        poison(data);
       invalidUtf8(sandbox);
       const texts: Record<string, string> = {};
       for (const platform of PLATFORM_IDS) {
-        const check = await runAuditBot(sandbox, ['check', '--platform', platform, '--format', 'markdown'], QUIET_ENV, time.now);
+        const check = await runAuditBot(
+          sandbox,
+          ['check', '--platform', platform, '--format', 'markdown'],
+          QUIET_ENV,
+          time.now,
+        );
         expect(check.code).toBe(0);
         texts[`check ${platform}`] = check.stdout;
         figures.checks += 1;
@@ -174,7 +190,8 @@ describe('hostile platform data is inert in every note and description', () => {
         expect(result.code).toBe(0);
       };
       await run(['open', '--platform', 'all']);
-      for (const platform of PLATFORM_IDS) expect(listedItems(sandbox, issueOf(sandbox, platform)).length).toBeGreaterThan(3);
+      for (const platform of PLATFORM_IDS)
+        expect(listedItems(sandbox, issueOf(sandbox, platform)).length).toBeGreaterThan(3);
       time.at('PT72H');
       await run(['followup']);
       time.at('P7D');
@@ -182,7 +199,12 @@ describe('hostile platform data is inert in every note and description', () => {
       time.at('P7DT1H');
       for (const platform of ['pagerduty', 'zendesk']) {
         const iid = issueOf(sandbox, platform);
-        sandbox.gitlab.addNote(iid, { author: 'som-alex', body: `${listedItems(sandbox, iid).map((item) => item.id).join(', ')} intentional: accepted` });
+        sandbox.gitlab.addNote(iid, {
+          author: 'som-alex',
+          body: `${listedItems(sandbox, iid)
+            .map((item) => item.id)
+            .join(', ')} intentional: accepted`,
+        });
       }
       time.at('P7DT2H');
       await run(['followup']);
@@ -193,7 +215,9 @@ describe('hostile platform data is inert in every note and description', () => {
       for (const issue of sandbox.gitlab.issues()) {
         texts[`description of #${issue.iid}`] = issue.description ?? '';
         figures.descriptions += 1;
-        for (const note of sandbox.gitlab.notesOf(issue.iid).filter((n) => !n.system && n.author.username === 'audit-bot')) {
+        for (const note of sandbox.gitlab
+          .notesOf(issue.iid)
+          .filter((n) => !n.system && n.author.username === 'audit-bot')) {
           texts[`note ${note.id} on #${issue.iid}`] = note.body;
           figures.notes += 1;
         }
@@ -221,7 +245,10 @@ describe('hostile platform data is inert in every note and description', () => {
 afterAll(() => {
   reportFigures('6. hostile platform data', [
     ['hostile strings (in every name and description)', figures.strings],
-    ['bot notes / descriptions / check outputs inspected', `${figures.notes} / ${figures.descriptions} / ${figures.checks} (${(figures.bytes / 1e6).toFixed(1)} MB)`],
+    [
+      'bot notes / descriptions / check outputs inspected',
+      `${figures.notes} / ${figures.descriptions} / ${figures.checks} (${(figures.bytes / 1e6).toFixed(1)} MB)`,
+    ],
     ['mentions, quick actions, HTML, links, broken tables found', figures.problems],
   ]);
 });

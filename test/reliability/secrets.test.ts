@@ -34,7 +34,15 @@ const SEAL_KEY = `${CANARY}-seal-7e6d5c4b3a29`;
 function secretForms(): string[] {
   // The seal key as set, its tail, and the key the seals are made with (derived from it).
   const derived = sealKeyOf(SEAL_KEY)!;
-  const forms: string[] = [CANARY.slice(0, 6), ...Object.values(TOKENS), SEAL_KEY, SEAL_KEY.slice(-10), derived, derived.slice(0, 16), derived.slice(-16)];
+  const forms: string[] = [
+    CANARY.slice(0, 6),
+    ...Object.values(TOKENS),
+    SEAL_KEY,
+    SEAL_KEY.slice(-10),
+    derived,
+    derived.slice(0, 16),
+    derived.slice(-16),
+  ];
   for (const token of [TOKENS.zendesk, TOKENS.zendeskUsFederal]) {
     const basic = Buffer.from(`${SANDBOX_ZENDESK_EMAIL}/token:${token}`).toString('base64');
     forms.push(basic, basic.slice(-16));
@@ -64,9 +72,15 @@ function gitlabTexts(sandbox: Sandbox): Record<string, string> {
   const texts: Record<string, string> = {};
   for (const issue of sandbox.gitlab.issues()) {
     texts[`issue #${issue.iid}`] = `${issue.title}\n${issue.description ?? ''}`;
-    texts[`notes of #${issue.iid}`] = sandbox.gitlab.notesOf(issue.iid).map((note) => note.body).join('\n');
+    texts[`notes of #${issue.iid}`] = sandbox.gitlab
+      .notesOf(issue.iid)
+      .map((note) => note.body)
+      .join('\n');
   }
-  texts.labels = sandbox.gitlab.labels().map((label) => `${label.name} ${label.description ?? ''}`).join('\n');
+  texts.labels = sandbox.gitlab
+    .labels()
+    .map((label) => `${label.name} ${label.description ?? ''}`)
+    .join('\n');
   return texts;
 }
 
@@ -85,7 +99,13 @@ function echo(status: number, token: string, shift = 0): (req: FakeRequest) => F
     figures.echoes += 1;
     // Zendesk's OAuth client sends its secret in the JSON body of POST /oauth/tokens.
     const secret = (req.body as { client_secret?: unknown } | undefined)?.client_secret;
-    const credentials = [req.headers.authorization, req.headers['private-token'], typeof secret === 'string' ? secret : undefined].filter(Boolean).join(' ');
+    const credentials = [
+      req.headers.authorization,
+      req.headers['private-token'],
+      typeof secret === 'string' ? secret : undefined,
+    ]
+      .filter(Boolean)
+      .join(' ');
     return {
       type: 'status',
       status,
@@ -107,7 +127,9 @@ async function withSecretSandbox<T>(fn: (sandbox: Sandbox, reportDir: string) =>
 }
 
 function reportTexts(dir: string): Record<string, string> {
-  return Object.fromEntries(fs.readdirSync(dir).map((file) => [`report ${file}`, fs.readFileSync(path.join(dir, file), 'utf8')]));
+  return Object.fromEntries(
+    fs.readdirSync(dir).map((file) => [`report ${file}`, fs.readFileSync(path.join(dir, file), 'utf8')]),
+  );
 }
 
 const DEBUG = { LOG_LEVEL: 'debug', AUDIT_SEAL_KEY: SEAL_KEY };
@@ -125,7 +147,9 @@ describe('secrets appear nowhere', () => {
       expect((await run('open', ['open', '--platform', 'all', '--report', path.join(dir, 'open.json')])).code).toBe(0);
       for (const platform of PLATFORM_IDS) {
         expect((await run(`check ${platform}`, ['check', '--platform', platform])).code).toBe(0);
-        expect((await run(`check ${platform} md`, ['check', '--platform', platform, '--format', 'markdown'])).code).toBe(0);
+        expect(
+          (await run(`check ${platform} md`, ['check', '--platform', platform, '--format', 'markdown'])).code,
+        ).toBe(0);
       }
       const later = new Date(NOW.getTime() + 72 * 3600_000);
       expect((await run('followup --dry-run', ['followup', '--dry-run'], later)).code).toBe(0);
@@ -140,55 +164,103 @@ describe('secrets appear nowhere', () => {
     ['PagerDuty 500 (retried, then given up)', (s) => s.pagerduty, 'pagerduty', 500, 'pagerduty'],
     ['Calendly 401', (s) => s.calendly, 'calendly', 401, 'calendly'],
     ['Zendesk 403', (s) => s.zendesk, 'zendeskClientSecret', 403, 'zendesk'],
-    ['Zendesk US Federal 502 (retried, then given up)', (s) => s.zendeskUsFederal, 'zendeskUsFederalClientSecret', 502, 'zendesk-us-federal'],
+    [
+      'Zendesk US Federal 502 (retried, then given up)',
+      (s) => s.zendeskUsFederal,
+      'zendeskUsFederalClientSecret',
+      502,
+      'zendesk-us-federal',
+    ],
     ['GitLab 401', (s) => s.gitlab, 'gitlab', 401, 'pagerduty'],
     ['GitLab 500', (s) => s.gitlab, 'gitlab', 500, 'pagerduty'],
-  ])('a vendor echoing the credentials back (%s): the run exits 1 and says why, without them', async (_name, server, token, status, platform) => {
-    for (const shift of [0, 11]) {
-      await withSecretSandbox(async (sandbox, dir) => {
-        const texts: Record<string, string> = {};
-        server(sandbox).setFaultPlan(echo(status, TOKENS[token], shift));
-        const open = await runAuditBot(sandbox, ['open', '--platform', platform, '--report', path.join(dir, 'open.json')], DEBUG, NOW);
-        Object.assign(texts, runTexts('open', open));
-        expect(open.code).toBe(1);
-        expect(open.stdout).toMatch(new RegExp(`^${platform}: FAILED, .* answered HTTP ${status}: \\{"error":"you sent \\[REDACTED\\]`, 'm'));
-        if (server(sandbox) === sandbox.gitlab) {
-          Object.assign(texts, runTexts('followup', await runAuditBot(sandbox, ['followup', '--report', path.join(dir, 'followup.json')], DEBUG, NOW)));
-        } else {
-          Object.assign(texts, runTexts('check', await runAuditBot(sandbox, ['check', '--platform', platform], DEBUG, NOW)));
-        }
-        expect(leaks({ ...texts, ...gitlabTexts(sandbox), ...reportTexts(dir) })).toEqual([]);
-      });
-    }
-  });
+  ])(
+    'a vendor echoing the credentials back (%s): the run exits 1 and says why, without them',
+    async (_name, server, token, status, platform) => {
+      for (const shift of [0, 11]) {
+        await withSecretSandbox(async (sandbox, dir) => {
+          const texts: Record<string, string> = {};
+          server(sandbox).setFaultPlan(echo(status, TOKENS[token], shift));
+          const open = await runAuditBot(
+            sandbox,
+            ['open', '--platform', platform, '--report', path.join(dir, 'open.json')],
+            DEBUG,
+            NOW,
+          );
+          Object.assign(texts, runTexts('open', open));
+          expect(open.code).toBe(1);
+          expect(open.stdout).toMatch(
+            new RegExp(`^${platform}: FAILED, .* answered HTTP ${status}: \\{"error":"you sent \\[REDACTED\\]`, 'm'),
+          );
+          if (server(sandbox) === sandbox.gitlab) {
+            Object.assign(
+              texts,
+              runTexts(
+                'followup',
+                await runAuditBot(sandbox, ['followup', '--report', path.join(dir, 'followup.json')], DEBUG, NOW),
+              ),
+            );
+          } else {
+            Object.assign(
+              texts,
+              runTexts('check', await runAuditBot(sandbox, ['check', '--platform', platform], DEBUG, NOW)),
+            );
+          }
+          expect(leaks({ ...texts, ...gitlabTexts(sandbox), ...reportTexts(dir) })).toEqual([]);
+        });
+      }
+    },
+  );
 
   test('a GitLab write answered with the credentials (note and issue update), and a Zendesk token listing refused with them (404: a finding)', async () => {
     await withSecretSandbox(async (sandbox, dir) => {
       const texts: Record<string, string> = {};
       let writes = 0;
       const answer = echo(500, TOKENS.gitlab, 3);
-      sandbox.gitlab.setFaultPlan((req) => (req.method !== 'GET' && !req.url.pathname.includes('/labels') && ++writes % 3 === 0 ? answer(req) : undefined));
+      sandbox.gitlab.setFaultPlan((req) =>
+        req.method !== 'GET' && !req.url.pathname.includes('/labels') && ++writes % 3 === 0 ? answer(req) : undefined,
+      );
       // Zendesk echoes the bearer token it received, and the client secret (which the bot must still know to mask).
-      sandbox.zendesk.setFaultPlan((req) => (req.url.pathname.endsWith('/api_tokens') ? echo(404, TOKENS.zendeskClientSecret, 5)(req) : undefined));
+      sandbox.zendesk.setFaultPlan((req) =>
+        req.url.pathname.endsWith('/api_tokens') ? echo(404, TOKENS.zendeskClientSecret, 5)(req) : undefined,
+      );
       for (let attempt = 0; attempt < 8; attempt++) {
-        const run = await runAuditBot(sandbox, ['open', '--platform', 'zendesk', '--report', path.join(dir, `open-${attempt}.json`)], DEBUG, NOW);
+        const run = await runAuditBot(
+          sandbox,
+          ['open', '--platform', 'zendesk', '--report', path.join(dir, `open-${attempt}.json`)],
+          DEBUG,
+          NOW,
+        );
         Object.assign(texts, runTexts(`open ${attempt}`, run));
         if (run.code === 0) break;
       }
       clearFaults(sandbox);
-      sandbox.zendesk.setFaultPlan((req) => (req.url.pathname.endsWith('/api_tokens') ? echo(404, TOKENS.zendeskClientSecret, 5)(req) : undefined));
-      const done = await runAuditBot(sandbox, ['open', '--platform', 'zendesk', '--report', path.join(dir, 'open-final.json')], DEBUG, NOW);
+      sandbox.zendesk.setFaultPlan((req) =>
+        req.url.pathname.endsWith('/api_tokens') ? echo(404, TOKENS.zendeskClientSecret, 5)(req) : undefined,
+      );
+      const done = await runAuditBot(
+        sandbox,
+        ['open', '--platform', 'zendesk', '--report', path.join(dir, 'open-final.json')],
+        DEBUG,
+        NOW,
+      );
       Object.assign(texts, runTexts('open final', done));
       expect(done.code).toBe(0);
       // The refusal became a finding of its own, evidence and all.
-      expect(JSON.stringify(JSON.parse(fs.readFileSync(path.join(dir, 'open-final.json'), 'utf8')))).toContain('api-token-access-disabled');
+      expect(JSON.stringify(JSON.parse(fs.readFileSync(path.join(dir, 'open-final.json'), 'utf8')))).toContain(
+        'api-token-access-disabled',
+      );
       expect(leaks({ ...texts, ...gitlabTexts(sandbox), ...reportTexts(dir) })).toEqual([]);
     });
   });
 
   test('a token in a URL variable is refused (exit 2) without echoing it', async () => {
     await withSecretSandbox(async (sandbox) => {
-      const run = await runAuditBot(sandbox, ['open', '--platform', 'all'], { ...DEBUG, ZENDESK_URL: `http://user:${TOKENS.zendesk}@127.0.0.1:1/` }, NOW);
+      const run = await runAuditBot(
+        sandbox,
+        ['open', '--platform', 'all'],
+        { ...DEBUG, ZENDESK_URL: `http://user:${TOKENS.zendesk}@127.0.0.1:1/` },
+        NOW,
+      );
       expect(run.code).toBe(2);
       expect(run.stderr).toContain('env ZENDESK_URL: must not contain credentials');
       expect(leaks(runTexts('bad url', run))).toEqual([]);
@@ -201,7 +273,10 @@ afterAll(() => {
   reportFigures('5. secrets (recognisable tokens, vendors echoing them)', [
     ['CLI runs', figures.runs],
     ['vendor answers echoing the credentials', figures.echoes],
-    ['texts searched (output, logs, notes, issues, labels, reports)', `${figures.texts} (${(figures.bytes / 1e6).toFixed(1)} MB)`],
+    [
+      'texts searched (output, logs, notes, issues, labels, reports)',
+      `${figures.texts} (${(figures.bytes / 1e6).toFixed(1)} MB)`,
+    ],
     ['secrets found', figures.found],
   ]);
 });

@@ -59,7 +59,9 @@ export function snapshot(sandbox: Sandbox): string[] {
       const issue = issues[index];
       const labels = (issue.labels as string[]).slice().sort().join(',');
       // The seal covers `recent` as well.
-      const description = (issue.description ?? '').replace(/("recent":)\[\[[^<>]*?\]\]/, '$1[…]').replace(/("board":)"[^"]*"/, '$1"…"');
+      const description = (issue.description ?? '')
+        .replace(/("recent":)\[\[[^<>]*?\]\]/, '$1[…]')
+        .replace(/("board":)"[^"]*"/, '$1"…"');
       return `${thread}\n==== labels: ${labels}\n==== description:\n${description}`;
     })
     .sort();
@@ -197,13 +199,15 @@ export function installRandomFaults(sandbox: Sandbox, seed: number, rate: number
 export function killAfterWrites(sandbox: Sandbox, after: number): { writes: () => number } {
   let writes = 0;
   let dead = false;
-  const plan = (server: FakeServer) => (req: FakeRequest): Fault | undefined => {
-    if (!dead && server === sandbox.gitlab && isWrite(req.method)) {
-      if (writes >= after) dead = true;
-      else writes += 1;
-    }
-    return dead ? { type: 'status', status: 418, body: { error: 'the process was killed' } } : undefined;
-  };
+  const plan =
+    (server: FakeServer) =>
+    (req: FakeRequest): Fault | undefined => {
+      if (!dead && server === sandbox.gitlab && isWrite(req.method)) {
+        if (writes >= after) dead = true;
+        else writes += 1;
+      }
+      return dead ? { type: 'status', status: 418, body: { error: 'the process was killed' } } : undefined;
+    };
   for (const server of servers(sandbox)) server.setFaultPlan(plan(server));
   return { writes: () => writes };
 }
@@ -233,7 +237,9 @@ export function listedItems(sandbox: Sandbox, iid: number): ListedItem[] {
 }
 
 export function issueOf(sandbox: Sandbox, platform: string): number {
-  const issue = sandbox.gitlab.issues().find((candidate) => (candidate.labels as string[]).includes(`audit::${platform}`));
+  const issue = sandbox.gitlab
+    .issues()
+    .find((candidate) => (candidate.labels as string[]).includes(`audit::${platform}`));
   if (!issue) throw new Error(`no ${platform} issue`);
   return issue.iid;
 }
@@ -251,7 +257,14 @@ export interface Attempts {
  * re-run starts after the killed one's slow requests are done) and a lease a fault left behind
  * is expired (as 15 minutes would). Every failed attempt must have said why, per audit.
  */
-export async function runUntilDone(sandbox: Sandbox, argv: string[], now: Date, faults: () => void, onAttempt?: (run: CliRun) => void, max = 12): Promise<Attempts> {
+export async function runUntilDone(
+  sandbox: Sandbox,
+  argv: string[],
+  now: Date,
+  faults: () => void,
+  onAttempt?: (run: CliRun) => void,
+  max = 12,
+): Promise<Attempts> {
   const runs: CliRun[] = [];
   let leasesLeft = 0;
   for (let attempt = 0; attempt < max; attempt++) {
@@ -259,7 +272,8 @@ export async function runUntilDone(sandbox: Sandbox, argv: string[], now: Date, 
     runs.push(run);
     onAttempt?.(run);
     await settle(sandbox);
-    if (process.env.DEBUG_RELIABILITY && run.code !== 0) process.stdout.write(`attempt ${attempt + 1} of ${argv.join(' ')}:\n${run.stdout}\n`);
+    if (process.env.DEBUG_RELIABILITY && run.code !== 0)
+      process.stdout.write(`attempt ${attempt + 1} of ${argv.join(' ')}:\n${run.stdout}\n`);
     if (run.code === 0) break;
     if (sandbox.gitlab.labels().some((label) => label.name.startsWith('audit-bot-lock'))) {
       leasesLeft += 1;
@@ -280,7 +294,8 @@ export function failureIsClear(run: CliRun): string | undefined {
   const failed = run.stdout.split('\n').filter((line) => /: (FAILED|NOT DONE)\b/.test(line));
   if (failed.length === 0) return `exit 1 without naming a failed audit:\n${run.stdout}`;
   for (const line of failed) {
-    if (!/: (FAILED|NOT DONE)[^:]*: \S/.test(line) && !/NOT DONE, another audit-bot run holds its lease/.test(line)) return `no reason given: ${line}`;
+    if (!/: (FAILED|NOT DONE)[^:]*: \S/.test(line) && !/NOT DONE, another audit-bot run holds its lease/.test(line))
+      return `no reason given: ${line}`;
   }
   return undefined;
 }
@@ -300,7 +315,8 @@ export function snapshotDiff(actual: string[], expected: string[]): string {
     const first = a.findIndex((line, index) => line !== b[index]);
     if (first === -1 && a.length === b.length) continue;
     const at = first === -1 ? Math.min(a.length, b.length) : first;
-    const cut = (line: string | undefined) => (line === undefined ? '(none)' : line.length > 160 ? `${line.slice(0, 160)}…` : line);
+    const cut = (line: string | undefined) =>
+      line === undefined ? '(none)' : line.length > 160 ? `${line.slice(0, 160)}…` : line;
     out.push(`issue ${i + 1} (${b[0]}), line ${at + 1}:`);
     for (let j = Math.max(0, at - 2); j < at; j++) out.push(`    ${cut(b[j])}`);
     out.push(`  - ${cut(b[at])}`, `  + ${cut(a[at])}`);

@@ -29,13 +29,17 @@ describe('assertPlausibleMemberships', () => {
   });
 
   test('a membership of another organization is refused', () => {
-    expect(() => assertPlausibleMemberships(ME, ORG, [member('ME'), member('X', `${API}/organizations/OTHER`)])).toThrow(/another organization/);
+    expect(() =>
+      assertPlausibleMemberships(ME, ORG, [member('ME'), member('X', `${API}/organizations/OTHER`)]),
+    ).toThrow(/another organization/);
   });
 });
 
 describe('explainRefusal', () => {
-  const http = (status: number, body = '{"title":"Permission Denied","message":"You do not have permission to access this resource."}') =>
-    new HttpError('calendly', 'GET', '/organization_memberships?organization=x', status, {}, body);
+  const http = (
+    status: number,
+    body = '{"title":"Permission Denied","message":"You do not have permission to access this resource."}',
+  ) => new HttpError('calendly', 'GET', '/organization_memberships?organization=x', status, {}, body);
 
   test('a 403 names the scope and CALENDLY_TOKEN, keeping the body and the status', () => {
     const error = explainRefusal(http(403), 'organizations:read') as CalendlyTokenError;

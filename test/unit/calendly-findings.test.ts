@@ -25,7 +25,13 @@ function person(
   return entry;
 }
 
-function member(uuid: string, name: string, email: string, role: CalendlyRole = 'user', created_at = '2025-01-01T00:00:00Z'): CalendlyMembership {
+function member(
+  uuid: string,
+  name: string,
+  email: string,
+  role: CalendlyRole = 'user',
+  created_at = '2025-01-01T00:00:00Z',
+): CalendlyMembership {
   return {
     uri: `${API}/organization_memberships/M${uuid}`,
     role,
@@ -106,7 +112,11 @@ describe('calendlyFindings', () => {
 
   test('a member nobody in the roster knows: no owner, and the text says the Support Ops Managers are pinged', () => {
     const f = find('calendly:member-not-in-roster:UEXT');
-    expect(f).toMatchObject({ kind: 'member-not-in-roster', owner: null, subject: 'Stranger Danger <stranger@elsewhere.example>' });
+    expect(f).toMatchObject({
+      kind: 'member-not-in-roster',
+      owner: null,
+      subject: 'Stranger Danger <stranger@elsewhere.example>',
+    });
     expect(f.detail).toContain('No roster person has this email or name, so the Support Ops Managers are pinged');
     expect(f.evidence).toMatchObject({ calendlyUserUuid: 'UEXT', rosterMatch: null });
   });
@@ -131,28 +141,51 @@ describe('calendlyFindings', () => {
   });
 
   test('email mismatch, found by roster email (never by name), is reported once (not also missing or not in roster)', () => {
-    expect(find('calendly:email-mismatch:ben')).toMatchObject({ kind: 'email-mismatch', owner: 'ben', subject: 'Ben Jones' });
-    expect(find('calendly:email-mismatch:ben').detail).toContain('as ben.calendly@example.com, but Calendly has them (found by roster email) as ben@example.com');
+    expect(find('calendly:email-mismatch:ben')).toMatchObject({
+      kind: 'email-mismatch',
+      owner: 'ben',
+      subject: 'Ben Jones',
+    });
+    expect(find('calendly:email-mismatch:ben').detail).toContain(
+      'as ben.calendly@example.com, but Calendly has them (found by roster email) as ben@example.com',
+    );
     expect(findings.some((f) => f.fingerprint.endsWith(':UBEN'))).toBe(false);
     // A member named like Cat is not Cat's seat: Cat is missing, and the member is the Support Ops Managers' finding.
     expect(find('calendly:missing-member:cat').owner).toBe('cat');
     expect(find('calendly:member-not-in-roster:UCAT')).toMatchObject({ owner: null });
-    expect(find('calendly:member-not-in-roster:UCAT').detail).toContain('The name looks like Cat Lee (cat) under another email');
+    expect(find('calendly:member-not-in-roster:UCAT').detail).toContain(
+      'The name looks like Cat Lee (cat) under another email',
+    );
   });
 
   test('missing member, unless a pending invitation is on its way', () => {
-    expect(find('calendly:missing-member:fay')).toMatchObject({ kind: 'missing-member', owner: 'fay', evidence: { rosterCalendlyEmail: 'fay@example.com' } });
+    expect(find('calendly:missing-member:fay')).toMatchObject({
+      kind: 'missing-member',
+      owner: 'fay',
+      evidence: { rosterCalendlyEmail: 'fay@example.com' },
+    });
     expect(findings.some((f) => f.fingerprint.includes(':eve') || f.fingerprint.endsWith(':IEVE'))).toBe(false);
   });
 
   test('role drift, both ways', () => {
-    expect(find('calendly:role-drift:ann')).toMatchObject({ owner: 'ann', evidence: { rosterRole: 'user', calendlyRole: 'admin' } });
-    expect(find('calendly:role-drift:dan')).toMatchObject({ owner: 'dan', evidence: { rosterRole: 'admin', calendlyRole: 'user' } });
-    expect(find('calendly:role-drift:dan').detail).toBe('Calendly role is user; the roster says admin: ask Support Ops (a Calendly admin) to change the role in Calendly, or correct calendly.role in your roster entry.');
+    expect(find('calendly:role-drift:ann')).toMatchObject({
+      owner: 'ann',
+      evidence: { rosterRole: 'user', calendlyRole: 'admin' },
+    });
+    expect(find('calendly:role-drift:dan')).toMatchObject({
+      owner: 'dan',
+      evidence: { rosterRole: 'admin', calendlyRole: 'user' },
+    });
+    expect(find('calendly:role-drift:dan').detail).toBe(
+      'Calendly role is user; the roster says admin: ask Support Ops (a Calendly admin) to change the role in Calendly, or correct calendly.role in your roster entry.',
+    );
   });
 
   test('owners and admins off the allow-list (matched case-insensitively)', () => {
-    expect(find('calendly:admin-not-allowed:UANN')).toMatchObject({ owner: 'ann', subject: 'Ann Smith <ann@example.com>' });
+    expect(find('calendly:admin-not-allowed:UANN')).toMatchObject({
+      owner: 'ann',
+      subject: 'Ann Smith <ann@example.com>',
+    });
     expect(find('calendly:admin-not-allowed:UEXT').owner).toBeNull();
     expect(find('calendly:admin-not-allowed:UEXT').detail).toContain('Support Ops Managers are pinged');
     expect(findings.some((f) => f.fingerprint === 'calendly:admin-not-allowed:UBOSS')).toBe(false);
@@ -171,11 +204,21 @@ describe('calendlyFindings', () => {
       NOW,
     );
     expect(invited).toHaveLength(1);
-    expect(invited[0]).toMatchObject({ fingerprint: 'calendly:stale-invitation:IFAY', owner: 'fay', subject: 'Fay Wu <fay@example.com>' });
+    expect(invited[0]).toMatchObject({
+      fingerprint: 'calendly:stale-invitation:IFAY',
+      owner: 'fay',
+      subject: 'Fay Wu <fay@example.com>',
+    });
   });
 
   test('the age limit: exactly the configured duration is stale, a minute less is not', () => {
-    const at = (iso: string) => calendlyFindings({ memberships: [], invitations: [invitation('I1', 'x@elsewhere.example', iso)] }, [], CONFIG, NOW);
+    const at = (iso: string) =>
+      calendlyFindings(
+        { memberships: [], invitations: [invitation('I1', 'x@elsewhere.example', iso)] },
+        [],
+        CONFIG,
+        NOW,
+      );
     expect(at('2026-11-10T09:01:00Z')).toHaveLength(0);
     expect(at('2026-11-10T09:00:00Z')).toHaveLength(1);
     const month = calendlyFindings(
@@ -191,7 +234,13 @@ describe('calendlyFindings', () => {
   test('no findings when Calendly matches the roster', () => {
     const roster = [ROSTER[0]!, person('gil', 'Gil Ha', { calendly: { email: 'gil@example.com', role: 'admin' } })];
     const clean = calendlyFindings(
-      { memberships: [member('UBOSS', 'Bea Boss', 'boss@example.com', 'owner'), member('UGIL', 'Gil Ha', 'Gil@Example.com', 'admin')], invitations: [] },
+      {
+        memberships: [
+          member('UBOSS', 'Bea Boss', 'boss@example.com', 'owner'),
+          member('UGIL', 'Gil Ha', 'Gil@Example.com', 'admin'),
+        ],
+        invitations: [],
+      },
       roster,
       { ...CONFIG, admin_allow_list: ['boss@example.com', 'GIL@example.com'] },
       NOW,

@@ -2,7 +2,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { LadderDurations } from '../../src/config/types.js';
 import { BOARD } from '../../src/domain/board.js';
-import { CHECKLIST_STEPS, checklistMarker, checklistState, withChecklist, type ChecklistStep } from '../../src/domain/checklist.js';
+import {
+  CHECKLIST_STEPS,
+  checklistMarker,
+  checklistState,
+  withChecklist,
+  type ChecklistStep,
+} from '../../src/domain/checklist.js';
 import { rebuildState, type IssueState, type ItemState, type LadderStep } from '../../src/domain/followup-state.js';
 import { issueDescription, TEMPLATE_PLACEHOLDERS } from '../../src/domain/issue.js';
 import { PACKAGE_ROOT } from '../../src/paths.js';
@@ -37,7 +43,8 @@ function state(items: ItemState[], extra: Partial<IssueState> = {}): IssueState 
   };
 }
 
-const ticked = (steps: ChecklistStep[]) => Object.fromEntries(CHECKLIST_STEPS.map((step) => [step, steps.includes(step)])) as Record<ChecklistStep, boolean>;
+const ticked = (steps: ChecklistStep[]) =>
+  Object.fromEntries(CHECKLIST_STEPS.map((step) => [step, steps.includes(step)])) as Record<ChecklistStep, boolean>;
 const truthy = (record: Record<ChecklistStep, boolean>) => CHECKLIST_STEPS.filter((step) => record[step]);
 
 describe('checklistState: each box from the bot record only', () => {
@@ -46,21 +53,29 @@ describe('checklistState: each box from the bot record only', () => {
   });
 
   test('results and everyone pinged; the ladder boxes as each step is taken for some item', () => {
-    expect(truthy(checklistState(state([item('PD-1', ['ping1']), item('PD-2', ['ping1'])])))).toEqual(['results', 'pinged']);
-    expect(truthy(checklistState(state([item('PD-1', ['ping1', 'ping2']), item('PD-2', ['ping1'])])))).toEqual(['results', 'pinged', 'ping2']);
-    expect(truthy(checklistState(state([item('PD-1', ['ping1', 'ping2', 'manager']), item('PD-2', ['ping1', 'ping2', 'som'])])))).toEqual([
+    expect(truthy(checklistState(state([item('PD-1', ['ping1']), item('PD-2', ['ping1'])])))).toEqual([
+      'results',
+      'pinged',
+    ]);
+    expect(truthy(checklistState(state([item('PD-1', ['ping1', 'ping2']), item('PD-2', ['ping1'])])))).toEqual([
       'results',
       'pinged',
       'ping2',
-      'manager',
-      'som',
     ]);
+    expect(
+      truthy(
+        checklistState(state([item('PD-1', ['ping1', 'ping2', 'manager']), item('PD-2', ['ping1', 'ping2', 'som'])])),
+      ),
+    ).toEqual(['results', 'pinged', 'ping2', 'manager', 'som']);
   });
 
   test('someone not pinged yet (a run stopped between its notes, or a finding just listed): "pinged" is not ticked', () => {
     expect(truthy(checklistState(state([item('PD-1', ['ping1']), item('PD-2', [])])))).toEqual(['results']);
     // Answered before any ping was due counts as nobody left to ping.
-    expect(truthy(checklistState(state([item('PD-1', ['ping1']), item('PD-2', [], true)])))).toEqual(['results', 'pinged']);
+    expect(truthy(checklistState(state([item('PD-1', ['ping1']), item('PD-2', [], true)])))).toEqual([
+      'results',
+      'pinged',
+    ]);
   });
 
   test('nothing found: findings posted, nobody pinged, a review', () => {
@@ -84,7 +99,7 @@ describe('withChecklist: only the boxes of the lines the bot owns', () => {
   test('ticks and clears the box only; text, other lines and line endings stay as they are', () => {
     const description = [
       '## My own heading',
-      '- [ ] my own item, not the bot\'s',
+      "- [ ] my own item, not the bot's",
       '- [x] another of mine, ticked',
       line('pinged', ' ', 'Everyone pinged, in my words'),
       '* [ ] reordered: findings first? no, later <!-- audit-bot:checklist:results --> trailing text',
@@ -96,7 +111,7 @@ describe('withChecklist: only the boxes of the lines the bot owns', () => {
     const after = withChecklist(description, ticked(['results', 'pinged', 'review']));
     expect(after.split('\r\n')).toEqual([
       '## My own heading',
-      '- [ ] my own item, not the bot\'s',
+      "- [ ] my own item, not the bot's",
       '- [x] another of mine, ticked',
       line('pinged', 'x', 'Everyone pinged, in my words'),
       '* [x] reordered: findings first? no, later <!-- audit-bot:checklist:results --> trailing text',
@@ -111,7 +126,9 @@ describe('withChecklist: only the boxes of the lines the bot owns', () => {
 
   test('a bot line nested under a line of the user is still the bot line', () => {
     const description = `- [ ] Our kick-off\n    ${line('results')}\n  + [ ] our sub-step\n`;
-    expect(withChecklist(description, ticked(['results']))).toBe(`- [ ] Our kick-off\n    ${line('results', 'x')}\n  + [ ] our sub-step\n`);
+    expect(withChecklist(description, ticked(['results']))).toBe(
+      `- [ ] Our kick-off\n    ${line('results', 'x')}\n  + [ ] our sub-step\n`,
+    );
   });
 
   test('the same record gives back the very same text (no write)', () => {
@@ -153,23 +170,36 @@ describe('withChecklist: only the boxes of the lines the bot owns', () => {
 });
 
 describe('the shipped templates', () => {
-  const templates = PLATFORM_IDS.map((platform) => [platform, fs.readFileSync(path.join(PACKAGE_ROOT, 'issue_templates', `${platform}.md`), 'utf8')] as const);
+  const templates = PLATFORM_IDS.map(
+    (platform) =>
+      [platform, fs.readFileSync(path.join(PACKAGE_ROOT, 'issue_templates', `${platform}.md`), 'utf8')] as const,
+  );
 
-  test.each(templates)('%s: every step has its bot-owned box, every placeholder is known and filled', (platform, template) => {
-    for (const step of CHECKLIST_STEPS) expect(template).toMatch(new RegExp(`^- \\[ \\] .*${checklistMarker(step)}$`, 'm'));
-    for (const placeholder of template.match(/\{\{[^{}\n]*\}\}/g) ?? []) expect(TEMPLATE_PLACEHOLDERS).toContain(placeholder);
-    const description = issueDescription(template, platform, '2026-Q4', LADDER);
-    expect(description).not.toMatch(/\{\{/);
-    expect(description).toContain('- [ ] No answer after 3 days: second ping, then 4 days (audit-bot)');
-    expect(description).toContain("- [ ] Still no answer: the person's manager pinged, then 3 days (audit-bot)");
-  });
+  test.each(templates)(
+    '%s: every step has its bot-owned box, every placeholder is known and filled',
+    (platform, template) => {
+      for (const step of CHECKLIST_STEPS)
+        expect(template).toMatch(new RegExp(`^- \\[ \\] .*${checklistMarker(step)}$`, 'm'));
+      for (const placeholder of template.match(/\{\{[^{}\n]*\}\}/g) ?? [])
+        expect(TEMPLATE_PLACEHOLDERS).toContain(placeholder);
+      const description = issueDescription(template, platform, '2026-Q4', LADDER);
+      expect(description).not.toMatch(/\{\{/);
+      expect(description).toContain('- [ ] No answer after 3 days: second ping, then 4 days (audit-bot)');
+      expect(description).toContain("- [ ] Still no answer: the person's manager pinged, then 3 days (audit-bot)");
+    },
+  );
 
   test('the ladder waits come from the config, worded like the notes', () => {
-    const description = issueDescription('{{second_ping_after}} / {{manager_after}} / {{som_after}}', 'pagerduty', '2026-Q4', {
-      second_ping_after: 'PT48H',
-      manager_after: 'P1DT12H',
-      som_after: 'P1W',
-    });
+    const description = issueDescription(
+      '{{second_ping_after}} / {{manager_after}} / {{som_after}}',
+      'pagerduty',
+      '2026-Q4',
+      {
+        second_ping_after: 'PT48H',
+        manager_after: 'P1DT12H',
+        som_after: 'P1W',
+      },
+    );
     expect(description.split('\n')[0]).toBe('2 days / 1 day and 12 hours / 1 week');
   });
 });

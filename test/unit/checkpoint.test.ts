@@ -1,7 +1,15 @@
 import type { LadderDurations } from '../../src/config/types.js';
 import { BOARD, renderBoard, withBoard } from '../../src/domain/board.js';
 import { botNotes } from '../../src/domain/bot-notes.js';
-import { checkpointIn, checkPageSize, settleCheckpoint, standingCheckpoint, unchangedSince, withCheckpoint, type Rules } from '../../src/domain/checkpoint.js';
+import {
+  checkpointIn,
+  checkPageSize,
+  settleCheckpoint,
+  standingCheckpoint,
+  unchangedSince,
+  withCheckpoint,
+  type Rules,
+} from '../../src/domain/checkpoint.js';
 import { planFollowup, type AuditStatus, type Recheck } from '../../src/domain/followup-plan.js';
 import { rebuildState } from '../../src/domain/followup-state.js';
 import { planOpen, type PlannedNote } from '../../src/domain/open-plan.js';
@@ -14,9 +22,17 @@ const PLATFORM = 'pagerduty';
 const T0 = Date.parse('2026-11-02T09:00:00.000Z');
 const HOUR = 3_600_000;
 const LADDER: LadderDurations = { second_ping_after: 'PT72H', manager_after: 'P4D', som_after: 'PT72H' };
-const STATUS_LABELS: Record<AuditStatus, string> = { open: 'audit-status::open', review: 'audit-status::review', done: 'audit-status::done' };
+const STATUS_LABELS: Record<AuditStatus, string> = {
+  open: 'audit-status::open',
+  review: 'audit-status::review',
+  done: 'audit-status::done',
+};
 const MANAGERS: Record<string, string | null> = { alice: 'mgr', bob: 'mgr', carol: null };
-const RULES: Rules = { ladder: LADDER, supportOpsManagers: ['som'], managerOf: (username) => MANAGERS[username] ?? null };
+const RULES: Rules = {
+  ladder: LADDER,
+  supportOpsManagers: ['som'],
+  managerOf: (username) => MANAGERS[username] ?? null,
+};
 const OWNERS = ['alice', 'bob', 'carol', null] as const;
 
 const finding = (key: string, owner: string | null): Finding => ({
@@ -76,7 +92,14 @@ class Issue {
   night(now: number): boolean {
     const read = [...this.notes];
     const state = rebuildState(read, BOT, PLATFORM);
-    const input = { state, issue: { open: true, closedBy: null }, now: new Date(now), ladder: LADDER, supportOpsManagers: RULES.supportOpsManagers, managerOf: RULES.managerOf };
+    const input = {
+      state,
+      issue: { open: true, closedBy: null },
+      now: new Date(now),
+      ladder: LADDER,
+      supportOpsManagers: RULES.supportOpsManagers,
+      managerOf: RULES.managerOf,
+    };
     let plan = planFollowup(input);
     if (plan.needsRecheck) {
       const recheck: Recheck = { at: new Date(now), present: new Set(this.present), accepted: new Map() };
@@ -90,35 +113,65 @@ class Issue {
   private settle(read: TrackedNote[], posted: TrackedNote[], status: AuditStatus, now: Date): void {
     const state = rebuildState([...read, ...posted], BOT, PLATFORM);
     const board = renderBoard({ state, ladder: LADDER, managerOf: RULES.managerOf, status });
-    const checkpoint = settleCheckpoint({ notes: read, posted, state, status, now, rules: RULES, previous: checkpointIn(this.description, BOARD)?.checkpoint });
+    const checkpoint = settleCheckpoint({
+      notes: read,
+      posted,
+      state,
+      status,
+      now,
+      rules: RULES,
+      previous: checkpointIn(this.description, BOARD)?.checkpoint,
+    });
     this.description = withBoard(this.description, withCheckpoint(board, checkpoint));
     this.labels = ['audit', STATUS_LABELS[status]];
   }
 
   /** What the fast path decides at `now`: quiet (one read) or read everything. */
   quiet(now: number, rules = RULES): boolean {
-    const checkpoint = standingCheckpoint({ state: 'opened', description: this.description, labels: this.labels }, BOARD, STATUS_LABELS, rules, new Date(now));
+    const checkpoint = standingCheckpoint(
+      { state: 'opened', description: this.description, labels: this.labels },
+      BOARD,
+      STATUS_LABELS,
+      rules,
+      new Date(now),
+    );
     if (!checkpoint) return false;
-    const newest = [...this.notes].sort((a, b) => (a.updatedAt < b.updatedAt ? 1 : a.updatedAt > b.updatedAt ? -1 : b.id - a.id));
+    const newest = [...this.notes].sort((a, b) =>
+      a.updatedAt < b.updatedAt ? 1 : a.updatedAt > b.updatedAt ? -1 : b.id - a.id,
+    );
     return unchangedSince(checkpoint, newest.slice(0, checkPageSize(checkpoint)));
   }
 
   /** Whether a full run at `now` would do anything (post a note or change the board or labels). */
   wouldAct(now: number): boolean {
-    const copy = Object.assign(Object.create(Issue.prototype) as Issue, { ...this, notes: [...this.notes], present: new Set(this.present) });
+    const copy = Object.assign(Object.create(Issue.prototype) as Issue, {
+      ...this,
+      notes: [...this.notes],
+      present: new Set(this.present),
+    });
     const before = copy.description + copy.labels.join();
     return copy.night(now) || copy.description + copy.labels.join() !== before;
   }
 }
 
 const findings = (rand: () => number) =>
-  Array.from({ length: 1 + Math.floor(rand() * 6) }, (_, i) => finding(`k${i}`, OWNERS[Math.floor(rand() * OWNERS.length)]));
+  Array.from({ length: 1 + Math.floor(rand() * 6) }, (_, i) =>
+    finding(`k${i}`, OWNERS[Math.floor(rand() * OWNERS.length)]),
+  );
 
 describe('the checkpoint: a quiet night costs one read', () => {
   test('open leaves a checkpoint due at the second ping; quiet until then, not at it', () => {
     const issue = new Issue([finding('a', 'alice'), finding('b', null)], T0);
     const { checkpoint } = checkpointIn(issue.description, BOARD)!;
-    expect(checkpoint).toEqual(expect.objectContaining({ status: 'open', due: new Date(T0 + 72 * HOUR).toISOString(), owners: ['alice'], items: 2, open: 2 }));
+    expect(checkpoint).toEqual(
+      expect.objectContaining({
+        status: 'open',
+        due: new Date(T0 + 72 * HOUR).toISOString(),
+        owners: ['alice'],
+        items: 2,
+        open: 2,
+      }),
+    );
     expect(checkpoint.recent).toHaveLength(3); // results note, two pings
     expect(issue.quiet(T0 + 71 * HOUR)).toBe(true);
     expect(issue.quiet(T0 + 72 * HOUR)).toBe(false);
@@ -134,7 +187,11 @@ describe('the checkpoint: a quiet night costs one read', () => {
     expect(replied.quiet(at)).toBe(false);
 
     const edited = new Issue([finding('a', 'alice')], T0);
-    edited.notes[0] = { ...edited.notes[0], body: `${edited.notes[0]!.body} (edited)`, updatedAt: new Date(T0 + 60_000).toISOString() };
+    edited.notes[0] = {
+      ...edited.notes[0],
+      body: `${edited.notes[0]!.body} (edited)`,
+      updatedAt: new Date(T0 + 60_000).toISOString(),
+    };
     expect(edited.quiet(at)).toBe(false);
 
     // An emoji reaction moves updated_at but not the body: still quiet.
@@ -150,11 +207,18 @@ describe('the checkpoint: a quiet night costs one read', () => {
     label.labels = ['audit', STATUS_LABELS.review];
     expect(label.quiet(at)).toBe(false);
 
-    expect(base.quiet(at, { ...RULES, managerOf: (username) => (username === 'alice' ? 'new-manager' : null) })).toBe(false);
+    expect(base.quiet(at, { ...RULES, managerOf: (username) => (username === 'alice' ? 'new-manager' : null) })).toBe(
+      false,
+    );
     expect(base.quiet(at, { ...RULES, ladder: { ...LADDER, second_ping_after: 'PT24H' } })).toBe(false);
     expect(base.quiet(at, { ...RULES, supportOpsManagers: ['someone-else'] })).toBe(false);
     // A roster change for someone with no open item here changes nothing.
-    expect(base.quiet(at, { ...RULES, managerOf: (username) => (username === 'bob' ? 'new-manager' : RULES.managerOf(username)) })).toBe(true);
+    expect(
+      base.quiet(at, {
+        ...RULES,
+        managerOf: (username) => (username === 'bob' ? 'new-manager' : RULES.managerOf(username)),
+      }),
+    ).toBe(true);
   });
 
   test('a reply that lands while the bot posts is not hidden by the bot notes that come after it', () => {
@@ -164,11 +228,32 @@ describe('the checkpoint: a quiet night costs one read', () => {
     const now = T0 + 72 * HOUR;
     issue.add('alice', 'PD-1 fixed', now);
     const state = rebuildState(read, BOT, PLATFORM);
-    const plan = planFollowup({ state, issue: { open: true, closedBy: null }, now: new Date(now), ladder: LADDER, supportOpsManagers: ['som'], managerOf: RULES.managerOf, recheck: { at: new Date(now), present: issue.present, accepted: new Map() } });
+    const plan = planFollowup({
+      state,
+      issue: { open: true, closedBy: null },
+      now: new Date(now),
+      ladder: LADDER,
+      supportOpsManagers: ['som'],
+      managerOf: RULES.managerOf,
+      recheck: { at: new Date(now), present: issue.present, accepted: new Map() },
+    });
     const posted = issue.post(plan.notes, now + 1000);
     const after = rebuildState([...read, ...posted], BOT, PLATFORM);
-    const checkpoint = settleCheckpoint({ notes: read, posted, state: after, status: plan.status, now: new Date(now), rules: RULES });
-    issue.description = withBoard(issue.description, withCheckpoint(renderBoard({ state: after, ladder: LADDER, managerOf: RULES.managerOf, status: plan.status }), checkpoint));
+    const checkpoint = settleCheckpoint({
+      notes: read,
+      posted,
+      state: after,
+      status: plan.status,
+      now: new Date(now),
+      rules: RULES,
+    });
+    issue.description = withBoard(
+      issue.description,
+      withCheckpoint(
+        renderBoard({ state: after, ladder: LADDER, managerOf: RULES.managerOf, status: plan.status }),
+        checkpoint,
+      ),
+    );
     expect(checkpoint).toBeDefined();
     expect(issue.quiet(now + HOUR)).toBe(false);
   });
@@ -200,14 +285,35 @@ describe('the checkpoint: a quiet night costs one read', () => {
     const state = rebuildState(issue.notes, BOT, PLATFORM);
     const unanswered = issue.add('alice', 'PD-1 intentional: service account', T0 + HOUR);
     const withClaim = rebuildState(issue.notes, BOT, PLATFORM);
-    expect(settleCheckpoint({ notes: issue.notes, posted: [], state: withClaim, status: 'open', now: new Date(T0 + 2 * HOUR), rules: RULES })).toBeUndefined();
+    expect(
+      settleCheckpoint({
+        notes: issue.notes,
+        posted: [],
+        state: withClaim,
+        status: 'open',
+        now: new Date(T0 + 2 * HOUR),
+        rules: RULES,
+      }),
+    ).toBeUndefined();
     const pretend = { ...unanswered, id: -1 };
-    expect(settleCheckpoint({ notes: issue.notes, posted: [pretend], state, status: 'open', now: new Date(T0 + 2 * HOUR), rules: RULES })).toBeUndefined();
+    expect(
+      settleCheckpoint({
+        notes: issue.notes,
+        posted: [pretend],
+        state,
+        status: 'open',
+        now: new Date(T0 + 2 * HOUR),
+        rules: RULES,
+      }),
+    ).toBeUndefined();
   });
 
   test('after an open that posted more notes than one page holds, the next full run names only the newest', () => {
     // One first ping per owner: 120 owners, 121 notes.
-    const issue = new Issue(Array.from({ length: 120 }, (_, i) => finding(`m${i}`, `owner${i}`)), T0);
+    const issue = new Issue(
+      Array.from({ length: 120 }, (_, i) => finding(`m${i}`, `owner${i}`)),
+      T0,
+    );
     expect(checkpointIn(issue.description, BOARD)!.checkpoint.recent.length).toBeGreaterThan(100);
     expect(issue.quiet(T0 + HOUR)).toBe(false);
     issue.night(T0 + HOUR);
@@ -221,8 +327,16 @@ describe('the checkpoint: a quiet night costs one read', () => {
     const { board: _seal, ...fields } = found.checkpoint;
     const boardText = found.section.replace(/<!-- audit-bot:checkpoint .*-->\n/, '');
     const keyed: Rules = { ...RULES, sealKey: 'known-to-the-bot-only' };
-    const sealed = (checkpoint: typeof fields, key: string) => issue.description.replace(found.section, withCheckpoint(boardText, checkpoint, key));
-    const standing = (description: string) => standingCheckpoint({ state: 'opened', description, labels: issue.labels }, BOARD, STATUS_LABELS, keyed, new Date(T0 + HOUR));
+    const sealed = (checkpoint: typeof fields, key: string) =>
+      issue.description.replace(found.section, withCheckpoint(boardText, checkpoint, key));
+    const standing = (description: string) =>
+      standingCheckpoint(
+        { state: 'opened', description, labels: issue.labels },
+        BOARD,
+        STATUS_LABELS,
+        keyed,
+        new Date(T0 + HOUR),
+      );
     expect(standing(sealed(fields, 'known-to-the-bot-only'))).toBeDefined();
     // Nothing would ever fall due: the nightly run would stay away from the issue.
     expect(standing(sealed(fields, 'known-to-the-bot-only').replace(/"due":"[^"]*"/, '"due":null'))).toBeUndefined();
@@ -237,7 +351,15 @@ describe('the checkpoint: a quiet night costs one read', () => {
     expect(checkpointIn(damaged, BOARD)).toBeUndefined();
     const outside = `<!-- audit-bot:checkpoint {"v":1} -->\n${issue.description.replace(/<!-- audit-bot:checkpoint .*-->\n/, '')}`;
     expect(checkpointIn(outside, BOARD)).toBeUndefined();
-    expect(standingCheckpoint({ state: 'closed', description: issue.description, labels: issue.labels }, BOARD, STATUS_LABELS, RULES, new Date(T0))).toBeUndefined();
+    expect(
+      standingCheckpoint(
+        { state: 'closed', description: issue.description, labels: issue.labels },
+        BOARD,
+        STATUS_LABELS,
+        RULES,
+        new Date(T0),
+      ),
+    ).toBeUndefined();
   });
 
   test('random quarters: whenever the fast path says quiet, a full run would have done nothing', () => {
@@ -261,7 +383,8 @@ describe('the checkpoint: a quiet night costs one read', () => {
           const index = Math.floor(rand() * issue.notes.length);
           issue.notes[index] = { ...issue.notes[index], updatedAt: new Date(when).toISOString() };
         }
-        if (rand() < 0.15) for (const fingerprint of [...issue.present]) if (rand() < 0.5) issue.present.delete(fingerprint);
+        if (rand() < 0.15)
+          for (const fingerprint of [...issue.present]) if (rand() < 0.5) issue.present.delete(fingerprint);
         if (issue.quiet(now)) {
           quietNights += 1;
           expect({ seed, night, acts: issue.wouldAct(now) }).toEqual({ seed, night, acts: false });

@@ -12,8 +12,11 @@ async function cli(argv: string[]): Promise<{ code: number; stdout: string; stde
 
 describe('the CLI follows the usual conventions', () => {
   test('--version and -v print the package version', async () => {
-    const { version } = JSON.parse(fs.readFileSync(path.join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version: string };
-    for (const flag of ['--version', '-v']) expect(await cli([flag])).toEqual({ code: 0, stdout: `${version}\n`, stderr: '' });
+    const { version } = JSON.parse(fs.readFileSync(path.join(PACKAGE_ROOT, 'package.json'), 'utf8')) as {
+      version: string;
+    };
+    for (const flag of ['--version', '-v'])
+      expect(await cli([flag])).toEqual({ code: 0, stdout: `${version}\n`, stderr: '' });
   });
 
   test('--help, -h and help print the usage and exit 0; no command is a usage error (exit 2)', async () => {
@@ -26,14 +29,17 @@ describe('the CLI follows the usual conventions', () => {
     expect((await cli([])).code).toBe(2);
   });
 
-  test.each(['open', 'followup', 'check', 'demo', 'validate', 'init'])('%s --help and -h print that command\'s usage and exit 0, doing nothing else', async (command) => {
-    for (const flag of ['--help', '-h']) {
-      const run = await cli([command, flag]);
-      expect(run.code).toBe(0);
-      expect(run.stdout).toMatch(new RegExp(`^usage: audit-bot ${command}\\b`));
-      expect(run.stderr).toBe('');
-    }
-  });
+  test.each(['open', 'followup', 'check', 'demo', 'validate', 'init'])(
+    "%s --help and -h print that command's usage and exit 0, doing nothing else",
+    async (command) => {
+      for (const flag of ['--help', '-h']) {
+        const run = await cli([command, flag]);
+        expect(run.code).toBe(0);
+        expect(run.stdout).toMatch(new RegExp(`^usage: audit-bot ${command}\\b`));
+        expect(run.stderr).toBe('');
+      }
+    },
+  );
 
   test('an unknown option or command exits 2 with the usage on stderr', async () => {
     for (const argv of [['open', '--bogus'], ['frobnicate']]) {

@@ -4,11 +4,19 @@ import { safeToRepeat } from '../../src/gitlab/requester.js';
 
 describe('credentials a request carried', () => {
   test('each vendor style: the header value, the credential after its scheme, and Basic decoded', () => {
-    expect(credentialValues({ authorization: 'Token token=pd-secret-1' })).toEqual(expect.arrayContaining(['Token token=pd-secret-1', 'token=pd-secret-1', 'pd-secret-1']));
-    expect(credentialValues({ Authorization: 'Bearer cal-secret-2' })).toEqual(expect.arrayContaining(['Bearer cal-secret-2', 'cal-secret-2']));
+    expect(credentialValues({ authorization: 'Token token=pd-secret-1' })).toEqual(
+      expect.arrayContaining(['Token token=pd-secret-1', 'token=pd-secret-1', 'pd-secret-1']),
+    );
+    expect(credentialValues({ Authorization: 'Bearer cal-secret-2' })).toEqual(
+      expect.arrayContaining(['Bearer cal-secret-2', 'cal-secret-2']),
+    );
     const basic = Buffer.from('bot@example.com/token:zd-secret-3').toString('base64');
-    expect(credentialValues({ authorization: `Basic ${basic}` })).toEqual(expect.arrayContaining([basic, 'bot@example.com/token:zd-secret-3', 'zd-secret-3']));
-    expect(credentialValues({ 'PRIVATE-TOKEN': 'glpat-secret-4', accept: 'application/json' })).toEqual(['glpat-secret-4']);
+    expect(credentialValues({ authorization: `Basic ${basic}` })).toEqual(
+      expect.arrayContaining([basic, 'bot@example.com/token:zd-secret-3', 'zd-secret-3']),
+    );
+    expect(credentialValues({ 'PRIVATE-TOKEN': 'glpat-secret-4', accept: 'application/json' })).toEqual([
+      'glpat-secret-4',
+    ]);
     expect(credentialValues(undefined)).toEqual([]);
   });
 

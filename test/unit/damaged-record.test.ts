@@ -14,14 +14,34 @@ function note(author: string, step: Marker['step'], findings: string[], platform
     updatedAt: '2026-11-24T09:00:00.000Z',
   };
 }
-const reply: TrackedNote = { id: 999, author: 'tkim', system: false, body: 'PD-3 fixed', createdAt: '2026-11-24T10:00:00.000Z', updatedAt: '2026-11-24T10:00:00.000Z' };
+const reply: TrackedNote = {
+  id: 999,
+  author: 'tkim',
+  system: false,
+  body: 'PD-3 fixed',
+  createdAt: '2026-11-24T10:00:00.000Z',
+  updatedAt: '2026-11-24T10:00:00.000Z',
+};
 const BOT = 'audit-bot';
 const results = (findings: string[]) => note(BOT, 'results', findings);
 const ping = (findings: string[]) => note(BOT, 'ping1', findings);
 
 describe("the bot's record in an issue", () => {
   test('whole: every finding the bot named is in one of its results notes', () => {
-    expect(damagedRecord([results(['a', 'b']), ping(['a']), reply, results(['c']), ping(['b', 'c']), note(BOT, 'review', ['a', 'b', 'c'])], BOT, 'pagerduty')).toBeUndefined();
+    expect(
+      damagedRecord(
+        [
+          results(['a', 'b']),
+          ping(['a']),
+          reply,
+          results(['c']),
+          ping(['b', 'c']),
+          note(BOT, 'review', ['a', 'b', 'c']),
+        ],
+        BOT,
+        'pagerduty',
+      ),
+    ).toBeUndefined();
   });
 
   test('never posted: no marker for the platform in any note; `open` may post it', () => {
@@ -48,18 +68,24 @@ describe("the bot's record in an issue", () => {
   });
 
   test("another user's notes with the bot's markers, and none of the bot's own: the token changed hands", () => {
-    const record = damagedRecord([note('project_7_bot', 'results', ['a']), note('project_7_bot', 'ping1', ['a'])], 'project_9_bot', 'pagerduty');
+    const record = damagedRecord(
+      [note('project_7_bot', 'results', ['a']), note('project_7_bot', 'ping1', ['a'])],
+      'project_9_bot',
+      'pagerduty',
+    );
     expect(record).toEqual({ cause: 'other-author', author: 'project_7_bot' });
     expect(damagedRecordNote(record!, 'pagerduty', '2026-Q4', '2026-Q4', 'project_9_bot')).toMatch(
       /^the bot's notes in this issue were written by project_7_bot, not by project_9_bot: GITLAB_TOKEN now belongs to another user\. Run with a token of project_7_bot; if there is none, close the issue/,
     );
     // GitLab moves a deleted user's notes to its ghost user: there is no token of it to run with.
-    expect(damagedRecordNote({ cause: 'other-author', author: 'ghost' }, 'pagerduty', '2026-Q4', '2026-Q4', BOT)).toMatch(
+    expect(
+      damagedRecordNote({ cause: 'other-author', author: 'ghost' }, 'pagerduty', '2026-Q4', '2026-Q4', BOT),
+    ).toMatch(
       /^the bot's notes in this issue were written by a user GitLab has since deleted \(its token was revoked\): close the issue/,
     );
   });
 
-  test("a marker pasted into a comment neither stops a whole record nor hides a deletion behind a token change", () => {
+  test('a marker pasted into a comment neither stops a whole record nor hides a deletion behind a token change', () => {
     const pasted = note('mallory', 'results', ['a']);
     expect(damagedRecord([results(['a']), ping(['a']), pasted], BOT, 'pagerduty')).toBeUndefined();
     expect(damagedRecord([ping(['a']), pasted], BOT, 'pagerduty')).toEqual({ cause: 'deleted' });

@@ -1,7 +1,15 @@
 import { DateTime, Duration } from 'luxon';
 import type { LadderDurations } from '../../src/config/types.js';
 import { botNotes } from '../../src/domain/bot-notes.js';
-import { dueAt, FEEDBACK_BUDGET, nextDueStep, planFollowup, type FollowupInput, type FollowupPlan, type Recheck } from '../../src/domain/followup-plan.js';
+import {
+  dueAt,
+  FEEDBACK_BUDGET,
+  nextDueStep,
+  planFollowup,
+  type FollowupInput,
+  type FollowupPlan,
+  type Recheck,
+} from '../../src/domain/followup-plan.js';
 import { utf8Length } from '../../src/domain/note-size.js';
 import { FEEDBACK_LINES } from '../../src/domain/render-followup.js';
 import { REPLY_LIMITS } from '../../src/domain/replies.js';
@@ -28,12 +36,25 @@ function at(offset: string): Date {
 }
 
 function finding(key: string, owner: string | null): Finding {
-  return { platform: PLATFORM, kind: 'user-not-in-roster', fingerprint: `${PLATFORM}:user-not-in-roster:${key}`, owner, subject: `Subject ${key}`, detail: `Detail of ${key}` };
+  return {
+    platform: PLATFORM,
+    kind: 'user-not-in-roster',
+    fingerprint: `${PLATFORM}:user-not-in-roster:${key}`,
+    owner,
+    subject: `Subject ${key}`,
+    detail: `Detail of ${key}`,
+  };
 }
 
 const fp = (key: string) => `${PLATFORM}:user-not-in-roster:${key}`;
 // Sorted by fingerprint: PD-1 a1 (alice), PD-2 a2 (alice), PD-3 b1 (bob), PD-4 c1 (carol, no manager), PD-5 u1 (nobody).
-const FINDINGS = [finding('a1', 'alice'), finding('a2', 'alice'), finding('b1', 'bob'), finding('c1', 'carol'), finding('u1', null)];
+const FINDINGS = [
+  finding('a1', 'alice'),
+  finding('a2', 'alice'),
+  finding('b1', 'bob'),
+  finding('c1', 'carol'),
+  finding('u1', null),
+];
 const ALICE_ONLY = [finding('a1', 'alice')];
 
 /** One audit issue as GitLab holds it, plus what the platform reports now. */
@@ -72,7 +93,8 @@ class Issue {
   }
 
   post(plan: PlannedNote[], now: Date): void {
-    for (const note of plan) this.add({ author: BOT, body: noteText(note.body, note.marker), createdAt: now.toISOString() });
+    for (const note of plan)
+      this.add({ author: BOT, body: noteText(note.body, note.marker), createdAt: now.toISOString() });
   }
 
   say(author: string, body: string, when: Date, extra: Partial<TrackedNote> = {}): number {
@@ -147,7 +169,9 @@ function expectSettled(issue: Issue, now: Date): void {
 }
 
 function addressedEntries(plan: FollowupPlan): Record<string, unknown>[] {
-  return plan.notes.filter((note) => note.marker.step === 'addressed').flatMap((note) => note.marker.entries as Record<string, unknown>[]);
+  return plan.notes
+    .filter((note) => note.marker.step === 'addressed')
+    .flatMap((note) => note.marker.entries as Record<string, unknown>[]);
 }
 
 describe('the unanswered ladder', () => {
@@ -167,7 +191,11 @@ describe('the unanswered ladder', () => {
     ]);
     expect(plan.status).toBe('open');
     const [alice, , carol, nobody] = plan.notes;
-    expect(alice.body.startsWith('@alice, a reminder: the PagerDuty access audit for 2026-Q4 still has 2 items waiting for you:')).toBe(true);
+    expect(
+      alice.body.startsWith(
+        '@alice, a reminder: the PagerDuty access audit for 2026-Q4 still has 2 items waiting for you:',
+      ),
+    ).toBe(true);
     expect(alice.body).toContain('**PD-1**');
     expect(alice.body).toContain('**PD-2**');
     expect(alice.body).toContain('your manager will be asked in 4 days');
@@ -188,9 +216,15 @@ describe('the unanswered ladder', () => {
       ['manager', 'mgr', ['PD-1', 'PD-2', 'PD-3']],
       ['som', null, ['PD-4']],
     ]);
-    expect(manager.notes[0].body).toMatch(/^@mgr, 3 items of the PagerDuty access audit for 2026-Q4, owned by your reports, got no answer after two pings/);
+    expect(manager.notes[0].body).toMatch(
+      /^@mgr, 3 items of the PagerDuty access audit for 2026-Q4, owned by your reports, got no answer after two pings/,
+    );
     expect(manager.notes[0].body).toContain('Support Ops Managers will be asked in 3 days');
-    expect(manager.notes[1].body.startsWith('@som-alex @som-bea, 1 item of the PagerDuty access audit for 2026-Q4 is still not addressed')).toBe(true);
+    expect(
+      manager.notes[1].body.startsWith(
+        '@som-alex @som-bea, 1 item of the PagerDuty access audit for 2026-Q4 is still not addressed',
+      ),
+    ).toBe(true);
     expect(manager.notes[1].body).toContain('This is the last reminder the bot sends.');
     expectSettled(issue, at('P7D'));
 
@@ -232,7 +266,7 @@ describe('the unanswered ladder', () => {
     expect(issue.plan(at('P30D')).notes).toEqual([]);
   });
 
-  test("an item a Support Ops Manager owns goes to the other Support Ops Managers at the last step, never to its owner", () => {
+  test('an item a Support Ops Manager owns goes to the other Support Ops Managers at the last step, never to its owner', () => {
     const issue = new Issue([finding('s1', 'som-alex')]);
     issue.run(at('PT72H'));
     const last = issue.run(at('P7D'));
@@ -263,7 +297,9 @@ describe('the unanswered ladder', () => {
     expect(issue.plan(at('PT1M')).needsRecheck).toBe(true);
     const plan = issue.run(at('PT1M'));
     expect(issue.steps(plan)).toEqual([['ping1', 'alice', ['PD-1']]]);
-    expect(plan.notes[0].body.startsWith('@alice, the PagerDuty access audit for 2026-Q4 needs you on 1 item:')).toBe(true);
+    expect(plan.notes[0].body.startsWith('@alice, the PagerDuty access audit for 2026-Q4 needs you on 1 item:')).toBe(
+      true,
+    );
     expectSettled(issue, at('PT1M'));
     expect(issue.steps(issue.run(at('PT73H1M')))).toEqual([['ping2', 'alice', ['PD-1']]]);
   });
@@ -313,13 +349,20 @@ describe('answers and the review', () => {
       ['intentional', 'som-alex'],
     ]);
     const [record, review] = plan.notes;
-    expect(record.body).toContain('**PD-1** · Subject a1 · fixed per `alice`, confirmed: the PagerDuty check no longer reports it');
+    expect(record.body).toContain(
+      '**PD-1** · Subject a1 · fixed per `alice`, confirmed: the PagerDuty check no longer reports it',
+    );
     expect(record.body).toContain('**PD-3** · Subject b1 · intentional per `bob`: “on-call backup for EMEA”');
-    expect(review.body.startsWith('@som-alex @som-bea, every item of the PagerDuty access audit for 2026-Q4 is addressed (5 items). Please review:')).toBe(true);
+    expect(
+      review.body.startsWith(
+        '@som-alex @som-bea, every item of the PagerDuty access audit for 2026-Q4 is addressed (5 items). Please review:',
+      ),
+    ).toBe(true);
     expect(review.body).toContain('Reply `approved`');
 
     expectSettled(issue, at('PT2H'));
-    for (const later of ['P3D', 'P7D', 'P30D']) expect(issue.plan(at(later))).toEqual({ needsRecheck: false, notes: [], status: 'review', close: false });
+    for (const later of ['P3D', 'P7D', 'P30D'])
+      expect(issue.plan(at(later))).toEqual({ needsRecheck: false, notes: [], status: 'review', close: false });
   });
 
   test('answered after the second ping → review', () => {
@@ -369,7 +412,15 @@ describe('answers and the review', () => {
     const plan = issue.plan(at('PT2H'));
     expect(plan.needsRecheck).toBe(false);
     expect(issue.steps(plan)).toEqual([['addressed', null, ['PD-1']]]);
-    expect(addressedEntries(plan)).toEqual([{ finding: fp('a1'), how: 'intentional', by: 'alice', noteId: expect.any(Number), reason: 'kept for the migration' }]);
+    expect(addressedEntries(plan)).toEqual([
+      {
+        finding: fp('a1'),
+        how: 'intentional',
+        by: 'alice',
+        noteId: expect.any(Number),
+        reason: 'kept for the migration',
+      },
+    ]);
     expect(plan.status).toBe('open');
   });
 
@@ -409,7 +460,12 @@ describe('answers and the review', () => {
     issue.present.clear();
     const plan = issue.run(at('PT2H'));
     expect(addressedEntries(plan)).toEqual([{ finding: fp('a1'), how: 'fixed', by: 'alice', noteId }]);
-    expect(issue.state().items.get(fp('a1'))!.addressed).toEqual({ how: 'fixed', by: 'alice', reason: undefined, at: at('PT2H').toISOString() });
+    expect(issue.state().items.get(fp('a1'))!.addressed).toEqual({
+      how: 'fixed',
+      by: 'alice',
+      reason: undefined,
+      at: at('PT2H').toISOString(),
+    });
     expectSettled(issue, at('PT2H'));
   });
 
@@ -423,7 +479,9 @@ describe('answers and the review', () => {
       [fp('a1'), 'accepted', 'alice', 'Contractor, approved in ticket 42'],
       [fp('b1'), 'accepted', null, 'Shared on-call seat'],
     ]);
-    expect(plan.notes[0].body).toContain('**PD-1** · Subject a1 · accepted exception from the allow-list: “Contractor, approved in ticket 42”');
+    expect(plan.notes[0].body).toContain(
+      '**PD-1** · Subject a1 · accepted exception from the allow-list: “Contractor, approved in ticket 42”',
+    );
     expect(issue.steps(plan).map(([step, who]) => [step, who])).toEqual([
       ['addressed', null],
       ['ping2', 'alice'],
@@ -443,7 +501,9 @@ describe('answers and the review', () => {
       [fp('a1'), 'fixed', 'alice'],
       [fp('c1'), 'gone', null],
     ]);
-    expect(plan.notes[0].body).toContain('**PD-4** · Subject c1 · the PagerDuty check no longer reports it (no reply needed)');
+    expect(plan.notes[0].body).toContain(
+      '**PD-4** · Subject c1 · the PagerDuty check no longer reports it (no reply needed)',
+    );
 
     issue.present.delete(fp('b1')); // due at PT72H: recorded instead of pinged
     const due = issue.run(at('PT72H'));
@@ -477,7 +537,9 @@ describe('answers and the review', () => {
     ]);
     const review = plan.notes[1].body;
     expect(review).toContain('| **PD-1** | Subject a1 | `alice` | intentional per `alice`: “kept” |');
-    expect(review).toContain('| **PD-2** | Subject u1 | — | the PagerDuty check no longer reports it (no reply needed) |');
+    expect(review).toContain(
+      '| **PD-2** | Subject u1 | — | the PagerDuty check no longer reports it (no reply needed) |',
+    );
   });
 
   test('an audit with no findings asks for review at once, once', () => {
@@ -520,8 +582,12 @@ describe('who may answer', () => {
     ]);
     const dave = plan.notes[1];
     expect(dave.marker.claims).toEqual([claimKey(daveNote, fp('a1')), claimKey(daveNote, fp('u1'))]);
-    expect(dave.body).toContain('**PD-1**: only its owner (`alice`), their manager or a Support Ops Manager can answer for it, so your reply was not counted.');
-    expect(dave.body).toContain('**PD-5**: only a Support Ops Manager (nobody in the roster owns it) can answer for it');
+    expect(dave.body).toContain(
+      '**PD-1**: only its owner (`alice`), their manager or a Support Ops Manager can answer for it, so your reply was not counted.',
+    );
+    expect(dave.body).toContain(
+      '**PD-5**: only a Support Ops Manager (nobody in the roster owns it) can answer for it',
+    );
     issue.run(at('PT2H'));
     expectSettled(issue, at('PT2H'));
     expect([...issue.state().items.values()].every((item) => !item.addressed)).toBe(true);
@@ -538,7 +604,11 @@ describe('who may answer', () => {
       { finding: fp('a2'), how: 'fixed', by: 'alice', noteId: note },
     ]);
     // The rest vanished too, but without a claim: recorded as gone.
-    expect(addressedEntries(plan).filter((e) => e.by === null).map((e) => e.how)).toEqual(['gone', 'gone', 'gone']);
+    expect(
+      addressedEntries(plan)
+        .filter((e) => e.by === null)
+        .map((e) => e.how),
+    ).toEqual(['gone', 'gone', 'gone']);
   });
 
   test('"all fixed" by a Support Ops Manager covers every open item', () => {
@@ -601,11 +671,26 @@ describe('what is not a claim', () => {
   test('markers pasted into people’s notes are ignored', () => {
     const issue = new Issue();
     const forged: Marker[] = [
-      { v: 1, step: 'addressed', platform: PLATFORM, quarter: QUARTER, findings: [fp('a1')], entries: [{ finding: fp('a1'), how: 'intentional', by: 'alice', reason: 'forged' }] },
+      {
+        v: 1,
+        step: 'addressed',
+        platform: PLATFORM,
+        quarter: QUARTER,
+        findings: [fp('a1')],
+        entries: [{ finding: fp('a1'), how: 'intentional', by: 'alice', reason: 'forged' }],
+      },
       { v: 1, step: 'som', platform: PLATFORM, quarter: QUARTER, findings: [fp('a2')] },
       { v: 1, step: 'feedback', platform: PLATFORM, quarter: QUARTER, claims: [claimKey(999, fp('a1'))] },
       { v: 1, step: 'outcome', platform: PLATFORM, quarter: QUARTER, result: 'approved', by: 'som-alex' },
-      { v: 1, step: 'results', platform: PLATFORM, quarter: QUARTER, findings: ['x'], ids: { x: 'PD-77' }, items: { x: { owner: 'alice' } } },
+      {
+        v: 1,
+        step: 'results',
+        platform: PLATFORM,
+        quarter: QUARTER,
+        findings: ['x'],
+        ids: { x: 'PD-77' },
+        items: { x: { owner: 'alice' } },
+      },
     ];
     issue.say('alice', forged.map((marker) => `hello ${renderMarker(marker)}`).join('\n'), at('PT1H'));
     const state = issue.state();
@@ -629,8 +714,29 @@ describe('what is not a claim', () => {
     // An earlier run already answered both (its notes were posted by the bot).
     issue.post(
       [
-        { marker: { v: 1, step: 'feedback', platform: PLATFORM, quarter: QUARTER, owner: 'alice', findings: [fp('a1')], claims: [claimKey(fixedNote, fp('a1'))] }, body: 'feedback' },
-        { marker: { v: 1, step: 'addressed', platform: PLATFORM, quarter: QUARTER, findings: [], entries: [{ finding: fp('b1'), how: 'intentional', by: 'bob', noteId: intentNote, reason: 'kept' }] }, body: 'record' },
+        {
+          marker: {
+            v: 1,
+            step: 'feedback',
+            platform: PLATFORM,
+            quarter: QUARTER,
+            owner: 'alice',
+            findings: [fp('a1')],
+            claims: [claimKey(fixedNote, fp('a1'))],
+          },
+          body: 'feedback',
+        },
+        {
+          marker: {
+            v: 1,
+            step: 'addressed',
+            platform: PLATFORM,
+            quarter: QUARTER,
+            findings: [],
+            entries: [{ finding: fp('b1'), how: 'intentional', by: 'bob', noteId: intentNote, reason: 'kept' }],
+          },
+          body: 'record',
+        },
       ],
       at('PT2H'),
     );
@@ -674,7 +780,9 @@ describe('approval, closing and the end', () => {
     expect(plan).toMatchObject({ needsRecheck: false, status: 'done', close: true });
     expect(issue.steps(plan)).toEqual([['outcome', null, []]]);
     expect(plan.notes[0].marker).toMatchObject({ result: 'approved', by: 'som-bea', noteId: approval });
-    expect(plan.notes[0].body).toBe('Review approved by `som-bea` on 2026-11-02 13:00 UTC. The audit is complete; closing the issue.');
+    expect(plan.notes[0].body).toBe(
+      'Review approved by `som-bea` on 2026-11-02 13:00 UTC. The audit is complete; closing the issue.',
+    );
 
     // Posted but the close failed: the next run closes again, without a second note.
     issue.post(plan.notes, at('PT4H'));
@@ -722,7 +830,12 @@ describe('approval, closing and the end', () => {
     expect(plan.notes[0].body).toContain('5 items had no recorded answer at that point:');
     issue.post(plan.notes, at('P40D'));
     // Posted but the close failed: closed on the next run, with no second note.
-    expect(planFollowup(issue.input(at('P40DT1H'), { supersededBy: next }))).toEqual({ needsRecheck: false, notes: [], status: 'done', close: true });
+    expect(planFollowup(issue.input(at('P40DT1H'), { supersededBy: next }))).toEqual({
+      needsRecheck: false,
+      notes: [],
+      status: 'done',
+      close: true,
+    });
 
     // An answer given in the last days is recorded before the outcome, which no longer lists it.
     const answering = new Issue();
@@ -736,7 +849,12 @@ describe('approval, closing and the end', () => {
     const answered = new Issue(ALICE_ONLY);
     answered.say('alice', 'PD-1 intentional: kept', at('PT1H'));
     answered.run(at('PT2H'));
-    expect(planFollowup(answered.input(at('P40D'), { supersededBy: next }))).toEqual({ needsRecheck: false, notes: [], status: 'review', close: false });
+    expect(planFollowup(answered.input(at('P40D'), { supersededBy: next }))).toEqual({
+      needsRecheck: false,
+      notes: [],
+      status: 'review',
+      close: false,
+    });
   });
 
   test('closed by a person → outcome "closed" recorded once, then nothing', () => {
@@ -748,7 +866,11 @@ describe('approval, closing and the end', () => {
     expect(plan).toMatchObject({ needsRecheck: false, status: 'done', close: false });
     expect(issue.steps(plan)).toEqual([['outcome', null, []]]);
     expect(plan.notes[0].marker).toMatchObject({ result: 'closed', by: 'som-alex' });
-    expect(plan.notes[0].body.startsWith('Issue closed by `som-alex`; recorded on 2026-11-05 09:00 UTC. The bot stops following up.')).toBe(true);
+    expect(
+      plan.notes[0].body.startsWith(
+        'Issue closed by `som-alex`; recorded on 2026-11-05 09:00 UTC. The bot stops following up.',
+      ),
+    ).toBe(true);
     expect(plan.notes[0].body).toContain('5 items had no recorded answer');
     issue.post(plan.notes, at('PT72H'));
     expect(issue.state().outcome).toEqual({ result: 'closed', by: 'som-alex', at: at('PT72H').toISOString() });
@@ -781,10 +903,13 @@ describe('idempotence', () => {
       ['PT1H', () => issue.say('dave', 'PD-1 fixed', at('PT30M'))],
       ['PT2H', () => issue.say('bob', 'PD-3 fixed', at('PT90M'))],
       ['PT72H', () => issue.present.delete(fp('c1'))],
-      ['P4D', () => {
-        issue.say('alice', 'PD-2 intentional: kept', at('P3D'));
-        issue.say('som-alex', 'PD-5 fixed', at('P3D'));
-      }],
+      [
+        'P4D',
+        () => {
+          issue.say('alice', 'PD-2 intentional: kept', at('P3D'));
+          issue.say('som-alex', 'PD-5 fixed', at('P3D'));
+        },
+      ],
       ['P7D', () => undefined],
       ['P10D', () => issue.present.clear()],
       ['P11D', () => issue.say('som-bea', 'approved', at('P10DT1H'))],
@@ -800,7 +925,9 @@ describe('idempotence', () => {
       'feedback', // dave, not allowed
       'feedback', // bob, still found
       'addressed', // PD-4 gone
-      'ping2', 'ping2', 'ping2', // alice (PD-1, PD-2), bob, the SOMs (PD-5)
+      'ping2',
+      'ping2',
+      'ping2', // alice (PD-1, PD-2), bob, the SOMs (PD-5)
       'addressed', // PD-2 intentional
       'feedback', // som-alex, PD-5 still found
       'manager', // mgr for PD-1, PD-3 (PD-5 is unowned: the Support Ops Managers are not escalated to themselves)
@@ -843,7 +970,9 @@ describe('defects found and fixed', () => {
     issue.say('alice', 'PD-1 fixed', at('PT1H'));
     issue.say('alice', 'PD-1 intentional: actually a contractor, kept until March', at('PT2H'));
     const plan = issue.run(at('PT3H'));
-    expect(addressedEntries(plan).map((e) => [e.how, e.reason])).toEqual([['intentional', 'actually a contractor, kept until March']]);
+    expect(addressedEntries(plan).map((e) => [e.how, e.reason])).toEqual([
+      ['intentional', 'actually a contractor, kept until March'],
+    ]);
   });
 
   // Decided: a refuted "fixed" does not stop the ladder, so the due step goes out in the same
@@ -862,7 +991,8 @@ describe('defects found and fixed', () => {
 
 describe('one comment costs one bounded answer (issue #18)', () => {
   const repeat = (line: string, times: number) => Array(times).fill(line).join('\n');
-  const linesNaming = (body: string, id: string) => body.split('\n').filter((line) => line.includes(`**${id}**`)).length;
+  const linesNaming = (body: string, id: string) =>
+    body.split('\n').filter((line) => line.includes(`**${id}**`)).length;
   const size = (note: PlannedNote) => utf8Length(noteText(note.body, note.marker));
 
   test('"PD-1 fixed" 10,000 times from someone with no say, and again in another note: one line, once', () => {
@@ -887,7 +1017,9 @@ describe('one comment costs one bounded answer (issue #18)', () => {
     const plan = issue.run(at('PT4H'));
     expect(issue.steps(plan)).toEqual([['feedback', 'alice', ['PD-1']]]);
     expect(linesNaming(plan.notes[0].body, 'PD-1')).toBe(1);
-    expect([...(plan.notes[0].marker.claims as string[])].sort()).toEqual(notes.map((note) => claimKey(note, fp('a1'))).sort());
+    expect([...(plan.notes[0].marker.claims as string[])].sort()).toEqual(
+      notes.map((note) => claimKey(note, fp('a1'))).sort(),
+    );
     expectSettled(issue, at('PT4H'));
     expect(issue.steps(issue.run(at('PT72H')))).toEqual([
       ['ping2', 'alice', ['PD-1', 'PD-2']],
@@ -899,7 +1031,9 @@ describe('one comment costs one bounded answer (issue #18)', () => {
 
   test('the same unreadable mention in several notes of one author: one hint, every note recorded', () => {
     const issue = new Issue();
-    const notes = [1, 2].map((hour) => issue.say('alice', repeat('I think PD-1 is sorted now', 5_000), at(`PT${hour}H`)));
+    const notes = [1, 2].map((hour) =>
+      issue.say('alice', repeat('I think PD-1 is sorted now', 5_000), at(`PT${hour}H`)),
+    );
     const plan = issue.plan(at('PT3H'));
     expect(issue.steps(plan)).toEqual([['feedback', 'alice', ['PD-1']]]);
     expect(linesNaming(plan.notes[0].body, 'PD-1')).toBe(1);
@@ -923,10 +1057,16 @@ describe('one comment costs one bounded answer (issue #18)', () => {
 
   test('a reply read only in part says so once, with what was read', () => {
     const issue = new Issue();
-    const many = issue.say('alice', Array.from({ length: 60 }, (_, i) => `PD-1 intentional: reason ${i + 1}`).join('\n'), at('PT1H'));
+    const many = issue.say(
+      'alice',
+      Array.from({ length: 60 }, (_, i) => `PD-1 intentional: reason ${i + 1}`).join('\n'),
+      at('PT1H'),
+    );
     const long = issue.say('alice', `PD-2 fixed ${'and more '.repeat(REPLY_LIMITS.lineLength)}`, at('PT1H'));
     const plan = issue.plan(at('PT2H'));
-    expect(addressedEntries(plan).map((e) => [issue.ids([e.finding as string])[0], e.reason])).toEqual([['PD-1', `reason ${REPLY_LIMITS.instructions}`]]);
+    expect(addressedEntries(plan).map((e) => [issue.ids([e.finding as string])[0], e.reason])).toEqual([
+      ['PD-1', `reason ${REPLY_LIMITS.instructions}`],
+    ]);
     const answer = plan.notes.find((note) => note.marker.step === 'feedback')!;
     expect(issue.ids(answer.marker.findings)).toEqual(['PD-2']);
     expect(answer.body).toContain('**PD-2**: your reply names it, but the bot could not read an answer in it.');
@@ -950,7 +1090,9 @@ describe('one comment costs one bounded answer (issue #18)', () => {
       expect(answers).toHaveLength(1);
       const [answer] = answers;
       expect(size(answer)).toBeLessThanOrEqual(FEEDBACK_BUDGET);
-      expect(answer.body.split('\n').filter((line) => line.includes('is still found in PagerDuty'))).toHaveLength(Math.min(FEEDBACK_LINES, answer.marker.findings!.length));
+      expect(answer.body.split('\n').filter((line) => line.includes('is still found in PagerDuty'))).toHaveLength(
+        Math.min(FEEDBACK_LINES, answer.marker.findings!.length),
+      );
       for (const f of answer.marker.findings!) {
         expect(answered.has(f)).toBe(false);
         answered.add(f);

@@ -3,7 +3,14 @@
  * and unsealed ones (from before seals) only in notes older than its first sealed note.
  */
 import { botNotes, damagedRecord, readBotRecord, unreportedEdits } from '../../src/domain/bot-notes.js';
-import { markerJson, readMarkers, sealedNoteText, sealKeyOf, useSealKey, type Marker } from '../../src/domain/markers.js';
+import {
+  markerJson,
+  readMarkers,
+  sealedNoteText,
+  sealKeyOf,
+  useSealKey,
+  type Marker,
+} from '../../src/domain/markers.js';
 import type { TrackedNote } from '../../src/gitlab/tracker.js';
 
 const KEY = sealKeyOf('unit-test-seal-key')!;
@@ -20,7 +27,7 @@ function note(id: number, body: string, author = BOT): TrackedNote {
 }
 
 describe('sealed markers', () => {
-  test('a sealed marker verifies with its key only, over its JSON and its note\'s visible text', () => {
+  test("a sealed marker verifies with its key only, over its JSON and its note's visible text", () => {
     const text = sealedNoteText('Results', results, KEY);
     expect(text).toMatch(/,"seal":"[A-Za-z0-9_-]{22}"\} -->$/);
     expect(readMarkers(text, KEY)).toEqual([{ marker: results, seal: 'valid' }]);
@@ -82,7 +89,10 @@ describe('the bot record', () => {
 
   test('a results note whose text was edited: the record names it', () => {
     useSealKey(KEY);
-    const notes = [note(1, sealedNoteText('Results', results, KEY).replace('Results', 'Changed')), note(2, sealedNoteText('Ping', ping, KEY))];
+    const notes = [
+      note(1, sealedNoteText('Results', results, KEY).replace('Results', 'Changed')),
+      note(2, sealedNoteText('Ping', ping, KEY)),
+    ];
     expect(damagedRecord(notes, BOT, 'pagerduty')).toEqual({ cause: 'edited', noteId: 1 });
   });
 });

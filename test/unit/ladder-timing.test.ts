@@ -21,8 +21,16 @@ const SOMS = ['som-alex'];
 const managerOf = (username: string): string | null => ({ alice: 'mgr' })[username] ?? null;
 /** Nightly runs at 06:00 UTC. */
 const DAY0 = new Date('2026-11-02T06:00:00.000Z');
-const night = (n: number, offset = 'PT0S') => DateTime.fromJSDate(DAY0, { zone: 'utc' }).plus({ days: n }).plus(Duration.fromISO(offset)).toJSDate();
-const FINDING: Finding = { platform: PLATFORM, kind: 'user-not-in-roster', fingerprint: `${PLATFORM}:user-not-in-roster:a1`, owner: 'alice', subject: 'Alice', detail: 'Detail' };
+const night = (n: number, offset = 'PT0S') =>
+  DateTime.fromJSDate(DAY0, { zone: 'utc' }).plus({ days: n }).plus(Duration.fromISO(offset)).toJSDate();
+const FINDING: Finding = {
+  platform: PLATFORM,
+  kind: 'user-not-in-roster',
+  fingerprint: `${PLATFORM}:user-not-in-roster:a1`,
+  owner: 'alice',
+  subject: 'Alice',
+  detail: 'Detail',
+};
 
 /** An issue whose notes GitLab dates `delayMs` after the run that posts them started. */
 class Issue {
@@ -34,22 +42,54 @@ class Issue {
     /** Drop the markers' `at`: notes as a bot from before this change wrote them. */
     private readonly legacy = false,
   ) {
-    this.post(planOpen({ result: { platform: PLATFORM, findings: [FINDING], stats: { requests: 1, itemsRead: {} } }, accepted: [], findings: [FINDING], quarter: '2026-Q4', existing: [], supportOpsManagers: SOMS, secondPingAfter: LADDER.second_ping_after, now: DAY0 }), DAY0);
+    this.post(
+      planOpen({
+        result: { platform: PLATFORM, findings: [FINDING], stats: { requests: 1, itemsRead: {} } },
+        accepted: [],
+        findings: [FINDING],
+        quarter: '2026-Q4',
+        existing: [],
+        supportOpsManagers: SOMS,
+        secondPingAfter: LADDER.second_ping_after,
+        now: DAY0,
+      }),
+      DAY0,
+    );
   }
 
   post(planned: PlannedNote[], now: Date): void {
     const at = new Date(now.getTime() + this.delayMs).toISOString();
     for (const note of planned) {
-      const marker: Marker = this.legacy ? Object.fromEntries(Object.entries(note.marker).filter(([key]) => key !== 'at')) as Marker : note.marker;
-      this.notes.push({ id: this.nextId++, author: BOT, body: noteText(note.body, marker), system: false, createdAt: at, updatedAt: at });
+      const marker: Marker = this.legacy
+        ? (Object.fromEntries(Object.entries(note.marker).filter(([key]) => key !== 'at')) as Marker)
+        : note.marker;
+      this.notes.push({
+        id: this.nextId++,
+        author: BOT,
+        body: noteText(note.body, marker),
+        system: false,
+        createdAt: at,
+        updatedAt: at,
+      });
     }
   }
 
   /** One nightly run: the steps it posted. */
   night(now: Date): string[] {
-    const input = { state: rebuildState(this.notes, BOT, PLATFORM), issue: { open: true, closedBy: null }, now, ladder: LADDER, supportOpsManagers: SOMS, managerOf };
+    const input = {
+      state: rebuildState(this.notes, BOT, PLATFORM),
+      issue: { open: true, closedBy: null },
+      now,
+      ladder: LADDER,
+      supportOpsManagers: SOMS,
+      managerOf,
+    };
     let plan = planFollowup(input);
-    if (plan.needsRecheck) plan = planFollowup({ ...input, recheck: { at: now, present: new Set([FINDING.fingerprint]), accepted: new Map() } });
+    if (plan.needsRecheck)
+      plan = planFollowup({
+        ...input,
+        recheck: { at: now, present: new Set([FINDING.fingerprint]), accepted: new Map() },
+      });
     this.post(plan.notes, now);
     return plan.notes.map((note) => note.marker.step);
   }
@@ -116,11 +156,33 @@ describe('ladder steps are timed from when their run planned them', () => {
   test('a marker’s `at` that is not a date-time is ignored: the note’s date counts', () => {
     const results = botNotes(new Issue(0).notes, BOT, PLATFORM).find(({ marker }) => marker.step === 'results')!.marker;
     const ping = (at: unknown): TrackedNote[] => [
-      { id: 1, author: BOT, body: renderMarker(results), system: false, createdAt: '2026-11-02T06:00:00.000Z', updatedAt: '2026-11-02T06:00:00.000Z' },
-      { id: 2, author: BOT, body: renderMarker({ v: 1, step: 'ping1', platform: PLATFORM, owner: 'alice', findings: [FINDING.fingerprint], at: at as string }), system: false, createdAt: '2026-11-02T06:00:09.000Z', updatedAt: '2026-11-02T06:00:09.000Z' },
+      {
+        id: 1,
+        author: BOT,
+        body: renderMarker(results),
+        system: false,
+        createdAt: '2026-11-02T06:00:00.000Z',
+        updatedAt: '2026-11-02T06:00:00.000Z',
+      },
+      {
+        id: 2,
+        author: BOT,
+        body: renderMarker({
+          v: 1,
+          step: 'ping1',
+          platform: PLATFORM,
+          owner: 'alice',
+          findings: [FINDING.fingerprint],
+          at: at as string,
+        }),
+        system: false,
+        createdAt: '2026-11-02T06:00:09.000Z',
+        updatedAt: '2026-11-02T06:00:09.000Z',
+      },
     ];
     const pingAt = (at: unknown) => [...rebuildState(ping(at), BOT, PLATFORM).items.values()][0].pings[0].at;
     expect(pingAt('2026-11-02T06:00:00Z')).toBe('2026-11-02T06:00:00.000Z');
-    for (const bad of [undefined, null, 42, '', 'yesterday', '2026-11-02', '2026-13-45T99:00:00Z']) expect(pingAt(bad)).toBe('2026-11-02T06:00:09.000Z');
+    for (const bad of [undefined, null, 42, '', 'yesterday', '2026-11-02', '2026-13-45T99:00:00Z'])
+      expect(pingAt(bad)).toBe('2026-11-02T06:00:09.000Z');
   });
 });

@@ -2,10 +2,25 @@ import { laterIssues } from '../../src/commands/followup.js';
 import type { TrackedIssue } from '../../src/gitlab/tracker.js';
 import type { PlatformId } from '../../src/domain/types.js';
 
-const issue = (iid: number, quarter: string, state: 'opened' | 'closed' = 'opened', platform: PlatformId = 'pagerduty') => ({
+const issue = (
+  iid: number,
+  quarter: string,
+  state: 'opened' | 'closed' = 'opened',
+  platform: PlatformId = 'pagerduty',
+) => ({
   platform,
   quarter,
-  issue: { iid, title: '', description: '', labels: [`audit::${platform}`, `audit-quarter::${quarter}`], state, confidential: true, webUrl: '', createdAt: '', closedBy: null } satisfies TrackedIssue,
+  issue: {
+    iid,
+    title: '',
+    description: '',
+    labels: [`audit::${platform}`, `audit-quarter::${quarter}`],
+    state,
+    confidential: true,
+    webUrl: '',
+    createdAt: '',
+    closedBy: null,
+  } satisfies TrackedIssue,
 });
 
 describe('which issue takes over an earlier quarter’s', () => {

@@ -63,7 +63,14 @@ describe.each(['de-DE', 'ar-EG'])('with luxon defaulting to %s', (locale) => {
 
 describe('compareCodeUnits', () => {
   it('orders by UTF-16 code unit: upper case, then `_`, then lower case', () => {
-    const fingerprints = ['zendesk:wrong-id:bob', 'zendesk:wrong-id:Bob', 'zendesk:wrong-id:bob_x', 'zendesk:wrong-id:bob.x', 'zendesk:wrong-id:ä', 'zendesk:wrong-id:z'];
+    const fingerprints = [
+      'zendesk:wrong-id:bob',
+      'zendesk:wrong-id:Bob',
+      'zendesk:wrong-id:bob_x',
+      'zendesk:wrong-id:bob.x',
+      'zendesk:wrong-id:ä',
+      'zendesk:wrong-id:z',
+    ];
     expect([...fingerprints].sort(compareCodeUnits)).toEqual([
       'zendesk:wrong-id:Bob',
       'zendesk:wrong-id:bob',
@@ -96,22 +103,59 @@ describe('compareNames', () => {
 });
 
 describe('humanDuration', () => {
-  const luxonsWording = (iso: string) => Duration.fromISO(iso, { locale: 'en-US' }).rescale().toHuman({ listStyle: 'long' });
+  const luxonsWording = (iso: string) =>
+    Duration.fromISO(iso, { locale: 'en-US' }).rescale().toHuman({ listStyle: 'long' });
 
-  it.each(['PT72H', 'P4D', 'P1D', 'P90D', 'P14D', 'P28D', 'P1W', 'P2W', 'P30D', 'P1M', 'P1Y', 'P400D', 'PT36H', 'PT90M', 'PT1.5H', 'P1.5D', 'PT1S', 'PT1.5S', 'PT0S', 'P1Y2M3DT4H5M6S', 'P1000Y', 'PT0.0005S', 'P3Y6M4DT12H30M5S'])(
-    '%s as luxon words it in English',
-    (iso) => {
-      expect(humanDuration(iso)).toBe(luxonsWording(iso));
-    },
-  );
+  it.each([
+    'PT72H',
+    'P4D',
+    'P1D',
+    'P90D',
+    'P14D',
+    'P28D',
+    'P1W',
+    'P2W',
+    'P30D',
+    'P1M',
+    'P1Y',
+    'P400D',
+    'PT36H',
+    'PT90M',
+    'PT1.5H',
+    'P1.5D',
+    'PT1S',
+    'PT1.5S',
+    'PT0S',
+    'P1Y2M3DT4H5M6S',
+    'P1000Y',
+    'PT0.0005S',
+    'P3Y6M4DT12H30M5S',
+  ])('%s as luxon words it in English', (iso) => {
+    expect(humanDuration(iso)).toBe(luxonsWording(iso));
+  });
 
   it('agrees with luxon on 500 random durations, and leaves what is not one as written', () => {
     let seed = 7;
-    const random = (below: number) => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) % below);
+    const random = (below: number) => (seed = (seed * 1103515245 + 12345) % 2 ** 31) % below;
     for (let n = 0; n < 500; n++) {
-      const parts: [number, string][] = [[random(3), 'Y'], [random(14), 'M'], [random(5), 'W'], [random(400), 'D']];
-      const time: [number, string][] = [[random(50), 'H'], [random(200), 'M'], [random(100), 'S']];
-      const iso = `P${parts.filter(([count]) => count > 0 && random(2)).map(([count, unit]) => `${count}${unit}`).join('')}T${time.filter(([count]) => count > 0 && random(2)).map(([count, unit]) => `${count}${unit}`).join('')}`.replace(/T$/, '');
+      const parts: [number, string][] = [
+        [random(3), 'Y'],
+        [random(14), 'M'],
+        [random(5), 'W'],
+        [random(400), 'D'],
+      ];
+      const time: [number, string][] = [
+        [random(50), 'H'],
+        [random(200), 'M'],
+        [random(100), 'S'],
+      ];
+      const iso = `P${parts
+        .filter(([count]) => count > 0 && random(2))
+        .map(([count, unit]) => `${count}${unit}`)
+        .join('')}T${time
+        .filter(([count]) => count > 0 && random(2))
+        .map(([count, unit]) => `${count}${unit}`)
+        .join('')}`.replace(/T$/, '');
       if (iso === 'P') continue;
       expect([iso, humanDuration(iso)]).toEqual([iso, luxonsWording(iso)]);
     }

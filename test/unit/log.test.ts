@@ -8,7 +8,11 @@ const SECRETS = [TOKEN, 'zd_Z3ndeskT0ken', BASIC];
 
 function capture() {
   const lines: string[] = [];
-  const logger = createLogger({ secrets: SECRETS, level: 'debug', destination: { write: (s: string) => void lines.push(s) } });
+  const logger = createLogger({
+    secrets: SECRETS,
+    level: 'debug',
+    destination: { write: (s: string) => void lines.push(s) },
+  });
   const output = () => lines.join('');
   const expectClean = () => {
     const text = output();
@@ -22,7 +26,14 @@ function capture() {
 describe('createLogger never emits a secret', () => {
   test("in a vendor's error answer: its headers (cookies) are not logged, though the retry layer can read them", () => {
     const { logger, output } = capture();
-    const error = new HttpError('zendesk', 'GET', '/api/v2/users', 503, { 'set-cookie': '_session=abc123', 'retry-after': '7' }, 'unavailable');
+    const error = new HttpError(
+      'zendesk',
+      'GET',
+      '/api/v2/users',
+      503,
+      { 'set-cookie': '_session=abc123', 'retry-after': '7' },
+      'unavailable',
+    );
     logger.error({ err: error }, 'check failed');
     expect(output()).toContain('zendesk GET /api/v2/users answered HTTP 503: unavailable');
     expect(output()).not.toContain('abc123');
@@ -45,9 +56,14 @@ describe('createLogger never emits a secret', () => {
 
   test('in a nested field', () => {
     const { logger, output, expectClean } = capture();
-    logger.warn({ request: { url: `https://api.test/users?token=${TOKEN}`, list: [{ deep: { deeper: TOKEN } }] } }, 'request');
+    logger.warn(
+      { request: { url: `https://api.test/users?token=${TOKEN}`, list: [{ deep: { deeper: TOKEN } }] } },
+      'request',
+    );
     expectClean();
-    expect(JSON.parse(output())).toMatchObject({ request: { url: 'https://api.test/users?token=[REDACTED]', list: [{ deep: { deeper: '[REDACTED]' } }] } });
+    expect(JSON.parse(output())).toMatchObject({
+      request: { url: 'https://api.test/users?token=[REDACTED]', list: [{ deep: { deeper: '[REDACTED]' } }] },
+    });
   });
 
   test("in a nested Error's message", () => {

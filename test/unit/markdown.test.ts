@@ -36,7 +36,7 @@ function runs(markdown: string): Run[] {
     }
     const fence = /^`+/.exec(markdown.slice(i))![0];
     let close = -1;
-    for (let j = i + fence.length; j < markdown.length; ) {
+    for (let j = i + fence.length; j < markdown.length;) {
       if (markdown[j] !== '`') {
         j++;
         continue;
@@ -55,7 +55,8 @@ function runs(markdown: string): Run[] {
     }
     flush();
     let content = markdown.slice(i + fence.length, close);
-    if (content.length > 2 && content.startsWith(' ') && content.endsWith(' ') && content.trim() !== '') content = content.slice(1, -1);
+    if (content.length > 2 && content.startsWith(' ') && content.endsWith(' ') && content.trim() !== '')
+      content = content.slice(1, -1);
     out.push({ code: true, raw: markdown.slice(i, close + fence.length), text: content });
     i = close + fence.length;
   }
@@ -64,13 +65,17 @@ function runs(markdown: string): Run[] {
 }
 
 function decodeProse(raw: string): string {
-  return raw
-    .replace(/\\([!-/:-@[-`{-~])|&(amp|lt|gt|quot|#\d+|#x[0-9a-f]+);/gi, (_, escaped: string | undefined, entity: string | undefined) => {
+  return raw.replace(
+    /\\([!-/:-@[-`{-~])|&(amp|lt|gt|quot|#\d+|#x[0-9a-f]+);/gi,
+    (_, escaped: string | undefined, entity: string | undefined) => {
       if (escaped) return escaped;
       const named: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"' };
       if (named[entity!.toLowerCase()]) return named[entity!.toLowerCase()]!;
-      return String.fromCodePoint(entity!.toLowerCase().startsWith('#x') ? parseInt(entity!.slice(2), 16) : Number(entity!.slice(1)));
-    });
+      return String.fromCodePoint(
+        entity!.toLowerCase().startsWith('#x') ? parseInt(entity!.slice(2), 16) : Number(entity!.slice(1)),
+      );
+    },
+  );
 }
 
 /** What a reader gets by selecting the rendered text and copying it: code spans without their backticks, prose decoded. */
@@ -222,7 +227,18 @@ describe('inline(): hostile platform text is inert', () => {
   });
 
   test('the visible text is preserved exactly (only flattened): copying it gives the original back', () => {
-    for (const value of ['@all #1 !2 ~l %m $s &e ^x', 'https://gitlab.com/a/b/-/issues/1', '/close | <b> `x` **y** [z](w)', 'a\\b', 'ends with a backslash\\', '`', '``a`b```', '\\#F00 \\RGB(1,2,3)', '"@all" (see https://x.test/a_(b)).', '&#64;all &lt; &amp;']) {
+    for (const value of [
+      '@all #1 !2 ~l %m $s &e ^x',
+      'https://gitlab.com/a/b/-/issues/1',
+      '/close | <b> `x` **y** [z](w)',
+      'a\\b',
+      'ends with a backslash\\',
+      '`',
+      '``a`b```',
+      '\\#F00 \\RGB(1,2,3)',
+      '"@all" (see https://x.test/a_(b)).',
+      '&#64;all &lt; &amp;',
+    ]) {
       const out = inline(value);
       expectInert(out);
       expect(copied(out)).toBe(value);
@@ -232,11 +248,20 @@ describe('inline(): hostile platform text is inert', () => {
   test('emails and URLs are copied exactly, with no invisible character inside, and never link or mention', () => {
     const email = 'jane.o-neil+audit@example.com';
     const url = 'https://gitlab.com/support/requests/-/issues/101?x=1&y=2#note_3';
-    for (const value of [email, url, `Jane Doe <${email}>`, `request ${url}, expires 2027-06-30.`, `(${email})`, `"${url}"`]) {
+    for (const value of [
+      email,
+      url,
+      `Jane Doe <${email}>`,
+      `request ${url}, expires 2027-06-30.`,
+      `(${email})`,
+      `"${url}"`,
+    ]) {
       const out = inline(value);
       expectInert(out);
       expect(copied(out)).toBe(value);
-      const spans = runs(out).filter((run) => run.code).map((run) => run.text);
+      const spans = runs(out)
+        .filter((run) => run.code)
+        .map((run) => run.text);
       // The address is a code span of its own: what a double-click or a copy of the span gives is the address alone.
       expect(spans.some((span) => span === email || span === url)).toBe(true);
       expect(out).not.toMatch(/[\u200b-\u200f\u2060\ufeff]|&#8203;/);
@@ -311,11 +336,22 @@ describe('table()', () => {
   const cellsOf = (line: string) => line.split(/(?<!\\)\|/).slice(1, -1);
 
   test('renders header, separator and rows; empty cells stay cells', () => {
-    expect(table(['A', 'B'], [['x', ''], ['y', 'z']])).toBe(['| A | B |', '| --- | --- |', '| x |   |', '| y | z |'].join('\n'));
+    expect(
+      table(
+        ['A', 'B'],
+        [
+          ['x', ''],
+          ['y', 'z'],
+        ],
+      ),
+    ).toBe(['| A | B |', '| --- | --- |', '| x |   |', '| y | z |'].join('\n'));
   });
 
   test('inline() cells with hostile text keep the column count', () => {
-    const rows = [[inline('a | b'), inline('x\ny'), inline('<!-- c -->')], [inline('||||'), inline('/close'), inline('`|`')]];
+    const rows = [
+      [inline('a | b'), inline('x\ny'), inline('<!-- c -->')],
+      [inline('||||'), inline('/close'), inline('`|`')],
+    ];
     const lines = table(['One', 'Two', 'Three'], rows).split('\n');
     expect(lines).toHaveLength(4);
     for (const line of lines) {
@@ -337,14 +373,45 @@ describe('an email and a URL from a finding, copied out of the rendered note', (
   const email = 'ann.agent+zd@example.com';
   const url = 'https://gitlab.com/support/requests/-/issues/101';
   const now = new Date('2026-11-24T09:00:00Z');
-  const roster = [{ name: 'Ann Agent', email: 'ann@example.com', gitlab: { username: 'ann' }, reports_to: null, zendesk: { main: { id: 1, role: 'agent', groups: [] } }, line: 1 }];
+  const roster = [
+    {
+      name: 'Ann Agent',
+      email: 'ann@example.com',
+      gitlab: { username: 'ann' },
+      reports_to: null,
+      zendesk: { main: { id: 1, role: 'agent', groups: [] } },
+      line: 1,
+    },
+  ];
   const findings = zendeskFindings(
     {
-      users: [{ id: 1, name: 'Ann Agent', email, role: 'agent', created_at: '2025-01-01T00:00:00Z', last_login_at: '2026-11-23T00:00:00Z', two_factor_auth_enabled: true, suspended: false }],
+      users: [
+        {
+          id: 1,
+          name: 'Ann Agent',
+          email,
+          role: 'agent',
+          created_at: '2025-01-01T00:00:00Z',
+          last_login_at: '2026-11-23T00:00:00Z',
+          two_factor_auth_enabled: true,
+          suspended: false,
+        },
+      ],
       memberships: [],
       groups: [],
       customRoles: [],
-      tokens: { available: true, tokens: [{ id: 7, description: `Ann Agent - ${url} - 2027-06-30`, active: true, created_at: '2026-10-01T00:00:00Z', last_used: '2026-11-20T00:00:00Z' }] },
+      tokens: {
+        available: true,
+        tokens: [
+          {
+            id: 7,
+            description: `Ann Agent - ${url} - 2027-06-30`,
+            active: true,
+            created_at: '2026-10-01T00:00:00Z',
+            last_used: '2026-11-20T00:00:00Z',
+          },
+        ],
+      },
       oauthClients: [],
       oauthTokens: { available: true, tokens: [] },
       me: { id: 9, name: 'Audit Admin', email: 'boss@example.com', role: 'admin' },
@@ -364,26 +431,54 @@ describe('an email and a URL from a finding, copied out of the rendered note', (
   });
 
   test('in the results table: each is a code span of its own, equal to the original, in cells that stay cells', () => {
-    for (const [finding, original] of [[withEmail, email], [withUrl, url]] as const) {
+    for (const [finding, original] of [
+      [withEmail, email],
+      [withUrl, url],
+    ] as const) {
       const row = resultsTableRow(finding, ids);
-      const cells = row.split('|').slice(1, -1).map((cell) => cell.trim());
+      const cells = row
+        .split('|')
+        .slice(1, -1)
+        .map((cell) => cell.trim());
       expect(cells).toHaveLength(4);
       for (const cell of cells.slice(1, 3)) expectInert(cell);
-      const spans = cells.flatMap((cell) => runs(cell).filter((run) => run.code).map((run) => run.text));
+      const spans = cells.flatMap((cell) =>
+        runs(cell)
+          .filter((run) => run.code)
+          .map((run) => run.text),
+      );
       expect(spans).toContain(original);
       expect(copied(cells[2]!)).toContain(original);
       // Not auto-linked, not a mention: outside the span there is no trace of it.
-      const prose = cells.flatMap((cell) => runs(cell).filter((run) => !run.code).map((run) => run.text)).join(' ');
+      const prose = cells
+        .flatMap((cell) =>
+          runs(cell)
+            .filter((run) => !run.code)
+            .map((run) => run.text),
+        )
+        .join(' ');
       expect(prose).not.toContain(original);
       expect(prose).not.toMatch(/@|:\/\//);
     }
   });
 
   test('in a ping: the same, line by line', () => {
-    const note = renderPingNote({ platform: 'zendesk', quarter: '2026-Q4', owner: 'ann', supportOpsManagers: ['som-alex'], findings: [withEmail, withUrl], ids, secondPingAfter: 'P3D' });
+    const note = renderPingNote({
+      platform: 'zendesk',
+      quarter: '2026-Q4',
+      owner: 'ann',
+      supportOpsManagers: ['som-alex'],
+      findings: [withEmail, withUrl],
+      ids,
+      secondPingAfter: 'P3D',
+    });
     const items = note.split('\n').filter((line) => line.startsWith('- **'));
     expect(items).toHaveLength(2);
-    const spans = items.flatMap((line) => runs(line).filter((run) => run.code).map((run) => run.text));
+    const spans = items.flatMap((line) =>
+      runs(line)
+        .filter((run) => run.code)
+        .map((run) => run.text),
+    );
     expect(spans).toEqual(expect.arrayContaining([email, url]));
     expect(items.map(copied).join('\n')).toContain(email);
     expect(items.map(copied).join('\n')).toContain(url);

@@ -1,6 +1,13 @@
 import { parseMarkers, renderMarker, type Marker } from '../../src/domain/markers.js';
 
-const base: Marker = { v: 1, step: 'ping1', platform: 'pagerduty', quarter: '2026-Q4', owner: 'jdoe', findings: ['pagerduty:unknown-id:jdoe'] };
+const base: Marker = {
+  v: 1,
+  step: 'ping1',
+  platform: 'pagerduty',
+  quarter: '2026-Q4',
+  owner: 'jdoe',
+  findings: ['pagerduty:unknown-id:jdoe'],
+};
 
 describe('markers', () => {
   test('render → parse round trip', () => {
@@ -10,7 +17,14 @@ describe('markers', () => {
   });
 
   test('extra fields and null owner survive', () => {
-    const marker: Marker = { v: 1, step: 'results', platform: 'pagerduty', owner: null, findings: [], ids: { 'a:b': 'PD-1' } };
+    const marker: Marker = {
+      v: 1,
+      step: 'results',
+      platform: 'pagerduty',
+      owner: null,
+      findings: [],
+      ids: { 'a:b': 'PD-1' },
+    };
     expect(parseMarkers(`Text\n\n${renderMarker(marker)}\n`)).toEqual([marker]);
   });
 

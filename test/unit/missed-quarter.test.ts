@@ -18,15 +18,23 @@ describe('missedQuarters', () => {
     // The bot's issues, as its description marker names them (labels only say which audit the test means).
     const described = issues.map((issue) => {
       const [platform, quarter] = issue.labels.map((label) => label.split('::')[1]);
-      return { ...issue, description: `<!-- audit-bot {"v":1,"step":"issue","platform":"${platform}","quarter":"${quarter}"} -->` };
+      return {
+        ...issue,
+        description: `<!-- audit-bot {"v":1,"step":"issue","platform":"${platform}","quarter":"${quarter}"} -->`,
+      };
     });
     const tracker = {
       findIssues: async (labels: string[], _state: string, filter?: { ownOnly?: boolean }) => {
         listings.push(filter?.ownOnly ? ['own'] : labels);
-        return described.filter((issue) => labels.every((label) => issue.labels.includes(label))) as unknown as TrackedIssue[];
+        return described.filter((issue) =>
+          labels.every((label) => issue.labels.includes(label)),
+        ) as unknown as TrackedIssue[];
       },
     } as unknown as Tracker;
-    const ctx = { tracker, config: { missed_quarter_after: grace, file: 'audit.config.yml' } } as unknown as AuditContext;
+    const ctx = {
+      tracker,
+      config: { missed_quarter_after: grace, file: 'audit.config.yml' },
+    } as unknown as AuditContext;
     return { ctx, listings };
   }
   const at = (iso: string) => new Date(iso);
@@ -44,8 +52,17 @@ describe('missedQuarters', () => {
   });
 
   test('an issue the run follows answers without a listing; a closed one of the quarter is found by one; another quarter’s does not count', async () => {
-    const followed = [{ issue: { labels: ['audit::pagerduty', 'audit-quarter::2027-Q1'] } as TrackedIssue, platform: 'pagerduty' as const, quarter: '2027-Q1' }];
-    const { ctx, listings } = context([{ labels: ['audit::calendly', 'audit-quarter::2027-Q1'] }, { labels: ['audit::zendesk', 'audit-quarter::2026-Q4'] }]);
+    const followed = [
+      {
+        issue: { labels: ['audit::pagerduty', 'audit-quarter::2027-Q1'] } as TrackedIssue,
+        platform: 'pagerduty' as const,
+        quarter: '2027-Q1',
+      },
+    ];
+    const { ctx, listings } = context([
+      { labels: ['audit::calendly', 'audit-quarter::2027-Q1'] },
+      { labels: ['audit::zendesk', 'audit-quarter::2026-Q4'] },
+    ]);
     const lines = await missedQuarters(ctx, ['pagerduty', 'calendly', 'zendesk'], followed, at('2027-02-01T06:00:00Z'));
     expect(lines).toEqual([expect.stringMatching(/^zendesk: MISSED QUARTER: .*`audit-bot open --platform zendesk`/)]);
     // One listing of the bot's issues answers for both.
@@ -53,7 +70,12 @@ describe('missedQuarters', () => {
   });
 
   test('a listing that fails is said, not taken for a missed quarter', async () => {
-    const ctx = { tracker: { findIssues: () => Promise.reject(new Error('GitLab answered 503')) }, config: { missed_quarter_after: 'P3D', file: 'a.yml' } } as unknown as AuditContext;
-    expect(await missedQuarters(ctx, ['pagerduty'], [], at('2027-02-01T06:00:00Z'))).toEqual(['pagerduty: could not check that 2027-Q1 has an audit issue: GitLab answered 503']);
+    const ctx = {
+      tracker: { findIssues: () => Promise.reject(new Error('GitLab answered 503')) },
+      config: { missed_quarter_after: 'P3D', file: 'a.yml' },
+    } as unknown as AuditContext;
+    expect(await missedQuarters(ctx, ['pagerduty'], [], at('2027-02-01T06:00:00Z'))).toEqual([
+      'pagerduty: could not check that 2027-Q1 has an audit issue: GitLab answered 503',
+    ]);
   });
 });

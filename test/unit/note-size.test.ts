@@ -36,7 +36,14 @@ function input(list: Finding[], existing: ReturnType<typeof botNotes> = []): Ope
 }
 
 function asNotes(plan: PlannedNote[], firstId = 100): TrackedNote[] {
-  return plan.map((note, index) => ({ id: firstId + index, body: noteText(note.body, note.marker), author: BOT, system: false, createdAt: NOW.toISOString(), updatedAt: NOW.toISOString() }));
+  return plan.map((note, index) => ({
+    id: firstId + index,
+    body: noteText(note.body, note.marker),
+    author: BOT,
+    system: false,
+    createdAt: NOW.toISOString(),
+    updatedAt: NOW.toISOString(),
+  }));
 }
 
 const steps = (plan: PlannedNote[]) => plan.map((note) => note.marker.step);
@@ -50,9 +57,13 @@ describe('results over several notes (GitLab caps a note at 1,000,000 characters
   test('every note, results and ping, stays under the budget, counted in UTF-8 bytes', () => {
     expect(results.length).toBeGreaterThan(2);
     for (const text of notes.map((note) => note.body)) expect(utf8Length(text)).toBeLessThanOrEqual(NOTE_BUDGET);
-    expect(results.map((note) => [note.marker.batch, note.marker.part, note.marker.parts])).toEqual(results.map((_, index) => [1, index + 1, results.length]));
+    expect(results.map((note) => [note.marker.batch, note.marker.part, note.marker.parts])).toEqual(
+      results.map((_, index) => [1, index + 1, results.length]),
+    );
     expect(results[0]!.body).toContain(`**1500 findings** need action, listed in ${results.length} notes`);
-    expect(results[1]!.body).toMatch(/^### PagerDuty access audit 2026-Q4: results \(part 2 of \d+\)\n\nContinued from part 1: items \*\*PD-\d+\*\* to \*\*PD-\d+\*\*\./);
+    expect(results[1]!.body).toMatch(
+      /^### PagerDuty access audit 2026-Q4: results \(part 2 of \d+\)\n\nContinued from part 1: items \*\*PD-\d+\*\* to \*\*PD-\d+\*\*\./,
+    );
     // The SOMs own all 1,500: their one ping names the ids instead of describing each.
     const ping = first.find((note) => note.marker.step === 'ping1')!;
     expect(ping.marker.findings).toHaveLength(1500);
@@ -64,7 +75,12 @@ describe('results over several notes (GitLab caps a note at 1,000,000 characters
     const state = rebuildState(notes, BOT, 'pagerduty');
     expect(state.items.size).toBe(1500);
     const item = state.items.get(all[1234]!.fingerprint)!;
-    expect(item).toMatchObject({ kind: 'user-not-in-roster', owner: null, subject: all[1234]!.subject.slice(0, 500) + '…', detail: all[1234]!.detail.slice(0, 500) + '…' });
+    expect(item).toMatchObject({
+      kind: 'user-not-in-roster',
+      owner: null,
+      subject: all[1234]!.subject.slice(0, 500) + '…',
+      detail: all[1234]!.detail.slice(0, 500) + '…',
+    });
     expect(new Set([...state.items.values()].map((entry) => entry.id)).size).toBe(1500);
     expect([...state.items.values()].every((entry) => entry.pings.length === 1)).toBe(true);
     expect(damagedRecord(notes, BOT, 'pagerduty')).toBeUndefined();
@@ -89,7 +105,9 @@ describe('results over several notes (GitLab caps a note at 1,000,000 characters
     const ids = after.flatMap(({ marker }) => resultsEntries(marker).map((entry) => entry.id));
     expect(new Set(ids).size).toBe(ids.length);
     expect(ids).toHaveLength(fewer.length);
-    expect(rest.filter((note) => note.marker.step === 'results').every((note) => (note.marker.part as number) > 1)).toBe(true);
+    expect(
+      rest.filter((note) => note.marker.step === 'results').every((note) => (note.marker.part as number) > 1),
+    ).toBe(true);
   });
 
   test('a deleted part is damage: the first, a middle or the last one', () => {
@@ -97,7 +115,10 @@ describe('results over several notes (GitLab caps a note at 1,000,000 characters
     const pings = notes.slice(results.length);
     for (const deleted of [0, 1, results.length - 1]) {
       const left = [...resultsNotes.filter((_, index) => index !== deleted), ...pings];
-      expect({ deleted, record: damagedRecord(left, BOT, 'pagerduty') }).toEqual({ deleted, record: { cause: 'deleted' } });
+      expect({ deleted, record: damagedRecord(left, BOT, 'pagerduty') }).toEqual({
+        deleted,
+        record: { cause: 'deleted' },
+      });
     }
     // Before any ping was posted too: a gap in the parts, or in the item ids, shows it.
     expect(damagedRecord([resultsNotes[0]!, resultsNotes[2]!], BOT, 'pagerduty')).toEqual({ cause: 'deleted' });
@@ -123,9 +144,19 @@ describe('results notes written before parts', () => {
     quarter: '2026-Q4',
     findings: ['fp:a', 'fp:b'],
     ids: { 'fp:a': 'PD-1', 'fp:b': 'PD-2' },
-    items: { 'fp:a': { kind: 'k', owner: 'alice', subject: 'A', detail: 'a' }, 'fp:b': { kind: 'k', owner: null, subject: 'B', detail: 'b' } },
+    items: {
+      'fp:a': { kind: 'k', owner: 'alice', subject: 'A', detail: 'a' },
+      'fp:b': { kind: 'k', owner: null, subject: 'B', detail: 'b' },
+    },
   };
-  const note = (id: number, marker: object): TrackedNote => ({ id, body: `x\n\n${renderMarker(marker as never)}`, author: BOT, system: false, createdAt: NOW.toISOString(), updatedAt: NOW.toISOString() });
+  const note = (id: number, marker: object): TrackedNote => ({
+    id,
+    body: `x\n\n${renderMarker(marker as never)}`,
+    author: BOT,
+    system: false,
+    createdAt: NOW.toISOString(),
+    updatedAt: NOW.toISOString(),
+  });
 
   test('are read as before, and a new finding continues their ids in a new batch', () => {
     const state = rebuildState([note(1, legacy)], BOT, 'pagerduty');
@@ -134,14 +165,23 @@ describe('results notes written before parts', () => {
       ['PD-2', null, 'B'],
     ]);
     const existing = botNotes([note(1, legacy)], BOT, 'pagerduty');
-    const extra: Finding = { platform: 'pagerduty', kind: 'k', fingerprint: 'fp:c', owner: null, subject: 'C', detail: 'c' };
+    const extra: Finding = {
+      platform: 'pagerduty',
+      kind: 'k',
+      fingerprint: 'fp:c',
+      owner: null,
+      subject: 'C',
+      detail: 'c',
+    };
     const plan = planOpen(input([extra], existing));
     expect(steps(plan)).toEqual(['results', 'ping1']);
     expect(plan[0]!.marker).toMatchObject({ batch: 2, part: 1, parts: 1, rows: [[3, 0, null, 'C', 'c']] });
     expect(plan[0]!.body).toContain('new findings');
     expect(damagedRecord([note(1, legacy)], BOT, 'pagerduty')).toBeUndefined();
     // A gap in the ids of old notes: one of them was deleted.
-    expect(damagedRecord([note(1, { ...legacy, findings: ['fp:b'], ids: { 'fp:b': 'PD-2' } })], BOT, 'pagerduty')).toEqual({ cause: 'deleted' });
+    expect(
+      damagedRecord([note(1, { ...legacy, findings: ['fp:b'], ids: { 'fp:b': 'PD-2' } })], BOT, 'pagerduty'),
+    ).toEqual({ cause: 'deleted' });
   });
 
   test('a hand-edited marker that no longer parses is ignored, not fatal', () => {
@@ -151,6 +191,8 @@ describe('results notes written before parts', () => {
 
 describe('idRanges', () => {
   test('consecutive ids as ranges, in order', () => {
-    expect(idRanges(['PD-3', 'PD-1', 'PD-2', 'PD-5', 'PD-7', 'PD-8'])).toBe('**PD-1** to **PD-3**, **PD-5**, **PD-7** to **PD-8**');
+    expect(idRanges(['PD-3', 'PD-1', 'PD-2', 'PD-5', 'PD-7', 'PD-8'])).toBe(
+      '**PD-1** to **PD-3**, **PD-5**, **PD-7** to **PD-8**',
+    );
   });
 });

@@ -11,7 +11,14 @@ const BOT = 'audit-bot';
 const SOMS = ['som-alex', 'som-bea'];
 
 function finding(kind: string, key: string, owner: string | null, subject = key): Finding {
-  return { platform: 'pagerduty', kind, fingerprint: `pagerduty:${kind}:${key}`, owner, subject, detail: `${kind} for ${subject}` };
+  return {
+    platform: 'pagerduty',
+    kind,
+    fingerprint: `pagerduty:${kind}:${key}`,
+    owner,
+    subject,
+    detail: `${kind} for ${subject}`,
+  };
 }
 
 const FINDINGS: Finding[] = [
@@ -71,7 +78,10 @@ describe('planOpen', () => {
     expect(alice.marker.findings).toEqual(['pagerduty:unknown-id:alice']);
     expect(bob.body.startsWith('@bob,')).toBe(true);
     expect(som.body.startsWith('@som-alex @som-bea,')).toBe(true);
-    expect(som.marker.findings).toEqual(['pagerduty:user-not-in-roster:PHOSTIL', 'pagerduty:user-not-in-roster:PSTRANG']);
+    expect(som.marker.findings).toEqual([
+      'pagerduty:user-not-in-roster:PHOSTIL',
+      'pagerduty:user-not-in-roster:PSTRANG',
+    ]);
     expect(som.body).toContain('**PD-3**');
     expect(som.body).toContain('**PD-4**');
   });
@@ -85,7 +95,9 @@ describe('planOpen', () => {
       expect(outsideCode).not.toMatch(/@all/);
       expect(outsideCode).not.toMatch(/(^|[^&])#1\b/);
       // Exactly the bot's own marker is read back.
-      expect(botNotes([{ id: 1, body: text, author: BOT, system: false, createdAt: '', updatedAt: '' }], BOT, 'pagerduty')).toHaveLength(1);
+      expect(
+        botNotes([{ id: 1, body: text, author: BOT, system: false, createdAt: '', updatedAt: '' }], BOT, 'pagerduty'),
+      ).toHaveLength(1);
     }
   });
 
@@ -102,7 +114,9 @@ describe('planOpen', () => {
   });
 
   test('built BotNote objects work the same as notes read back', () => {
-    const existing: BotNote[] = first.slice(0, 2).map((note, index) => ({ noteId: index + 1, createdAt: NOW.toISOString(), marker: note.marker }));
+    const existing: BotNote[] = first
+      .slice(0, 2)
+      .map((note, index) => ({ noteId: index + 1, createdAt: NOW.toISOString(), marker: note.marker }));
     expect(planOpen(input(FINDINGS, existing))).toEqual(first.slice(2));
   });
 
@@ -126,7 +140,11 @@ describe('planOpen', () => {
       rows: [[5, 0, 0, extra.subject, extra.detail]],
     });
     expect(resultsEntries(results.marker)).toEqual([
-      { fingerprint: extra.fingerprint, id: 'PD-5', record: { kind: extra.kind, owner: extra.owner, subject: extra.subject, detail: extra.detail } },
+      {
+        fingerprint: extra.fingerprint,
+        id: 'PD-5',
+        record: { kind: extra.kind, owner: extra.owner, subject: extra.subject, detail: extra.detail },
+      },
     ]);
     expect(results.body).toContain('access audit 2026-Q4: new findings');
     expect(results.body).toContain('**PD-5**');
@@ -147,7 +165,16 @@ describe('planOpen', () => {
   });
 
   test('accepted exceptions are listed in the first results note', () => {
-    const accepted: AcceptedFinding[] = [{ finding: finding('user-not-in-roster', 'PBOT', null, 'Bot'), exception: { fingerprint: 'pagerduty:user-not-in-roster:PBOT', reason: 'monitoring | bot', expires: '2027-01-31' } }];
+    const accepted: AcceptedFinding[] = [
+      {
+        finding: finding('user-not-in-roster', 'PBOT', null, 'Bot'),
+        exception: {
+          fingerprint: 'pagerduty:user-not-in-roster:PBOT',
+          reason: 'monitoring | bot',
+          expires: '2027-01-31',
+        },
+      },
+    ];
     const plan = planOpen(input([], [], accepted));
     expect(plan[0].body).toContain('1 accepted exception(s)');
     expect(plan[0].body).toContain('monitoring &#124; bot');
@@ -156,7 +183,14 @@ describe('planOpen', () => {
 
 describe('botNotes', () => {
   const marker = { v: 1, step: 'ping1' as const, platform: 'pagerduty', findings: ['x'] };
-  const note = (id: number, author: string, system: boolean, body: string): TrackedNote => ({ id, author, system, body, createdAt: '2026-11-24T09:00:00Z', updatedAt: '2026-11-24T09:00:00Z' });
+  const note = (id: number, author: string, system: boolean, body: string): TrackedNote => ({
+    id,
+    author,
+    system,
+    body,
+    createdAt: '2026-11-24T09:00:00Z',
+    updatedAt: '2026-11-24T09:00:00Z',
+  });
 
   test('reads only markers in non-system notes written by the bot, for the platform', () => {
     const notes = [

@@ -105,7 +105,14 @@ describe('RateLimitPacer', () => {
 });
 
 /** A pacer on a fake clock: its sleeps advance the clock and are recorded. */
-function timed(options: { budgetShare?: number; windowMs?: number; vendor?: 'gitlab' | 'zendesk' | 'calendly' | 'pagerduty'; maxWaitMs?: number } = {}) {
+function timed(
+  options: {
+    budgetShare?: number;
+    windowMs?: number;
+    vendor?: 'gitlab' | 'zendesk' | 'calendly' | 'pagerduty';
+    maxWaitMs?: number;
+  } = {},
+) {
   const clock = { ms: 0 };
   const sleeps: number[] = [];
   const it = new RateLimitPacer(
@@ -135,7 +142,8 @@ describe('RateLimitPacer: a share of the announced budget', () => {
     }
     expect(it.shareCap).toBe(10);
     // In any window of 1 s (from any request's sending), at most 10 were sent.
-    for (const start of sent) expect(sent.filter((t) => t >= start && t < start + 1_000).length).toBeLessThanOrEqual(10);
+    for (const start of sent)
+      expect(sent.filter((t) => t >= start && t < start + 1_000).length).toBeLessThanOrEqual(10);
     // The 11th waits until a window after the first answer (10 ms): 1 010 ms.
     expect(sent[10]).toBe(1_010);
     expect(sleeps.length).toBeGreaterThan(0);
@@ -218,7 +226,10 @@ describe('RateLimitPacer: after a 429, every request waits', () => {
     it.hold(3_000);
     const order: string[] = [];
     const queued = [1, 2, 3].map((n) => it.acquire().then(() => order.push(`queued ${n} at ${clock.ms}`)));
-    const retry = it.pause(3_000).then(() => it.acquire(true)).then(() => order.push(`retry at ${clock.ms}`));
+    const retry = it
+      .pause(3_000)
+      .then(() => it.acquire(true))
+      .then(() => order.push(`retry at ${clock.ms}`));
     await Promise.all([...queued, retry]);
     expect(sleeps).toEqual([3_000]);
     expect(order).toEqual(['queued 1 at 3000', 'queued 2 at 3000', 'queued 3 at 3000', 'retry at 3000']);

@@ -13,7 +13,10 @@ const person = (name: string, username: string, pagerduty: string) => [
 describe('roster: pagerduty.role', () => {
   test('optional; when given, one of PagerDuty’s roles', () => {
     const people = parseRoster(
-      yaml(...person('Ann', 'ann', '{ id: PANN001, schedules: [PSCHED1], role: owner }'), ...person('Bo', 'bo', '{ id: PBO0001 }')),
+      yaml(
+        ...person('Ann', 'ann', '{ id: PANN001, schedules: [PSCHED1], role: owner }'),
+        ...person('Bo', 'bo', '{ id: PBO0001 }'),
+      ),
       'roster.yml',
     );
     expect(people[0]!.pagerduty).toEqual({ id: 'PANN001', schedules: ['PSCHED1'], role: 'owner' });
@@ -92,12 +95,16 @@ describe('audit config: platforms.pagerduty', () => {
       'audit.config.yml:9 platforms.pagerduty.schedules[1]: "amer" is not a PagerDuty schedule id (e.g. P89ZYHZ)',
       'audit.config.yml:9 platforms.pagerduty.schedules[2]: duplicate "PAMER01", also at line 9',
     ]);
-    expect(config(yaml('support_ops_managers: [som-alex]', 'platforms:', '  pagerduty: { schedules: [], coverage_window: PT0S }'))).toEqual([
+    expect(
+      config(
+        yaml('support_ops_managers: [som-alex]', 'platforms:', '  pagerduty: { schedules: [], coverage_window: PT0S }'),
+      ),
+    ).toEqual([
       'audit.config.yml:3 platforms.pagerduty.coverage_window: "PT0S" must be longer than zero',
       'audit.config.yml:3 platforms.pagerduty.schedules: must not be empty (leave the key out to audit every schedule)',
     ]);
-    expect(config(yaml('support_ops_managers: [som-alex]', 'platforms:', '  pagerduty: { coverage_windw: P7D }'))).toEqual([
-      'audit.config.yml:3 platforms.pagerduty.coverage_windw: unknown key (did you mean "coverage_window"?)',
-    ]);
+    expect(
+      config(yaml('support_ops_managers: [som-alex]', 'platforms:', '  pagerduty: { coverage_windw: P7D }')),
+    ).toEqual(['audit.config.yml:3 platforms.pagerduty.coverage_windw: unknown key (did you mean "coverage_window"?)']);
   });
 });

@@ -1,4 +1,10 @@
-import { coverageWindow, coveredPercentage, describeLength, parseInstant, uncoveredIntervals } from '../../src/platforms/pagerduty/coverage.js';
+import {
+  coverageWindow,
+  coveredPercentage,
+  describeLength,
+  parseInstant,
+  uncoveredIntervals,
+} from '../../src/platforms/pagerduty/coverage.js';
 
 const H = 3600 * 1000;
 const since = Date.parse('2026-11-24T09:00:00Z');
@@ -42,7 +48,9 @@ describe('uncoveredIntervals', () => {
   });
 
   test('an unparseable time fails loudly instead of counting as a gap', () => {
-    expect(() => uncoveredIntervals([{ start: 'tomorrow', end: iso(until) }], since, until, 'schedule PX')).toThrow(/schedule PX entry 1 start: "tomorrow" is not an ISO-8601 time/);
+    expect(() => uncoveredIntervals([{ start: 'tomorrow', end: iso(until) }], since, until, 'schedule PX')).toThrow(
+      /schedule PX entry 1 start: "tomorrow" is not an ISO-8601 time/,
+    );
     expect(() => parseInstant(undefined, 'x')).toThrow(/x: undefined is not an ISO-8601 time/);
   });
 });

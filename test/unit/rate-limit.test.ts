@@ -58,7 +58,9 @@ describe('rateLimitDelayMs', () => {
   test('absent → undefined', () => {
     for (const vendor of ['gitlab', 'zendesk', 'calendly', 'pagerduty'] as const) {
       expect(rateLimitDelayMs(vendor, {}, NOW)).toBeUndefined();
-      expect(rateLimitDelayMs(vendor, { 'content-type': 'application/json', 'retry-after': undefined }, NOW)).toBeUndefined();
+      expect(
+        rateLimitDelayMs(vendor, { 'content-type': 'application/json', 'retry-after': undefined }, NOW),
+      ).toBeUndefined();
     }
     expect(rateLimitDelayMs('zendesk', { 'x-ratelimit-reset': '5' }, NOW)).toBeUndefined();
   });

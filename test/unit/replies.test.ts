@@ -88,11 +88,18 @@ describe('parseReply: what counts', () => {
       'PD-6 done',
       'Let me know if anything else is needed.',
     ].join('\r\n');
-    expect(parseReply(body)).toEqual([fixed('PD-3'), intentional(['PD-4', 'PD-5'], 'shared on-call account'), fixed('PD-6')]);
+    expect(parseReply(body)).toEqual([
+      fixed('PD-3'),
+      intentional(['PD-4', 'PD-5'], 'shared on-call account'),
+      fixed('PD-6'),
+    ]);
   });
 
   test('an approval and item claims can share a note', () => {
-    expect(parseReply('PD-3 fixed\nApproved, thanks')).toEqual([fixed('PD-3'), { kind: 'approved', comment: 'thanks' }]);
+    expect(parseReply('PD-3 fixed\nApproved, thanks')).toEqual([
+      fixed('PD-3'),
+      { kind: 'approved', comment: 'thanks' },
+    ]);
   });
 });
 
@@ -124,7 +131,10 @@ describe('parseReply: what does not count', () => {
     ['a quoted approval', '> approved'],
     ['inline code', '`PD-3 fixed`'],
     ['inline code in prose', 'Reply `PD-3 fixed` when done'],
-    ['the bot ping example', 'Fix each item in PagerDuty, e.g. `PD-3 fixed`, `PD-3 intentional: <reason>`, or `all fixed`.'],
+    [
+      'the bot ping example',
+      'Fix each item in PagerDuty, e.g. `PD-3 fixed`, `PD-3 intentional: <reason>`, or `all fixed`.',
+    ],
     ['a question that mentions an id', 'is PD-3 fixed yet?'],
     ['prose that mentions an id', 'I think PD-3 fixed itself'],
     ['not fixed', 'not fixed'],
@@ -147,7 +157,17 @@ describe('parseReply: what does not count', () => {
   });
 
   test('fenced code blocks (``` and ~~~) are skipped, and lines after the fence count again', () => {
-    const body = ['```', 'PD-3 fixed', 'approved', '```', 'PD-4 fixed', '~~~text', 'PD-5 fixed', '~~~', 'PD-6 done'].join('\n');
+    const body = [
+      '```',
+      'PD-3 fixed',
+      'approved',
+      '```',
+      'PD-4 fixed',
+      '~~~text',
+      'PD-5 fixed',
+      '~~~',
+      'PD-6 done',
+    ].join('\n');
     expect(parseReply(body)).toEqual([fixed('PD-4'), fixed('PD-6')]);
   });
 
@@ -160,7 +180,9 @@ describe('parseReply: what does not count', () => {
   });
 
   test('quoting someone else and answering below counts only the answer', () => {
-    expect(parseReply('> PD-3 fixed\n> all fixed\nnot yet, sorry\nPD-4 intentional: kept')).toEqual([intentional(['PD-4'], 'kept')]);
+    expect(parseReply('> PD-3 fixed\n> all fixed\nnot yet, sorry\nPD-4 intentional: kept')).toEqual([
+      intentional(['PD-4'], 'kept'),
+    ]);
   });
 
   test('a pasted bot marker is not a claim', () => {
@@ -179,7 +201,10 @@ describe('readReply: what one note may cost (REPLY_LIMITS)', () => {
   });
 
   test('a repeated instruction counts where it last appears: the last word on an item decides', () => {
-    expect(parseReply('PD-3 fixed\nPD-3 intentional: kept\nPD-3 fixed')).toEqual([intentional(['PD-3'], 'kept'), fixed('PD-3')]);
+    expect(parseReply('PD-3 fixed\nPD-3 intentional: kept\nPD-3 fixed')).toEqual([
+      intentional(['PD-3'], 'kept'),
+      fixed('PD-3'),
+    ]);
   });
 
   test('at most REPLY_LIMITS.instructions distinct instructions are read; the note is then cut', () => {
@@ -197,7 +222,11 @@ describe('readReply: what one note may cost (REPLY_LIMITS)', () => {
     const read = readReply(`${ids.join(', ')} fixed`);
     expect(read.claims).toEqual([fixed(...ids.slice(0, REPLY_LIMITS.idsPerLine))]);
     expect(read.cut).toBe(true);
-    expect(readReply(`${repeat('PD-1', 300, ', ')} fixed`)).toEqual({ claims: [fixed('PD-1')], unreadIds: [], cut: false });
+    expect(readReply(`${repeat('PD-1', 300, ', ')} fixed`)).toEqual({
+      claims: [fixed('PD-1')],
+      unreadIds: [],
+      cut: false,
+    });
   });
 
   test('a line longer than REPLY_LIMITS.lineLength is no instruction; the ids in its first part get the hint', () => {
@@ -231,7 +260,11 @@ describe('readReply: what one note may cost (REPLY_LIMITS)', () => {
     const many = readReply(Array.from({ length: 80 }, (_, i) => `what about PD-${i + 1}`).join('\n'));
     expect(many.unreadIds).toHaveLength(REPLY_LIMITS.unreadIds);
     expect(many.cut).toBe(true);
-    expect(readReply('Hi! PD-3 and PD-4 are sorted\nPD-3 fixed')).toEqual({ claims: [fixed('PD-3')], unreadIds: ['PD-4'], cut: false });
+    expect(readReply('Hi! PD-3 and PD-4 are sorted\nPD-3 fixed')).toEqual({
+      claims: [fixed('PD-3')],
+      unreadIds: ['PD-4'],
+      cut: false,
+    });
     expect(readReply('Hi! PD-3 and PD-4 are sorted\nall fixed').unreadIds).toEqual([]);
     expect(unreadItemIds('> PD-3 is sorted\n```\nPD-4 maybe\n```\nsee `PD-5 fixed`')).toEqual([]);
   });

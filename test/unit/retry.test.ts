@@ -23,28 +23,46 @@ function policy(overrides: Partial<RetryPolicy> = {}): RetryPolicy & { sleeps: n
   };
 }
 
-const http = (status: number, headers: Record<string, string> = {}) => new HttpError('pagerduty', 'GET', '/users', status, headers, '');
+const http = (status: number, headers: Record<string, string> = {}) =>
+  new HttpError('pagerduty', 'GET', '/users', status, headers, '');
 const transport = (code: string) => new TransportError('pagerduty', 'POST', '/users', code, 'socket');
 
 describe('decideRetry', () => {
   test('429 with a signal waits what the vendor asked', () => {
-    expect(decideRetry(http(429, { 'ratelimit-reset': '7' }), 1, policy())).toEqual({ retry: true, delayMs: 7_000, reason: 'rate limited' });
+    expect(decideRetry(http(429, { 'ratelimit-reset': '7' }), 1, policy())).toEqual({
+      retry: true,
+      delayMs: 7_000,
+      reason: 'rate limited',
+    });
   });
 
   test('Zendesk: a 429 with only ratelimit-reset waits for the reset; Retry-After comes first when both are there', () => {
     const zendesk = policy({ vendor: 'zendesk', maxRateLimitWaitMs: 5 * 60_000 });
     const zd = (headers: Record<string, string>) => new HttpError('zendesk', 'GET', '/api/v2/users', 429, headers, '');
-    expect(decideRetry(zd({ 'ratelimit-limit': '700', 'ratelimit-remaining': '0', 'ratelimit-reset': '41' }), 1, zendesk)).toEqual({ retry: true, delayMs: 41_000, reason: 'rate limited' });
-    expect(decideRetry(zd({ 'Retry-After': '5', 'ratelimit-reset': '41' }), 1, zendesk)).toMatchObject({ delayMs: 5_000 });
+    expect(
+      decideRetry(zd({ 'ratelimit-limit': '700', 'ratelimit-remaining': '0', 'ratelimit-reset': '41' }), 1, zendesk),
+    ).toEqual({ retry: true, delayMs: 41_000, reason: 'rate limited' });
+    expect(decideRetry(zd({ 'Retry-After': '5', 'ratelimit-reset': '41' }), 1, zendesk)).toMatchObject({
+      delayMs: 5_000,
+    });
     // Neither: the back-off.
-    expect(decideRetry(zd({ 'x-rate-limit': '700', 'x-rate-limit-remaining': '0' }), 2, zendesk)).toMatchObject({ delayMs: 200 });
+    expect(decideRetry(zd({ 'x-rate-limit': '700', 'x-rate-limit-remaining': '0' }), 2, zendesk)).toMatchObject({
+      delayMs: 200,
+    });
   });
 
   test('each vendor’s documented signal on a 429: Calendly X-RateLimit-Reset, GitLab Retry-After then RateLimit-Reset', () => {
-    const at = (vendor: 'calendly' | 'gitlab', headers: Record<string, string>) => decideRetry(new HttpError(vendor, 'GET', '/x', 429, headers, ''), 1, policy({ vendor }));
-    expect(at('calendly', { 'X-RateLimit-Limit': '500', 'X-RateLimit-Remaining': '0', 'X-RateLimit-Reset': '60' })).toMatchObject({ delayMs: 60_000 });
-    expect(at('gitlab', { 'Retry-After': '9', 'RateLimit-Reset': String(Math.floor(NOW.getTime() / 1000) + 30) })).toMatchObject({ delayMs: 9_000 });
-    expect(at('gitlab', { 'RateLimit-Reset': String(Math.floor(NOW.getTime() / 1000) + 30) })).toMatchObject({ delayMs: 30_000 });
+    const at = (vendor: 'calendly' | 'gitlab', headers: Record<string, string>) =>
+      decideRetry(new HttpError(vendor, 'GET', '/x', 429, headers, ''), 1, policy({ vendor }));
+    expect(
+      at('calendly', { 'X-RateLimit-Limit': '500', 'X-RateLimit-Remaining': '0', 'X-RateLimit-Reset': '60' }),
+    ).toMatchObject({ delayMs: 60_000 });
+    expect(
+      at('gitlab', { 'Retry-After': '9', 'RateLimit-Reset': String(Math.floor(NOW.getTime() / 1000) + 30) }),
+    ).toMatchObject({ delayMs: 9_000 });
+    expect(at('gitlab', { 'RateLimit-Reset': String(Math.floor(NOW.getTime() / 1000) + 30) })).toMatchObject({
+      delayMs: 30_000,
+    });
   });
 
   test('429 with a zero reset still waits a little', () => {
@@ -62,7 +80,10 @@ describe('decideRetry', () => {
 
   test('429 asking for more than maxRateLimitWaitMs is not retried', () => {
     expect(decideRetry(http(429, { 'ratelimit-reset': '61' }), 1, policy())).toEqual({ retry: false });
-    expect(decideRetry(http(429, { 'ratelimit-reset': '60' }), 1, policy())).toMatchObject({ retry: true, delayMs: 60_000 });
+    expect(decideRetry(http(429, { 'ratelimit-reset': '60' }), 1, policy())).toMatchObject({
+      retry: true,
+      delayMs: 60_000,
+    });
   });
 
   test('5xx only when idempotent', () => {
@@ -80,10 +101,17 @@ describe('decideRetry', () => {
   });
 
   test('ECONNRESET only when idempotent, ECONNREFUSED always', () => {
-    expect(decideRetry(transport('ECONNRESET'), 1, policy())).toEqual({ retry: true, delayMs: 100, reason: 'ECONNRESET' });
+    expect(decideRetry(transport('ECONNRESET'), 1, policy())).toEqual({
+      retry: true,
+      delayMs: 100,
+      reason: 'ECONNRESET',
+    });
     expect(decideRetry(transport('ECONNRESET'), 1, policy({ idempotent: false }))).toEqual({ retry: false });
     expect(decideRetry(transport('ECONNREFUSED'), 1, policy())).toMatchObject({ retry: true });
-    expect(decideRetry(transport('ECONNREFUSED'), 1, policy({ idempotent: false }))).toMatchObject({ retry: true, reason: 'ECONNREFUSED' });
+    expect(decideRetry(transport('ECONNREFUSED'), 1, policy({ idempotent: false }))).toMatchObject({
+      retry: true,
+      reason: 'ECONNREFUSED',
+    });
   });
 
   test('other errors never', () => {

@@ -32,10 +32,17 @@ function compare(text: string): { path: 'fast' | 'full' | 'problem'; difference?
   // Entries in the usual shape are read by PersonPattern; the generic reader alone reads the same.
   const generic = readValidRoster(text, { pattern: false });
   if (!isDeepStrictEqual(fast, generic) || JSON.stringify(fast) !== JSON.stringify(generic)) {
-    return { path: fast ? 'fast' : 'full', difference: `the pattern and the generic reader differ:\n${JSON.stringify(fast)}\n${JSON.stringify(generic)}` };
+    return {
+      path: fast ? 'fast' : 'full',
+      difference: `the pattern and the generic reader differ:\n${JSON.stringify(fast)}\n${JSON.stringify(generic)}`,
+    };
   }
   if (fast === undefined) return { path: 'roster' in full ? 'full' : 'problem' };
-  if (!('roster' in full)) return { path: 'fast', difference: `the fast path read a roster the full path rejects: ${full.problems.join(' | ')}` };
+  if (!('roster' in full))
+    return {
+      path: 'fast',
+      difference: `the fast path read a roster the full path rejects: ${full.problems.join(' | ')}`,
+    };
   // Deep-equal, with the same keys in the same order.
   if (!isDeepStrictEqual(fast, full.roster) || JSON.stringify(fast) !== JSON.stringify(full.roster)) {
     return { path: 'fast', difference: `different rosters:\n${JSON.stringify(fast)}\n${JSON.stringify(full.roster)}` };
@@ -92,12 +99,18 @@ describe('the fast roster path', () => {
     ['the base roster', BASE],
     ['quoted values with spaces to trim', edit(2, '- name: "  Ann Lee "')],
     ['comments, and blank lines with spaces', edit(11, '  # between', '   ', '# at the margin')],
-    ['a calendly email spelled like the main one', edit(9, '  calendly: { email: ann@example.com, role: owner }  # same')],
+    [
+      'a calendly email spelled like the main one',
+      edit(9, '  calendly: { email: ann@example.com, role: owner }  # same'),
+    ],
     ['an account on the other instance with the same id', edit(8, '    us_federal: { id: 101, role: agent }')],
     ['an empty reports_to', edit(5, '  reports_to:')],
     ['no reports_to', edit(5)],
     ['a zendesk section with no account', edit(31, '    main:')],
-    ['a compact block list', edit(22, '      - Support AMER').replace('        - "Support EMEA"', '      - "Support EMEA"')],
+    [
+      'a compact block list',
+      edit(22, '      - Support AMER').replace('        - "Support EMEA"', '      - "Support EMEA"'),
+    ],
     ['an indented top-level list', BASE.replace(/^(.)/gm, '  $1')],
   ])('reads %s as the full path does', (_what, text) => {
     expect(compare(text)).toEqual({ path: 'fast' });
@@ -107,8 +120,17 @@ describe('the fast roster path', () => {
   test.each([
     ['CRLF line ends', BASE.replace(/\n/g, '\r\n')],
     ['a byte-order mark', `\ufeff${BASE}`],
-    ['an anchor and an alias', edit(7, '    main: { id: 101, role: admin, groups: &amer [Support AMER] }').replace('groups: []', 'groups: *amer')],
-    ['a person in flow style', `${BASE}- { name: Dee, email: dee@example.com, gitlab: { username: dee }, reports_to: ann }\n`],
+    [
+      'an anchor and an alias',
+      edit(7, '    main: { id: 101, role: admin, groups: &amer [Support AMER] }').replace(
+        'groups: []',
+        'groups: *amer',
+      ),
+    ],
+    [
+      'a person in flow style',
+      `${BASE}- { name: Dee, email: dee@example.com, gitlab: { username: dee }, reports_to: ann }\n`,
+    ],
     ['a document start marker', `---\n${BASE}`],
     ['reports_to: ~', edit(5, '  reports_to: ~')],
     ['an empty flow mapping', edit(30, '  zendesk: {}').replace('    main: { role: agent }\n', '')],
@@ -131,13 +153,22 @@ describe('the fast roster path', () => {
     ['a missing name', edit(2, '- email: ann2@example.com').replace('  email: ann@example.com\n', '')],
     ['a null gitlab', edit(4, '  gitlab:')],
     ['a username with an @', edit(4, '  gitlab: { username: "@ann" }')],
-    ['a username ending in .git', edit(4, '  gitlab: { username: ann.git }').replace('reports_to: ann\n', 'reports_to: ann.git\n')],
+    [
+      'a username ending in .git',
+      edit(4, '  gitlab: { username: ann.git }').replace('reports_to: ann\n', 'reports_to: ann.git\n'),
+    ],
     ['a duplicate username, in another case', edit(28, '  gitlab: { username: ANN }')],
     ['a duplicate email, in another case', edit(27, '  email: Ann@Example.com')],
     ['a duplicate zendesk id', edit(19, '      id: 101')],
     ['a duplicate calendly email', edit(24, '  calendly: { email: ANN@example.com, role: user }')],
-    ['an email that is another\'s Calendly email, as DuplicateFinder keys it', edit(27, '  email: "calendly:ben.cal@example.com"')],
-    ['a duplicate username, of someone without reports', `${BASE}- name: Dee\n  email: dee@example.com\n  gitlab: { username: CY }\n  reports_to: ann\n`],
+    [
+      "an email that is another's Calendly email, as DuplicateFinder keys it",
+      edit(27, '  email: "calendly:ben.cal@example.com"'),
+    ],
+    [
+      'a duplicate username, of someone without reports',
+      `${BASE}- name: Dee\n  email: dee@example.com\n  gitlab: { username: CY }\n  reports_to: ann\n`,
+    ],
     ['a duplicate PagerDuty id', edit(25, '  pagerduty: { id: PANN001 }')],
     ['a bad PagerDuty id', edit(25, '  pagerduty: { id: pben001 }')],
     ['an unknown key', edit(16, '  reports_to: ann', '  slack: ben')],
@@ -184,7 +215,8 @@ describe('the fast roster path', () => {
     for (let round = 0; round < 30; round++) {
       const roster = variedRoster(random, 2 + Math.floor(random() * 5));
       const original = compare(roster);
-      if (original.path !== 'fast' || original.difference) differences.push(`${original.difference ?? `read by the ${original.path} path`}\n${roster}`);
+      if (original.path !== 'fast' || original.difference)
+        differences.push(`${original.difference ?? `read by the ${original.path} path`}\n${roster}`);
       for (let change = 0; change < 10; change++) {
         let text = roster;
         const count = random() < 0.7 ? 1 : 2 + Math.floor(random() * 2);
@@ -222,7 +254,11 @@ describe('entries in the usual shape (PersonPattern)', () => {
 
   test('reads every entry of the sandbox roster, the example roster and generated ones', () => {
     const organisation = buildOrganisation(300, new Date('2026-11-24T09:00:00Z'));
-    for (const text of [readFileSync(SANDBOX_ROSTER, 'utf8'), readFileSync('examples/roster.yml', 'utf8'), organisation.rosterYaml]) {
+    for (const text of [
+      readFileSync(SANDBOX_ROSTER, 'utf8'),
+      readFileSync('examples/roster.yml', 'utf8'),
+      organisation.rosterYaml,
+    ]) {
       const people = readValidRoster(text)!;
       expect(readByPattern(text)).toBe(people.length);
     }
@@ -230,23 +266,26 @@ describe('entries in the usual shape (PersonPattern)', () => {
 
   test.each([
     ['comments and quotes', BASE],
-    ['padding, comments and quotes of every kind', lines(
-      '-   name:   "Ann Lee"   # wide',
-      "    email: 'ann@example.com'",
-      '    gitlab: {username:   ann}',
-      '    reports_to:   null',
-      '    zendesk:  # both',
-      "      main:       {   id: 101 ,   role: 'Support Engineer' ,groups: [  Support AMER , 'it''s' , \"x, y\"  ]  }  #",
-      '      us_federal: { role: agent }',
-      '    calendly: { email: "ann@example.com", role: owner }',
-      "    pagerduty: { id: PANN001, role: 'owner' }",
-      '-   name: Ben',
-      '    email: ben@example.com',
-      '    gitlab: { username: ben }',
-      '    reports_to: Ann',
-      '    calendly: { email: BEN@example.com, role: user }',
-      '    pagerduty: { id: PBEN001, schedules: [PS1, "PS2"], role: null }',
-    )],
+    [
+      'padding, comments and quotes of every kind',
+      lines(
+        '-   name:   "Ann Lee"   # wide',
+        "    email: 'ann@example.com'",
+        '    gitlab: {username:   ann}',
+        '    reports_to:   null',
+        '    zendesk:  # both',
+        "      main:       {   id: 101 ,   role: 'Support Engineer' ,groups: [  Support AMER , 'it''s' , \"x, y\"  ]  }  #",
+        '      us_federal: { role: agent }',
+        '    calendly: { email: "ann@example.com", role: owner }',
+        "    pagerduty: { id: PANN001, role: 'owner' }",
+        '-   name: Ben',
+        '    email: ben@example.com',
+        '    gitlab: { username: ben }',
+        '    reports_to: Ann',
+        '    calendly: { email: BEN@example.com, role: user }',
+        '    pagerduty: { id: PBEN001, schedules: [PS1, "PS2"], role: null }',
+      ),
+    ],
   ])('reads %s as the generic reader does', (_what, text) => {
     expect(compare(text)).toEqual({ path: 'fast' });
     expect(readByPattern(text)).toBeGreaterThan(0);
@@ -271,14 +310,69 @@ describe('entries in the usual shape (PersonPattern)', () => {
       '  pagerduty: { id: PBO0001 }',
     );
     const fields: Record<string, string> = {
-      name: 'Ada Abe', email: 'ada@example.com', username: 'ada', reports_to: 'bok', id: '7', role: 'agent', group: '"Support AMER"',
-      calendly_email: 'ada@example.com', calendly_role: 'owner', pagerduty_id: 'PADA001', schedule: 'PS1', pagerduty_role: 'user',
+      name: 'Ada Abe',
+      email: 'ada@example.com',
+      username: 'ada',
+      reports_to: 'bok',
+      id: '7',
+      role: 'agent',
+      group: '"Support AMER"',
+      calendly_email: 'ada@example.com',
+      calendly_role: 'owner',
+      pagerduty_id: 'PADA001',
+      schedule: 'PS1',
+      pagerduty_role: 'user',
     };
     const values = [
-      'null', 'Null', '~', '""', "''", "' '", 'true', 'no', '12', '0', '007', '1.5', '9007199254740993', 'x', 'X Y', 'é', 'Zoë', '"é"', "'it''s'",
-      '" x "', '"x"', "'x'", 'bok', 'BOK', 'Bok', 'ada', 'ADA', 'ada@example.com', 'Ada@Example.com', '"ada@example.com"', 'bo@example.com',
-      'x@y.z', 'calendly:x@y.z', 'a.git', '@bo', 'PS1', 'PBO0001', 'PADA001', 'pada001', 'P1', 'owner', 'Owner', 'admin', 'user', 'observer',
-      'light_agent', 'Support Engineer', 'a # b', 'a#b',
+      'null',
+      'Null',
+      '~',
+      '""',
+      "''",
+      "' '",
+      'true',
+      'no',
+      '12',
+      '0',
+      '007',
+      '1.5',
+      '9007199254740993',
+      'x',
+      'X Y',
+      'é',
+      'Zoë',
+      '"é"',
+      "'it''s'",
+      '" x "',
+      '"x"',
+      "'x'",
+      'bok',
+      'BOK',
+      'Bok',
+      'ada',
+      'ADA',
+      'ada@example.com',
+      'Ada@Example.com',
+      '"ada@example.com"',
+      'bo@example.com',
+      'x@y.z',
+      'calendly:x@y.z',
+      'a.git',
+      '@bo',
+      'PS1',
+      'PBO0001',
+      'PADA001',
+      'pada001',
+      'P1',
+      'owner',
+      'Owner',
+      'admin',
+      'user',
+      'observer',
+      'light_agent',
+      'Support Engineer',
+      'a # b',
+      'a#b',
       // With a Kelvin sign: "bok" in lower case, but no GitLab username.
       '"bo\u212a"',
     ];
@@ -339,10 +433,14 @@ function mutateShape(random: Random, text: string): string {
       all[at] = somewhere(/ *([:,{}[\]]) */g, (found) => pick(['', ' ', '  ']) + found.trim() + pick(['', ' ', '  ']));
       break;
     case 1: // quote or unquote a value
-      all[at] = somewhere(/(?<=: +|\[ *|, *)[A-Za-z0-9_][\w.@+ -]*?(?= *[,}\]]| *$)/g, (found) => pick([`"${found}"`, `'${found}'`, `" ${found}"`, `'${found}''x'`, found.toUpperCase()]));
+      all[at] = somewhere(/(?<=: +|\[ *|, *)[A-Za-z0-9_][\w.@+ -]*?(?= *[,}\]]| *$)/g, (found) =>
+        pick([`"${found}"`, `'${found}'`, `" ${found}"`, `'${found}''x'`, found.toUpperCase()]),
+      );
       break;
     case 2:
-      all[at] = somewhere(/"[^"]*"|'[^']*'/g, (found) => pick([found.slice(1, -1), `"${found.slice(1, -1)}\\t"`, `'${found.slice(1, -1)}'`, '""']));
+      all[at] = somewhere(/"[^"]*"|'[^']*'/g, (found) =>
+        pick([found.slice(1, -1), `"${found.slice(1, -1)}\\t"`, `'${found.slice(1, -1)}'`, '""']),
+      );
       break;
     case 3: // comments
       all[at] = line + pick(['  # note', '# note', ' #\tnote', ' # \u0001', '  #', ' # é']);
@@ -360,25 +458,94 @@ function mutateShape(random: Random, text: string): string {
       all.splice(at, 1);
       break;
     case 8: // indentation
-      all[at] = pick([` ${line}`, line.replace(/^ /, ''), `  ${line}`, line.replace(/^ {2}/, ''), `\t${line.trimStart()}`]);
+      all[at] = pick([
+        ` ${line}`,
+        line.replace(/^ /, ''),
+        `  ${line}`,
+        line.replace(/^ {2}/, ''),
+        `\t${line.trimStart()}`,
+      ]);
       break;
     case 9: // values of other types, or odd ones
-      all[at] = somewhere(/(?<=: +)[^,{}[\]#]+?(?= *[,}]| *$)/g, () => pick(['null', '~', 'true', 'True', '12', '0', '1.5', '0x1F', '""', "''", '" "', 'a#b', 'a: b', 'é', 'x\ty', 'x\r', '-1', '9007199254740993', '007', '[]', '{}', 'Null', 'NO']));
+      all[at] = somewhere(/(?<=: +)[^,{}[\]#]+?(?= *[,}]| *$)/g, () =>
+        pick([
+          'null',
+          '~',
+          'true',
+          'True',
+          '12',
+          '0',
+          '1.5',
+          '0x1F',
+          '""',
+          "''",
+          '" "',
+          'a#b',
+          'a: b',
+          'é',
+          'x\ty',
+          'x\r',
+          '-1',
+          '9007199254740993',
+          '007',
+          '[]',
+          '{}',
+          'Null',
+          'NO',
+        ]),
+      );
       break;
     case 10: // keys
-      all[at] = somewhere(/[a-z_]+(?=:)/g, (found) => pick(['main', 'us_federal', 'email', 'role', 'id', 'groups', 'schedules', 'username', 'reports_to', 'zendesk', 'calendly', 'pagerduty', 'name', found.toUpperCase(), `${found}x`, 'role ']));
+      all[at] = somewhere(/[a-z_]+(?=:)/g, (found) =>
+        pick([
+          'main',
+          'us_federal',
+          'email',
+          'role',
+          'id',
+          'groups',
+          'schedules',
+          'username',
+          'reports_to',
+          'zendesk',
+          'calendly',
+          'pagerduty',
+          'name',
+          found.toUpperCase(),
+          `${found}x`,
+          'role ',
+        ]),
+      );
       break;
     case 11: // list items
-      all[at] = somewhere(/\[[^\]]*\]/g, (found) => pick(['[]', '[ ]', '[PS00001, PS00001]', '["a", "a"]', '[a,]', '[,a]', '[a, [b]]', '[a: b]', `${found.slice(0, -1)}, Tier-2]`, '[" x "]', '[7]', '[null]']));
+      all[at] = somewhere(/\[[^\]]*\]/g, (found) =>
+        pick([
+          '[]',
+          '[ ]',
+          '[PS00001, PS00001]',
+          '["a", "a"]',
+          '[a,]',
+          '[,a]',
+          '[a, [b]]',
+          '[a: b]',
+          `${found.slice(0, -1)}, Tier-2]`,
+          '[" x "]',
+          '[7]',
+          '[null]',
+        ]),
+      );
       break;
     case 12: // values borrowed from another line
-      all[at] = somewhere(/(?<=: +).*$/g, () => (pick(all).match(/: +(.*)$/)?.[1] ?? 'x'));
+      all[at] = somewhere(/(?<=: +).*$/g, () => pick(all).match(/: +(.*)$/)?.[1] ?? 'x');
       break;
-    default: // characters anywhere
-      {
-        const column = Math.floor(random() * (line.length + 1));
-        all[at] = line.slice(0, column) + pick([' ', '\t', '#', ':', '"', "'", ',', '{', '}', '[', ']', '\\', 'é', '\u00a0', 'X', '-', '&', '!']) + line.slice(column);
-      }
+    default: {
+      // characters anywhere
+      const column = Math.floor(random() * (line.length + 1));
+      all[at] =
+        line.slice(0, column) +
+        pick([' ', '\t', '#', ':', '"', "'", ',', '{', '}', '[', ']', '\\', 'é', '\u00a0', 'X', '-', '&', '!']) +
+        line.slice(column);
+    }
   }
   return all.join('\n');
 }
@@ -400,7 +567,15 @@ const pickWith =
   <T>(items: readonly T[]): T =>
     items[Math.floor(random() * items.length)]!;
 
-const NAMES = ['Ada Lovelace', 'Zoë Ångström', "Conan O'Brien", 'Jean-Luc Picard', 'Ng 3', '名前 Tanaka', 'Ana (Ops) / EMEA'];
+const NAMES = [
+  'Ada Lovelace',
+  'Zoë Ångström',
+  "Conan O'Brien",
+  'Jean-Luc Picard',
+  'Ng 3',
+  '名前 Tanaka',
+  'Ana (Ops) / EMEA',
+];
 const GROUPS = ['Support AMER', 'Support EMEA', 'Tier-2', 'Ops+Billing'];
 const ZENDESK_ROLES = ['agent', 'admin', 'light_agent', 'Support Manager'];
 const PAGERDUTY_ROLES = ['user', 'admin', 'observer', 'limited_user'];
@@ -416,7 +591,11 @@ function variedRoster(random: Random, size: number): string {
   const quoted = (value: string) => pick([value, `"${value}"`, `'${value.replace(/'/g, "''")}'`]);
   const comment = () => (chance(0.15) ? '   # note' : '');
   const list = (items: string[], indent: string): string | string[] =>
-    chance(0.6) ? `[${items.map(quoted).join(', ')}]` : items.length === 0 ? '[]' : items.map((item) => `${indent}- ${quoted(item)}`);
+    chance(0.6)
+      ? `[${items.map(quoted).join(', ')}]`
+      : items.length === 0
+        ? '[]'
+        : items.map((item) => `${indent}- ${quoted(item)}`);
   const mapping = (key: string, fields: Array<[string, string | string[]]>, indent: string) => {
     if (chance(0.5) && fields.every(([, value]) => typeof value === 'string')) {
       add(`${indent}${key}: { ${fields.map(([name, value]) => `${name}: ${value}`).join(', ')} }${comment()}`);
@@ -437,7 +616,14 @@ function variedRoster(random: Random, size: number): string {
     const fields: Array<[string, string | string[]]> = [];
     if (id !== undefined) fields.push(['id', String(id)]);
     fields.push(['role', quoted(pick(ZENDESK_ROLES))]);
-    if (chance(0.7)) fields.push(['groups', list(GROUPS.filter(() => chance(0.4)), `${indent}  `)]);
+    if (chance(0.7))
+      fields.push([
+        'groups',
+        list(
+          GROUPS.filter(() => chance(0.4)),
+          `${indent}  `,
+        ),
+      ]);
     return fields;
   };
   for (let i = 0; i < size; i++) {
@@ -460,10 +646,25 @@ function variedRoster(random: Random, size: number): string {
       if (chance(0.8)) mapping('main', account(chance(0.85) ? 1000 + i : undefined, '    '), '    ');
       if (chance(0.3)) mapping('us_federal', account(chance(0.7) ? 1000 + i : undefined, '    '), '    ');
     }
-    if (chance(0.6)) mapping('calendly', [['email', quoted(chance(0.5) ? email : `cal${i}@example.com`)], ['role', pick(['owner', 'admin', 'user'])]], '  ');
+    if (chance(0.6))
+      mapping(
+        'calendly',
+        [
+          ['email', quoted(chance(0.5) ? email : `cal${i}@example.com`)],
+          ['role', pick(['owner', 'admin', 'user'])],
+        ],
+        '  ',
+      );
     if (chance(0.6)) {
       const fields: Array<[string, string | string[]]> = [['id', quoted(`PU${i.toString(36).toUpperCase()}0`)]];
-      if (chance(0.6)) fields.push(['schedules', list(['PSA01', 'PSB02', 'PSC03'].filter(() => chance(0.4)), '    ')]);
+      if (chance(0.6))
+        fields.push([
+          'schedules',
+          list(
+            ['PSA01', 'PSB02', 'PSC03'].filter(() => chance(0.4)),
+            '    ',
+          ),
+        ]);
       if (chance(0.3)) fields.push(['role', pick(PAGERDUTY_ROLES)]);
       mapping('pagerduty', fields, '  ');
     }
@@ -473,14 +674,127 @@ function variedRoster(random: Random, size: number): string {
 
 /** Values that are wrong, or right, or odd, in one place or another. */
 const TOKENS = [
-  'true', 'null', '~', '', '""', "''", '1.5', '0x1F', '12', '-1', '0', '007', '[]', '{}', '[a, b]', '{ a: b }', 'agent', 'owner',
-  'PABC', 'pabc', 'user0', 'USER1', 'u_1', 'a@b.c', 'not an email', '&a x', '*a', '!!str x', '|', '>', '"quoted"', "'single'",
-  '"a\\"b"', 'x # comment', 'x#y', 'a: b', '- x', '%x', '@x', '`x`', 'Ünï', '" padded "', '9007199254740993', '1e3', 'TRUE',
-  'p0@example.com', 'P1@EXAMPLE.COM', 'cal0@example.com', 'calendly:p0@example.com', 'PU00', 'PU10', '1000', '1001', '[PSA01, PSA01]',
+  'true',
+  'null',
+  '~',
+  '',
+  '""',
+  "''",
+  '1.5',
+  '0x1F',
+  '12',
+  '-1',
+  '0',
+  '007',
+  '[]',
+  '{}',
+  '[a, b]',
+  '{ a: b }',
+  'agent',
+  'owner',
+  'PABC',
+  'pabc',
+  'user0',
+  'USER1',
+  'u_1',
+  'a@b.c',
+  'not an email',
+  '&a x',
+  '*a',
+  '!!str x',
+  '|',
+  '>',
+  '"quoted"',
+  "'single'",
+  '"a\\"b"',
+  'x # comment',
+  'x#y',
+  'a: b',
+  '- x',
+  '%x',
+  '@x',
+  '`x`',
+  'Ünï',
+  '" padded "',
+  '9007199254740993',
+  '1e3',
+  'TRUE',
+  'p0@example.com',
+  'P1@EXAMPLE.COM',
+  'cal0@example.com',
+  'calendly:p0@example.com',
+  'PU00',
+  'PU10',
+  '1000',
+  '1001',
+  '[PSA01, PSA01]',
 ];
-const CHARACTERS = [' ', '\t', '#', ':', '"', "'", '-', '{', '}', '[', ']', ',', '&', '*', '!', '|', '>', '%', '@', '?', '\r', '\ufeff', '\u00a0', 'é', '0', '.', 'x', 'X', '\n', '\\', '~'];
-const KEYS = ['name', 'email', 'gitlab', 'username', 'reports_to', 'zendesk', 'main', 'us_federal', 'id', 'role', 'groups', 'calendly', 'pagerduty', 'schedules', 'emial', 'group', '__proto__', 'constructor'];
-const EXTRA_LINES = ['  unknown: x', '  reports_to: user0', '  reports_to: u_1', '---', '...', '- name: Lone', '  # comment', '', '%YAML 1.2', '  zendesk: { main: { id: 1000, role: agent } }', '- { name: Flow, email: f@example.com, gitlab: { username: flow } }'];
+const CHARACTERS = [
+  ' ',
+  '\t',
+  '#',
+  ':',
+  '"',
+  "'",
+  '-',
+  '{',
+  '}',
+  '[',
+  ']',
+  ',',
+  '&',
+  '*',
+  '!',
+  '|',
+  '>',
+  '%',
+  '@',
+  '?',
+  '\r',
+  '\ufeff',
+  '\u00a0',
+  'é',
+  '0',
+  '.',
+  'x',
+  'X',
+  '\n',
+  '\\',
+  '~',
+];
+const KEYS = [
+  'name',
+  'email',
+  'gitlab',
+  'username',
+  'reports_to',
+  'zendesk',
+  'main',
+  'us_federal',
+  'id',
+  'role',
+  'groups',
+  'calendly',
+  'pagerduty',
+  'schedules',
+  'emial',
+  'group',
+  '__proto__',
+  'constructor',
+];
+const EXTRA_LINES = [
+  '  unknown: x',
+  '  reports_to: user0',
+  '  reports_to: u_1',
+  '---',
+  '...',
+  '- name: Lone',
+  '  # comment',
+  '',
+  '%YAML 1.2',
+  '  zendesk: { main: { id: 1000, role: agent } }',
+  '- { name: Flow, email: f@example.com, gitlab: { username: flow } }',
+];
 
 /** One random change to the text: a line, a character, a key or a value. */
 function mutate(random: Random, text: string): string {
@@ -512,7 +826,8 @@ function mutate(random: Random, text: string): string {
       break;
     case 6: {
       const found = line.match(value);
-      if (found) all[at] = `${found[1]}${found[2] || ' '}${random() < 0.6 ? pick(TOKENS) : (other.match(value)?.[3] ?? '')}`;
+      if (found)
+        all[at] = `${found[1]}${found[2] || ' '}${random() < 0.6 ? pick(TOKENS) : (other.match(value)?.[3] ?? '')}`;
       break;
     }
     case 7: {

@@ -3,7 +3,14 @@ import { isDeepStrictEqual } from 'node:util';
 import { LineCounter, isSeq, parseDocument } from 'yaml';
 import type { Node as YamlNode } from 'yaml';
 import { parseRoster, parseRosterFully } from '../../src/config/roster.js';
-import { LINE_END, NotSimpleYaml, SCALAR, SimpleSequence, scalarValue, type SimpleItem } from '../../src/config/simple-yaml.js';
+import {
+  LINE_END,
+  NotSimpleYaml,
+  SCALAR,
+  SimpleSequence,
+  scalarValue,
+  type SimpleItem,
+} from '../../src/config/simple-yaml.js';
 import { SANDBOX_ROSTER } from '../../src/sandbox/environment.js';
 import { buildOrganisation } from '../../bench/data.js';
 
@@ -34,20 +41,35 @@ function fast(text: string): unknown[] {
 
 describe('the simple YAML reader', () => {
   test.each([
-    ['plain and quoted scalars', "- name: Jane   Doe  # trailing comment\n  id: 0012\n  a: 'it''s'\n  b: \"quoted # not a comment\"\n  c: O'Brien\n"],
+    [
+      'plain and quoted scalars',
+      "- name: Jane   Doe  # trailing comment\n  id: 0012\n  a: 'it''s'\n  b: \"quoted # not a comment\"\n  c: O'Brien\n",
+    ],
     ['nulls', '- a: null\n  b:\n  c: Null\n  d: NULL\n'],
-    ['flow mappings and lists', "- c: { k: v, l: [a, b c, 'd'] }\n  d: []\n  e: [ x , y ]\n  f: { b: [1, 2], c: d }  # c\n  g: {h: i}\n  j: [k,l]\n"],
+    [
+      'flow mappings and lists',
+      "- c: { k: v, l: [a, b c, 'd'] }\n  d: []\n  e: [ x , y ]\n  f: { b: [1, 2], c: d }  # c\n  g: {h: i}\n  j: [k,l]\n",
+    ],
     ['nested block mappings', '- a:\n    b: 1\n    c:\n      d: x\n  e: f\n- a: 2\n'],
-    ['block lists, indented or not', "- a:\n  - x\n  - y\n  b: 1\n- a:\n    - x\n    - 'y'\n  b: 1\n- a: x\n  b:\n  - 1\n- c: 3\n"],
+    [
+      'block lists, indented or not',
+      "- a:\n  - x\n  - y\n  b: 1\n- a:\n    - x\n    - 'y'\n  b: 1\n- a: x\n  b:\n  - 1\n- c: 3\n",
+    ],
     ['an indented list', '  - name: one\n    v: 1\n  - name: two\n'],
     ['wide items', '-   name: wide\n    v: 1\n-   name: two\n'],
     ['tabs in comments', '# a\tcomment\n- a: x  #\tc\n'],
     ['comments and blank lines anywhere', '# head\n\n- a: x\n  # comment at indent\n\n  b: y\n#end\n'],
-    ['strings that are no numbers', "- a: 1_000\n  b: 123456789012345678901234\n  c: 00\n  d: Zoë Ångström\n  e: \"\"\n  f: ''\n  g: 2026-11-24\n  h: 0b101\n"],
+    [
+      'strings that are no numbers',
+      '- a: 1_000\n  b: 123456789012345678901234\n  c: 00\n  d: Zoë Ångström\n  e: ""\n  f: \'\'\n  g: 2026-11-24\n  h: 0b101\n',
+    ],
     ['keys with dashes', '- a_b-c: 1\n'],
     ['keys a plain object has already', '- constructor: 1\n  toString: x\n  hasOwnProperty: [y]\n'],
     ['no final line feed', '# a\n- a: x\n\n- b: y'],
-    ['quotes holding what plain scalars may not', "- a: \"x: y, [z] {w} # v\"\n  b: 'it''s ''quoted'''\n  c: ' padded '\n  d: \"'\"\n  e: ['x, y', \"]\"]\n"],
+    [
+      'quotes holding what plain scalars may not',
+      "- a: \"x: y, [z] {w} # v\"\n  b: 'it''s ''quoted'''\n  c: ' padded '\n  d: \"'\"\n  e: ['x, y', \"]\"]\n",
+    ],
     ['words beyond ASCII', '- a: Ünïcödé 名前 e\u0301\n  b: [Ωmega, 𝒳 x]\n'],
   ])('reads %s as the full parser does', (_what, text) => {
     expect(fast(text)).toEqual(full(text));
@@ -181,9 +203,39 @@ describe('the scalar patterns, for readers of known shapes', () => {
     const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
     const CHARACTERS = [
       ...'aZ09_ .-+@\'()/"#:,[]{}\\&*!|>~%?`=',
-      '\t', 'é', 'Å', 'ë', '\u0301', '²', '×', 'ß', 'Ω', '名', '\u0001', '\u0085', '\u00a0', '\u2028', '\ufeff', '\r',
+      '\t',
+      'é',
+      'Å',
+      'ë',
+      '\u0301',
+      '²',
+      '×',
+      'ß',
+      'Ω',
+      '名',
+      '\u0001',
+      '\u0085',
+      '\u00a0',
+      '\u2028',
+      '\ufeff',
+      '\r',
     ];
-    const WORDS = ['null', 'Null', 'true', 'FALSE', '12', '007', '1.5', '0x1F', '.inf', '~', 'x', 'Ann Lee', "''", '""'];
+    const WORDS = [
+      'null',
+      'Null',
+      'true',
+      'FALSE',
+      '12',
+      '007',
+      '1.5',
+      '0x1F',
+      '.inf',
+      '~',
+      'x',
+      'Ann Lee',
+      "''",
+      '""',
+    ];
     const isScalar = new RegExp(`^(?:${SCALAR})$`);
     const isLineEnd = new RegExp(`^${LINE_END}$`);
     const ends = ['', '  ', ' # note', '#note', ' #\tnote', ' # \u0001', ' x', ' ,', '  #'];
@@ -200,15 +252,20 @@ describe('the scalar patterns, for readers of known shapes', () => {
       const end = pick(ends);
       if (isLineEnd.test(`${end}\n`)) {
         const read = readA(`- a: ${token}${end}\n`);
-        if (!isDeepStrictEqual(read, expected)) differences.push(`block ${JSON.stringify(token + end)}: ${JSON.stringify(read)} vs ${JSON.stringify(expected)}`);
+        if (!isDeepStrictEqual(read, expected))
+          differences.push(
+            `block ${JSON.stringify(token + end)}: ${JSON.stringify(read)} vs ${JSON.stringify(expected)}`,
+          );
       }
       const spaces = pick(['', ' ', '   ']);
       const inList = readA(`- a: [${token}${spaces}, x]\n`);
       const inMap = readA(`- a: { b: ${token}${spaces}}\n`);
       const listExpected = expected === 'not simple' ? expected : [expected, 'x'];
       const mapExpected = expected === 'not simple' ? expected : { b: expected };
-      if (!isDeepStrictEqual(inList, listExpected)) differences.push(`list ${JSON.stringify(token)}: ${JSON.stringify(inList)}`);
-      if (!isDeepStrictEqual(inMap, mapExpected)) differences.push(`map ${JSON.stringify(token)}: ${JSON.stringify(inMap)}`);
+      if (!isDeepStrictEqual(inList, listExpected))
+        differences.push(`list ${JSON.stringify(token)}: ${JSON.stringify(inList)}`);
+      if (!isDeepStrictEqual(inMap, mapExpected))
+        differences.push(`map ${JSON.stringify(token)}: ${JSON.stringify(inMap)}`);
     }
     expect(differences).toEqual([]);
     expect(matched).toBeGreaterThan(800);

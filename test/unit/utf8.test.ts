@@ -31,7 +31,14 @@ describe('UTF-8 validation', () => {
   test('random bytes, mostly near-valid: the same answer', () => {
     let seed = 9;
     const next = (below: number) => ((seed = (seed * 1103515245 + 12345) % 2147483648), seed % below);
-    const pieces = [[0x61], [0xc3, 0xa9], [0xe2, 0x82, 0xac], [0xf0, 0x9f, 0x98, 0x80], [0xed, 0x9f, 0xbf], [0xee, 0x80, 0x80]];
+    const pieces = [
+      [0x61],
+      [0xc3, 0xa9],
+      [0xe2, 0x82, 0xac],
+      [0xf0, 0x9f, 0x98, 0x80],
+      [0xed, 0x9f, 0xbf],
+      [0xee, 0x80, 0x80],
+    ];
     let invalid = 0;
     for (let round = 0; round < 2000; round++) {
       const input: number[] = [];
@@ -46,6 +53,8 @@ describe('UTF-8 validation', () => {
   });
 
   test('a bad byte is still named with its line', () => {
-    expect(() => decodeUtf8(bytes(0x61, 0x0a, 0x62, 0xff), 'roster.yml')).toThrow('roster.yml:2: not valid UTF-8 (byte 0xFF at offset 3); save the file as UTF-8');
+    expect(() => decodeUtf8(bytes(0x61, 0x0a, 0x62, 0xff), 'roster.yml')).toThrow(
+      'roster.yml:2: not valid UTF-8 (byte 0xFF at offset 3); save the file as UTF-8',
+    );
   });
 });

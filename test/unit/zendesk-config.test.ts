@@ -76,17 +76,38 @@ describe('audit config: platforms.zendesk and platforms.zendesk-us-federal', () 
 });
 
 describe('roster: zendesk accounts', () => {
-  const person = (zendesk: string) => ['- name: Ann', '  email: ann@example.com', '  gitlab: { username: ann }', '  reports_to: null', `  zendesk: ${zendesk}`];
+  const person = (zendesk: string) => [
+    '- name: Ann',
+    '  email: ann@example.com',
+    '  gitlab: { username: ann }',
+    '  reports_to: null',
+    `  zendesk: ${zendesk}`,
+  ];
 
   test('the id may be left out while the person is marked for the instance but has no account yet', () => {
-    const [ann] = parseRoster(yaml(...person('{ main: { id: 12, role: agent }, us_federal: { role: light_agent, groups: [US Federal] } }')), 'roster.yml');
-    expect(ann!.zendesk).toEqual({ main: { id: 12, role: 'agent', groups: [] }, us_federal: { role: 'light_agent', groups: ['US Federal'] } });
+    const [ann] = parseRoster(
+      yaml(...person('{ main: { id: 12, role: agent }, us_federal: { role: light_agent, groups: [US Federal] } }')),
+      'roster.yml',
+    );
+    expect(ann!.zendesk).toEqual({
+      main: { id: 12, role: 'agent', groups: [] },
+      us_federal: { role: 'light_agent', groups: ['US Federal'] },
+    });
   });
 
   test('an id, when given, is still checked, and ids stay unique per instance', () => {
-    expect(roster(yaml(...person('{ us_federal: { id: "x", role: agent } }')))).toEqual(['roster.yml:5 [0].zendesk.us_federal.id: must be a positive integer, got "x"']);
+    expect(roster(yaml(...person('{ us_federal: { id: "x", role: agent } }')))).toEqual([
+      'roster.yml:5 [0].zendesk.us_federal.id: must be a positive integer, got "x"',
+    ]);
     // Two people without an id yet do not collide.
-    const both = yaml(...person('{ main: { role: agent } }'), '- name: Bo', '  email: bo@example.com', '  gitlab: { username: bo }', '  reports_to: null', '  zendesk: { main: { role: agent } }');
+    const both = yaml(
+      ...person('{ main: { role: agent } }'),
+      '- name: Bo',
+      '  email: bo@example.com',
+      '  gitlab: { username: bo }',
+      '  reports_to: null',
+      '  zendesk: { main: { role: agent } }',
+    );
     expect(parseRoster(both, 'roster.yml').map((p) => p.zendesk?.main)).toEqual([
       { role: 'agent', groups: [] },
       { role: 'agent', groups: [] },
@@ -107,9 +128,15 @@ describe('Zendesk credentials and the budget share', () => {
       ),
       'a.yml',
     );
-    expect(parsed.platforms.zendesk).toMatchObject({ service_accounts: ['audit_bot', '801', 'bot@example.com'], two_factor_required: false, rate_limit_share: 0.25 });
+    expect(parsed.platforms.zendesk).toMatchObject({
+      service_accounts: ['audit_bot', '801', 'bot@example.com'],
+      two_factor_required: false,
+      rate_limit_share: 0.25,
+    });
     expect(parsed.platforms.calendly.rate_limit_share).toBe(0.5);
-    expect(config(yaml('support_ops_managers: [som-alex]', 'platforms:', '  pagerduty:', '    rate_limit_share: 1.5'))).toEqual([
+    expect(
+      config(yaml('support_ops_managers: [som-alex]', 'platforms:', '  pagerduty:', '    rate_limit_share: 1.5')),
+    ).toEqual([
       "audit.config.yml:4 platforms.pagerduty.rate_limit_share: must be a number above 0 and at most 1 (e.g. 0.5: half of the vendor's per-minute budget), got 1.5",
     ]);
   });
@@ -118,9 +145,19 @@ describe('Zendesk credentials and the budget share', () => {
     const base = { ZENDESK_URL: 'https://example.zendesk.com/api/v2/' };
     const oauth = { ZENDESK_CLIENT_ID: 'audit_bot', ZENDESK_CLIENT_SECRET: 's3cr3t-value' };
     const pair = { ZENDESK_EMAIL: 'admin@example.com', ZENDESK_API_TOKEN: 'tok-123456' };
-    expect(zendeskCredentials(readEnv({ ...base, ...oauth, ...pair }), 'zendesk')).toMatchObject({ kind: 'oauth', clientId: 'audit_bot', baseUrl: 'https://example.zendesk.com' });
-    expect(zendeskCredentials(readEnv({ ...base, ...pair }), 'zendesk')).toMatchObject({ kind: 'api-token', email: 'admin@example.com', variables: ['ZENDESK_EMAIL', 'ZENDESK_API_TOKEN'] });
-    expect(() => zendeskCredentials(readEnv({ ...base, ZENDESK_CLIENT_ID: 'audit_bot', ...pair }), 'zendesk')).toThrow(/env ZENDESK_CLIENT_SECRET: required/);
+    expect(zendeskCredentials(readEnv({ ...base, ...oauth, ...pair }), 'zendesk')).toMatchObject({
+      kind: 'oauth',
+      clientId: 'audit_bot',
+      baseUrl: 'https://example.zendesk.com',
+    });
+    expect(zendeskCredentials(readEnv({ ...base, ...pair }), 'zendesk')).toMatchObject({
+      kind: 'api-token',
+      email: 'admin@example.com',
+      variables: ['ZENDESK_EMAIL', 'ZENDESK_API_TOKEN'],
+    });
+    expect(() => zendeskCredentials(readEnv({ ...base, ZENDESK_CLIENT_ID: 'audit_bot', ...pair }), 'zendesk')).toThrow(
+      /env ZENDESK_CLIENT_SECRET: required/,
+    );
     expect(secretValues({ ZENDESK_CLIENT_SECRET: 's3cr3t"value' })).toEqual(['s3cr3t"value', 's3cr3t\\"value']);
   });
 });

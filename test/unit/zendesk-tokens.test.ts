@@ -8,7 +8,11 @@ const person = (name: string, username: string, email = `${username}@example.com
   reports_to: null,
   line: 1,
 });
-const ROSTER = [person('Jane Doe', 'jdoe', 'jane.doe@example.com'), person('Zoë Ångström', 'zangstrom'), person('Sam Lee', 'slee')];
+const ROSTER = [
+  person('Jane Doe', 'jdoe', 'jane.doe@example.com'),
+  person('Zoë Ångström', 'zangstrom'),
+  person('Sam Lee', 'slee'),
+];
 
 describe('API token descriptions: the naming convention', () => {
   test('name - request link - expiry', () => {
@@ -20,13 +24,26 @@ describe('API token descriptions: the naming convention', () => {
       expires: '2027-06-30',
     });
     // En and em dashes, extra spaces.
-    expect(parseTokenDescription('  Jane Doe  –  https://example.com/r/1 — 2027-01-31 ')).toMatchObject({ ok: true, owner: 'Jane Doe', expires: '2027-01-31' });
+    expect(parseTokenDescription('  Jane Doe  –  https://example.com/r/1 — 2027-01-31 ')).toMatchObject({
+      ok: true,
+      owner: 'Jane Doe',
+      expires: '2027-01-31',
+    });
   });
 
   test('Target - name', () => {
-    expect(parseTokenDescription('Salesforce sync - Sam Lee')).toEqual({ ok: true, convention: 'integration', target: 'Salesforce sync', owner: 'Sam Lee' });
+    expect(parseTokenDescription('Salesforce sync - Sam Lee')).toEqual({
+      ok: true,
+      convention: 'integration',
+      target: 'Salesforce sync',
+      owner: 'Sam Lee',
+    });
     // A hyphen inside a word is not a separator.
-    expect(parseTokenDescription('Zendesk-Salesforce - Jane Doe')).toMatchObject({ ok: true, target: 'Zendesk-Salesforce', owner: 'Jane Doe' });
+    expect(parseTokenDescription('Zendesk-Salesforce - Jane Doe')).toMatchObject({
+      ok: true,
+      target: 'Zendesk-Salesforce',
+      owner: 'Jane Doe',
+    });
   });
 
   test.each([

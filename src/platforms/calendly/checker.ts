@@ -4,7 +4,12 @@ import type { CalendlyConfig, Roster } from '../../config/types.js';
 import type { CalendlyClient } from './client.js';
 import { calendlyFindings } from './findings.js';
 
-export async function checkCalendly(client: CalendlyClient, roster: Roster, config: CalendlyConfig, clock: Clock): Promise<CheckResult> {
+export async function checkCalendly(
+  client: CalendlyClient,
+  roster: Roster,
+  config: CalendlyConfig,
+  clock: Clock,
+): Promise<CheckResult> {
   const before = client.http.requestCount;
   const snapshot = await client.snapshot();
   return {

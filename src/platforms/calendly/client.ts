@@ -2,7 +2,13 @@ import { VendorClient, type VendorClientOptions } from '../../http/client.js';
 import { HttpError, RetriesExhaustedError } from '../../http/errors.js';
 import { IncompleteListingError, collectTokenPages } from '../../http/paginate.js';
 import { settledAll } from '../../concurrency.js';
-import { uuidOf, type CalendlyInvitation, type CalendlyMembership, type CalendlySnapshot, type CalendlyUser } from './types.js';
+import {
+  uuidOf,
+  type CalendlyInvitation,
+  type CalendlyMembership,
+  type CalendlySnapshot,
+  type CalendlyUser,
+} from './types.js';
 
 /**
  * The scope each endpoint the audit reads needs (developer.calendly.com, Authorization Scopes,
@@ -22,7 +28,9 @@ export const CALENDLY_REQUIRED_SCOPES: readonly string[] = [...new Set(Object.va
 /** The environment variable that holds the token; named in every refusal so the reader knows what to fix. */
 export const CALENDLY_TOKEN_VARIABLE = 'CALENDLY_TOKEN';
 
-export function createCalendlyHttp(options: Omit<VendorClientOptions, 'vendor' | 'headers'> & { token: string }): VendorClient {
+export function createCalendlyHttp(
+  options: Omit<VendorClientOptions, 'vendor' | 'headers'> & { token: string },
+): VendorClient {
   const { token, ...rest } = options;
   return new VendorClient({
     ...rest,
@@ -60,7 +68,11 @@ export class CalendlyTokenError extends HttpError {
 /** A 401 or 403 (also behind retries: a 429, then a 403) as a CalendlyTokenError; anything else as it was. */
 export function explainRefusal(error: unknown, scope: string): unknown {
   const cause = error instanceof RetriesExhaustedError ? error.lastError : error;
-  if (cause instanceof HttpError && !(cause instanceof CalendlyTokenError) && (cause.status === 401 || cause.status === 403)) {
+  if (
+    cause instanceof HttpError &&
+    !(cause instanceof CalendlyTokenError) &&
+    (cause.status === 401 || cause.status === 403)
+  ) {
     return new CalendlyTokenError(cause, scope);
   }
   return error;
@@ -89,14 +101,20 @@ export class CalendlyClient {
   }
 
   memberships(organization: string): Promise<CalendlyMembership[]> {
-    return needing(CALENDLY_SCOPES.memberships, () => collectTokenPages<CalendlyMembership>(this.http, 'organization_memberships', { organization }));
+    return needing(CALENDLY_SCOPES.memberships, () =>
+      collectTokenPages<CalendlyMembership>(this.http, 'organization_memberships', { organization }),
+    );
   }
 
   pendingInvitations(organization: string): Promise<CalendlyInvitation[]> {
     return needing(CALENDLY_SCOPES.invitations, () =>
-      collectTokenPages<CalendlyInvitation>(this.http, `organizations/${encodeURIComponent(uuidOf(organization))}/invitations`, {
-        status: 'pending',
-      }),
+      collectTokenPages<CalendlyInvitation>(
+        this.http,
+        `organizations/${encodeURIComponent(uuidOf(organization))}/invitations`,
+        {
+          status: 'pending',
+        },
+      ),
     );
   }
 
@@ -104,10 +122,15 @@ export class CalendlyClient {
     const me = await this.me();
     const organization = me.current_organization;
     if (!organization) {
-      throw new IncompleteListingError('calendly /users/me: the token\'s user has no current_organization; use a token of an organization owner or admin');
+      throw new IncompleteListingError(
+        "calendly /users/me: the token's user has no current_organization; use a token of an organization owner or admin",
+      );
     }
     // Side by side: the client's pacer keeps the requests in flight within Calendly's budget.
-    const [memberships, invitations] = await settledAll([this.memberships(organization), this.pendingInvitations(organization)]);
+    const [memberships, invitations] = await settledAll([
+      this.memberships(organization),
+      this.pendingInvitations(organization),
+    ]);
     assertPlausibleMemberships(me, organization, memberships);
     return { me, organization, memberships, invitations };
   }
@@ -119,16 +142,24 @@ export class CalendlyClient {
  * filtered) would report the whole roster as missing. Nor may it hold another organization's
  * memberships. Either throws IncompleteListingError: the check fails instead of reporting.
  */
-export function assertPlausibleMemberships(me: CalendlyUser, organization: string, memberships: readonly CalendlyMembership[]): void {
+export function assertPlausibleMemberships(
+  me: CalendlyUser,
+  organization: string,
+  memberships: readonly CalendlyMembership[],
+): void {
   const own = uuidOf(me.uri);
-  if (!memberships.some((membership) => typeof membership?.user?.uri === 'string' && uuidOf(membership.user.uri) === own)) {
+  if (
+    !memberships.some((membership) => typeof membership?.user?.uri === 'string' && uuidOf(membership.user.uri) === own)
+  ) {
     throw new IncompleteListingError(
       `calendly /organization_memberships: the membership listing of organization ${organization} (${memberships.length} member(s)) ` +
         `does not contain the token's own user ${me.uri}: the listing is incomplete, so no finding is reported`,
     );
   }
   const orgUuid = uuidOf(organization);
-  const stranger = memberships.find((membership) => typeof membership?.organization === 'string' && uuidOf(membership.organization) !== orgUuid);
+  const stranger = memberships.find(
+    (membership) => typeof membership?.organization === 'string' && uuidOf(membership.organization) !== orgUuid,
+  );
   if (stranger) {
     throw new IncompleteListingError(
       `calendly /organization_memberships: the membership listing of organization ${organization} holds a membership of another organization ` +

@@ -88,7 +88,9 @@ export function calendlyFindings(
   const pendingByEmail = new Map(snapshot.invitations.map((invitation) => [lower(invitation.email), invitation]));
   for (const person of expected) {
     if (membershipOf.has(person)) continue;
-    const candidates = snapshot.memberships.filter((membership) => !seat.has(membership.uri) && !expectedByEmail.has(lower(membership.user.email)));
+    const candidates = snapshot.memberships.filter(
+      (membership) => !seat.has(membership.uri) && !expectedByEmail.has(lower(membership.user.email)),
+    );
     // Only an address the roster gives them ties a member to a person: a member merely named like
     // them is not theirs to answer for (it stays "not in roster", with the name as a hint).
     const found = candidates.find((membership) => lower(membership.user.email) === lower(person.email));
@@ -100,7 +102,10 @@ export function calendlyFindings(
     }
     if (pendingByEmail.has(lower(person.calendly!.email))) continue; // invited: stale-invitation covers a forgotten one
     const key = normalizeName(person.name);
-    const named = key && rosterByName.get(key)?.length === 1 ? candidates.filter((membership) => normalizeName(membership.user.name) === key) : [];
+    const named =
+      key && rosterByName.get(key)?.length === 1
+        ? candidates.filter((membership) => normalizeName(membership.user.name) === key)
+        : [];
     findings.push(missingMember(person, named.length === 1 ? named[0] : undefined));
   }
 
@@ -126,7 +131,15 @@ export function calendlyFindings(
     const created = DateTime.fromISO(invitation.created_at ?? '', { zone: 'utc' });
     if (created.isValid && created.plus(maxAge).toMillis() > now.getTime()) continue;
     const person = expectedByEmail.get(lower(invitation.email));
-    findings.push(staleInvitation(invitation, person, person ? undefined : looseMatch(invitation.email, undefined), now, config.pending_invitation_max_age));
+    findings.push(
+      staleInvitation(
+        invitation,
+        person,
+        person ? undefined : looseMatch(invitation.email, undefined),
+        now,
+        config.pending_invitation_max_age,
+      ),
+    );
   }
   return findings;
 }
@@ -141,9 +154,16 @@ function memberSubject(membership: CalendlyMembership): string {
 }
 
 /** Who answers for an account the roster does not list as a Calendly seat, and the sentence that says why. */
-function responsibleFor(loose: LooseMatch | undefined, action: string, searched = 'email or name'): { owner: string | null; why: string } {
+function responsibleFor(
+  loose: LooseMatch | undefined,
+  action: string,
+  searched = 'email or name',
+): { owner: string | null; why: string } {
   if (!loose) {
-    return { owner: null, why: `No roster person has this ${searched}, so the Support Ops Managers are pinged: ${action}.` };
+    return {
+      owner: null,
+      why: `No roster person has this ${searched}, so the Support Ops Managers are pinged: ${action}.`,
+    };
   }
   const { person, by } = loose;
   if (by === 'name') {
@@ -157,14 +177,20 @@ function responsibleFor(loose: LooseMatch | undefined, action: string, searched 
   }
   const known = `The roster knows this person (by ${by}) as ${person.name} (${person.gitlab.username}, ${person.email})`;
   if (!person.reports_to) {
-    return { owner: null, why: `${known}, who has no manager in the roster, so the Support Ops Managers are pinged: ${action}.` };
+    return {
+      owner: null,
+      why: `${known}, who has no manager in the roster, so the Support Ops Managers are pinged: ${action}.`,
+    };
   }
   return { owner: person.reports_to, why: `${known}, so their manager ${person.reports_to} is pinged: ${action}.` };
 }
 
 function memberNotInRoster(membership: CalendlyMembership, loose: LooseMatch | undefined): Finding {
   const userUuid = uuidOf(membership.user.uri);
-  const { owner, why } = responsibleFor(loose, 'reply why the seat is needed, or ask Support Ops (a Calendly admin) to remove the member');
+  const { owner, why } = responsibleFor(
+    loose,
+    'reply why the seat is needed, or ask Support Ops (a Calendly admin) to remove the member',
+  );
   return {
     platform: 'calendly',
     kind: 'member-not-in-roster',
@@ -177,7 +203,9 @@ function memberNotInRoster(membership: CalendlyMembership, loose: LooseMatch | u
       email: membership.user.email,
       role: membership.role,
       memberSince: membership.created_at,
-      rosterMatch: loose ? { username: loose.person.gitlab.username, by: loose.by, rosterLine: loose.person.line } : null,
+      rosterMatch: loose
+        ? { username: loose.person.gitlab.username, by: loose.by, rosterLine: loose.person.line }
+        : null,
     },
   };
 }
@@ -220,7 +248,9 @@ function missingMember(person: RosterPerson, namedLike?: CalendlyMembership): Fi
       rosterLine: person.line,
       rosterCalendlyEmail: person.calendly!.email,
       rosterRole: person.calendly!.role,
-      ...(namedLike ? { namedLike: { calendlyUserUuid: uuidOf(namedLike.user.uri), email: namedLike.user.email } } : {}),
+      ...(namedLike
+        ? { namedLike: { calendlyUserUuid: uuidOf(namedLike.user.uri), email: namedLike.user.email } }
+        : {}),
     },
   };
 }
@@ -233,15 +263,27 @@ function roleDrift(person: RosterPerson, membership: CalendlyMembership): Findin
     owner: person.gitlab.username,
     subject: `${person.name} <${membership.user.email}>`,
     detail: `Calendly role is ${membership.role}; the roster says ${person.calendly!.role}: ask Support Ops (a Calendly admin) to change the role in Calendly, or correct calendly.role in your roster entry.`,
-    evidence: { rosterLine: person.line, rosterRole: person.calendly!.role, calendlyRole: membership.role, calendlyUserUuid: uuidOf(membership.user.uri) },
+    evidence: {
+      rosterLine: person.line,
+      rosterRole: person.calendly!.role,
+      calendlyRole: membership.role,
+      calendlyUserUuid: uuidOf(membership.user.uri),
+    },
   };
 }
 
-function adminNotAllowed(membership: CalendlyMembership, person: RosterPerson | undefined, loose: LooseMatch | undefined): Finding {
+function adminNotAllowed(
+  membership: CalendlyMembership,
+  person: RosterPerson | undefined,
+  loose: LooseMatch | undefined,
+): Finding {
   const userUuid = uuidOf(membership.user.uri);
   const base = `Has the Calendly role ${membership.role}, but ${membership.user.email} is not on platforms.calendly.admin_allow_list.`;
-  const action = 'ask Support Ops (a Calendly owner or admin) to lower the role to user, or, if the role is intended, to add the email to the allow-list';
-  const responsible = person ? { owner: person.gitlab.username, why: `${action[0]!.toUpperCase()}${action.slice(1)}.` } : responsibleFor(loose, action);
+  const action =
+    'ask Support Ops (a Calendly owner or admin) to lower the role to user, or, if the role is intended, to add the email to the allow-list';
+  const responsible = person
+    ? { owner: person.gitlab.username, why: `${action[0]!.toUpperCase()}${action.slice(1)}.` }
+    : responsibleFor(loose, action);
   return {
     platform: 'calendly',
     kind: 'admin-not-allowed',
@@ -249,7 +291,12 @@ function adminNotAllowed(membership: CalendlyMembership, person: RosterPerson | 
     owner: responsible.owner,
     subject: memberSubject(membership),
     detail: `${base} ${responsible.why}`,
-    evidence: { calendlyUserUuid: userUuid, email: membership.user.email, role: membership.role, rosterUsername: person?.gitlab.username ?? null },
+    evidence: {
+      calendlyUserUuid: userUuid,
+      email: membership.user.email,
+      role: membership.role,
+      rosterUsername: person?.gitlab.username ?? null,
+    },
   };
 }
 
@@ -262,12 +309,17 @@ function staleInvitation(
 ): Finding {
   const invitationUuid = uuidOf(invitation.uri);
   const created = DateTime.fromISO(invitation.created_at ?? '', { zone: 'utc' });
-  const days = created.isValid ? Math.floor(DateTime.fromJSDate(now, { zone: 'utc' }).diff(created, 'days').days) : undefined;
+  const days = created.isValid
+    ? Math.floor(DateTime.fromJSDate(now, { zone: 'utc' }).diff(created, 'days').days)
+    : undefined;
   const sent =
     `Invitation created ${date(invitation.created_at)}${days === undefined ? '' : ` (${days} days ago)`}` +
     `${invitation.last_sent_at ? `, last sent ${date(invitation.last_sent_at)}` : ''}, still pending after more than ${humanDuration(maxAge)}`;
   const responsible = person
-    ? { owner: person.gitlab.username, why: 'Accept it (check your inbox and spam folder), or ask Support Ops (a Calendly admin) to resend it.' }
+    ? {
+        owner: person.gitlab.username,
+        why: 'Accept it (check your inbox and spam folder), or ask Support Ops (a Calendly admin) to resend it.',
+      }
     : responsibleFor(loose, 'have it accepted, or ask Support Ops (a Calendly admin) to revoke it', 'email');
   return {
     platform: 'calendly',

@@ -4,7 +4,12 @@ import type { PagerDutyClient } from './client.js';
 import { pagerDutyFindings } from './findings.js';
 
 /** Reads PagerDuty (the client gathers the snapshot), then audits it as a pure function. */
-export async function checkPagerDuty(client: PagerDutyClient, roster: Roster, config: PagerDutyConfig, now: Date): Promise<CheckResult> {
+export async function checkPagerDuty(
+  client: PagerDutyClient,
+  roster: Roster,
+  config: PagerDutyConfig,
+  now: Date,
+): Promise<CheckResult> {
   const before = client.http.requestCount;
   const snapshot = await client.snapshot({
     now,

@@ -21,7 +21,9 @@ import {
 /** `GET /v3/schedules` takes `limit` up to 1000 (PagerDuty's OpenAPI: schedule_v3_limit_schedules). */
 export const V3_SCHEDULES_PAGE_SIZE = 1000;
 
-export function createPagerDutyHttp(options: Omit<VendorClientOptions, 'vendor' | 'headers'> & { token: string }): VendorClient {
+export function createPagerDutyHttp(
+  options: Omit<VendorClientOptions, 'vendor' | 'headers'> & { token: string },
+): VendorClient {
   const { token, ...rest } = options;
   return new VendorClient({
     ...rest,
@@ -66,7 +68,13 @@ export class PagerDutyClient {
   }
 
   escalationPolicies(): Promise<PdEscalationPolicy[]> {
-    return collectOffsetPages<PdEscalationPolicy>(this.http, 'escalation_policies', 'escalation_policies', {}, { project: slimPolicy });
+    return collectOffsetPages<PdEscalationPolicy>(
+      this.http,
+      'escalation_policies',
+      'escalation_policies',
+      {},
+      { project: slimPolicy },
+    );
   }
 
   /** One schedule with its final schedule rendered over [since, until). */
@@ -75,7 +83,8 @@ export class PagerDutyClient {
       since: since.toISOString(),
       until: until.toISOString(),
     });
-    if (!body?.schedule || typeof body.schedule !== 'object') throw new Error(`pagerduty GET /schedules/${id}: the response has no "schedule"`);
+    if (!body?.schedule || typeof body.schedule !== 'object')
+      throw new Error(`pagerduty GET /schedules/${id}: the response has no "schedule"`);
     return slimScheduleDetail(body.schedule);
   }
 
@@ -84,7 +93,13 @@ export class PagerDutyClient {
    * listing has no members, and no v2 schedule. Every page, or IncompleteListingError.
    */
   v3Schedules(): Promise<PdSchedule[]> {
-    return collectOffsetPages<PdSchedule>(this.http, 'v3/schedules', 'schedules', {}, { pageSize: V3_SCHEDULES_PAGE_SIZE, project: v3Listed });
+    return collectOffsetPages<PdSchedule>(
+      this.http,
+      'v3/schedules',
+      'schedules',
+      {},
+      { pageSize: V3_SCHEDULES_PAGE_SIZE, project: v3Listed },
+    );
   }
 
   /**
@@ -102,7 +117,8 @@ export class PagerDutyClient {
       'include[]': ['final_schedule'],
     });
     const detail = body?.schedule;
-    if (!detail || typeof detail !== 'object') throw new Error(`pagerduty GET /${path}: the response has no "schedule"`);
+    if (!detail || typeof detail !== 'object')
+      throw new Error(`pagerduty GET /${path}: the response has no "schedule"`);
     const final = detail.final_schedule;
     if (!final || typeof final !== 'object' || !Array.isArray(final.computed_shift_assignments)) {
       // Without it the schedule would look uncovered (or covered): neither can be reported.
@@ -110,15 +126,18 @@ export class PagerDutyClient {
     }
     const members = new Map<string, PdReference>();
     const add = (reference: PdReference) => {
-      if (reference && typeof reference.id === 'string' && !members.has(reference.id)) members.set(reference.id, reference);
+      if (reference && typeof reference.id === 'string' && !members.has(reference.id))
+        members.set(reference.id, reference);
     };
     const addMember = (member: PdV3Member | undefined) => {
-      if (member && member.type === 'user_member' && typeof member.user_id === 'string') add({ id: member.user_id, type: 'user_reference' });
+      if (member && member.type === 'user_member' && typeof member.user_id === 'string')
+        add({ id: member.user_id, type: 'user_reference' });
     };
     if (Array.isArray(detail.users)) detail.users.map(slimReference).forEach(add);
     for (const rotation of Array.isArray(detail.rotations) ? detail.rotations : []) {
       for (const event of Array.isArray(rotation?.events) ? rotation.events : []) {
-        const ended = typeof event?.effective_until === 'string' && Date.parse(event.effective_until) <= since.getTime();
+        const ended =
+          typeof event?.effective_until === 'string' && Date.parse(event.effective_until) <= since.getTime();
         if (ended) continue;
         const assigned = event?.assignment_strategy?.members;
         if (Array.isArray(assigned)) assigned.forEach(addMember);
@@ -131,7 +150,9 @@ export class PagerDutyClient {
       entries.push({
         start: shift?.start_time,
         end: shift?.end_time ?? null,
-        ...(typeof shift?.member?.user_id === 'string' ? { user: { id: shift.member.user_id, type: 'user_reference' } } : {}),
+        ...(typeof shift?.member?.user_id === 'string'
+          ? { user: { id: shift.member.user_id, type: 'user_reference' } }
+          : {}),
       });
     }
     const schedule: PdSchedule = {
@@ -141,8 +162,10 @@ export class PagerDutyClient {
       users: [...members.values()],
     };
     if (typeof detail.time_zone === 'string') schedule.time_zone = detail.time_zone;
-    if (Array.isArray(detail.escalation_policies)) schedule.escalation_policies = detail.escalation_policies.map(slimReference);
-    const percentage = typeof final.rendered_coverage_percentage === 'number' ? final.rendered_coverage_percentage : null;
+    if (Array.isArray(detail.escalation_policies))
+      schedule.escalation_policies = detail.escalation_policies.map(slimReference);
+    const percentage =
+      typeof final.rendered_coverage_percentage === 'number' ? final.rendered_coverage_percentage : null;
     return { schedule, percentage, entries };
   }
 
@@ -175,7 +198,9 @@ export class PagerDutyClient {
     if (v3Targeted.length > 0 || elsewhere.some((id) => !known.has(id))) v3 = await this.v3SchedulesIfAny(v3Targeted);
     for (const schedule of v3) if (!known.has(schedule.id)) known.set(schedule.id, schedule);
 
-    const discovered = [...new Set([...listed.map((schedule) => schedule.id), ...targeted])].filter((id) => known.has(id) && !known.get(id)!.api);
+    const discovered = [...new Set([...listed.map((schedule) => schedule.id), ...targeted])].filter(
+      (id) => known.has(id) && !known.get(id)!.api,
+    );
     const narrowed = options.schedules ? new Set(options.schedules) : undefined;
     const audited = narrowed ? discovered.filter((id) => narrowed.has(id)) : discovered;
 
@@ -200,8 +225,13 @@ export class PagerDutyClient {
         scheduleId: id,
         ...window,
         timeZone: detail.time_zone ?? known.get(id)!.time_zone ?? 'UTC',
-        percentage: typeof detail.final_schedule?.rendered_coverage_percentage === 'number' ? detail.final_schedule.rendered_coverage_percentage : null,
-        entries: Array.isArray(detail.final_schedule?.rendered_schedule_entries) ? detail.final_schedule.rendered_schedule_entries : [],
+        percentage:
+          typeof detail.final_schedule?.rendered_coverage_percentage === 'number'
+            ? detail.final_schedule.rendered_coverage_percentage
+            : null,
+        entries: Array.isArray(detail.final_schedule?.rendered_schedule_entries)
+          ? detail.final_schedule.rendered_schedule_entries
+          : [],
       });
     }
 
@@ -223,7 +253,13 @@ export class PagerDutyClient {
       }
       known.set(id, { ...known.get(id)!, ...read.schedule, id });
       if (isAudited) {
-        coverage.push({ scheduleId: id, ...window, timeZone: read.schedule.time_zone ?? 'UTC', percentage: read.percentage, entries: read.entries });
+        coverage.push({
+          scheduleId: id,
+          ...window,
+          timeZone: read.schedule.time_zone ?? 'UTC',
+          percentage: read.percentage,
+          entries: read.entries,
+        });
       }
     }
     return { users, schedules: [...known.values()], escalationPolicies, coverage };
@@ -261,7 +297,8 @@ function slimSchedule(item: unknown): PdSchedule {
   const schedule = pick<PdSchedule>(['id', 'name', 'time_zone', 'users', 'escalation_policies'])(item);
   if (schedule && typeof schedule === 'object') {
     if ('users' in schedule) schedule.users = slimReferences(schedule.users) as PdReference[];
-    if ('escalation_policies' in schedule) schedule.escalation_policies = slimReferences(schedule.escalation_policies) as PdReference[];
+    if ('escalation_policies' in schedule)
+      schedule.escalation_policies = slimReferences(schedule.escalation_policies) as PdReference[];
   }
   return schedule;
 }
@@ -270,8 +307,13 @@ function slimPolicy(item: unknown): PdEscalationPolicy {
   const policy = pick<PdEscalationPolicy>(['id', 'name', 'num_loops', 'escalation_rules'])(item);
   if (policy && typeof policy === 'object' && Array.isArray(policy.escalation_rules)) {
     policy.escalation_rules = policy.escalation_rules.map((rule) => {
-      const slim = pick<PdEscalationPolicy['escalation_rules'][number]>(['id', 'escalation_delay_in_minutes', 'targets'])(rule);
-      if (slim && typeof slim === 'object' && 'targets' in slim) slim.targets = slimReferences(slim.targets) as PdReference[];
+      const slim = pick<PdEscalationPolicy['escalation_rules'][number]>([
+        'id',
+        'escalation_delay_in_minutes',
+        'targets',
+      ])(rule);
+      if (slim && typeof slim === 'object' && 'targets' in slim)
+        slim.targets = slimReferences(slim.targets) as PdReference[];
       return slim;
     });
   }
@@ -280,7 +322,8 @@ function slimPolicy(item: unknown): PdEscalationPolicy {
 
 function slimEntry(item: unknown): PdRenderedEntry {
   const entry = pick<PdRenderedEntry>(['start', 'end', 'user'])(item);
-  if (entry && typeof entry === 'object' && entry.user && typeof entry.user === 'object') entry.user = slimReference(entry.user);
+  if (entry && typeof entry === 'object' && entry.user && typeof entry.user === 'object')
+    entry.user = slimReference(entry.user);
   return entry;
 }
 
@@ -292,15 +335,21 @@ function slimScheduleDetail(detail: PdScheduleDetail): PdScheduleDetail {
     slim.final_schedule = final;
     return slim;
   }
-  slim.final_schedule = pick<NonNullable<PdScheduleDetail['final_schedule']>>(['rendered_coverage_percentage', 'rendered_schedule_entries'])(final);
-  if (Array.isArray(final.rendered_schedule_entries)) slim.final_schedule.rendered_schedule_entries = final.rendered_schedule_entries.map(slimEntry);
+  slim.final_schedule = pick<NonNullable<PdScheduleDetail['final_schedule']>>([
+    'rendered_coverage_percentage',
+    'rendered_schedule_entries',
+  ])(final);
+  if (Array.isArray(final.rendered_schedule_entries))
+    slim.final_schedule.rendered_schedule_entries = final.rendered_schedule_entries.map(slimEntry);
   return slim;
 }
 
 function referencedSchedules(policies: PdEscalationPolicy[], kind: (type: string) => boolean): string[] {
   return policies.flatMap((policy) =>
     (Array.isArray(policy.escalation_rules) ? policy.escalation_rules : []).flatMap((rule) =>
-      (Array.isArray(rule?.targets) ? rule.targets : []).filter((target) => target && kind(target.type)).map((target) => target.id),
+      (Array.isArray(rule?.targets) ? rule.targets : [])
+        .filter((target) => target && kind(target.type))
+        .map((target) => target.id),
     ),
   );
 }
@@ -308,10 +357,17 @@ function referencedSchedules(policies: PdEscalationPolicy[], kind: (type: string
 /** A `/v3/schedules` item (a `schedule_v3_reference`): its summary is the name; members come from the schedule itself. */
 function v3Listed(item: unknown): PdSchedule {
   if (!item || typeof item !== 'object' || typeof (item as PdReference).id !== 'string') {
-    throw new IncompleteListingError(`pagerduty GET /v3/schedules: an item has no id: ${JSON.stringify(item)?.slice(0, 80)}`);
+    throw new IncompleteListingError(
+      `pagerduty GET /v3/schedules: an item has no id: ${JSON.stringify(item)?.slice(0, 80)}`,
+    );
   }
   const reference = item as PdReference & { name?: unknown };
-  const name = typeof reference.summary === 'string' ? reference.summary : typeof reference.name === 'string' ? reference.name : reference.id;
+  const name =
+    typeof reference.summary === 'string'
+      ? reference.summary
+      : typeof reference.name === 'string'
+        ? reference.name
+        : reference.id;
   return { id: reference.id, api: 'v3', name, users: [] };
 }
 

@@ -5,7 +5,8 @@ import type { PdRenderedEntry } from './types.js';
 /** The look-ahead window of the coverage check: [now, now + window). Shared by the client and the checker. */
 export function coverageWindow(now: Date, window: string): { since: Date; until: Date } {
   const duration = Duration.fromISO(window);
-  if (!duration.isValid || duration.toMillis() <= 0) throw new Error(`coverage window ${JSON.stringify(window)} is not a positive ISO-8601 duration`);
+  if (!duration.isValid || duration.toMillis() <= 0)
+    throw new Error(`coverage window ${JSON.stringify(window)} is not a positive ISO-8601 duration`);
   return { since: now, until: DateTime.fromJSDate(now, { zone: 'utc' }).plus(duration).toJSDate() };
 }
 
@@ -27,7 +28,12 @@ export function parseInstant(value: unknown, what: string): number {
  * in any order, carry any offset, or reach outside the window; an entry whose end is null never
  * ends, so it covers to the end of the window.
  */
-export function uncoveredIntervals(entries: readonly PdRenderedEntry[], since: number, until: number, what = 'schedule'): Interval[] {
+export function uncoveredIntervals(
+  entries: readonly PdRenderedEntry[],
+  since: number,
+  until: number,
+  what = 'schedule',
+): Interval[] {
   const covered = entries
     .map((entry, index) => ({
       start: Math.max(parseInstant(entry.start, `${what} entry ${index + 1} start`), since),
@@ -55,7 +61,9 @@ export function coveredPercentage(gaps: readonly Interval[], since: number, unti
 /** `2026-12-03 00:00` in `zone` (UTC when the zone is unknown to luxon). */
 export function formatIn(ms: number, zone: string): string {
   const local = DateTime.fromMillis(ms, { zone });
-  return (local.isValid ? local : DateTime.fromMillis(ms, { zone: 'utc' })).toFormat('yyyy-LL-dd HH:mm', { locale: OUTPUT_LOCALE });
+  return (local.isValid ? local : DateTime.fromMillis(ms, { zone: 'utc' })).toFormat('yyyy-LL-dd HH:mm', {
+    locale: OUTPUT_LOCALE,
+  });
 }
 
 export function isKnownZone(zone: string): boolean {

@@ -1,8 +1,25 @@
 import { Duration } from 'luxon';
 import type { Finding } from '../../domain/types.js';
 import type { PagerDutyConfig, Roster, RosterPerson } from '../../config/types.js';
-import { coverageWindow, coveredPercentage, describeLength, formatIn, isKnownZone, uncoveredIntervals, type Interval } from './coverage.js';
-import { isScheduleTarget, isUserTarget, type PagerDutySnapshot, type PdCoverage, type PdEscalationPolicy, type PdReference, type PdSchedule, type PdUser } from './types.js';
+import {
+  coverageWindow,
+  coveredPercentage,
+  describeLength,
+  formatIn,
+  isKnownZone,
+  uncoveredIntervals,
+  type Interval,
+} from './coverage.js';
+import {
+  isScheduleTarget,
+  isUserTarget,
+  type PagerDutySnapshot,
+  type PdCoverage,
+  type PdEscalationPolicy,
+  type PdReference,
+  type PdSchedule,
+  type PdUser,
+} from './types.js';
 
 /** What the checker reads of `platforms.pagerduty` (the rest has defaults, so unit tests can omit it). */
 export type PagerDutyAuditSettings = Pick<PagerDutyConfig, 'service_accounts'> &
@@ -27,7 +44,12 @@ const ELEVATED_ROLES = new Set(['admin', 'owner']);
  * members' manager. A policy's people are the users it targets plus the members of the schedules
  * it targets.
  */
-export function pagerDutyFindings(snapshot: PagerDutySnapshot, roster: Roster, config: PagerDutyAuditSettings, now: Date): Finding[] {
+export function pagerDutyFindings(
+  snapshot: PagerDutySnapshot,
+  roster: Roster,
+  config: PagerDutyAuditSettings,
+  now: Date,
+): Finding[] {
   const ctx = new Context(snapshot, roster, config);
   return [
     ...rosterFindings(ctx),
@@ -75,7 +97,9 @@ class Context {
     this.usersById = new Map(snapshot.users.map((user) => [user.id, user]));
     this.usersByEmail = new Map(snapshot.users.map((user) => [user.email.toLowerCase(), user]));
     this.schedulesById = new Map(snapshot.schedules.map((schedule) => [schedule.id, schedule]));
-    this.rosterById = new Map(roster.flatMap((person) => (person.pagerduty ? [[person.pagerduty.id, person] as const] : [])));
+    this.rosterById = new Map(
+      roster.flatMap((person) => (person.pagerduty ? [[person.pagerduty.id, person] as const] : [])),
+    );
     this.rosterByEmail = new Map(roster.map((person) => [person.email.toLowerCase(), person]));
     this.rosterByUsername = new Map(roster.map((person) => [person.gitlab.username.toLowerCase(), person]));
     this.serviceAccounts = new Set(config.service_accounts.map((entry) => entry.toLowerCase()));
@@ -98,7 +122,9 @@ class Context {
    */
   misfiledAs(user: PdUser): RosterPerson | undefined {
     const person = this.rosterByEmail.get(user.email.toLowerCase());
-    return person?.pagerduty && !this.usersById.has(person.pagerduty.id) && !this.rosterById.has(user.id) ? person : undefined;
+    return person?.pagerduty && !this.usersById.has(person.pagerduty.id) && !this.rosterById.has(user.id)
+      ? person
+      : undefined;
   }
 
   /** Roster people among PagerDuty user references (unknown and non-roster ids are skipped). */
@@ -219,7 +245,12 @@ function roleDrift(ctx: Context, user: PdUser, person: RosterPerson | undefined)
     owner: person ? person.gitlab.username : null,
     subject: person ? person.name : `${user.name} <${user.email}>`,
     detail,
-    evidence: { pagerdutyUserId: user.id, role: user.role, expectedRole: expected ?? null, rosterLine: person?.line ?? null },
+    evidence: {
+      pagerdutyUserId: user.id,
+      role: user.role,
+      expectedRole: expected ?? null,
+      rosterLine: person?.line ?? null,
+    },
   };
 }
 
@@ -232,7 +263,9 @@ function scheduleFindings(ctx: Context): Finding[] {
       if (ctx.rosterById.has(member.id)) continue;
       const user = ctx.usersById.get(member.id);
       if (user && (ctx.isServiceAccount(user) || ctx.misfiledAs(user))) continue;
-      const who = user ? `${user.name} (${user.id}), who is not in the roster,` : `User ${member.id}, who no longer exists in PagerDuty,`;
+      const who = user
+        ? `${user.name} (${user.id}), who is not in the roster,`
+        : `User ${member.id}, who no longer exists in PagerDuty,`;
       findings.push({
         platform: 'pagerduty',
         kind: 'schedule-member-not-in-roster',
@@ -240,7 +273,13 @@ function scheduleFindings(ctx: Context): Finding[] {
         owner,
         subject: schedule.name,
         detail: `${who} is still on schedule ${schedule.id}: take them off the rota (or ask Support Ops, PagerDuty admins, to)${user ? ', and if they left, ask Support Ops (a PagerDuty admin) to remove the account' : ''}.`,
-        evidence: { scheduleId: schedule.id, scheduleName: schedule.name, pagerdutyUserId: member.id, exists: Boolean(user), name: user?.name ?? member.summary ?? null },
+        evidence: {
+          scheduleId: schedule.id,
+          scheduleName: schedule.name,
+          pagerdutyUserId: member.id,
+          exists: Boolean(user),
+          name: user?.name ?? member.summary ?? null,
+        },
       });
     }
   }
@@ -261,7 +300,9 @@ function coverageFindings(ctx: Context, now: Date, window: string): Finding[] {
     const sameWindow = Date.parse(coverage.since) === since.getTime() && Date.parse(coverage.until) === until.getTime();
     const rendered = sameWindow ? coverage.percentage : null;
     if (gaps.length === 0 && !(rendered !== null && rendered < 100)) continue;
-    findings.push(coverageGap(ctx, schedule, { ...coverage, percentage: rendered }, gaps, computed, { since, until, window }));
+    findings.push(
+      coverageGap(ctx, schedule, { ...coverage, percentage: rendered }, gaps, computed, { since, until, window }),
+    );
   }
   return findings;
 }
@@ -276,7 +317,8 @@ function coverageGap(
 ): Finding {
   const zone = isKnownZone(coverage.timeZone) ? coverage.timeZone : 'UTC';
   const local = !/^(Etc\/)?(UTC|UCT|GMT|Zulu|Universal)$/i.test(zone);
-  const show = (gap: Interval) => `${formatRange(gap, 'utc')} UTC${local ? ` (${formatRange(gap, zone)} ${zone})` : ''}`;
+  const show = (gap: Interval) =>
+    `${formatRange(gap, 'utc')} UTC${local ? ` (${formatRange(gap, zone)} ${zone})` : ''}`;
   const percentage = coverage.percentage ?? computed;
   const uncovered = gaps.reduce((sum, gap) => sum + gap.end - gap.start, 0);
   const over = describeLength(Duration.fromISO(window.window).toMillis());
@@ -341,7 +383,11 @@ function policyFindings(ctx: Context): Finding[] {
           live.add(`${user ? 'user' : 'schedule'}:${target.id}`);
           continue;
         }
-        const alone = targets(rule).every((other) => other.id === target.id || !(isUserTarget(other.type) ? ctx.usersById.has(other.id) : ctx.schedulesById.has(other.id)));
+        const alone = targets(rule).every(
+          (other) =>
+            other.id === target.id ||
+            !(isUserTarget(other.type) ? ctx.usersById.has(other.id) : ctx.schedulesById.has(other.id)),
+        );
         findings.push({
           platform: 'pagerduty',
           kind: 'dead-reference',
@@ -351,7 +397,13 @@ function policyFindings(ctx: Context): Finding[] {
           detail:
             `Escalation policy ${policy.id}, rule ${number} targets ${user ? 'user' : 'schedule'} ${target.id}, which no longer exists` +
             `${alone ? ': the rule pages nobody' : ''}. Replace or remove the target (or ask Support Ops, PagerDuty admins, to).`,
-          evidence: { policyId: policy.id, ruleId: rule.id, rule: number, targetType: target.type, targetId: target.id },
+          evidence: {
+            policyId: policy.id,
+            ruleId: rule.id,
+            rule: number,
+            targetType: target.type,
+            targetId: target.id,
+          },
         });
       }
     });
@@ -375,7 +427,12 @@ function policyFindings(ctx: Context): Finding[] {
 function formatRange(gap: Interval, zone: string): string {
   const start = formatIn(gap.start, zone);
   const end = formatIn(gap.end, zone);
-  const tail = end.slice(0, 10) === start.slice(0, 10) ? end.slice(11) : end.slice(0, 4) === start.slice(0, 4) ? end.slice(5) : end;
+  const tail =
+    end.slice(0, 10) === start.slice(0, 10)
+      ? end.slice(11)
+      : end.slice(0, 4) === start.slice(0, 4)
+        ? end.slice(5)
+        : end;
   return `${start} → ${tail}`;
 }
 
@@ -398,7 +455,12 @@ function notInRoster(user: PdUser, knownAs: RosterPerson | undefined): Finding {
     detail: knownAs
       ? `PagerDuty user ${user.id} (role ${user.role})${invited} has the email of ${knownAs.name}, whose roster entry ${knownAs.pagerduty ? `names PagerDuty id ${knownAs.pagerduty.id}` : 'has no PagerDuty account'}: ask Support Ops (a PagerDuty admin) to remove the extra account, or fix your roster entry.`
       : `PagerDuty user ${user.id} (role ${user.role})${invited} is not in the roster: have a PagerDuty admin remove the account, or add the person to the roster or to the service-account allow-list.`,
-    evidence: { pagerdutyUserId: user.id, email: user.email, role: user.role, invitationSent: user.invitation_sent === true },
+    evidence: {
+      pagerdutyUserId: user.id,
+      email: user.email,
+      role: user.role,
+      invitationSent: user.invitation_sent === true,
+    },
   };
 }
 

@@ -39,14 +39,21 @@ export async function readListing<T>(
   let total: number | null = null;
   for (;;) {
     const first = offset === 0;
-    const { body } = await http.getJson<OffsetPage>(path, { ...query, limit: PAGE_SIZE, offset, ...(first ? { total: true } : {}) });
+    const { body } = await http.getJson<OffsetPage>(path, {
+      ...query,
+      limit: PAGE_SIZE,
+      offset,
+      ...(first ? { total: true } : {}),
+    });
     const page = body?.[collection];
-    if (!Array.isArray(page)) throw new IncompleteListingError(`${http.vendor} ${path}: the response has no "${collection}" list`);
+    if (!Array.isArray(page))
+      throw new IncompleteListingError(`${http.vendor} ${path}: the response has no "${collection}" list`);
     items.push(...(project ? page.map(project) : (page as T[])));
     if (first && typeof body.total === 'number') total = body.total;
     if (!body.more) return { items, total, capped: false };
     if (total !== null && total > maxOffset) return { items, total, capped: true };
-    if (page.length === 0) throw new IncompleteListingError(`${http.vendor} ${path}: says more items follow offset ${offset} but sent none`);
+    if (page.length === 0)
+      throw new IncompleteListingError(`${http.vendor} ${path}: says more items follow offset ${offset} but sent none`);
     const used = typeof body.limit === 'number' && body.limit > 0 ? body.limit : PAGE_SIZE;
     offset += used;
     if (offset + used > maxOffset) return { items, total, capped: true };
@@ -94,7 +101,12 @@ export async function listAllUsers(http: VendorClient, options: UserListingOptio
       `${http.vendor} users: more than ${maxOffset} users and no total to check a partitioned listing against; the listing would be incomplete`,
     );
   }
-  return new UserPartitioner(http, root, maxOffset, options.maxRequests ?? Math.max(2000, 3 * Math.ceil(root.total / PAGE_SIZE))).run();
+  return new UserPartitioner(
+    http,
+    root,
+    maxOffset,
+    options.maxRequests ?? Math.max(2000, 3 * Math.ceil(root.total / PAGE_SIZE)),
+  ).run();
 }
 
 interface Probe {
@@ -145,7 +157,9 @@ class UserPartitioner {
   private async probe(local: string, domain: string): Promise<Probe> {
     const query = `${local}@${domain}`;
     if (query.length > MAX_QUERY_LENGTH) {
-      throw new IncompleteListingError(`${this.http.vendor} users: the partition "${query.slice(0, 40)}…" cannot be narrowed further; the listing would be incomplete`);
+      throw new IncompleteListingError(
+        `${this.http.vendor} users: the partition "${query.slice(0, 40)}…" cannot be narrowed further; the listing would be incomplete`,
+      );
     }
     if (this.http.requestCount - this.startRequests >= this.maxRequests) {
       throw new IncompleteListingError(
@@ -155,7 +169,9 @@ class UserPartitioner {
     const listing = await readListing<PdUser>(this.http, 'users', 'users', { query }, this.maxOffset, pickUser);
     this.add(listing.items);
     if (listing.capped && listing.total === null) {
-      throw new IncompleteListingError(`${this.http.vendor} users?query=${query}: past the offset cap with no total; the listing would be incomplete`);
+      throw new IncompleteListingError(
+        `${this.http.vendor} users?query=${query}: past the offset cap with no total; the listing would be incomplete`,
+      );
     }
     return { local, domain, total: listing.total ?? listing.items.length, capped: listing.capped };
   }
@@ -199,7 +215,9 @@ class UserPartitioner {
       );
     }
     // A child that returned its whole parent is redundant when its siblings account for the parent.
-    const othersReach = children.filter((child) => child.total < parent.total).reduce((sum, child) => sum + child.total, 0);
+    const othersReach = children
+      .filter((child) => child.total < parent.total)
+      .reduce((sum, child) => sum + child.total, 0);
     for (const child of children) {
       if (!child.capped) continue;
       if (child.total >= parent.total && othersReach >= parent.total) continue;

@@ -95,12 +95,23 @@ class ClientCredentialsLogin implements RequestCredentials {
   private async fetchToken(): Promise<{ value: string; renewAt: number | undefined }> {
     const [idName, secretName] = this.login.variables;
     const url = `${this.options.baseUrl.replace(/\/+$/, '')}/oauth/tokens`;
-    const policy = { ...DEFAULT_RETRY, vendor: 'zendesk' as const, sleep: this.options.sleep, clock: this.options.clock, logger: this.options.logger };
+    const policy = {
+      ...DEFAULT_RETRY,
+      vendor: 'zendesk' as const,
+      sleep: this.options.sleep,
+      clock: this.options.clock,
+      logger: this.options.logger,
+    };
     const response = await withRetry('POST /oauth/tokens', policy, async () => {
       let answer;
       try {
         answer = await got.post(url, {
-          json: { grant_type: 'client_credentials', client_id: this.login.clientId, client_secret: this.login.clientSecret, scope: ZENDESK_OAUTH_SCOPE },
+          json: {
+            grant_type: 'client_credentials',
+            client_id: this.login.clientId,
+            client_secret: this.login.clientSecret,
+            scope: ZENDESK_OAUTH_SCOPE,
+          },
           headers: { 'user-agent': 'audit-bot', accept: 'application/json' },
           retry: { limit: 0 },
           throwHttpErrors: false,
@@ -108,11 +119,19 @@ class ClientCredentialsLogin implements RequestCredentials {
           timeout: { request: this.options.timeoutMs ?? 30_000 },
         });
       } catch (error) {
-        if (error instanceof RequestError) throw new TransportError('zendesk', 'POST', '/oauth/tokens', error.code ?? 'ERR', error.message);
+        if (error instanceof RequestError)
+          throw new TransportError('zendesk', 'POST', '/oauth/tokens', error.code ?? 'ERR', error.message);
         throw error;
       }
       if (answer.statusCode === 429 || answer.statusCode >= 500) {
-        throw new HttpError('zendesk', 'POST', '/oauth/tokens', answer.statusCode, answer.headers, bodyExcerpt(scrubSecrets(answer.body, this.secrets), undefined));
+        throw new HttpError(
+          'zendesk',
+          'POST',
+          '/oauth/tokens',
+          answer.statusCode,
+          answer.headers,
+          bodyExcerpt(scrubSecrets(answer.body, this.secrets), undefined),
+        );
       }
       return answer;
     });
@@ -128,14 +147,27 @@ class ClientCredentialsLogin implements RequestCredentials {
     try {
       body = JSON.parse(response.body) as typeof body;
     } catch {
-      throw new ZendeskLoginError(`zendesk POST /oauth/tokens answered HTTP ${response.statusCode} with a body that is not JSON: ${excerpt.slice(0, 80)}`);
+      throw new ZendeskLoginError(
+        `zendesk POST /oauth/tokens answered HTTP ${response.statusCode} with a body that is not JSON: ${excerpt.slice(0, 80)}`,
+      );
     }
     if (typeof body?.access_token !== 'string' || body.access_token === '') {
-      throw new ZendeskLoginError(`zendesk POST /oauth/tokens answered HTTP ${response.statusCode} without an access_token`);
+      throw new ZendeskLoginError(
+        `zendesk POST /oauth/tokens answered HTTP ${response.statusCode} without an access_token`,
+      );
     }
     const expiresIn = typeof body.expires_in === 'number' && body.expires_in > 0 ? body.expires_in : undefined;
-    this.options.logger.debug({ clientId: this.login.clientId, expiresInSeconds: expiresIn ?? null }, 'zendesk: logged in with the OAuth client');
+    this.options.logger.debug(
+      { clientId: this.login.clientId, expiresInSeconds: expiresIn ?? null },
+      'zendesk: logged in with the OAuth client',
+    );
     const lifetimeMs = expiresIn === undefined ? undefined : expiresIn * 1000;
-    return { value: body.access_token, renewAt: lifetimeMs === undefined ? undefined : performance.now() + lifetimeMs - Math.min(RENEW_MARGIN_MS, lifetimeMs / 10) };
+    return {
+      value: body.access_token,
+      renewAt:
+        lifetimeMs === undefined
+          ? undefined
+          : performance.now() + lifetimeMs - Math.min(RENEW_MARGIN_MS, lifetimeMs / 10),
+    };
   }
 }

@@ -4,7 +4,13 @@ import type { ZendeskClient } from './client.js';
 import { ZENDESK_INSTANCES, credentialInventories, zendeskFindings, type ZendeskPlatform } from './findings.js';
 
 /** Reads one Zendesk instance (the client gathers the snapshot), then audits it as a pure function. */
-export async function checkZendesk(platform: ZendeskPlatform, client: ZendeskClient, roster: Roster, config: ZendeskConfig, now: Date): Promise<CheckResult> {
+export async function checkZendesk(
+  platform: ZendeskPlatform,
+  client: ZendeskClient,
+  roster: Roster,
+  config: ZendeskConfig,
+  now: Date,
+): Promise<CheckResult> {
   const before = client.http.requestCount;
   const snapshot = await client.snapshot();
   const instance = ZENDESK_INSTANCES[platform];

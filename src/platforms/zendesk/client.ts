@@ -17,7 +17,9 @@ import type {
 } from './types.js';
 
 /** A client of one instance, logged in as `auth` says (an OAuth client, or the API-token pair). */
-export function createZendeskHttp(options: Omit<VendorClientOptions, 'vendor' | 'headers' | 'credentials'> & { auth: ZendeskAuth }): VendorClient {
+export function createZendeskHttp(
+  options: Omit<VendorClientOptions, 'vendor' | 'headers' | 'credentials'> & { auth: ZendeskAuth },
+): VendorClient {
   const { auth, ...rest } = options;
   return new VendorClient({
     ...rest,
@@ -37,12 +39,24 @@ export class ZendeskClient {
 
   /** Every agent and admin (suspended ones included), cursor-paginated 100 at a time. */
   users(onFirstPage?: () => void): Promise<ZdUser[]> {
-    return collectCursorPages<ZdUser>(this.http, 'api/v2/users', 'users', { 'role[]': ['agent', 'admin'] }, { project: slimUser, onFirstPage });
+    return collectCursorPages<ZdUser>(
+      this.http,
+      'api/v2/users',
+      'users',
+      { 'role[]': ['agent', 'admin'] },
+      { project: slimUser, onFirstPage },
+    );
   }
 
   /** Every group membership of the account, in bulk (never one request per user). */
   memberships(): Promise<ZdGroupMembership[]> {
-    return collectCursorPages<ZdGroupMembership>(this.http, 'api/v2/group_memberships', 'group_memberships', {}, { project: slimMembership });
+    return collectCursorPages<ZdGroupMembership>(
+      this.http,
+      'api/v2/group_memberships',
+      'group_memberships',
+      {},
+      { project: slimMembership },
+    );
   }
 
   groups(): Promise<ZdGroup[]> {
@@ -57,7 +71,8 @@ export class ZendeskClient {
   async customRoles(users: ZdUser[] | Promise<ZdUser[]>): Promise<ZdCustomRole[]> {
     try {
       const { body } = await this.http.getJson<{ custom_roles?: unknown }>('api/v2/custom_roles');
-      if (!Array.isArray(body?.custom_roles)) throw new IncompleteListingError('zendesk /api/v2/custom_roles: the response has no "custom_roles" list');
+      if (!Array.isArray(body?.custom_roles))
+        throw new IncompleteListingError('zendesk /api/v2/custom_roles: the response has no "custom_roles" list');
       return body.custom_roles as ZdCustomRole[];
     } catch (error) {
       const status = httpStatus(error);
@@ -77,7 +92,9 @@ export class ZendeskClient {
     const { body } = await this.http.getJson<{ user?: unknown }>('api/v2/users/me');
     const user = body?.user as ZdUser | undefined;
     if (!user || typeof user !== 'object' || typeof user.id !== 'number') {
-      throw new IncompleteListingError('zendesk /api/v2/users/me: the response names no user, so the audit cannot tell whom its credentials act as');
+      throw new IncompleteListingError(
+        'zendesk /api/v2/users/me: the response names no user, so the audit cannot tell whom its credentials act as',
+      );
     }
     const me = slimUser(user);
     assertAdmin(me);
@@ -95,11 +112,18 @@ export class ZendeskClient {
    */
   async oauthTokens(): Promise<ZdOAuthTokenListing> {
     try {
-      const tokens = await collectCursorPages<ZdOAuthToken>(this.http, 'api/v2/oauth/tokens', 'tokens', { all: 'true' }, { project: slimOAuthToken });
+      const tokens = await collectCursorPages<ZdOAuthToken>(
+        this.http,
+        'api/v2/oauth/tokens',
+        'tokens',
+        { all: 'true' },
+        { project: slimOAuthToken },
+      );
       return { available: true, tokens };
     } catch (error) {
       const status = httpStatus(error);
-      if (status === 403 || status === 404) return { available: false, status, reason: (unwrap(error) as HttpError).bodyExcerpt };
+      if (status === 403 || status === 404)
+        return { available: false, status, reason: (unwrap(error) as HttpError).bodyExcerpt };
       throw error;
     }
   }
@@ -112,13 +136,17 @@ export class ZendeskClient {
   async apiTokens(): Promise<ZdTokenListing> {
     try {
       const { body } = await this.http.getJson<{ api_tokens?: unknown; next_page?: unknown }>('api/v2/api_tokens');
-      if (!Array.isArray(body?.api_tokens)) throw new IncompleteListingError('zendesk /api/v2/api_tokens: the response has no "api_tokens" list');
+      if (!Array.isArray(body?.api_tokens))
+        throw new IncompleteListingError('zendesk /api/v2/api_tokens: the response has no "api_tokens" list');
       if (typeof body.next_page === 'string' && body.next_page !== '') {
-        throw new IncompleteListingError('zendesk /api/v2/api_tokens: the response says more tokens follow (next_page); the listing would be incomplete');
+        throw new IncompleteListingError(
+          'zendesk /api/v2/api_tokens: the response says more tokens follow (next_page); the listing would be incomplete',
+        );
       }
       return { available: true, tokens: body.api_tokens as ZdApiToken[] };
     } catch (error) {
-      if (httpStatus(error) === 404) return { available: false, status: 404, reason: (unwrap(error) as HttpError).bodyExcerpt };
+      if (httpStatus(error) === 404)
+        return { available: false, status: 404, reason: (unwrap(error) as HttpError).bodyExcerpt };
       if (httpStatus(error) === 403) {
         throw new ZendeskPermissionError(
           `zendesk GET /api/v2/api_tokens answered HTTP 403: listing API tokens is for admins. The user the audit's credentials act as ` +
@@ -138,11 +166,32 @@ export class ZendeskClient {
     const listedUsers = this.users(() => firstPageRead());
     const others = (async () => {
       await Promise.race([usersStarted, listedUsers]);
-      return settledAll([this.me(), this.memberships(), this.groups(), this.customRoles(listedUsers), this.apiTokens(), this.oauthClients(), this.oauthTokens()]);
+      return settledAll([
+        this.me(),
+        this.memberships(),
+        this.groups(),
+        this.customRoles(listedUsers),
+        this.apiTokens(),
+        this.oauthClients(),
+        this.oauthTokens(),
+      ]);
     })();
-    const [users, [me, memberships, groups, customRoles, tokens, oauthClients, oauthTokens]] = await settledAll([listedUsers, others]);
+    const [users, [me, memberships, groups, customRoles, tokens, oauthClients, oauthTokens]] = await settledAll([
+      listedUsers,
+      others,
+    ]);
     assertListsItself(users, me);
-    return { users, memberships, groups, customRoles, tokens, oauthClients, oauthTokens, me, ...(this.ownClient ? { ownClient: this.ownClient } : {}) };
+    return {
+      users,
+      memberships,
+      groups,
+      customRoles,
+      tokens,
+      oauthClients,
+      oauthTokens,
+      me,
+      ...(this.ownClient ? { ownClient: this.ownClient } : {}),
+    };
   }
 }
 
@@ -179,11 +228,40 @@ export function assertListsItself(users: ZdUser[], me: ZdUser): void {
 }
 
 /* What the audit reads of users, memberships and groups (types.ts), not the dozens of fields per user the API sends. */
-const slimUser = pick<ZdUser>(['id', 'name', 'email', 'role', 'role_type', 'custom_role_id', 'active', 'suspended', 'last_login_at', 'created_at', 'two_factor_auth_enabled']);
+const slimUser = pick<ZdUser>([
+  'id',
+  'name',
+  'email',
+  'role',
+  'role_type',
+  'custom_role_id',
+  'active',
+  'suspended',
+  'last_login_at',
+  'created_at',
+  'two_factor_auth_enabled',
+]);
 const slimMembership = pick<ZdGroupMembership>(['id', 'user_id', 'group_id', 'default']);
 const slimGroup = pick<ZdGroup>(['id', 'name', 'deleted']);
-const slimClient = pick<ZdOAuthClient>(['id', 'name', 'identifier', 'kind', 'user_id', 'company', 'created_at', 'global']);
-const slimOAuthToken = pick<ZdOAuthToken>(['id', 'client_id', 'user_id', 'created_at', 'expires_at', 'used_at', 'scopes']);
+const slimClient = pick<ZdOAuthClient>([
+  'id',
+  'name',
+  'identifier',
+  'kind',
+  'user_id',
+  'company',
+  'created_at',
+  'global',
+]);
+const slimOAuthToken = pick<ZdOAuthToken>([
+  'id',
+  'client_id',
+  'user_id',
+  'created_at',
+  'expires_at',
+  'used_at',
+  'scopes',
+]);
 
 /** The failure behind retries (a 429 answered, then a 404 on the retry). */
 function unwrap(error: unknown): unknown {

@@ -14,23 +14,46 @@ import { date, daysSince, describeAge, isoMillis } from './dates.js';
  * ladder. Service accounts (`service_accounts`: the bot's own OAuth client, integrations) are
  * listed but not asked. Pure: a function of what Zendesk returned, the roster, settings and time.
  */
-export function credentialFindings(snapshot: ZendeskSnapshot, roster: Roster, settings: ZendeskAuditSettings, now: Date, instance: ZendeskInstanceInfo): Finding[] {
-  return [...tokenFindings(snapshot, roster, settings, now, instance), ...oauthClientFindings(snapshot, roster, settings, now, instance)];
+export function credentialFindings(
+  snapshot: ZendeskSnapshot,
+  roster: Roster,
+  settings: ZendeskAuditSettings,
+  now: Date,
+  instance: ZendeskInstanceInfo,
+): Finding[] {
+  return [
+    ...tokenFindings(snapshot, roster, settings, now, instance),
+    ...oauthClientFindings(snapshot, roster, settings, now, instance),
+  ];
 }
 
 /** The results note's tables: the API tokens, then the OAuth clients. */
-export function credentialInventories(snapshot: ZendeskSnapshot, roster: Roster, settings: ZendeskAuditSettings, now: Date, instance: ZendeskInstanceInfo): Inventory[] {
-  return [tokenInventory(snapshot, roster, settings, now, instance), oauthClientInventory(snapshot, roster, settings, now, instance)];
+export function credentialInventories(
+  snapshot: ZendeskSnapshot,
+  roster: Roster,
+  settings: ZendeskAuditSettings,
+  now: Date,
+  instance: ZendeskInstanceInfo,
+): Inventory[] {
+  return [
+    tokenInventory(snapshot, roster, settings, now, instance),
+    oauthClientInventory(snapshot, roster, settings, now, instance),
+  ];
 }
 
 /** Whether `service_accounts` names this credential (by any of `keys`: ids, identifiers, names, emails; case-insensitive). */
-export function isServiceAccount(settings: ZendeskAuditSettings, keys: readonly (string | number | null | undefined)[]): boolean {
+export function isServiceAccount(
+  settings: ZendeskAuditSettings,
+  keys: readonly (string | number | null | undefined)[],
+): boolean {
   const entries = new Set((settings.service_accounts ?? []).map((entry) => entry.trim().toLowerCase()));
-  return keys.some((key) => key !== null && key !== undefined && String(key).trim() !== '' && entries.has(String(key).trim().toLowerCase()));
+  return keys.some(
+    (key) =>
+      key !== null && key !== undefined && String(key).trim() !== '' && entries.has(String(key).trim().toLowerCase()),
+  );
 }
 
 // ─── API tokens ───────────────────────────────────────────────────────────────────────────────
-
 
 interface TokenReview {
   token: ZdApiToken;
@@ -50,7 +73,10 @@ function reviewTokens(tokens: ZdApiToken[], roster: Roster, settings: ZendeskAud
     .map((token) => {
       const parsed = parseTokenDescription(token.description);
       const person = parsed.ok ? findTokenOwner(parsed.owner, roster) : undefined;
-      const expired = parsed.ok && parsed.convention === 'personal' && DateTime.fromISO(parsed.expires, { zone: 'utc' }).endOf('day') < today;
+      const expired =
+        parsed.ok &&
+        parsed.convention === 'personal' &&
+        DateTime.fromISO(parsed.expires, { zone: 'utc' }).endOf('day') < today;
       const lastUsed = token.last_used ? DateTime.fromISO(token.last_used, { zone: 'utc' }) : undefined;
       const created = DateTime.fromISO(token.created_at ?? '', { zone: 'utc' });
       let unused: TokenReview['unused'];
@@ -65,7 +91,13 @@ function reviewTokens(tokens: ZdApiToken[], roster: Roster, settings: ZendeskAud
     });
 }
 
-function tokenFindings(snapshot: ZendeskSnapshot, roster: Roster, settings: ZendeskAuditSettings, now: Date, instance: ZendeskInstanceInfo): Finding[] {
+function tokenFindings(
+  snapshot: ZendeskSnapshot,
+  roster: Roster,
+  settings: ZendeskAuditSettings,
+  now: Date,
+  instance: ZendeskInstanceInfo,
+): Finding[] {
   const p = instance.platform;
   if (!snapshot.tokens.available) {
     return [
@@ -132,7 +164,11 @@ function tokenFindings(snapshot: ZendeskSnapshot, roster: Roster, settings: Zend
         detail:
           `${facts}: its description breaks the naming convention (name - request link - expiry, or Target - name): ${parsed.problem}.${found} ` +
           `Nobody can be asked to justify it, so the Support Ops Managers are pinged: find its owner and have it renamed, or delete it (Zendesk admins only).`,
-        evidence: { ...evidence, problem: parsed.problem, ...(review.unused ? { maxUnusedAge: maxUnused, unusedDays: review.unused.days } : {}) },
+        evidence: {
+          ...evidence,
+          problem: parsed.problem,
+          ...(review.unused ? { maxUnusedAge: maxUnused, unusedDays: review.unused.days } : {}),
+        },
       });
     } else {
       const named =
@@ -184,7 +220,13 @@ function tokenSubject(token: ZdApiToken): string {
  * convention gives it (and the roster person it maps to), dates, whether it is active, and what
  * the review flags. A listing the API refused says so instead of showing an empty table.
  */
-export function tokenInventory(snapshot: ZendeskSnapshot, roster: Roster, settings: ZendeskAuditSettings, now: Date, instance: ZendeskInstanceInfo): Inventory {
+export function tokenInventory(
+  snapshot: ZendeskSnapshot,
+  roster: Roster,
+  settings: ZendeskAuditSettings,
+  now: Date,
+  instance: ZendeskInstanceInfo,
+): Inventory {
   const title = `${instance.name} API tokens`;
   const headers = ['Token', 'Description', 'Owner', 'Created', 'Last used', 'Active', 'Flags'];
   if (!snapshot.tokens.available) {
@@ -195,24 +237,30 @@ export function tokenInventory(snapshot: ZendeskSnapshot, roster: Roster, settin
       empty: `The tokens could not be listed: GET /api/v2/api_tokens answered HTTP ${snapshot.tokens.status} (API token access is disabled). This is not "no tokens".`,
     };
   }
-  const rows = reviewTokens(snapshot.tokens.tokens, roster, settings, now).map(({ token, parsed, person, expired, unused }) => {
-    const owner = parsed.ok ? (person ? `${parsed.owner} (${person.gitlab.username})` : `${parsed.owner} (not in the roster)`) : 'unknown';
-    const flags = [
-      isServiceAccount(settings, [token.id]) ? 'service account' : undefined,
-      parsed.ok ? undefined : 'breaks the naming convention',
-      expired && parsed.ok && parsed.convention === 'personal' ? `expired ${parsed.expires}` : undefined,
-      unused ? (unused.never ? 'never used' : `unused ${unused.days} days`) : undefined,
-    ].filter((flag): flag is string => flag !== undefined);
-    return [
-      `${token.id}${token.visible_token ? ` (…${token.visible_token})` : ''}`,
-      token.description?.trim() ? token.description : '(no description)',
-      owner,
-      date(token.created_at),
-      token.last_used ? date(token.last_used) : 'never',
-      token.active === false ? 'no' : 'yes',
-      flags.join('; ') || 'none',
-    ];
-  });
+  const rows = reviewTokens(snapshot.tokens.tokens, roster, settings, now).map(
+    ({ token, parsed, person, expired, unused }) => {
+      const owner = parsed.ok
+        ? person
+          ? `${parsed.owner} (${person.gitlab.username})`
+          : `${parsed.owner} (not in the roster)`
+        : 'unknown';
+      const flags = [
+        isServiceAccount(settings, [token.id]) ? 'service account' : undefined,
+        parsed.ok ? undefined : 'breaks the naming convention',
+        expired && parsed.ok && parsed.convention === 'personal' ? `expired ${parsed.expires}` : undefined,
+        unused ? (unused.never ? 'never used' : `unused ${unused.days} days`) : undefined,
+      ].filter((flag): flag is string => flag !== undefined);
+      return [
+        `${token.id}${token.visible_token ? ` (…${token.visible_token})` : ''}`,
+        token.description?.trim() ? token.description : '(no description)',
+        owner,
+        date(token.created_at),
+        token.last_used ? date(token.last_used) : 'never',
+        token.active === false ? 'no' : 'yes',
+        flags.join('; ') || 'none',
+      ];
+    },
+  );
   return { title, headers, rows, empty: `${instance.name} has no API tokens.` };
 }
 
@@ -229,7 +277,13 @@ interface ClientReview {
   own: boolean;
 }
 
-function reviewClients(snapshot: ZendeskSnapshot, roster: Roster, settings: ZendeskAuditSettings, now: Date, instance: ZendeskInstanceInfo): ClientReview[] {
+function reviewClients(
+  snapshot: ZendeskSnapshot,
+  roster: Roster,
+  settings: ZendeskAuditSettings,
+  now: Date,
+  instance: ZendeskInstanceInfo,
+): ClientReview[] {
   const byZendeskId = new Map<number, RosterPerson>();
   for (const person of roster) {
     const id = person.zendesk?.[instance.rosterKey]?.id;
@@ -246,7 +300,12 @@ function reviewClients(snapshot: ZendeskSnapshot, roster: Roster, settings: Zend
     .sort((a, b) => a.id - b.id)
     .map((client) => {
       const tokens = tokensByClient.get(client.id) ?? [];
-      const lastUsed = tokens.map((token) => token.used_at).filter((used): used is string => typeof used === 'string').sort().at(-1) ?? null;
+      const lastUsed =
+        tokens
+          .map((token) => token.used_at)
+          .filter((used): used is string => typeof used === 'string')
+          .sort()
+          .at(-1) ?? null;
       return {
         client,
         person: client.user_id != null ? byZendeskId.get(client.user_id) : undefined,
@@ -274,7 +333,13 @@ function describeLive(live: ClientReview['live'], own: boolean): string {
   return `it holds ${live.count} live access token${live.count === 1 ? '' : 's'}${live.lastUsed ? `, last used ${date(live.lastUsed)}` : ', never used'}`;
 }
 
-function oauthClientFindings(snapshot: ZendeskSnapshot, roster: Roster, settings: ZendeskAuditSettings, now: Date, instance: ZendeskInstanceInfo): Finding[] {
+function oauthClientFindings(
+  snapshot: ZendeskSnapshot,
+  roster: Roster,
+  settings: ZendeskAuditSettings,
+  now: Date,
+  instance: ZendeskInstanceInfo,
+): Finding[] {
   const p = instance.platform;
   return reviewClients(snapshot, roster, settings, now, instance)
     .filter((review) => !review.service)
@@ -308,18 +373,28 @@ function oauthClientFindings(snapshot: ZendeskSnapshot, roster: Roster, settings
     });
 }
 
-function oauthClientInventory(snapshot: ZendeskSnapshot, roster: Roster, settings: ZendeskAuditSettings, now: Date, instance: ZendeskInstanceInfo): Inventory {
-  const rows = reviewClients(snapshot, roster, settings, now, instance).map(({ client, person, service, live, own }) => [
-    String(client.id),
-    client.name || '(no name)',
-    client.identifier || '',
-    client.kind ?? 'not reported',
-    client.user_id == null ? 'unknown' : `${client.user_id} (${person ? person.gitlab.username : 'not in the roster'})`,
-    date(client.created_at),
-    own ? "this audit's" : live ? String(live.count) : 'unknown',
-    own ? 'now' : live?.lastUsed ? date(live.lastUsed) : live ? 'never' : 'unknown',
-    service ? 'service account (not asked)' : 'asked to justify',
-  ]);
+function oauthClientInventory(
+  snapshot: ZendeskSnapshot,
+  roster: Roster,
+  settings: ZendeskAuditSettings,
+  now: Date,
+  instance: ZendeskInstanceInfo,
+): Inventory {
+  const rows = reviewClients(snapshot, roster, settings, now, instance).map(
+    ({ client, person, service, live, own }) => [
+      String(client.id),
+      client.name || '(no name)',
+      client.identifier || '',
+      client.kind ?? 'not reported',
+      client.user_id == null
+        ? 'unknown'
+        : `${client.user_id} (${person ? person.gitlab.username : 'not in the roster'})`,
+      date(client.created_at),
+      own ? "this audit's" : live ? String(live.count) : 'unknown',
+      own ? 'now' : live?.lastUsed ? date(live.lastUsed) : live ? 'never' : 'unknown',
+      service ? 'service account (not asked)' : 'asked to justify',
+    ],
+  );
   return {
     title: `${instance.name} OAuth clients`,
     headers: ['Client', 'Name', 'Identifier', 'Kind', 'Created by', 'Created', 'Live tokens', 'Last used', 'Review'],

@@ -7,7 +7,8 @@ import { humanDuration } from '../../domain/render.js';
 export function describeAge(iso: string): string {
   const duration = Duration.fromISO(iso);
   const keys = Object.entries(duration.toObject()).filter(([, value]) => value);
-  if (duration.isValid && keys.length === 1 && keys[0]![0] === 'days') return `${keys[0]![1]} day${keys[0]![1] === 1 ? '' : 's'}`;
+  if (duration.isValid && keys.length === 1 && keys[0]![0] === 'days')
+    return `${keys[0]![1]} day${keys[0]![1] === 1 ? '' : 's'}`;
   return humanDuration(iso);
 }
 

@@ -4,11 +4,21 @@ import { DEFAULT_MAX_LOGIN_AGE } from '../../config/audit-config.js';
 import type { Roster, RosterPerson, ZendeskAccount } from '../../config/types.js';
 import { normalizeName } from './tokens.js';
 import { ZD_ROLE_TYPE_LIGHT_AGENT, type ZdCustomRole, type ZdUser, type ZendeskSnapshot } from './types.js';
-import { ZENDESK_INSTANCES, type ZendeskAuditSettings, type ZendeskInstanceInfo, type ZendeskPlatform } from './instances.js';
+import {
+  ZENDESK_INSTANCES,
+  type ZendeskAuditSettings,
+  type ZendeskInstanceInfo,
+  type ZendeskPlatform,
+} from './instances.js';
 import { date, daysSince, describeAge, isoMillis, utc } from './dates.js';
 import { credentialFindings, isServiceAccount } from './credentials.js';
 
-export { ZENDESK_INSTANCES, type ZendeskAuditSettings, type ZendeskInstanceInfo, type ZendeskPlatform } from './instances.js';
+export {
+  ZENDESK_INSTANCES,
+  type ZendeskAuditSettings,
+  type ZendeskInstanceInfo,
+  type ZendeskPlatform,
+} from './instances.js';
 export { isoMillis } from './dates.js';
 export { credentialInventories } from './credentials.js';
 
@@ -25,8 +35,17 @@ const SEAT_ROLES = new Set(['agent', 'admin']);
  * then compared with the roster. Owners: the roster person the account belongs to, else the
  * person the roster knows by that email, else nobody (the Support Ops Managers are pinged).
  */
-export function zendeskFindings(snapshot: ZendeskSnapshot, roster: Roster, settings: ZendeskAuditSettings, now: Date, instance: ZendeskInstanceInfo): Finding[] {
-  return [...accountFindings(snapshot, roster, settings, now, instance), ...credentialFindings(snapshot, roster, settings, now, instance)];
+export function zendeskFindings(
+  snapshot: ZendeskSnapshot,
+  roster: Roster,
+  settings: ZendeskAuditSettings,
+  now: Date,
+  instance: ZendeskInstanceInfo,
+): Finding[] {
+  return [
+    ...accountFindings(snapshot, roster, settings, now, instance),
+    ...credentialFindings(snapshot, roster, settings, now, instance),
+  ];
 }
 
 interface Context {
@@ -38,15 +57,30 @@ interface Context {
   rolesById: Map<number, ZdCustomRole>;
 }
 
-function accountFindings(snapshot: ZendeskSnapshot, roster: Roster, settings: ZendeskAuditSettings, now: Date, instance: ZendeskInstanceInfo): Finding[] {
+function accountFindings(
+  snapshot: ZendeskSnapshot,
+  roster: Roster,
+  settings: ZendeskAuditSettings,
+  now: Date,
+  instance: ZendeskInstanceInfo,
+): Finding[] {
   const p = instance.platform;
   const seats = snapshot.users.filter((user) => SEAT_ROLES.has(user.role) && user.active !== false);
   const byId = new Map(seats.map((user) => [user.id, user]));
   const byEmail = new Map(seats.filter((user) => user.email).map((user) => [user.email!.toLowerCase(), user]));
   const rosterByEmail = new Map(roster.map((person) => [person.email.toLowerCase(), person]));
   const expected = roster.filter((person) => person.zendesk?.[instance.rosterKey]);
-  const rosterIds = new Set(expected.map((person) => person.zendesk![instance.rosterKey]!.id).filter((id): id is number => id !== undefined));
-  const ctx: Context = { instance, snapshot, now, groupsByUser: groupsByUser(snapshot), groupNames: groupNames(snapshot), rolesById: new Map(snapshot.customRoles.map((role) => [role.id, role])) };
+  const rosterIds = new Set(
+    expected.map((person) => person.zendesk![instance.rosterKey]!.id).filter((id): id is number => id !== undefined),
+  );
+  const ctx: Context = {
+    instance,
+    snapshot,
+    now,
+    groupsByUser: groupsByUser(snapshot),
+    groupNames: groupNames(snapshot),
+    rolesById: new Map(snapshot.customRoles.map((role) => [role.id, role])),
+  };
 
   const findings: Finding[] = [];
   const accountOf = new Map<number, RosterPerson>();
@@ -67,7 +101,9 @@ function accountFindings(snapshot: ZendeskSnapshot, roster: Roster, settings: Ze
       findings.push(wrongId(p, person, account, sameEmail));
       continue;
     }
-    findings.push(p === 'zendesk-us-federal' ? usFederalNoAccount(person, account) : missingUser(p, person, account, instance.name));
+    findings.push(
+      p === 'zendesk-us-federal' ? usFederalNoAccount(person, account) : missingUser(p, person, account, instance.name),
+    );
   }
 
   // 2. The roster's accounts: profile, role, groups, seat, sign-in, 2FA.
@@ -86,13 +122,16 @@ function accountFindings(snapshot: ZendeskSnapshot, roster: Roster, settings: Ze
     }
     const inactive = loginStaleness(user, now, loginLimit);
     if (inactive) findings.push(inactiveAgent(p, person, user, inactive, maxLoginAge));
-    if (user.two_factor_auth_enabled === false && settings.two_factor_required !== false) findings.push(twoFactorDisabled(p, person, user));
+    if (user.two_factor_auth_enabled === false && settings.two_factor_required !== false)
+      findings.push(twoFactorDisabled(p, person, user));
   }
 
   // 3. Agents and admins the roster does not list here (service accounts need no roster entry).
   for (const user of seats) {
     if (accountOf.has(user.id) || isServiceAccount(settings, [user.id, user.email])) continue;
-    findings.push(notInRoster(p, user, user.email ? rosterByEmail.get(user.email.toLowerCase()) : undefined, instance, ctx));
+    findings.push(
+      notInRoster(p, user, user.email ? rosterByEmail.get(user.email.toLowerCase()) : undefined, instance, ctx),
+    );
   }
 
   // 4. Admins not on the allow-list.
@@ -113,19 +152,26 @@ function accountFindings(snapshot: ZendeskSnapshot, roster: Roster, settings: Ze
 export function effectiveRole(user: ZdUser, rolesById: Map<number, ZdCustomRole>): { key: string; shown: string } {
   if (user.role === 'admin') return { key: 'admin', shown: 'admin' };
   const custom = user.custom_role_id != null ? rolesById.get(user.custom_role_id) : undefined;
-  if (user.role_type === ZD_ROLE_TYPE_LIGHT_AGENT || custom?.role_type === ZD_ROLE_TYPE_LIGHT_AGENT) return { key: 'light_agent', shown: 'light agent' };
+  if (user.role_type === ZD_ROLE_TYPE_LIGHT_AGENT || custom?.role_type === ZD_ROLE_TYPE_LIGHT_AGENT)
+    return { key: 'light_agent', shown: 'light agent' };
   if (custom) return { key: custom.name, shown: `"${custom.name}" (custom role ${custom.id})` };
-  if (user.custom_role_id != null) return { key: `custom role ${user.custom_role_id}`, shown: `custom role ${user.custom_role_id} (unknown)` };
+  if (user.custom_role_id != null)
+    return { key: `custom role ${user.custom_role_id}`, shown: `custom role ${user.custom_role_id} (unknown)` };
   return { key: 'agent', shown: 'agent' };
 }
 
 /** Roles compare without case, and `light agent` = `light_agent` = `Light-Agent`. */
 function roleKey(role: string): string {
-  return role.trim().toLowerCase().replace(/[\s_-]+/g, '_');
+  return role
+    .trim()
+    .toLowerCase()
+    .replace(/[\s_-]+/g, '_');
 }
 
 function groupsByUser(snapshot: ZendeskSnapshot): Map<number, string[]> {
-  const names = new Map(snapshot.groups.filter((group) => group.deleted !== true).map((group) => [group.id, group.name]));
+  const names = new Map(
+    snapshot.groups.filter((group) => group.deleted !== true).map((group) => [group.id, group.name]),
+  );
   const deleted = new Set(snapshot.groups.filter((group) => group.deleted === true).map((group) => group.id));
   const result = new Map<number, string[]>();
   for (const membership of snapshot.memberships) {
@@ -137,7 +183,9 @@ function groupsByUser(snapshot: ZendeskSnapshot): Map<number, string[]> {
 }
 
 function groupNames(snapshot: ZendeskSnapshot): Set<string> {
-  return new Set(snapshot.groups.filter((group) => group.deleted !== true).map((group) => group.name.trim().toLowerCase()));
+  return new Set(
+    snapshot.groups.filter((group) => group.deleted !== true).map((group) => group.name.trim().toLowerCase()),
+  );
 }
 
 interface GroupDrift {
@@ -207,7 +255,10 @@ function missingUser(p: ZendeskPlatform, person: RosterPerson, account: ZendeskA
 
 function usFederalNoAccount(person: RosterPerson, account: ZendeskAccount): Finding {
   const p = 'zendesk-us-federal' as const;
-  const idText = account.id !== undefined ? `The roster's id ${account.id} is not an agent or admin there, and` : 'The roster gives no id yet, and';
+  const idText =
+    account.id !== undefined
+      ? `The roster's id ${account.id} is not an agent or admin there, and`
+      : 'The roster gives no id yet, and';
   return {
     platform: p,
     kind: 'us-federal-no-account',
@@ -261,7 +312,13 @@ function emailMismatch(p: ZendeskPlatform, person: RosterPerson, user: ZdUser): 
   };
 }
 
-function roleMismatch(p: ZendeskPlatform, person: RosterPerson, account: ZendeskAccount, user: ZdUser, role: { key: string; shown: string }): Finding {
+function roleMismatch(
+  p: ZendeskPlatform,
+  person: RosterPerson,
+  account: ZendeskAccount,
+  user: ZdUser,
+  role: { key: string; shown: string },
+): Finding {
   return {
     platform: p,
     kind: 'role-mismatch',
@@ -285,9 +342,12 @@ function groupMismatch(p: ZendeskPlatform, person: RosterPerson, user: ZdUser, d
   const parts: string[] = [];
   if (drift.missing.length) {
     const unknown = new Set(drift.unknown);
-    parts.push(`not in ${drift.missing.map((name) => `"${name}"${unknown.has(name) ? ' (no such group in Zendesk)' : ''}`).join(', ')}`);
+    parts.push(
+      `not in ${drift.missing.map((name) => `"${name}"${unknown.has(name) ? ' (no such group in Zendesk)' : ''}`).join(', ')}`,
+    );
   }
-  if (drift.extra.length) parts.push(`in ${drift.extra.map((name) => `"${name}"`).join(', ')}, which the roster does not list`);
+  if (drift.extra.length)
+    parts.push(`in ${drift.extra.map((name) => `"${name}"`).join(', ')}, which the roster does not list`);
   return {
     platform: p,
     kind: 'group-mismatch',
@@ -295,7 +355,12 @@ function groupMismatch(p: ZendeskPlatform, person: RosterPerson, user: ZdUser, d
     owner: person.gitlab.username,
     subject: userSubject(user),
     detail: `Zendesk user ${user.id} is ${parts.join(', and ')}: ask Support Ops (a Zendesk admin) to fix the group memberships, or correct ${rosterSection(p)}.groups in your roster entry.`,
-    evidence: { rosterLine: person.line, zendeskUserId: user.id, rosterGroups: person.zendesk?.[ZENDESK_INSTANCES[p].rosterKey]?.groups ?? [], zendeskGroups: drift.actual },
+    evidence: {
+      rosterLine: person.line,
+      zendeskUserId: user.id,
+      rosterGroups: person.zendesk?.[ZENDESK_INSTANCES[p].rosterKey]?.groups ?? [],
+      zendeskGroups: drift.actual,
+    },
   };
 }
 
@@ -311,7 +376,13 @@ function suspendedSeat(p: ZendeskPlatform, person: RosterPerson, user: ZdUser): 
   };
 }
 
-function inactiveAgent(p: ZendeskPlatform, person: RosterPerson, user: ZdUser, staleness: Staleness, maxAge: string): Finding {
+function inactiveAgent(
+  p: ZendeskPlatform,
+  person: RosterPerson,
+  user: ZdUser,
+  staleness: Staleness,
+  maxAge: string,
+): Finding {
   // Zendesk's last_login_at also moves when the user's own credentials call the API: it measures activity, not only sign-ins.
   const when =
     staleness.lastLogin === null
@@ -324,7 +395,13 @@ function inactiveAgent(p: ZendeskPlatform, person: RosterPerson, user: ZdUser, s
     owner: person.gitlab.username,
     subject: userSubject(user),
     detail: `Zendesk ${user.role} ${user.id} ${when}, longer than ${describeAge(maxAge)}: sign in if you still need the seat; if not, ask Support Ops (a Zendesk admin) to downgrade the account to end-user.`,
-    evidence: { rosterLine: person.line, zendeskUserId: user.id, lastLoginAt: user.last_login_at ?? null, createdAt: user.created_at ?? null, maxLoginAge: maxAge },
+    evidence: {
+      rosterLine: person.line,
+      zendeskUserId: user.id,
+      lastLoginAt: user.last_login_at ?? null,
+      createdAt: user.created_at ?? null,
+      maxLoginAge: maxAge,
+    },
   };
 }
 
@@ -342,7 +419,13 @@ function twoFactorDisabled(p: ZendeskPlatform, person: RosterPerson, user: ZdUse
   };
 }
 
-function notInRoster(p: ZendeskPlatform, user: ZdUser, knownAs: RosterPerson | undefined, instance: ZendeskInstanceInfo, ctx: Context): Finding {
+function notInRoster(
+  p: ZendeskPlatform,
+  user: ZdUser,
+  knownAs: RosterPerson | undefined,
+  instance: ZendeskInstanceInfo,
+  ctx: Context,
+): Finding {
   const role = effectiveRole(user, ctx.rolesById);
   const state = [
     user.suspended === true ? 'suspended' : undefined,
@@ -392,4 +475,3 @@ function adminNotAllowed(p: ZendeskPlatform, user: ZdUser, person: RosterPerson 
     evidence: { zendeskUserId: user.id, email: user.email, rosterUsername: person?.gitlab.username ?? null },
   };
 }
-

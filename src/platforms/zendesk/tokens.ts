@@ -23,9 +23,11 @@ const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 export function parseTokenDescription(description: string | null | undefined): TokenDescription {
   const text = (description ?? '').trim();
   if (text === '') return { ok: false, problem: 'the description is empty' };
-  if (/[\r\n\u0000-\u001f\u007f]/.test(text)) return { ok: false, problem: 'the description has line breaks or control characters' };
+  if (/[\r\n\u0000-\u001f\u007f]/.test(text))
+    return { ok: false, problem: 'the description has line breaks or control characters' };
   const parts = text.split(SEPARATOR).map((part) => part.trim());
-  if (parts.some((part) => !/[\p{L}\p{N}]/u.test(part))) return { ok: false, problem: 'a part of the description is empty' };
+  if (parts.some((part) => !/[\p{L}\p{N}]/u.test(part)))
+    return { ok: false, problem: 'a part of the description is empty' };
   if (parts.length === 3) {
     const [owner, request, expires] = parts as [string, string, string];
     if (!isHttpUrl(request)) return { ok: false, problem: 'the middle part is not a request link (an http(s) URL)' };
@@ -37,13 +39,17 @@ export function parseTokenDescription(description: string | null | undefined): T
   }
   if (parts.length === 2) {
     const [target, owner] = parts as [string, string];
-    if (isHttpUrl(owner)) return { ok: false, problem: 'a request link without an expiry (expected name - request link - expiry)' };
+    if (isHttpUrl(owner))
+      return { ok: false, problem: 'a request link without an expiry (expected name - request link - expiry)' };
     if (isHttpUrl(target)) return { ok: false, problem: 'the first part is a link, not an integration' };
     return { ok: true, convention: 'integration', target, owner };
   }
   return {
     ok: false,
-    problem: parts.length === 1 ? 'no " - " separates an owner from the rest' : `${parts.length} parts separated by " - " (expected 2 or 3)`,
+    problem:
+      parts.length === 1
+        ? 'no " - " separates an owner from the rest'
+        : `${parts.length} parts separated by " - " (expected 2 or 3)`,
   };
 }
 

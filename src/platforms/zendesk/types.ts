@@ -93,10 +93,12 @@ export interface ZdOAuthToken {
 }
 
 /** The OAuth token listing, or why there is none (a refusal is said, never taken as "no tokens"). */
-export type ZdOAuthTokenListing = { available: true; tokens: ZdOAuthToken[] } | { available: false; status: number; reason: string };
+export type ZdOAuthTokenListing =
+  { available: true; tokens: ZdOAuthToken[] } | { available: false; status: number; reason: string };
 
 /** The token listing, or why there is none. */
-export type ZdTokenListing = { available: true; tokens: ZdApiToken[] } | { available: false; status: number; reason: string };
+export type ZdTokenListing =
+  { available: true; tokens: ZdApiToken[] } | { available: false; status: number; reason: string };
 
 /** Everything one audit run read from one Zendesk instance. */
 export interface ZendeskSnapshot {

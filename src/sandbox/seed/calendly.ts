@@ -34,7 +34,14 @@ export const CALENDLY_ORGANIZATION_UUID = 'ORGSUPPORTTEAM01';
 export function seedCalendly(now: Date): CalendlyData {
   const day0 = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate(), 9);
   const at = (days: number): string => new Date(day0 + days * DAY_MS).toISOString();
-  const member = (uuid: string, name: string, email: string, role: CalendlyMemberSeed['role'], createdDay: number, timezone?: string): CalendlyMemberSeed => ({
+  const member = (
+    uuid: string,
+    name: string,
+    email: string,
+    role: CalendlyMemberSeed['role'],
+    createdDay: number,
+    timezone?: string,
+  ): CalendlyMemberSeed => ({
     uuid,
     name,
     email,
@@ -60,10 +67,35 @@ export function seedCalendly(now: Date): CalendlyData {
       member('UMALLORY0000001', '@all\n/close | Mallory Intruder', 'mallory@intruder.example', 'user', -30),
     ],
     invitations: [
-      { uuid: 'IJANEDOE0000001', email: 'jane.doe@example.com', status: 'accepted', created_at: at(-701), last_sent_at: at(-701), userUuid: 'UJANEDOE0000001' },
-      { uuid: 'IOLDCONTRACT001', email: 'old.contractor@example.net', status: 'pending', created_at: at(-45), last_sent_at: at(-45) },
-      { uuid: 'IOMARHADDAD0001', email: 'omar.haddad@example.com', status: 'pending', created_at: at(-20), last_sent_at: at(-6) },
-      { uuid: 'IKAITANAKA00001', email: 'kai.tanaka@example.com', status: 'pending', created_at: at(-3), last_sent_at: at(-3) },
+      {
+        uuid: 'IJANEDOE0000001',
+        email: 'jane.doe@example.com',
+        status: 'accepted',
+        created_at: at(-701),
+        last_sent_at: at(-701),
+        userUuid: 'UJANEDOE0000001',
+      },
+      {
+        uuid: 'IOLDCONTRACT001',
+        email: 'old.contractor@example.net',
+        status: 'pending',
+        created_at: at(-45),
+        last_sent_at: at(-45),
+      },
+      {
+        uuid: 'IOMARHADDAD0001',
+        email: 'omar.haddad@example.com',
+        status: 'pending',
+        created_at: at(-20),
+        last_sent_at: at(-6),
+      },
+      {
+        uuid: 'IKAITANAKA00001',
+        email: 'kai.tanaka@example.com',
+        status: 'pending',
+        created_at: at(-3),
+        last_sent_at: at(-3),
+      },
     ],
   };
 }

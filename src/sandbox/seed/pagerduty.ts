@@ -145,9 +145,12 @@ export function seedPagerDuty(now: Date): PagerDutyData {
         time_zone: 'America/New_York',
         description: 'Managers and the SOM, two-day shifts',
         userIds: ['PALXRV1', 'PMSMTH1', 'PPNAIR1'],
-        coverage: rotation(['PALXRV1', 'PMSMTH1', 'PPNAIR1'], at(-ROTATION_DAYS_BEFORE), at(ROTATION_DAYS_AFTER), 2).flatMap((entry) =>
-          cut(entry, at(SEED_GAP.fromDay), at(SEED_GAP.toDay)),
-        ),
+        coverage: rotation(
+          ['PALXRV1', 'PMSMTH1', 'PPNAIR1'],
+          at(-ROTATION_DAYS_BEFORE),
+          at(ROTATION_DAYS_AFTER),
+          2,
+        ).flatMap((entry) => cut(entry, at(SEED_GAP.fromDay), at(SEED_GAP.toDay))),
         teamIds: ['PTSUPRT', 'PTSOPS1'],
       },
     ],
@@ -242,7 +245,11 @@ function rotation(userIds: string[], from: number, to: number, shiftDays: number
   const entries: PdCoverageEntry[] = [];
   for (let start = from, i = 0; start < to; start += shiftDays * DAY_MS, i++) {
     const end = Math.min(start + shiftDays * DAY_MS, to);
-    entries.push({ start: new Date(start).toISOString(), end: new Date(end).toISOString(), userId: userIds[i % userIds.length]! });
+    entries.push({
+      start: new Date(start).toISOString(),
+      end: new Date(end).toISOString(),
+      userId: userIds[i % userIds.length]!,
+    });
   }
   return entries;
 }
@@ -270,7 +277,9 @@ export function fixSeededProblems(data: PagerDutyData, fingerprints: readonly st
   const deleteUser = (id: string) => {
     data.users = data.users.filter((candidate) => candidate.id !== id);
     for (const rota of data.schedules) rota.userIds = rota.userIds.filter((member) => member !== id);
-    for (const event of (data.v3Schedules ?? []).flatMap((rota) => rota.rotations.flatMap((rotation) => rotation.events))) {
+    for (const event of (data.v3Schedules ?? []).flatMap((rota) =>
+      rota.rotations.flatMap((rotation) => rotation.events),
+    )) {
       event.memberIds = event.memberIds.filter((member) => member !== id);
     }
   };
