@@ -40,7 +40,7 @@ export interface ChildResult {
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 async function main(): Promise<void> {
-  const job = JSON.parse(process.argv[2]!) as ChildJob;
+  const job = JSON.parse(process.argv[2]) as ChildJob;
   // Every VendorClient of this process (the CLI's and the naive strategy's) keeps to the share, over the scaled window.
   if (job.pacing) Object.assign(pacingDefaults, job.pacing);
   let stdout = '';

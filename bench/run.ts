@@ -39,10 +39,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createGitLabSandbox, type GitLabSandbox } from '../src/sandbox/gitlab.js';
-import { createPagerDutySandbox } from '../src/sandbox/pagerduty.js';
-import { createCalendlySandbox } from '../src/sandbox/calendly.js';
-import { createZendeskSandbox } from '../src/sandbox/zendesk.js';
+import { createGitLabSandbox, type GitLabSandbox } from '../src/sandbox/gitlab/index.js';
+import { createPagerDutySandbox } from '../src/platforms/pagerduty/sandbox/server.js';
+import { createCalendlySandbox } from '../src/platforms/calendly/sandbox/server.js';
+import { createZendeskSandbox } from '../src/platforms/zendesk/sandbox/server.js';
 import type { FakeServer, RequestLogEntry } from '../src/sandbox/fake-server.js';
 import { buildOrganisation, type Organisation } from './data.js';
 import type { ChildJob, ChildResult, Pacing } from './child.js';
@@ -158,7 +158,10 @@ interface Row {
   maxRssMb: number;
   code: number;
   note: string;
-  /** The platform's requests in the busiest scaled window of the run (any window, sliding), and the share of its limit they are. */
+  /**
+   * The platform's requests in the busiest scaled window of the run (any window, sliding), and the
+   * share of its limit they are.
+   */
   peakPerWindow?: number;
   peakShare?: number;
   /** followup: most GitLab reads spent on one issue (beyond the listing). */
@@ -278,7 +281,7 @@ export async function startFakes(org: Organisation, dir: string, options: Option
   fs.writeFileSync(
     path.join(dir, 'audit.config.yml'),
     org.configYaml.replace(
-      /^  (zendesk|zendesk-us-federal|calendly|pagerduty):$/gm,
+      /^ {2}(zendesk|zendesk-us-federal|calendly|pagerduty):$/gm,
       (line) => `${line}\n    rate_limit_share: ${options.share}`,
     ),
   );
@@ -321,16 +324,14 @@ export function peakInWindow(times: readonly number[], windowMs: number): number
   const sorted = [...times].sort((a, b) => a - b);
   let most = 0;
   for (let first = 0, last = 0; last < sorted.length; last++) {
-    while (sorted[last]! - sorted[first]! >= windowMs) first += 1;
+    while (sorted[last] - sorted[first] >= windowMs) first += 1;
     most = Math.max(most, last - first + 1);
   }
   return most;
 }
 
 /** What `open` of each audit must read at least: its listings' pages (and renders), and the longest chain of them. */
-function auditPlans(
-  c: Organisation['counts'],
-): {
+function auditPlans(c: Organisation['counts']): {
   id: string;
   vendor: Vendor;
   fake: 'zendesk' | 'federal' | 'calendly' | 'pagerduty';
@@ -468,7 +469,10 @@ function followupMinimum(openIssueLabels: string[][]): number {
   return openIssueLabels.length + pages(openIssueLabels.length) + 3;
 }
 
-/** What a run does before its first request, in a fresh process: the config and the roster read and checked (median of the repeats). */
+/**
+ * What a run does before its first request, in a fresh process: the config and the roster read and
+ * checked (median of the repeats).
+ */
 async function measureStartup(env: Record<string, string>, options: Options): Promise<number> {
   const times: number[] = [];
   for (let repeat = 0; repeat < options.repeat; repeat++) {
@@ -480,7 +484,7 @@ async function measureStartup(env: Record<string, string>, options: Options): Pr
 }
 
 /** The median of values sorted ascending (the lower of the two middle ones for an even count). */
-const middle = <T>(sorted: T[]): T => sorted[Math.floor((sorted.length - 1) / 2)]!;
+const middle = <T>(sorted: T[]): T => sorted[Math.floor((sorted.length - 1) / 2)];
 
 /** The nightly followup over `issues` open audit issues with nothing due (copies of the ones `open` made). */
 async function measureFollowup(fakes: Fakes, size: number, options: Options): Promise<Row> {
@@ -529,7 +533,8 @@ async function measureNight(fakes: Fakes, size: number, options: Options): Promi
     code: followup.code,
     note:
       followup.code === 0
-        ? `${followup.stdout.split('\n').filter((l) => /0 note\(s\) posted/.test(l)).length} issue(s) with nothing posted`
+        ? `${followup.stdout.split('\n').filter((l) => /0 note\(s\) posted/.test(l)).length} ` +
+          'issue(s) with nothing posted'
         : `exit ${followup.code}: ${(followup.stdout + followup.stderr).slice(0, 300)}`,
     maxReadsPerIssue: Math.max(0, ...perIssue.values()),
     issuesOverOnePage: openIssues.filter((issue) => fakes.gitlab.notesOf(issue.iid).length > 100).length,
@@ -549,7 +554,7 @@ async function repeated(options: Options, measure: () => Promise<Row>): Promise<
     ...median,
     code: runs.find((run) => run.code !== 0)?.code ?? 0,
     maxRssMb: Math.max(...runs.map((run) => run.maxRssMb)),
-    wallRangeMs: runs.length > 1 ? [byWall[0]!.wallMs, byWall.at(-1)!.wallMs] : undefined,
+    wallRangeMs: runs.length > 1 ? [byWall[0].wallMs, byWall.at(-1)!.wallMs] : undefined,
   };
 }
 
@@ -607,7 +612,7 @@ async function measureNaive(fakes: Fakes, size: number, rows: Row[], options: Op
 export function cloneIssues(gitlab: GitLabSandbox, total: number): void {
   const originals = gitlab.issues().filter((issue) => issue.state === 'opened');
   for (let k = 0; originals.length + k < total; k++) {
-    const original = originals[k % originals.length]!;
+    const original = originals[k % originals.length];
     const copy = gitlab.addIssue({
       title: original.title,
       description: original.description,
@@ -644,29 +649,40 @@ function verdicts(rows: Row[], naive: NaiveRow[], tier: number, startupMs: numbe
       const allowed = Math.max(1, Math.floor(shareOf(row.vendor, options) * LIMITS[row.vendor]));
       out.push({
         ok: row.peakPerWindow <= allowed,
-        text: `${row.run}: at most ${fmt(row.peakPerWindow)} requests in a window = share ${fmt(row.peakShare!, 2)} of the limit ${fmt(LIMITS[row.vendor])} (target ≤ ${fmt(allowed)}, share ${options.share})`,
+        text:
+          `${row.run}: at most ${fmt(row.peakPerWindow)} requests in a window = ` +
+          `share ${fmt(row.peakShare!, 2)} of the limit ${fmt(LIMITS[row.vendor])} ` +
+          `(target ≤ ${fmt(allowed)}, share ${options.share})`,
       });
     }
     if (row.minimum > 0) {
       const r = row.platformRequests / row.minimum;
       out.push({
         ok: r <= 1.05,
-        text: `${row.run}: requests ${fmt(row.platformRequests)} = ${fmt(r, 3)}× the ${fmt(row.minimum)} pages needed (target ≤ 1.05×)`,
+        text:
+          `${row.run}: requests ${fmt(row.platformRequests)} = ` +
+          `${fmt(r, 3)}× the ${fmt(row.minimum)} pages needed (target ≤ 1.05×)`,
       });
     }
     const w = row.wallMs / row.boundMs;
-    // Why a run is slower than the bound: its own CPU (start-up: config and roster; the checks; GC), when that alone exceeds the bound.
+    // Why a run is slower than the bound: its own CPU (start-up: config and roster; the checks; GC),
+    // when that alone exceeds the bound.
     const needed = row.minimum > 0 ? row.minimum : row.gitlabMinimum;
+    const oneWindow = Math.floor(shareOf(row.vendor, options) * LIMITS[row.vendor]);
     const why =
       w > 1.25
-        ? `: the start-up alone takes ${fmt(startupMs)} ms (the bound plus it: ${fmt(row.wallMs / (row.boundMs + startupMs), 2)}×)` +
+        ? `: the start-up alone takes ${fmt(startupMs)} ms ` +
+          `(the bound plus it: ${fmt(row.wallMs / (row.boundMs + startupMs), 2)}×)` +
           (row.cpuMs > row.boundMs ? `; the run's own CPU time, ${seconds(row.cpuMs)}, exceeds the bound` : '')
-        : needed <= Math.floor(shareOf(row.vendor, options) * LIMITS[row.vendor])
-          ? ` (its ${fmt(needed)} requests fit in our share of one window, ${fmt(Math.floor(shareOf(row.vendor, options) * LIMITS[row.vendor]))}: the limit never makes it wait)`
+        : needed <= oneWindow
+          ? ` (its ${fmt(needed)} requests fit in our share of one window, ${fmt(oneWindow)}: ` +
+            'the limit never makes it wait)'
           : '';
     out.push({
       ok: w <= 1.25,
-      text: `${row.run}: wall ${wall(row)} = ${fmt(w, 2)}× the lower bound ${seconds(row.boundMs)} (target ≤ 1.25×)${why}`,
+      text:
+        `${row.run}: wall ${wall(row)} = ${fmt(w, 2)}× the lower bound ${seconds(row.boundMs)} ` +
+        `(target ≤ 1.25×)${why}`,
     });
     if (row.maxReadsPerIssue !== undefined) {
       out.push({ ok: row.gitlabWrites === 0, text: `${row.run}: ${row.gitlabWrites} write(s) (target 0)` });
@@ -715,32 +731,42 @@ function printTier(
   lines.push(`#### ${fmt(size)} people`);
   lines.push('');
   lines.push(
-    `Start-up (the config and the roster read and checked in a fresh process, before any request may go out): ${fmt(startupMs)} ms.`,
+    'Start-up (the config and the roster read and checked in a fresh process, before any request may go out): ' +
+      `${fmt(startupMs)} ms.`,
   );
   lines.push('');
   if (cpuCheck) {
     lines.push(
-      `CPU check (the same fixed workload before and after the tier; a steady machine gives the same time): ${fmt(cpuCheck.before)} ms, ${fmt(cpuCheck.after)} ms`,
+      'CPU check (the same fixed workload before and after the tier; a steady machine gives the same time): ' +
+        `${fmt(cpuCheck.before)} ms, ${fmt(cpuCheck.after)} ms`,
     );
     lines.push('');
   }
   lines.push(
-    '| Run | Requests | Pages needed | Ratio | 429s | Peak per window (share) | GitLab requests (writes) | Wall | Lower bound | Ratio | CPU | Peak RSS |',
+    '| Run | Requests | Pages needed | Ratio | 429s | Peak per window (share) | GitLab requests (writes) ' +
+      '| Wall | Lower bound | Ratio | CPU | Peak RSS |',
   );
   lines.push('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
   for (const row of rows) {
     const requests = row.minimum > 0 ? fmt(row.platformRequests) : `${fmt(row.gitlabRequests)} (GitLab)`;
     const minimum = row.minimum > 0 ? fmt(row.minimum) : `${fmt(row.gitlabMinimum)} (GitLab)`;
     const r = row.minimum > 0 ? ratio(row.platformRequests, row.minimum) : ratio(row.gitlabRequests, row.gitlabMinimum);
+    const peak =
+      row.peakPerWindow === undefined
+        ? '—'
+        : `${fmt(row.peakPerWindow)} of ${fmt(LIMITS[row.vendor])} (${fmt(row.peakShare!, 2)})`;
     lines.push(
-      `| ${row.run} | ${requests} | ${minimum} | ${r} | ${row.rateLimited} | ${row.peakPerWindow === undefined ? '—' : `${fmt(row.peakPerWindow)} of ${fmt(LIMITS[row.vendor])} (${fmt(row.peakShare!, 2)})`} | ${fmt(row.gitlabRequests)} (${fmt(row.gitlabWrites)}) | ${wall(row)} | ${seconds(row.boundMs)} | ${ratio(row.wallMs, row.boundMs)} | ${seconds(row.cpuMs)} | ${fmt(row.maxRssMb)} MB |`,
+      `| ${row.run} | ${requests} | ${minimum} | ${r} | ${row.rateLimited} | ${peak} ` +
+        `| ${fmt(row.gitlabRequests)} (${fmt(row.gitlabWrites)}) | ${wall(row)} | ${seconds(row.boundMs)} ` +
+        `| ${ratio(row.wallMs, row.boundMs)} | ${seconds(row.cpuMs)} | ${fmt(row.maxRssMb)} MB |`,
     );
   }
   const followup = rows.find((row) => row.maxReadsPerIssue !== undefined);
   lines.push('');
   if (followup) {
     lines.push(
-      `Followup with nothing due: ${followup.gitlabWrites} writes, at most ${followup.maxReadsPerIssue} GitLab read(s) per issue ` +
+      `Followup with nothing due: ${followup.gitlabWrites} writes, ` +
+        `at most ${followup.maxReadsPerIssue} GitLab read(s) per issue ` +
         `(${followup.note}; ${followup.issuesOverOnePage} issue(s) with more than 100 notes).`,
     );
   }
@@ -754,7 +780,9 @@ function printTier(
       pagerduty: 'PagerDuty: a user request per user',
     }[n.platform];
     lines.push(
-      `| ${what} | ${fmt(n.requests)} | ${fmt(n.ours.platformRequests)} | ${ratio(n.ours.platformRequests, n.requests)} | ${seconds(n.extrapolatedMs)} | ${seconds(n.ours.wallMs)} | ${ratio(n.ours.wallMs, n.extrapolatedMs)} |`,
+      `| ${what} | ${fmt(n.requests)} | ${fmt(n.ours.platformRequests)} ` +
+        `| ${ratio(n.ours.platformRequests, n.requests)} ` +
+        `| ${seconds(n.extrapolatedMs)} | ${seconds(n.ours.wallMs)} | ${ratio(n.ours.wallMs, n.extrapolatedMs)} |`,
     );
   }
   lines.push('');
@@ -767,11 +795,17 @@ async function main(): Promise<void> {
   childPacing = { budgetShare: options.share, budgetWindowMs: windowMsOf(options) };
   const started = Date.now();
   const header = [
-    `audit-bot benchmark: ${os.cpus().length} CPU(s) (${os.cpus()[0]?.model ?? 'unknown'}), Node ${process.version}, ${new Date().toISOString().slice(0, 10)}`,
-    `${options.factor === 1 ? 'time at the real limits' : `time scaled ${options.factor}×: a vendor's minute lasts ${fmt(60 / options.factor, 1)} s`} with its full per-minute limit ` +
-      `(Zendesk ${LIMITS.zendesk}, PagerDuty ${LIMITS.pagerduty}, Calendly ${LIMITS.calendly}, GitLab ${fmt(LIMITS.gitlab)} per minute); ` +
+    `audit-bot benchmark: ${os.cpus().length} CPU(s) (${os.cpus()[0]?.model ?? 'unknown'}), ` +
+      `Node ${process.version}, ${new Date().toISOString().slice(0, 10)}`,
+    (options.factor === 1
+      ? 'time at the real limits'
+      : `time scaled ${options.factor}×: a vendor's minute lasts ${fmt(60 / options.factor, 1)} s`) +
+      ' with its full per-minute limit ' +
+      `(Zendesk ${LIMITS.zendesk}, PagerDuty ${LIMITS.pagerduty}, Calendly ${LIMITS.calendly}, ` +
+      `GitLab ${fmt(LIMITS.gitlab)} per minute); ` +
       `our platform clients keep to ${options.share} of each limit (the lower bound counts at that rate); ` +
-      `latency ${options.latencyMs} ms per request; ${options.issues} issues for the followup; N+1 sampled on ${options.naiveSample} users` +
+      `latency ${options.latencyMs} ms per request; ${options.issues} issues for the followup; ` +
+      `N+1 sampled on ${options.naiveSample} users` +
       (options.repeat > 1 ? `; each run ${options.repeat} times, the median shown (range in brackets)` : ''),
   ];
   console.log(header.join('\n'));
@@ -798,7 +832,8 @@ async function main(): Promise<void> {
     }
   }
   console.log(
-    `\nbenchmark done in ${fmt((Date.now() - started) / 1000, 1)} s: ${failed === 0 ? 'every target met' : `${failed} target(s) missed (MISS above)`}`,
+    `\nbenchmark done in ${fmt((Date.now() - started) / 1000, 1)} s: ` +
+      (failed === 0 ? 'every target met' : `${failed} target(s) missed (MISS above)`),
   );
   if (options.json) fs.writeFileSync(options.json, `${JSON.stringify({ header, options, tiers: all }, null, 2)}\n`);
   // A benchmark reports; with --strict a missed target is also the exit code (1).

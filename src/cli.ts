@@ -57,7 +57,9 @@ exit codes: 0 ok, 1 findings could not be produced or runtime failure, 2 bad con
 
 /** Each command's own usage, for `audit-bot <command> --help`. */
 const COMMAND_USAGE: Record<string, string> = {
-  open: `usage: audit-bot open --platform <id|all> [--quarter 2026-Q4] [--dry-run] [--now <ISO-8601>] [--report <file.json>]
+  open:
+    'usage: audit-bot open --platform <id|all> [--quarter 2026-Q4] [--dry-run] [--now <ISO-8601>] ' +
+    `[--report <file.json>]
   Runs each platform's check, then finds or creates the quarter's confidential audit issue and posts
   what is missing: the results, and one ping per person responsible.
   --platform   ${PLATFORM_IDS.join(', ')}, or all
@@ -240,7 +242,7 @@ export function parseOptions(command: string, args: string[]): Options {
   } as const;
   let values: Options;
   try {
-    values = parseArgs({ args, options: spec, strict: true, allowPositionals: false }).values as Options;
+    values = parseArgs({ args, options: spec, strict: true, allowPositionals: false }).values;
   } catch (error) {
     throw new UsageError((error as Error).message);
   }

@@ -14,7 +14,7 @@ export async function mapConcurrently<T, R>(
     while (!failed && next < items.length) {
       const index = next++;
       try {
-        results[index] = await work(items[index]!);
+        results[index] = await work(items[index]);
       } catch (error) {
         failed = true;
         throw error;

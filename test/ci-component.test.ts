@@ -50,7 +50,6 @@ const VERSION = packageVersion();
 const INCLUDER_RAW = initFiles(VERSION).find((file) => file.path === '.gitlab-ci.yml')!.content;
 const INCLUDER = splitSpec(INCLUDER_RAW, 'init: .gitlab-ci.yml');
 const REPO_RAW = fs.readFileSync(path.join(PACKAGE_ROOT, '.gitlab-ci.yml'), 'utf8');
-const REPO = splitSpec(REPO_RAW, '.gitlab-ci.yml');
 
 interface IncludeEntry {
   component?: string;
@@ -80,10 +79,10 @@ function includingPipeline(
     // include:rules see the pipeline's variables (not job variables); no rules means always included.
     if (entry.rules && !decide(entry.rules, vars).included) continue;
     if (!/\/audit@[^@/]+$/.test(entry.component)) throw new Error(`not the audit component: ${entry.component}`);
-    merged = deepMerge(merged, componentBody(entry.inputs) as Record<string, unknown>);
+    merged = deepMerge(merged, componentBody(entry.inputs));
   }
   const { include: _include, ...local } = body;
-  return deepMerge(merged, local) as Pipeline;
+  return deepMerge(merged, local);
 }
 
 interface Scenario {
@@ -188,7 +187,7 @@ const platformOf = (run: Run) => run.vars.PLATFORM!;
 // ---------------------------------------------------------------------------------------------
 
 describe('templates/audit.yml, the CI/CD component', () => {
-  test('sits where the CI/CD catalog looks (templates/<name>.yml) and is two clean YAML documents: the spec header and the jobs', () => {
+  test('sits where the CI/CD catalog looks (templates/<name>.yml); two clean YAML documents: spec header, jobs', () => {
     const docs = parseAllDocuments(COMPONENT_RAW) as unknown as { errors: unknown[]; warnings: unknown[] }[];
     expect(docs).toHaveLength(2);
     for (const doc of docs) {
@@ -196,13 +195,14 @@ describe('templates/audit.yml, the CI/CD component', () => {
       expect(doc.warnings).toEqual([]);
     }
     expect(Object.keys(parse(COMPONENT.header) as object)).toEqual(['spec']);
-    // A component brings jobs only: no workflow, stages, defaults or global variables imposed on the including pipeline.
+    // A component brings jobs only: no workflow, stages, defaults or global variables imposed on the
+    // including pipeline.
     const body = componentBody();
     for (const key of ['workflow', 'stages', 'default', 'variables', 'include', 'image', 'before_script', 'spec'])
       expect(body).not.toHaveProperty(key);
   });
 
-  test("inputs: stage, platforms, image, config, roster and the manual run's command, platform, quarter, dry-run; each typed, described, defaulted", () => {
+  test("inputs: stage, platforms, image, config, roster, the manual run's form; typed, described, defaulted", () => {
     const inputs = COMPONENT.inputs;
     expect(Object.keys(inputs)).toEqual([
       'stage',
@@ -233,11 +233,11 @@ describe('templates/audit.yml, the CI/CD component', () => {
     expect(inputs.roster.default).toBe('roster.yml');
     // The image this project's Dockerfile builds, at this version (a placeholder registry path, see init.ts).
     expect(inputs.image.default).toBe(`${IMAGE_REPOSITORY}:${VERSION}`);
-    // The manual run's inputs are today's .gitlab-ci.yml inputs, exactly.
+    // The manual run's inputs are those of the .gitlab-ci.yml `audit-bot init` writes, exactly.
     for (const name of ['command', 'platform', 'quarter', 'dry-run'])
       expect({ name, ...inputs[name], description: undefined }).toEqual({
         name,
-        ...REPO.inputs[name],
+        ...INCLUDER.inputs[name],
         description: undefined,
       });
 
@@ -274,7 +274,7 @@ describe('templates/audit.yml, the CI/CD component', () => {
     expect(() => componentBody({ 'dry-run': 'false' })).toThrow(/wrong type/);
   });
 
-  test('one job per platform and kind, no parallel:matrix, and no rules:if reads a variable the job sets itself', () => {
+  test('one job per platform and kind, no parallel:matrix, no rules:if reads a variable the job sets itself', () => {
     const jobs = jobsOf(componentBody());
     expect([...jobs.keys()].sort()).toEqual(
       [
@@ -310,7 +310,7 @@ describe('templates/audit.yml, the CI/CD component', () => {
     }
   });
 
-  test("quarterly schedule (AUDIT_JOB=open): opens every audit for real, one job per platform, the form's inputs ignored", () => {
+  test('quarterly schedule (AUDIT_JOB=open): opens every audit for real, a job per platform, the form ignored', () => {
     const runs = pipelineFor(SCHEDULE_OPEN);
     expect(names(runs)).toEqual(jobNames('open', IMPLEMENTED));
     for (const run of runs) {
@@ -375,7 +375,7 @@ describe('templates/audit.yml, the CI/CD component', () => {
     },
   );
 
-  test('merge requests: validate offline; a dry run per platform that writes nothing, only where that platform has its token', () => {
+  test('merge requests: validate offline; a dry run per platform that has its token, writing nothing', () => {
     expect(names(pipelineFor(MERGE_REQUEST))).toEqual(['audit-validate']);
     const withTokens = pipelineFor(MERGE_REQUEST_WITH_TOKENS);
     expect(names(withTokens)).toEqual([...jobNames('dry-run', IMPLEMENTED), 'audit-validate'].sort());
@@ -401,7 +401,7 @@ describe('templates/audit.yml, the CI/CD component', () => {
     ).toEqual(['audit-dry-run-zendesk', 'audit-dry-run-zendesk-us-federal', 'audit-validate']);
   });
 
-  test('pushes validate once: no branch pipeline next to a merge request pipeline; schedules and the form never validate', () => {
+  test('pushes validate once (no branch pipeline beside a merge request one); schedules and the form never do', () => {
     const push = pipelineFor(PUSH);
     expect(names(push)).toEqual(['audit-validate']);
     expect(push[0].calls.map((call) => call.argv)).toEqual([['validate']]);
@@ -436,7 +436,7 @@ describe('templates/audit.yml, the CI/CD component', () => {
     );
   });
 
-  test("stage, image, config and roster inputs reach every job; the including pipeline's default before_script does not", () => {
+  test("stage, image, config and roster reach every job; the including pipeline's default before_script not", () => {
     const edit = (body: Pipeline) =>
       withIncludeInputs({
         stage: 'audits',
@@ -493,11 +493,12 @@ describe('templates/audit.yml, the CI/CD component', () => {
     expect([...commands].sort()).toEqual(['followup', 'open', 'validate']);
   });
 
-  test('every job that writes runs in the resource group audit-<platform>, shared by open and followup, and is never interrupted', () => {
+  test('every job that writes runs in resource group audit-<platform> (open and followup), never interrupted', () => {
     const groups = new Map<string, Set<string>>();
     for (const scenario of allScenarios()) {
       for (const run of pipelineFor(scenario)) {
-        // open and followup (dry runs from the form too) hold the group; validate and the merge request dry runs never write, and never wait for it.
+        // open and followup (dry runs from the form too) hold the group; validate and the merge request
+        // dry runs never write, and never wait for it.
         if (!/^audit-(open|followup)-/.test(run.name)) {
           expect({
             job: run.name,
@@ -521,22 +522,22 @@ describe('templates/audit.yml, the CI/CD component', () => {
     expect([...groups.keys()].sort()).toEqual(['followup', 'open']);
     expect([...groups.get('open')!].sort()).toEqual(expected);
     expect([...groups.get('followup')!].sort()).toEqual(expected);
-    // The same groups as this repository's own audit jobs.
-    expect((parse(REPO.body) as Record<string, Job>)['.audit'].resource_group).toBe('audit-$PLATFORM');
   });
 
-  test("open and followup keep each audit's JSON evidence (--report) as an artifact, even when the job fails, as long as today", () => {
-    const today = parse(REPO.body) as Record<string, Job>;
+  test("open and followup keep each audit's --report JSON as an artifact, even on failure, as long as today", () => {
+    const kept = {
+      open: { name: 'audit-evidence-$PLATFORM', when: 'always', paths: ['evidence/'], expire_in: '1 year' },
+      followup: { name: 'followup-evidence-$PLATFORM', when: 'always', paths: ['evidence/'], expire_in: '90 days' },
+    };
     for (const [kind, schedule, file] of [
       ['open', SCHEDULE_OPEN, (platform: string) => `evidence/${platform}.json`],
       ['followup', SCHEDULE_FOLLOWUP, (platform: string) => `evidence/followup-${platform}.json`],
     ] as const) {
       for (const run of pipelineFor(schedule)) {
-        expect(run.job.artifacts).toEqual(today[kind].artifacts);
+        expect(run.job.artifacts).toEqual(kept[kind]);
         expect(run.calls.map((call) => call.report)).toEqual([file(platformOf(run))]);
       }
     }
-    expect(today.open.artifacts).toMatchObject({ when: 'always', paths: ['evidence/'], expire_in: '1 year' });
   });
 
   test('no token values: secrets come only from masked CI/CD variables, and no script touches them', () => {
@@ -570,29 +571,31 @@ describe('templates/audit.yml, the CI/CD component', () => {
       [COMPONENT_FILE, COMPONENT_RAW],
       ['init: .gitlab-ci.yml', INCLUDER_RAW],
     ]) {
-      raw
-        .split('\n')
-        .forEach((text, index) =>
-          expect({ file, line: index + 1, text, credential: looksLikeCredential.test(text) }).toEqual({
-            file,
-            line: index + 1,
-            text,
-            credential: false,
-          }),
-        );
+      raw.split('\n').forEach((text, index) =>
+        expect({ file, line: index + 1, text, credential: looksLikeCredential.test(text) }).toEqual({
+          file,
+          line: index + 1,
+          text,
+          credential: false,
+        }),
+      );
     }
   });
 });
 
 describe('the including .gitlab-ci.yml that `audit-bot init` writes', () => {
-  test("has the same Run pipeline form as today's .gitlab-ci.yml and passes each input on to the component", () => {
-    const withoutDescriptions = (inputs: typeof REPO.inputs) =>
+  test("has the component's Run pipeline form and passes each input on to the component", () => {
+    const withoutDescriptions = (inputs: typeof INCLUDER.inputs) =>
       Object.fromEntries(
         Object.entries(inputs).map(([name, spec]) => [name, { ...spec, description: typeof spec.description }]),
       );
-    expect(withoutDescriptions(INCLUDER.inputs)).toEqual(withoutDescriptions(REPO.inputs));
+    const manualRun = ['command', 'platform', 'quarter', 'dry-run'].map(
+      (name) => [name, COMPONENT.inputs[name]] as const,
+    );
+    expect(withoutDescriptions(INCLUDER.inputs)).toEqual(withoutDescriptions(Object.fromEntries(manualRun)));
     const body = parse(INCLUDER.body) as Pipeline;
-    expect(body.workflow).toEqual((parse(REPO.body) as Pipeline).workflow);
+    // One pipeline per change, as in this repository's own pipeline.
+    expect(body.workflow).toEqual((parse(REPO_RAW) as Pipeline).workflow);
     const include = body.include as IncludeEntry[];
     expect(include).toHaveLength(1);
     expect(include[0].component).toBe(`${COMPONENT_PROJECT}/audit@${VERSION}`);
@@ -611,71 +614,9 @@ describe('the including .gitlab-ci.yml that `audit-bot init` writes', () => {
   });
 });
 
-describe("this repository's .gitlab-ci.yml includes its own component, as component projects do", () => {
-  const repoInclude = () =>
-    ([] as IncludeEntry[]).concat(((parse(REPO.body) as Pipeline).include as IncludeEntry[]) ?? []);
-
-  test('from this very commit, in merge request pipelines once AUDIT_BOT_TEST_IMAGE names an image built from the Dockerfile', () => {
-    const include = repoInclude();
-    expect(include).toHaveLength(1);
-    expect(include[0].component).toBe('$CI_SERVER_FQDN/$CI_PROJECT_PATH/audit@$CI_COMMIT_SHA');
-    expect(
-      fs.existsSync(
-        path.join(PACKAGE_ROOT, 'templates', `${include[0].component!.replace(/^.*\/(\w+)@.*$/, '$1')}.yml`),
-      ),
-    ).toBe(true);
-    expect(() => componentBody(include[0].inputs)).not.toThrow();
-    const included = (vars: Vars) => decide(include[0].rules, vars).included;
-    expect(
-      included({
-        CI_PIPELINE_SOURCE: 'merge_request_event',
-        AUDIT_BOT_TEST_IMAGE: 'registry.example.com/audit-bot:test',
-      }),
-    ).toBe(true);
-    for (const vars of [
-      { CI_PIPELINE_SOURCE: 'merge_request_event' },
-      { CI_PIPELINE_SOURCE: 'schedule', AUDIT_BOT_TEST_IMAGE: 'x', AUDIT_JOB: 'open' },
-      { CI_PIPELINE_SOURCE: 'web', AUDIT_BOT_TEST_IMAGE: 'x' },
-      { CI_PIPELINE_SOURCE: 'push', AUDIT_BOT_TEST_IMAGE: 'x' },
-    ]) {
-      expect({ vars, included: included(vars) }).toEqual({ vars, included: false });
-    }
-  });
-
-  test("adds only its validate and dry-run jobs next to today's, with no name in common, and never a write", () => {
-    const vars: Vars = {
-      CI_PIPELINE_SOURCE: 'merge_request_event',
-      ...IMPLEMENTED_SECRETS,
-      AUDIT_BOT_TEST_IMAGE: 'registry.example.com/audit-bot:test',
-    };
-    const today = new Set(jobsOf(parse(REPO.body.replace(INTERPOLATION, 'x')) as Pipeline).keys());
-    const added = [...jobsOf(componentBody(repoInclude()[0].inputs)).keys()];
-    for (const name of added) expect(today.has(name)).toBe(false);
-    const launchers = [['audit-bot'], ['node', 'dist/cli.js'], ['npx', 'audit-bot']];
-    const runs = pipelineFor(
-      { source: 'merge_request_event', vars: vars as Record<string, string> },
-      { raw: REPO_RAW, launchers },
-    ).filter((run) => added.includes(run.name));
-    expect(names(runs)).toEqual([...jobNames('dry-run', IMPLEMENTED), 'audit-validate'].sort());
-    for (const run of runs) {
-      expect(run.calls.filter(writes)).toEqual([]);
-      // This repository's default before_script (npm ci, build) is not theirs: they run the image's audit-bot.
-      expect(run.lines.every((line) => line.startsWith('audit-bot '))).toBe(true);
-      expect(run.job.image).toEqual({ name: '$AUDIT_BOT_TEST_IMAGE', entrypoint: [''] });
-    }
-    for (const scenario of [SCHEDULE_OPEN, SCHEDULE_FOLLOWUP, { source: 'web' }, PUSH]) {
-      const other = pipelineFor(
-        { ...scenario, vars: { ...scenario.vars, AUDIT_BOT_TEST_IMAGE: 'x' } },
-        { raw: REPO_RAW, launchers },
-      );
-      expect(names(other).filter((name) => added.includes(name))).toEqual([]);
-    }
-  });
-});
-
 describe("GitLab's CI JSON schema (offline, from the pinned gitlab-ci-local devDependency)", () => {
   const validate = gitlabCiSchema();
-  const documents = (raw: string) => parseAllDocuments(raw as string) as unknown as { toJS: () => unknown }[];
+  const documents = (raw: string) => parseAllDocuments(raw) as unknown as { toJS: () => unknown }[];
 
   test('accepts a valid pipeline and rejects broken ones (the schema is really applied)', () => {
     expect(validate({ job: { script: ['true'] } })).toEqual([]);

@@ -1,379 +1,455 @@
 /**
- * .gitlab-ci.yml, checked without a GitLab: the file is parsed with `yaml` (both documents, the
- * `spec: inputs` header and the pipeline), the inputs are interpolated as GitLab would, and the
- * `workflow` and job `rules` are evaluated for each kind of pipeline (schedule, web, api, merge
- * request, push). The evaluator (test/ci-eval.ts) implements only the subset of GitLab's CI/CD variable
- * expressions and of shell syntax that the file uses, and throws on anything else, so the file
- * has to stay inside what this test understands. Every `node dist/cli.js …` call each job would
- * run is then checked against the CLI's own option parser.
+ * .gitlab-ci.yml, this component project's own pipeline, checked without a GitLab: the file is
+ * parsed with `yaml`, validated against GitLab's CI JSON schema, its `include: component` merged
+ * with the component (templates/audit.yml, its inputs interpolated as GitLab does), and the
+ * `workflow`, `include` and job `rules` evaluated for each kind of pipeline (merge request, push
+ * to a branch or to the default branch, tag, schedule, Run pipeline form, API, trigger). The
+ * evaluators (test/ci-eval.ts) implement only the subset of GitLab's CI/CD variable expressions
+ * and of shell syntax that the files use, and throw on anything else. Every `audit-bot …` call a
+ * component job would run is checked against the CLI's own option parser; the image build and
+ * push, and the catalog release, are checked word by word.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { parse, parseAllDocuments } from 'yaml';
-import { parseOptions } from '../src/cli.js';
+import { COMPONENT_PROJECT, IMAGE_REPOSITORY, packageVersion } from '../src/commands/init.js';
+import { loadAuditConfig } from '../src/config/audit-config.js';
 import { PLATFORM_ENV, SECRET_ENV_NAMES } from '../src/config/env.js';
-import { isQuarter } from '../src/domain/quarter.js';
+import { loadRoster } from '../src/config/roster.js';
 import { PLATFORM_IDS, type PlatformId } from '../src/domain/types.js';
 import { PACKAGE_ROOT } from '../src/paths.js';
 import { implementedPlatforms } from '../src/platforms/index.js';
 import {
   checkCall,
-  cliCallsOf as cliCallsWith,
+  cliCallsOf,
+  commandsOf,
+  componentJobs,
   decide,
-  inputValues as inputValuesOf,
-  instancesOf,
-  interpolate,
+  evaluate,
+  expandVariables,
+  expandWords,
+  gitlabCiSchema,
   INTERPOLATION,
+  inputValues,
   jobsOf,
   splitSpec,
+  tokenize,
+  withComponents,
   writes,
   type CliCall,
-  type InputValues,
+  type ComponentInclude,
   type Job,
   type Pipeline,
+  type Rule,
   type Vars,
 } from './ci-eval.js';
 
 const RAW = fs.readFileSync(path.join(PACKAGE_ROOT, '.gitlab-ci.yml'), 'utf8');
+const PIPELINE = parse(RAW) as Pipeline;
+const INCLUDES = ([] as ComponentInclude[]).concat((PIPELINE.include as ComponentInclude[] | undefined) ?? []);
+const OWN_JOBS = [...jobsOf(PIPELINE).keys()];
 
-// ---------------------------------------------------------------------------------------------
-// Loading: header, inputs, interpolation, jobs (the evaluators are in ci-eval.ts)
+const COMPONENT_FILE = 'templates/audit.yml';
+const COMPONENT_RAW = fs.readFileSync(path.join(PACKAGE_ROOT, COMPONENT_FILE), 'utf8');
+const COMPONENT = splitSpec(COMPONENT_RAW, COMPONENT_FILE);
+/** The component's job names (its inputs change what the jobs do, never their names). */
+const COMPONENT_JOBS = new Set(jobsOf(componentJobs(COMPONENT_RAW, COMPONENT_FILE)).keys());
+const VERSION = packageVersion();
 
-const { header: HEADER_TEXT, body: BODY_TEXT, inputs: INPUTS } = splitSpec(RAW, '.gitlab-ci.yml');
-
-/** The inputs a pipeline gets: the defaults, overridden by `given`, validated like GitLab does. */
-const inputValues = (given: Partial<InputValues> = {}): InputValues => inputValuesOf(INPUTS, given);
-
-function loadPipeline(given: Partial<InputValues> = {}): Pipeline {
-  return parse(interpolate(BODY_TEXT, inputValues(given))) as Pipeline;
+/** This project's own component (`$CI_SERVER_FQDN/$CI_PROJECT_PATH/<name>@<ref>`), read from templates/. */
+function loadComponent(entry: ComponentInclude): Pipeline {
+  const match = /^\$CI_SERVER_FQDN\/\$CI_PROJECT_PATH\/([\w-]+)@\S+$/.exec(entry.component ?? '');
+  if (!match) throw new Error(`not a component of this project: ${entry.component}`);
+  const file = `templates/${match[1]}.yml`;
+  return componentJobs(fs.readFileSync(path.join(PACKAGE_ROOT, file), 'utf8'), file, entry.inputs);
 }
 
-/** The audit-bot calls in a script line, expanded with the job's variables. */
-const cliCallsOf = (line: string, vars: Vars) =>
-  cliCallsWith(line, vars, [
-    ['node', 'dist/cli.js'],
-    ['npx', 'audit-bot'],
-  ]);
-
 // ---------------------------------------------------------------------------------------------
-// Pipelines: which jobs run for a given source, variables and inputs
+// Pipelines: which jobs run for a given source and variables
+
+const [SERVER_FQDN, ...PROJECT_PATH] = COMPONENT_PROJECT.split('/');
+const SHA = '0123456789abcdef0123456789abcdef01234567';
+/** Predefined variables of this project on gitlab.com, where init's component and image paths point. */
+const PROJECT: Vars = {
+  CI_SERVER_FQDN: SERVER_FQDN,
+  CI_PROJECT_PATH: PROJECT_PATH.join('/'),
+  CI_REGISTRY: IMAGE_REPOSITORY.split('/')[0],
+  CI_REGISTRY_IMAGE: IMAGE_REPOSITORY,
+  CI_REGISTRY_USER: 'gitlab-ci-token',
+  CI_REGISTRY_PASSWORD: 'the-jobs-own-registry-password',
+  CI_DEFAULT_BRANCH: 'main',
+  CI_COMMIT_SHA: SHA,
+};
 
 interface Scenario {
   source: string;
   vars?: Record<string, string>;
-  inputs?: Partial<InputValues>;
 }
 interface Run {
   name: string;
   job: Job;
-  matrix: Record<string, string>;
+  /** Whether the job comes from the included component. */
+  fromComponent: boolean;
   vars: Vars;
   lines: string[];
   calls: CliCall[];
 }
 
+const predefinedFor = (scenario: Scenario): Vars => ({
+  ...PROJECT,
+  CI_PIPELINE_SOURCE: scenario.source,
+  ...scenario.vars,
+});
+
+/** The pipeline as GitLab would merge it for this scenario (the include's rules decide). */
+const mergedFor = (scenario: Scenario): Pipeline => withComponents(PIPELINE, predefinedFor(scenario), loadComponent);
+
 function pipelineFor(scenario: Scenario): Run[] {
-  const pipeline = loadPipeline(scenario.inputs);
-  const predefined: Vars = { CI_PIPELINE_SOURCE: scenario.source, ...scenario.vars };
+  const predefined = predefinedFor(scenario);
+  const pipeline = mergedFor(scenario);
   const globals: Vars = { ...(pipeline.variables ?? {}) };
   if (!decide(pipeline.workflow?.rules, { ...globals, ...predefined }).included) return [];
   const runs: Run[] = [];
   for (const [name, job] of jobsOf(pipeline)) {
-    for (const instance of instancesOf(name, job)) {
-      const base: Vars = { ...globals, ...(job.variables ?? {}), ...instance.matrix };
-      const decision = decide(job.rules, { ...base, ...predefined });
-      if (!decision.included) continue;
-      const vars: Vars = { ...base, ...decision.variables, ...predefined };
-      const lines = [...(job.before_script ?? pipeline.default?.before_script ?? []), ...(job.script ?? [])];
-      runs.push({
-        name: instance.name,
-        job,
-        matrix: instance.matrix,
-        vars,
-        lines,
-        calls: lines.flatMap((line) => cliCallsOf(line, vars)),
-      });
-    }
+    const base: Vars = { ...globals, ...(job.variables ?? {}) };
+    const decision = decide(job.rules, { ...base, ...predefined });
+    if (!decision.included) continue;
+    const vars: Vars = expandVariables({ ...base, ...decision.variables, ...predefined }, predefined);
+    const inherited = job.inherit?.default;
+    const inheritsBeforeScript =
+      inherited === undefined ||
+      inherited === true ||
+      (Array.isArray(inherited) && inherited.includes('before_script'));
+    const lines = [
+      ...(job.before_script ?? (inheritsBeforeScript ? (pipeline.default?.before_script ?? []) : [])),
+      ...(job.script ?? []),
+    ];
+    const fromComponent = COMPONENT_JOBS.has(name);
+    // This file's own jobs run no audit-bot: read unexpanded, any mention of the CLI throws.
+    const calls = fromComponent
+      ? lines.flatMap((line) => cliCallsOf(line, vars, [['audit-bot']]))
+      : lines.flatMap((line) => cliCallsOf(line, {}, [['audit-bot'], ['node', 'dist/cli.js'], ['npx', 'audit-bot']]));
+    runs.push({ name, job, fromComponent, vars, lines, calls });
   }
   return runs.sort((a, b) => a.name.localeCompare(b.name));
 }
 
 const names = (runs: Run[]) => runs.map((run) => run.name);
-const IMPLEMENTED = PLATFORM_IDS.filter((platform) => implementedPlatforms().includes(platform));
-const jobNames = (job: string, platforms: readonly string[]) =>
-  platforms.map((platform) => `${job}: [${platform}]`).sort();
+const runOf = (runs: Run[], name: string): Run => {
+  const run = runs.find((candidate) => candidate.name === name);
+  if (!run) throw new Error(`no job ${name} in: ${names(runs).join(', ')}`);
+  return run;
+};
+/** A run's script lines as the shell would run them: one word list per command, variables expanded. */
+const commandsRun = (run: Run): string[][] =>
+  run.lines.flatMap((line) => commandsOf(line).map((command) => expandWords(command, run.vars).words));
+const dockerCommand = (run: Run, verb: string): string[][] =>
+  commandsRun(run).filter((words) => words[0] === 'docker' && words[1] === verb);
 
-/** The secret each implemented platform needs (the URLs have defaults). */
+const IMPLEMENTED = PLATFORM_IDS.filter((platform) => implementedPlatforms().includes(platform));
 const PLATFORM_SECRETS = (platform: PlatformId): string[] =>
   PLATFORM_ENV[platform].filter((name) => (SECRET_ENV_NAMES as readonly string[]).includes(name));
 const IMPLEMENTED_SECRETS: Record<string, string> = Object.fromEntries(
   IMPLEMENTED.flatMap(PLATFORM_SECRETS).map((name) => [name, 'masked-in-ci']),
 );
+const dryRuns = (platforms: readonly string[]) => platforms.map((platform) => `audit-dry-run-${platform}`);
 
-const SCHEDULE_OPEN: Scenario = { source: 'schedule', vars: { AUDIT_JOB: 'open', CI_COMMIT_BRANCH: 'main' } };
-const SCHEDULE_FOLLOWUP: Scenario = { source: 'schedule', vars: { AUDIT_JOB: 'followup', CI_COMMIT_BRANCH: 'main' } };
-const MERGE_REQUEST: Scenario = { source: 'merge_request_event', vars: { CI_MERGE_REQUEST_IID: '7' } };
+const MERGE_REQUEST: Scenario = {
+  source: 'merge_request_event',
+  vars: { CI_MERGE_REQUEST_IID: '7', CI_COMMIT_REF_NAME: 'feature' },
+};
+const MERGE_REQUEST_WITH_TOKENS: Scenario = {
+  ...MERGE_REQUEST,
+  vars: { ...MERGE_REQUEST.vars, ...IMPLEMENTED_SECRETS, GITLAB_TOKEN: 'masked-in-ci' },
+};
+const PUSH: Scenario = { source: 'push', vars: { CI_COMMIT_BRANCH: 'feature' } };
+const PUSH_WITH_MERGE_REQUEST: Scenario = {
+  source: 'push',
+  vars: { CI_COMMIT_BRANCH: 'feature', CI_OPEN_MERGE_REQUESTS: 'support-ops/audit-bot!7' },
+};
+const PUSH_DEFAULT_BRANCH: Scenario = { source: 'push', vars: { CI_COMMIT_BRANCH: 'main' } };
+/** A tag pipeline: source push, CI_COMMIT_TAG set and no CI_COMMIT_BRANCH. */
+const tag = (name: string): Scenario => ({ source: 'push', vars: { CI_COMMIT_TAG: name } });
+const VERSION_TAG = tag('0.2.0');
+const NOT_VERSION_TAGS = ['v0.2.0', '0.2', '0.2.0-rc.1', '0.2.0.1', 'x0.2.0', '0.2.0 ', 'latest'];
+const SCHEDULES: Scenario[] = [
+  { source: 'schedule', vars: { AUDIT_JOB: 'open', CI_COMMIT_BRANCH: 'main' } },
+  { source: 'schedule', vars: { AUDIT_JOB: 'followup', CI_COMMIT_BRANCH: 'main' } },
+  { source: 'schedule', vars: { CI_COMMIT_BRANCH: 'main' } },
+];
+const OTHER_SOURCES: Scenario[] = ['web', 'api', 'trigger', 'pipeline', 'parent_pipeline', 'chat'].map((source) => ({
+  source,
+  vars: { CI_COMMIT_BRANCH: 'main' },
+}));
 
-/** Every kind of pipeline the file handles, with a grid of the form's inputs. */
 function allScenarios(): Scenario[] {
-  const scenarios: Scenario[] = [
-    SCHEDULE_OPEN,
-    SCHEDULE_FOLLOWUP,
-    { ...SCHEDULE_OPEN, inputs: { 'dry-run': true, platform: 'calendly', command: 'followup', quarter: '2020-Q1' } },
+  const perPlatform = IMPLEMENTED.map((platform) => ({
+    ...MERGE_REQUEST,
+    vars: {
+      ...MERGE_REQUEST.vars,
+      ...Object.fromEntries(PLATFORM_SECRETS(platform).map((name) => [name, 'masked-in-ci'])),
+    },
+  }));
+  return [
     MERGE_REQUEST,
-    { ...MERGE_REQUEST, vars: { ...MERGE_REQUEST.vars, ...IMPLEMENTED_SECRETS, GITLAB_TOKEN: 'masked-in-ci' } },
-    { source: 'push', vars: { CI_COMMIT_BRANCH: 'feature' } },
+    MERGE_REQUEST_WITH_TOKENS,
+    ...perPlatform,
+    PUSH,
+    PUSH_WITH_MERGE_REQUEST,
+    PUSH_DEFAULT_BRANCH,
+    VERSION_TAG,
+    tag(VERSION),
+    ...NOT_VERSION_TAGS.map(tag),
+    ...SCHEDULES,
+    ...OTHER_SOURCES,
   ];
-  for (const source of ['web', 'api']) {
-    for (const command of INPUTS.command.options as string[]) {
-      for (const platform of INPUTS.platform.options as string[]) {
-        for (const dryRun of [true, false]) {
-          for (const quarter of ['', '2026-Q4'])
-            scenarios.push({ source, inputs: { command, platform, 'dry-run': dryRun, quarter } });
-        }
-      }
-    }
-  }
-  return scenarios;
 }
+
+/** The variables a `rules:if` reads. */
+const variablesRead = (expression: string): string[] =>
+  tokenize(expression).flatMap((token) => (token.kind === 'var' ? [token.name] : []));
 
 // ---------------------------------------------------------------------------------------------
 
-describe('.gitlab-ci.yml', () => {
-  test('is two YAML documents, the spec header and the pipeline, both clean', () => {
-    const documents = parseAllDocuments(RAW);
-    expect(Array.isArray(documents)).toBe(true);
-    const docs = documents as ReturnType<typeof parseAllDocuments> & unknown[];
-    expect(docs).toHaveLength(2);
-    for (const doc of docs as { errors: unknown[]; warnings: unknown[] }[]) {
-      expect(doc.errors).toEqual([]);
-      expect(doc.warnings).toEqual([]);
-    }
-    expect(Object.keys(parse(HEADER_TEXT) as object)).toEqual(['spec']);
-    const body = loadPipeline();
-    expect(body).not.toHaveProperty('spec');
-    expect(body.stages).toEqual(['test', 'audit']);
+describe('.gitlab-ci.yml, the component project pipeline', () => {
+  test('is one clean YAML document with no spec header or inputs: audits run in the audits projects', () => {
+    const documents = parseAllDocuments(RAW) as unknown as { errors: unknown[]; warnings: unknown[] }[];
+    expect(documents).toHaveLength(1);
+    expect(documents[0].errors).toEqual([]);
+    expect(documents[0].warnings).toEqual([]);
+    expect(PIPELINE).not.toHaveProperty('spec');
+    expect(RAW).not.toMatch(INTERPOLATION);
+    expect(PIPELINE.stages).toEqual(['test', 'build', 'component', 'release']);
+    expect([...OWN_JOBS].sort()).toEqual(['build-image', 'release', 'test']);
+    for (const name of OWN_JOBS)
+      expect({ name, inComponent: COMPONENT_JOBS.has(name) }).toEqual({ name, inComponent: false });
   });
 
-  test('inputs: command, platform, quarter and dry-run, each typed, with options and a default', () => {
-    expect(Object.keys(INPUTS)).toEqual(['command', 'platform', 'quarter', 'dry-run']);
-    for (const [name, spec] of Object.entries(INPUTS)) {
-      // Merge request, push and scheduled pipelines cannot set inputs: without a default they would not start.
-      expect({ name, hasDefault: spec.default !== undefined && spec.default !== null }).toEqual({
-        name,
-        hasDefault: true,
-      });
-      expect(spec.description).toEqual(expect.any(String));
-    }
-    expect(INPUTS.command).toMatchObject({ type: 'string', options: ['open', 'followup'], default: 'open' });
-    for (const command of INPUTS.command.options as string[]) expect(() => parseOptions(command, [])).not.toThrow();
+  describe("GitLab's CI JSON schema (offline, from the pinned gitlab-ci-local devDependency)", () => {
+    const validate = gitlabCiSchema();
 
-    expect(INPUTS.platform).toMatchObject({ type: 'string', default: 'all' });
-    expect(INPUTS.platform.options).toEqual(['all', ...PLATFORM_IDS]);
-
-    expect(INPUTS['dry-run']).toMatchObject({ type: 'boolean', default: true });
-
-    expect(INPUTS.quarter).toMatchObject({ type: 'string', default: '' });
-    const regex = new RegExp(INPUTS.quarter.regex!);
-    expect(regex.test('')).toBe(true);
-    for (const sample of [
-      '2026-Q4',
-      '1999-Q1',
-      '2026-Q5',
-      '2026-Q0',
-      '26-Q1',
-      '2026Q1',
-      '2026-q1',
-      ' 2026-Q1',
-      '2026-Q1; rm -rf /',
-      '2026-Q1\n',
-    ]) {
-      expect({ sample, accepted: regex.test(sample) }).toEqual({ sample, accepted: isQuarter(sample) });
-    }
-  });
-
-  test('every $[[ inputs.* ]] names a declared input, and every input is used', () => {
-    const used = new Set([...BODY_TEXT.matchAll(INTERPOLATION)].map((match) => match[1]));
-    expect([...used].sort()).toEqual(Object.keys(INPUTS).sort());
-    expect(HEADER_TEXT).not.toMatch(INTERPOLATION);
-    expect(() => inputValues({ platform: 'jira' })).toThrow(/not an option/);
-    expect(() => inputValues({ quarter: '2026-Q4; curl evil' })).toThrow(/does not match/);
-  });
-
-  test('the audit jobs are one parallel job per platform id, named like `open: [pagerduty]`', () => {
-    const jobs = jobsOf(loadPipeline());
-    for (const name of ['open', 'followup']) {
-      const job = jobs.get(name)!;
-      expect(job.parallel?.matrix).toEqual([{ PLATFORM: [...PLATFORM_IDS] }]);
-      expect(
-        instancesOf(name, job)
-          .map((instance) => instance.name)
-          .sort(),
-      ).toEqual(jobNames(name, PLATFORM_IDS));
-    }
-  });
-
-  test('quarterly schedule (AUDIT_JOB=open): opens every implemented audit for real, one job per platform', () => {
-    const runs = pipelineFor(SCHEDULE_OPEN);
-    // When an audit is implemented (issue #3), drop its `when: never` rule in .gitlab-ci.yml.
-    expect(names(runs)).toEqual(jobNames('open', IMPLEMENTED));
-    for (const run of runs) {
-      const platform = run.matrix.PLATFORM;
-      expect(run.calls.map((call) => call.argv)).toContainEqual(['open', '--platform', platform]);
-    }
-    // A schedule ignores the form's inputs (they still get their defaults, like a dry run).
-    const calls = (list: Run[]) => list.map((run) => [run.name, run.calls.map((call) => call.argv)]);
-    expect(
-      calls(
-        pipelineFor({
-          ...SCHEDULE_OPEN,
-          inputs: { 'dry-run': true, command: 'followup', platform: 'calendly', quarter: '2020-Q1' },
-        }),
-      ),
-    ).toEqual(calls(runs));
-  });
-
-  test('nightly schedule (AUDIT_JOB=followup): follows up every implemented audit, one job per platform', () => {
-    const runs = pipelineFor(SCHEDULE_FOLLOWUP);
-    expect(names(runs)).toEqual(jobNames('followup', IMPLEMENTED));
-    for (const run of runs)
-      expect(run.calls.map((call) => call.argv)).toEqual([['followup', '--platform', run.matrix.PLATFORM]]);
-  });
-
-  test('a schedule without AUDIT_JOB, or with another value, runs nothing', () => {
-    expect(pipelineFor({ source: 'schedule' })).toEqual([]);
-    expect(pipelineFor({ source: 'schedule', vars: { AUDIT_JOB: 'demo' } })).toEqual([]);
-  });
-
-  test.each(['web', 'api'])(
-    'Run pipeline form / pipelines API (%s): runs the chosen command and platform, dry run honoured',
-    (source) => {
-      const defaults = pipelineFor({ source });
-      expect(names(defaults)).toEqual(jobNames('open', IMPLEMENTED));
-      for (const run of defaults)
-        expect(run.calls[0].argv).toEqual(['open', '--platform', run.matrix.PLATFORM, '--dry-run']);
-
-      const followup = pipelineFor({
-        source,
-        inputs: { command: 'followup', platform: 'pagerduty', 'dry-run': false },
-      });
-      expect(names(followup)).toEqual(['followup: [pagerduty]']);
-      expect(followup[0].calls.map((call) => call.argv)).toEqual([['followup', '--platform', 'pagerduty']]);
-
-      const open = pipelineFor({
-        source,
-        inputs: { command: 'open', platform: 'calendly', quarter: '2026-Q3', 'dry-run': false },
-      });
-      expect(names(open)).toEqual(['open: [calendly]']);
-      expect(open[0].calls[0].argv).toEqual(['open', '--platform', 'calendly', '--quarter', '2026-Q3']);
-
-      const allFollowups = pipelineFor({ source, inputs: { command: 'followup', 'dry-run': true } });
-      expect(names(allFollowups)).toEqual(jobNames('followup', IMPLEMENTED));
-      for (const run of allFollowups) expect(run.calls[0].argv).toContain('--dry-run');
-
-      for (const platform of PLATFORM_IDS.filter((id) => !IMPLEMENTED.includes(id))) {
-        expect(pipelineFor({ source, inputs: { platform } })).toEqual([]);
-      }
-    },
-  );
-
-  test('other pipeline sources (a trigger token, a parent pipeline) run no audit', () => {
-    for (const source of ['trigger', 'pipeline', 'parent_pipeline', 'chat'])
-      expect(pipelineFor({ source })).toEqual([]);
-  });
-
-  test('merge requests: typecheck and tests; a dry run per platform that writes nothing, only where that platform has its token', () => {
-    const without = pipelineFor(MERGE_REQUEST);
-    expect(names(without)).toEqual(['test', 'validate']);
-    expect(without[0].lines).toEqual(
-      expect.arrayContaining([expect.stringMatching(/^npm ci\b/), 'npm run typecheck', 'npm test']),
-    );
-    expect(without[0].job.interruptible).toBe(true);
-
-    const withTokens = pipelineFor({
-      ...MERGE_REQUEST,
-      vars: { ...MERGE_REQUEST.vars, ...IMPLEMENTED_SECRETS, GITLAB_TOKEN: 'masked-in-ci' },
+    test('rejects a broken pipeline (the schema is really applied)', () => {
+      expect(validate({ job: { script: ['true'], release: { description: 'no tag' } } })).not.toEqual([]);
+      expect(validate({ job: { script: ['true'], services: [{ alias: 'docker' }] } })).not.toEqual([]);
     });
-    expect(names(withTokens)).toEqual([...jobNames('dry-run', IMPLEMENTED), 'test', 'validate']);
-    for (const run of withTokens.filter((candidate) => candidate.name.startsWith('dry-run'))) {
-      expect(run.calls.map((call) => call.argv)).toEqual([
-        ['open', '--platform', run.matrix.PLATFORM, '--dry-run'],
-        ['followup', '--platform', run.matrix.PLATFORM, '--dry-run'],
-      ]);
-      expect(run.job.interruptible).toBe(true);
-      expect(run.job.resource_group).toBeUndefined();
-    }
-    for (const run of withTokens) expect(run.calls.filter(writes)).toEqual([]);
 
-    // Without its token a platform's run stops with exit 2, so each job waits for its own token.
+    test('accepts the file as written, and the pipeline of every scenario with the component merged in', () => {
+      expect(validate(PIPELINE)).toEqual([]);
+      for (const scenario of allScenarios()) {
+        const merged = mergedFor(scenario);
+        expect({ scenario, problems: validate(merged) }).toEqual({ scenario, problems: [] });
+        // Every expression is one the evaluator reads (it throws on anything else).
+        for (const job of jobsOf(merged).values())
+          for (const rule of job.rules ?? []) if (rule.if) expect(() => evaluate(rule.if!, {})).not.toThrow();
+      }
+    });
+  });
+
+  test('merge requests: test, build-image, then the component: audit-validate, and dry runs where tokens show', () => {
+    expect(names(pipelineFor(MERGE_REQUEST))).toEqual(['audit-validate', 'build-image', 'test']);
+    const withTokens = pipelineFor(MERGE_REQUEST_WITH_TOKENS);
+    expect(names(withTokens)).toEqual([...dryRuns(IMPLEMENTED), 'audit-validate', 'build-image', 'test'].sort());
     for (const platform of IMPLEMENTED) {
       const own = Object.fromEntries(PLATFORM_SECRETS(platform).map((name) => [name, 'masked-in-ci']));
       expect({
         platform,
         jobs: names(pipelineFor({ ...MERGE_REQUEST, vars: { ...MERGE_REQUEST.vars, ...own } })),
-      }).toEqual({ platform, jobs: [`dry-run: [${platform}]`, 'test', 'validate'] });
+      }).toEqual({ platform, jobs: [`audit-dry-run-${platform}`, 'audit-validate', 'build-image', 'test'].sort() });
+    }
+    expect(runOf(withTokens, 'audit-validate').calls.map((call) => call.argv)).toEqual([['validate']]);
+    for (const run of withTokens.filter((candidate) => candidate.name.startsWith('audit-dry-run-'))) {
+      const platform = run.name.replace('audit-dry-run-', '');
+      expect(run.calls.map((call) => call.argv)).toEqual([
+        ['open', '--platform', platform, '--dry-run'],
+        ['followup', '--platform', platform, '--dry-run'],
+      ]);
     }
   });
 
-  test('every change (merge request or push) runs `validate` offline after the build: no token, no option, never a write', () => {
-    for (const scenario of [
-      MERGE_REQUEST,
-      { ...MERGE_REQUEST, vars: { ...MERGE_REQUEST.vars, ...IMPLEMENTED_SECRETS, GITLAB_TOKEN: 'masked-in-ci' } },
-      { source: 'push', vars: { CI_COMMIT_BRANCH: 'feature' } },
-    ]) {
-      const run = pipelineFor(scenario).find((candidate) => candidate.name === 'validate')!;
-      expect(run.job.stage).toBe('test');
-      expect(run.job.interruptible).toBe(true);
+  test('pushes: test, and build-image on the default branch; no branch pipeline next to a merge request', () => {
+    expect(names(pipelineFor(PUSH))).toEqual(['test']);
+    expect(names(pipelineFor(PUSH_DEFAULT_BRANCH))).toEqual(['build-image', 'test']);
+    expect(pipelineFor(PUSH_WITH_MERGE_REQUEST)).toEqual([]);
+  });
+
+  test('tags: test and build-image; a version tag (1.2.3) also the release', () => {
+    expect(names(pipelineFor(VERSION_TAG))).toEqual(['build-image', 'release', 'test']);
+    expect(names(pipelineFor(tag('10.20.30')))).toEqual(['build-image', 'release', 'test']);
+    for (const name of NOT_VERSION_TAGS)
+      expect({ tag: name, jobs: names(pipelineFor(tag(name))) }).toEqual({ tag: name, jobs: ['build-image', 'test'] });
+  });
+
+  test('schedules, Run pipeline, the API and triggers run nothing: audits run in each audits project', () => {
+    for (const scenario of [...SCHEDULES, ...OTHER_SOURCES])
+      expect({ scenario, jobs: names(pipelineFor(scenario)) }).toEqual({ scenario, jobs: [] });
+  });
+
+  test("no parallel:matrix; no rules:if reads a variable its job sets, and this file's read only CI_ ones", () => {
+    expect(RAW).not.toMatch(/^\s*parallel\s*:/m);
+    expect(RAW).not.toMatch(/\$\{?PLATFORM\b/);
+    for (const scenario of allScenarios()) {
+      for (const [name, job] of jobsOf(mergedFor(scenario))) {
+        expect(job.parallel).toBeUndefined();
+        const own = new Set([
+          ...Object.keys(job.variables ?? {}),
+          ...(job.rules ?? []).flatMap((rule: Rule) => Object.keys(rule.variables ?? {})),
+        ]);
+        for (const rule of job.rules ?? []) {
+          const read = variablesRead(rule.if ?? '');
+          expect({ name, rule: rule.if, reads: read.filter((variable) => own.has(variable)) }).toEqual({
+            name,
+            rule: rule.if,
+            reads: [],
+          });
+          // This file's rules depend on the pipeline only, never on a project's CI/CD variable.
+          if (!COMPONENT_JOBS.has(name))
+            expect({ name, rule: rule.if, read: read.filter((variable) => !variable.startsWith('CI_')) }).toEqual({
+              name,
+              rule: rule.if,
+              read: [],
+            });
+        }
+      }
+    }
+    for (const rule of [...(PIPELINE.workflow?.rules ?? []), ...INCLUDES.flatMap((entry) => entry.rules ?? [])])
+      expect(variablesRead(rule.if ?? '').filter((variable) => !variable.startsWith('CI_'))).toEqual([]);
+  });
+
+  describe('the component, included as an audits project includes it', () => {
+    test('from this very commit, with the image built from this commit and the sample files of examples/', () => {
+      expect(INCLUDES).toHaveLength(1);
+      const [entry] = INCLUDES;
+      expect(entry.component).toBe('$CI_SERVER_FQDN/$CI_PROJECT_PATH/audit@$CI_COMMIT_SHA');
+      // The path init gives the audits projects, at this commit.
+      expect(expandWords(entry.component!, PROJECT).words).toEqual([`${COMPONENT_PROJECT}/audit@${SHA}`]);
+      expect(fs.existsSync(path.join(PACKAGE_ROOT, COMPONENT_FILE))).toBe(true);
+      expect(entry.inputs).toEqual({
+        stage: 'component',
+        image: '$CI_REGISTRY_IMAGE:$CI_COMMIT_SHA',
+        config: 'examples/audit.config.yml',
+        roster: 'examples/roster.yml',
+      });
+      for (const name of Object.keys(entry.inputs!)) expect(Object.keys(COMPONENT.inputs)).toContain(name);
+      expect(() => inputValues(COMPONENT.inputs, entry.inputs as Record<string, string>)).not.toThrow();
+      // The sample files load (test/integration/validate.test.ts runs `validate` on them).
+      expect(() => loadAuditConfig(path.join(PACKAGE_ROOT, 'examples', 'audit.config.yml'))).not.toThrow();
+      expect(() => loadRoster(path.join(PACKAGE_ROOT, 'examples', 'roster.yml'))).not.toThrow();
+      // Its stage comes after the image's, and before the release.
+      const stages = PIPELINE.stages!;
+      const imageStage = jobsOf(PIPELINE).get('build-image')!.stage!;
+      expect(stages.indexOf('component')).toBeGreaterThan(stages.indexOf(imageStage));
+      expect(stages.indexOf('component')).toBeLessThan(stages.indexOf('release'));
+    });
+
+    test('only in merge request pipelines, where build-image pushes the very image the jobs run', () => {
+      const included = (scenario: Scenario) => decide(INCLUDES[0].rules, predefinedFor(scenario)).included;
+      expect(included(MERGE_REQUEST)).toBe(true);
+      for (const scenario of [PUSH, PUSH_DEFAULT_BRANCH, VERSION_TAG, ...SCHEDULES, ...OTHER_SOURCES])
+        expect({ scenario, included: included(scenario) }).toEqual({ scenario, included: false });
+
+      const runs = pipelineFor(MERGE_REQUEST_WITH_TOKENS);
+      const pushed = dockerCommand(runOf(runs, 'build-image'), 'push').map((words) => words[2]);
+      const image = expandWords(String(INCLUDES[0].inputs!.image), PROJECT).words;
+      expect(image).toEqual([`${IMAGE_REPOSITORY}:${SHA}`]);
+      expect(pushed).toEqual(image);
+      for (const run of runs.filter((candidate) => candidate.fromComponent)) {
+        expect({
+          name: run.name,
+          stage: run.job.stage,
+          image: run.job.image,
+          config: run.vars.AUDIT_CONFIG,
+          roster: run.vars.AUDIT_ROSTER,
+        }).toEqual({
+          name: run.name,
+          stage: 'component',
+          image: { name: '$CI_REGISTRY_IMAGE:$CI_COMMIT_SHA', entrypoint: [''] },
+          config: 'examples/audit.config.yml',
+          roster: 'examples/roster.yml',
+        });
+        // The image's audit-bot, never this file's npm or docker steps; and nothing written to GitLab.
+        expect(run.lines.every((line) => line.startsWith('audit-bot '))).toBe(true);
+        expect(run.calls.filter(writes)).toEqual([]);
+        expect(run.job.resource_group).toBeUndefined();
+        expect(run.job.interruptible).toBe(true);
+      }
+    });
+  });
+
+  test('test: install, typecheck, lint, format check, build and the tests on every change, interruptible', () => {
+    for (const scenario of [MERGE_REQUEST, PUSH, PUSH_DEFAULT_BRANCH, VERSION_TAG]) {
+      const run = runOf(pipelineFor(scenario), 'test');
+      expect(run.lines[0]).toMatch(/^npm ci\b/);
+      expect(run.lines.slice(1)).toEqual([
+        'npm run typecheck',
+        'npm run lint',
+        'npm run format:check',
+        'npm run build',
+        'npm test',
+      ]);
+      expect(run.job).toMatchObject({ stage: 'test', interruptible: true });
+      expect(run.job.image).toMatch(/^node:24\b/);
       expect(run.job.resource_group).toBeUndefined();
-      // `--online` would need the tokens, which unprotected branches' pipelines do not see.
-      expect(run.calls.map((call) => call.argv)).toEqual([['validate']]);
-      expect(run.lines.indexOf('npm run build')).toBeGreaterThanOrEqual(0);
-      expect(run.lines.indexOf('npm run build')).toBeLessThan(run.lines.indexOf('node dist/cli.js validate'));
-    }
-    // The schedules and the Run pipeline form run the audits only.
-    for (const scenario of [
-      SCHEDULE_OPEN,
-      SCHEDULE_FOLLOWUP,
-      { source: 'web' },
-      { source: 'api', inputs: { command: 'followup' } },
-    ]) {
-      expect(names(pipelineFor(scenario))).not.toContain('validate');
     }
   });
 
-  test('pushes run the tests once: no branch pipeline next to a merge request pipeline', () => {
-    expect(names(pipelineFor({ source: 'push', vars: { CI_COMMIT_BRANCH: 'feature' } }))).toEqual(['test', 'validate']);
-    expect(
-      pipelineFor({
-        source: 'push',
-        vars: { CI_COMMIT_BRANCH: 'feature', CI_OPEN_MERGE_REQUESTS: 'group/audit-bot!7' },
-      }),
-    ).toEqual([]);
-  });
+  test("build-image: Docker-in-Docker over TLS, pinned; the job's registry login; the commit's or tag's image", () => {
+    const job = jobsOf(PIPELINE).get('build-image')!;
+    const version = /^docker:(\d+\.\d+\.\d+)-cli$/.exec(typeof job.image === 'string' ? job.image : '')?.[1];
+    expect(version).toEqual(expect.any(String));
+    expect(job.services).toEqual([{ name: `docker:${version}-dind`, alias: 'docker' }]);
+    expect(job.variables).toMatchObject({ DOCKER_HOST: 'tcp://docker:2376', DOCKER_TLS_CERTDIR: '/certs' });
+    expect(job.stage).toBe('build');
 
-  test('rules name the pipeline sources schedule, web, api and merge_request_event, and only real ones', () => {
-    const sources = new Set(
-      [...BODY_TEXT.matchAll(/\$CI_PIPELINE_SOURCE\s*[!=]=\s*"([^"]+)"/g)].map((match) => match[1]),
-    );
-    for (const source of ['schedule', 'web', 'api', 'merge_request_event']) expect(sources).toContain(source);
-    const known = [
-      'api',
-      'chat',
-      'external',
-      'external_pull_request_event',
-      'merge_request_event',
-      'ondemand_dast_scan',
-      'ondemand_dast_validation',
-      'parent_pipeline',
-      'pipeline',
-      'push',
-      'schedule',
-      'security_orchestration_policy',
-      'trigger',
-      'web',
-      'webide',
+    const pushes: [Scenario, string][] = [
+      [MERGE_REQUEST, `${IMAGE_REPOSITORY}:${SHA}`],
+      [PUSH_DEFAULT_BRANCH, `${IMAGE_REPOSITORY}:${SHA}`],
+      [VERSION_TAG, `${IMAGE_REPOSITORY}:0.2.0`],
+      [tag('v0.2.0'), `${IMAGE_REPOSITORY}:v0.2.0`],
+      // This version's tag pushes the image the component's `image` input names by default.
+      [tag(VERSION), String(COMPONENT.inputs.image.default)],
     ];
-    for (const source of sources) expect(known).toContain(source);
+    for (const [scenario, image] of pushes) {
+      const run = runOf(pipelineFor(scenario), 'build-image');
+      expect({ scenario, commands: commandsRun(run) }).toEqual({
+        scenario,
+        commands: [
+          ['echo', 'the-jobs-own-registry-password'],
+          ['docker', 'login', '--username', 'gitlab-ci-token', '--password-stdin', PROJECT.CI_REGISTRY],
+          ['docker', 'build', '--pull', '--tag', image, '.'],
+          ['docker', 'push', image],
+        ],
+      });
+    }
+    expect(String(COMPONENT.inputs.image.default)).toBe(`${IMAGE_REPOSITORY}:${VERSION}`);
+  });
+
+  test('release: version tags only, after test and build-image; the release keyword, release-cli image', () => {
+    const job = jobsOf(PIPELINE).get('release')!;
+    expect(job.stage).toBe('release');
+    expect(PIPELINE.stages!.at(-1)).toBe('release');
+    expect(job.needs).toEqual(['test', 'build-image']);
+    expect(job.interruptible).toBe(false);
+    // Works on GitLab 17.11 (release-cli) and 18.0+ (the glab this image carries too).
+    expect(job.image).toBe('registry.gitlab.com/gitlab-org/release-cli:latest');
+    expect(Object.keys(job.release ?? {}).sort()).toEqual(['description', 'tag_name']);
+    expect(job.release?.tag_name).toBe('$CI_COMMIT_TAG');
+    expect(job.release?.description).toContain('$CI_COMMIT_TAG');
+
+    const releaseRuns = (scenario: Scenario) => names(pipelineFor(scenario)).includes('release');
+    for (const name of ['0.1.0', '1.20.3', '10.0.0', VERSION])
+      expect({ tag: name, released: releaseRuns(tag(name)) }).toEqual({ tag: name, released: true });
+    for (const name of NOT_VERSION_TAGS)
+      expect({ tag: name, released: releaseRuns(tag(name)) }).toEqual({ tag: name, released: false });
+    for (const scenario of [MERGE_REQUEST_WITH_TOKENS, PUSH, PUSH_DEFAULT_BRANCH, ...SCHEDULES, ...OTHER_SOURCES])
+      expect({ scenario, released: releaseRuns(scenario) }).toEqual({ scenario, released: false });
+
+    // The jobs it needs are in the same tag pipeline, and `build-image` pushes the tag's image there.
+    const runs = pipelineFor(VERSION_TAG);
+    for (const needed of job.needs!) expect(names(runs)).toContain(needed);
+    expect(dockerCommand(runOf(runs, 'build-image'), 'push')).toEqual([
+      ['docker', 'push', `${IMAGE_REPOSITORY}:0.2.0`],
+    ]);
+    expect(commandsRun(runOf(runs, 'release')).map((words) => words[0])).toEqual(['echo']);
   });
 
   test('every job runs in some pipeline, and every audit-bot call uses only commands and options the CLI has', () => {
@@ -381,61 +457,28 @@ describe('.gitlab-ci.yml', () => {
     const commands = new Set<string>();
     for (const scenario of allScenarios()) {
       for (const run of pipelineFor(scenario)) {
-        seen.add(run.name.replace(/: \[.*\]$/, ''));
+        seen.add(run.name);
+        if (!run.fromComponent) expect({ job: run.name, calls: run.calls }).toEqual({ job: run.name, calls: [] });
         for (const call of run.calls) {
-          checkCall(call, `${scenario.source} ${JSON.stringify(scenario.inputs ?? {})} ${run.name}`);
+          checkCall(call, `${scenario.source} ${run.name}`);
           commands.add(call.argv[0]);
+          // Nothing this pipeline runs writes to GitLab.
+          expect({ job: run.name, call: call.argv, writes: writes(call) }).toEqual({
+            job: run.name,
+            call: call.argv,
+            writes: false,
+          });
         }
       }
     }
-    expect([...seen].sort()).toEqual([...jobsOf(loadPipeline()).keys()].sort());
+    expect([...seen].sort()).toEqual([...OWN_JOBS, 'audit-validate', ...dryRuns(IMPLEMENTED)].sort());
     expect([...commands].sort()).toEqual(['followup', 'open', 'validate']);
   });
 
-  test('every job that writes runs in a per-platform resource group shared by open and followup, and is never interrupted', () => {
-    const groups = new Map<string, Set<string>>();
-    for (const scenario of allScenarios()) {
-      for (const run of pipelineFor(scenario)) {
-        if (!run.calls.some(writes)) continue;
-        expect({ job: run.name, group: run.job.resource_group, interruptible: run.job.interruptible }).toEqual({
-          job: run.name,
-          group: 'audit-$PLATFORM',
-          interruptible: false,
-        });
-        const group = run.job.resource_group!.replace('$PLATFORM', run.matrix.PLATFORM);
-        for (const call of run.calls.filter(writes))
-          expect(call.argv.slice(1, 3)).toEqual(['--platform', run.matrix.PLATFORM]);
-        const jobName = run.name.replace(/: \[.*\]$/, '');
-        if (!groups.has(jobName)) groups.set(jobName, new Set());
-        groups.get(jobName)!.add(group);
-      }
-    }
-    const expected = IMPLEMENTED.map((platform) => `audit-${platform}`).sort();
-    expect([...groups.keys()].sort()).toEqual(['followup', 'open']);
-    expect([...groups.get('open')!].sort()).toEqual(expected);
-    expect([...groups.get('followup')!].sort()).toEqual(expected);
-  });
-
-  test("open and followup keep each audit's JSON evidence (--report) as an artifact, even when the job fails", () => {
-    for (const [job, schedule, file] of [
-      ['open', SCHEDULE_OPEN, (platform: string) => `evidence/${platform}.json`],
-      ['followup', SCHEDULE_FOLLOWUP, (platform: string) => `evidence/followup-${platform}.json`],
-    ] as const) {
-      expect(jobsOf(loadPipeline()).get(job)!.artifacts).toMatchObject({
-        when: 'always',
-        paths: ['evidence/'],
-        expire_in: expect.any(String),
-      });
-      for (const run of pipelineFor(schedule)) {
-        expect(run.calls.map((call) => call.report)).toEqual([file(run.matrix.PLATFORM)]);
-      }
-    }
-  });
-
-  test('no token values: secrets come only from masked CI/CD variables, and no script touches them', () => {
-    const pipeline = loadPipeline();
+  test('no secret: no secret-named variable, no platform token read, the registry password only on stdin', () => {
     const secretName = (name: string) =>
       (SECRET_ENV_NAMES as readonly string[]).includes(name) || /TOKEN|SECRET|PASSWORD|API_KEY/i.test(name);
+    const pipeline = mergedFor(MERGE_REQUEST_WITH_TOKENS);
     const variableMaps: Record<string, string>[] = [pipeline.variables ?? {}];
     for (const job of jobsOf(pipeline).values()) {
       variableMaps.push(job.variables ?? {});
@@ -444,13 +487,24 @@ describe('.gitlab-ci.yml', () => {
     for (const map of variableMaps) {
       for (const [name, value] of Object.entries(map)) {
         expect({ name, secret: secretName(name) }).toEqual({ name, secret: false });
-        expect(String(value)).not.toMatch(/\$\{?(CI_JOB_TOKEN|[A-Z_]*TOKEN)\b/);
+        expect(String(value)).not.toMatch(/\$\{?(CI_JOB_TOKEN|CI_REGISTRY_PASSWORD|[A-Z_]*TOKEN)\b/);
       }
     }
-    for (const job of jobsOf(pipeline).values()) {
-      for (const line of [...(job.before_script ?? pipeline.default?.before_script ?? []), ...(job.script ?? [])]) {
-        for (const name of SECRET_ENV_NAMES)
-          expect({ line, uses: new RegExp(`\\$\\{?${name}\\b`).test(line) }).toEqual({ line, uses: false });
+    for (const [name, job] of jobsOf(pipeline)) {
+      for (const line of [...(job.before_script ?? []), ...(job.script ?? [])]) {
+        for (const secret of [...SECRET_ENV_NAMES, 'CI_JOB_TOKEN'])
+          expect({ name, line, uses: new RegExp(`\\$\\{?${secret}\\b`).test(line) }).toEqual({
+            name,
+            line,
+            uses: false,
+          });
+        // The registry password reaches `docker login` on stdin only, never as an argument.
+        if (line.includes('CI_REGISTRY_PASSWORD')) {
+          const [echo, login] = commandsOf(line);
+          expect(echo).toBe('echo "$CI_REGISTRY_PASSWORD"');
+          expect(login).toMatch(/^docker login .*--password-stdin\b/);
+          expect(login).not.toMatch(/(^|\s)(-p|--password)(\s|=|$)/);
+        }
       }
     }
     const looksLikeCredential =

@@ -1,9 +1,10 @@
 /**
  * GitLab CI/CD configuration, evaluated without a GitLab: the `spec: inputs` header and its
- * interpolation, `extends`, `parallel: matrix`, the CI/CD variable expressions of `rules:if`, and
- * the few shell constructs the scripts use. Shared by test/ci-config.test.ts (this repository's
- * .gitlab-ci.yml) and test/ci-component.test.ts (the CI/CD component, templates/audit.yml). Each
- * evaluator implements only the subset the files use, and throws on anything else.
+ * interpolation, `extends`, `parallel: matrix`, `include: component`, the CI/CD variable
+ * expressions of `rules:if`, and the few shell constructs the scripts use. Shared by
+ * test/ci-config.test.ts (this repository's .gitlab-ci.yml) and test/ci-component.test.ts (the
+ * CI/CD component, templates/audit.yml). Each evaluator implements only the subset the files use,
+ * and throws on anything else.
  */
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
@@ -44,6 +45,9 @@ export interface Job {
   artifacts?: { name?: string; when?: string; paths?: string[]; expire_in?: string };
   image?: string | { name: string; entrypoint?: string[] };
   inherit?: { default?: boolean | string[]; variables?: boolean | string[] };
+  services?: (string | { name: string; alias?: string })[];
+  needs?: (string | { job: string })[];
+  release?: { tag_name: string; description: string; name?: string };
 }
 export interface Pipeline {
   workflow?: { rules?: Rule[] };
@@ -135,10 +139,7 @@ export function isPlainObject(value: unknown): value is Record<string, unknown> 
 export function deepMerge(base: Record<string, unknown>, over: Record<string, unknown>): Record<string, unknown> {
   const merged: Record<string, unknown> = { ...base };
   for (const [key, value] of Object.entries(over)) {
-    merged[key] =
-      isPlainObject(merged[key]) && isPlainObject(value)
-        ? deepMerge(merged[key] as Record<string, unknown>, value)
-        : value;
+    merged[key] = isPlainObject(merged[key]) && isPlainObject(value) ? deepMerge(merged[key], value) : value;
   }
   return merged;
 }
@@ -152,7 +153,7 @@ export function resolveJob(pipeline: Pipeline, name: string, depth = 0): Job {
   for (const parent of parents)
     merged = deepMerge(merged, resolveJob(pipeline, parent, depth + 1) as Record<string, unknown>);
   const { extends: _extends, ...rest } = own;
-  return deepMerge(merged, rest) as Job;
+  return deepMerge(merged, rest);
 }
 
 export function jobsOf(pipeline: Pipeline): Map<string, Job> {
@@ -162,6 +163,39 @@ export function jobsOf(pipeline: Pipeline): Map<string, Job> {
     jobs.set(name, resolveJob(pipeline, name));
   }
   return jobs;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Component includes
+
+export interface ComponentInclude {
+  component?: string;
+  inputs?: Record<string, unknown>;
+  rules?: Rule[];
+}
+
+/** A component's jobs for the given include inputs (defaults for the rest), interpolated as GitLab does. */
+export function componentJobs(raw: string, file: string, given: Record<string, unknown> = {}): Pipeline {
+  const { body, inputs } = splitSpec(raw, file);
+  return interpolateTree(parse(body), inputValues(inputs, given as Partial<InputValues>)) as Pipeline;
+}
+
+/**
+ * A pipeline with its `include: component` entries merged in, as GitLab merges an include: an
+ * entry whose `include:rules` do not hold for the pipeline's variables is left out (no rules: always
+ * in), and the including file wins over what the components bring. `load` gives an entry's jobs.
+ */
+export function withComponents(body: Pipeline, vars: Vars, load: (entry: ComponentInclude) => Pipeline): Pipeline {
+  const includes = ([] as ComponentInclude[]).concat((body.include as ComponentInclude | ComponentInclude[]) ?? []);
+  let merged: Record<string, unknown> = {};
+  for (const entry of includes) {
+    if (!entry.component) throw new Error('only component includes are expected');
+    if (entry.rules && !decide(entry.rules, vars).included) continue;
+    merged = deepMerge(merged, load(entry));
+  }
+  const local: Record<string, unknown> = { ...body };
+  delete local.include;
+  return deepMerge(merged, local);
 }
 
 export interface Instance {
@@ -303,6 +337,22 @@ export function evaluate(expression: string, vars: Vars): boolean {
   const result = or();
   if (position !== tokens.length) throw new Error(`rules:if: trailing tokens in: ${expression}`);
   return truthy(result);
+}
+
+/**
+ * A job's variables as its script sees them: GitLab expands `$NAME` and `${NAME}` in a variable's
+ * value with the pipeline's variables (one level is all the files use; unknown names expand empty).
+ */
+export function expandVariables(vars: Vars, from: Vars): Vars {
+  return Object.fromEntries(
+    Object.entries(vars).map(([name, value]) => [
+      name,
+      value?.replace(
+        /\$(?:\{([A-Za-z_]\w*)\}|([A-Za-z_]\w*))/g,
+        (_match, braced?: string, plain?: string) => from[braced ?? plain ?? ''] ?? '',
+      ),
+    ]),
+  );
 }
 
 /** GitLab's `rules`: the first rule whose `if` holds (or that has none) decides. */

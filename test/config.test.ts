@@ -28,9 +28,9 @@ describe('ConfigError', () => {
 });
 
 describe('YAML source', () => {
-  test("syntax error names the line with yaml's message", () => {
+  test("syntax error names the line with the parser's message", () => {
     expect(roster(yaml('- name: Jane Doe', '  email: [jane@example.com', '- name: Bob'))).toEqual([
-      'roster.yml:3: Flow sequence in block collection must be sufficiently indented and end with a ]',
+      'roster.yml:3: missed comma between flow collection entries',
     ]);
   });
 
@@ -94,7 +94,7 @@ describe('roster', () => {
   test('the top-level example roster.yml is valid', () => {
     const people = loadRoster('examples/roster.yml');
     expect(people.map((p) => p.gitlab.username)).toEqual(['som-alex', 'msmith', 'jdoe']);
-    const jane = people[2]!;
+    const jane = people[2];
     expect(jane).toEqual({
       name: 'Jane Doe',
       email: 'jane@example.com',
@@ -108,8 +108,8 @@ describe('roster', () => {
       pagerduty: { id: 'PABC123', schedules: ['P89ZYHZ'] },
       line: jane.line,
     });
-    expect(people[0]!.reports_to).toBeNull();
-    expect(people[1]!.zendesk?.main?.role).toBe('Support Manager');
+    expect(people[0].reports_to).toBeNull();
+    expect(people[1].zendesk?.main?.role).toBe('Support Manager');
   });
 
   test('lines, defaults and absent sections', () => {
@@ -137,10 +137,10 @@ describe('roster', () => {
       line: 2,
     });
     // reports_to is matched case-insensitively, like GitLab, and spelled as the manager's username.
-    expect(people[1]!.reports_to).toBe('top');
-    expect(people[1]!.zendesk).toEqual({ main: { id: 1, role: 'agent', groups: [] } });
-    expect(people[1]!.pagerduty).toEqual({ id: 'PABC123', schedules: [] });
-    expect(people[1]!.calendly).toBeUndefined();
+    expect(people[1].reports_to).toBe('top');
+    expect(people[1].zendesk).toEqual({ main: { id: 1, role: 'agent', groups: [] } });
+    expect(people[1].pagerduty).toEqual({ id: 'PABC123', schedules: [] });
+    expect(people[1].calendly).toBeUndefined();
   });
 
   test('empty file and not a list', () => {
@@ -230,7 +230,8 @@ describe('roster', () => {
       'roster.yml:2 [0].emial: unknown key (did you mean "email"?)',
       'roster.yml:3 [0].gitlab.id: unknown key (expected one of: username)',
       'roster.yml:5 [0].zendesk.mian: unknown key (did you mean "main"?)',
-      'roster.yml:6 [0].slack: unknown key (expected one of: name, email, gitlab, reports_to, zendesk, calendly, pagerduty)',
+      'roster.yml:6 [0].slack: unknown key ' +
+        '(expected one of: name, email, gitlab, reports_to, zendesk, calendly, pagerduty)',
     ]);
   });
 
@@ -490,7 +491,8 @@ describe('audit config', () => {
       'audit.config.yml:5 allow_list[0].expires: "31/12/2026" is not an ISO-8601 date (e.g. 2026-12-31)',
       'audit.config.yml:6 allow_list[1].reason: required',
       'audit.config.yml:7 allow_list[1].expires: "2026-02-30" is not an ISO-8601 date (e.g. 2026-12-31)',
-      'audit.config.yml:8 allow_list[2].fingerprint: duplicate "zd-main:agent-not-in-roster:1", also at line 3 (allow_list[0])',
+      'audit.config.yml:8 allow_list[2].fingerprint: duplicate "zd-main:agent-not-in-roster:1", ' +
+        'also at line 3 (allow_list[0])',
       'audit.config.yml:9 allow_list[2].reason: must not be empty',
     ]);
   });
@@ -509,8 +511,11 @@ describe('audit config', () => {
       ),
     ).toEqual([
       'audit.config.yml:3 platforms.zendesk_us_federal: unknown platform (did you mean "zendesk-us-federal"?)',
-      'audit.config.yml:4 platforms.slack: unknown platform (expected one of: zendesk, zendesk-us-federal, calendly, pagerduty)',
-      'audit.config.yml:5 platforms.zendesk.coverage_window: unknown key (expected one of: enabled, template, labels, rate_limit_share, service_accounts, admin_allow_list, max_login_age, token_max_unused_age, two_factor_required)',
+      'audit.config.yml:4 platforms.slack: unknown platform ' +
+        '(expected one of: zendesk, zendesk-us-federal, calendly, pagerduty)',
+      'audit.config.yml:5 platforms.zendesk.coverage_window: unknown key (expected one of: enabled, template, ' +
+        'labels, rate_limit_share, service_accounts, admin_allow_list, max_login_age, token_max_unused_age, ' +
+        'two_factor_required)',
       'audit.config.yml:5 platforms.zendesk.enabled: must be true or false, got "no"',
       'audit.config.yml:6 platforms.calendly.lables: unknown key (did you mean "labels"?)',
     ]);
@@ -557,8 +562,10 @@ describe('audit config', () => {
       'audit.config.yml:6 platforms.calendly.admin_allow_list[1]: "som-alex" is not an email address',
       'audit.config.yml:7 platforms.calendly.admin_allow_list[2]: duplicate "Alex.Rivera@example.com", also at line 5',
       'audit.config.yml:8 platforms.calendly.admin_allow_list[3]: must be an email address, got 42',
-      'audit.config.yml:9 platforms.calendly.pending_invitation_max_age: "14 days" is not an ISO-8601 duration (e.g. P14D)',
-      'audit.config.yml:10 platforms.calendly.service_accounts: unknown key (expected one of: enabled, template, labels, rate_limit_share, admin_allow_list, pending_invitation_max_age)',
+      'audit.config.yml:9 platforms.calendly.pending_invitation_max_age: "14 days" ' +
+        'is not an ISO-8601 duration (e.g. P14D)',
+      'audit.config.yml:10 platforms.calendly.service_accounts: unknown key (expected one of: enabled, template, ' +
+        'labels, rate_limit_share, admin_allow_list, pending_invitation_max_age)',
     ]);
     expect(
       config(
@@ -602,7 +609,8 @@ describe('audit config', () => {
       'audit.config.yml:1 support_ops_managers: required',
       'audit.config.yml:1 confidential: must be true or false, got "yes"',
       'audit.config.yml:2 labels[1]: "a,b": a GitLab label cannot contain a comma',
-      'audit.config.yml:2 labels[2]: "audit::quarterly": the bot sets the audit::… labels itself (a GitLab issue holds one label per scope)',
+      'audit.config.yml:2 labels[2]: "audit::quarterly": the bot sets the audit::… labels itself ' +
+        '(a GitLab issue holds one label per scope)',
       'audit.config.yml:3 ladders: unknown key (did you mean "ladder"?)',
       'audit.config.yml:4 platforms: must be a mapping (platform ids), got a list',
     ]);
@@ -675,8 +683,10 @@ describe('environment', () => {
       problems(() => requireEnv(env, ['GITLAB_URL', 'GITLAB_TOKEN', 'AUDIT_PROJECT', ...PLATFORM_ENV.zendesk])),
     ).toEqual([
       'env GITLAB_URL: required (base URL of GitLab; set in GitLab CI as CI_SERVER_URL)',
-      'env AUDIT_PROJECT: required (path of the project that holds the audit issues; set in GitLab CI as CI_PROJECT_PATH)',
-      'env ZENDESK_CLIENT_ID: required (the identifier of a confidential OAuth client of the main Zendesk instance, created by an admin in Admin Center)',
+      'env AUDIT_PROJECT: required (path of the project that holds the audit issues; ' +
+        'set in GitLab CI as CI_PROJECT_PATH)',
+      'env ZENDESK_CLIENT_ID: required (the identifier of a confidential OAuth client of the main Zendesk ' +
+        'instance, created by an admin in Admin Center)',
       "env ZENDESK_CLIENT_SECRET: required (that OAuth client's secret)",
     ]);
     const ok = requireEnv(env, ['GITLAB_TOKEN', 'CALENDLY_URL']);

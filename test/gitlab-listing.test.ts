@@ -1,7 +1,7 @@
 import { GitLabTracker } from '../src/gitlab/gitbeaker-tracker.js';
 import { snakeCaseKeys } from '../src/gitlab/requester.js';
 import { createLogger } from '../src/log.js';
-import { createGitLabSandbox, type GitLabSandbox } from '../src/sandbox/gitlab.js';
+import { createGitLabSandbox, type GitLabSandbox } from '../src/sandbox/gitlab/index.js';
 
 const PROJECT = 'support-ops/audits';
 const TOKEN = 'glpat-bot-token';

@@ -5,12 +5,12 @@ import type { Vendor } from '../src/http/rate-limit.js';
 import { realSleep } from '../src/clock.js';
 import { silentLogger } from '../src/log.js';
 import type { FakeServer } from '../src/sandbox/fake-server.js';
-import { createCalendlySandbox } from '../src/sandbox/calendly.js';
-import { createPagerDutySandbox } from '../src/sandbox/pagerduty.js';
-import { createZendeskSandbox } from '../src/sandbox/zendesk.js';
-import { seedCalendly } from '../src/sandbox/seed/calendly.js';
-import { seedPagerDuty } from '../src/sandbox/seed/pagerduty.js';
-import { seedZendesk } from '../src/sandbox/seed/zendesk.js';
+import { createCalendlySandbox } from '../src/platforms/calendly/sandbox/server.js';
+import { createPagerDutySandbox } from '../src/platforms/pagerduty/sandbox/server.js';
+import { createZendeskSandbox } from '../src/platforms/zendesk/sandbox/server.js';
+import { seedCalendly } from '../src/platforms/calendly/sandbox/seed.js';
+import { seedPagerDuty } from '../src/platforms/pagerduty/sandbox/seed.js';
+import { seedZendesk } from '../src/platforms/zendesk/sandbox/seed.js';
 
 // The pacer and the retry layer against the sandbox fakes over real HTTP: a 429 that says only
 // `ratelimit-reset` (Zendesk), every request held after a 429, a share of the announced budget,
@@ -78,7 +78,7 @@ function peak(times: number[], windowMs: number): number {
 }
 
 describe('Zendesk: a 429 with only ratelimit-reset', () => {
-  test('a run that finds the budget spent waits for the announced reset, then reads everything (time of the fake, a real minute)', async () => {
+  test("a run finding the budget spent waits for the reset, then reads all (fake's time, a real minute)", async () => {
     let clockMs = Date.parse('2026-11-24T09:00:15Z');
     const zendesk = await started(
       createZendeskSandbox({
@@ -121,7 +121,7 @@ describe('Zendesk: a 429 with only ratelimit-reset', () => {
     expect(zendesk.log.filter((entry) => entry.status === 429).length).toBe(1 + http.rateLimitedCount);
   });
 
-  test('in real time, with a scaled window: every refused request is waited out and the listing completes', async () => {
+  test('in real time, with a scaled window: every refused request is waited out, the listing completes', async () => {
     const zendesk = await started(
       createZendeskSandbox({
         email: EMAIL,
@@ -132,7 +132,8 @@ describe('Zendesk: a 429 with only ratelimit-reset', () => {
         rateLimitStyle: 'ratelimit-reset',
       }),
     );
-    // A share of 1: only the vendor's own signals pace this client; another integration spends a window that starts now.
+    // A share of 1: only the vendor's own signals pace this client; another integration spends a
+    // window that starts now.
     const http = client('zendesk', zendesk, { budgetShare: 1, budgetWindowMs: 800 });
     zendesk.forgetRateLimitWindow();
     for (let i = 0; i < 4; i++) await fetch(`${zendesk.url}/api/v2/groups`, { headers: AUTH.zendesk });
@@ -143,7 +144,7 @@ describe('Zendesk: a 429 with only ratelimit-reset', () => {
 });
 
 describe('after a 429, every request of the client waits for the reset', () => {
-  test('4 listings side by side, one 429 saying ratelimit-reset 0.6 s: no further request reaches the server before it', async () => {
+  test('4 listings at once, one 429 (reset 0.6 s): no further request reaches the server before it', async () => {
     const zendesk = await started(
       createZendeskSandbox({
         email: EMAIL,
@@ -161,7 +162,7 @@ describe('after a 429, every request of the client waits for the reset', () => {
     await Promise.all([chain(), chain(), chain(), chain()]);
     expect(zendesk.log).toHaveLength(21);
     expect(http.rateLimitedCount).toBe(1);
-    const refusedAt = times[zendesk.log.findIndex((entry) => entry.status === 429)]!;
+    const refusedAt = times[zendesk.log.findIndex((entry) => entry.status === 429)];
     const after = times.filter((t) => t > refusedAt).map((t) => t - refusedAt);
     // At most the 3 requests already on their way when the 429 was sent arrive early; none later until the reset.
     expect(after.filter((ms) => ms < 600).length).toBeLessThanOrEqual(3);
@@ -187,7 +188,7 @@ describe('after a 429, every request of the client waits for the reset', () => {
       for (let i = 0; i < 4; i++) await http.getJson('users');
     };
     await Promise.all([chain(), chain(), chain()]);
-    const refusedAt = times[pagerduty.log.findIndex((entry) => entry.status === 429)]!;
+    const refusedAt = times[pagerduty.log.findIndex((entry) => entry.status === 429)];
     const after = times.filter((t) => t > refusedAt).map((t) => t - refusedAt);
     expect(after.filter((ms) => ms >= 100 && ms < 395)).toEqual([]);
     expect(pagerduty.log).toHaveLength(13);
@@ -250,7 +251,7 @@ describe('a share of the announced budget, over real HTTP', () => {
       expect(server.log.filter((entry) => entry.status === 429)).toEqual([]);
       expect(peak(times, WINDOW)).toBeLessThanOrEqual(10);
       // Not slower than it must be: 27 requests at 10 a window take a little over two windows.
-      expect(times.at(-1)! - times[0]!).toBeLessThan(4 * WINDOW);
+      expect(times.at(-1)! - times[0]).toBeLessThan(4 * WINDOW);
     },
   );
 });

@@ -1,5 +1,5 @@
 import { Gitlab, GitbeakerRequestError, GitbeakerRetryError } from '@gitbeaker/rest';
-import { createGitLabSandbox, type GitLabSandbox } from '../src/sandbox/gitlab.js';
+import { createGitLabSandbox, type GitLabSandbox } from '../src/sandbox/gitlab/index.js';
 
 const PROJECT = 'support-ops/audits';
 const BOT_TOKEN = 'glpat-bot-token';
@@ -39,7 +39,7 @@ afterEach(() => {
 });
 
 async function newIssue(title: string, labels = 'audit::zendesk'): Promise<Json> {
-  return (await bot.Issues.create(PROJECT, title, { labels, description: 'body' })) as Json;
+  return await bot.Issues.create(PROJECT, title, { labels, description: 'body' });
 }
 
 test('current user, user lookup and project by id or encoded path', async () => {

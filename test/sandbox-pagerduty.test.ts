@@ -1,13 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import got, { type Response } from 'got';
-import {
-  createPagerDutySandbox,
-  generatePagerDutyUsers,
-  type PagerDutyData,
-  type PagerDutySandbox,
-} from '../src/sandbox/pagerduty.js';
-import { seedPagerDuty } from '../src/sandbox/seed/pagerduty.js';
+import { createPagerDutySandbox, type PagerDutySandbox } from '../src/platforms/pagerduty/sandbox/server.js';
+import { generatePagerDutyUsers, type PagerDutyData } from '../src/platforms/pagerduty/sandbox/data.js';
+import { seedPagerDuty } from '../src/platforms/pagerduty/sandbox/seed.js';
 
 const TOKEN = 'pd-sandbox-token';
 const NOW = new Date('2026-11-24T15:30:00Z');
@@ -81,8 +77,8 @@ test('paginates 250 users in 3 pages of 100 with more flags, stable order, total
     [100, 100, 100, true],
     [50, 100, 200, false],
   ]);
-  expect(pages[0]!.total).toBe(250);
-  expect(pages[1]!.total).toBeNull();
+  expect(pages[0].total).toBe(250);
+  expect(pages[1].total).toBeNull();
   const ids = pages.flatMap((p) => p.users.map((u: Json) => u.id));
   expect(new Set(ids).size).toBe(250);
   expect(ids[0]).toBe('P0000001');
@@ -222,21 +218,22 @@ test('renders the final schedule clipped to since/until with the coverage percen
     ['PPNAIR1', 'user_reference', 'Priya Nair'],
   ]);
   const emea = (await getJson(`/schedules/PEMEA01`)).body.schedule;
-  expect(emea.users.map((u: Json) => [u.id, u.summary])).toContainEqual(['PDELETD', 'PDELETD']); // deleted, still on the layer
+  // deleted, still on the layer
+  expect(emea.users.map((u: Json) => [u.id, u.summary])).toContainEqual(['PDELETD', 'PDELETD']);
   expect(schedule.escalation_policies.map((p: Json) => p.id)).toEqual(['PEPAMER']);
   const final = schedule.final_schedule;
   expect(final.name).toBe('Final Schedule');
   expect(final.rendered_coverage_percentage).toBe(92.86); // 2 uncovered days out of 28
   const entries = final.rendered_schedule_entries as Json[];
-  expect(Date.parse(entries[0]!.start)).toBe(Date.parse(since));
-  expect(Date.parse(entries[entries.length - 1]!.end)).toBe(Date.parse(until));
+  expect(Date.parse(entries[0].start)).toBe(Date.parse(since));
+  expect(Date.parse(entries[entries.length - 1].end)).toBe(Date.parse(until));
   const gaps = entries
     .slice(1)
-    .map((e, i) => [entries[i]!.end, e.start] as const)
+    .map((e, i) => [entries[i].end, e.start] as const)
     .filter(([end, start]) => Date.parse(start) > Date.parse(end));
   // Days +9 to +11 at 00:00 UTC, rendered in the schedule's zone.
   expect(gaps).toEqual([['2026-12-02T19:00:00-05:00', '2026-12-04T19:00:00-05:00']]);
-  expect(entries[0]!.user).toMatchObject({ type: 'user_reference' });
+  expect(entries[0].user).toMatchObject({ type: 'user_reference' });
 
   const full = await getJson(`/schedules/PEMEA01?since=${since}&until=${until}`);
   expect(full.body.schedule.final_schedule.rendered_coverage_percentage).toBe(100);
@@ -345,135 +342,147 @@ describe('shift-based (v3) schedules', () => {
     expect((await getJson('/schedules/PV3WKND')).status).toBe(404);
   });
 
-  test('offset pagination with limit up to 1000 (echoed), total on request, query by name; auth like the v2 API', async () => {
-    data.v3Schedules!.push(
-      ...Array.from({ length: 1500 }, (_, i) => ({
-        id: `PV3${String(i).padStart(4, '0')}`,
-        name: `Generated rota ${String(i).padStart(4, '0')}`,
-        time_zone: 'UTC',
-        rotations: [],
-        coverage: [],
-      })),
-    );
-    const first = await getJson('/v3/schedules?limit=5000&offset=0&total=true');
-    expect([
-      first.body.limit,
-      first.body.offset,
-      first.body.more,
-      first.body.total,
-      first.body.schedules.length,
-    ]).toEqual([1000, 0, true, 1501, 1000]);
-    const second = await getJson('/v3/schedules?limit=1000&offset=1000');
-    expect([second.body.more, second.body.total, second.body.schedules.length]).toEqual([false, null, 501]);
-    const ids = new Set([...first.body.schedules, ...second.body.schedules].map((s: Json) => s.id));
-    expect(ids.size).toBe(1501);
-    expect((await getJson('/v3/schedules?query=weekend')).body.schedules.map((s: Json) => s.id)).toEqual(['PV3WKND']);
-    expect((await getJson('/v3/schedules?limit=0')).body.error.code).toBe(2001);
-    const unauthenticated = await get('/v3/schedules', { authorization: 'Token token=wrong' });
-    expect(unauthenticated.statusCode).toBe(401);
-    expect(JSON.parse(unauthenticated.body)).toEqual({ error: { message: 'Authentication failed', code: 2006 } });
-    // The early-access header is no longer required, and is accepted.
-    expect((await get('/v3/schedules', { 'x-early-access': 'flexible-schedules-early-access' })).statusCode).toBe(200);
-    expect(pd.missingAcceptHeader).toEqual([]);
-  });
+  test(
+    'offset pagination with limit up to 1000 (echoed), total on request, query by name; ' + 'auth like the v2 API',
+    async () => {
+      data.v3Schedules!.push(
+        ...Array.from({ length: 1500 }, (_, i) => ({
+          id: `PV3${String(i).padStart(4, '0')}`,
+          name: `Generated rota ${String(i).padStart(4, '0')}`,
+          time_zone: 'UTC',
+          rotations: [],
+          coverage: [],
+        })),
+      );
+      const first = await getJson('/v3/schedules?limit=5000&offset=0&total=true');
+      expect([
+        first.body.limit,
+        first.body.offset,
+        first.body.more,
+        first.body.total,
+        first.body.schedules.length,
+      ]).toEqual([1000, 0, true, 1501, 1000]);
+      const second = await getJson('/v3/schedules?limit=1000&offset=1000');
+      expect([second.body.more, second.body.total, second.body.schedules.length]).toEqual([false, null, 501]);
+      const ids = new Set([...first.body.schedules, ...second.body.schedules].map((s: Json) => s.id));
+      expect(ids.size).toBe(1501);
+      expect((await getJson('/v3/schedules?query=weekend')).body.schedules.map((s: Json) => s.id)).toEqual(['PV3WKND']);
+      expect((await getJson('/v3/schedules?limit=0')).body.error.code).toBe(2001);
+      const unauthenticated = await get('/v3/schedules', { authorization: 'Token token=wrong' });
+      expect(unauthenticated.statusCode).toBe(401);
+      expect(JSON.parse(unauthenticated.body)).toEqual({ error: { message: 'Authentication failed', code: 2006 } });
+      // The early-access header is no longer required, and is accepted.
+      expect((await get('/v3/schedules', { 'x-early-access': 'flexible-schedules-early-access' })).statusCode).toBe(
+        200,
+      );
+      expect(pd.missingAcceptHeader).toEqual([]);
+    },
+  );
 
-  test('GET /v3/schedules/{id}: rotations with members; final_schedule only with include[]=final_schedule and since/until', async () => {
-    const since = NOW.toISOString();
-    const until = new Date(NOW.getTime() + 28 * DAY).toISOString();
-    const plain = (await getJson('/v3/schedules/PV3WKND')).body.schedule;
-    expect(plain).toMatchObject({
-      id: 'PV3WKND',
-      type: 'schedule_v3',
-      name: 'Support Weekend On-Call (shift-based)',
-      time_zone: 'Europe/Berlin',
-    });
-    expect(plain.final_schedule).toBeUndefined();
-    expect(plain.users).toBeUndefined();
-    expect(plain.escalation_policies.map((p: Json) => p.id)).toEqual(['PEPWKND']);
-    expect(plain.rotations[0].events[0].assignment_strategy).toEqual({
-      type: 'rotating_member_assignment_strategy',
-      shifts_per_member: 1,
-      members: [
-        { type: 'user_member', user_id: 'PJDOE01' },
-        { type: 'user_member', user_id: 'PLFISC1' },
-      ],
-    });
-    expect(
-      (await getJson(`/v3/schedules/PV3WKND?include[]=final_schedule`)).body.schedule.final_schedule,
-    ).toBeUndefined();
-
-    const { status, body } = await getJson(
-      `/v3/schedules/PV3WKND?since=${since}&until=${until}&include[]=final_schedule&include[]=users`,
-    );
-    expect(status).toBe(200);
-    expect(body.schedule.users.map((u: Json) => u.id)).toEqual(['PJDOE01', 'PLFISC1']);
-    const final = body.schedule.final_schedule;
-    expect(final.type).toBe('final_schedule');
-    expect(final.rendered_coverage_percentage).toBe(100);
-    const shifts = final.computed_shift_assignments as Json[];
-    expect(shifts[0]).toMatchObject({
-      type: 'computed_shift_assignment',
-      member: { type: 'user_member' },
-      source: { type: 'schedule_rotation' },
-    });
-    expect(Date.parse(shifts[0]!.start_time)).toBe(Date.parse(since)); // clipped (overflow=false)
-    expect(Date.parse(shifts[shifts.length - 1]!.end_time)).toBe(Date.parse(until));
-    expect(shifts[0]!.start_time).toMatch(/\+01:00$/); // Europe/Berlin
-
-    // An empty_member slot and a shift that never ends.
-    const rota = data.v3Schedules![0]!;
-    rota.coverage = [
-      {
-        start: new Date(NOW.getTime() - DAY).toISOString(),
-        end: new Date(NOW.getTime() + 7 * DAY).toISOString(),
-        userId: 'PJDOE01',
-      },
-      {
-        start: new Date(NOW.getTime() + 7 * DAY).toISOString(),
-        end: new Date(NOW.getTime() + 14 * DAY).toISOString(),
-        userId: null,
-      },
-      { start: new Date(NOW.getTime() + 14 * DAY).toISOString(), end: null, userId: 'PLFISC1' },
-    ];
-    const open = (await getJson(`/v3/schedules/PV3WKND?since=${since}&until=${until}&include[]=final_schedule`)).body
-      .schedule.final_schedule;
-    expect(open.rendered_coverage_percentage).toBe(75);
-    expect(open.computed_shift_assignments.map((s: Json) => [s.member.type, s.end_time === null])).toEqual([
-      ['user_member', false],
-      ['empty_member', false],
-      ['user_member', true],
-    ]);
-
-    expect((await getJson('/v3/schedules/PNOSUCH')).body).toEqual({ error: { message: 'Not Found', code: 2100 } });
-    expect(
-      (await getJson('/v3/schedules/PV3WKND?since=yesterday&until=now&include[]=final_schedule')).body.error.code,
-    ).toBe(2004);
-    expect((await getJson('/v3/schedules/PV3WKND?include[]=layers')).body.error.code).toBe(2001);
-  });
-
-  test('escalation policies target them as schedule_v3_reference; an account without v3 schedules answers 404', async () => {
-    const policy = (await getJson('/escalation_policies/PEPWKND')).body.escalation_policy;
-    expect(policy.escalation_rules[0].targets).toEqual([
-      {
+  test(
+    'GET /v3/schedules/{id}: rotations with members; ' +
+      'final_schedule only with include[]=final_schedule and since/until',
+    async () => {
+      const since = NOW.toISOString();
+      const until = new Date(NOW.getTime() + 28 * DAY).toISOString();
+      const plain = (await getJson('/v3/schedules/PV3WKND')).body.schedule;
+      expect(plain).toMatchObject({
         id: 'PV3WKND',
-        type: 'schedule_v3_reference',
-        summary: 'Support Weekend On-Call (shift-based)',
-        self: `${base}/v3/schedules/PV3WKND`,
-        html_url: 'https://sandbox.pagerduty.com/schedules/PV3WKND',
-      },
-    ]);
-    const without = createPagerDutySandbox({ token: TOKEN, data: seedPagerDuty(NOW), v3SchedulesDisabled: true });
-    const url = await without.start();
-    try {
-      const res = await got(`${url}/v3/schedules`, {
-        headers: { authorization: `Token token=${TOKEN}` },
-        throwHttpErrors: false,
+        type: 'schedule_v3',
+        name: 'Support Weekend On-Call (shift-based)',
+        time_zone: 'Europe/Berlin',
       });
-      expect([res.statusCode, JSON.parse(res.body)]).toEqual([404, { error: { message: 'Not Found', code: 2100 } }]);
-    } finally {
-      await without.stop();
-    }
-  });
+      expect(plain.final_schedule).toBeUndefined();
+      expect(plain.users).toBeUndefined();
+      expect(plain.escalation_policies.map((p: Json) => p.id)).toEqual(['PEPWKND']);
+      expect(plain.rotations[0].events[0].assignment_strategy).toEqual({
+        type: 'rotating_member_assignment_strategy',
+        shifts_per_member: 1,
+        members: [
+          { type: 'user_member', user_id: 'PJDOE01' },
+          { type: 'user_member', user_id: 'PLFISC1' },
+        ],
+      });
+      expect(
+        (await getJson(`/v3/schedules/PV3WKND?include[]=final_schedule`)).body.schedule.final_schedule,
+      ).toBeUndefined();
+
+      const { status, body } = await getJson(
+        `/v3/schedules/PV3WKND?since=${since}&until=${until}&include[]=final_schedule&include[]=users`,
+      );
+      expect(status).toBe(200);
+      expect(body.schedule.users.map((u: Json) => u.id)).toEqual(['PJDOE01', 'PLFISC1']);
+      const final = body.schedule.final_schedule;
+      expect(final.type).toBe('final_schedule');
+      expect(final.rendered_coverage_percentage).toBe(100);
+      const shifts = final.computed_shift_assignments as Json[];
+      expect(shifts[0]).toMatchObject({
+        type: 'computed_shift_assignment',
+        member: { type: 'user_member' },
+        source: { type: 'schedule_rotation' },
+      });
+      expect(Date.parse(shifts[0].start_time)).toBe(Date.parse(since)); // clipped (overflow=false)
+      expect(Date.parse(shifts[shifts.length - 1].end_time)).toBe(Date.parse(until));
+      expect(shifts[0].start_time).toMatch(/\+01:00$/); // Europe/Berlin
+
+      // An empty_member slot and a shift that never ends.
+      const rota = data.v3Schedules![0];
+      rota.coverage = [
+        {
+          start: new Date(NOW.getTime() - DAY).toISOString(),
+          end: new Date(NOW.getTime() + 7 * DAY).toISOString(),
+          userId: 'PJDOE01',
+        },
+        {
+          start: new Date(NOW.getTime() + 7 * DAY).toISOString(),
+          end: new Date(NOW.getTime() + 14 * DAY).toISOString(),
+          userId: null,
+        },
+        { start: new Date(NOW.getTime() + 14 * DAY).toISOString(), end: null, userId: 'PLFISC1' },
+      ];
+      const open = (await getJson(`/v3/schedules/PV3WKND?since=${since}&until=${until}&include[]=final_schedule`)).body
+        .schedule.final_schedule;
+      expect(open.rendered_coverage_percentage).toBe(75);
+      expect(open.computed_shift_assignments.map((s: Json) => [s.member.type, s.end_time === null])).toEqual([
+        ['user_member', false],
+        ['empty_member', false],
+        ['user_member', true],
+      ]);
+
+      expect((await getJson('/v3/schedules/PNOSUCH')).body).toEqual({ error: { message: 'Not Found', code: 2100 } });
+      expect(
+        (await getJson('/v3/schedules/PV3WKND?since=yesterday&until=now&include[]=final_schedule')).body.error.code,
+      ).toBe(2004);
+      expect((await getJson('/v3/schedules/PV3WKND?include[]=layers')).body.error.code).toBe(2001);
+    },
+  );
+
+  test(
+    'escalation policies target them as schedule_v3_reference; ' + 'an account without v3 schedules answers 404',
+    async () => {
+      const policy = (await getJson('/escalation_policies/PEPWKND')).body.escalation_policy;
+      expect(policy.escalation_rules[0].targets).toEqual([
+        {
+          id: 'PV3WKND',
+          type: 'schedule_v3_reference',
+          summary: 'Support Weekend On-Call (shift-based)',
+          self: `${base}/v3/schedules/PV3WKND`,
+          html_url: 'https://sandbox.pagerduty.com/schedules/PV3WKND',
+        },
+      ]);
+      const without = createPagerDutySandbox({ token: TOKEN, data: seedPagerDuty(NOW), v3SchedulesDisabled: true });
+      const url = await without.start();
+      try {
+        const res = await got(`${url}/v3/schedules`, {
+          headers: { authorization: `Token token=${TOKEN}` },
+          throwHttpErrors: false,
+        });
+        expect([res.statusCode, JSON.parse(res.body)]).toEqual([404, { error: { message: 'Not Found', code: 2100 } }]);
+      } finally {
+        await without.stop();
+      }
+    },
+  );
 
   test('a v2 rendered entry that never ends is rendered with a null end', async () => {
     const amer = data.schedules.find((s) => s.id === 'PAMER01')!;

@@ -1,11 +1,11 @@
 import { afterEach, expect, test } from '@jest/globals';
-import { createCalendlySandbox } from '../src/sandbox/calendly.js';
-import { createGitLabSandbox } from '../src/sandbox/gitlab.js';
-import { createPagerDutySandbox } from '../src/sandbox/pagerduty.js';
-import { seedCalendly } from '../src/sandbox/seed/calendly.js';
-import { seedPagerDuty } from '../src/sandbox/seed/pagerduty.js';
-import { seedZendesk } from '../src/sandbox/seed/zendesk.js';
-import { createZendeskSandbox } from '../src/sandbox/zendesk.js';
+import { createCalendlySandbox } from '../src/platforms/calendly/sandbox/server.js';
+import { createGitLabSandbox } from '../src/sandbox/gitlab/index.js';
+import { createPagerDutySandbox } from '../src/platforms/pagerduty/sandbox/server.js';
+import { seedCalendly } from '../src/platforms/calendly/sandbox/seed.js';
+import { seedPagerDuty } from '../src/platforms/pagerduty/sandbox/seed.js';
+import { seedZendesk } from '../src/platforms/zendesk/sandbox/seed.js';
+import { createZendeskSandbox } from '../src/platforms/zendesk/sandbox/server.js';
 import type { FakeServer } from '../src/sandbox/fake-server.js';
 import { createPagerDutyHttp } from '../src/platforms/pagerduty/client.js';
 import { silentLogger } from '../src/log.js';

@@ -2,9 +2,9 @@ import type { Clock } from '../clock.js';
 import type { LadderDurations } from '../config/types.js';
 import type { Logger } from '../log.js';
 import type { IssueChanges, TrackedIssue, TrackedNote, Tracker } from '../gitlab/tracker.js';
-import { botNotes, unreportedEdits, type DamagedRecord } from '../domain/bot-notes.js';
+import type { PlannedNote } from '../domain/audit-types.js';
+import { botNotes, type DamagedRecord } from '../domain/bot-notes.js';
 import { sealedNoteText, type Marker } from '../domain/markers.js';
-import type { PlannedNote } from '../domain/open-plan.js';
 import {
   describedIdentity,
   identityLabelChanges,
@@ -17,6 +17,76 @@ import {
 } from '../domain/issue.js';
 import { quarterStart } from '../domain/quarter.js';
 import type { PlatformId } from '../domain/types.js';
+import { recordingNotes } from './recording.js';
+
+/**
+ * What a command plans for one audit issue: the notes to post, and what follows once they are in
+ * the issue (among it, what must change on the issue itself).
+ */
+export interface IssuePlan<Settled extends { changes: IssueChanges }> {
+  /** The issue's notes the plan was made from. */
+  read: TrackedNote[];
+  /** The notes to post, in order. */
+  notes: PlannedNote[];
+  /** What follows once `posted` (this run's notes) are in the issue. */
+  settle: (posted: TrackedNote[]) => Settled;
+  /** `settle` of the planned notes, dated the run's clock until GitLab dates them. */
+  settled: Settled;
+}
+
+/** Whether applying a plan writes anything: a note, a change of the issue, or making it confidential again. */
+export function writesAnything(
+  plan: IssuePlan<{ changes: IssueChanges }>,
+  issue: Pick<TrackedIssue, 'confidential'>,
+  confidential: boolean,
+): boolean {
+  return plan.notes.length > 0 || Object.keys(plan.settled.changes).length > 0 || madePublic(issue, confidential);
+}
+
+/**
+ * The apply step of both commands: posts the plan's notes (none twice: see `postNotes`), then
+ * makes the issue's changes as they stand once the notes are in, its board dated as GitLab dated
+ * the notes (a dry run dates nothing).
+ */
+export async function applyPlan<Settled extends { changes: IssueChanges }>(
+  tracker: Tracker,
+  iid: number,
+  plan: IssuePlan<Settled>,
+  platform: PlatformId,
+  logger?: Logger,
+): Promise<{ notesPosted: number; settled: Settled }> {
+  const posted = recordingNotes(tracker);
+  const notesPosted = await postNotes(posted.tracker, iid, plan.notes, platform, logger);
+  const settled =
+    plan.notes.length > 0 && !tracker.dryRun
+      ? plan.settle(await datedPosts(tracker, iid, posted.notes, plan.notes.length, plan.read))
+      : plan.settled;
+  if (Object.keys(settled.changes).length > 0) await tracker.updateIssue(iid, settled.changes);
+  return { notesPosted, settled };
+}
+
+/**
+ * Applies an issue's plan under the lease `name`. Another run may just have acted on the issue,
+ * so `replan` reads it again and plans from what it read, under the lease; that plan is applied.
+ * Undefined, with nothing done, when another run holds the lease.
+ */
+export async function applyUnderLease<Settled extends { changes: IssueChanges }, Planned extends IssuePlan<Settled>>(
+  run: { tracker: Tracker; clock: Clock; logger: Logger },
+  name: string,
+  platform: PlatformId,
+  replan: () => Promise<Planned & { iid: number }>,
+): Promise<(Planned & { iid: number; notesPosted: number; settled: Settled }) | undefined> {
+  return withLease(
+    run.tracker,
+    name,
+    run.clock,
+    async () => {
+      const planned = await replan();
+      return { ...planned, ...(await applyPlan(run.tracker, planned.iid, planned, platform, run.logger)) };
+    },
+    run.logger,
+  );
+}
 
 export interface EnsureIssueInput {
   platform: PlatformId;
@@ -66,7 +136,10 @@ export async function ensureIssue(
   }
 }
 
-/** No audit issue of a quarter is older than this before the quarter's start (a runner's clock and GitLab's may differ). */
+/**
+ * No audit issue of a quarter is older than this before the quarter's start (a runner's clock and
+ * GitLab's may differ).
+ */
 const BEFORE_QUARTER_MS = 24 * 3600_000;
 
 /**
@@ -162,12 +235,14 @@ export function issueChanges(
   const stale = Object.values(STATUS_LABELS).filter((other) => other !== label && issue.labels.includes(other));
   const changes: IssueChanges = {};
   if (wanted.description !== issue.description) changes.description = wanted.description;
-  // The labels people find audits by, put back as the bot's record says when someone removed or changed one.
+  // The labels people find audits by, put back as the bot's record says when someone removed or
+  // changed one.
   const identity = wanted.identity ? identityLabelChanges(issue.labels, wanted.identity) : { add: [], remove: [] };
   const add = [...(issue.labels.includes(label) ? [] : [label]), ...identity.add];
   const remove = [...stale, ...identity.remove];
   if (add.length > 0 || remove.length > 0) {
-    // Scoped labels are exclusive: the status label is added whenever one is removed, so it is never left without.
+    // Scoped labels are exclusive: the status label is added whenever one is removed, so it is
+    // never left without.
     changes.addLabels = [...new Set([label, ...identity.add])];
     if (remove.length > 0) changes.removeLabels = remove;
   }
@@ -196,7 +271,10 @@ export async function keepConfidential(
   return { ...issue, confidential: true };
 }
 
-/** The notes a plan would add, as the tracker would return them, so the state after a run can be known before it. */
+/**
+ * The notes a plan would add, as the tracker would return them, so the state after a run can be
+ * known before it.
+ */
 export function asPostedNotes(planned: PlannedNote[], author: string, now: Date): TrackedNote[] {
   const at = now.toISOString();
   return planned.map((note, index) => ({
@@ -209,31 +287,12 @@ export function asPostedNotes(planned: PlannedNote[], author: string, now: Date)
   }));
 }
 
-/**
- * The note that tells the issue, once, that someone edited notes of the bot's (GitLab lets a
- * Maintainer edit anyone's note): what it changed is not the bot's record. Its marker names the
- * notes, so a later run (or a re-run of a killed one) does not say it again. None when there is nothing new to say.
- */
-export function editedNotesNotice(
-  notes: TrackedNote[],
-  bot: string,
-  platform: PlatformId,
-  quarter: string,
-): PlannedNote[] {
-  const edited = unreportedEdits(notes, bot, platform);
-  if (edited.length === 0) return [];
-  const named = edited.map((id) => `[note ${id}](#note_${id})`).join(', ');
-  const body =
-    `**${edited.length === 1 ? 'A note' : 'Notes'} of the bot's in this issue ${edited.length === 1 ? 'was' : 'were'} edited by someone else:** ${named}. ` +
-    `The bot never edits its notes, so it goes by what it wrote and ignores the change. To answer or correct something, reply in a new comment.`;
-  return [{ body, marker: { v: 1, step: 'edited', platform, quarter, notes: edited } }];
-}
-
 /** How long a run may hold an issue before another run may take it over (a killed run never releases). */
 export const LEASE_MS = 15 * 60_000;
 
 export const LEASE_HELD =
-  'another audit-bot run holds its lease (a project label named audit-bot-lock-…). If no other run is going on, a killed run left it: re-run after 15 minutes, or delete that label.';
+  'another audit-bot run holds its lease (a project label named audit-bot-lock-…). ' +
+  'If no other run is going on, a killed run left it: re-run after 15 minutes, or delete that label.';
 
 /**
  * Runs `work` while holding the lease `name`; returns undefined, doing nothing, when another run
@@ -288,26 +347,36 @@ export function damagedRecordNote(
   const close = `close the issue and remove its ${platformLabel(platform)} label`;
   const startOver = past
     ? `${close}; this quarter's audit lists the findings`
-    : `${close}, then run ${open}: it opens a new issue that lists the findings again and pings their owners afresh (answers given in this issue do not carry over)`;
+    : `${close}, then run ${open}: it opens a new issue that lists the findings again and pings their owners ` +
+      'afresh (answers given in this issue do not carry over)';
+  const idsLost = 'The item ids cannot be given out again safely, as replies name them';
   switch (record.cause) {
     case 'never-posted':
       return past
-        ? `the issue has no results note: \`open\` stopped before posting it, in ${issueQuarter}, an earlier quarter. ${startOver}`
+        ? 'the issue has no results note: `open` stopped before posting it, ' +
+            `in ${issueQuarter}, an earlier quarter. ${startOver}`
         : `the issue has no results note: \`open\` stopped before posting it. ${open} posts it`;
     case 'deleted':
-      return `a results note of the bot's in this issue was deleted. The item ids cannot be given out again safely, as replies name them: ${startOver}`;
+      return `a results note of the bot's in this issue was deleted. ${idsLost}: ${startOver}`;
     case 'edited':
-      return `a results note of the bot's in this issue (note ${record.noteId}) was edited by someone else, so it is no longer the bot's record. The item ids cannot be given out again safely, as replies name them: ${startOver}`;
+      return (
+        `a results note of the bot's in this issue (note ${record.noteId}) was edited by someone else, ` +
+        `so it is no longer the bot's record. ${idsLost}: ${startOver}`
+      );
     case 'unverified':
       return (
-        `the seals on the bot's notes in this issue do not verify with the current key: GITLAB_TOKEN was changed while AUDIT_SEAL_KEY was unset ` +
-        `(the seals were keyed from the old token). Set the masked CI variable AUDIT_SEAL_KEY to the old token's value and re-run: the seals then verify again, and stay valid through later rotations. ` +
+        "the seals on the bot's notes in this issue do not verify with the current key: " +
+        'GITLAB_TOKEN was changed while AUDIT_SEAL_KEY was unset (the seals were keyed from the old token). ' +
+        "Set the masked CI variable AUDIT_SEAL_KEY to the old token's value and re-run: " +
+        'the seals then verify again, and stay valid through later rotations. ' +
         `If the old token is lost, ${startOver}`
       );
     case 'other-author':
       return record.author === 'ghost'
-        ? `the bot's notes in this issue were written by a user GitLab has since deleted (its token was revoked): ${startOver}`
-        : `the bot's notes in this issue were written by ${record.author}, not by ${bot}: GITLAB_TOKEN now belongs to another user. ` +
+        ? "the bot's notes in this issue were written by a user GitLab has since deleted " +
+            `(its token was revoked): ${startOver}`
+        : `the bot's notes in this issue were written by ${record.author}, not by ${bot}: ` +
+            'GITLAB_TOKEN now belongs to another user. ' +
             `Run with a token of ${record.author}; if there is none, ${startOver}`;
   }
 }

@@ -11,7 +11,7 @@ import { resultsEntries } from '../domain/bot-notes.js';
 import { PACKAGE_ROOT } from '../paths.js';
 import { realSleep } from '../clock.js';
 import { startSandbox, type Sandbox } from '../sandbox/environment.js';
-import { fixSeededProblems, SEEDED_PAGERDUTY_FIXES } from '../sandbox/seed/pagerduty.js';
+import { fixSeededProblems, SEEDED_PAGERDUTY_FIXES } from '../platforms/pagerduty/sandbox/seed.js';
 
 type RunCli = (
   argv: string[],
@@ -65,13 +65,16 @@ export async function runDemo(options: DemoOptions): Promise<number> {
 
   try {
     io.stdout(
-      `Sandbox: GitLab ${sandbox.gitlab.url}, PagerDuty ${sandbox.pagerduty.url}, Calendly ${sandbox.calendly.url}, Zendesk ${sandbox.zendesk.url}, Zendesk US Federal ${sandbox.zendeskUsFederal.url} (127.0.0.1 only, no credentials)\n`,
+      `Sandbox: GitLab ${sandbox.gitlab.url}, PagerDuty ${sandbox.pagerduty.url}, Calendly ${sandbox.calendly.url}, ` +
+        `Zendesk ${sandbox.zendesk.url}, Zendesk US Federal ${sandbox.zendeskUsFederal.url} ` +
+        '(127.0.0.1 only, no credentials)\n',
     );
     day(0, 9);
     // Someone the confidential issues cannot reach: the bot names them without @ and pings their manager instead.
     sandbox.gitlab.setMember('ohaddad', null);
     io.stdout(
-      '\n`ohaddad` is not a member of the audit project, so cannot see its confidential issues: their items go to their manager, pnair.\n',
+      '\n`ohaddad` is not a member of the audit project, so cannot see its confidential issues: ' +
+        'their items go to their manager, pnair.\n',
     );
     await run(['open', '--platform', 'all']);
     const notesAfterOpen = countNotes(sandbox);
@@ -84,7 +87,8 @@ export async function runDemo(options: DemoOptions): Promise<number> {
     reply('cokafor', `${id('pagerduty:missing-from-schedule:cokafor:PAMER01')} fixed`);
     reply(
       'tkim',
-      `${id('pagerduty:unknown-id:tkim')} intentional: I am a contractor; my PagerDuty account is requested in the onboarding issue`,
+      `${id('pagerduty:unknown-id:tkim')} intentional: ` +
+        'I am a contractor; my PagerDuty account is requested in the onboarding issue',
     );
     reply('slee', `${id('pagerduty:user-not-in-roster:PPATDP1')} fixed`);
 
@@ -93,9 +97,9 @@ export async function runDemo(options: DemoOptions): Promise<number> {
       if (night === 12) {
         day(11, 14);
         io.stdout(
-          '\n(Chris is added to the AMER rota; the hostile account and Pat Departed are removed from PagerDuty, the deleted user ' +
-            "leaves the EMEA rota; an override fills the managers' gap; the escalation policies are repaired; Omar accepts his " +
-            "invitation; Sam's role is lowered to user)\n",
+          '\n(Chris is added to the AMER rota; the hostile account and Pat Departed are removed from PagerDuty, ' +
+            "the deleted user leaves the EMEA rota; an override fills the managers' gap; " +
+            "the escalation policies are repaired; Omar accepts his invitation; Sam's role is lowered to user)\n",
         );
         fixSeededProblems(pd, SEEDED_PAGERDUTY_FIXES);
         reply('cokafor', `${id('pagerduty:missing-from-schedule:cokafor:PAMER01')} fixed, sorry for the delay`);
@@ -128,7 +132,8 @@ export async function runDemo(options: DemoOptions): Promise<number> {
     }
     const reRunQuiet = countNotes(sandbox) > 0;
     io.stdout(
-      `\nRequests made: GitLab ${sandbox.gitlab.log.length}, PagerDuty ${sandbox.pagerduty.log.length}, Calendly ${sandbox.calendly.log.length}, ` +
+      `\nRequests made: GitLab ${sandbox.gitlab.log.length}, PagerDuty ${sandbox.pagerduty.log.length}, ` +
+        `Calendly ${sandbox.calendly.log.length}, ` +
         `Zendesk ${sandbox.zendesk.log.length}, Zendesk US Federal ${sandbox.zendeskUsFederal.log.length}. ` +
         `Demo ${failures === 0 && reRunQuiet ? 'finished' : 'FAILED'}; the threads are in ${outDir}/.\n`,
     );

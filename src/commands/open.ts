@@ -1,38 +1,36 @@
-import { applyAllowList } from '../domain/allow-list.js';
+import { applyAllowList, type AcceptedFinding } from '../domain/allow-list.js';
+import type { IssueState, QuarterDiff } from '../domain/audit-types.js';
 import { botNotes, damagedRecord } from '../domain/bot-notes.js';
-import { planOpen } from '../domain/open-plan.js';
-import { mentionedIn, reachBookOf } from './reach-book.js';
-import type { Finding, PlatformId } from '../domain/types.js';
+import { describedIssue } from '../domain/checkpoint.js';
+import { rebuildState } from '../domain/followup-state.js';
 import { recordedIdentity, sameAudit, withIdentityMarker } from '../domain/issue.js';
-import { auditReport, type AuditReport } from '../domain/report.js';
+import { planOpen } from '../domain/open-plan.js';
 import { previousQuarter, quarterOf } from '../domain/quarter.js';
-import { quarterDiff, type QuarterDiff } from '../domain/quarter-diff.js';
+import { quarterDiff } from '../domain/quarter-diff.js';
+import { auditReport, type AuditReport } from '../domain/report.js';
+import type { CheckResult, Finding, PlatformId } from '../domain/types.js';
+import { ConfigError } from '../config/errors.js';
+import type { IssueChanges, TrackedIssue, TrackedNote } from '../gitlab/tracker.js';
+import { explained, isCredentialRefusal } from '../gitlab/explain.js';
+import { implementedPlatforms } from '../platforms/index.js';
+import { settledAll } from '../concurrency.js';
 import {
+  applyUnderLease,
   asPostedNotes,
-  datedPosts,
+  damagedRecordNote,
   ensureIssue,
   findAuditIssues,
   issueChanges,
-  damagedRecordNote,
   IssueNeedsPerson,
   keepConfidential,
   LEASE_HELD,
-  madePublic,
-  postNotes,
-  withLease,
+  writesAnything,
+  type IssuePlan,
   type IssueStatus,
 } from './apply.js';
-import type { TrackedIssue, TrackedNote } from '../gitlab/tracker.js';
-import { recordingNotes } from './recording.js';
-import { describedIssue } from '../domain/checkpoint.js';
-import { rebuildState } from '../domain/followup-state.js';
 import { ladderRules, type AuditContext } from './context.js';
-import { ConfigError } from '../config/errors.js';
-import { DryRunTracker } from '../gitlab/dry-run-tracker.js';
-import { implementedPlatforms } from '../platforms/index.js';
+import { mentionedIn, reachBookOf } from './reach-book.js';
 import { buildContext, buildTracker, writeReport, type RuntimeDeps } from './runtime.js';
-import { explained, isCredentialRefusal } from '../gitlab/explain.js';
-import { settledAll } from '../concurrency.js';
 
 export interface OpenOutcome {
   platform: PlatformId;
@@ -58,17 +56,94 @@ export async function openAudit(
   quarter: string,
   progress?: { findings?: number },
 ): Promise<OpenOutcome | undefined> {
+  const read = await readAudit(ctx, platform, quarter, progress);
+  const { check, found } = read;
+  let issue = found?.issue;
+  let created = false;
+  let notesPosted = 0;
+  let planned = found ? await planIssue(ctx, read, found.issue, found.notes) : undefined;
+  if (!planned || writesAnything(planned, found!.issue, ctx.config.confidential)) {
+    // Under the lease the issue is found (or created) and planned again: another run may just have acted.
+    const applied = await applyUnderLease(ctx, `audit-bot-lock-${platform}-${quarter}`, platform, async () => {
+      const ensured = await ensureIssue(
+        ctx.tracker,
+        {
+          platform,
+          quarter,
+          template: ctx.template(platform),
+          labels: [...ctx.config.labels, ...ctx.config.platforms[platform].labels, 'audit-status::open'],
+          confidential: ctx.config.confidential,
+          ladder: ctx.config.ladder,
+          skip: read.passedOver,
+        },
+        ctx.logger,
+      );
+      const current = await keepConfidential(ctx.tracker, ensured.issue, ctx.config.confidential, ctx.logger);
+      return {
+        ...ensured,
+        iid: ensured.issue.iid,
+        ...(await planIssue(ctx, read, current, ensured.empty ? [] : undefined)),
+      };
+    });
+    if (!applied) return undefined;
+    ({ issue, created, notesPosted } = applied);
+    planned = applied;
+  }
+  ctx.logger.info({ platform, issue: issue!.iid, created, notesPosted }, 'audit issue up to date');
+  return {
+    platform,
+    issueIid: issue!.iid,
+    issueUrl: issue!.webUrl,
+    issueCreated: created,
+    findings: check.findings,
+    acceptedCount: check.accepted.length,
+    notesPosted,
+    requests: check.result.stats.requests,
+    report: auditReport({
+      state: planned.settled.state,
+      issue: { iid: issue!.iid, url: issue!.webUrl, state: issue!.state, labels: issue!.labels },
+      check: { result: check.result, findings: check.findings, at: read.now },
+      diff: planned.diff,
+    }),
+  };
+}
+
+/** What `open` read for one platform: the check, the bot, the quarter's issue if it has one. */
+interface AuditRead {
+  platform: PlatformId;
+  quarter: string;
+  now: Date;
+  bot: string;
+  check: { result: CheckResult; findings: Finding[]; accepted: AcceptedFinding[] };
+  /** The quarter's issue, with its notes. */
+  found?: { issue: TrackedIssue; notes: TrackedNote[] };
+  /** Issues of the bot's for the audit that are not the quarter's issue. */
+  passedOver: Set<number>;
+  /** Last quarter's issue, read once: when this run posts the first results note. */
+  lastQuarter: () => Promise<LastQuarter | null>;
+}
+
+/**
+ * Reads what `open` plans from: the platform's check and, alongside it, the bot's issues for the
+ * audit (both are reads: nothing is written before the check ends). A checker that cannot finish
+ * stops the audit here.
+ */
+async function readAudit(
+  ctx: AuditContext,
+  platform: PlatformId,
+  quarter: string,
+  progress?: { findings?: number },
+): Promise<AuditRead> {
   const now = ctx.clock();
   const audit = { platform, quarter };
-  // GitLab is read while the platform is: both are reads, and nothing is written before the check ends.
-  const check = ctx.checker(platform)();
+  const checking = ctx.checker(platform)();
   // The quarter's issue is the bot's own, found by its record (labels are only an index for people).
   const gitlabReads = settledAll([ctx.tracker.currentUsername(), findAuditIssues(ctx.tracker, audit, undefined)]);
   // A quarter's first run compares its findings with last quarter's issue: that is read now as well.
   const lastQuarterReads = gitlabReads.then(([, candidates]) =>
     candidates.length > 0 ? undefined : readLastQuarter(ctx, platform, quarter),
   );
-  const [checked, gitlab] = await Promise.allSettled([check, settledAll([gitlabReads, lastQuarterReads])]);
+  const [checked, gitlab] = await Promise.allSettled([checking, settledAll([gitlabReads, lastQuarterReads])]);
   if (checked.status === 'rejected') throw checked.reason;
   const result = checked.value;
   const { active, accepted } = applyAllowList(result.findings, ctx.config.allow_list, now);
@@ -81,12 +156,10 @@ export async function openAudit(
   if (gitlab.status === 'rejected') throw gitlab.reason;
   const [[bot, candidates], lastQuarterRead] = gitlab.value;
   let lastQuarter = lastQuarterRead;
-  const rules = ladderRules(ctx);
   // Not the quarter's issue: one whose notes are another audit's (its description was edited), or one
   // closed with a damaged record (retired by a person, as the failure's message says): a new one starts over.
   const passedOver = new Set<number>();
-  let found: TrackedIssue | undefined;
-  let foundNotes: TrackedNote[] | undefined;
+  let found: AuditRead['found'];
   for (const candidate of candidates.filter((issue) => issue.author === undefined || issue.author === bot)) {
     const notes = await ctx.tracker.listNotes(candidate.iid);
     const recorded = recordedIdentity(notes, bot);
@@ -98,131 +171,83 @@ export async function openAudit(
       passedOver.add(candidate.iid);
       continue;
     }
-    found = candidate;
-    foundNotes = notes;
+    found = { issue: candidate, notes };
     break;
   }
-  // (prepare reads last quarter's issue when this run creates the first results note.)
-
-  /** The issue's plan; `knownNotes` for an issue this run has just created (none). */
-  const prepare = async (issue: TrackedIssue, knownNotes?: TrackedNote[]) => {
-    const notes = knownNotes ?? (await ctx.tracker.listNotes(issue.iid));
-    const existing = botNotes(notes, bot, platform);
-    // Listing findings is safe only where no item id given out was lost.
-    const damaged = damagedRecord(notes, bot, platform);
-    if (damaged && damaged.cause !== 'never-posted')
-      throw new IssueNeedsPerson(issue.iid, damagedRecordNote(damaged, platform, quarter, quarterOf(now), bot));
-    const firstResults = !existing.some(({ marker }) => marker.step === 'results');
-    let diff: QuarterDiff | null | undefined;
-    if (firstResults) {
-      if (lastQuarter === undefined) lastQuarter = await readLastQuarter(ctx, platform, quarter);
-      diff = lastQuarterDiff(lastQuarter, bot, platform, active);
-    }
-    const planned = await reachBookOf(ctx).plan(
-      (reach) =>
-        planOpen({
-          diff,
-          result,
-          findings: active,
-          accepted,
-          quarter,
-          existing,
-          supportOpsManagers: ctx.config.support_ops_managers,
-          secondPingAfter: ctx.config.ladder.second_ping_after,
-          now,
-          managerOf: rules.managerOf,
-          reach,
-        }),
-      (notes) => mentionedIn(notes, ctx.config.support_ops_managers),
-    );
-    // New findings reopen the waiting; otherwise the status the follow-up set stays.
-    const current = issue.labels.find((label) => label.startsWith('audit-status::'))?.slice('audit-status::'.length);
-    const status: IssueStatus = planned.length === 0 && (current === 'review' || current === 'done') ? current : 'open';
-    // The state and board once the planned notes are posted (dated `now` until GitLab dates them).
-    const settle = (posted: TrackedNote[]) => {
-      const state = rebuildState([...notes, ...posted], bot, platform);
-      // The bot's marker in the description and the platform and quarter labels, put back when someone removed or changed them.
-      const description = describedIssue({
-        issue: { description: withIdentityMarker(issue.description, audit), open: issue.state === 'opened' },
-        state,
-        notes,
-        posted,
-        status,
-        now,
-        rules,
-      });
-      return { state, changes: issueChanges(issue, { description, status, close: false, identity: audit }) };
-    };
-    return { planned, diff, notes, settle, ...settle(asPostedNotes(planned, bot, now)) };
-  };
-
-  let issue = found;
-  let created = false;
-  let prepared = found ? await prepare(found, foundNotes) : undefined;
-  let notesPosted = 0;
-  if (
-    !prepared ||
-    prepared.planned.length > 0 ||
-    Object.keys(prepared.changes).length > 0 ||
-    (found !== undefined && madePublic(found, ctx.config.confidential))
-  ) {
-    const applied = await withLease(
-      ctx.tracker,
-      `audit-bot-lock-${platform}-${quarter}`,
-      ctx.clock,
-      async () => {
-        const ensured = await ensureIssue(
-          ctx.tracker,
-          {
-            platform,
-            quarter,
-            template: ctx.template(platform),
-            labels: [...ctx.config.labels, ...ctx.config.platforms[platform].labels, 'audit-status::open'],
-            confidential: ctx.config.confidential,
-            ladder: ctx.config.ladder,
-            skip: passedOver,
-          },
-          ctx.logger,
-        );
-        const current = await keepConfidential(ctx.tracker, ensured.issue, ctx.config.confidential, ctx.logger);
-        let fresh = await prepare(current, ensured.empty ? [] : undefined);
-        const posted = recordingNotes(ctx.tracker);
-        notesPosted = await postNotes(posted.tracker, ensured.issue.iid, fresh.planned, platform, ctx.logger);
-        // The board from the notes as GitLab dated them (a dry run dates nothing).
-        if (fresh.planned.length > 0 && !(ctx.tracker instanceof DryRunTracker)) {
-          fresh = {
-            ...fresh,
-            ...fresh.settle(
-              await datedPosts(ctx.tracker, ensured.issue.iid, posted.notes, fresh.planned.length, fresh.notes),
-            ),
-          };
-        }
-        if (Object.keys(fresh.changes).length > 0) await ctx.tracker.updateIssue(ensured.issue.iid, fresh.changes);
-        return { ...ensured, fresh };
-      },
-      ctx.logger,
-    );
-    if (!applied) return undefined;
-    ({ issue, created } = applied);
-    prepared = applied.fresh;
-  }
-  ctx.logger.info({ platform, issue: issue!.iid, created, notesPosted }, 'audit issue up to date');
   return {
     platform,
-    issueIid: issue!.iid,
-    issueUrl: issue!.webUrl,
-    issueCreated: created,
-    findings: active,
-    acceptedCount: accepted.length,
-    notesPosted,
-    requests: result.stats.requests,
-    report: auditReport({
-      state: prepared.state,
-      issue: { iid: issue!.iid, url: issue!.webUrl, state: issue!.state, labels: issue!.labels },
-      check: { result, findings: active, at: now },
-      diff: prepared.diff,
-    }),
+    quarter,
+    now,
+    bot,
+    check: { result, findings: active, accepted },
+    found,
+    passedOver,
+    lastQuarter: async () =>
+      lastQuarter === undefined ? (lastQuarter = await readLastQuarter(ctx, platform, quarter)) : lastQuarter,
   };
+}
+
+/** `open`'s plan for the issue, with last quarter's comparison when it posts the first results. */
+type OpenIssuePlan = IssuePlan<{ state: IssueState; changes: IssueChanges }> & { diff?: QuarterDiff | null };
+
+/**
+ * Plans what the issue lacks: the results and first pings not posted yet, and the issue's board,
+ * labels and description once they are. `knownNotes` for an issue this run has just created (none).
+ */
+async function planIssue(
+  ctx: AuditContext,
+  read: AuditRead,
+  issue: TrackedIssue,
+  knownNotes?: TrackedNote[],
+): Promise<OpenIssuePlan> {
+  const { platform, quarter, now, bot, check } = read;
+  const audit = { platform, quarter };
+  const rules = ladderRules(ctx);
+  const notes = knownNotes ?? (await ctx.tracker.listNotes(issue.iid));
+  const existing = botNotes(notes, bot, platform);
+  // Listing findings is safe only where no item id given out was lost.
+  const damaged = damagedRecord(notes, bot, platform);
+  if (damaged && damaged.cause !== 'never-posted')
+    throw new IssueNeedsPerson(issue.iid, damagedRecordNote(damaged, platform, quarter, quarterOf(now), bot));
+  const firstResults = !existing.some(({ marker }) => marker.step === 'results');
+  const diff = firstResults ? lastQuarterDiff(await read.lastQuarter(), bot, platform, check.findings) : undefined;
+  const planned = await reachBookOf(ctx).plan(
+    (reach) =>
+      planOpen({
+        diff,
+        result: check.result,
+        findings: check.findings,
+        accepted: check.accepted,
+        quarter,
+        existing,
+        supportOpsManagers: ctx.config.support_ops_managers,
+        secondPingAfter: ctx.config.ladder.second_ping_after,
+        now,
+        managerOf: rules.managerOf,
+        reach,
+      }),
+    (plan) => mentionedIn(plan, ctx.config.support_ops_managers),
+  );
+  // New findings reopen the waiting; otherwise the status the follow-up set stays.
+  const current = issue.labels.find((label) => label.startsWith('audit-status::'))?.slice('audit-status::'.length);
+  const status: IssueStatus = planned.length === 0 && (current === 'review' || current === 'done') ? current : 'open';
+  // The state and board once the planned notes are posted (dated `now` until GitLab dates them).
+  const settle = (posted: TrackedNote[]) => {
+    const state = rebuildState([...notes, ...posted], bot, platform);
+    // The bot's marker in the description and the platform and quarter labels, put back when
+    // someone removed or changed them.
+    const description = describedIssue({
+      issue: { description: withIdentityMarker(issue.description, audit), open: issue.state === 'opened' },
+      state,
+      notes,
+      posted,
+      status,
+      now,
+      rules,
+    });
+    return { state, changes: issueChanges(issue, { description, status, close: false, identity: audit }) };
+  };
+  return { diff, read: notes, notes: planned, settle, settled: settle(asPostedNotes(planned, bot, now)) };
 }
 
 /** Last quarter's audit issue for the platform and its notes; null when there was none. */
@@ -254,7 +279,10 @@ function lastQuarterDiff(
 
 export interface OpenRequest {
   platforms: PlatformId[];
-  /** `--platform all`; an explicit platform must be implemented. Disabled audits are skipped either way (CI names each one). */
+  /**
+   * `--platform all`; an explicit platform must be implemented. Disabled audits are skipped either
+   * way (CI names each one).
+   */
   all: boolean;
   quarter: string;
   dryRun: boolean;
@@ -293,6 +321,7 @@ export async function openCommand(deps: RuntimeDeps, request: OpenRequest): Prom
     deps.out(`${line}\n`);
   };
   const reports: AuditReport[] = [];
+  const checkFound = (count: number) => `the check found ${count} finding(s)`;
   for (const platform of context.value.platforms) {
     const progress: { findings?: number } = {};
     try {
@@ -309,23 +338,22 @@ export async function openCommand(deps: RuntimeDeps, request: OpenRequest): Prom
       if (error instanceof IssueNeedsPerson) fail(`${platform}: FAILED, issue #${error.iid}: ${message}`);
       else if (progress.findings === undefined) fail(`${platform}: FAILED, no findings were produced: ${message}`);
       else if (isCredentialRefusal(error))
-        fail(
-          `${platform}: FAILED, the check found ${progress.findings} finding(s) but GitLab refused to take them: ${message}`,
-        );
+        fail(`${platform}: FAILED, ${checkFound(progress.findings)} but GitLab refused to take them: ${message}`);
       else
         fail(
-          `${platform}: FAILED, the check found ${progress.findings} finding(s) but the audit issue is not complete; re-run to finish it (nothing is posted twice): ${message}`,
+          `${platform}: FAILED, ${checkFound(progress.findings)} but the audit issue is not complete; ` +
+            `re-run to finish it (nothing is posted twice): ${message}`,
         );
     }
   }
-  if (tracker.value instanceof DryRunTracker) {
-    for (const write of tracker.value.writes) {
-      if (write.kind === 'create-issue')
-        deps.out(
-          `\n--- would create issue "${write.issue.title}" labels ${write.issue.labels.join(', ')}${write.issue.confidential ? ' (confidential)' : ''}\n`,
-        );
-      if (write.kind === 'create-note') deps.out(`\n--- would post on issue #${write.iid}:\n${write.body}\n`);
+  for (const write of tracker.value.recordedWrites ?? []) {
+    if (write.kind === 'create-issue') {
+      const { title, labels, confidential } = write.issue;
+      deps.out(
+        `\n--- would create issue "${title}" labels ${labels.join(', ')}${confidential ? ' (confidential)' : ''}\n`,
+      );
     }
+    if (write.kind === 'create-note') deps.out(`\n--- would post on issue #${write.iid}:\n${write.body}\n`);
   }
   if (request.report) writeReport(request.report, 'open', reports, deps.clock(), failures, deps.secrets);
   return failures.length > 0 ? 1 : 0;
@@ -336,7 +364,8 @@ function summarize(outcome: OpenOutcome, dryRun: boolean): string {
     ? 'dry run'
     : `issue #${outcome.issueIid}${outcome.issueCreated ? ' (new)' : ''} ${outcome.issueUrl}`;
   return (
-    `${outcome.platform}: ${where}: ${outcome.findings.length} finding(s), ${outcome.acceptedCount} accepted exception(s), ` +
+    `${outcome.platform}: ${where}: ${outcome.findings.length} finding(s), ` +
+    `${outcome.acceptedCount} accepted exception(s), ` +
     `${outcome.notesPosted} note(s) ${dryRun ? 'planned' : 'posted'}, ${outcome.requests} platform request(s)`
   );
 }

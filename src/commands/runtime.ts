@@ -54,14 +54,16 @@ export function loadTemplates(config: AuditConfig, platforms: PlatformId[], base
     try {
       if (written && !isInside(fs.realpathSync(configDir), fs.realpathSync(file))) {
         problems.push(
-          `${config.file}: platforms.${platform}.template: ${config.platforms[platform].template} leads out of the config file's folder (a link): templates must stay inside it`,
+          `${config.file}: platforms.${platform}.template: ${config.platforms[platform].template} ` +
+            "leads out of the config file's folder (a link): templates must stay inside it",
         );
         continue;
       }
       templates.set(platform, fs.readFileSync(file, 'utf8'));
     } catch (error) {
       problems.push(
-        `${config.file}: platforms.${platform}.template: cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? 'error'})`,
+        `${config.file}: platforms.${platform}.template: ` +
+          `cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? 'error'})`,
       );
     }
   }
@@ -163,6 +165,7 @@ export function buildContext(
 function unavailableTracker(): Tracker {
   const fail = () => Promise.reject(new Error('this command does not use GitLab'));
   return {
+    dryRun: false,
     currentUsername: fail,
     findIssues: fail,
     getIssue: fail,

@@ -70,7 +70,9 @@ export function validateOffline(deps: RuntimeDeps): OfflineResult {
     problems.push(
       at(
         ['support_ops_managers', index],
-        `${quote(username)} is not a person in ${deps.env.AUDIT_ROSTER} (no gitlab.username matches)${near ? `: did you mean ${quote(near)}?` : ''}; add them to the roster or correct the username`,
+        `${quote(username)} is not a person in ${deps.env.AUDIT_ROSTER} (no gitlab.username matches)` +
+          (near ? `: did you mean ${quote(near)}?` : '') +
+          '; add them to the roster or correct the username',
       ),
     );
   });
@@ -83,7 +85,8 @@ export function validateOffline(deps: RuntimeDeps): OfflineResult {
       template = loadTemplates(config, [platform], deps.baseDir).get(platform);
     } catch (error) {
       if (!(error instanceof ConfigError)) throw error;
-      // `file: platforms.<id>.template: cannot read …`, given the line of the key (or of its nearest parent when it is not written).
+      // `file: platforms.<id>.template: cannot read …`, given the line of the key (or of its nearest
+      // parent when it is not written).
       const prefix = `${config.file}: platforms.${platform}.template: `;
       for (const problem of error.problems)
         problems.push(at(path, problem.startsWith(prefix) ? problem.slice(prefix.length) : problem));
@@ -95,7 +98,8 @@ export function validateOffline(deps: RuntimeDeps): OfflineResult {
       problems.push(
         at(
           path,
-          `${config.platforms[platform].template}: unknown placeholder${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')} (known: ${KNOWN_PLACEHOLDERS.join(', ')})`,
+          `${config.platforms[platform].template}: unknown placeholder${unknown.length > 1 ? 's' : ''} ` +
+            `${unknown.join(', ')} (known: ${KNOWN_PLACEHOLDERS.join(', ')})`,
         ),
       );
     }
@@ -109,6 +113,7 @@ export function validateOffline(deps: RuntimeDeps): OfflineResult {
   const summary =
     `ok: ${config.file}, ${deps.env.AUDIT_ROSTER} and ${platforms.length} issue template(s) checked; ` +
     `${roster.length} people, ${config.support_ops_managers.length} Support Ops Manager(s); ` +
-    `platforms enabled: ${platforms.length > 0 ? platforms.join(', ') : 'none'}${disabled.length > 0 ? ` (disabled: ${disabled.join(', ')})` : ''}`;
+    `platforms enabled: ${platforms.length > 0 ? platforms.join(', ') : 'none'}` +
+    (disabled.length > 0 ? ` (disabled: ${disabled.join(', ')})` : '');
   return { config, roster, platforms, summary };
 }

@@ -1,6 +1,6 @@
 import type { PlatformId } from '../domain/types.js';
 import { ConfigError } from './errors.js';
-import { isEmail } from './roster.js';
+import { isEmail } from './roster-rules.js';
 import type { Env, EnvName } from './types.js';
 
 export type { Env, EnvName } from './types.js';
@@ -42,7 +42,8 @@ const WHY: Record<EnvName, string> = {
   ZENDESK_API_TOKEN: 'a Zendesk API token of the main instance',
   ZENDESK_US_FEDERAL_URL: 'base URL of the US Federal Zendesk instance',
   ZENDESK_US_FEDERAL_CLIENT_ID:
-    'the identifier of a confidential OAuth client of the US Federal Zendesk instance, created by an admin in Admin Center',
+    'the identifier of a confidential OAuth client of the US Federal Zendesk instance, ' +
+    'created by an admin in Admin Center',
   ZENDESK_US_FEDERAL_CLIENT_SECRET: "that OAuth client's secret",
   ZENDESK_US_FEDERAL_EMAIL: 'email of the US Federal Zendesk admin the API token belongs to',
   ZENDESK_US_FEDERAL_API_TOKEN: 'a Zendesk API token of the US Federal instance',
@@ -106,7 +107,8 @@ export function zendeskCredentials(
   if (clientId === undefined && clientSecret === undefined && email !== undefined && token !== undefined) {
     return { kind: 'api-token', email, token, variables: [emailName, tokenName], baseUrl };
   }
-  const fallback = `; or, while Zendesk accepts API tokens (until ${ZENDESK_API_TOKENS_END}), ${emailName} and ${tokenName}`;
+  const fallback =
+    `; or, while Zendesk accepts API tokens (until ${ZENDESK_API_TOKENS_END}), ` + `${emailName} and ${tokenName}`;
   throw new ConfigError(
     [idName, secretName]
       .filter((name) => values[name] === undefined)

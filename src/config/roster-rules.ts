@@ -1,9 +1,6 @@
-/** The rules a roster's values follow, shared by the full check (roster.ts) and the fast one (roster-fast.ts). */
+/** The rules values of a roster follow, shared with the audit config. */
 
-import type { PlainValue } from './simple-yaml.js';
-import type { CalendlyRole, PagerDutyRole, RosterPerson, ZendeskAccount } from './types.js';
-
-export const PERSON_KEYS = ['name', 'email', 'gitlab', 'reports_to', 'zendesk', 'calendly', 'pagerduty'] as const;
+import { quote, type At, type Checker } from './validate.js';
 
 /** Loose on purpose: something@domain.tld with no spaces. */
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
@@ -24,69 +21,34 @@ export function isGitLabUsername(value: string): boolean {
   return GITLAB_USERNAME.test(value) && !/(\.|\.git|\.atom)$/i.test(value) && value.length <= 255;
 }
 
-/* Values as the checker takes them, and people as checkPerson builds them (for roster-fast.ts and roster-pattern.ts). */
+// The messages below are made once, not for each value checked (a roster holds tens of thousands).
 
-export type ZendeskSection = NonNullable<RosterPerson['zendesk']>;
-export type CalendlySection = NonNullable<RosterPerson['calendly']>;
-export type PagerDutySection = NonNullable<RosterPerson['pagerduty']>;
+const notAUsername = (value: string): string =>
+  value.startsWith('@') && isGitLabUsername(value.slice(1))
+    ? `${quote(value)} is not a GitLab username (drop the leading @)`
+    : `${quote(value)} is not a GitLab username (letters, digits, _ - . only)`;
 
-/** As the checker's string: a string with something other than white space in it, trimmed. */
-export function text(value: PlainValue | undefined): string | undefined {
-  if (typeof value !== 'string') return undefined;
-  const trimmed = value.trim();
-  return trimmed === '' ? undefined : trimmed;
+const notAnEmail = (value: string): string => `${quote(value)} is not an email address`;
+
+const PAGERDUTY_ID_CHECKS = {
+  user: { what: 'a PagerDuty user id', message: notAPagerDutyId('user', 'PABC123') },
+  schedule: { what: 'a PagerDuty schedule id', message: notAPagerDutyId('schedule', 'P89ZYHZ') },
+};
+
+function notAPagerDutyId(kind: string, example: string): (value: string) => string {
+  return (value) => `${quote(value)} is not a PagerDuty ${kind} id (e.g. ${example})`;
 }
 
-/** As the checker's oneOf: exactly one of `options` (not trimmed). */
-export function oneOf<T extends CalendlyRole | PagerDutyRole>(
-  value: PlainValue | undefined,
-  options: readonly T[],
-): T | undefined {
-  const index = options.indexOf(value as T);
-  return index === -1 ? undefined : options[index];
+/** Checks a GitLab username field. */
+export function checkUsername(checker: Checker, at: At): string | undefined {
+  return checker.matching(at, isGitLabUsername, notAUsername);
 }
 
-/** The person as checkPerson builds them, its fields in the same order. `calendly` becomes theirs. */
-export function newPerson(
-  line: number,
-  name: string,
-  email: string,
-  username: string,
-  reportsTo: string | null,
-  zendesk: ZendeskSection | undefined,
-  calendly: CalendlySection | undefined,
-  pagerduty: PagerDutySection | undefined,
-): RosterPerson {
-  const ownEmail = own(email);
-  if (calendly) calendly.email = calendly.email === email ? ownEmail : own(calendly.email);
-  const gitlab = { username: own(username) };
-  // Most people have all three: one literal holds them all, where added fields take an object of their own.
-  if (zendesk && calendly && pagerduty)
-    return { name: own(name), email: ownEmail, gitlab, reports_to: reportsTo, line, zendesk, calendly, pagerduty };
-  const person: RosterPerson = { name: own(name), email: ownEmail, gitlab, reports_to: reportsTo, line };
-  if (zendesk) person.zendesk = zendesk;
-  if (calendly) person.calendly = calendly;
-  if (pagerduty) person.pagerduty = pagerduty;
-  return person;
+export function checkEmail(checker: Checker, at: At): string | undefined {
+  return checker.matching(at, isEmail, notAnEmail, 'an email address');
 }
 
-/** The Zendesk section with these accounts, one literal (a smaller object, 50,000 times over); undefined for none. */
-export function zendeskOf(
-  main: ZendeskAccount | undefined,
-  usFederal: ZendeskAccount | undefined,
-): ZendeskSection | undefined {
-  if (main) return usFederal ? { main, us_federal: usFederal } : { main };
-  return usFederal && { us_federal: usFederal };
-}
-
-export function pagerDutyOf(id: string, schedules: string[], role: PagerDutyRole | undefined): PagerDutySection {
-  return role === undefined ? { id: own(id), schedules } : { id: own(id), schedules, role };
-}
-
-/**
- * A copy that does not point into the roster's text: V8 keeps the whole text alive for as long as
- * any slice of it lives (slices of 13 characters or more), and the roster lives for the whole run.
- */
-export function own(value: string): string {
-  return value.length < 13 ? value : ` ${value}`.slice(1);
+export function checkPagerDutyId(checker: Checker, at: At, kind: 'user' | 'schedule'): string | undefined {
+  const { what, message } = PAGERDUTY_ID_CHECKS[kind];
+  return checker.matching(at, isPagerDutyId, message, what);
 }

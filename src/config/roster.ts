@@ -1,301 +1,187 @@
-import { Checker, type Fields, quote, suggest, type At } from './validate.js';
 import { ConfigError } from './errors.js';
-import { formatProblem, parseYaml, readTextFile } from './yaml-source.js';
-import { readValidRoster } from './roster-fast.js';
-import { PERSON_KEYS, isEmail, isGitLabUsername, isPagerDutyId } from './roster-rules.js';
-import {
-  CALENDLY_ROLES,
-  PAGERDUTY_ROLES,
-  ZENDESK_INSTANCES,
-  type Roster,
-  type RosterPerson,
-  type ZendeskAccount,
-} from './types.js';
+import { ROSTER_SECTIONS, SECTION_NAMES, type UniqueValue } from './roster-sections.js';
+import { checkEmail, checkUsername } from './roster-rules.js';
+import type { Roster, RosterPerson } from './types.js';
+import { Checker, quote, suggest, type At, type Fields } from './validate.js';
+import { readListItems, yamlSourceMap } from './yaml-lines.js';
+import { formatProblem, readTextFile } from './yaml-source.js';
 
-export { isEmail, isGitLabUsername, isPagerDutyId };
+const PERSON_KEYS = ['name', 'email', 'gitlab', 'reports_to', ...SECTION_NAMES];
+const GITLAB_KEYS = ['username'];
 
-/** Checks a GitLab username field; shared with the audit config. */
-export function checkUsername(checker: Checker, at: At): string | undefined {
-  return checker.matching(at, isGitLabUsername, (value) =>
-    value.startsWith('@') && isGitLabUsername(value.slice(1))
-      ? `${quote(value)} is not a GitLab username (drop the leading @)`
-      : `${quote(value)} is not a GitLab username (letters, digits, _ - . only)`,
-  );
-}
+/** Values of an entry no two people may share (before those of its sections). */
+const PERSON_UNIQUE: readonly UniqueValue[] = [
+  { path: ['gitlab', 'username'], ignoreCase: true },
+  { path: ['email'], ignoreCase: true },
+];
 
 /** Reads and validates a roster file. Every problem is collected into one ConfigError. */
 export function loadRoster(file: string): Roster {
   return parseRoster(readTextFile(file), file);
 }
 
-interface Seen {
-  index: number;
-  line: number;
-  name: string | undefined;
-}
-
-/**
- * Validates roster YAML text; `file` names it in messages. A valid roster in the plain style
- * rosters are written in is read by the fast path (config/roster-fast.ts); anything else, and
- * every roster with a problem, goes through the full YAML parser and checker, which report each
- * problem with its line. The result is the same either way.
- */
+/** Validates roster YAML text; `file` names it in messages, each problem with its line. */
 export function parseRoster(text: string, file: string): Roster {
-  return readValidRoster(text) ?? parseRosterFully(text, file);
-}
-
-/** The full path: the YAML parser and the checker, every problem reported. */
-export function parseRosterFully(text: string, file: string): Roster {
-  const checker = new Checker(parseYaml(text, file));
-  const root = checker.root();
-  if (root.node === null)
-    throw new ConfigError([formatProblem(file, 1, [], 'roster is empty; expected a list of people')]);
-  const items = checker.list(root, 'people');
-  if (!items) return checker.throwIfAny() as never;
-  return checkPeople(checker, items);
-}
-
-function checkPeople(checker: Checker, items: Iterable<At>): Roster {
-  const people: Array<CheckedPerson | undefined> = [];
-  const duplicates = new DuplicateFinder(checker);
-  for (const itemAt of items) {
-    const fields = checker.mapping(itemAt, PERSON_KEYS, 'a person');
-    if (!fields) {
-      people.push(undefined);
-      continue;
-    }
-    const checked = checkPerson(checker, fields, itemAt);
-    const { person } = checked;
-    const who: Seen = { index: itemAt.path[0] as number, line: itemAt.line, name: checked.name || undefined };
-    duplicates.check(checked.usernameAt, checked.username.toLowerCase(), quote(checked.username), who);
-    duplicates.check(checked.emailAt, checked.email.toLowerCase(), quote(checked.email), who);
-    for (const instance of ZENDESK_INSTANCES) {
-      const account = person.zendesk?.[instance];
-      if (account?.id !== undefined)
-        duplicates.check(checked.zendeskIdAt[instance], `zendesk.${instance}:${account.id}`, String(account.id), who);
-    }
-    if (person.calendly) {
-      duplicates.check(
-        checked.calendlyEmailAt,
-        `calendly:${person.calendly.email.toLowerCase()}`,
-        quote(person.calendly.email),
-        who,
-      );
-    }
-    if (person.pagerduty) {
-      duplicates.check(checked.pagerdutyIdAt, `pagerduty:${person.pagerduty.id}`, quote(person.pagerduty.id), who);
-    }
-    // Only what checkManagers reads is kept (reports_to's place, not its node): every field's place, for 50,000 people, is hundreds of MB.
-    const reportsToAt = checked.reportsToAt && { ...checked.reportsToAt, node: null };
-    people.push({
-      ...checked,
-      usernameAt: undefined,
-      emailAt: undefined,
-      reportsToAt,
-      zendeskIdAt: {},
-      calendlyEmailAt: undefined,
-      pagerdutyIdAt: undefined,
-    });
-  }
-
-  checkManagers(checker, people);
+  const { people, checker } = checkRoster(text, file);
+  // The problems get their lines from a second reading of the text.
   checker.throwIfAny();
-  return people.map((checked) => checked!.person);
+  return people!;
 }
 
-/** A person as checked, with the places of the values other checks point at. Invalid values are ''. */
+/** The people, or undefined when the roster has problems (the checker holds them). */
+function checkRoster(text: string, file: string): { people: Roster | undefined; checker: Checker } {
+  const checker = new Checker(file, (paths) => yamlSourceMap(text, file, paths));
+  const people = new PeopleCheck(checker);
+  // Each entry is checked as soon as it is read: the entries as read are not all kept at once.
+  const value = readListItems(text, file, (item, index, line) => people.check(item, index, line));
+  if (value === null) throw new ConfigError([formatProblem(file, 1, [], 'roster is empty; expected a list of people')]);
+  if (!Array.isArray(value)) checker.mustBe(checker.root(value), 'a list of people');
+  return { people: people.finish(), checker };
+}
+
+/** A person as checked: the entry (its place only), and whether its reports_to is a valid username. */
 interface CheckedPerson {
   person: RosterPerson;
-  name: string;
-  username: string;
-  email: string;
-  usernameAt: At | undefined;
-  emailAt: At | undefined;
-  reportsToAt: At | undefined;
-  zendeskIdAt: Partial<Record<(typeof ZENDESK_INSTANCES)[number], At>>;
-  calendlyEmailAt: At | undefined;
-  pagerdutyIdAt: At | undefined;
+  at: At;
+  reportsTo: boolean;
 }
 
-function checkPerson(checker: Checker, fields: Fields, itemAt: At): CheckedPerson {
+/** Checks the entries one at a time, then how they relate (who reports to whom). */
+class PeopleCheck {
+  private readonly people: CheckedPerson[] = [];
+  private readonly duplicates: DuplicateFinder;
+  /** The top-level list, for the entries' paths. */
+  private readonly list: At = { value: undefined };
+
+  constructor(private readonly checker: Checker) {
+    this.duplicates = new DuplicateFinder(checker);
+  }
+
+  check(entry: unknown, index: number, line: number): void {
+    const itemAt = { value: entry, parent: this.list, key: index };
+    const fields = this.checker.mapping(itemAt, PERSON_KEYS, 'a person');
+    if (!fields) return;
+    const { person, reportsTo } = checkPerson(this.checker, fields, line);
+    this.duplicates.checkPerson(itemAt, index, person);
+    this.people.push({ person, at: { value: undefined, parent: this.list, key: index }, reportsTo });
+  }
+
+  /** The people, when no problem was found. */
+  finish(): Roster | undefined {
+    checkManagers(this.checker, this.people);
+    return this.checker.hasProblems ? undefined : this.people.map((checked) => checked.person);
+  }
+}
+
+/** The person as the audit reads them; a value that is not valid is '' (or absent, for a section). */
+function checkPerson(checker: Checker, fields: Fields, line: number): { person: RosterPerson; reportsTo: boolean } {
   const nameAt = fields.require('name');
   const name = nameAt ? checker.string(nameAt) : undefined;
 
   const emailAt = fields.require('email');
   const email = emailAt ? checkEmail(checker, emailAt) : undefined;
 
-  let username: string | undefined;
-  let usernameAt: At | undefined;
   const gitlabAt = fields.require('gitlab');
-  if (gitlabAt) {
-    const gitlab = checker.mapping(gitlabAt, ['username']);
-    if (gitlab) {
-      usernameAt = gitlab.require('username');
-      if (usernameAt) username = checkUsername(checker, usernameAt);
-    }
-  }
+  const gitlab = gitlabAt && checker.mapping(gitlabAt, GITLAB_KEYS);
+  const usernameAt = gitlab && gitlab.require('username');
+  const username = usernameAt ? checkUsername(checker, usernameAt) : undefined;
 
   const reportsToAt = fields.get('reports_to');
-  let reportsTo: string | null = null;
-  if (reportsToAt) reportsTo = checkUsername(checker, reportsToAt) ?? null;
+  const reportsTo = (reportsToAt && checkUsername(checker, reportsToAt)) ?? null;
 
   const person: RosterPerson = {
     name: name ?? '',
     email: email ?? '',
     gitlab: { username: username ?? '' },
     reports_to: reportsTo,
-    line: itemAt.line,
+    line,
   };
-  const checked: CheckedPerson = {
-    person,
-    name: name ?? '',
-    username: username ?? '',
-    email: email ?? '',
-    usernameAt: username === undefined ? undefined : usernameAt,
-    emailAt: email === undefined ? undefined : emailAt,
-    reportsToAt: reportsTo === null ? undefined : reportsToAt,
-    zendeskIdAt: {},
-    calendlyEmailAt: undefined,
-    pagerdutyIdAt: undefined,
-  };
-
-  const zendeskAt = fields.get('zendesk');
-  if (zendeskAt) {
-    const zendesk = checker.mapping(zendeskAt, ZENDESK_INSTANCES, 'Zendesk instances');
-    if (zendesk) {
-      for (const instance of ZENDESK_INSTANCES) {
-        const accountAt = zendesk.get(instance);
-        if (!accountAt) continue;
-        const account = checkZendeskAccount(checker, accountAt);
-        if (account) {
-          (person.zendesk ??= {})[instance] = account.account;
-          if (account.idAt) checked.zendeskIdAt[instance] = account.idAt;
-        }
-      }
-    }
+  for (const sectionName of SECTION_NAMES) {
+    const sectionAt = fields.get(sectionName);
+    const section = sectionAt && ROSTER_SECTIONS[sectionName].check(checker, sectionAt);
+    if (section) Object.assign(person, { [sectionName]: section });
   }
-
-  const calendlyAt = fields.get('calendly');
-  if (calendlyAt) {
-    const calendly = checker.mapping(calendlyAt, ['email', 'role']);
-    if (calendly) {
-      const calendlyEmailAt = calendly.require('email');
-      const calendlyEmail = calendlyEmailAt ? checkEmail(checker, calendlyEmailAt) : undefined;
-      const roleAt = calendly.require('role');
-      const role = roleAt ? checker.oneOf(roleAt, CALENDLY_ROLES) : undefined;
-      if (calendlyEmail !== undefined && role !== undefined) {
-        person.calendly = { email: calendlyEmail, role };
-        checked.calendlyEmailAt = calendlyEmailAt;
-      }
-    }
-  }
-
-  const pagerdutyAt = fields.get('pagerduty');
-  if (pagerdutyAt) {
-    const pagerduty = checker.mapping(pagerdutyAt, ['id', 'schedules', 'role']);
-    if (pagerduty) {
-      const idAt = pagerduty.require('id');
-      const id = idAt ? checkPagerDutyId(checker, idAt, 'user') : undefined;
-      const schedulesAt = pagerduty.get('schedules');
-      const schedules = schedulesAt
-        ? checker.stringList(schedulesAt, (at) => checkPagerDutyId(checker, at, 'schedule'), 'PagerDuty schedule ids')
-        : [];
-      // Optional: the PagerDuty role the person should have (compared by the audit).
-      const roleAt = pagerduty.get('role');
-      const role = roleAt ? checker.oneOf(roleAt, PAGERDUTY_ROLES) : undefined;
-      if (id !== undefined && schedules !== undefined && (roleAt === undefined || role !== undefined)) {
-        person.pagerduty = role === undefined ? { id, schedules } : { id, schedules, role };
-        checked.pagerdutyIdAt = idAt;
-      }
-    }
-  }
-  return checked;
-}
-
-function checkEmail(checker: Checker, at: At): string | undefined {
-  return checker.matching(at, isEmail, (value) => `${quote(value)} is not an email address`, 'an email address');
-}
-
-export function checkPagerDutyId(checker: Checker, at: At, kind: 'user' | 'schedule'): string | undefined {
-  const example = kind === 'user' ? 'PABC123' : 'P89ZYHZ';
-  return checker.matching(
-    at,
-    isPagerDutyId,
-    (value) => `${quote(value)} is not a PagerDuty ${kind} id (e.g. ${example})`,
-    `a PagerDuty ${kind} id`,
-  );
-}
-
-function checkZendeskAccount(checker: Checker, at: At): { account: ZendeskAccount; idAt?: At } | undefined {
-  const fields = checker.mapping(at, ['id', 'role', 'groups'], 'a Zendesk account');
-  if (!fields) return undefined;
-  // Optional: a person marked for the instance whose account does not exist yet has no id.
-  const idAt = fields.get('id');
-  const id = idAt ? checker.positiveInteger(idAt) : undefined;
-  // agent | admin | light_agent, or the name of a custom role: any non-empty string.
-  const roleAt = fields.require('role');
-  const role = roleAt ? checker.string(roleAt, 'a role (agent, admin, light_agent or a custom role name)') : undefined;
-  const groupsAt = fields.get('groups');
-  const groups = groupsAt ? checker.stringList(groupsAt, undefined, 'Zendesk group names') : [];
-  if ((idAt && id === undefined) || role === undefined || groups === undefined) return undefined;
-  return id === undefined ? { account: { role, groups } } : { account: { id, role, groups }, idAt };
+  return { person, reportsTo: reportsTo !== null };
 }
 
 /** Remembers values that must be unique; a repeat is reported at its line, naming the first one's line. */
 class DuplicateFinder {
-  private readonly seen = new Map<string, Seen>();
+  /** For each rule, the index of the first entry with each value (as compared). */
+  private readonly seen = new Map<UniqueValue, Map<unknown, number>>();
+  /** Each entry's name, by index, for messages. */
+  private readonly names: string[] = [];
 
   constructor(private readonly checker: Checker) {}
 
-  /** `key` identifies the value within its field (e.g. `pagerduty:PABC123`); `shown` is how messages show it. */
-  check(at: At | undefined, key: string, shown: string, who: Seen): void {
-    if (!at) return;
-    const first = this.seen.get(key);
-    if (!first) {
-      this.seen.set(key, { ...who, line: at.line });
+  /** Checks the values of entry `index` (at `itemAt`): its own, then its sections'. */
+  checkPerson(itemAt: At, index: number, person: RosterPerson): void {
+    this.names[index] = person.name;
+    for (const unique of PERSON_UNIQUE) this.check(unique, person, itemAt, []);
+    for (const name of SECTION_NAMES) {
+      const section = person[name];
+      if (section) for (const unique of ROSTER_SECTIONS[name].unique) this.check(unique, section, itemAt, [name]);
+    }
+  }
+
+  /** Checks the value at `unique.path` in `holder` (the valid values at `within` in the entry), if there is one. */
+  private check(unique: UniqueValue, holder: object, itemAt: At, within: readonly string[]): void {
+    let value: unknown = holder;
+    for (const key of unique.path) value = (value as Record<string, unknown> | undefined)?.[key];
+    // Strings and numbers (Zendesk ids); '' stands for a value that is not valid.
+    if ((typeof value !== 'string' && typeof value !== 'number') || value === '') return;
+    const key = unique.ignoreCase ? String(value).toLowerCase() : value;
+    let seen = this.seen.get(unique);
+    if (!seen) this.seen.set(unique, (seen = new Map<unknown, number>()));
+    const index = itemAt.key as number;
+    const first = seen.get(key);
+    if (first === undefined) {
+      seen.set(key, index);
       return;
     }
-    const name = first.name ? ` ${first.name}` : '';
-    this.checker.fail(at, `duplicate ${shown}, also at line ${first.line} ([${first.index}]${name})`);
+    const path = [...within, ...unique.path];
+    const at = path.reduce<At>((parent, key) => ({ value: undefined, parent, key }), itemAt);
+    const shown = typeof value === 'string' ? quote(value) : String(value);
+    const name = this.names[first] ? ` ${this.names[first]}` : '';
+    this.checker.failDuplicate(at, shown, [first, ...path], ` ([${first}]${name})`);
   }
 }
 
 /** Every reports_to names someone in the roster; nobody is their own (indirect) manager. */
-function checkManagers(checker: Checker, people: Array<CheckedPerson | undefined>): void {
+function checkManagers(checker: Checker, people: CheckedPerson[]): void {
   const byUsername = new Map<string, CheckedPerson>();
-  for (const person of people) {
-    const username = person?.username;
-    if (username && !byUsername.has(username.toLowerCase())) byUsername.set(username.toLowerCase(), person);
+  for (const checked of people) {
+    const username = checked.person.gitlab.username;
+    if (username && !byUsername.has(username.toLowerCase())) byUsername.set(username.toLowerCase(), checked);
   }
-  const usernames = [...byUsername.values()].map((person) => person.username);
+  const usernames = [...byUsername.values()].map((checked) => checked.person.gitlab.username);
 
   // Resolve every manager to the canonical spelling of their username.
   const manager = new Map<string, string>();
-  for (const person of people) {
-    if (!person) continue;
-    const wanted = person.person.reports_to;
-    if (wanted === null || !person.reportsToAt) continue;
+  for (const checked of people) {
+    const { person } = checked;
+    const wanted = person.reports_to;
+    if (wanted === null || !checked.reportsTo) continue;
     const found = byUsername.get(wanted.toLowerCase());
     if (!found) {
       const near = suggest(wanted, usernames);
       checker.fail(
-        person.reportsToAt,
+        reportsToAt(checked),
         `${quote(wanted)} is not a gitlab.username in this roster${near ? ` (did you mean ${quote(near)}?)` : ''}`,
       );
       continue;
     }
-    person.person.reports_to = found.username;
-    const self = person.username.toLowerCase();
+    person.reports_to = found.person.gitlab.username;
+    const self = person.gitlab.username.toLowerCase();
     // With duplicate usernames (already reported), only the first entry takes part in the tree.
-    if (self && byUsername.get(self) === person) manager.set(self, found.username.toLowerCase());
+    if (self && byUsername.get(self) === checked) manager.set(self, found.person.gitlab.username.toLowerCase());
   }
 
   // Each person has at most one manager, so following reports_to from anyone either ends at the
   // top of the tree or runs into a cycle. Name each cycle once, starting from its first member in
   // roster order, at that member's reports_to line.
   const state = new Map<string, 'walking' | 'done'>();
-  for (const person of people) {
-    const start = person?.username.toLowerCase();
+  for (const checked of people) {
+    const start = checked.person.gitlab.username.toLowerCase();
     if (!start || state.has(start)) continue;
     const walk: string[] = [];
     let current: string | undefined = start;
@@ -308,16 +194,20 @@ function checkManagers(checker: Checker, people: Array<CheckedPerson | undefined
       const cycle = walk.slice(walk.indexOf(current));
       const members = cycle.map((username) => byUsername.get(username)!);
       const first = members.reduce((a, b) => (a.person.line <= b.person.line ? a : b));
-      const from = cycle.indexOf(first.username.toLowerCase());
+      const from = cycle.indexOf(first.person.gitlab.username.toLowerCase());
       const ordered = [...cycle.slice(from), ...cycle.slice(0, from)].map(
-        (username) => byUsername.get(username)!.username,
+        (username) => byUsername.get(username)!.person.gitlab.username,
       );
       const message =
         ordered.length === 1
           ? `${ordered[0]} reports to themselves`
           : `reports_to cycle: ${[...ordered, ordered[0]].join(' -> ')}`;
-      checker.fail(first.reportsToAt!, message);
+      checker.fail(reportsToAt(first), message);
     }
     for (const username of walk) state.set(username, 'done');
   }
+}
+
+function reportsToAt(checked: CheckedPerson): At {
+  return { value: checked.person.reports_to, parent: checked.at, key: 'reports_to' };
 }

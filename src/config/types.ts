@@ -111,7 +111,10 @@ export interface ZendeskConfig extends PlatformConfig {
   two_factor_required: boolean;
   /** Emails or Zendesk user ids (as strings) allowed to be admin; any other admin is a finding. */
   admin_allow_list: string[];
-  /** ISO-8601 duration: an agent or admin whose last sign-in is older (or who never signed in) is a finding (default P90D). */
+  /**
+   * ISO-8601 duration: an agent or admin whose last sign-in is older (or who never signed in) is a
+   * finding (default P90D).
+   */
   max_login_age: string;
   /** ISO-8601 duration: an active API token not used for longer (or never used) is a finding (default P90D). */
   token_max_unused_age: string;

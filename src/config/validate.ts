@@ -1,84 +1,84 @@
-import { isMap, isScalar, isSeq } from 'yaml';
-import type { Node as YamlNode, YAMLMap, YAMLSeq } from 'yaml';
 import { ConfigError } from './errors.js';
-import {
-  type Path,
-  type PathSegment,
-  type YamlSource,
-  formatProblem,
-  isEmptyScalar,
-  keyText,
-  lineOfNode,
-  resolveNode,
-} from './yaml-source.js';
+import { formatProblem, type Path, type PathSegment } from './yaml-source.js';
 
-/** A value found at a path of a YAML document, with the lines to report against. */
+/** A value being checked, and where it sits in its document: its parent and its key or index there. */
 export interface At {
-  /** The value's node (aliases resolved); a null scalar when the key is written with no value. */
-  node: YamlNode | null;
-  path: PathSegment[];
-  /** Line of the value (of its key when the value is empty). */
-  line: number;
-  /** Line to report missing children against: the key's line for a mapping value, else the value's. */
-  ownerLine: number;
+  readonly value: unknown;
+  readonly parent?: At;
+  readonly key?: PathSegment;
 }
 
+/** The keys and indexes that lead from the document's root to `at`. */
+export function pathOf(at: At): PathSegment[] {
+  const path: PathSegment[] = [];
+  for (let place: At = at; place.parent; place = place.parent) path.push(place.key!);
+  return path.reverse();
+}
+
+/** Where the values of a document were written. Read only when there are problems to report. */
+export interface SourceMap {
+  /**
+   * Line of the value at `path`; of its key when the value is empty, of the list for an empty list
+   * item, and of the nearest parent's key (or item) when there is no such value.
+   */
+  line(path: Path): number;
+  /** Line of the mapping key `path` ends with. */
+  keyLine(path: Path): number;
+  /** The scalar at `path` as written (`12`, `true`, `1.50`), for messages. */
+  written(path: Path): string | undefined;
+}
+
+/** Reads where the values at `paths` were written; called once, when there are problems. */
+type Locate = (paths: readonly Path[]) => SourceMap;
+
+/** A problem's text, or how to write it from the source (a value as written, the line of another value). */
+type Message = string | ((source: SourceMap) => string);
+
 interface Problem {
-  line: number;
-  order: number;
-  text: string;
+  path: Path;
+  /** Whether the problem is with the key at `path` (unknown keys) rather than its value. */
+  onKey: boolean;
+  message: Message;
 }
 
 /**
- * Walks a YAML document and collects every problem (never stopping at the first), then throws
- * them all at once as a ConfigError, sorted by line.
+ * Checks the plain values of a document and collects every problem (never stopping at the first),
+ * then throws them all at once as a ConfigError, sorted by line. Lines are looked up only then.
  */
 export class Checker {
   private readonly problems: Problem[] = [];
+  /** Paths that messages read besides their own (the first of two duplicates). */
+  private readonly consulted: Path[] = [];
 
-  constructor(readonly source: YamlSource) {}
+  constructor(
+    readonly file: string,
+    private readonly locate: Locate,
+  ) {}
 
-  get file(): string {
-    return this.source.file;
+  root(value: unknown): At {
+    return { value };
   }
 
-  get count(): number {
-    return this.problems.length;
+  get hasProblems(): boolean {
+    return this.problems.length > 0;
   }
 
-  root(): At {
-    const node = resolveNode(this.source, this.source.doc.contents);
-    const line = node ? lineOfNode(this.source, node) : 1;
-    return { node, path: [], line, ownerLine: line };
-  }
-
-  report(line: number, path: Path, message: string): void {
-    this.problems.push({ line, order: this.problems.length, text: formatProblem(this.file, line, path, message) });
-  }
-
-  /** Reports a problem with the value at `at`. */
-  fail(at: At, message: string): void {
-    this.report(at.line, at.path, message);
+  /** Reports a problem with the value at `at`; `consults` are the paths of other values `message` reads. */
+  fail(at: At, message: Message, consults: readonly Path[] = []): void {
+    this.problems.push({ path: pathOf(at), onKey: false, message });
+    this.consulted.push(...consults);
   }
 
   throwIfAny(): void {
     if (this.problems.length === 0) return;
-    const sorted = [...this.problems].sort((a, b) => a.line - b.line || a.order - b.order);
-    throw new ConfigError(sorted.map((problem) => problem.text));
-  }
-
-  /** The text of the node as written, for messages: `"abc"`, `12`, `true`, `a mapping`, `a list`. */
-  describe(node: YamlNode | null): string {
-    if (node === null || isEmptyScalar(node)) return 'nothing';
-    if (isMap(node)) return 'a mapping';
-    if (isSeq(node)) return 'a list';
-    if (isScalar(node)) {
-      if (typeof node.value === 'string') return quote(node.value);
-      const range = node.range;
-      if (range) return this.source.text.slice(range[0], range[1]).trim();
-      return String(node.value);
-    }
-    return 'an unsupported value';
+    const source = this.locate([...this.problems.map((problem) => problem.path), ...this.consulted]);
+    const found = this.problems.map((problem, order) => {
+      const line = problem.onKey ? source.keyLine(problem.path) : source.line(problem.path);
+      const message = typeof problem.message === 'string' ? problem.message : problem.message(source);
+      return { line, order, text: formatProblem(this.file, line, problem.path, message) };
+    });
+    found.sort((a, b) => a.line - b.line || a.order - b.order);
+    throw new ConfigError(found.map((problem) => problem.text));
   }
 
   /**
@@ -86,52 +86,42 @@ export class Checker {
    * misses); the returned view reads the known ones. Returns undefined (after reporting) otherwise.
    */
   mapping(at: At, keys: readonly string[], what?: string, noun = 'key'): Fields | undefined {
-    if (!isMap(at.node)) {
-      this.fail(at, `must be a mapping${what ? ` (${what})` : ''}, got ${this.describe(at.node)}`);
+    if (!isMapping(at.value)) {
+      this.mustBe(at, `a mapping${what ? ` (${what})` : ''}`);
       return undefined;
     }
-    const map = at.node as YAMLMap;
-    const fields = new Fields(this, at);
-    for (const pair of map.items) {
-      const key = keyText(pair.key);
-      const keyNode = resolveNode(this.source, pair.key);
-      const keyLine = keyNode ? lineOfNode(this.source, keyNode) : at.line;
-      if (!keys.includes(key)) {
-        this.report(keyLine, [...at.path, key], unknownKeyMessage(key, keys, noun));
-        continue;
-      }
-      const value = resolveNode(this.source, pair.value);
-      const line = value && !isEmptyScalar(value) ? lineOfNode(this.source, value) : keyLine;
-      fields.set(key, { node: value, path: [...at.path, key], line, ownerLine: keyLine });
+    for (const key of Object.keys(at.value)) {
+      if (keys.includes(key)) continue;
+      this.problems.push({
+        path: [...pathOf(at), key],
+        onKey: true,
+        message: unknownKeyMessage(key, keys, noun),
+      });
     }
-    return fields;
+    return new Fields(this, at, at.value);
   }
 
   /** Expects a list; returns its items. */
   list(at: At, what?: string): At[] | undefined {
-    if (!isSeq(at.node)) {
-      this.fail(at, `must be a list${what ? ` of ${what}` : ''}, got ${this.describe(at.node)}`);
+    if (!Array.isArray(at.value)) {
+      this.mustBe(at, `a list${what ? ` of ${what}` : ''}`);
       return undefined;
     }
-    return (at.node as YAMLSeq).items.map((item, index) => {
-      const node = resolveNode(this.source, item);
-      const line = node && !isEmptyScalar(node) ? lineOfNode(this.source, node) : at.line;
-      return { node, path: [...at.path, index], line, ownerLine: line };
-    });
+    return at.value.map((value: unknown, index) => ({ value, parent: at, key: index }));
   }
 
   /** A string with something other than white space in it. */
   string(at: At, what = 'a non-empty string'): string | undefined {
-    const value = isScalar(at.node) ? at.node.value : undefined;
-    if (typeof value !== 'string') {
-      this.fail(at, `must be ${what}, got ${this.describe(at.node)}`);
+    if (typeof at.value !== 'string') {
+      this.mustBe(at, what);
       return undefined;
     }
-    if (value.trim() === '') {
+    const value = at.value.trim();
+    if (value === '') {
       this.fail(at, 'must not be empty');
       return undefined;
     }
-    return value.trim();
+    return value;
   }
 
   /** A string that passes `test`; `message(value)` explains a failure. */
@@ -151,24 +141,23 @@ export class Checker {
   }
 
   /** A list of strings, each checked by `item` (default: non-empty string). */
-  stringList(
-    at: At,
-    item: (itemAt: At) => string | undefined = (itemAt) => this.string(itemAt),
-    what = 'strings',
-  ): string[] | undefined {
+  stringList(at: At, item?: (itemAt: At) => string | undefined, what = 'strings'): string[] | undefined {
     const items = this.list(at, what);
     if (!items) return undefined;
     const values: string[] = [];
     let ok = true;
     for (const itemAt of items) {
-      const value = item(itemAt);
+      const value = item ? item(itemAt) : this.string(itemAt);
       if (value === undefined) ok = false;
       else values.push(value);
     }
     return ok ? values : undefined;
   }
 
-  /** `stringList` where no two items may be the same (compared by `key`, default case-insensitive); a repeat names the first line. */
+  /**
+   * `stringList` where no two items may be the same (compared by `key`, default case-insensitive);
+   * a repeat names the first one's line.
+   */
   uniqueStringList(
     at: At,
     item: (itemAt: At) => string | undefined,
@@ -182,7 +171,7 @@ export class Checker {
         const value = item(itemAt);
         if (value === undefined) return undefined;
         const first = seen.get(key(value));
-        if (first) this.fail(itemAt, `duplicate ${quote(value)}, also at line ${first.line}`);
+        if (first) this.failDuplicate(itemAt, quote(value), pathOf(first));
         else seen.set(key(value), itemAt);
         return value;
       },
@@ -190,63 +179,80 @@ export class Checker {
     );
   }
 
+  /** Reports that `at` repeats the value at `first`: `duplicate <shown>, also at line <first's line><after>`. */
+  failDuplicate(at: At, shown: string, first: Path, after = ''): void {
+    this.fail(at, (source) => `duplicate ${shown}, also at line ${source.line(first)}${after}`, [first]);
+  }
+
   boolean(at: At): boolean | undefined {
-    const value = isScalar(at.node) ? at.node.value : undefined;
-    if (typeof value !== 'boolean') {
-      this.fail(at, `must be true or false, got ${this.describe(at.node)}`);
-      return undefined;
-    }
-    return value;
+    if (typeof at.value === 'boolean') return at.value;
+    this.mustBe(at, 'true or false');
+    return undefined;
   }
 
   positiveInteger(at: At): number | undefined {
-    const value = isScalar(at.node) ? at.node.value : undefined;
+    const value = at.value;
     if (typeof value === 'number' && Number.isSafeInteger(value) && value > 0) return value;
     const hint = typeof value === 'string' && /^\s*\d+\s*$/.test(value) ? ' (write it without quotes)' : '';
-    this.fail(at, `must be a positive integer, got ${this.describe(at.node)}${hint}`);
+    this.mustBe(at, 'a positive integer', hint);
     return undefined;
   }
 
   oneOf<T extends string>(at: At, options: readonly T[]): T | undefined {
-    const value = isScalar(at.node) ? at.node.value : undefined;
+    const value = at.value;
     if (typeof value === 'string' && (options as readonly string[]).includes(value)) return value as T;
     const near = typeof value === 'string' ? suggest(value, options) : undefined;
-    this.fail(
-      at,
-      `must be one of ${options.join(', ')}, got ${this.describe(at.node)}${near ? ` (did you mean ${quote(near)}?)` : ''}`,
-    );
+    this.mustBe(at, `one of ${options.join(', ')}`, near ? ` (did you mean ${quote(near)}?)` : '');
     return undefined;
+  }
+
+  /** Reports `must be <what>, got <the value><hint>`. */
+  mustBe(at: At, what: string, hint = ''): void {
+    const shown = describe(at);
+    this.fail(at, (source) => `must be ${what}, got ${shown(source)}${hint}`);
   }
 }
 
 /** The known keys of a mapping being checked. */
 export class Fields {
-  private readonly values = new Map<string, At>();
-
   constructor(
     private readonly checker: Checker,
     readonly at: At,
+    private readonly values: Readonly<Record<string, unknown>>,
   ) {}
-
-  set(key: string, at: At): void {
-    this.values.set(key, at);
-  }
 
   /** The value at `key`, or undefined when the key is absent or has no value (`key:`, `~`, `null`). */
   get(key: string): At | undefined {
-    const at = this.values.get(key);
-    if (!at || at.node === null || isEmptyScalar(at.node)) return undefined;
-    return at;
+    if (!Object.hasOwn(this.values, key)) return undefined;
+    const value = this.values[key];
+    return value === null || value === undefined ? undefined : { value, parent: this.at, key };
   }
 
   /** Like get, but reports `required` (against the mapping's line, or the empty key's line). */
   require(key: string): At | undefined {
     const at = this.get(key);
-    if (at) return at;
-    const written = this.values.get(key);
-    this.checker.report(written ? written.line : this.at.ownerLine, [...this.at.path, key], 'required');
-    return undefined;
+    if (!at) this.checker.fail({ value: undefined, parent: this.at, key }, 'required');
+    return at;
   }
+}
+
+/** A mapping as the YAML readers give it: a plain object. */
+function isMapping(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const prototype: unknown = Object.getPrototypeOf(value);
+  return prototype === Object.prototype || prototype === null;
+}
+
+/** How messages show the value at `at`: `"abc"`, `12` (as written), `true`, `a mapping`, `a list`, `nothing`. */
+function describe(at: At): (source: SourceMap) => string {
+  const value = at.value;
+  if (value === null || value === undefined) return () => 'nothing';
+  if (typeof value === 'string') return () => quote(value);
+  if (Array.isArray(value)) return () => 'a list';
+  if (isMapping(value)) return () => 'a mapping';
+  const path = pathOf(at);
+  const shown = typeof value === 'number' || typeof value === 'boolean' ? String(value) : 'an unsupported value';
+  return (source) => source.written(path) ?? shown;
 }
 
 export function quote(value: string): string {
@@ -285,11 +291,10 @@ function editDistance(a: string, b: string): number {
   for (let i = 1; i <= a.length; i++) {
     for (let j = 1; j <= b.length; j++) {
       const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      let best = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
-        best = Math.min(best, d[i - 2]![j - 2]! + 1);
-      d[i]![j] = best;
+      let best = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) best = Math.min(best, d[i - 2][j - 2] + 1);
+      d[i][j] = best;
     }
   }
-  return d[a.length]![b.length]!;
+  return d[a.length][b.length];
 }

@@ -1,8 +1,9 @@
 import { isUtf8 } from 'node:buffer';
 import { readFileSync } from 'node:fs';
 import { Document, LineCounter, isAlias, isMap, isScalar, isSeq, parseDocument, visit } from 'yaml';
-import type { Node as YamlNode, YAMLMap, YAMLSeq } from 'yaml';
+import type { Node as YamlNode } from 'yaml';
 import { ConfigError } from './errors.js';
+import type { SourceMap } from './validate.js';
 
 /** A path into a YAML document: mapping keys and sequence indexes. */
 export type PathSegment = string | number;
@@ -58,7 +59,7 @@ export function decodeUtf8(bytes: Uint8Array, file: string): string {
   if (bad !== -1) {
     let line = 1;
     for (let i = 0; i < bad; i++) if (bytes[i] === 0x0a) line++;
-    const hex = bytes[bad]!.toString(16).toUpperCase().padStart(2, '0');
+    const hex = bytes[bad].toString(16).toUpperCase().padStart(2, '0');
     throw new ConfigError([
       `${file}:${line}: not valid UTF-8 (byte 0x${hex} at offset ${bad}); save the file as UTF-8`,
     ]);
@@ -71,7 +72,7 @@ export function decodeUtf8(bytes: Uint8Array, file: string): string {
 export function firstInvalidUtf8(bytes: Uint8Array): number {
   let i = 0;
   while (i < bytes.length) {
-    const b = bytes[i]!;
+    const b = bytes[i];
     if (b < 0x80) {
       i++;
       continue;
@@ -132,15 +133,22 @@ export function parseYaml(text: string, file: string): YamlSource {
 }
 
 function syntaxMessage(code: string, message: string, text: string, offset: number, line: number): string {
-  if (code === 'DUPLICATE_KEY') {
-    const key = /^[^:\n]*/.exec(text.slice(offset))?.[0]?.trim();
-    return key
-      ? `duplicate key ${JSON.stringify(unquote(key))} (map keys must be unique)`
-      : 'duplicate key (map keys must be unique)';
-  }
-  const lineText = text.split('\n')[line - 1] ?? '';
-  if (/^[ ]*\t/.test(lineText)) return `${message} (YAML cannot be indented with tabs; use spaces)`;
-  return message;
+  if (code === 'DUPLICATE_KEY') return duplicateKeyMessage(text, offset);
+  return withTabHint(message, text, line);
+}
+
+/** The message for a key repeated at `offset`, naming the key. */
+export function duplicateKeyMessage(text: string, offset: number): string {
+  const key = /^[^:\n]*/.exec(text.slice(offset))?.[0]?.trim();
+  return key
+    ? `duplicate key ${JSON.stringify(unquote(key))} (map keys must be unique)`
+    : 'duplicate key (map keys must be unique)';
+}
+
+/** `message`, with a hint when line `line` (1-based) is indented with a tab. */
+export function withTabHint(message: string, text: string, line: number): string {
+  const lineText = text.split('\n', line)[line - 1] ?? '';
+  return /^[ ]*\t/.test(lineText) ? `${message} (YAML cannot be indented with tabs; use spaces)` : message;
 }
 
 function unquote(key: string): string {
@@ -148,26 +156,21 @@ function unquote(key: string): string {
   return key;
 }
 
-/** Reads and parses a YAML file; every failure is a ConfigError. */
-export function readYamlFile(file: string): YamlSource {
-  return parseYaml(readTextFile(file), file);
+/** The document's values as plain JavaScript (mappings as objects, lists as arrays), for the Checker. */
+export function documentValues(source: YamlSource): unknown {
+  return source.doc.toJS();
 }
 
-/** 1-based line of a character offset. */
-export function lineAt(source: YamlSource, offset: number): number {
-  return source.lineCounter.linePos(offset).line;
-}
-
-/** 1-based line where a node starts (1 when it has no position). */
-export function lineOfNode(source: YamlSource, node: YamlNode | null | undefined): number {
-  const start = node?.range?.[0];
-  return start === undefined ? 1 : lineAt(source, start);
-}
-
-/** Follows aliases (`*anchor`) to the node they stand for. */
-export function resolveNode(source: YamlSource, node: unknown): YamlNode | null {
-  if (isAlias(node)) return node.resolve(source.doc) ?? null;
-  return isMap(node) || isSeq(node) || isScalar(node) ? node : null;
+/** Where the document's values were written, as the Checker asks (see SourceMap). */
+export function documentSourceMap(source: YamlSource): SourceMap {
+  return {
+    line: (path) => walk(source, path).line,
+    keyLine: (path) => walk(source, path).keyLine,
+    written: (path) => {
+      const { node } = walk(source, path);
+      return isScalar(node) && node.range ? source.text.slice(node.range[0], node.range[1]).trim() : undefined;
+    },
+  };
 }
 
 /**
@@ -175,39 +178,57 @@ export function resolveNode(source: YamlSource, node: unknown): YamlNode | null 
  * key, the line of the deepest parent that exists (the line of its key, when it is a mapping value).
  */
 export function lineOfPath(source: YamlSource, path: Path): number {
+  return walk(source, path).line;
+}
+
+/**
+ * Follows `path` from the root: the node there (null when there is none), its line (see
+ * SourceMap.line) and the line of its key (of the nearest parent's key, or item, when it is missing).
+ */
+function walk(source: YamlSource, path: Path): { node: YamlNode | null; line: number; keyLine: number } {
   let node = resolveNode(source, source.doc.contents);
-  // ownerLine: where a missing child is reported (the key's line for a mapping value).
   let line = node ? lineOfNode(source, node) : 1;
-  let ownerLine = line;
+  // The key's line for a mapping value, else the value's: where a missing child is reported.
+  let owner = line;
   for (const segment of path) {
     if (isMap(node)) {
-      const pair = (node as YAMLMap).items.find((item) => keyText(item.key) === String(segment));
-      if (!pair) return ownerLine;
+      const pair = node.items.find((item) => keyText(item.key) === String(segment));
+      if (!pair) return { node: null, line: owner, keyLine: owner };
       const keyNode = resolveNode(source, pair.key);
-      const value = resolveNode(source, pair.value);
-      ownerLine = lineOfNode(source, keyNode);
-      line = value && !isEmptyScalar(value) ? lineOfNode(source, value) : ownerLine;
-      node = value;
+      owner = keyNode ? lineOfNode(source, keyNode) : line;
+      node = resolveNode(source, pair.value);
+      line = isEmpty(node) ? owner : lineOfNode(source, node);
     } else if (isSeq(node) && typeof segment === 'number') {
-      const item = resolveNode(source, (node as YAMLSeq).items[segment]);
-      if (!item) return ownerLine;
-      line = ownerLine = lineOfNode(source, item);
-      node = item;
+      node = resolveNode(source, node.items[segment]);
+      // An empty item is shown at the list's line.
+      if (!isEmpty(node)) line = lineOfNode(source, node);
+      owner = line;
     } else {
-      return ownerLine;
+      return { node: null, line: owner, keyLine: owner };
     }
   }
-  return line;
+  return { node, line, keyLine: owner };
+}
+
+function isEmpty(node: YamlNode | null): boolean {
+  return node === null || (isScalar(node) && node.value === null);
+}
+
+/** 1-based line where a node starts (1 when it has no position). */
+function lineOfNode(source: YamlSource, node: YamlNode | null | undefined): number {
+  const start = node?.range?.[0];
+  return start === undefined ? 1 : source.lineCounter.linePos(start).line;
+}
+
+/** Follows aliases (`*anchor`) to the node they stand for. */
+function resolveNode(source: YamlSource, node: unknown): YamlNode | null {
+  if (isAlias(node)) return node.resolve(source.doc) ?? null;
+  return isMap(node) || isSeq(node) || isScalar(node) ? node : null;
 }
 
 /** The text of a mapping key (keys are compared as strings). */
-export function keyText(key: unknown): string {
+function keyText(key: unknown): string {
   if (isScalar(key)) return String(key.value);
   if (isAlias(key)) return `*${key.source}`;
   return String(key);
-}
-
-/** True for a null scalar (`key:` with nothing after it, `~`, `null`). */
-export function isEmptyScalar(node: unknown): boolean {
-  return isScalar(node) && node.value === null;
 }

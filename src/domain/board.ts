@@ -1,5 +1,5 @@
 import type { LadderDurations } from '../config/types.js';
-import { dueAt, nextDueStep } from './followup-plan.js';
+import { dueAt, nextDueStep } from './ladder.js';
 import type { IssueState, ItemState, LadderStep } from './followup-state.js';
 import { compareNames } from './locale.js';
 import { inline, table } from './markdown.js';
@@ -44,7 +44,8 @@ export function renderBoard(input: BoardInput): string {
     START,
     '### Status board',
     '',
-    `Status: **${statusName(input.status)}** · ${items.length} item(s), ${items.filter((i) => !i.addressed).length} open.`,
+    `Status: **${statusName(input.status)}** · ${items.length} item(s), ` +
+      `${items.filter((i) => !i.addressed).length} open.`,
   ];
   if (items.length > 0) {
     lines.push('', '```mermaid', 'pie showData title Items by state');

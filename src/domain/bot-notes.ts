@@ -1,6 +1,6 @@
 import type { TrackedNote } from '../gitlab/tracker.js';
 import { parseMarkers, readMarkers, type Marker, type ReadMarker } from './markers.js';
-import type { ItemRecord } from './open-plan.js';
+import type { ItemRecord } from './audit-types.js';
 
 export interface BotNote {
   noteId: number;
@@ -176,7 +176,10 @@ export function unfinishedBatch(notes: BotNote[]): ResultsBatch | undefined {
   return last && last.parts.at(-1)! < last.of ? last : undefined;
 }
 
-/** Whether results notes are missing that were posted once: a gap in a batch's parts or in the item ids, or an earlier batch left unfinished. */
+/**
+ * Whether results notes are missing that were posted once: a gap in a batch's parts or in the item
+ * ids, or an earlier batch left unfinished.
+ */
 function resultsPartDeleted(notes: BotNote[]): boolean {
   const batches = resultsBatches(notes);
   for (const [index, batch] of batches.entries()) {

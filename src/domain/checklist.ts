@@ -22,8 +22,9 @@ export type ChecklistStep = (typeof CHECKLIST_STEPS)[number];
 /** The hidden marker that makes a task-list line the bot's, for a step. */
 export const checklistMarker = (step: ChecklistStep): string => `<!-- audit-bot:checklist:${step} -->`;
 
-// `- [ ] text <!-- audit-bot:checklist:step -->`: bullet or ordered item (nested too), a plain or ticked box, the marker anywhere
-// after it (`s`: a line split from CRLF text keeps its `\r`, which `.` would not match).
+// `- [ ] text <!-- audit-bot:checklist:step -->`: bullet or ordered item (nested too), a plain or
+// ticked box, the marker anywhere after it (`s`: a line split from CRLF text keeps its `\r`, which
+// `.` would not match).
 const LINE = /^([ \t]*(?:[-*+]|\d{1,9}[.)])[ \t]+\[)([ xX])(\].*<!--\s*audit-bot:checklist:([a-z0-9-]+)\s*-->.*)$/s;
 const FENCE = /^\s{0,3}(`{3,}|~{3,})/;
 
@@ -36,7 +37,8 @@ export function checklistState(state: IssueState): Record<ChecklistStep, boolean
   const result = state.outcome?.result;
   return {
     results: state.listed,
-    // Every item listed has had its first ping (or was answered before one was due): nobody left to ping. None listed: nobody was pinged.
+    // Every item listed has had its first ping (or was answered before one was due): nobody left to
+    // ping. None listed: nobody was pinged.
     pinged: took('ping1') && items.every((item) => item.pings.length > 0 || item.addressed !== undefined),
     ping2: took('ping2'),
     manager: took('manager'),

@@ -82,7 +82,8 @@ export function settleCheckpoint(input: {
     noteDigest(note.body),
   ]);
   if (recent.length === 0 || input.posted.some((note) => note.id < 0)) return undefined;
-  // Kept only when the next run's one page will show it holds: when it names more notes than a page has room for, it is replaced.
+  // Kept only when the next run's one page will show it holds: when it names more notes than a page
+  // has room for, it is replaced.
   const previous = input.previous;
   const keep =
     previous &&
@@ -217,7 +218,7 @@ export function unchangedSince(checkpoint: Checkpoint, newestFirst: TrackedNote[
   // …and every other note on the page is one the run had read (ids grow with every note): a change
   // to one of those is a reaction, or an edit the record ignores. A note made since is not.
   const recorded = new Set(checkpoint.recent.map(([id]) => id));
-  const newestRead = checkpoint.recent[0]![0];
+  const newestRead = checkpoint.recent[0][0];
   return people.every((note) => recorded.has(note.id) || note.id < newestRead);
 }
 

@@ -88,7 +88,10 @@ function identityOf(body: string, step?: string): AuditIdentity | undefined {
   return undefined;
 }
 
-/** The audit the `issue` marker in the description names, for an issue the bot created (`bot`: its username, when known). */
+/**
+ * The audit the `issue` marker in the description names, for an issue the bot created (`bot`: its
+ * username, when known).
+ */
 export function describedIdentity(
   issue: Pick<TrackedIssue, 'description' | 'author'>,
   bot?: string,
@@ -97,7 +100,10 @@ export function describedIdentity(
   return identityOf(issue.description, 'issue');
 }
 
-/** The audit the bot's own notes are about (the first of its markers that names one); undefined before it posted any. */
+/**
+ * The audit the bot's own notes are about (the first of its markers that names one); undefined
+ * before it posted any.
+ */
 export function recordedIdentity(notes: TrackedNote[], bot: string): AuditIdentity | undefined {
   for (const { marker } of readBotRecord(notes, bot).trusted) {
     if (isPlatformId(marker.platform) && typeof marker.quarter === 'string' && isQuarter(marker.quarter))
@@ -106,14 +112,18 @@ export function recordedIdentity(notes: TrackedNote[], bot: string): AuditIdenti
   return undefined;
 }
 
-/** The description with the bot's `issue` marker naming `identity` (put back when someone removed or edited it); unchanged when it does. */
+/**
+ * The description with the bot's `issue` marker naming `identity` (put back when someone removed or
+ * edited it); unchanged when it does.
+ */
 export function withIdentityMarker(description: string, identity: AuditIdentity): string {
   const own = parseMarkers(description).filter((marker) => marker.step === 'issue');
   if (own.length === 1 && sameAudit(identityOf(description, 'issue'), identity)) return description;
   const cleaned = description.replace(/<!-- audit-bot (\{[^<>]*\}) -->\n?/g, (whole, json: string) =>
     parseMarkers(whole).some((marker) => marker.step === 'issue') || !json ? '' : whole,
   );
-  return `${cleaned.trimEnd()}\n\n${renderMarker({ v: 1, step: 'issue', platform: identity.platform, quarter: identity.quarter })}\n`;
+  const marker = renderMarker({ v: 1, step: 'issue', platform: identity.platform, quarter: identity.quarter });
+  return `${cleaned.trimEnd()}\n\n${marker}\n`;
 }
 
 /**

@@ -50,10 +50,10 @@ function renderPiece(piece: string, lineStart: boolean, wordEnd: boolean): strin
   if (isPlain(piece, lineStart, wordEnd)) return plain(piece);
   // Sentence punctuation around a URL or an email stays outside the span, so what is copied is the address alone.
   let start = 0;
-  while (start < piece.length && LEADING_PUNCTUATION.includes(piece[start]!)) start++;
+  while (start < piece.length && LEADING_PUNCTUATION.includes(piece[start])) start++;
   let end = piece.length;
-  while (end > start && TRAILING_PUNCTUATION.includes(piece[end - 1]!)) {
-    const char = piece[end - 1]!;
+  while (end > start && TRAILING_PUNCTUATION.includes(piece[end - 1])) {
+    const char = piece[end - 1];
     const core = piece.slice(start, end);
     // A closing bracket or quote that pairs with one inside belongs to the text (`f(x)`, `~"a b"`).
     if (char === ')' && count(core, ')') <= count(core, '(')) break;
@@ -61,10 +61,12 @@ function renderPiece(piece: string, lineStart: boolean, wordEnd: boolean): strin
     end--;
   }
   if (end === start) return codeSpan(piece);
-  // GitLab drops a backslash that starts a code span holding a colour code (`\#F00`): those backslashes stay outside, escaped.
+  // GitLab drops a backslash that starts a code span holding a colour code (`\#F00`): those
+  // backslashes stay outside, escaped.
   let slashes = start;
   if (COLOUR_AFTER_BACKSLASHES.test(piece.slice(start, end))) while (piece[slashes] === '\\') slashes++;
-  return `${plain(piece.slice(0, start))}${'\\\\'.repeat(slashes - start)}${codeSpan(piece.slice(slashes, end))}${plain(piece.slice(end))}`;
+  const escaped = '\\\\'.repeat(slashes - start);
+  return `${plain(piece.slice(0, start))}${escaped}${codeSpan(piece.slice(slashes, end))}${plain(piece.slice(end))}`;
 }
 
 const COLOUR_AFTER_BACKSLASHES = /^\\+(#[0-9a-f]{3,8}|(rgb|hsl)a?\()/i;
@@ -103,12 +105,16 @@ function plain(text: string): string {
   return showInvisible(text).replace(/&/g, '&amp;');
 }
 
-/** A CommonMark code span holding `content` literally: a fence longer than any backtick run inside, padded where it must be. */
+/**
+ * A CommonMark code span holding `content` literally: a fence longer than any backtick run inside,
+ * padded where it must be.
+ */
 function codeSpan(content: string): string {
   const shown = showInvisible(content);
   const longest = Math.max(0, ...Array.from(shown.matchAll(/`+/g), (run) => run[0].length));
   const fence = '`'.repeat(longest + 1);
-  // One space each side is stripped again; it keeps a backtick at either end off the fence, and a final backslash off it.
+  // One space each side is stripped again; it keeps a backtick at either end off the fence, and a
+  // final backslash off it.
   const pad = /^`|[`\\]$/.test(shown) ? ' ' : '';
   return `${fence}${pad}${shown}${pad}${fence}`;
 }
@@ -135,7 +141,7 @@ function showInvisible(text: string): string {
 }
 
 function legitimate(chars: string[], index: number): boolean {
-  const char = chars[index]!;
+  const char = chars[index];
   const before = chars[index - 1] ?? '';
   const after = chars[index + 1] ?? '';
   const pictographic = (c: string) => /\p{Extended_Pictographic}/u.test(c);

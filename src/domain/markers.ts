@@ -62,7 +62,10 @@ export function renderMarker(marker: Marker): string {
   return `<!-- audit-bot ${markerJson(marker)} -->`;
 }
 
-/** Any value as it is written inside a marker (JSON, strings escaped as `renderMarker` says): how big a part of a marker is. */
+/**
+ * Any value as it is written inside a marker (JSON, strings escaped as `renderMarker` says): how big
+ * a part of a marker is.
+ */
 export function markerJson(value: unknown): string {
   return JSON.stringify(value).replace(/"(?:[^"\\]|\\.)*"/g, (literal) =>
     literal.replace(
@@ -80,7 +83,7 @@ export function parseMarkers(body: string): Marker[] {
       // The seal is not part of what a marker says (readMarkers checks it).
       if (isMarker(value)) {
         const { seal: _seal, ...marker } = value;
-        markers.push(marker as Marker);
+        markers.push(marker);
       }
     } catch {
       // A damaged marker (someone edited the note) is ignored, not fatal.
@@ -186,7 +189,7 @@ export function readMarkers(body: string, key: string | undefined = runSealKey()
       sealed !== null &&
       sealed[1] === seal &&
       sameText(markerSeal(key, `${match[1].slice(0, sealed.index)}}`, visible), sealed[1]);
-    result.push({ marker: marker as Marker, seal: ok ? 'valid' : 'forged' });
+    result.push({ marker: marker, seal: ok ? 'valid' : 'forged' });
   }
   return result;
 }

@@ -6,8 +6,10 @@ import { NOTE_BUDGET, utf8Length } from './note-size.js';
 import { PLATFORMS } from './platforms.js';
 import { noteText, renderPingNote, renderResultsNote, resultsTableRow } from './render.js';
 import type { CheckResult, Finding } from './types.js';
-import type { QuarterDiff } from './quarter-diff.js';
+import type { ItemRecord, PlannedNote, QuarterDiff } from './audit-types.js';
 import { everyoneReachable, routeUp, uniqueUnreachable, type ReachOf, type Unreachable } from './reach.js';
+
+export type { ItemRecord, PlannedNote } from './audit-types.js';
 
 export interface OpenPlanInput {
   result: CheckResult;
@@ -25,11 +27,6 @@ export interface OpenPlanInput {
   managerOf?: (username: string) => string | null;
   /** Who cannot be reached by a mention in this issue (default: everyone can). */
   reach?: ReachOf;
-}
-
-export interface PlannedNote {
-  marker: Marker;
-  body: string;
 }
 
 /**
@@ -112,14 +109,6 @@ export function planOpen(input: OpenPlanInput): PlannedNote[] {
       });
     }
   return planned;
-}
-
-/** What later runs need to know of a finding without asking the platform again (bounded: platform text can be huge). */
-export interface ItemRecord {
-  kind: string;
-  owner: string | null;
-  subject: string;
-  detail: string;
 }
 
 const MAX_RECORDED_TEXT = 500;

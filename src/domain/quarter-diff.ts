@@ -1,16 +1,7 @@
-import type { IssueState, ItemState } from './followup-state.js';
+import type { IssueState, QuarterDiff } from './audit-types.js';
 import type { Finding } from './types.js';
 
-export interface QuarterDiff {
-  previousQuarter: string;
-  previousIssue: number;
-  /** Found now, not last quarter. */
-  new: Finding[];
-  /** Found last quarter and again now, with how it was answered then. */
-  stillPresent: { finding: Finding; before: ItemState }[];
-  /** Found last quarter, gone now. */
-  resolved: ItemState[];
-}
+export type { QuarterDiff } from './audit-types.js';
 
 /** New, still present and resolved findings between last quarter's audit issue and this quarter's check. */
 export function quarterDiff(

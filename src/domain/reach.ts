@@ -8,7 +8,10 @@ import { mention } from './markdown.js';
  */
 export interface Unreachable {
   username: string;
-  /** One line a person can act on, e.g. "`jdoe` cannot see this confidential issue: add them to the project as Planner or higher". */
+  /**
+   * One line a person can act on, e.g. "`jdoe` cannot see this confidential issue: add them to the
+   * project as Planner or higher".
+   */
   reason: string;
 }
 
@@ -17,7 +20,10 @@ export type ReachOf = (username: string) => Unreachable | undefined;
 
 export const everyoneReachable: ReachOf = () => undefined;
 
-/** Where a ping goes: the first reachable person up the chain, or the Support Ops Managers (null), and whom it passed over. */
+/**
+ * Where a ping goes: the first reachable person up the chain, or the Support Ops Managers (null),
+ * and whom it passed over.
+ */
 export interface Route {
   to: string | null;
   skipped: Unreachable[];

@@ -68,13 +68,17 @@ export function renderAddressedNote(input: Base & { entries: AddressedEntry[]; n
   const lines = [`Recorded on ${formatUtc(input.now)} (${platformName(input.platform)} audit ${input.quarter}):`, ''];
   for (const entry of input.entries) {
     lines.push(
-      `- **${entry.item.id}** · ${inline(entry.item.subject)} · ${outcomeText(entry.how, entry.by, entry.reason, input.platform)}`,
+      `- **${entry.item.id}** · ${inline(entry.item.subject)} · ` +
+        outcomeText(entry.how, entry.by, entry.reason, input.platform),
     );
   }
   return lines.join('\n');
 }
 
-/** Items an answer to a person describes line by line; any more are named by id, one line per kind of answer. */
+/**
+ * Items an answer to a person describes line by line; any more are named by id, one line per kind
+ * of answer.
+ */
 export const FEEDBACK_LINES = 50;
 
 /**
@@ -95,21 +99,23 @@ export function renderFeedbackNote(
   const name = platformName(input.platform);
   const lines = [`${mention(input.to)}, about your reply:`, ''];
   for (const entry of input.entries.slice(0, FEEDBACK_LINES)) {
+    const { id } = entry.item;
     if (entry.reason === 'unreadable') {
       lines.push(
-        `- **${entry.item.id}**: your reply names it, but the bot could not read an answer in it. Write one instruction per line, ` +
-          `e.g. \`${entry.item.id} fixed\` (or \`${entry.item.id} is fixed\`) once it is fixed, or \`${entry.item.id} intentional: <reason>\`.`,
+        `- **${id}**: your reply names it, but the bot could not read an answer in it. ` +
+          'Write one instruction per line, ' +
+          `e.g. \`${id} fixed\` (or \`${id} is fixed\`) once it is fixed, or \`${id} intentional: <reason>\`.`,
       );
     } else if (entry.reason === 'still-present') {
       lines.push(
-        `- **${entry.item.id}** is still found in ${name} on ${formatUtc(input.now)}: ${inline(entry.item.detail, 400)} ` +
-          `It stays open: fix it and reply \`${entry.item.id} fixed\` again, or reply \`${entry.item.id} intentional: <reason>\`.`,
+        `- **${id}** is still found in ${name} on ${formatUtc(input.now)}: ${inline(entry.item.detail, 400)} ` +
+          `It stays open: fix it and reply \`${id} fixed\` again, or reply \`${id} intentional: <reason>\`.`,
       );
     } else {
       const who = entry.item.owner
         ? `its owner (${quiet(entry.item.owner)}), their manager or a Support Ops Manager`
         : 'a Support Ops Manager (nobody in the roster owns it)';
-      lines.push(`- **${entry.item.id}**: only ${who} can answer for it, so your reply was not counted.`);
+      lines.push(`- **${id}**: only ${who} can answer for it, so your reply was not counted.`);
     }
   }
   const rest = input.entries.slice(FEEDBACK_LINES);
@@ -126,14 +132,17 @@ export function renderFeedbackNote(
   }
   if (input.later) {
     lines.push(
-      `- ${plural(input.later, 'more item')} of your replies will be answered in the next run's note: one note holds only so much.`,
+      `- ${plural(input.later, 'more item')} of your replies will be answered in the next run's note: ` +
+        'one note holds only so much.',
     );
   }
   if (input.cut) {
     lines.push(
-      `- Your reply was longer than the bot reads, so it read only part of it: at most ${REPLY_LIMITS.instructions} different instructions ` +
+      '- Your reply was longer than the bot reads, so it read only part of it: ' +
+        `at most ${REPLY_LIMITS.instructions} different instructions ` +
         `per reply, ${REPLY_LIMITS.idsPerLine} item ids per line and ${REPLY_LIMITS.lineLength} characters per line ` +
-        `(a reason is kept to ${REPLY_LIMITS.reason} characters). Put the rest in another reply, one instruction per line.`,
+        `(a reason is kept to ${REPLY_LIMITS.reason} characters). ` +
+        'Put the rest in another reply, one instruction per line.',
     );
   }
   return lines.join('\n');
@@ -160,7 +169,8 @@ export function renderLadderNote(
   const passedOver = passedOverLines(input.skipped ?? [], 'so this comes to you');
   const count = plural(input.items.length, 'item');
   const example = input.items[0]?.id ?? 'PD-1';
-  const answer = `Reply \`${example} fixed\` or \`${example} intentional: <reason>\` (or \`all fixed\` for all of yours).`;
+  const answer =
+    `Reply \`${example} fixed\` or \`${example} intentional: <reason>\` ` + '(or `all fixed` for all of yours).';
   if (input.step === 'ping1') {
     return renderPingNote({
       platform: input.platform as PlatformId,
@@ -183,12 +193,14 @@ export function renderLadderNote(
       break;
     case 'manager':
       lines.push(
-        `${to}, ${count} of the ${name} access audit for ${input.quarter}, owned by your reports, got no answer after two pings. Please help them fix these or answer for them:`,
+        `${to}, ${count} of the ${name} access audit for ${input.quarter}, owned by your reports, ` +
+          'got no answer after two pings. Please help them fix these or answer for them:',
       );
       break;
     case 'som':
       lines.push(
-        `${soms}, ${count} of the ${name} access audit for ${input.quarter} ${input.items.length === 1 ? 'is' : 'are'} still not addressed after every reminder. Please assist:`,
+        `${soms}, ${count} of the ${name} access audit for ${input.quarter} ` +
+          `${input.items.length === 1 ? 'is' : 'are'} still not addressed after every reminder. Please assist:`,
       );
       break;
   }
@@ -220,7 +232,8 @@ export function renderLadderNote(
     : input.step === 'ping2'
       ? input.items.every((item) => item.owner !== null && input.managerOf(item.owner) !== null)
         ? `Without an answer, your manager will be asked in ${humanDuration(input.ladder.manager_after)}.`
-        : `Without an answer, the Support Ops Managers will be asked for assistance in ${humanDuration(input.ladder.manager_after)}.`
+        : 'Without an answer, the Support Ops Managers will be asked for assistance in ' +
+          `${humanDuration(input.ladder.manager_after)}.`
       : input.step === 'manager'
         ? `Without an answer, the Support Ops Managers will be asked in ${humanDuration(input.ladder.som_after)}.`
         : 'This is the last reminder the bot sends.';
@@ -238,7 +251,8 @@ export function renderReviewNote(
   const lines = [
     input.items.length === 0
       ? `${soms}, the ${name} access audit for ${input.quarter} found nothing to address. Please review and close it.`
-      : `${soms}, every item of the ${name} access audit for ${input.quarter} is addressed (${plural(input.items.length, 'item')}). Please review:`,
+      : `${soms}, every item of the ${name} access audit for ${input.quarter} is addressed ` +
+        `(${plural(input.items.length, 'item')}). Please review:`,
   ];
   if (input.items.length > 0) {
     lines.push(
@@ -275,7 +289,9 @@ export function renderOutcomeNote(
       ? [`Review approved by ${quiet(input.by)} on ${formatUtc(input.now)}. The audit is complete; closing the issue.`]
       : input.result === 'superseded'
         ? [
-            `Superseded by #${input.next!.iid}, the ${input.next!.quarter} audit, which lists every finding still present; recorded on ${formatUtc(input.now)}. ` +
+            `Superseded by #${input.next!.iid}, the ${input.next!.quarter} audit, ` +
+              'which lists every finding still present; ' +
+              `recorded on ${formatUtc(input.now)}. ` +
               'Closing this issue: the bot follows up there only.',
           ]
         : [`Issue closed by ${quiet(input.by)}; recorded on ${formatUtc(input.now)}. The bot stops following up.`];
@@ -291,14 +307,20 @@ export function renderReopenedNote(input: Base & { closedBy: string | null; supp
   const who = input.closedBy ? quiet(input.closedBy) : 'Someone';
   const soms = input.supportOpsManagers.map((username) => `\`${username}\``).join(', ');
   return (
-    `${who} closed this issue, but only a Support Ops Manager (${soms}) may end the ${platformName(input.platform)} access audit for ${input.quarter}: ` +
-    `the bot reopened it, and the follow-up goes on for the items still open. To end the audit, a Support Ops Manager approves the review or closes the issue.`
+    `${who} closed this issue, but only a Support Ops Manager (${soms}) may end ` +
+    `the ${platformName(input.platform)} access audit for ${input.quarter}: ` +
+    'the bot reopened it, and the follow-up goes on for the items still open. ' +
+    'To end the audit, a Support Ops Manager approves the review or closes the issue.'
   );
 }
 
 /** A Support Ops Manager's close was followed by a reopen: the ladder picks up the items still open. */
 export function renderResumedNote(input: Base & { closedBy: string | null }): string {
-  return `This issue was reopened after ${quiet(input.closedBy)} closed it: the follow-up of the ${platformName(input.platform)} access audit for ${input.quarter} resumes for the items still open.`;
+  return (
+    `This issue was reopened after ${quiet(input.closedBy)} closed it: ` +
+    `the follow-up of the ${platformName(input.platform)} access audit for ${input.quarter} ` +
+    'resumes for the items still open.'
+  );
 }
 
 /**
@@ -309,13 +331,14 @@ export function renderRevivedNote(
   input: Base & { items: ItemState[]; now: Date; next: (item: ItemState) => string },
 ): string {
   const name = platformName(input.platform);
+  const example = input.items[0]?.id ?? 'PD-1';
   const lines = input.items.map((item) => {
     const was = item.revived?.was;
-    const before = was
-      ? ` (recorded ${was.how === 'fixed' ? `fixed${was.by ? ` per ${quiet(was.by)}` : ''}` : 'gone'} on ${formatUtc(new Date(was.at))})`
-      : '';
+    const recorded = was?.how === 'fixed' ? `fixed${was.by ? ` per ${quiet(was.by)}` : ''}` : 'gone';
+    const before = was ? ` (recorded ${recorded} on ${formatUtc(new Date(was.at))})` : '';
     return (
-      `- **${item.id}** is found again in ${name}${before}: it is open again. ${inline(item.subject)} · ${inline(item.detail, 400)} ` +
+      `- **${item.id}** is found again in ${name}${before}: it is open again. ` +
+      `${inline(item.subject)} · ${inline(item.detail, 400)} ` +
       `${input.next(item)}`
     );
   });
@@ -324,6 +347,7 @@ export function renderRevivedNote(
     '',
     ...lines,
     '',
-    `An earlier \`fixed\` no longer counts for ${input.items.length === 1 ? 'it' : 'them'}: reply \`${input.items[0]?.id ?? 'PD-1'} fixed\` once it is fixed again, or \`${input.items[0]?.id ?? 'PD-1'} intentional: <reason>\`.`,
+    `An earlier \`fixed\` no longer counts for ${input.items.length === 1 ? 'it' : 'them'}: ` +
+      `reply \`${example} fixed\` once it is fixed again, or \`${example} intentional: <reason>\`.`,
   ].join('\n');
 }

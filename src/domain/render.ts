@@ -5,7 +5,7 @@ import { inline, mention, table } from './markdown.js';
 import { renderMarker, type Marker } from './markers.js';
 import { PLATFORMS } from './platforms.js';
 import type { CheckResult, Finding, Inventory, PlatformId } from './types.js';
-import type { QuarterDiff } from './quarter-diff.js';
+import type { QuarterDiff } from './audit-types.js';
 import { everyoneReachable, mentionIfReachable, passedOverLines, type ReachOf, type Unreachable } from './reach.js';
 import { previousQuarter } from './quarter.js';
 import { NOTE_BUDGET, utf8Length } from './note-size.js';
@@ -91,7 +91,8 @@ export function renderResultsNote(input: ResultsNoteInput): string {
   const part = input.part ?? { index: 1, of: 1 };
   const lines: string[] = [];
   lines.push(
-    `### ${name} access audit ${input.quarter}: ${input.followUp ? 'new findings' : 'results'}${part.of > 1 ? ` (part ${part.index} of ${part.of})` : ''}`,
+    `### ${name} access audit ${input.quarter}: ${input.followUp ? 'new findings' : 'results'}` +
+      (part.of > 1 ? ` (part ${part.index} of ${part.of})` : ''),
     '',
   );
   if (part.index > 1) {
@@ -116,7 +117,8 @@ export function renderResultsNote(input: ResultsNoteInput): string {
     const count = input.total ?? input.findings.length;
     const where = part.of > 1 ? `, listed in ${part.of} notes (GitLab caps a note's size)` : '';
     lines.push(
-      `**${count} finding${count === 1 ? '' : 's'}** need${count === 1 ? 's' : ''} action${where}; each responsible person is pinged below.`,
+      `**${count} finding${count === 1 ? '' : 's'}** need${count === 1 ? 's' : ''} action${where}; ` +
+        'each responsible person is pinged below.',
       '',
     );
     lines.push(resultsTable(input.findings, input.ids));
@@ -224,7 +226,8 @@ export function renderPingNote(input: PingNoteInput): string {
       .map((username) => mentionIfReachable(username, input.reach ?? everyoneReachable))
       .join(' ');
     lines.push(
-      `${managers}, nobody in the roster owns ${count === 1 ? 'this' : 'these'} ${count === 1 ? '' : `${count} `}${name} item${count === 1 ? '' : 's'}; please decide for each:`,
+      `${managers}, nobody in the roster owns ${count === 1 ? 'this' : 'these'} ` +
+        `${count === 1 ? '' : `${count} `}${name} item${count === 1 ? '' : 's'}; please decide for each:`,
     );
   }
   if (skipped.length > 0) lines.push('', ...passedOverLines(skipped, 'so this comes to you'));
@@ -233,7 +236,8 @@ export function renderPingNote(input: PingNoteInput): string {
     ...itemsOrSummary(
       input.findings.map(
         (finding) =>
-          `- **${input.ids.get(finding.fingerprint) ?? '?'}** · ${inline(finding.subject)} · ${inline(finding.detail, 400)}`,
+          `- **${input.ids.get(finding.fingerprint) ?? '?'}** · ${inline(finding.subject)} · ` +
+          inline(finding.detail, 400),
       ),
       input.findings.map((finding) => input.ids.get(finding.fingerprint) ?? '?'),
       input.platform,
@@ -258,7 +262,8 @@ function renderQuarterDiff(
 ): string[] {
   if (!diff)
     return [
-      `_No ${PLATFORMS[platform].displayName} audit issue for ${previousQuarter(quarter)} was found: there is no quarter-over-quarter comparison._`,
+      `_No ${PLATFORMS[platform].displayName} audit issue for ${previousQuarter(quarter)} was found: ` +
+        'there is no quarter-over-quarter comparison._',
     ];
   const idList = (fingerprints: string[]) =>
     boundedList(
@@ -301,7 +306,8 @@ export function itemsOrSummary(lines: string[], ids: string[], platform: string,
   if (utf8Length(lines.join('\n')) <= ITEM_LIST_BUDGET) return lines;
   const name = PLATFORMS[platform as PlatformId]?.displayName ?? platform;
   return [
-    `These ${ids.length} items are too many to describe in one note: each is described in the tables of the results notes ` +
+    `These ${ids.length} items are too many to describe in one note: ` +
+      'each is described in the tables of the results notes ' +
       `(“${name} access audit ${quarter}: results”) in this issue. Their ids: ${idRanges(ids)}.`,
   ];
 }
@@ -311,26 +317,27 @@ export function idRanges(ids: string[]): string {
   const parsed = ids
     .map((id) => /^(.*)-(\d+)$/.exec(id))
     .map((match, index) =>
-      match ? { prefix: match[1]!, number: Number(match[2]) } : { prefix: ids[index]!, number: NaN },
+      match ? { prefix: match[1], number: Number(match[2]) } : { prefix: ids[index], number: NaN },
     );
   const order = [...parsed.keys()].sort(
-    (a, b) => compareCodeUnitsOf(parsed[a]!.prefix, parsed[b]!.prefix) || parsed[a]!.number - parsed[b]!.number,
+    (a, b) => compareCodeUnitsOf(parsed[a].prefix, parsed[b].prefix) || parsed[a].number - parsed[b].number,
   );
   const runs: string[] = [];
   let start = 0;
   for (let at = 1; at <= order.length; at++) {
-    const previous = parsed[order[at - 1]!]!;
-    const current = at < order.length ? parsed[order[at]!] : undefined;
+    const previous = parsed[order[at - 1]];
+    const current = at < order.length ? parsed[order[at]] : undefined;
     if (current && current.prefix === previous.prefix && current.number === previous.number + 1) continue;
-    const first = order[start]!;
-    const last = order[at - 1]!;
+    const first = order[start];
+    const last = order[at - 1];
     runs.push(first === last ? `**${ids[first]}**` : `**${ids[first]}** to **${ids[last]}**`);
     start = at;
   }
   let size = 0;
   let kept = 0;
-  while (kept < runs.length && size + runs[kept]!.length + 2 <= ITEM_LIST_BUDGET) size += runs[kept++]!.length + 2;
-  return kept === runs.length ? runs.join(', ') : `${runs.slice(0, kept).join(', ')}, … and ${runs.length - kept} more`;
+  while (kept < runs.length && size + runs[kept].length + 2 <= ITEM_LIST_BUDGET) size += runs[kept++].length + 2;
+  if (kept === runs.length) return runs.join(', ');
+  return `${runs.slice(0, kept).join(', ')}, … and ${runs.length - kept} more`;
 }
 
 function compareCodeUnitsOf(a: string, b: string): number {

@@ -16,12 +16,16 @@ export type ReplyClaim =
 
 const ITEM_ID = /[A-Za-z]{2,3}-\d+/;
 const ID_LIST = new RegExp(
-  `^(${ITEM_ID.source}(?:\\s*(?:,|&|\\band\\b)\\s*${ITEM_ID.source})*|all\\s+my\\s+items\\b|all(?:\\s+(?:of\\s+)?mine)?\\b)\\s*[:\\-–—]?\\s*`,
+  `^(${ITEM_ID.source}(?:\\s*(?:,|&|\\band\\b)\\s*${ITEM_ID.source})*` +
+    '|all\\s+my\\s+items\\b|all(?:\\s+(?:of\\s+)?mine)?\\b)\\s*[:\\-–—]?\\s*',
   'i',
 );
 /** "is", "was", "has been", "are" before the keyword: "PD-3 is fixed", "PD-3 and PD-4 have been removed". */
 const COPULA = /^(?:(?:is|are|was|were|has\s+been|have\s+been|now)\s+)*/i;
-/** The keyword alone, then "now"/"already" or punctuation and a comment: "fixed", "fixed now", "fixed, thanks", "fixed." */
+/**
+ * The keyword alone, then "now"/"already" or punctuation and a comment: "fixed", "fixed now",
+ * "fixed, thanks", "fixed."
+ */
 const FIXED = /^(fixed|done|resolved|removed|deleted)(?:\s+(?:now|already))?(?:\s*$|\s*[,.;!:—–-]\s*(.*)$)/i;
 const INTENTIONAL = /^(intentional|intended|expected|justified)\b\s*[:\-–—]?\s*(.*)$/i;
 const APPROVED = /^(approved?|review approved|lgtm)(?:\s*$|\s*[,.;!:—–-]\s*(.*)$)/i;

@@ -1,5 +1,4 @@
-import type { IssueState } from './followup-state.js';
-import type { QuarterDiff } from './quarter-diff.js';
+import type { IssueState, QuarterDiff } from './audit-types.js';
 import type { CheckResult, Finding, Inventory } from './types.js';
 
 /** One audit's evidence: what was found, who was asked when, who answered what, and the outcome. */

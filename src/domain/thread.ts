@@ -6,7 +6,8 @@ export function renderThread(issue: TrackedIssue, notes: TrackedNote[]): string 
   const lines = [
     `# #${issue.iid} ${issue.title}`,
     '',
-    `> ${issue.state}${issue.confidential ? ' · confidential' : ''} · labels: ${issue.labels.map((label) => `~"${label}"`).join(' ')}`,
+    `> ${issue.state}${issue.confidential ? ' · confidential' : ''} · ` +
+      `labels: ${issue.labels.map((label) => `~"${label}"`).join(' ')}`,
     '',
     issue.description.trim(),
   ];

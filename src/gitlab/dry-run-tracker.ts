@@ -3,23 +3,22 @@ import type {
   IssueChanges,
   IssueFilter,
   NewIssue,
+  RecordedWrite,
   TrackedIssue,
   TrackedNote,
   TrackedUser,
   Tracker,
 } from './tracker.js';
 
-export type RecordedWrite =
-  | { kind: 'create-issue'; issue: NewIssue }
-  | { kind: 'update-issue'; iid: number; changes: IssueChanges }
-  | { kind: 'create-note'; iid: number; body: string };
+export type { RecordedWrite } from './tracker.js';
 
 /**
  * The DRY-RUN guard at the write boundary: reads go to the real tracker when there is one
  * (so the plan reflects the real issue), writes are only recorded and logged.
  */
 export class DryRunTracker implements Tracker {
-  readonly writes: RecordedWrite[] = [];
+  readonly dryRun = true;
+  readonly recordedWrites: RecordedWrite[] = [];
   private nextId = 1;
 
   constructor(
@@ -51,7 +50,7 @@ export class DryRunTracker implements Tracker {
   }
 
   async createIssue(issue: NewIssue): Promise<TrackedIssue> {
-    this.writes.push({ kind: 'create-issue', issue });
+    this.recordedWrites.push({ kind: 'create-issue', issue });
     this.logger.info({ title: issue.title, labels: issue.labels }, 'dry run: would create issue');
     return {
       iid: 0,
@@ -68,7 +67,7 @@ export class DryRunTracker implements Tracker {
   }
 
   async updateIssue(iid: number, changes: IssueChanges): Promise<TrackedIssue> {
-    this.writes.push({ kind: 'update-issue', iid, changes });
+    this.recordedWrites.push({ kind: 'update-issue', iid, changes });
     this.logger.info({ iid, changes: Object.keys(changes) }, 'dry run: would update issue');
     return {
       iid,
@@ -104,7 +103,7 @@ export class DryRunTracker implements Tracker {
   }
 
   async createNote(iid: number, body: string): Promise<TrackedNote> {
-    this.writes.push({ kind: 'create-note', iid, body });
+    this.recordedWrites.push({ kind: 'create-note', iid, body });
     this.logger.info({ iid, length: body.length }, 'dry run: would post note');
     const now = new Date().toISOString();
     return {

@@ -8,13 +8,22 @@ export function gitlabHint(error: unknown): string | undefined {
   const cause = error instanceof RetriesExhaustedError ? error.lastError : error;
   if (!(cause instanceof HttpError) || cause.vendor !== 'gitlab') return undefined;
   if (cause.status === 401) {
-    return 'GitLab refused GITLAB_TOKEN (wrong, expired or revoked): create a project access token with the api scope and set GITLAB_TOKEN.';
+    return (
+      'GitLab refused GITLAB_TOKEN (wrong, expired or revoked): ' +
+      'create a project access token with the api scope and set GITLAB_TOKEN.'
+    );
   }
   if (cause.status === 403) {
-    return 'GITLAB_TOKEN may not do this in AUDIT_PROJECT: it needs the api scope and the Planner role (Reporter before GitLab 17.7) or higher in the project.';
+    return (
+      'GITLAB_TOKEN may not do this in AUDIT_PROJECT: ' +
+      'it needs the api scope and the Planner role (Reporter before GitLab 17.7) or higher in the project.'
+    );
   }
   if (cause.status === 404 && /^(\/api\/v4)?\/projects\/[^/]+(\/(issues|labels))?(\?|$)/.test(cause.path)) {
-    return 'the project in AUDIT_PROJECT (default CI_PROJECT_PATH) was not found with that token: check its path, and that the token belongs to the project or its user is a member.';
+    return (
+      'the project in AUDIT_PROJECT (default CI_PROJECT_PATH) was not found with that token: ' +
+      'check its path, and that the token belongs to the project or its user is a member.'
+    );
   }
   return undefined;
 }

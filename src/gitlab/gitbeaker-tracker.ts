@@ -35,7 +35,10 @@ export interface GitLabTrackerOptions {
   /** Milliseconds one request may take (default 30 s). */
   timeoutMs?: number;
   onRequest?: (method: string, path: string) => void;
-  /** The run's known secrets: masked in everything written to GitLab (notes, descriptions, titles, labels) and in error bodies. */
+  /**
+   * The run's known secrets: masked in everything written to GitLab (notes, descriptions, titles,
+   * labels) and in error bodies.
+   */
   secrets?: readonly string[];
 }
 
@@ -77,6 +80,7 @@ export function leaseDescription(token: string, name: string, until: string, run
 }
 
 export class GitLabTracker implements Tracker {
+  readonly dryRun = false;
   private readonly api: {
     Users: Users;
     Issues: Issues;
@@ -92,7 +96,8 @@ export class GitLabTracker implements Tracker {
   constructor(private readonly options: GitLabTrackerOptions) {
     // Only the resources the bot uses: `new Gitlab()` builds all 300 of gitbeaker's, each with its own rate limiters.
     const requesterFn = createGitLabRequester(options);
-    // No queryTimeout: the requester times each request out itself (gitbeaker's would add an abort signal and a timer to every read).
+    // No queryTimeout: the requester times each request out itself (gitbeaker's would add an abort
+    // signal and a timer to every read).
     const config = { host: options.url.replace(/\/+$/, ''), token: options.token, requesterFn, queryTimeout: null };
     this.api = {
       Users: new Users(config),
@@ -193,15 +198,14 @@ export class GitLabTracker implements Tracker {
   }
 
   async listNotes(iid: number): Promise<TrackedNote[]> {
-    const raw = await allPages<RawNote>(
-      (page) =>
-        this.api.IssueNotes.all(this.options.project, iid, {
-          sort: 'asc',
-          orderBy: 'created_at',
-          perPage: 100,
-          page,
-          showExpanded: true,
-        }) as never,
+    const raw = await allPages<RawNote>((page) =>
+      this.api.IssueNotes.all(this.options.project, iid, {
+        sort: 'asc',
+        orderBy: 'created_at',
+        perPage: 100,
+        page,
+        showExpanded: true,
+      }),
     );
     return raw.map(toNote);
   }
@@ -239,9 +243,7 @@ export class GitLabTracker implements Tracker {
       }
       let label: { description?: string | null };
       try {
-        label = (await this.api.ProjectLabels.show(this.options.project, name)) as unknown as {
-          description?: string | null;
-        };
+        label = await this.api.ProjectLabels.show(this.options.project, name);
       } catch (error) {
         if (statusOf(error) === 404) continue; // released in between: try again
         throw error;
@@ -258,7 +260,9 @@ export class GitLabTracker implements Tracker {
       if (!sealed) {
         this.options.logger.warn(
           { lease: name, description: (label.description ?? '').slice(0, 200) },
-          `the lock label ${name} was not written by this bot (no valid seal): removed and taken. If it keeps coming back, find who creates labels named audit-bot-lock-… in the project (only the bot should).`,
+          `the lock label ${name} was not written by this bot (no valid seal): removed and taken. ` +
+            'If it keeps coming back, find who creates labels named audit-bot-lock-… in the project ' +
+            '(only the bot should).',
         );
       } else if (untilMs <= now.getTime()) {
         this.options.logger.info(
@@ -282,7 +286,7 @@ export class GitLabTracker implements Tracker {
 
   async createNote(iid: number, body: string): Promise<TrackedNote> {
     const raw = await this.api.IssueNotes.create(this.options.project, iid, this.scrub(body));
-    return toNote(raw as unknown as RawNote);
+    return toNote(raw);
   }
 
   async findUser(username: string): Promise<TrackedUser | undefined> {

@@ -32,14 +32,17 @@ async function reachOf(tracker: Tracker, username: string): Promise<Unreachable 
     return {
       username,
       reason: group
-        ? `\`${username}\` is a GitLab group, not a person: a mention would notify all its members; name a person in the roster or config`
+        ? `\`${username}\` is a GitLab group, not a person: a mention would notify all its members; ` +
+          'name a person in the roster or config'
         : `\`${username}\` is not a GitLab user: correct the username in the roster or config`,
     };
   }
   if (user.state !== 'active') {
     return {
       username,
-      reason: `\`${username}\` is ${user.state} in GitLab and gets no notifications: name someone active, or reactivate them`,
+      reason:
+        `\`${username}\` is ${user.state} in GitLab and gets no notifications: ` +
+        'name someone active, or reactivate them',
     };
   }
   const level = await tracker.projectAccessLevel(user.id);
@@ -47,7 +50,9 @@ async function reachOf(tracker: Tracker, username: string): Promise<Unreachable 
     const role = level === null ? 'not a member of the audit project' : 'a Guest of the audit project';
     return {
       username,
-      reason: `\`${username}\` cannot see this confidential issue (${role}): add them to the project as Planner or higher`,
+      reason:
+        `\`${username}\` cannot see this confidential issue (${role}): ` +
+        'add them to the project as Planner or higher',
     };
   }
   return undefined;

@@ -60,7 +60,17 @@ export interface TrackedUser {
   state: string;
 }
 
+/** A write the dry-run decorator recorded instead of making it. */
+export type RecordedWrite =
+  | { kind: 'create-issue'; issue: NewIssue }
+  | { kind: 'update-issue'; iid: number; changes: IssueChanges }
+  | { kind: 'create-note'; iid: number; body: string };
+
 export interface Tracker {
+  /** True on the dry-run decorator: writes are recorded (`recordedWrites`), never made. */
+  readonly dryRun: boolean;
+  /** The writes a dry run recorded instead of making them, in order; absent on a tracker that writes. */
+  readonly recordedWrites?: readonly RecordedWrite[];
   /** The username the bot posts as; only its notes' markers are trusted. */
   currentUsername(): Promise<string>;
   /** Issues carrying every one of `labels` (none: any labels) and matching `filter`, oldest first. */

@@ -4,6 +4,7 @@ import type { Clock, Sleep } from '../clock.js';
 import { HttpError, TransportError, bodyExcerpt } from './errors.js';
 import { DEFAULT_RETRY, decideRetry, withRetry, type RetryPolicy } from './retry.js';
 import { RateLimitPacer, type Vendor } from './rate-limit.js';
+import { describeRequest, reportLongWaits, type ListingProgress } from './wait-report.js';
 
 export interface VendorClientOptions {
   vendor: Vendor;
@@ -88,6 +89,7 @@ export class VendorClient {
     this.pacer = new RateLimitPacer(options.vendor, options.sleep, retry.maxRateLimitWaitMs, {
       budgetShare: options.budgetShare ?? pacingDefaults.budgetShare,
       windowMs: options.budgetWindowMs ?? pacingDefaults.budgetWindowMs,
+      onWait: reportLongWaits(options.vendor, options.logger),
     });
     this.policy = {
       ...retry,
@@ -113,23 +115,25 @@ export class VendorClient {
     return this.options.baseUrl.replace(/\/+$/, '');
   }
 
-  async getJson<T>(path: string, query: Query = {}): Promise<JsonResponse<T>> {
+  /** `progress`: the page of a listing this request reads, said in the log while a rate limit holds it. */
+  async getJson<T>(path: string, query: Query = {}, progress?: ListingProgress): Promise<JsonResponse<T>> {
     const relative = path.replace(/^\/+/, '');
     const searchParams = toSearchParams(query);
     const shownPath = `/${relative}${searchParams.size ? `?${searchParams}` : ''}`;
+    const waiting = describeRequest(`/${relative}`, progress);
     const credentials = this.options.credentials;
     let attempts = 0;
     let renewed = false;
     return withRetry(`GET ${shownPath}`, this.policy, async () => {
       attempts += 1;
       let auth = (await credentials?.headers()) ?? {};
-      let response = await this.send(relative, searchParams, shownPath, auth, attempts > 1);
+      let response = await this.send(relative, searchParams, shownPath, auth, attempts > 1, waiting);
       // An access token that expired or was revoked mid-run is replaced once, and the request sent again.
       if (response.statusCode === 401 && credentials && !renewed) {
         renewed = true;
         if (await credentials.renew(auth)) {
           auth = await credentials.headers();
-          response = await this.send(relative, searchParams, shownPath, auth, false);
+          response = await this.send(relative, searchParams, shownPath, auth, false, waiting);
         }
       }
       const sentHeaders = { ...this.options.headers, ...auth };
@@ -173,8 +177,9 @@ export class VendorClient {
     shownPath: string,
     auth: Record<string, string>,
     retried: boolean,
+    waiting: string,
   ) {
-    await this.pacer.acquire(retried);
+    await this.pacer.acquire(retried, waiting);
     this.requestCount += 1;
     let response;
     try {

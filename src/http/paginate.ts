@@ -1,6 +1,6 @@
 import type { Query, VendorClient } from './client.js';
+import { aboutPages } from './wait-report.js';
 
-/** The platform has more items than its pagination can reach; the audit would be incomplete. */
 /**
  * Keeps only `keys` of a listed item (those it has): a 50,000-user listing then holds what the
  * audit reads, not every field the API sends. For `project` of the collectors below.
@@ -15,11 +15,20 @@ export function pick<T>(keys: readonly (keyof T & string)[]): (item: unknown) =>
   };
 }
 
+/** The platform has more items than its pagination can reach; the audit would be incomplete. */
 export class IncompleteListingError extends Error {
   constructor(message: string) {
     super(message);
     this.name = 'IncompleteListingError';
   }
+}
+
+/** What every collector takes: page size, what to keep of each item, and how many items to expect. */
+interface ListingOptions<T> {
+  pageSize?: number;
+  project?: (item: unknown) => T;
+  /** About how many items the listing holds, when the caller knows (for the progress said during long waits). */
+  aboutItems?: number;
 }
 
 interface OffsetPage {
@@ -38,28 +47,25 @@ export async function collectOffsetPages<T>(
   path: string,
   collection: string,
   query: Query = {},
-  {
-    pageSize = 100,
-    maxOffset = 10_000,
-    project,
-  }: { pageSize?: number; maxOffset?: number; project?: (item: unknown) => T } = {},
+  { pageSize = 100, maxOffset = 10_000, project, aboutItems }: ListingOptions<T> & { maxOffset?: number } = {},
 ): Promise<T[]> {
   const items: T[] = [];
   let offset = 0;
-  for (;;) {
-    const { body } = await client.getJson<OffsetPage & Record<string, unknown>>(path, {
-      ...query,
-      limit: pageSize,
-      offset,
-    });
-    const page = body[collection];
-    if (!Array.isArray(page)) {
+  for (let page = 1; ; page++) {
+    const progress = { page, aboutPages: aboutPages(aboutItems, pageSize) };
+    const { body } = await client.getJson<OffsetPage & Record<string, unknown>>(
+      path,
+      { ...query, limit: pageSize, offset },
+      progress,
+    );
+    const listed = body[collection];
+    if (!Array.isArray(listed)) {
       throw new IncompleteListingError(`${client.vendor} ${path}: the response has no "${collection}" list`);
     }
-    items.push(...(project ? page.map(project) : (page as T[])));
+    items.push(...(project ? listed.map(project) : (listed as T[])));
     if (!body.more) return items;
     const used = typeof body.limit === 'number' && body.limit > 0 ? body.limit : pageSize;
-    if (page.length === 0)
+    if (listed.length === 0)
       throw new IncompleteListingError(
         `${client.vendor} ${path}: says more items follow offset ${offset} but sent none`,
       );
@@ -87,17 +93,17 @@ export async function collectTokenPages<T>(
   client: VendorClient,
   path: string,
   query: Query = {},
-  {
-    pageSize = 100,
-    maxPages = 10_000,
-    project,
-  }: { pageSize?: number; maxPages?: number; project?: (item: unknown) => T } = {},
+  { pageSize = 100, maxPages = 10_000, project, aboutItems }: ListingOptions<T> & { maxPages?: number } = {},
 ): Promise<T[]> {
   const items: T[] = [];
   const seen = new Set<string>();
   let pageToken: string | undefined;
   for (let pages = 1; ; pages++) {
-    const { body } = await client.getJson<TokenPage>(path, { ...query, count: pageSize, page_token: pageToken });
+    const { body } = await client.getJson<TokenPage>(
+      path,
+      { ...query, count: pageSize, page_token: pageToken },
+      { page: pages, aboutPages: aboutPages(aboutItems, pageSize) },
+    );
     if (!body || !Array.isArray(body.collection)) {
       throw new IncompleteListingError(`${client.vendor} ${path}: the response has no "collection" list`);
     }
@@ -143,18 +149,21 @@ export async function collectCursorPages<T>(
     maxPages = 10_000,
     project,
     onFirstPage,
-  }: {
-    pageSize?: number;
+    aboutItems,
+  }: ListingOptions<T> & {
     maxPages?: number;
-    project?: (item: unknown) => T;
-    /** Called once the first page is read and sound. */ onFirstPage?: () => void;
+    /** Called once the first page is read and sound. */
+    onFirstPage?: () => void;
   } = {},
 ): Promise<T[]> {
   const items: T[] = [];
   const seen = new Set<string>();
   let next: { path: string; query: Query } = { path, query: { ...query, 'page[size]': pageSize } };
   for (let pages = 1; ; pages++) {
-    const { body } = await client.getJson<CursorPage>(next.path, next.query);
+    const { body } = await client.getJson<CursorPage>(next.path, next.query, {
+      page: pages,
+      aboutPages: aboutPages(aboutItems, pageSize),
+    });
     const page = body?.[collection];
     if (!Array.isArray(page))
       throw new IncompleteListingError(`${client.vendor} ${path}: the response has no "${collection}" list`);

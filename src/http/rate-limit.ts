@@ -73,6 +73,8 @@ export interface PacerOptions {
   windowMs?: number;
   /** The time in ms, monotonic (default performance.now). */
   now?: () => number;
+  /** Told of every wait, with what the request that waits is for (see `acquire`). */
+  onWait?: (ms: number, waiting: string | undefined) => void;
 }
 
 /**
@@ -123,6 +125,9 @@ export class RateLimitPacer {
   readonly budgetShare: number;
   readonly windowMs: number;
   private readonly clock: () => number;
+  private readonly onWait: PacerOptions['onWait'];
+  /** What the request being admitted is for, told to `onWait`. */
+  private waiting: string | undefined;
 
   constructor(
     private readonly vendor: Vendor,
@@ -138,6 +143,7 @@ export class RateLimitPacer {
     this.budgetShare = share;
     this.windowMs = windowMs;
     this.clock = options.now ?? (() => performance.now());
+    this.onWait = options.onWait;
   }
 
   /** Pacer time: the clock, plus what sleeps asked for and the clock does not show. */
@@ -149,6 +155,7 @@ export class RateLimitPacer {
   private async sleepFor(ms: number): Promise<void> {
     const wait = Math.max(0, Math.ceil(ms));
     const until = this.now() + wait;
+    if (wait > 0) this.onWait?.(wait, this.waiting);
     await this.sleep(wait);
     this.skewMs = Math.max(this.skewMs, until - this.clock());
   }
@@ -162,9 +169,13 @@ export class RateLimitPacer {
   /**
    * Resolves when a request may be sent. `retried`: the retry layer has just waited for this
    * request (the vendor's signal or a back-off), so it does not wait for the reset again.
+   * `waiting`: what the request is for, told to `onWait` while it waits.
    */
-  acquire(retried = false): Promise<void> {
-    const turn = this.queue.then(() => this.admit(retried));
+  acquire(retried = false, waiting?: string): Promise<void> {
+    const turn = this.queue.then(() => {
+      this.waiting = waiting;
+      return this.admit(retried);
+    });
     this.queue = turn.catch(() => undefined);
     return turn;
   }
@@ -180,7 +191,7 @@ export class RateLimitPacer {
         this.forget();
         if (this.inFlight + this.counted.length >= cap) {
           if (this.counted.length > 0) {
-            const until = this.counted[0]!;
+            const until = this.counted[0];
             await this.sleepFor(until - this.now());
             // That request no longer counts, however the sleep went.
             if (this.counted[0] === until) this.counted.shift();
@@ -210,7 +221,7 @@ export class RateLimitPacer {
   private forget(): void {
     const now = this.now();
     let drop = 0;
-    while (drop < this.counted.length && this.counted[drop]! <= now) drop += 1;
+    while (drop < this.counted.length && this.counted[drop] <= now) drop += 1;
     if (drop > 0) this.counted.splice(0, drop);
   }
 

@@ -13,6 +13,7 @@ import { checkZendesk } from './zendesk/checker.js';
 import { zendeskAuth } from './zendesk/auth.js';
 import { HttpError, RetriesExhaustedError } from '../http/errors.js';
 import type { ZendeskPlatform } from './zendesk/findings.js';
+import { ZENDESK_INSTANCES } from './zendesk/instances.js';
 
 export interface CheckerDeps {
   env: Env;
@@ -36,7 +37,8 @@ const CHECKERS: Partial<Record<PlatformId, CheckerFactory>> = {
       token: env.CALENDLY_TOKEN,
       ...clientDeps('calendly', deps),
     });
-    return () => checkCalendly(new CalendlyClient(http), deps.roster, deps.config.platforms.calendly, deps.clock);
+    const client = new CalendlyClient(http, deps.roster.filter((person) => person.calendly).length);
+    return () => checkCalendly(client, deps.roster, deps.config.platforms.calendly, deps.clock);
   },
   pagerduty: (deps) => {
     const env = requireEnv(deps.env, PLATFORM_ENV.pagerduty);
@@ -101,7 +103,9 @@ function zendeskChecker(platform: ZendeskPlatform, deps: CheckerDeps): Checker {
       ? `${login.variables.join(' and ')} (a confidential OAuth client, owned by an admin)`
       : `${login.variables.join(' and ')} (an admin's email and API token)`;
   return withAccessHints(async () => {
-    const client = new ZendeskClient(http, login.kind === 'oauth' ? login.clientId : undefined);
+    const rosterKey = ZENDESK_INSTANCES[platform].rosterKey;
+    const aboutUsers = deps.roster.filter((person) => person.zendesk?.[rosterKey]).length;
+    const client = new ZendeskClient(http, login.kind === 'oauth' ? login.clientId : undefined, aboutUsers);
     const result = await checkZendesk(platform, client, deps.roster, deps.config.platforms[platform], deps.clock());
     return auth.warning ? { ...result, warnings: [...(result.warnings ?? []), `This audit ${auth.warning}`] } : result;
   }, variables);

@@ -1,15 +1,14 @@
-import fs from 'node:fs';
 import path from 'node:path';
-import { parse } from 'yaml';
 import type { Clock } from '../clock.js';
+import { loadRoster } from '../config/roster.js';
 import { SANDBOX_SEED_DIR } from '../paths.js';
-import { createGitLabSandbox, type GitLabSandbox, type GitLabSandboxUser } from './gitlab.js';
-import { createPagerDutySandbox, type PagerDutySandbox } from './pagerduty.js';
-import { seedPagerDuty } from './seed/pagerduty.js';
-import { createCalendlySandbox, type CalendlySandbox } from './calendly.js';
-import { seedCalendly } from './seed/calendly.js';
-import { createZendeskSandbox, type ZendeskSandbox } from './zendesk.js';
-import { SANDBOX_ZENDESK_CLIENT_ID, seedZendesk, seedZendeskUsFederal } from './seed/zendesk.js';
+import { createGitLabSandbox, type GitLabSandbox, type GitLabSandboxUser } from './gitlab/index.js';
+import { createPagerDutySandbox, type PagerDutySandbox } from '../platforms/pagerduty/sandbox/server.js';
+import { seedPagerDuty } from '../platforms/pagerduty/sandbox/seed.js';
+import { createCalendlySandbox, type CalendlySandbox } from '../platforms/calendly/sandbox/server.js';
+import { seedCalendly } from '../platforms/calendly/sandbox/seed.js';
+import { createZendeskSandbox, type ZendeskSandbox } from '../platforms/zendesk/sandbox/server.js';
+import { SANDBOX_ZENDESK_CLIENT_ID, seedZendesk, seedZendeskUsFederal } from '../platforms/zendesk/sandbox/seed.js';
 
 const SANDBOX_DEFAULT_TOKENS = {
   gitlab: 'sandbox-gitlab-bot-token',
@@ -34,12 +33,15 @@ export const SANDBOX_BOT = 'audit-bot';
 export const SANDBOX_ROSTER = path.join(SANDBOX_SEED_DIR, 'roster.yml');
 export const SANDBOX_CONFIG = path.join(SANDBOX_SEED_DIR, 'audit.config.yml');
 
-/** The sandbox's GitLab users: the bot plus everyone in the sandbox roster; each person gets a token `token-<username>`. */
+/**
+ * The sandbox's GitLab users: the bot plus everyone in the sandbox roster; each person gets a token
+ * `token-<username>`.
+ */
 function sandboxUsers(botToken: string = SANDBOX_TOKENS.gitlab): {
   users: GitLabSandboxUser[];
   tokens: Record<string, string>;
 } {
-  const roster = parse(fs.readFileSync(SANDBOX_ROSTER, 'utf8')) as { name: string; gitlab: { username: string } }[];
+  const roster = loadRoster(SANDBOX_ROSTER);
   const users: GitLabSandboxUser[] = [{ id: 1, username: SANDBOX_BOT, name: 'Audit Bot', bot: true }];
   const tokens: Record<string, string> = { [botToken]: SANDBOX_BOT };
   roster.forEach((person, index) => {
@@ -61,7 +63,10 @@ export interface Sandbox {
   stop(): Promise<void>;
 }
 
-/** Starts every fake on 127.0.0.1 (random ports), seeded with the sample team; `tokens` replaces the credentials the fakes accept. */
+/**
+ * Starts every fake on 127.0.0.1 (random ports), seeded with the sample team; `tokens` replaces the
+ * credentials the fakes accept.
+ */
 export async function startSandbox(
   options: { clock?: Clock; tokens?: Partial<Record<keyof typeof SANDBOX_TOKENS, string>> } = {},
 ): Promise<Sandbox> {

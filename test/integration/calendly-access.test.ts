@@ -1,7 +1,7 @@
 import got from 'got';
 import { runAuditBot, withSandbox } from '../helpers.js';
-import { generateCalendlyMembers } from '../../src/sandbox/calendly.js';
-import { CALENDLY_ORGANIZATION_UUID } from '../../src/sandbox/seed/calendly.js';
+import { generateCalendlyMembers } from '../../src/platforms/calendly/sandbox/data.js';
+import { CALENDLY_ORGANIZATION_UUID } from '../../src/platforms/calendly/sandbox/seed.js';
 import type { Sandbox } from '../../src/sandbox/environment.js';
 
 const OPEN = ['open', '--platform', 'calendly'];
@@ -25,7 +25,8 @@ describe("Calendly: a membership listing without the token's own user is never t
       expect(run.code).toBe(1);
       expect(run.stdout).toBe('');
       expect(run.stderr).toContain(
-        `the membership listing of organization ${sandbox.calendly.organizationUri} (259 member(s)) does not contain the token's own user ` +
+        `the membership listing of organization ${sandbox.calendly.organizationUri} (259 member(s)) ` +
+          "does not contain the token's own user " +
           `${sandbox.calendly.userUri(TOKEN_USER)}: the listing is incomplete`,
       );
       expect(run.stderr).not.toMatch(STACK_FRAME);
@@ -41,7 +42,12 @@ describe("Calendly: a membership listing without the token's own user is never t
       const run = await runAuditBot(sandbox, OPEN);
       expect(run.code).toBe(1);
       expect(run.stdout).toMatch(
-        /^calendly: FAILED, no findings were produced: calendly \/organization_memberships: the membership listing of organization \S+ \(0 member\(s\)\) does not contain the token's own user \S+UALEXRIVERA00001: the listing is incomplete/m,
+        new RegExp(
+          /^calendly: FAILED, no findings were produced: calendly \/organization_memberships: /.source +
+            /the membership listing of organization \S+ \(0 member\(s\)\) /.source +
+            /does not contain the token's own user \S+UALEXRIVERA00001: the listing is incomplete/.source,
+          'm',
+        ),
       );
       expect(sandbox.gitlab.issues()).toHaveLength(0);
     });
@@ -90,7 +96,7 @@ describe("Calendly: a membership listing without the token's own user is never t
 });
 
 describe('Calendly: scoped personal access tokens', () => {
-  test('the fake answers 403 Permission Denied, as documented, for a scope the token lacks; :write includes :read', async () => {
+  test('the fake answers 403 Permission Denied for a missing scope, as documented; :write includes :read', async () => {
     await withSandbox(async (sandbox) => {
       sandbox.calendly.issueToken('users-only', { scopes: ['users:read'] });
       sandbox.calendly.issueToken('org-write', { scopes: ['users:read', 'organizations:write'] });
@@ -115,14 +121,20 @@ describe('Calendly: scoped personal access tokens', () => {
     });
   });
 
-  test('a token without organizations:read: exit 1, the error names the scope and CALENDLY_TOKEN, not retried, nothing posted', async () => {
+  test('without organizations:read: exit 1 naming the scope and CALENDLY_TOKEN, no retry, nothing posted', async () => {
     await withSandbox(async (sandbox) => {
       sandbox.calendly.issueToken('users-only', { scopes: ['users:read'] });
       const run = await runAuditBot(sandbox, OPEN, { CALENDLY_TOKEN: 'users-only' });
       expect(run.code).toBe(1);
       expect(run.sleeps).toEqual([]);
       expect(run.stdout).toMatch(
-        /^calendly: FAILED, no findings were produced: calendly GET \/organization\S+ answered HTTP 403: \{"title":"Permission Denied".*\} — the token lacks the scope `organizations:read`; create a personal access token with it \(the audit needs `users:read` and `organizations:read`\) and set CALENDLY_TOKEN/m,
+        new RegExp(
+          /^calendly: FAILED, no findings were produced: calendly GET \/organization\S+ answered HTTP 403: /.source +
+            /\{"title":"Permission Denied".*\} — the token lacks the scope `organizations:read`; /.source +
+            /create a personal access token with it \(the audit needs `users:read` and `organizations:read`\) /.source +
+            /and set CALENDLY_TOKEN/.source,
+          'm',
+        ),
       );
       expect(run.stdout).not.toMatch(STACK_FRAME);
       expect(sandbox.gitlab.issues()).toHaveLength(0);
@@ -131,7 +143,10 @@ describe('Calendly: scoped personal access tokens', () => {
       expect(check.code).toBe(1);
       expect(check.stdout).toBe('');
       expect(check.stderr).toMatch(
-        /^audit-bot: calendly GET \/organization\S+ answered HTTP 403: .*the token lacks the scope `organizations:read`.*set CALENDLY_TOKEN/,
+        new RegExp(
+          /^audit-bot: calendly GET \/organization\S+ answered HTTP 403: /.source +
+            /.*the token lacks the scope `organizations:read`.*set CALENDLY_TOKEN/.source,
+        ),
       );
       expect(check.stderr).not.toMatch(STACK_FRAME);
     });
@@ -182,7 +197,13 @@ describe('Calendly: scoped personal access tokens', () => {
       expect(run.code).toBe(1);
       expect(run.sleeps).toEqual([]);
       expect(run.stdout).toMatch(
-        /^calendly: FAILED, no findings were produced: calendly GET \/users\/me answered HTTP 401: \{"title":"Unauthenticated".*\} — Calendly refused the token \(invalid, expired or revoked\); create a personal access token with the scopes `users:read` and `organizations:read` and set CALENDLY_TOKEN$/m,
+        new RegExp(
+          /^calendly: FAILED, no findings were produced: calendly GET \/users\/me answered HTTP 401: /.source +
+            /\{"title":"Unauthenticated".*\} — Calendly refused the token \(invalid, expired or revoked\); /.source +
+            /create a personal access token with the scopes `users:read` and `organizations:read` /.source +
+            /and set CALENDLY_TOKEN$/.source,
+          'm',
+        ),
       );
       expect(run.stdout).not.toContain('old-token');
     });

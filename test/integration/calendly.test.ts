@@ -1,8 +1,8 @@
 import got from 'got';
 import { FIXED_NOW, gitlabWrites, runAuditBot, threads, withSandbox, withTimeline } from '../helpers.js';
 import { parseMarkers } from '../../src/domain/markers.js';
-import { generateCalendlyMembers } from '../../src/sandbox/calendly.js';
-import { CALENDLY_ORGANIZATION_UUID } from '../../src/sandbox/seed/calendly.js';
+import { generateCalendlyMembers } from '../../src/platforms/calendly/sandbox/data.js';
+import { CALENDLY_ORGANIZATION_UUID } from '../../src/platforms/calendly/sandbox/seed.js';
 import { SANDBOX_TOKENS, type Sandbox } from '../../src/sandbox/environment.js';
 
 /** What GitLab parses for mentions, references and links: the text outside code spans (their content is literal). */
@@ -89,13 +89,16 @@ describe('audit-bot against the Calendly sandbox', () => {
     });
   });
 
-  test('open posts the results and one ping per responsible person; the manager and the SOMs are told why', async () => {
+  test('open posts the results and one ping per responsible person; the manager and SOMs are told why', async () => {
     await withSandbox(async (sandbox) => {
       const run = await runAuditBot(sandbox, OPEN);
       expect(run.stderr).toBe('');
       expect(run.code).toBe(0);
       expect(run.stdout).toMatch(
-        /calendly: issue #1 \(new\) .*: 10 finding\(s\), 0 accepted exception\(s\), 7 note\(s\) posted, 3 platform request\(s\)/,
+        new RegExp(
+          /calendly: issue #1 \(new\) .*: 10 finding\(s\), 0 accepted exception\(s\), /.source +
+            /7 note\(s\) posted, 3 platform request\(s\)/.source,
+        ),
       );
 
       const [issue, ...others] = sandbox.gitlab.issues();
@@ -110,7 +113,7 @@ describe('audit-bot against the Calendly sandbox', () => {
       expect(issue.description).toContain('## Calendly access audit — 2026-Q4');
 
       const notes = botNotes(sandbox);
-      const markers = notes.map((note) => parseMarkers(note.body)[0]!);
+      const markers = notes.map((note) => parseMarkers(note.body)[0]);
       expect(markers.map((marker) => [marker.step, marker.owner ?? null])).toEqual([
         ['results', null],
         ['ping1', 'cokafor'],
@@ -120,17 +123,17 @@ describe('audit-bot against the Calendly sandbox', () => {
         ['ping1', 'tkim'],
         ['ping1', null],
       ]);
-      expect(notes[0]!.body).toContain('**10 findings**');
-      expect(notes[0]!.body).toContain('read 10 organization members, 3 pending invitations in 3 requests');
-      expect(notes[0]!.body).not.toMatch(/(^|\s)@[a-z]/);
-      for (const id of ['CAL-1', 'CAL-9']) expect(notes[0]!.body).toContain(`**${id}**`);
+      expect(notes[0].body).toContain('**10 findings**');
+      expect(notes[0].body).toContain('read 10 organization members, 3 pending invitations in 3 requests');
+      expect(notes[0].body).not.toMatch(/(^|\s)@[a-z]/);
+      for (const id of ['CAL-1', 'CAL-9']) expect(notes[0].body).toContain(`**${id}**`);
 
-      const pnair = notes[3]!.body;
+      const pnair = notes[3].body;
       // Zoë's name on a contractor's seat is a hint for the Support Ops Managers, not her manager's item (issue #18).
       expect(pnair).toMatch(/^@pnair, the Calendly access audit for 2026-Q4 needs you on 1 item/);
       expect(pnair).not.toContain('so their manager pnair is pinged');
       expect(pnair).toContain('Calendly role is user; the roster says admin');
-      const som = notes[6]!.body;
+      const som = notes[6].body;
       expect(som.startsWith('@som-alex, nobody in the roster owns these 4 Calendly items')).toBe(true);
       expect(som).toContain('The name looks like Zoë Ångström (zangstrom) under another email');
       expect(som).toContain('No roster person has this email or name, so the Support Ops Managers are pinged');
@@ -173,7 +176,7 @@ describe('audit-bot against the Calendly sandbox', () => {
       const run = await runAuditBot(sandbox, OPEN);
       expect(run.code).toBe(0);
 
-      const issue = sandbox.gitlab.issues()[0]!;
+      const issue = sandbox.gitlab.issues()[0];
       expect(issue.state).toBe('opened');
       const all = sandbox.gitlab
         .notesOf(issue.iid)
@@ -188,7 +191,7 @@ describe('audit-bot against the Calendly sandbox', () => {
       }
       // The control: the GitLab fake does run a line-start /close.
       sandbox.gitlab.addNote(issue.iid, { author: 'som-alex', body: 'done\n/close' });
-      expect(sandbox.gitlab.issues()[0]!.state).toBe('closed');
+      expect(sandbox.gitlab.issues()[0].state).toBe('closed');
     });
   });
 
@@ -283,7 +286,7 @@ describe('audit-bot against the Calendly sandbox', () => {
     });
   });
 
-  test('a page token that comes back again fails the check instead of looping or reporting a partial list', async () => {
+  test('a page token that comes back fails the check instead of looping or reporting a partial list', async () => {
     await withSandbox(async (sandbox) => {
       sandbox.calendly.setFaultPlan((req) =>
         req.url.pathname === '/organization_memberships'
@@ -324,10 +327,11 @@ describe('audit-bot against the Calendly sandbox', () => {
       fs.writeFileSync(
         config,
         fs
-          .readFileSync(sandbox.env.AUDIT_CONFIG!, 'utf8')
+          .readFileSync(sandbox.env.AUDIT_CONFIG, 'utf8')
           .replace(
             'allow_list: []',
-            'allow_list:\n  - { fingerprint: "calendly:admin-not-allowed:USAMLEE00000001", reason: On-call admin cover, expires: 2027-01-31 }',
+            'allow_list:\n  - { fingerprint: "calendly:admin-not-allowed:USAMLEE00000001", ' +
+              'reason: On-call admin cover, expires: 2027-01-31 }',
           )
           .replace('priya.nair@example.com]', 'priya.nair@example.com, Sam.Lee@example.com]'),
       );
@@ -349,7 +353,7 @@ describe('audit-bot against the Calendly sandbox', () => {
       expect(run.code).toBe(0);
       const steps = botNotes(sandbox)
         .slice(opened)
-        .map((note) => [parseMarkers(note.body)[0]!.step, parseMarkers(note.body)[0]!.owner ?? null]);
+        .map((note) => [parseMarkers(note.body)[0].step, parseMarkers(note.body)[0].owner ?? null]);
       expect(steps).toEqual([
         ['ping2', 'cokafor'],
         ['ping2', 'ohaddad'],
@@ -395,7 +399,8 @@ describe('the Calendly sandbox behaves like Calendly', () => {
         (
           await get(
             sandbox,
-            `/organization_memberships?organization=${encodeURIComponent('https://api.calendly.com/organizations/OTHER')}`,
+            '/organization_memberships?organization=' +
+              encodeURIComponent('https://api.calendly.com/organizations/OTHER'),
           )
         ).statusCode,
       ).toBe(403);

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { gitlabWrites, runAuditBot, withTimeline, type Timeline } from '../helpers.js';
 import type { Sandbox } from '../../src/sandbox/environment.js';
 import { SANDBOX_CONFIG } from '../../src/sandbox/environment.js';
-import { fixSeededProblems, SEEDED_PAGERDUTY_FIXES } from '../../src/sandbox/seed/pagerduty.js';
+import { fixSeededProblems, SEEDED_PAGERDUTY_FIXES } from '../../src/platforms/pagerduty/sandbox/seed.js';
 import { CHECKLIST_STEPS, checklistMarker, type ChecklistStep } from '../../src/domain/checklist.js';
 
 async function open(sandbox: Sandbox, time: Timeline, env: Record<string, string> = {}) {

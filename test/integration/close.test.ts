@@ -37,7 +37,7 @@ describe('only a Support Ops Manager may end an audit', () => {
       expect(issueOf(sandbox).state).toBe('opened');
       const reopened = markers(sandbox).filter(({ marker }) => marker.step === 'reopened');
       expect(reopened).toHaveLength(1);
-      expect(reopened[0]!.body).toMatch(
+      expect(reopened[0].body).toMatch(
         /^`jdoe` closed this issue, but only a Support Ops Manager \(`som-alex`\) may end the PagerDuty access audit for 2026-Q4: the bot reopened it/,
       );
       expect(markers(sandbox).some(({ marker }) => marker.step === 'outcome')).toBe(false);

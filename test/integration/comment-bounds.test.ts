@@ -9,8 +9,8 @@ function botSteps(sandbox: Sandbox, since = 0) {
     .filter((note) => !note.system && note.author.username === 'audit-bot')
     .slice(since)
     .map((note) => [
-      parseMarkers(note.body)[0]!.step,
-      parseMarkers(note.body)[0]!.owner ?? null,
+      parseMarkers(note.body)[0].step,
+      parseMarkers(note.body)[0].owner ?? null,
       note.body.match(/\*\*PD-\d+\*\*/g)?.map((id) => id.slice(2, -2)) ?? [],
     ]);
 }

@@ -5,7 +5,7 @@ import { runCli } from '../../src/cli.js';
 import { runDemo } from '../../src/commands/demo.js';
 import { silentLogger } from '../../src/log.js';
 import { parseMarkers } from '../../src/domain/markers.js';
-import { SEEDED_ZENDESK_KINDS } from '../../src/sandbox/seed/zendesk.js';
+import { SEEDED_ZENDESK_KINDS } from '../../src/platforms/zendesk/sandbox/seed.js';
 
 /** What GitLab parses for mentions, references and links: the text outside code spans (their content is literal). */
 const outsideCode = (markdown: string) => markdown.replace(/(?<!`)(`+)(?!`)[^\n]*?[^`\n]\1(?!`)/g, ' ');

@@ -10,7 +10,7 @@ test('an audit disabled in the config is skipped with exit 0 even when named, an
     const config = path.join(dir, 'audit.config.yml');
     fs.writeFileSync(
       config,
-      fs.readFileSync(SANDBOX_CONFIG, 'utf8').replace(/^  pagerduty:\n/m, '  pagerduty:\n    enabled: false\n'),
+      fs.readFileSync(SANDBOX_CONFIG, 'utf8').replace(/^ {2}pagerduty:\n/m, '  pagerduty:\n    enabled: false\n'),
     );
     for (const command of [
       ['open', '--platform', 'pagerduty'],

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { runAuditBot, withTimeline } from '../helpers.js';
-import { generatePagerDutyUsers } from '../../src/sandbox/pagerduty.js';
+import { generatePagerDutyUsers } from '../../src/platforms/pagerduty/sandbox/data.js';
 import type { AuditReport } from '../../src/domain/report.js';
 
 function tempReport(): string {

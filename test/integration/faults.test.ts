@@ -16,7 +16,8 @@ describe('platform faults', () => {
       const run = await runAuditBot(sandbox, OPEN);
       expect(run.code).toBe(0);
       expect(run.sleeps).toEqual([7000]);
-      // users, schedules, escalation policies, the 3 rendered schedules, and the shift-based (v3) listing and schedule a policy targets
+      // users, schedules, escalation policies, the 3 rendered schedules, and the shift-based (v3)
+      // listing and schedule a policy targets
       expect(sandbox.pagerduty.log.map((entry) => entry.status)).toEqual([429, 200, 200, 200, 200, 200, 200, 200, 200]);
     });
   });
@@ -56,7 +57,10 @@ describe('platform faults', () => {
       const run = await runAuditBot(sandbox, OPEN);
       expect(run.code).toBe(1);
       expect(run.stdout).toMatch(
-        /pagerduty: FAILED, no findings were produced: pagerduty GET \/users\?limit=100&offset=0&total=true answered HTTP 500/,
+        new RegExp(
+          /pagerduty: FAILED, no findings were produced: /.source +
+            /pagerduty GET \/users\?limit=100&offset=0&total=true answered HTTP 500/.source,
+        ),
       );
       expect(run.stdout).toMatch(/gave up after 7 attempts/);
       expect(run.stdout).not.toMatch(/\*\*No findings/);
@@ -135,7 +139,7 @@ describe('GitLab faults', () => {
     });
   });
 
-  test("an issue found after a lost create may be another run's, notes and all: they are read, nothing is posted twice", async () => {
+  test("an issue found after a lost create may be another run's, notes and all: read, none posted twice", async () => {
     const finished = await withSandbox(async (sandbox) => {
       expect((await runAuditBot(sandbox, OPEN)).code).toBe(0);
       return { state: sandbox.gitlab.saveState(), threads: threads(sandbox) };
@@ -156,5 +160,6 @@ describe('GitLab faults', () => {
     });
   });
 
-  // Killed after every write, then re-run: test/reliability/crash.test.ts (every write point of `open --platform all` and of a follow-up night).
+  // Killed after every write, then re-run: test/reliability/crash.test.ts (every write point of
+  // `open --platform all` and of a follow-up night).
 });

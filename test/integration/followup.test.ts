@@ -4,7 +4,7 @@ import path from 'node:path';
 import { gitlabWrites, runAuditBot, withTimeline, type Timeline } from '../helpers.js';
 import { parseMarkers } from '../../src/domain/markers.js';
 import type { Sandbox } from '../../src/sandbox/environment.js';
-import { fixSeededProblems, SEEDED_PAGERDUTY_FIXES } from '../../src/sandbox/seed/pagerduty.js';
+import { fixSeededProblems, SEEDED_PAGERDUTY_FIXES } from '../../src/platforms/pagerduty/sandbox/seed.js';
 
 const FOLLOWUP = ['followup'];
 
@@ -337,15 +337,15 @@ describe('the follow-up ladder (nightly), driven by the issue notes and the cloc
       fs.writeFileSync(
         config,
         fs
-          .readFileSync(sandbox.env.AUDIT_CONFIG!, 'utf8')
+          .readFileSync(sandbox.env.AUDIT_CONFIG, 'utf8')
           .replace(/^labels: \[audit\]$/m, 'labels: [access-review, support-ops]'),
       );
       const env = { AUDIT_CONFIG: config };
       expect((await runAuditBot(sandbox, ['open', '--platform', 'pagerduty'], env, time.now)).code).toBe(0);
-      expect(sandbox.gitlab.issues()[0]!.labels).toEqual(
+      expect(sandbox.gitlab.issues()[0].labels).toEqual(
         expect.arrayContaining(['access-review', 'support-ops', 'audit::pagerduty']),
       );
-      expect(sandbox.gitlab.issues()[0]!.labels).not.toContain('audit');
+      expect(sandbox.gitlab.issues()[0].labels).not.toContain('audit');
 
       time.at('PT72H');
       const night = await runAuditBot(sandbox, FOLLOWUP, env, time.now);
@@ -377,12 +377,12 @@ describe('the follow-up ladder (nightly), driven by the issue notes and the cloc
         .slice(before)
         .filter((note) => !note.system);
       expect(added).toHaveLength(1);
-      expect(parseMarkers(added[0]!.body)[0]).toMatchObject({ step: 'outcome', result: 'superseded', next: 2 });
-      expect(added[0]!.body).toMatch(
+      expect(parseMarkers(added[0].body)[0]).toMatchObject({ step: 'outcome', result: 'superseded', next: 2 });
+      expect(added[0].body).toMatch(
         /^Superseded by #2, the 2027-Q1 audit, which lists every finding still present; recorded on 2027-01-02 06:00 UTC\. Closing this issue/,
       );
-      expect(sandbox.gitlab.issues()[0]!.state).toBe('closed');
-      expect(sandbox.gitlab.issues()[0]!.labels).toContain('audit-status::done');
+      expect(sandbox.gitlab.issues()[0].state).toBe('closed');
+      expect(sandbox.gitlab.issues()[0].labels).toContain('audit-status::done');
       const next = await followup(sandbox, time);
       expect(next.stdout).not.toContain('issue #1');
     });
@@ -415,7 +415,7 @@ describe('the follow-up ladder (nightly), driven by the issue notes and the cloc
     await withTimeline(async (sandbox, time) => {
       await open(sandbox, time);
       const results = sandbox.gitlab.notesOf(1).find((note) => parseMarkers(note.body)[0]?.step === 'results')!;
-      const asBot = { 'PRIVATE-TOKEN': sandbox.env.GITLAB_TOKEN!, 'content-type': 'application/json' };
+      const asBot = { 'PRIVATE-TOKEN': sandbox.env.GITLAB_TOKEN, 'content-type': 'application/json' };
       // Maintainers can delete anyone's comment; the sandbox lets only the author, so the bot's token does it.
       const removal = await fetch(`${sandbox.gitlab.url}/api/v4/projects/1/issues/1/notes/${results.id}`, {
         method: 'DELETE',

@@ -41,7 +41,7 @@ describe('labels are an index for people: the bot finds its audits by author and
   // Before: followup listed open issues by `audit::<platform>`, so the night saw nothing (and, past
   // missed_quarter_after, reported a missed quarter); `open` found the quarter's issue by the same
   // labels and created a second one, pinging everyone again.
-  test('a removed audit::<platform> label silences nothing: the night follows the issue and puts the label back; `open` finds it', async () => {
+  test('a removed audit::<platform> label silences nothing: the night restores it, `open` finds it', async () => {
     await withTimeline(async (sandbox, time) => {
       await open(sandbox, time);
       time.at('PT24H');
@@ -80,7 +80,7 @@ describe('labels are an index for people: the bot finds its audits by author and
 
   // Before: the quarter was read from the label, so #1 relabelled 2026-Q3 was "an earlier quarter's
   // issue" and was closed as superseded by the attacker's issue, which carried the audit's labels.
-  test('a moved quarter label and an attacker’s issue with the audit’s labels supersede nothing; the attacker’s issue is left alone', async () => {
+  test("moved quarter label and an attacker's issue with the audit's labels supersede nothing; it stays", async () => {
     await withTimeline(async (sandbox, time) => {
       await open(sandbox, time);
       time.at('PT24H');
@@ -112,7 +112,8 @@ describe('labels are an index for people: the bot finds its audits by author and
       expect(sandbox.gitlab.notesOf(3)).toEqual([]);
       expect([issue(sandbox, 2), issue(sandbox, 3)]).toEqual(attackers);
 
-      // Into 2027-Q1 (the attacker's issue "for" it is open and labelled): still nothing superseded, and `open` opens its own.
+      // Into 2027-Q1 (the attacker's issue "for" it is open and labelled): still nothing superseded,
+      // and `open` opens its own.
       time.at('P38DT21H');
       const later = await followup(sandbox, time);
       expect(later.code).toBe(0);
@@ -126,7 +127,7 @@ describe('labels are an index for people: the bot finds its audits by author and
 
   // Before: closed issues were listed by audit-status::open / ::review only, so one PUT by anyone
   // (done + close) took the issue out of every night without a trace.
-  test('audit-status::done and a close by someone with no say are undone: reopened, explained once, status label corrected', async () => {
+  test('audit-status::done or a close by someone with no say: reopened, explained once, label fixed', async () => {
     await withTimeline(async (sandbox, time) => {
       await open(sandbox, time);
       time.at('PT24H');
@@ -161,7 +162,7 @@ describe('labels are an index for people: the bot finds its audits by author and
   });
 
   // Before: with its platform label gone the issue was never listed again, so it stayed public.
-  test('an issue made public after its label was removed is made confidential again, before anything else', async () => {
+  test('an issue made public after its label was removed is made confidential again, before all else', async () => {
     await withTimeline(async (sandbox, time) => {
       await open(sandbox, time);
       time.at('PT24H');

@@ -2,7 +2,7 @@ import { readFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { gitlabWrites, runAuditBot, withSandbox } from '../helpers.js';
-import { generatePagerDutyUsers } from '../../src/sandbox/pagerduty.js';
+import { generatePagerDutyUsers } from '../../src/platforms/pagerduty/sandbox/data.js';
 import { parseMarkers } from '../../src/domain/markers.js';
 import { GITLAB_NOTE_LIMIT } from '../../src/domain/note-size.js';
 
@@ -51,12 +51,12 @@ describe("GitLab's note size cap", () => {
       const report = JSON.parse(readFileSync(path.join(dir, 'night1.json'), 'utf8')) as {
         audits: { items?: { id: string; kind: string; subject: string }[] }[];
       };
-      const items = report.audits[0]!.items!;
+      const items = report.audits[0].items!;
       expect(items).toHaveLength(5013);
       expect(new Set(items.map((item) => item.id)).size).toBe(5013);
       expect(items.every((item) => item.kind && item.subject)).toBe(true);
       for (const note of sandbox.gitlab.notesOf(1)) expect(note.body.length).toBeLessThan(GITLAB_NOTE_LIMIT);
-      expect(sandbox.gitlab.issues()[0]!.description!.length).toBeLessThan(1_048_576);
+      expect(sandbox.gitlab.issues()[0].description!.length).toBeLessThan(1_048_576);
 
       const before = sandbox.gitlab.log.length;
       const second = await runAuditBot(sandbox, [
@@ -71,7 +71,7 @@ describe("GitLab's note size cap", () => {
       const quiet = JSON.parse(readFileSync(path.join(dir, 'night2.json'), 'utf8')) as {
         audits: { unchanged?: { items: number } }[];
       };
-      expect(quiet.audits[0]!.unchanged!.items).toBe(5013);
+      expect(quiet.audits[0].unchanged!.items).toBe(5013);
       const requests = sandbox.gitlab.log.slice(before);
       expect(requests.every((entry) => entry.method === 'GET')).toBe(true);
       expect(requests.length).toBeLessThanOrEqual(6);
@@ -81,7 +81,7 @@ describe("GitLab's note size cap", () => {
   test('the sandbox refuses what GitLab refuses: a note or a description over the cap', async () => {
     await withSandbox(async (sandbox) => {
       expect((await runAuditBot(sandbox, ['open', '--platform', 'pagerduty'])).code).toBe(0);
-      const headers = { 'PRIVATE-TOKEN': sandbox.env.GITLAB_TOKEN!, 'content-type': 'application/json' };
+      const headers = { 'PRIVATE-TOKEN': sandbox.env.GITLAB_TOKEN, 'content-type': 'application/json' };
       const base = `${sandbox.gitlab.url}/api/v4/projects/1/issues/1`;
       const notesBefore = sandbox.gitlab.notesOf(1).length;
       const tooLong = await fetch(`${base}/notes`, {

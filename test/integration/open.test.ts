@@ -1,5 +1,5 @@
 import { FIXED_NOW, gitlabWrites, runAuditBot, threads, withSandbox } from '../helpers.js';
-import { generatePagerDutyUsers } from '../../src/sandbox/pagerduty.js';
+import { generatePagerDutyUsers } from '../../src/platforms/pagerduty/sandbox/data.js';
 import { parseMarkers } from '../../src/domain/markers.js';
 
 const OPEN = ['open', '--platform', 'pagerduty'];
@@ -71,7 +71,7 @@ describe('audit-bot open --platform pagerduty against the sandbox', () => {
       });
       const from = sandbox.gitlab.log.length;
       expect((await runAuditBot(sandbox, OPEN)).code).toBe(0);
-      expect(sandbox.gitlab.issues()[1]!.confidential).toBe(true);
+      expect(sandbox.gitlab.issues()[1].confidential).toBe(true);
       const writes = sandbox.gitlab.log
         .slice(from)
         .filter((entry) => entry.method !== 'GET' && !entry.path.includes('/labels'));
@@ -83,14 +83,14 @@ describe('audit-bot open --platform pagerduty against the sandbox', () => {
       const publish = () =>
         fetch(`${sandbox.gitlab.url}/api/v4/projects/1/issues/2`, {
           method: 'PUT',
-          headers: { 'PRIVATE-TOKEN': sandbox.env.GITLAB_TOKEN!, 'content-type': 'application/json' },
+          headers: { 'PRIVATE-TOKEN': sandbox.env.GITLAB_TOKEN, 'content-type': 'application/json' },
           body: JSON.stringify({ confidential: false }),
         });
       for (const argv of [OPEN, ['followup']]) {
         expect((await publish()).status).toBe(200);
-        expect(sandbox.gitlab.issues()[1]!.confidential).toBe(false);
+        expect(sandbox.gitlab.issues()[1].confidential).toBe(false);
         expect((await runAuditBot(sandbox, argv)).code).toBe(0);
-        expect(sandbox.gitlab.issues()[1]!.confidential).toBe(true);
+        expect(sandbox.gitlab.issues()[1].confidential).toBe(true);
       }
     });
   });

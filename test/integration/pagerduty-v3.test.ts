@@ -44,7 +44,7 @@ const baseline = [
 ];
 
 describe('shift-based (v3) schedules in the PagerDuty audit', () => {
-  test('a policy whose only rule targets a v3 schedule, with no loops: one true single-target finding, no dead reference', async () => {
+  test("a v3 schedule as a policy's sole target, no loops: true single-target finding, no dead reference", async () => {
     await withSandbox(async (sandbox) => {
       const policy = sandbox.pagerduty.data.escalationPolicies.find((p) => p.id === 'PEPWKND')!;
       policy.num_loops = 0;
@@ -59,12 +59,12 @@ describe('shift-based (v3) schedules in the PagerDuty audit', () => {
     });
   });
 
-  test('a v3 schedule’s missing roster person, stray members and coverage gap are found like a v2 schedule’s', async () => {
+  test('a v3 schedule’s missing roster person, stray members and coverage gap: found as for v2', async () => {
     await withSandbox(async (sandbox) => {
       const rota = sandbox.pagerduty.data.v3Schedules!.find((s) => s.id === 'PV3WKND')!;
-      rota.rotations[0]!.events[0]!.memberIds.push('PPATDP1', 'PDELETD');
+      rota.rotations[0].events[0].memberIds.push('PPATDP1', 'PDELETD');
       // A former member on an event that ended before the window is no longer on the rota.
-      rota.rotations[0]!.events.push({
+      rota.rotations[0].events.push({
         id: 'OLD',
         name: 'Old',
         memberIds: ['PGHOST1'],
@@ -103,7 +103,8 @@ describe('shift-based (v3) schedules in the PagerDuty audit', () => {
         [new Date(NOW + 5 * DAY).toISOString(), new Date(NOW + 6 * DAY).toISOString()],
       ]);
       expect(added.find((f) => f.fingerprint === 'pagerduty:missing-from-schedule:slee:PV3WKND')!.detail).toBe(
-        'Not on schedule "Support Weekend On-Call (shift-based)" (PV3WKND), which the roster expects: ask Support Ops (a PagerDuty admin) to add you to it, or correct pagerduty.schedules in your roster entry.',
+        'Not on schedule "Support Weekend On-Call (shift-based)" (PV3WKND), which the roster expects: ' +
+          'ask Support Ops (a PagerDuty admin) to add you to it, or correct pagerduty.schedules in your roster entry.',
       );
     });
   });
@@ -214,7 +215,7 @@ describe('shift-based (v3) schedules in the PagerDuty audit', () => {
         // A configured schedule v2 lacks: the v3 listing is asked, answers 403/404, and the id is reported missing.
         const config = fs
           .readFileSync(SANDBOX_CONFIG, 'utf8')
-          .replace(/\n  pagerduty:\n/, '\n  pagerduty:\n    schedules: [PAMER01, PNOSUCH]\n');
+          .replace(/\n {2}pagerduty:\n/, '\n  pagerduty:\n    schedules: [PAMER01, PNOSUCH]\n');
         const fingerprints = (await check(sandbox, { AUDIT_CONFIG: tempFile('audit.config.yml', config) })).map(
           (f) => f.fingerprint,
         );
@@ -226,11 +227,11 @@ describe('shift-based (v3) schedules in the PagerDuty audit', () => {
     }
   });
 
-  test('a configured list with a v3 schedule narrows to it; a roster-listed v3 schedule is read even when narrowed out', async () => {
+  test("a configured v3 schedule narrows the list; a roster's v3 schedule is read even when narrowed out", async () => {
     await withSandbox(async (sandbox) => {
       const config = fs
         .readFileSync(SANDBOX_CONFIG, 'utf8')
-        .replace(/\n  pagerduty:\n/, '\n  pagerduty:\n    schedules: [PV3WKND]\n');
+        .replace(/\n {2}pagerduty:\n/, '\n  pagerduty:\n    schedules: [PV3WKND]\n');
       const fingerprints = (await check(sandbox, { AUDIT_CONFIG: tempFile('audit.config.yml', config) })).map(
         (f) => f.fingerprint,
       );
@@ -246,7 +247,7 @@ describe('shift-based (v3) schedules in the PagerDuty audit', () => {
       pd.escalationPolicies = pd.escalationPolicies.filter((p) => p.id !== 'PEPWKND');
       const config = fs
         .readFileSync(SANDBOX_CONFIG, 'utf8')
-        .replace(/\n  pagerduty:\n/, '\n  pagerduty:\n    schedules: [PAMER01]\n');
+        .replace(/\n {2}pagerduty:\n/, '\n  pagerduty:\n    schedules: [PAMER01]\n');
       const roster = fs
         .readFileSync(SANDBOX_ROSTER, 'utf8')
         .replace(

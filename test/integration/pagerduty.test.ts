@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { runAuditBot, withSandbox } from '../helpers.js';
-import { generatePagerDutyUsers } from '../../src/sandbox/pagerduty.js';
+import { generatePagerDutyUsers } from '../../src/platforms/pagerduty/sandbox/data.js';
 import type { Sandbox } from '../../src/sandbox/environment.js';
 import type { Finding } from '../../src/domain/types.js';
 
@@ -24,7 +24,7 @@ function configFile(...lines: string[]): string {
 const query = (entry: { query: string }) => new URLSearchParams(entry.query);
 
 describe('the PagerDuty audit against the sandbox fake, over real HTTP', () => {
-  test('every kind of finding, with its owner, from 8 requests: users, schedules, policies, v3 schedules, one rendered schedule each', async () => {
+  test('every kind of finding and owner from 8 requests: users, schedules, policies, v3, one render each', async () => {
     await withSandbox(async (sandbox) => {
       const findings = await check(sandbox);
       expect(Object.fromEntries(findings.map((f) => [f.fingerprint, f.owner]))).toEqual({
@@ -61,19 +61,21 @@ describe('the PagerDuty audit against the sandbox fake, over real HTTP', () => {
         '200 /users?limit=100&offset=0&total=true',
         '200 /schedules?limit=100&offset=0',
         '200 /escalation_policies?limit=100&offset=0',
-        // A policy (PEPWKND) targets a shift-based schedule: the v3 listing, then that schedule with its final schedule.
+        // A policy (PEPWKND) targets a shift-based schedule: the v3 listing, then that schedule with its
+        // final schedule.
         '200 /v3/schedules?limit=1000&offset=0',
         ...['PAMER01', 'PEMEA01', 'PMGRESC'].map(
           (id) => `200 /schedules/${id}?since=2026-11-24T09%3A00%3A00.000Z&until=2026-12-22T09%3A00%3A00.000Z`,
         ),
-        '200 /v3/schedules/PV3WKND?since=2026-11-24T09%3A00%3A00.000Z&until=2026-12-22T09%3A00%3A00.000Z&include%5B%5D=final_schedule',
+        '200 /v3/schedules/PV3WKND?since=2026-11-24T09%3A00%3A00.000Z&until=2026-12-22T09%3A00%3A00.000Z' +
+          '&include%5B%5D=final_schedule',
       ]);
       // The shift-based schedule and its policy were checked and are healthy: nothing names them.
       expect(findings.filter((f) => JSON.stringify(f).match(/PV3WKND|PEPWKND/))).toEqual([]);
     });
   });
 
-  test('a configured window and schedule list narrow the schedule checks; a configured schedule PagerDuty lacks is reported', async () => {
+  test('a configured window and schedule list narrow the checks; an unknown configured one is reported', async () => {
     await withSandbox(async (sandbox) => {
       const config = configFile(
         'support_ops_managers: [som-alex]',
@@ -155,7 +157,7 @@ describe('the PagerDuty audit against the sandbox fake, over real HTTP', () => {
 });
 
 describe('past the 10,000 offset cap: complete, or a failure, never a partial listing', () => {
-  test('10,050 more users: the listing is split by the end of the email’s local part, every user is audited once', async () => {
+  test('10,050 more users: split by the end of the email’s local part, every user audited once', async () => {
     await withSandbox(async (sandbox) => {
       sandbox.pagerduty.data.users.push(...generatePagerDutyUsers(10_050));
       const findings = await check(sandbox);
@@ -170,7 +172,7 @@ describe('past the 10,000 offset cap: complete, or a failure, never a partial li
         users.every((entry) => Number(query(entry).get('offset')) + Number(query(entry).get('limit')) <= 10_000),
       ).toBe(true);
       // One unfiltered page (its total says 10,062), then one filtered listing per character before "@".
-      expect(query(users[0]!).get('query')).toBeNull();
+      expect(query(users[0]).get('query')).toBeNull();
       expect(users.slice(1).every((entry) => /^.@$/.test(query(entry).get('query') ?? ''))).toBe(true);
       // Each digit selects ~1,005 generated users (11 pages); every other character one page.
       expect(users).toHaveLength(157);
@@ -207,7 +209,7 @@ describe('past the 10,000 offset cap: complete, or a failure, never a partial li
     });
   });
 
-  test('a query filter that does not narrow the listing fails the audit (exit 1): no issue, no partial findings', async () => {
+  test('a query filter that does not narrow the listing fails the audit (exit 1): no issue, no findings', async () => {
     await withSandbox(async (sandbox) => {
       sandbox.pagerduty.data.users.push(...generatePagerDutyUsers(10_050));
       const everyone = sandbox.pagerduty.data.users;
@@ -230,7 +232,7 @@ describe('past the 10,000 offset cap: complete, or a failure, never a partial li
     });
   });
 
-  test('filtered listings that miss users (e.g. a filter on names only) fail the audit against the account’s total', async () => {
+  test('filtered listings that miss users (e.g. filtering names only) fail against the account’s total', async () => {
     await withSandbox(async (sandbox) => {
       sandbox.pagerduty.data.users.push(...generatePagerDutyUsers(10_050));
       sandbox.pagerduty.setFaultPlan((req) =>

@@ -1,6 +1,6 @@
 import { runAuditBot, withSandbox, withTimeline } from '../helpers.js';
 import { parseMarkers } from '../../src/domain/markers.js';
-import { createGitLabSandbox } from '../../src/sandbox/gitlab.js';
+import { createGitLabSandbox } from '../../src/sandbox/gitlab/index.js';
 import { GitLabTracker } from '../../src/gitlab/gitbeaker-tracker.js';
 import { resolveReach } from '../../src/gitlab/reach.js';
 import { silentLogger } from '../../src/log.js';
@@ -21,7 +21,7 @@ const pingTo = (sandbox: Sandbox, step: string, owner: string | null) =>
   );
 
 describe('every ping reaches someone who can read the confidential issue', () => {
-  test('an owner outside the project (or a Guest) is never @-mentioned; their items go to their manager on the first run, saying why', async () => {
+  test('owners outside the project (or Guests) are never @-mentioned; the manager gets the items and why', async () => {
     await withSandbox(async (sandbox) => {
       sandbox.gitlab.setMember('tkim', null);
       sandbox.gitlab.setMember('cokafor', 10);
@@ -36,12 +36,14 @@ describe('every ping reaches someone who can read the confidential issue', () =>
       const manager = pingTo(sandbox, 'ping1', 'msmith')!;
       expect(manager.body).toMatch(/^@msmith, the PagerDuty access audit for 2026-Q4 needs you on \d+ items:/);
       expect(manager.body).toContain(
-        '> `tkim` cannot see this confidential issue (not a member of the audit project): add them to the project as Planner or higher; so this comes to you.',
+        '> `tkim` cannot see this confidential issue (not a member of the audit project): ' +
+          'add them to the project as Planner or higher; so this comes to you.',
       );
       expect(manager.body).toContain(
-        '> `cokafor` cannot see this confidential issue (a Guest of the audit project): add them to the project as Planner or higher; so this comes to you.',
+        '> `cokafor` cannot see this confidential issue (a Guest of the audit project): ' +
+          'add them to the project as Planner or higher; so this comes to you.',
       );
-      const marker = parseMarkers(manager.body)[0]!;
+      const marker = parseMarkers(manager.body)[0];
       expect(marker.unreachable).toEqual([
         expect.objectContaining({ username: 'cokafor' }),
         expect.objectContaining({ username: 'tkim' }),
@@ -53,14 +55,16 @@ describe('every ping reaches someone who can read the confidential issue', () =>
       )!.body;
       expect(results).toContain('**Could not be reached** (their items go to the next person up the chain instead):');
       expect(results).toContain(
-        '- `tkim` cannot see this confidential issue (not a member of the audit project): add them to the project as Planner or higher',
+        '- `tkim` cannot see this confidential issue (not a member of the audit project): ' +
+          'add them to the project as Planner or higher',
       );
       const description = sandbox.gitlab
         .issues()
         .find((candidate) => (candidate.labels as string[]).includes('audit::pagerduty'))!.description as string;
       expect(description).toContain('**Could not be reached** (their items went to the next person up the chain):');
       expect(description).toContain(
-        '- `tkim`: cannot see this confidential issue (not a member of the audit project): add them to the project as Planner or higher',
+        '- `tkim`: cannot see this confidential issue (not a member of the audit project): ' +
+          'add them to the project as Planner or higher',
       );
       // GitLab tells only those who can read: the manager was notified, the owners never.
       expect(sandbox.gitlab.notificationsOf('tkim')).toEqual([]);
@@ -75,7 +79,7 @@ describe('every ping reaches someone who can read the confidential issue', () =>
     });
   });
 
-  test('when the manager cannot be reached either, the items go up the chain; a blocked user is named, not mentioned', async () => {
+  test('if the manager is unreachable too, items go up the chain; a blocked user is named, not mentioned', async () => {
     await withSandbox(async (sandbox) => {
       sandbox.gitlab.setMember('tkim', null);
       sandbox.gitlab.setUserState('msmith', 'blocked');
@@ -86,9 +90,10 @@ describe('every ping reaches someone who can read the confidential issue', () =>
       expect(bodies).not.toMatch(/@(tkim|msmith)\b/);
       const top = pingTo(sandbox, 'ping1', 'som-alex')!;
       expect(top.body).toContain(
-        '> `msmith` is blocked in GitLab and gets no notifications: name someone active, or reactivate them; so this comes to you.',
+        '> `msmith` is blocked in GitLab and gets no notifications: ' +
+          'name someone active, or reactivate them; so this comes to you.',
       );
-      expect(parseMarkers(top.body)[0]!.findings).toEqual(expect.arrayContaining(['pagerduty:unknown-id:tkim']));
+      expect(parseMarkers(top.body)[0].findings).toEqual(expect.arrayContaining(['pagerduty:unknown-id:tkim']));
     });
   });
 

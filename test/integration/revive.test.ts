@@ -1,7 +1,7 @@
 import { runAuditBot, withTimeline, type Timeline } from '../helpers.js';
 import { parseMarkers } from '../../src/domain/markers.js';
 import type { Sandbox } from '../../src/sandbox/environment.js';
-import { fixSeededProblems, SEEDED_PAGERDUTY_FIXES } from '../../src/sandbox/seed/pagerduty.js';
+import { fixSeededProblems, SEEDED_PAGERDUTY_FIXES } from '../../src/platforms/pagerduty/sandbox/seed.js';
 
 // Issue #18 point 5: "gone" is not final. An item recorded fixed or gone that a later re-check finds
 // again is open again in the same issue, with its history, and its ladder resumes where it stopped.
@@ -19,7 +19,7 @@ function botSteps(sandbox: Sandbox, since = 0) {
     .filter((note) => !note.system && note.author.username === 'audit-bot')
     .slice(since)
     .map((note) => {
-      const marker = parseMarkers(note.body)[0]!;
+      const marker = parseMarkers(note.body)[0];
       return [
         marker.step,
         marker.owner ?? null,
@@ -33,17 +33,18 @@ const botNotes = (sandbox: Sandbox) =>
 const say = (sandbox: Sandbox, author: string, body: string) => sandbox.gitlab.addNote(1, { author, body });
 
 describe('an item found again after it was recorded gone or fixed (revive)', () => {
-  test('gone one night, back the next: open again with its history, the ladder resumes from its last step, timed from the revival', async () => {
+  test('gone a night, back the next: open again with history; the ladder resumes, timed from the revival', async () => {
     await withTimeline(async (sandbox, time) => {
       await run(sandbox, time, ['open', '--platform', 'pagerduty']);
       const pd = sandbox.pagerduty.data;
       const pat = structuredClone(pd.users.find((user) => user.id === 'PPATDP1')!);
-      // Pat's account is deleted (off the rota too): PD-13 (Pat) and PD-8 (Pat on the rota) are gone at the second ping.
+      // Pat's account is deleted (off the rota too): PD-13 (Pat) and PD-8 (Pat on the rota) are gone
+      // at the second ping.
       fixSeededProblems(pd, ['pagerduty:user-not-in-roster:PPATDP1']);
       time.at('PT72H');
       await run(sandbox, time, ['followup']);
       const afterGone = botNotes(sandbox).length;
-      expect(botNotes(sandbox).find((note) => parseMarkers(note.body)[0]!.step === 'addressed')!.body).toMatch(
+      expect(botNotes(sandbox).find((note) => parseMarkers(note.body)[0].step === 'addressed')!.body).toMatch(
         /\*\*PD-13\*\*.*no longer reports it/,
       );
 
@@ -59,7 +60,7 @@ describe('an item found again after it was recorded gone or fixed (revive)', () 
       const steps = botSteps(sandbox, afterGone);
       expect(steps).toContainEqual(['revived', null, ['PD-13']]);
       expect(steps.some(([step, , ids]) => step === 'addressed' && (ids as string[]).includes('PD-13'))).toBe(false);
-      const revivedNote = botNotes(sandbox).find((note) => parseMarkers(note.body)[0]!.step === 'revived')!.body;
+      const revivedNote = botNotes(sandbox).find((note) => parseMarkers(note.body)[0].step === 'revived')!.body;
       expect(revivedNote).toContain(
         '**PD-13** is found again in PagerDuty (recorded gone on 2026-11-27 09:00 UTC): it is open again.',
       );
@@ -91,7 +92,7 @@ describe('an item found again after it was recorded gone or fixed (revive)', () 
     });
   });
 
-  test('before the review request, the items recorded gone are checked again: one found again is open, no review yet', async () => {
+  test('before the review request, items recorded gone are re-checked: one found is open, no review yet', async () => {
     await withTimeline(async (sandbox, time) => {
       await run(sandbox, time, ['open', '--platform', 'pagerduty']);
       const pd = sandbox.pagerduty.data;
@@ -102,7 +103,8 @@ describe('an item found again after it was recorded gone or fixed (revive)', () 
       // Everything but tkim's roster id (PD-11) is gone; PD-11 got its second ping.
       expect(botSteps(sandbox).filter(([step]) => step === 'review')).toEqual([]);
       const before = botNotes(sandbox).length;
-      // Pat's account is back; then PD-11, the last open item, is answered as intentional (no platform re-check needed for it).
+      // Pat's account is back; then PD-11, the last open item, is answered as intentional (no platform
+      // re-check needed for it).
       pd.users.push(pat);
       time.at('PT73H');
       say(sandbox, 'msmith', 'PD-11 intentional: contractor, kept until the roster import is fixed');

@@ -13,7 +13,10 @@ import { PACKAGE_ROOT } from '../../src/paths.js';
 
 const PD = ['open', '--platform', 'pagerduty'];
 
-/** The sandbox config in a folder of its own, with `platforms.pagerduty.template` set to `template` (and files written there). */
+/**
+ * The sandbox config in a folder of its own, with `platforms.pagerduty.template` set to `template`
+ * (and files written there).
+ */
 function configWithTemplate(
   template: string,
   files: Record<string, string> = {},
@@ -61,7 +64,7 @@ describe('a template names any file', () => {
     });
   });
 
-  test('a link out of the config folder is refused too; a relative path inside it resolves against the config folder', async () => {
+  test('a link out of the config folder is refused; a relative path in it resolves against the folder', async () => {
     await withTimeline(async (sandbox, time) => {
       const linked = configWithTemplate('linked.md');
       fs.symlinkSync('/etc/hostname', path.join(linked.dir, 'linked.md'));
@@ -79,9 +82,9 @@ describe('a template names any file', () => {
     });
   });
 
-  test('everything written to GitLab is scrubbed of known secrets: a template and platform text that carry a token', async () => {
+  test('all written to GitLab is scrubbed of known secrets: a template and platform text with a token', async () => {
     await withTimeline(async (sandbox, time) => {
-      const token = sandbox.env.PAGERDUTY_TOKEN!;
+      const token = sandbox.env.PAGERDUTY_TOKEN;
       const env = configWithTemplate('pd.md', {
         'pd.md': `## {{platform_name}} audit {{quarter}}\n\nPasted by mistake: ${token}\n`,
       });
@@ -100,7 +103,7 @@ describe('a template names any file', () => {
       expect(written).toContain('Pasted by mistake: [REDACTED]');
       expect(written).not.toContain(token);
       expect(written).not.toContain(sandbox.env.GITLAB_TOKEN);
-      expect(written).not.toContain(sandbox.env.GITLAB_TOKEN!.replace(/-/g, '\\u002d'));
+      expect(written).not.toContain(sandbox.env.GITLAB_TOKEN.replace(/-/g, '\\u002d'));
     });
   });
 });
@@ -117,7 +120,7 @@ describe('the write boundary', () => {
       ].join('\n');
       expect(written).toContain('Pat [REDACTED] Departed');
       expect(written).not.toContain(sandbox.env.PAGERDUTY_TOKEN);
-      expect(written).not.toContain(sandbox.env.PAGERDUTY_TOKEN!.replace(/-/g, '\\u002d'));
+      expect(written).not.toContain(sandbox.env.PAGERDUTY_TOKEN.replace(/-/g, '\\u002d'));
     });
   });
 });
@@ -191,7 +194,7 @@ describe('a stray board end marker', () => {
 });
 
 describe('a lock label the bot did not take', () => {
-  test('created just before the nightly run, in the bot format: not honoured, removed, and said in the log', async () => {
+  test('created just before the nightly run, in the bot format: not honoured, removed, said in the log', async () => {
     await withTimeline(async (sandbox, time) => {
       expect((await runAuditBot(sandbox, PD, {}, time.now)).code).toBe(0);
       time.at('PT72H');
@@ -201,7 +204,9 @@ describe('a lock label the bot did not take', () => {
         body: JSON.stringify({
           name: 'audit-bot-lock-issue-1',
           color: '#808080',
-          description: `audit-bot lease until ${new Date(time.now.getTime() + 10 * 60_000).toISOString()} by 00000000-0000-0000-0000-000000000000`,
+          description:
+            `audit-bot lease until ${new Date(time.now.getTime() + 10 * 60_000).toISOString()} ` +
+            'by 00000000-0000-0000-0000-000000000000',
         }),
       });
       expect(forged.status).toBe(201);

@@ -78,7 +78,11 @@ describe('audit-bot validate (offline)', () => {
       expect(run.stderr).toBe('');
       expect(run.code).toBe(0);
       expect(run.stdout).toMatch(
-        /^ok: .*audit\.config\.yml, .*roster\.yml and 4 issue template\(s\) checked; \d+ people, 1 Support Ops Manager\(s\); platforms enabled: zendesk, zendesk-us-federal, calendly, pagerduty\n$/,
+        new RegExp(
+          /^ok: .*audit\.config\.yml, .*roster\.yml and 4 issue template\(s\) checked; /.source +
+            /\d+ people, 1 Support Ops Manager\(s\); /.source +
+            /platforms enabled: zendesk, zendesk-us-federal, calendly, pagerduty\n$/.source,
+        ),
       );
       expect(requestCount(sandbox)).toBe(0);
     });
@@ -96,7 +100,7 @@ describe('audit-bot validate (offline)', () => {
     });
   });
 
-  test('a Support Ops Manager not in the roster and a missing template: exit 2, `file:line path: message` each, in line order', async () => {
+  test('a SOM not in the roster, a missing template: exit 2, `file:line path: message` each, in order', async () => {
     await withSandbox(async (sandbox) => {
       const text = SEED_CONFIG.replace(
         'support_ops_managers: [som-alex]',
@@ -113,12 +117,14 @@ describe('audit-bot validate (offline)', () => {
       expect(problems).toEqual([
         expect.stringMatching(
           new RegExp(
-            `^${escape(config)}:${lineOf('- som-alx')} support_ops_managers\\[1\\]: "som-alx" is not a person in .*roster\\.yml .*did you mean "som-alex"\\?`,
+            `^${escape(config)}:${lineOf('- som-alx')} support_ops_managers\\[1\\]: ` +
+              '"som-alx" is not a person in .*roster\\.yml .*did you mean "som-alex"\\?',
           ),
         ),
         expect.stringMatching(
           new RegExp(
-            `^${escape(config)}:${lineOf('nope.md')} platforms\\.pagerduty\\.template: cannot read .*nope\\.md \\(ENOENT\\)$`,
+            `^${escape(config)}:${lineOf('nope.md')} ` +
+              'platforms\\.pagerduty\\.template: cannot read .*nope\\.md \\(ENOENT\\)$',
           ),
         ),
       ]);
@@ -126,7 +132,7 @@ describe('audit-bot validate (offline)', () => {
     });
   });
 
-  test("a template the config does not name is reported at its platform's line; an unknown placeholder is a problem", async () => {
+  test("a template the config does not name is reported at its platform's line; unknown placeholders too", async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'audit-bot-validate-'));
     fs.mkdirSync(path.join(dir, 'issue_templates'));
     fs.writeFileSync(
@@ -138,7 +144,8 @@ describe('audit-bot validate (offline)', () => {
       '  zendesk-us-federal:\n    enabled: false\n',
     );
     const config = tempFile('audit.config.yml', text);
-    // Relative template paths resolve against the working directory (the helper's is the package root): the CLI run here works in `dir`.
+    // Relative template paths resolve against the working directory (the helper's is the package
+    // root): the CLI run here works in `dir`.
     let stderr = '';
     const code = await runCli(
       ['validate'],
@@ -150,10 +157,13 @@ describe('audit-bot validate (offline)', () => {
     const lines = text.split('\n');
     const platformLine = (id: string) => lines.findIndex((line) => line === `  ${id}:`) + 1;
     expect(stderr.trim().split('\n')).toEqual([
-      `${config}:${platformLine('calendly')} platforms.calendly.template: issue_templates/calendly.md: unknown placeholder {{owner}} (known: {{quarter}}, {{platform}}, {{platform_name}}, {{second_ping_after}}, {{manager_after}}, {{som_after}})`,
+      `${config}:${platformLine('calendly')} platforms.calendly.template: ` +
+        'issue_templates/calendly.md: unknown placeholder {{owner}} (known: {{quarter}}, {{platform}}, ' +
+        '{{platform_name}}, {{second_ping_after}}, {{manager_after}}, {{som_after}})',
       expect.stringMatching(
         new RegExp(
-          `^${escape(config)}:${platformLine('pagerduty')} platforms\\.pagerduty\\.template: cannot read .*pagerduty\\.md \\(ENOENT\\)$`,
+          `^${escape(config)}:${platformLine('pagerduty')} ` +
+            'platforms\\.pagerduty\\.template: cannot read .*pagerduty\\.md \\(ENOENT\\)$',
         ),
       ),
     ]);
@@ -320,7 +330,7 @@ describe('audit-bot validate --online', () => {
     });
   });
 
-  test('a platform whose credentials are not set is a WARN row, not a FAIL; a disabled one is not checked', async () => {
+  test('a platform whose credentials are not set is a WARN row, not a FAIL; a disabled one is unchecked', async () => {
     await withSandbox(async (sandbox) => {
       tokenSelf(sandbox, { scopes: ['api'], expires_at: null });
       const config = tempFile(

@@ -51,7 +51,8 @@ describe('Zendesk with OAuth client credentials', () => {
 
   test('an access token announced with expires_in is used until it is due, with no refusal', async () => {
     await withSandbox(async (sandbox) => {
-      // expires_in 1 s: a tenth of it is the margin, so a run of more than 0.9 s renews before a request; every token is accepted meanwhile.
+      // expires_in 1 s: a tenth of it is the margin, so a run of more than 0.9 s renews before a
+      // request; every token is accepted meanwhile.
       (sandbox.zendesk as unknown as { accessTokenLifetimeMs: number }).accessTokenLifetimeMs = 1000;
       const run = await runAuditBot(sandbox, CHECK);
       expect(run.code).toBe(0);
@@ -59,7 +60,7 @@ describe('Zendesk with OAuth client credentials', () => {
     });
   });
 
-  test('with both the OAuth client and the API-token pair set, OAuth wins; the pair alone works with a warning naming 2027-04-30', async () => {
+  test('both the OAuth client and the API-token pair set: OAuth wins; the pair alone warns of 2027-04-30', async () => {
     await withSandbox(async (sandbox) => {
       const both = await runAuditBot(sandbox, ['open', '--platform', 'zendesk'], {
         ZENDESK_EMAIL: SANDBOX_ZENDESK_EMAIL,
@@ -76,17 +77,21 @@ describe('Zendesk with OAuth client credentials', () => {
       expect(pair.code).toBe(0);
       expect(requests(sandbox).some((line) => line.startsWith('POST /oauth/tokens'))).toBe(false);
       expect(pair.logs).toMatch(
-        /"level":40.*logs in with an API token \(ZENDESK_EMAIL \+ ZENDESK_API_TOKEN\): Zendesk stops accepting every API token on 2027-04-30/,
+        new RegExp(
+          /"level":40.*logs in with an API token \(ZENDESK_EMAIL \+ ZENDESK_API_TOKEN\): /.source +
+            /Zendesk stops accepting every API token on 2027-04-30/.source,
+        ),
       );
       const results = sandbox.gitlab.notesOf(1).find((note) => parseMarkers(note.body)[0]?.step === 'results')!.body;
       expect(results).toContain(
-        '> **Warning:** This audit logs in with an API token (`ZENDESK_EMAIL` + `ZENDESK_API_TOKEN`): Zendesk stops accepting every API token on 2027-04-30',
+        '> **Warning:** This audit logs in with an API token (`ZENDESK_EMAIL` + `ZENDESK_API_TOKEN`): ' +
+          'Zendesk stops accepting every API token on 2027-04-30',
       );
       expect(results).toContain('set `ZENDESK_CLIENT_ID` and `ZENDESK_CLIENT_SECRET`');
     });
   });
 
-  test('once Zendesk refuses API tokens, the pair fails with a 401 (exit 1); the OAuth client still reads everything', async () => {
+  test('once Zendesk refuses API tokens, the pair fails with 401 (exit 1); OAuth still reads everything', async () => {
     await withSandbox(async (sandbox) => {
       sandbox.zendesk.apiTokensAccepted = false;
       const pair = await runAuditBot(sandbox, CHECK, API_TOKEN_PAIR);
@@ -98,7 +103,7 @@ describe('Zendesk with OAuth client credentials', () => {
     });
   });
 
-  test('a listing of agents and admins that lacks the admin the audit reads as is not complete: exit 1, nothing reported', async () => {
+  test("an agent and admin listing without the audit's own admin is incomplete: exit 1, nothing reported", async () => {
     await withSandbox(async (sandbox) => {
       sandbox.zendesk.setFaultPlan((req) =>
         req.url.pathname === '/api/v2/users'
@@ -115,7 +120,10 @@ describe('Zendesk with OAuth client credentials', () => {
       const run = await runAuditBot(sandbox, ['open', '--platform', 'zendesk']);
       expect(run.code).toBe(1);
       expect(run.stdout).toMatch(
-        /zendesk: FAILED, no findings were produced: .*does not contain user 360001001, the admin the audit's credentials act as/,
+        new RegExp(
+          /zendesk: FAILED, no findings were produced: /.source +
+            /.*does not contain user 360001001, the admin the audit's credentials act as/.source,
+        ),
       );
       expect(sandbox.gitlab.issues()).toHaveLength(0);
     });
@@ -123,7 +131,7 @@ describe('Zendesk with OAuth client credentials', () => {
 
   test('the client secret and the access token never leak, even when Zendesk echoes them', async () => {
     await withSandbox(async (sandbox) => {
-      const secret = sandbox.env.ZENDESK_CLIENT_SECRET!;
+      const secret = sandbox.env.ZENDESK_CLIENT_SECRET;
       sandbox.zendesk.setFaultPlan((req) =>
         req.url.pathname === '/oauth/tokens'
           ? {

@@ -2,8 +2,8 @@ import got from 'got';
 import { FIXED_NOW, gitlabWrites, runAuditBot, threads, withSandbox, withTimeline } from '../helpers.js';
 import { parseMarkers } from '../../src/domain/markers.js';
 import { resultsEntries } from '../../src/domain/bot-notes.js';
-import { generateZendeskAgents } from '../../src/sandbox/zendesk.js';
-import { SEEDED_ZENDESK_KINDS, ZD_GROUPS } from '../../src/sandbox/seed/zendesk.js';
+import { generateZendeskAgents } from '../../src/platforms/zendesk/sandbox/data.js';
+import { SEEDED_ZENDESK_KINDS, ZD_GROUPS } from '../../src/platforms/zendesk/sandbox/seed.js';
 import { SANDBOX_TOKENS, SANDBOX_ZENDESK_EMAIL, type Sandbox } from '../../src/sandbox/environment.js';
 
 /** What GitLab parses for mentions, references and links: the text outside code spans (their content is literal). */
@@ -129,7 +129,7 @@ function expectIntactTables(text: string): number {
 }
 
 describe('audit-bot against the two Zendesk sandboxes', () => {
-  test('check logs in with the OAuth client and finds every seeded problem in each instance, with instance-specific fingerprints and owners, in 8 reads each', async () => {
+  test("check via OAuth: each instance's seeded problems, its own fingerprints and owners, 8 reads each", async () => {
     await withSandbox(async (sandbox) => {
       const main = await check(sandbox, 'zendesk');
       expect(main.map((f) => [f.fingerprint, f.owner]).sort()).toEqual(MAIN_FINDINGS);
@@ -140,10 +140,11 @@ describe('audit-bot against the two Zendesk sandboxes', () => {
       for (const finding of federal) expect(finding.platform).toBe('zendesk-us-federal');
 
       for (const platform of ['zendesk', 'zendesk-us-federal'] as const) {
-        // One login (the client credentials grant), then the first page of users, then the other listings side by side (in any order).
+        // One login (the client credentials grant), then the first page of users, then the other
+        // listings side by side (in any order).
         const [login, ...log] = fake(sandbox, platform).log;
-        expect([login!.method, login!.path, login!.status]).toEqual(['POST', '/oauth/tokens', 200]);
-        expect(log[0]!.path).toBe('/api/v2/users');
+        expect([login.method, login.path, login.status]).toEqual(['POST', '/oauth/tokens', 200]);
+        expect(log[0].path).toBe('/api/v2/users');
         expect(log.map((entry) => entry.path).sort()).toEqual([...READS].sort());
         // The US Federal instance is not Enterprise: custom roles are refused, which is fine as no agent has one.
         const status = Object.fromEntries(log.map((entry) => [entry.path, entry.status]));
@@ -174,10 +175,17 @@ describe('audit-bot against the two Zendesk sandboxes', () => {
       );
       // One item per token, naming each of its problems; what needs a Zendesk admin says who can do it.
       expect(byFingerprint.get('zendesk:api-token-review:7003')!.detail).toMatch(
-        /expires \d{4}-\d{2}-\d{2}\)\. It is past that expiry\. If it is still needed, ask Support Ops \(a Zendesk admin\) to rotate it/,
+        new RegExp(
+          /expires \d{4}-\d{2}-\d{2}\)\. It is past that expiry\. /.source +
+            /If it is still needed, ask Support Ops \(a Zendesk admin\) to rotate it/.source,
+        ),
       );
       expect(byFingerprint.get('zendesk:api-token-review:7004')!.detail).toMatch(
-        /It has never been used in the \d+ days since it was created \(limit: 90 days\)\. If it is still needed, reply why \(intentional: <reason>\); if not, ask Support Ops \(a Zendesk admin\) to delete it\.$/,
+        new RegExp(
+          /It has never been used in the \d+ days since it was created \(limit: 90 days\)\. /.source +
+            /If it is still needed, reply why \(intentional: <reason>\); /.source +
+            /if not, ask Support Ops \(a Zendesk admin\) to delete it\.$/.source,
+        ),
       );
       expect(byFingerprint.get('zendesk:api-token-review:7005')!.detail).toContain(
         "the Zapier integration's token, owned by Lena Fischer. It has not been used for 150 days (limit: 90 days).",
@@ -191,13 +199,17 @@ describe('audit-bot against the two Zendesk sandboxes', () => {
     });
   });
 
-  test('open posts the results with the API token table, then one ping per responsible person, grouped; a re-run posts nothing', async () => {
+  test('open posts results (token table), then one grouped ping per person; re-runs post nothing', async () => {
     await withSandbox(async (sandbox) => {
       const run = await runAuditBot(sandbox, open('zendesk'));
       expect(run.stderr).toBe('');
       expect(run.code).toBe(0);
       expect(run.stdout).toMatch(
-        /^zendesk: issue #1 \(new\) .*: 25 finding\(s\), 0 accepted exception\(s\), 15 note\(s\) posted, 8 platform request\(s\)$/m,
+        new RegExp(
+          /^zendesk: issue #1 \(new\) .*: 25 finding\(s\), 0 accepted exception\(s\), /.source +
+            /15 note\(s\) posted, 8 platform request\(s\)$/.source,
+          'm',
+        ),
       );
       const issue = issueOf(sandbox, 'zendesk');
       expect(issue.title).toBe('Zendesk access audit 2026-Q4');
@@ -209,7 +221,7 @@ describe('audit-bot against the two Zendesk sandboxes', () => {
       ]);
 
       const notes = botNotes(sandbox, 'zendesk');
-      const markers = notes.map((note) => parseMarkers(note.body)[0]!);
+      const markers = notes.map((note) => parseMarkers(note.body)[0]);
       expect(markers.map((marker) => [marker.step, marker.owner ?? null])).toEqual([
         ['results', null],
         ...[
@@ -235,13 +247,14 @@ describe('audit-bot against the two Zendesk sandboxes', () => {
         'zendesk:name-mismatch:lfischer',
         'zendesk:role-mismatch:lfischer',
       ]);
-      expect(notes.find((note) => parseMarkers(note.body)[0]!.owner === 'lfischer')!.body).toMatch(
+      expect(notes.find((note) => parseMarkers(note.body)[0].owner === 'lfischer')!.body).toMatch(
         /^@lfischer, the Zendesk access audit for 2026-Q4 needs you on 3 items:/,
       );
 
-      const results = notes[0]!.body;
+      const results = notes[0].body;
       expect(results).toContain(
-        'read 13 agents and admins, 15 group memberships, 5 groups, 3 custom roles, 9 api tokens, 3 oauth clients in 8 requests',
+        'read 13 agents and admins, 15 group memberships, 5 groups, 3 custom roles, 9 api tokens, ' +
+          '3 oauth clients in 8 requests',
       );
       expect(results).toContain('**25 findings**');
       expect(results).toContain('#### Zendesk API tokens (9)');
@@ -250,7 +263,8 @@ describe('audit-bot against the two Zendesk sandboxes', () => {
         '| 7002 (…sF2k) | Salesforce sync - Sam Lee | Sam Lee (slee) | 2025-10-20 | 2026-11-23 | yes | none |',
       );
       expect(results).toContain(
-        '| 7008 (…oM8a) | Old migration - Alex Rivera | Alex Rivera (som-alex) | 2024-12-24 | 2025-04-03 | no | none |',
+        '| 7008 (…oM8a) | Old migration - Alex Rivera | Alex Rivera (som-alex) ' +
+          '| 2024-12-24 | 2025-04-03 | no | none |',
       );
       expect(results).toContain('| Reporting - Former Person | Former Person (not in the roster) |');
       expect(results).toContain('expired 2026-11-14');
@@ -259,13 +273,16 @@ describe('audit-bot against the two Zendesk sandboxes', () => {
       expect(results).toContain('#### Zendesk OAuth clients (3)');
       // The bot's own client is listed (it holds the token this run logged in with), not asked to justify itself.
       expect(results).toContain(
-        "| 801 | Access audits | `audit_bot` | confidential | `360001001` (som-alex) | 2026-09-25 | this audit's | now | service account (not asked) |",
+        '| 801 | Access audits | `audit_bot` | confidential | `360001001` (som-alex) | 2026-09-25 ' +
+          "| this audit's | now | service account (not asked) |",
       );
       expect(results).toContain(
-        '| 802 | Slack integration | `slack_integration` | confidential | `360001002` (msmith) | 2026-01-28 | 2 | 2026-11-23 | asked to justify |',
+        '| 802 | Slack integration | `slack_integration` | confidential | `360001002` (msmith) | 2026-01-28 ' +
+          '| 2 | 2026-11-23 | asked to justify |',
       );
       expect(results).toContain(
-        '| 803 | Old BI export | `bi_export` | public | `360009999` (not in the roster) | 2024-09-15 | 0 | never | asked to justify |',
+        '| 803 | Old BI export | `bi_export` | public | `360009999` (not in the roster) | 2024-09-15 ' +
+          '| 0 | never | asked to justify |',
       );
       expect(results).not.toMatch(/(^|\s)@[a-z]/);
       expect(expectIntactTables(results)).toBe(3);
@@ -296,7 +313,7 @@ describe('audit-bot against the two Zendesk sandboxes', () => {
       );
       const jdoe = (platform: ZendeskId) =>
         botNotes(sandbox, platform)
-          .map((note) => ({ body: note.body, marker: parseMarkers(note.body)[0]! }))
+          .map((note) => ({ body: note.body, marker: parseMarkers(note.body)[0] }))
           .find(({ marker }) => marker.step === 'ping1' && marker.owner === 'jdoe')!;
       expect(jdoe('zendesk').marker.findings).toEqual([
         'zendesk:api-token-review:7001',
@@ -316,7 +333,7 @@ describe('audit-bot against the two Zendesk sandboxes', () => {
     });
   });
 
-  test('names and token descriptions with "@all⏎/close | <script>" mention nobody, close nothing, break no table', async () => {
+  test('names, token descriptions with "@all⏎/close | <script>": no mention, no close, no broken table', async () => {
     await withSandbox(async (sandbox) => {
       const hostileUser = sandbox.zendesk.data.users.find((user) => user.id === 360009001)!;
       const hostileToken = sandbox.zendesk.data.tokens.find((token) => token.id === 7006)!;
@@ -421,29 +438,30 @@ describe('audit-bot against the two Zendesk sandboxes', () => {
     });
   });
 
-  test('token access disabled (404) is reported as such, in the findings and in place of the token table, not as "no tokens"', async () => {
+  test('token access disabled (404) is said so in findings and instead of the table, not "no tokens"', async () => {
     await withSandbox(async (sandbox) => {
       sandbox.zendesk.data.tokenAccess = false;
       const run = await runAuditBot(sandbox, open('zendesk'));
       expect(run.code).toBe(0);
       const notes = botNotes(sandbox, 'zendesk');
-      const results = notes[0]!.body;
-      expect(parseMarkers(results)[0]!.findings).toContain('zendesk:api-token-access-disabled');
-      expect(parseMarkers(results)[0]!.findings!.filter((fingerprint) => fingerprint.includes(':api-token-'))).toEqual([
+      const results = notes[0].body;
+      expect(parseMarkers(results)[0].findings).toContain('zendesk:api-token-access-disabled');
+      expect(parseMarkers(results)[0].findings!.filter((fingerprint) => fingerprint.includes(':api-token-'))).toEqual([
         'zendesk:api-token-access-disabled',
       ]);
       expect(results).toContain('#### Zendesk API tokens (0)');
       expect(results).toContain(
-        'The tokens could not be listed: GET `/api/v2/api_tokens` answered HTTP 404 (API token access is disabled). This is not "no tokens".',
+        'The tokens could not be listed: GET `/api/v2/api_tokens` answered HTTP 404 ' +
+          '(API token access is disabled). This is not "no tokens".',
       );
       expect(results).not.toContain('has no API tokens');
       expect(results).toContain('API token access is disabled in Zendesk');
       // Nobody in the roster owns it: the Support Ops Managers are asked.
       const som = notes.find(
-        (note) => parseMarkers(note.body)[0]!.owner === null && parseMarkers(note.body)[0]!.step === 'ping1',
+        (note) => parseMarkers(note.body)[0].owner === null && parseMarkers(note.body)[0].step === 'ping1',
       )!;
       expect(som.body).toMatch(/^@som-alex, nobody in the roster owns these/);
-      expect(parseMarkers(som.body)[0]!.findings).toContain('zendesk:api-token-access-disabled');
+      expect(parseMarkers(som.body)[0].findings).toContain('zendesk:api-token-access-disabled');
     });
     // An instance with token access but no tokens says that instead.
     await withSandbox(async (sandbox) => {
@@ -473,7 +491,8 @@ describe('audit-bot against the two Zendesk sandboxes', () => {
         expect(run.code).toBe(1);
         expect(run.stdout).toMatch(
           new RegExp(
-            `^zendesk: FAILED, no findings were produced: zendesk GET ${path.replace(/\//g, '\\/')}(\\?\\S*)? answered HTTP ${fault.status}`,
+            '^zendesk: FAILED, no findings were produced: ' +
+              `zendesk GET ${path.replace(/\//g, '\\/')}(\\?\\S*)? answered HTTP ${fault.status}`,
             'm',
           ),
         );
@@ -483,8 +502,9 @@ describe('audit-bot against the two Zendesk sandboxes', () => {
     }
   });
 
-  test('a next link that leaves the instance, has_more without one, or a link that repeats fails the check instead of listing part of it', async () => {
-    // A bad first page stops everything (the other listings wait for it); a bad later page, its own listing. The login comes first.
+  test('a next link off the instance, has_more without one, a repeated link: check fails, no part listed', async () => {
+    // A bad first page stops everything (the other listings wait for it); a bad later page, its own
+    // listing. The login comes first.
     for (const [next, pages, requests] of [
       [() => 'https://evil.example/api/v2/users?page[after]=x', 1, 2],
       [() => null, 1, 2],
@@ -520,7 +540,7 @@ describe('audit-bot against the two Zendesk sandboxes', () => {
     });
   });
 
-  test('a refused OAuth client is exit 1 naming both variables, not retried; wrong API tokens are a 401; missing credentials exit 2 before any request', async () => {
+  test('refused OAuth client: exit 1 naming both, no retry; bad API tokens: 401; none set: exit 2 first', async () => {
     await withSandbox(async (sandbox) => {
       const refused = await runAuditBot(sandbox, open('zendesk-us-federal'), {
         ZENDESK_US_FEDERAL_CLIENT_SECRET: 'not-the-right-secret',
@@ -528,7 +548,11 @@ describe('audit-bot against the two Zendesk sandboxes', () => {
       expect(refused.code).toBe(1);
       expect(refused.sleeps).toEqual([]);
       expect(refused.stdout).toMatch(
-        /zendesk-us-federal: FAILED, no findings were produced: zendesk POST \/oauth\/tokens answered HTTP 401: .*invalid_client.*check ZENDESK_US_FEDERAL_CLIENT_ID .* and ZENDESK_US_FEDERAL_CLIENT_SECRET/,
+        new RegExp(
+          /zendesk-us-federal: FAILED, no findings were produced: /.source +
+            /zendesk POST \/oauth\/tokens answered HTTP 401: .*invalid_client.*/.source +
+            /check ZENDESK_US_FEDERAL_CLIENT_ID .* and ZENDESK_US_FEDERAL_CLIENT_SECRET/.source,
+        ),
       );
       expect(refused.stdout).not.toContain('re-run');
       expect(sandbox.zendeskUsFederal.log.map((entry) => [entry.method, entry.path, entry.status])).toEqual([
@@ -543,7 +567,10 @@ describe('audit-bot against the two Zendesk sandboxes', () => {
       expect(run.code).toBe(1);
       expect(run.sleeps).toEqual([]);
       expect(run.stdout).toMatch(
-        /zendesk-us-federal: FAILED, no findings were produced: zendesk GET \/api\/v2\/users\?.* answered HTTP 401: .*Couldn't authenticate you/,
+        new RegExp(
+          /zendesk-us-federal: FAILED, no findings were produced: /.source +
+            /zendesk GET \/api\/v2\/users\?.* answered HTTP 401: .*Couldn't authenticate you/.source,
+        ),
       );
       expect(sandbox.zendeskUsFederal.log).toHaveLength(2);
       expect(sandbox.gitlab.issues()).toHaveLength(0);
@@ -551,7 +578,8 @@ describe('audit-bot against the two Zendesk sandboxes', () => {
       const missing = await runAuditBot(sandbox, open('zendesk'), { ZENDESK_CLIENT_SECRET: '' });
       expect(missing.code).toBe(2);
       expect(missing.stderr).toContain(
-        "env ZENDESK_CLIENT_SECRET: required (that OAuth client's secret; or, while Zendesk accepts API tokens (until 2027-04-30), ZENDESK_EMAIL and ZENDESK_API_TOKEN)",
+        "env ZENDESK_CLIENT_SECRET: required (that OAuth client's secret; " +
+          'or, while Zendesk accepts API tokens (until 2027-04-30), ZENDESK_EMAIL and ZENDESK_API_TOKEN)',
       );
       expect(missing.stderr).not.toContain('ZENDESK_CLIENT_ID: required');
       expect(sandbox.zendesk.log).toHaveLength(0);
@@ -575,12 +603,12 @@ describe('audit-bot against the two Zendesk sandboxes', () => {
     });
   });
 
-  test('the follow-up ladder runs on the Zendesk issue: a deleted token counts as fixed, the rest get second pings', async () => {
+  test('follow-up ladder on the Zendesk issue: a deleted token is fixed, the rest get second pings', async () => {
     await withTimeline(async (sandbox, time) => {
       expect((await runAuditBot(sandbox, open('zendesk'), {}, time.now)).code).toBe(0);
       const opened = botNotes(sandbox, 'zendesk').length;
       const ids = Object.fromEntries(
-        resultsEntries(parseMarkers(botNotes(sandbox, 'zendesk')[0]!.body)[0]!).map((entry) => [
+        resultsEntries(parseMarkers(botNotes(sandbox, 'zendesk')[0].body)[0]).map((entry) => [
           entry.fingerprint,
           entry.id,
         ]),
@@ -598,7 +626,7 @@ describe('audit-bot against the two Zendesk sandboxes', () => {
       expect(sandbox.zendesk.log.length - before).toBe(READS.length + 1);
       const markers = botNotes(sandbox, 'zendesk')
         .slice(opened)
-        .map((note) => parseMarkers(note.body)[0]!);
+        .map((note) => parseMarkers(note.body)[0]);
       const addressed = markers.find((marker) => marker.step === 'addressed')!;
       expect(addressed.findings).toContain('zendesk:api-token-review:7001');
       const pinged = markers.filter((marker) => marker.step === 'ping2').map((marker) => marker.owner ?? null);
@@ -623,7 +651,7 @@ describe('the Zendesk sandbox behaves like Zendesk', () => {
       retry: { limit: 0 },
     });
 
-  test('basic auth with email/token, cursor pagination, page[size] limits, rate-limit headers, token endpoint', async () => {
+  test('basic email/token auth, cursor pagination, page[size] limits, rate-limit headers, token endpoint', async () => {
     await withSandbox(async (sandbox) => {
       const anonymous = await get(sandbox, '/api/v2/users', null);
       expect(anonymous.statusCode).toBe(401);
@@ -667,9 +695,10 @@ describe('the Zendesk sandbox behaves like Zendesk', () => {
         'url',
         'visible_token',
       ]);
+      const federalLogin = `${SANDBOX_ZENDESK_EMAIL}/token:${SANDBOX_TOKENS.zendeskUsFederal}`;
       const federal = await got(`${sandbox.zendeskUsFederal.url}/api/v2/api_tokens`, {
         headers: {
-          authorization: `Basic ${Buffer.from(`${SANDBOX_ZENDESK_EMAIL}/token:${SANDBOX_TOKENS.zendeskUsFederal}`).toString('base64')}`,
+          authorization: `Basic ${Buffer.from(federalLogin).toString('base64')}`,
         },
         throwHttpErrors: false,
       });

@@ -10,10 +10,10 @@
  */
 import { expireLeases, runAuditBot, withTimeline, type Timeline } from '../helpers.js';
 import type { Sandbox } from '../../src/sandbox/environment.js';
-import type { GitLabSandboxState } from '../../src/sandbox/gitlab.js';
+import type { GitLabSandboxState } from '../../src/sandbox/gitlab/index.js';
 import { SANDBOX_ROSTER } from '../../src/sandbox/environment.js';
 import { loadRoster } from '../../src/config/roster.js';
-import { generatePagerDutyUsers } from '../../src/sandbox/pagerduty.js';
+import { generatePagerDutyUsers } from '../../src/platforms/pagerduty/sandbox/data.js';
 import {
   clearFaults,
   duplicateNotes,

@@ -84,13 +84,13 @@ function problems(text: string): string[] {
   const lines = visible.split('\n').map((line) => {
     const delimiter = /^ {0,3}(`{3,}|~{3,})([^`]*)$/.exec(line);
     if (fence === undefined && delimiter) fence = delimiter[1];
-    else if (fence !== undefined && delimiter && delimiter[1]!.startsWith(fence) && delimiter[2]!.trim() === '')
+    else if (fence !== undefined && delimiter && delimiter[1].startsWith(fence) && delimiter[2].trim() === '')
       fence = undefined;
     else if (fence === undefined) return codeSpansOf(line);
     return { prose: '', unclosed: false };
   });
   for (const [index, line] of lines.entries())
-    if (line.unclosed) found.push(`a backtick left open: ${visible.split('\n')[index]!.slice(0, 80)}`);
+    if (line.unclosed) found.push(`a backtick left open: ${visible.split('\n')[index].slice(0, 80)}`);
   const prose = lines
     .map((line) => line.prose)
     .join('\n')

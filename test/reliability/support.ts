@@ -95,7 +95,7 @@ export function markerKeys(sandbox: Sandbox): string[] {
   );
 }
 
-// ─── faults on a seeded random schedule ────────────────────────────────────────────────────
+// ─── faults on a seeded random schedule ────────────────────────
 
 export type FaultKind =
   | '429 (vendor style)'
@@ -189,7 +189,7 @@ export function installRandomFaults(sandbox: Sandbox, seed: number, rate: number
   }
 }
 
-// ─── killed after the Nth write ────────────────────────────────────────────────────────────
+// ─── killed after the Nth write ──────────────────────────
 
 /**
  * The process dies right after its `after`-th GitLab write landed: from then on nothing it sends
@@ -212,7 +212,7 @@ export function killAfterWrites(sandbox: Sandbox, after: number): { writes: () =
   return { writes: () => writes };
 }
 
-// ─── people in the issue ───────────────────────────────────────────────────────────────────
+// ─── people in the issue ─────────────────────────────
 
 export interface ListedItem {
   id: string;
@@ -244,7 +244,7 @@ export function issueOf(sandbox: Sandbox, platform: string): number {
   return issue.iid;
 }
 
-// ─── running the CLI until it succeeds ─────────────────────────────────────────────────────
+// ─── running the CLI until it succeeds ────────────────────────
 
 export interface Attempts {
   /** Every attempt, in order; the last one exited 0 unless the budget ran out. */
@@ -285,7 +285,10 @@ export async function runUntilDone(
   return { runs, leasesLeft };
 }
 
-/** What a failed run must look like: exit 1, nothing on stderr, and each audit it could not finish named with the reason. */
+/**
+ * What a failed run must look like: exit 1, nothing on stderr, and each audit it could not finish
+ * named with the reason.
+ */
 export function failureIsClear(run: CliRun): string | undefined {
   if (run.code !== 1) return `exit ${run.code}`;
   // The run could not even list what to do (e.g. GitLab's issue list): one line saying why.

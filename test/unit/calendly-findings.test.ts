@@ -199,7 +199,7 @@ describe('calendlyFindings', () => {
     expect(find('calendly:stale-invitation:IKIM').owner).toBe('boss');
     const invited = calendlyFindings(
       { memberships: [], invitations: [invitation('IFAY', 'fay@example.com', '2026-11-01T09:00:00Z')] },
-      [ROSTER[6]!],
+      [ROSTER[6]],
       CONFIG,
       NOW,
     );
@@ -232,7 +232,7 @@ describe('calendlyFindings', () => {
   });
 
   test('no findings when Calendly matches the roster', () => {
-    const roster = [ROSTER[0]!, person('gil', 'Gil Ha', { calendly: { email: 'gil@example.com', role: 'admin' } })];
+    const roster = [ROSTER[0], person('gil', 'Gil Ha', { calendly: { email: 'gil@example.com', role: 'admin' } })];
     const clean = calendlyFindings(
       {
         memberships: [

@@ -189,7 +189,7 @@ describe('the checkpoint: a quiet night costs one read', () => {
     const edited = new Issue([finding('a', 'alice')], T0);
     edited.notes[0] = {
       ...edited.notes[0],
-      body: `${edited.notes[0]!.body} (edited)`,
+      body: `${edited.notes[0].body} (edited)`,
       updatedAt: new Date(T0 + 60_000).toISOString(),
     };
     expect(edited.quiet(at)).toBe(false);

@@ -48,7 +48,8 @@ describe("the bot's record in an issue", () => {
     const record = damagedRecord([reply, note(BOT, 'ping1', ['x'], 'calendly')], BOT, 'pagerduty');
     expect(record).toEqual({ cause: 'never-posted' });
     expect(damagedRecordNote(record!, 'pagerduty', '2026-Q4', '2026-Q4', BOT)).toBe(
-      'the issue has no results note: `open` stopped before posting it. `open --platform pagerduty --quarter 2026-Q4` posts it',
+      'the issue has no results note: `open` stopped before posting it. ' +
+        '`open --platform pagerduty --quarter 2026-Q4` posts it',
     );
     // An issue of an earlier quarter is closed instead: this quarter's issue lists the findings.
     expect(damagedRecordNote(record!, 'pagerduty', '2026-Q3', '2026-Q4', BOT)).toBe(
@@ -61,9 +62,12 @@ describe("the bot's record in an issue", () => {
     expect(damagedRecord([ping(['a']), reply], BOT, 'pagerduty')).toEqual({ cause: 'deleted' });
     expect(damagedRecord([ping(['a']), results(['c']), ping(['c'])], BOT, 'pagerduty')).toEqual({ cause: 'deleted' });
     expect(damagedRecordNote({ cause: 'deleted' }, 'pagerduty', '2026-Q4', '2026-Q4', BOT)).toBe(
-      "a results note of the bot's in this issue was deleted. The item ids cannot be given out again safely, as replies name them: " +
-        'close the issue and remove its audit::pagerduty label, then run `open --platform pagerduty --quarter 2026-Q4`: ' +
-        'it opens a new issue that lists the findings again and pings their owners afresh (answers given in this issue do not carry over)',
+      "a results note of the bot's in this issue was deleted. " +
+        'The item ids cannot be given out again safely, as replies name them: ' +
+        'close the issue and remove its audit::pagerduty label, ' +
+        'then run `open --platform pagerduty --quarter 2026-Q4`: ' +
+        'it opens a new issue that lists the findings again and pings their owners afresh ' +
+        '(answers given in this issue do not carry over)',
     );
   });
 
@@ -75,13 +79,20 @@ describe("the bot's record in an issue", () => {
     );
     expect(record).toEqual({ cause: 'other-author', author: 'project_7_bot' });
     expect(damagedRecordNote(record!, 'pagerduty', '2026-Q4', '2026-Q4', 'project_9_bot')).toMatch(
-      /^the bot's notes in this issue were written by project_7_bot, not by project_9_bot: GITLAB_TOKEN now belongs to another user\. Run with a token of project_7_bot; if there is none, close the issue/,
+      new RegExp(
+        /^the bot's notes in this issue were written by project_7_bot, not by project_9_bot: /.source +
+          /GITLAB_TOKEN now belongs to another user\. /.source +
+          /Run with a token of project_7_bot; if there is none, close the issue/.source,
+      ),
     );
     // GitLab moves a deleted user's notes to its ghost user: there is no token of it to run with.
     expect(
       damagedRecordNote({ cause: 'other-author', author: 'ghost' }, 'pagerduty', '2026-Q4', '2026-Q4', BOT),
     ).toMatch(
-      /^the bot's notes in this issue were written by a user GitLab has since deleted \(its token was revoked\): close the issue/,
+      new RegExp(
+        /^the bot's notes in this issue were written by a user GitLab has since deleted /.source +
+          /\(its token was revoked\): close the issue/.source,
+      ),
     );
   });
 

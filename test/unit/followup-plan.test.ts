@@ -47,7 +47,8 @@ function finding(key: string, owner: string | null): Finding {
 }
 
 const fp = (key: string) => `${PLATFORM}:user-not-in-roster:${key}`;
-// Sorted by fingerprint: PD-1 a1 (alice), PD-2 a2 (alice), PD-3 b1 (bob), PD-4 c1 (carol, no manager), PD-5 u1 (nobody).
+// Sorted by fingerprint: PD-1 a1 (alice), PD-2 a2 (alice), PD-3 b1 (bob), PD-4 c1 (carol, no manager),
+// PD-5 u1 (nobody).
 const FINDINGS = [
   finding('a1', 'alice'),
   finding('a2', 'alice'),
@@ -175,76 +176,86 @@ function addressedEntries(plan: FollowupPlan): Record<string, unknown>[] {
 }
 
 describe('the unanswered ladder', () => {
-  test('ping2 exactly at second_ping_after (not a minute before), one note per recipient listing all their items', () => {
-    const issue = new Issue();
-    const early = issue.plan(at('PT71H59M'));
-    expect(early).toEqual({ needsRecheck: false, notes: [], status: 'open', close: false });
+  test(
+    'ping2 exactly at second_ping_after (not a minute before), ' + 'one note per recipient listing all their items',
+    () => {
+      const issue = new Issue();
+      const early = issue.plan(at('PT71H59M'));
+      expect(early).toEqual({ needsRecheck: false, notes: [], status: 'open', close: false });
 
-    // Due: the plan first asks for a re-check, and posts nothing without one.
-    expect(issue.plan(at('PT72H'))).toEqual({ needsRecheck: true, notes: [], status: 'open', close: false });
-    const plan = issue.run(at('PT72H'));
-    expect(issue.steps(plan)).toEqual([
-      ['ping2', 'alice', ['PD-1', 'PD-2']],
-      ['ping2', 'bob', ['PD-3']],
-      ['ping2', 'carol', ['PD-4']],
-      ['ping2', null, ['PD-5']],
-    ]);
-    expect(plan.status).toBe('open');
-    const [alice, , carol, nobody] = plan.notes;
-    expect(
-      alice.body.startsWith(
-        '@alice, a reminder: the PagerDuty access audit for 2026-Q4 still has 2 items waiting for you:',
-      ),
-    ).toBe(true);
-    expect(alice.body).toContain('**PD-1**');
-    expect(alice.body).toContain('**PD-2**');
-    expect(alice.body).toContain('your manager will be asked in 4 days');
-    expect(carol.body).toContain('the Support Ops Managers will be asked for assistance in 4 days');
-    expect(nobody.body.startsWith('@som-alex @som-bea, a reminder')).toBe(true);
-    expectSettled(issue, at('PT72H'));
-  });
+      // Due: the plan first asks for a re-check, and posts nothing without one.
+      expect(issue.plan(at('PT72H'))).toEqual({ needsRecheck: true, notes: [], status: 'open', close: false });
+      const plan = issue.run(at('PT72H'));
+      expect(issue.steps(plan)).toEqual([
+        ['ping2', 'alice', ['PD-1', 'PD-2']],
+        ['ping2', 'bob', ['PD-3']],
+        ['ping2', 'carol', ['PD-4']],
+        ['ping2', null, ['PD-5']],
+      ]);
+      expect(plan.status).toBe('open');
+      const [alice, , carol, nobody] = plan.notes;
+      expect(
+        alice.body.startsWith(
+          '@alice, a reminder: the PagerDuty access audit for 2026-Q4 still has 2 items waiting for you:',
+        ),
+      ).toBe(true);
+      expect(alice.body).toContain('**PD-1**');
+      expect(alice.body).toContain('**PD-2**');
+      expect(alice.body).toContain('your manager will be asked in 4 days');
+      expect(carol.body).toContain('the Support Ops Managers will be asked for assistance in 4 days');
+      expect(nobody.body.startsWith('@som-alex @som-bea, a reminder')).toBe(true);
+      expectSettled(issue, at('PT72H'));
+    },
+  );
 
-  test('manager 4 days after ping2; no manager or no owner skips to the Support Ops Managers; SOM 72h after the manager; then silence', () => {
-    const issue = new Issue();
-    issue.run(at('PT72H'));
+  test(
+    'manager 4 days after ping2; no manager or no owner skips to the Support Ops Managers; SOM 72h ' +
+      'after the manager; then silence',
+    () => {
+      const issue = new Issue();
+      issue.run(at('PT72H'));
 
-    expect(issue.plan(at('P6DT23H59M')).needsRecheck).toBe(false);
-    expect(issue.plan(at('P6DT23H59M')).notes).toEqual([]);
-    const manager = issue.run(at('P7D'));
-    // PD-5 is unowned: its pings went to the Support Ops Managers already, who are not escalated to themselves.
-    expect(issue.steps(manager)).toEqual([
-      ['manager', 'mgr', ['PD-1', 'PD-2', 'PD-3']],
-      ['som', null, ['PD-4']],
-    ]);
-    expect(manager.notes[0].body).toMatch(
-      /^@mgr, 3 items of the PagerDuty access audit for 2026-Q4, owned by your reports, got no answer after two pings/,
-    );
-    expect(manager.notes[0].body).toContain('Support Ops Managers will be asked in 3 days');
-    expect(
-      manager.notes[1].body.startsWith(
-        '@som-alex @som-bea, 1 item of the PagerDuty access audit for 2026-Q4 is still not addressed',
-      ),
-    ).toBe(true);
-    expect(manager.notes[1].body).toContain('This is the last reminder the bot sends.');
-    expectSettled(issue, at('P7D'));
+      expect(issue.plan(at('P6DT23H59M')).needsRecheck).toBe(false);
+      expect(issue.plan(at('P6DT23H59M')).notes).toEqual([]);
+      const manager = issue.run(at('P7D'));
+      // PD-5 is unowned: its pings went to the Support Ops Managers already, who are not escalated to themselves.
+      expect(issue.steps(manager)).toEqual([
+        ['manager', 'mgr', ['PD-1', 'PD-2', 'PD-3']],
+        ['som', null, ['PD-4']],
+      ]);
+      expect(manager.notes[0].body).toMatch(
+        new RegExp(
+          '^@mgr, 3 items of the PagerDuty access audit for 2026-Q4, ' +
+            'owned by your reports, got no answer after two pings',
+        ),
+      );
+      expect(manager.notes[0].body).toContain('Support Ops Managers will be asked in 3 days');
+      expect(
+        manager.notes[1].body.startsWith(
+          '@som-alex @som-bea, 1 item of the PagerDuty access audit for 2026-Q4 is still not addressed',
+        ),
+      ).toBe(true);
+      expect(manager.notes[1].body).toContain('This is the last reminder the bot sends.');
+      expectSettled(issue, at('P7D'));
 
-    expect(issue.plan(at('P9DT23H59M')).notes).toEqual([]);
-    const som = issue.run(at('P10D'));
-    expect(issue.steps(som)).toEqual([['som', null, ['PD-1', 'PD-2', 'PD-3']]]);
-    expectSettled(issue, at('P10D'));
+      expect(issue.plan(at('P9DT23H59M')).notes).toEqual([]);
+      const som = issue.run(at('P10D'));
+      expect(issue.steps(som)).toEqual([['som', null, ['PD-1', 'PD-2', 'PD-3']]]);
+      expectSettled(issue, at('P10D'));
 
-    for (const later of ['P11D', 'P60D', 'P400D']) {
-      expect(issue.plan(at(later))).toEqual({ needsRecheck: false, notes: [], status: 'open', close: false });
-    }
-    const pings = [...issue.state().items.values()].map((item) => [item.id, item.pings.map((p) => p.step)]);
-    expect(pings).toEqual([
-      ['PD-1', ['ping1', 'ping2', 'manager', 'som']],
-      ['PD-2', ['ping1', 'ping2', 'manager', 'som']],
-      ['PD-3', ['ping1', 'ping2', 'manager', 'som']],
-      ['PD-4', ['ping1', 'ping2', 'som']],
-      ['PD-5', ['ping1', 'ping2']],
-    ]);
-  });
+      for (const later of ['P11D', 'P60D', 'P400D']) {
+        expect(issue.plan(at(later))).toEqual({ needsRecheck: false, notes: [], status: 'open', close: false });
+      }
+      const pings = [...issue.state().items.values()].map((item) => [item.id, item.pings.map((p) => p.step)]);
+      expect(pings).toEqual([
+        ['PD-1', ['ping1', 'ping2', 'manager', 'som']],
+        ['PD-2', ['ping1', 'ping2', 'manager', 'som']],
+        ['PD-3', ['ping1', 'ping2', 'manager', 'som']],
+        ['PD-4', ['ping1', 'ping2', 'som']],
+        ['PD-5', ['ping1', 'ping2']],
+      ]);
+    },
+  );
 
   test('one step per run: a run long overdue posts only the next step, timed from when it was posted', () => {
     const issue = new Issue();
@@ -255,25 +266,32 @@ describe('the unanswered ladder', () => {
     expect(issue.steps(issue.run(at('P34D'))).map(([step]) => step)).toEqual(['manager', 'som']);
   });
 
-  test('unowned findings: ping1 and ping2 go to the Support Ops Managers, who are not then escalated to themselves', () => {
-    const issue = new Issue([finding('u1', null), finding('u2', null)]);
-    const ping1 = issue.notes.find((note) => note.body.includes('"step":"ping1"'))!;
-    expect(ping1.body.startsWith('@som-alex @som-bea, nobody in the roster owns these 2 PagerDuty items')).toBe(true);
-    const ping2 = issue.run(at('PT72H'));
-    expect(issue.steps(ping2)).toEqual([['ping2', null, ['PD-1', 'PD-2']]]);
-    expect(ping2.notes[0]!.body).toContain('This is the last reminder the bot sends.');
-    expect(issue.plan(at('P7D'))).toEqual({ needsRecheck: false, notes: [], status: 'open', close: false });
-    expect(issue.plan(at('P30D')).notes).toEqual([]);
-  });
+  test(
+    'unowned findings: ping1 and ping2 go to the Support Ops Managers, ' + 'who are not then escalated to themselves',
+    () => {
+      const issue = new Issue([finding('u1', null), finding('u2', null)]);
+      const ping1 = issue.notes.find((note) => note.body.includes('"step":"ping1"'))!;
+      expect(ping1.body.startsWith('@som-alex @som-bea, nobody in the roster owns these 2 PagerDuty items')).toBe(true);
+      const ping2 = issue.run(at('PT72H'));
+      expect(issue.steps(ping2)).toEqual([['ping2', null, ['PD-1', 'PD-2']]]);
+      expect(ping2.notes[0].body).toContain('This is the last reminder the bot sends.');
+      expect(issue.plan(at('P7D'))).toEqual({ needsRecheck: false, notes: [], status: 'open', close: false });
+      expect(issue.plan(at('P30D')).notes).toEqual([]);
+    },
+  );
 
-  test('an item a Support Ops Manager owns goes to the other Support Ops Managers at the last step, never to its owner', () => {
-    const issue = new Issue([finding('s1', 'som-alex')]);
-    issue.run(at('PT72H'));
-    const last = issue.run(at('P7D'));
-    expect(issue.steps(last)).toEqual([['som', null, ['PD-1']]]);
-    expect(last.notes[0]!.body.startsWith('@som-bea, 1 item of the PagerDuty access audit')).toBe(true);
-    expect(last.notes[0]!.body).not.toContain('@som-alex');
-  });
+  test(
+    'an item a Support Ops Manager owns goes to the other Support Ops Managers at the last step, ' +
+      'never to its owner',
+    () => {
+      const issue = new Issue([finding('s1', 'som-alex')]);
+      issue.run(at('PT72H'));
+      const last = issue.run(at('P7D'));
+      expect(issue.steps(last)).toEqual([['som', null, ['PD-1']]]);
+      expect(last.notes[0].body.startsWith('@som-bea, 1 item of the PagerDuty access audit')).toBe(true);
+      expect(last.notes[0].body).not.toContain('@som-alex');
+    },
+  );
 
   test('durations come from config (PT1H / PT2H / PT3H)', () => {
     const ladder = { second_ping_after: 'PT1H', manager_after: 'PT2H', som_after: 'PT3H' };
@@ -355,7 +373,8 @@ describe('answers and the review', () => {
     expect(record.body).toContain('**PD-3** · Subject b1 · intentional per `bob`: “on-call backup for EMEA”');
     expect(
       review.body.startsWith(
-        '@som-alex @som-bea, every item of the PagerDuty access audit for 2026-Q4 is addressed (5 items). Please review:',
+        '@som-alex @som-bea, every item of the PagerDuty access audit for 2026-Q4 is addressed ' +
+          '(5 items). Please review:',
       ),
     ).toBe(true);
     expect(review.body).toContain('Reply `approved`');
@@ -583,7 +602,8 @@ describe('who may answer', () => {
     const dave = plan.notes[1];
     expect(dave.marker.claims).toEqual([claimKey(daveNote, fp('a1')), claimKey(daveNote, fp('u1'))]);
     expect(dave.body).toContain(
-      '**PD-1**: only its owner (`alice`), their manager or a Support Ops Manager can answer for it, so your reply was not counted.',
+      '**PD-1**: only its owner (`alice`), their manager or a Support Ops Manager can answer for it, ' +
+        'so your reply was not counted.',
     );
     expect(dave.body).toContain(
       '**PD-5**: only a Support Ops Manager (nobody in the roster owns it) can answer for it',
@@ -802,23 +822,27 @@ describe('approval, closing and the end', () => {
     expect(issue.plan(at('PT4H'))).toEqual({ needsRecheck: false, notes: [], status: 'review', close: false });
   });
 
-  test('an approval before the review request does not end the audit ("LGTM, thanks" in passing), nor does one the request no longer covers', () => {
-    const issue = new Issue(ALICE_ONLY);
-    issue.say('som-alex', 'LGTM, thanks Alice', at('PT1H'));
-    issue.say('som-bea', 'approved', at('PT1H'));
-    const early = issue.run(at('PT2H'));
-    expect(early).toMatchObject({ status: 'open', close: false });
-    expect(early.notes.map((note) => note.marker.step)).not.toContain('outcome');
+  test(
+    'an approval before the review request does not end the audit ("LGTM, thanks" in passing), ' +
+      'nor does one the request no longer covers',
+    () => {
+      const issue = new Issue(ALICE_ONLY);
+      issue.say('som-alex', 'LGTM, thanks Alice', at('PT1H'));
+      issue.say('som-bea', 'approved', at('PT1H'));
+      const early = issue.run(at('PT2H'));
+      expect(early).toMatchObject({ status: 'open', close: false });
+      expect(early.notes.map((note) => note.marker.step)).not.toContain('outcome');
 
-    issue.say('alice', 'PD-1 intentional: kept', at('PT3H'));
-    expect(issue.run(at('PT4H')).notes.map((note) => note.marker.step)).toEqual(['addressed', 'review']);
-    // The early approvals were written before the request: still no outcome.
-    expect(issue.plan(at('PT5H'))).toEqual({ needsRecheck: false, notes: [], status: 'review', close: false });
-    issue.say('som-bea', 'approved', at('PT6H'));
-    const approved = issue.plan(at('PT7H'));
-    expect(approved).toMatchObject({ status: 'done', close: true });
-    expect(approved.notes[0].marker).toMatchObject({ step: 'outcome', result: 'approved', by: 'som-bea' });
-  });
+      issue.say('alice', 'PD-1 intentional: kept', at('PT3H'));
+      expect(issue.run(at('PT4H')).notes.map((note) => note.marker.step)).toEqual(['addressed', 'review']);
+      // The early approvals were written before the request: still no outcome.
+      expect(issue.plan(at('PT5H'))).toEqual({ needsRecheck: false, notes: [], status: 'review', close: false });
+      issue.say('som-bea', 'approved', at('PT6H'));
+      const approved = issue.plan(at('PT7H'));
+      expect(approved).toMatchObject({ status: 'done', close: true });
+      expect(approved.notes[0].marker).toMatchObject({ step: 'outcome', result: 'approved', by: 'som-bea' });
+    },
+  );
 
   test('superseded by a later quarter\'s issue → outcome "superseded" and close, before any due ping; once', () => {
     const issue = new Issue();
@@ -897,46 +921,50 @@ describe('approval, closing and the end', () => {
 });
 
 describe('idempotence', () => {
-  test('applying a plan’s notes and planning again at the same instant gives an empty plan, at every step of a busy timeline', () => {
-    const issue = new Issue();
-    const script: [string, () => void][] = [
-      ['PT1H', () => issue.say('dave', 'PD-1 fixed', at('PT30M'))],
-      ['PT2H', () => issue.say('bob', 'PD-3 fixed', at('PT90M'))],
-      ['PT72H', () => issue.present.delete(fp('c1'))],
-      [
-        'P4D',
-        () => {
-          issue.say('alice', 'PD-2 intentional: kept', at('P3D'));
-          issue.say('som-alex', 'PD-5 fixed', at('P3D'));
-        },
-      ],
-      ['P7D', () => undefined],
-      ['P10D', () => issue.present.clear()],
-      ['P11D', () => issue.say('som-bea', 'approved', at('P10DT1H'))],
-    ];
-    const posted: string[] = [];
-    for (const [when, before] of script) {
-      before();
-      const plan = issue.run(at(when));
-      posted.push(...plan.notes.map((note) => note.marker.step));
-      expectSettled(issue, at(when));
-    }
-    expect(posted).toEqual([
-      'feedback', // dave, not allowed
-      'feedback', // bob, still found
-      'addressed', // PD-4 gone
-      'ping2',
-      'ping2',
-      'ping2', // alice (PD-1, PD-2), bob, the SOMs (PD-5)
-      'addressed', // PD-2 intentional
-      'feedback', // som-alex, PD-5 still found
-      'manager', // mgr for PD-1, PD-3 (PD-5 is unowned: the Support Ops Managers are not escalated to themselves)
-      'addressed', // everything vanished
-      'review',
-      'outcome',
-    ]);
-    expect(issue.open).toBe(false);
-  });
+  test(
+    'applying a plan’s notes and planning again at the same instant gives an empty plan, ' +
+      'at every step of a busy timeline',
+    () => {
+      const issue = new Issue();
+      const script: [string, () => void][] = [
+        ['PT1H', () => issue.say('dave', 'PD-1 fixed', at('PT30M'))],
+        ['PT2H', () => issue.say('bob', 'PD-3 fixed', at('PT90M'))],
+        ['PT72H', () => issue.present.delete(fp('c1'))],
+        [
+          'P4D',
+          () => {
+            issue.say('alice', 'PD-2 intentional: kept', at('P3D'));
+            issue.say('som-alex', 'PD-5 fixed', at('P3D'));
+          },
+        ],
+        ['P7D', () => undefined],
+        ['P10D', () => issue.present.clear()],
+        ['P11D', () => issue.say('som-bea', 'approved', at('P10DT1H'))],
+      ];
+      const posted: string[] = [];
+      for (const [when, before] of script) {
+        before();
+        const plan = issue.run(at(when));
+        posted.push(...plan.notes.map((note) => note.marker.step));
+        expectSettled(issue, at(when));
+      }
+      expect(posted).toEqual([
+        'feedback', // dave, not allowed
+        'feedback', // bob, still found
+        'addressed', // PD-4 gone
+        'ping2',
+        'ping2',
+        'ping2', // alice (PD-1, PD-2), bob, the SOMs (PD-5)
+        'addressed', // PD-2 intentional
+        'feedback', // som-alex, PD-5 still found
+        'manager', // mgr for PD-1, PD-3 (PD-5 is unowned: the Support Ops Managers are not escalated to themselves)
+        'addressed', // everything vanished
+        'review',
+        'outcome',
+      ]);
+      expect(issue.open).toBe(false);
+    },
+  );
 
   test('rebuilding from the same notes twice gives the same state and the same plan', () => {
     const issue = new Issue();
@@ -977,16 +1005,20 @@ describe('defects found and fixed', () => {
 
   // Decided: a refuted "fixed" does not stop the ladder, so the due step goes out in the same
   // run as the answer; a re-run at the same instant then has nothing left to post.
-  test('a refuted fixed claim on an item whose step is due: the answer and the due step in one run, then nothing more', () => {
-    const issue = new Issue(ALICE_ONLY);
-    issue.say('alice', 'PD-1 fixed', at('PT71H'));
-    const first = issue.run(at('PT72H'));
-    expect(issue.steps(first)).toEqual([
-      ['feedback', 'alice', ['PD-1']],
-      ['ping2', 'alice', ['PD-1']],
-    ]);
-    expectSettled(issue, at('PT72H'));
-  });
+  test(
+    'a refuted fixed claim on an item whose step is due: the answer and the due step in one run, ' +
+      'then nothing more',
+    () => {
+      const issue = new Issue(ALICE_ONLY);
+      issue.say('alice', 'PD-1 fixed', at('PT71H'));
+      const first = issue.run(at('PT72H'));
+      expect(issue.steps(first)).toEqual([
+        ['feedback', 'alice', ['PD-1']],
+        ['ping2', 'alice', ['PD-1']],
+      ]);
+      expectSettled(issue, at('PT72H'));
+    },
+  );
 });
 
 describe('one comment costs one bounded answer (issue #18)', () => {
@@ -1042,18 +1074,26 @@ describe('one comment costs one bounded answer (issue #18)', () => {
     expectSettled(issue, at('PT3H'));
   });
 
-  test('"all" repeated is one claim; of distinct "all" claims in one note the last counts; "approved" repeated is one claim', () => {
-    const issue = new Issue();
-    issue.say('alice', repeat('all fixed', 10_000), at('PT1H'));
-    issue.say('alice', Array.from({ length: 40 }, (_, i) => `all intentional: reason ${i + 1}`).join('\n'), at('PT2H'));
-    issue.say('som-alex', repeat('approved', 10_000), at('PT2H'));
-    expect(issue.state().claims).toHaveLength(1 + 40 + 1);
-    const plan = issue.plan(at('PT3H'));
-    expect(addressedEntries(plan).map((e) => [issue.ids([e.finding as string])[0], e.reason])).toEqual([
-      ['PD-1', 'reason 40'],
-      ['PD-2', 'reason 40'],
-    ]);
-  });
+  test(
+    '"all" repeated is one claim; of distinct "all" claims in one note the last counts; "approved" ' +
+      'repeated is one claim',
+    () => {
+      const issue = new Issue();
+      issue.say('alice', repeat('all fixed', 10_000), at('PT1H'));
+      issue.say(
+        'alice',
+        Array.from({ length: 40 }, (_, i) => `all intentional: reason ${i + 1}`).join('\n'),
+        at('PT2H'),
+      );
+      issue.say('som-alex', repeat('approved', 10_000), at('PT2H'));
+      expect(issue.state().claims).toHaveLength(1 + 40 + 1);
+      const plan = issue.plan(at('PT3H'));
+      expect(addressedEntries(plan).map((e) => [issue.ids([e.finding as string])[0], e.reason])).toEqual([
+        ['PD-1', 'reason 40'],
+        ['PD-2', 'reason 40'],
+      ]);
+    },
+  );
 
   test('a reply read only in part says so once, with what was read', () => {
     const issue = new Issue();
@@ -1077,31 +1117,35 @@ describe('one comment costs one bounded answer (issue #18)', () => {
     expectSettled(issue, at('PT2H'));
   });
 
-  test('an answer stays under FEEDBACK_BUDGET: the first items line by line, the rest by id, what does not fit the next night', () => {
-    const findings = Array.from({ length: 3_000 }, (_, i) => finding(`k${String(i).padStart(4, '0')}`, null));
-    const issue = new Issue(findings);
-    issue.say('som-alex', repeat('all fixed', 1_000), at('PT1H'));
-    const answered = new Set<string>();
-    const nights: number[] = [];
-    for (const hour of [2, 3, 4, 5]) {
-      const plan = issue.run(at(`PT${hour}H`));
-      const answers = plan.notes.filter((note) => note.marker.step === 'feedback');
-      if (answers.length === 0) break;
-      expect(answers).toHaveLength(1);
-      const [answer] = answers;
-      expect(size(answer)).toBeLessThanOrEqual(FEEDBACK_BUDGET);
-      expect(answer.body.split('\n').filter((line) => line.includes('is still found in PagerDuty'))).toHaveLength(
-        Math.min(FEEDBACK_LINES, answer.marker.findings!.length),
-      );
-      for (const f of answer.marker.findings!) {
-        expect(answered.has(f)).toBe(false);
-        answered.add(f);
+  test(
+    'an answer stays under FEEDBACK_BUDGET: the first items line by line, the rest by id, ' +
+      'what does not fit the next night',
+    () => {
+      const findings = Array.from({ length: 3_000 }, (_, i) => finding(`k${String(i).padStart(4, '0')}`, null));
+      const issue = new Issue(findings);
+      issue.say('som-alex', repeat('all fixed', 1_000), at('PT1H'));
+      const answered = new Set<string>();
+      const nights: number[] = [];
+      for (const hour of [2, 3, 4, 5]) {
+        const plan = issue.run(at(`PT${hour}H`));
+        const answers = plan.notes.filter((note) => note.marker.step === 'feedback');
+        if (answers.length === 0) break;
+        expect(answers).toHaveLength(1);
+        const [answer] = answers;
+        expect(size(answer)).toBeLessThanOrEqual(FEEDBACK_BUDGET);
+        expect(answer.body.split('\n').filter((line) => line.includes('is still found in PagerDuty'))).toHaveLength(
+          Math.min(FEEDBACK_LINES, answer.marker.findings!.length),
+        );
+        for (const f of answer.marker.findings!) {
+          expect(answered.has(f)).toBe(false);
+          answered.add(f);
+        }
+        nights.push(answer.marker.findings!.length);
       }
-      nights.push(answer.marker.findings!.length);
-    }
-    // More than one night's answer, each a share; every item answered once; then nothing more.
-    expect(nights.length).toBeGreaterThan(1);
-    expect(answered.size).toBe(3_000);
-    expectSettled(issue, at('PT6H'));
-  });
+      // More than one night's answer, each a share; every item answered once; then nothing more.
+      expect(nights.length).toBeGreaterThan(1);
+      expect(answered.size).toBe(3_000);
+      expectSettled(issue, at('PT6H'));
+    },
+  );
 });

@@ -31,10 +31,10 @@ describe('sealed markers', () => {
     const text = sealedNoteText('Results', results, KEY);
     expect(text).toMatch(/,"seal":"[A-Za-z0-9_-]{22}"\} -->$/);
     expect(readMarkers(text, KEY)).toEqual([{ marker: results, seal: 'valid' }]);
-    expect(readMarkers(text, sealKeyOf('another key'))[0]!.seal).toBe('forged');
-    expect(readMarkers(text, undefined)[0]!.seal).toBe('forged');
-    expect(readMarkers(text.replace('Results', 'Nothing here'), KEY)[0]!.seal).toBe('forged');
-    expect(readMarkers(text.replace('"f1"', '"f2"'), KEY)[0]!.seal).toBe('forged');
+    expect(readMarkers(text, sealKeyOf('another key'))[0].seal).toBe('forged');
+    expect(readMarkers(text, undefined)[0].seal).toBe('forged');
+    expect(readMarkers(text.replace('Results', 'Nothing here'), KEY)[0].seal).toBe('forged');
+    expect(readMarkers(text.replace('"f1"', '"f2"'), KEY)[0].seal).toBe('forged');
     // A marker added under it leaves its seal valid; the added one has none that fits.
     const appended = `${text}\n${unsealed('', approved).trim()}`;
     expect(readMarkers(appended, KEY).map((read) => read.seal)).toEqual(['valid', 'unsealed']);

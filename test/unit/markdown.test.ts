@@ -3,7 +3,10 @@ import { parseMarkers, renderMarker } from '../../src/domain/markers.js';
 import { renderPingNote, resultsTableRow } from '../../src/domain/render.js';
 import { ZENDESK_INSTANCES, zendeskFindings } from '../../src/platforms/zendesk/findings.js';
 
-/** One run of an inline Markdown line: a code span (its content, literal) or prose (as written, and as GitLab shows it). */
+/**
+ * One run of an inline Markdown line: a code span (its content, literal) or prose (as written, and
+ * as GitLab shows it).
+ */
 interface Run {
   code: boolean;
   raw: string;
@@ -70,7 +73,7 @@ function decodeProse(raw: string): string {
     (_, escaped: string | undefined, entity: string | undefined) => {
       if (escaped) return escaped;
       const named: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"' };
-      if (named[entity!.toLowerCase()]) return named[entity!.toLowerCase()]!;
+      if (named[entity!.toLowerCase()]) return named[entity!.toLowerCase()];
       return String.fromCodePoint(
         entity!.toLowerCase().startsWith('#x') ? parseInt(entity!.slice(2), 16) : Number(entity!.slice(1)),
       );
@@ -78,7 +81,10 @@ function decodeProse(raw: string): string {
   );
 }
 
-/** What a reader gets by selecting the rendered text and copying it: code spans without their backticks, prose decoded. */
+/**
+ * What a reader gets by selecting the rendered text and copying it: code spans without their
+ * backticks, prose decoded.
+ */
 function copied(markdown: string): string {
   return runs(markdown)
     .map((run) => run.text)
@@ -280,7 +286,7 @@ describe('inline(): hostile platform text is inert', () => {
     expect(inline('`@all`')).toBe('`` `@all` ``');
   });
 
-  test('a pipe never goes into a code span: it closes the span and is an entity, so a table cell stays one cell', () => {
+  test('a pipe never goes into a code span: it ends the span and is an entity, so a table cell stays one cell', () => {
     expect(inline('a|@b')).toBe('a&#124;`@b`');
     expect(inline('x@y.z|https://q.test')).toBe('`x@y.z`&#124;`https://q.test`');
     expect(copied(inline('x@y.z|https://q.test'))).toBe('x@y.z|https://q.test');
@@ -448,7 +454,7 @@ describe('an email and a URL from a finding, copied out of the rendered note', (
           .map((run) => run.text),
       );
       expect(spans).toContain(original);
-      expect(copied(cells[2]!)).toContain(original);
+      expect(copied(cells[2])).toContain(original);
       // Not auto-linked, not a mention: outside the span there is no trace of it.
       const prose = cells
         .flatMap((cell) =>

@@ -60,8 +60,8 @@ describe('results over several notes (GitLab caps a note at 1,000,000 characters
     expect(results.map((note) => [note.marker.batch, note.marker.part, note.marker.parts])).toEqual(
       results.map((_, index) => [1, index + 1, results.length]),
     );
-    expect(results[0]!.body).toContain(`**1500 findings** need action, listed in ${results.length} notes`);
-    expect(results[1]!.body).toMatch(
+    expect(results[0].body).toContain(`**1500 findings** need action, listed in ${results.length} notes`);
+    expect(results[1].body).toMatch(
       /^### PagerDuty access audit 2026-Q4: results \(part 2 of \d+\)\n\nContinued from part 1: items \*\*PD-\d+\*\* to \*\*PD-\d+\*\*\./,
     );
     // The SOMs own all 1,500: their one ping names the ids instead of describing each.
@@ -74,12 +74,12 @@ describe('results over several notes (GitLab caps a note at 1,000,000 characters
   test('followup rebuilds every item from the parts: id, kind, owner, subject and detail', () => {
     const state = rebuildState(notes, BOT, 'pagerduty');
     expect(state.items.size).toBe(1500);
-    const item = state.items.get(all[1234]!.fingerprint)!;
+    const item = state.items.get(all[1234].fingerprint)!;
     expect(item).toMatchObject({
       kind: 'user-not-in-roster',
       owner: null,
-      subject: all[1234]!.subject.slice(0, 500) + '…',
-      detail: all[1234]!.detail.slice(0, 500) + '…',
+      subject: all[1234].subject.slice(0, 500) + '…',
+      detail: all[1234].detail.slice(0, 500) + '…',
     });
     expect(new Set([...state.items.values()].map((entry) => entry.id)).size).toBe(1500);
     expect([...state.items.values()].every((entry) => entry.pings.length === 1)).toBe(true);
@@ -121,13 +121,13 @@ describe('results over several notes (GitLab caps a note at 1,000,000 characters
       });
     }
     // Before any ping was posted too: a gap in the parts, or in the item ids, shows it.
-    expect(damagedRecord([resultsNotes[0]!, resultsNotes[2]!], BOT, 'pagerduty')).toEqual({ cause: 'deleted' });
+    expect(damagedRecord([resultsNotes[0], resultsNotes[2]], BOT, 'pagerduty')).toEqual({ cause: 'deleted' });
     // Only the parts posted so far: `open` stopped between two, not damage.
     expect(damagedRecord(resultsNotes.slice(0, 2), BOT, 'pagerduty')).toBeUndefined();
   });
 
   test('the marker is compact: each fingerprint once, kinds and owners once per note', () => {
-    const marker = results[0]!.marker;
+    const marker = results[0].marker;
     const json = renderMarker(marker);
     expect(json.split('P0000000"').length).toBe(2);
     expect(json.split('roster"').length).toBe(2);
@@ -175,8 +175,8 @@ describe('results notes written before parts', () => {
     };
     const plan = planOpen(input([extra], existing));
     expect(steps(plan)).toEqual(['results', 'ping1']);
-    expect(plan[0]!.marker).toMatchObject({ batch: 2, part: 1, parts: 1, rows: [[3, 0, null, 'C', 'c']] });
-    expect(plan[0]!.body).toContain('new findings');
+    expect(plan[0].marker).toMatchObject({ batch: 2, part: 1, parts: 1, rows: [[3, 0, null, 'C', 'c']] });
+    expect(plan[0].body).toContain('new findings');
     expect(damagedRecord([note(1, legacy)], BOT, 'pagerduty')).toBeUndefined();
     // A gap in the ids of old notes: one of them was deleted.
     expect(

@@ -48,7 +48,7 @@ describe('RateLimitPacer', () => {
     expect(sleeps).toHaveLength(1);
   });
 
-  test('each vendor’s headers: Calendly X-RateLimit-*, Zendesk x-rate-limit-remaining, GitLab RateLimit-Reset as a Unix time', async () => {
+  test('Calendly X-RateLimit-*, Zendesk x-rate-limit-remaining, GitLab RateLimit-Reset as a Unix time', async () => {
     const calendly = pacer('calendly');
     calendly.it.observe(200, { 'X-RateLimit-Remaining': '0', 'X-RateLimit-Reset': '2' });
     await calendly.it.acquire();
@@ -130,7 +130,7 @@ function timed(
 const settle = () => new Promise((resolve) => setImmediate(resolve));
 
 describe('RateLimitPacer: a share of the announced budget', () => {
-  test('never more than floor(share × limit) of its own requests in a window, counted until a window after each answer', async () => {
+  test('at most floor(share × limit) own requests per window, counted until a window after each answer', async () => {
     const { it, sleeps, clock } = timed({ budgetShare: 0.5, windowMs: 1_000 });
     const sent: number[] = [];
     // 25 requests one after the other, each answered 10 ms after it went, limit 21: 10 a window.
@@ -174,7 +174,7 @@ describe('RateLimitPacer: a share of the announced budget', () => {
     expect(sleeps.at(-1)).toBe(1_000);
   });
 
-  test('a vendor that announces no limit is not paced by share; with a limit, the announced remaining still paces', async () => {
+  test('no announced limit: not paced by share; with a limit, the announced remaining still paces', async () => {
     const none = timed({ budgetShare: 0.1, windowMs: 1_000 });
     for (let i = 0; i < 20; i++) {
       await none.it.acquire();
@@ -235,7 +235,7 @@ describe('RateLimitPacer: after a 429, every request waits', () => {
     expect(order).toEqual(['queued 1 at 3000', 'queued 2 at 3000', 'queued 3 at 3000', 'retry at 3000']);
   });
 
-  test('a longer hold extends a shorter one; a wait longer than the limit is not held; other sleeps are their own', async () => {
+  test('longer holds extend shorter ones; a wait over the limit is not held; other sleeps are their own', async () => {
     const { it, sleeps } = timed({ maxWaitMs: 10_000 });
     it.hold(1_000);
     it.hold(2_500);

@@ -90,7 +90,7 @@ const USERS: PdUser[] = [
   user('PMGRB01', 'mgr-b@example.com'),
   user('PA10001', 'a1@example.com', { role: 'admin' }), // no roster role, not allow-listed: drift
   user('PA20001', 'a2@example.com', { role: 'limited_user' }), // roster says user: drift
-  user('PB10001', 'b1@example.com', { role: 'admin', invitation_sent: true }), // roster says admin: fine; invitation pending
+  user('PB10001', 'b1@example.com', { role: 'admin', invitation_sent: true }), // roster says admin; invitation pending
   user('PLEFT01', 'left@example.com', { name: 'Left Person', invitation_sent: true }), // departed, still on a rota
   user('PBOT001', 'bot@example.com', { role: 'admin' }), // service account with admin: drift
   user('PBOT002', 'bot2@example.com', { invitation_sent: true }), // service account never activated
@@ -171,7 +171,7 @@ describe('pagerDutyFindings: the full audit', () => {
     expect(new Set(findings.map((f) => f.fingerprint)).size).toBe(findings.length);
   });
 
-  test('role drift: a roster role must match; without one, admin/owner needs the allow-list (by id or email, any case)', () => {
+  test('role drift: a roster role must match; else admin/owner needs the allow-list (by id or email, any case)', () => {
     expect(find('pagerduty:role-drift:PA20001')).toMatchObject({
       owner: 'a2',
       evidence: { role: 'limited_user', expectedRole: 'user' },
@@ -189,7 +189,7 @@ describe('pagerDutyFindings: the full audit', () => {
     expect(byId.some((f) => f.fingerprint === 'pagerduty:role-drift:PMGRA01')).toBe(true);
   });
 
-  test('invitations never accepted: roster people and service accounts; a user not in the roster gets one finding that says so', () => {
+  test('invitations never accepted: roster people, service accounts; a non-roster user: one finding saying so', () => {
     expect(find('pagerduty:invitation-pending:PB10001')).toMatchObject({
       kind: 'invitation-pending',
       owner: 'b1',
@@ -200,7 +200,7 @@ describe('pagerDutyFindings: the full audit', () => {
     expect(find('pagerduty:user-not-in-roster:PLEFT01')!.detail).toContain('(invited, never activated)');
   });
 
-  test('schedule members not in the roster: departed and deleted, owned by the remaining members’ manager; service accounts are exempt', () => {
+  test("non-roster schedule members (departed, deleted), owned by the others' manager; service accounts exempt", () => {
     expect(find('pagerduty:schedule-member-not-in-roster:PSCHA01:PLEFT01')).toMatchObject({
       owner: 'mgr-a',
       subject: 'Schedule PSCHA01',
@@ -215,7 +215,7 @@ describe('pagerDutyFindings: the full audit', () => {
     expect(find('pagerduty:schedule-member-not-in-roster:PSCHB01:PBOT001')).toBeUndefined();
   });
 
-  test('coverage: the gaps in UTC and in the schedule’s zone, owned by the members’ manager, full list in the evidence', () => {
+  test("coverage: gaps in UTC and the schedule's zone, owned by the members' manager, all in the evidence", () => {
     const gap = find('pagerduty:coverage-gap:PSCHA01')!;
     expect(gap).toMatchObject({ kind: 'coverage-gap', owner: 'mgr-a', subject: 'Schedule PSCHA01' });
     expect(gap.detail).toBe(
@@ -249,7 +249,7 @@ describe('pagerDutyFindings: the full audit', () => {
     });
   });
 
-  test('a long gap list stays readable: at most a few intervals in the detail, under 400 characters, every one in the evidence', () => {
+  test('a long gap list stays readable: a few intervals in the detail, under 400 characters, all in evidence', () => {
     // 40 one-hour gaps, one a day, in a zone with a long name.
     const stretches: [number, number][] = Array.from({ length: 40 }, (_, i) => [i * 16 * H, (i + 1) * 16 * H - H]);
     stretches.push([40 * 16 * H, 28 * DAY]);
@@ -266,7 +266,7 @@ describe('pagerDutyFindings: the full audit', () => {
     expect((gap.evidence!.gaps as unknown[]).length).toBe(40);
   });
 
-  test('the window comes from the settings: a gap beyond it is not a finding; PagerDuty saying < 100 % is trusted even without a gap', () => {
+  test("window from the settings: a gap beyond it is no finding; PagerDuty's < 100 % is trusted without a gap", () => {
     expect(audit(SNAPSHOT, { ...SETTINGS, coverage_window: 'P1D' }).some((f) => f.kind === 'coverage-gap')).toBe(false);
     const odd = { ...SNAPSHOT, coverage: [covered('PSCHM01', [[0, 28 * DAY]], { percentage: 99.5 })] };
     const finding = audit(odd).find((f) => f.kind === 'coverage-gap')!;
@@ -274,15 +274,17 @@ describe('pagerDutyFindings: the full audit', () => {
     expect(finding.detail).toContain('its rendered entries show no uncovered interval');
   });
 
-  test('escalation policies: dead references, empty rules, a single target with no loops; owners from the people it pages', () => {
+  test('escalation policies: dead references, empty rules, one target and no loops; owned via the people paged', () => {
     expect(find('pagerduty:dead-reference:PEPDEAD:PGONE01')).toMatchObject({
       kind: 'dead-reference',
       owner: 'mgr-a',
       subject: 'Policy PEPDEAD',
     });
-    expect(find('pagerduty:dead-reference:PEPDEAD:PGONE01')!.detail).not.toContain('pages nobody'); // rule 1 still has PSCHA01
+    // Rule 1 still has PSCHA01.
+    expect(find('pagerduty:dead-reference:PEPDEAD:PGONE01')!.detail).not.toContain('pages nobody');
     expect(find('pagerduty:dead-reference:PEPDEAD:PNOSCHD')!.detail).toBe(
-      'Escalation policy PEPDEAD, rule 2 targets schedule PNOSCHD, which no longer exists: the rule pages nobody. Replace or remove the target (or ask Support Ops, PagerDuty admins, to).',
+      'Escalation policy PEPDEAD, rule 2 targets schedule PNOSCHD, which no longer exists: the rule pages nobody. ' +
+        'Replace or remove the target (or ask Support Ops, PagerDuty admins, to).',
     );
     expect(find('pagerduty:empty-rule:PEPDEAD:PEPDEADR3')).toMatchObject({ kind: 'empty-rule', evidence: { rule: 3 } });
     expect(find('pagerduty:single-target-policy:PEPSOLO')).toMatchObject({
@@ -375,7 +377,7 @@ describe('shift-based (v3) schedules are audited like v2 ones', () => {
     expect(single.owner).toBe('mgr-a');
   });
 
-  test('missing roster person, stray members and the coverage gap of a v3 schedule are found, with the v2 kinds and fingerprints', () => {
+  test('a v3 schedule’s missing roster person, stray members and coverage gap: the v2 kinds and fingerprints', () => {
     expect(added.filter((f) => !f.includes('PEPV3')).sort()).toEqual([
       'pagerduty:coverage-gap:PV3SCHD',
       'pagerduty:missing-from-schedule:b1:PV3SCHD',
@@ -385,7 +387,8 @@ describe('shift-based (v3) schedules are audited like v2 ones', () => {
     const gap = findings.find((f) => f.fingerprint === 'pagerduty:coverage-gap:PV3SCHD')!;
     expect(gap.owner).toBe('mgr-a');
     expect(gap.detail).toContain(
-      '1 day uncovered in 1 interval: 2026-11-27 09:00 → 11-28 09:00 UTC (2026-11-27 10:00 → 11-28 10:00 Europe/Berlin)',
+      '1 day uncovered in 1 interval: 2026-11-27 09:00 → 11-28 09:00 UTC ' +
+        '(2026-11-27 10:00 → 11-28 10:00 Europe/Berlin)',
     );
   });
 

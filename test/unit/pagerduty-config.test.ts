@@ -19,8 +19,8 @@ describe('roster: pagerduty.role', () => {
       ),
       'roster.yml',
     );
-    expect(people[0]!.pagerduty).toEqual({ id: 'PANN001', schedules: ['PSCHED1'], role: 'owner' });
-    expect(people[1]!.pagerduty).toEqual({ id: 'PBO0001', schedules: [] });
+    expect(people[0].pagerduty).toEqual({ id: 'PANN001', schedules: ['PSCHED1'], role: 'owner' });
+    expect(people[1].pagerduty).toEqual({ id: 'PBO0001', schedules: [] });
   });
 
   test('a wrong role names its line and path, with a suggestion; other keys are still unknown', () => {
@@ -33,8 +33,10 @@ describe('roster: pagerduty.role', () => {
         ),
       ),
     ).toEqual([
-      'roster.yml:5 [0].pagerduty.role: must be one of admin, limited_user, observer, owner, read_only_user, read_only_limited_user, restricted_access, user, got "admn" (did you mean "admin"?)',
-      'roster.yml:10 [1].pagerduty.role: must be one of admin, limited_user, observer, owner, read_only_user, read_only_limited_user, restricted_access, user, got a list',
+      'roster.yml:5 [0].pagerduty.role: must be one of admin, limited_user, observer, owner, read_only_user, ' +
+        'read_only_limited_user, restricted_access, user, got "admn" (did you mean "admin"?)',
+      'roster.yml:10 [1].pagerduty.role: must be one of admin, limited_user, observer, owner, read_only_user, ' +
+        'read_only_limited_user, restricted_access, user, got a list',
       'roster.yml:15 [2].pagerduty.team: unknown key (expected one of: id, schedules, role)',
     ]);
   });
@@ -89,7 +91,8 @@ describe('audit config: platforms.pagerduty', () => {
         ),
       ),
     ).toEqual([
-      'audit.config.yml:6 platforms.pagerduty.admin_allow_list[1]: "not an id" is neither a PagerDuty user id (e.g. PABC123) nor an email address',
+      'audit.config.yml:6 platforms.pagerduty.admin_allow_list[1]: ' +
+        '"not an id" is neither a PagerDuty user id (e.g. PABC123) nor an email address',
       'audit.config.yml:7 platforms.pagerduty.admin_allow_list[2]: duplicate "Alex@Example.com", also at line 5',
       'audit.config.yml:8 platforms.pagerduty.coverage_window: "28 days" is not an ISO-8601 duration (e.g. P28D)',
       'audit.config.yml:9 platforms.pagerduty.schedules[1]: "amer" is not a PagerDuty schedule id (e.g. P89ZYHZ)',

@@ -14,7 +14,7 @@ const iso = (ms: number, offset = 'Z') => {
   // Render the instant with a fixed offset like PagerDuty does (e.g. -05:00).
   const sign = offset.startsWith('-') ? -1 : 1;
   const [hh, mm] = offset.slice(1).split(':').map(Number);
-  const local = new Date(ms + sign * (hh! * 60 + mm!) * 60_000).toISOString().slice(0, 19);
+  const local = new Date(ms + sign * (hh * 60 + mm) * 60_000).toISOString().slice(0, 19);
   return `${local}${offset}`;
 };
 const entry = (from: number, to: number, offset = 'Z') => ({ start: iso(from, offset), end: iso(to, offset) });

@@ -23,7 +23,7 @@ describe('logs a person reads at a terminal', () => {
     expect(text).toMatch(/WARN.*retrying after \[REDACTED\]/);
     expect(text).toContain('platform: "zendesk"');
     expect(text).not.toContain('s3cr3t-token-value');
-    expect(() => JSON.parse(text.split('\n')[0]!)).toThrow();
+    expect(() => JSON.parse(text.split('\n')[0])).toThrow();
   });
 
   test('JSON lines by default (CI, files)', () => {
@@ -31,6 +31,6 @@ describe('logs a person reads at a terminal', () => {
     const logger = createLogger({ secrets: [], destination: out.stream });
     logger.info({ platform: 'calendly' }, 'hello');
     logger.flush();
-    expect(JSON.parse(out.text().split('\n')[0]!)).toMatchObject({ msg: 'hello', platform: 'calendly', level: 30 });
+    expect(JSON.parse(out.text().split('\n')[0])).toMatchObject({ msg: 'hello', platform: 'calendly', level: 30 });
   });
 });

@@ -63,14 +63,18 @@ describe('audit config: platforms.zendesk and platforms.zendesk-us-federal', () 
         ),
       ),
     ).toEqual([
-      'audit.config.yml:6 platforms.zendesk.admin_allow_list[1]: "som-alex" is neither a Zendesk user id (e.g. 360001001) nor an email address',
+      'audit.config.yml:6 platforms.zendesk.admin_allow_list[1]: ' +
+        '"som-alex" is neither a Zendesk user id (e.g. 360001001) nor an email address',
       'audit.config.yml:7 platforms.zendesk.admin_allow_list[2]: duplicate "Alex.Rivera@example.com", also at line 5',
       'audit.config.yml:8 platforms.zendesk.admin_allow_list[3]: must be a positive integer, got 0',
       'audit.config.yml:10 platforms.zendesk.admin_allow_list[5]: duplicate "360001003", also at line 9',
       'audit.config.yml:11 platforms.zendesk.max_login_age: "90 days" is not an ISO-8601 duration (e.g. P90D)',
       'audit.config.yml:12 platforms.zendesk.token_max_unused_age: "PT0S" must be longer than zero',
-      'audit.config.yml:14 platforms.zendesk-us-federal.schedules: unknown key (expected one of: enabled, template, labels, rate_limit_share, service_accounts, admin_allow_list, max_login_age, token_max_unused_age, two_factor_required)',
-      'audit.config.yml:15 platforms.zendesk-us-federal.admin_allow_list: must be a list of Zendesk user ids or emails, got "alex.rivera@example.com"',
+      'audit.config.yml:14 platforms.zendesk-us-federal.schedules: unknown key (expected one of: enabled, template, ' +
+        'labels, rate_limit_share, service_accounts, admin_allow_list, max_login_age, token_max_unused_age, ' +
+        'two_factor_required)',
+      'audit.config.yml:15 platforms.zendesk-us-federal.admin_allow_list: ' +
+        'must be a list of Zendesk user ids or emails, got "alex.rivera@example.com"',
     ]);
   });
 });
@@ -89,7 +93,7 @@ describe('roster: zendesk accounts', () => {
       yaml(...person('{ main: { id: 12, role: agent }, us_federal: { role: light_agent, groups: [US Federal] } }')),
       'roster.yml',
     );
-    expect(ann!.zendesk).toEqual({
+    expect(ann.zendesk).toEqual({
       main: { id: 12, role: 'agent', groups: [] },
       us_federal: { role: 'light_agent', groups: ['US Federal'] },
     });
@@ -137,11 +141,12 @@ describe('Zendesk credentials and the budget share', () => {
     expect(
       config(yaml('support_ops_managers: [som-alex]', 'platforms:', '  pagerduty:', '    rate_limit_share: 1.5')),
     ).toEqual([
-      "audit.config.yml:4 platforms.pagerduty.rate_limit_share: must be a number above 0 and at most 1 (e.g. 0.5: half of the vendor's per-minute budget), got 1.5",
+      'audit.config.yml:4 platforms.pagerduty.rate_limit_share: must be a number above 0 and at most 1 ' +
+        "(e.g. 0.5: half of the vendor's per-minute budget), got 1.5",
     ]);
   });
 
-  test('the OAuth client wins over the API-token pair; the pair alone is the fallback; half a client is an error naming what is missing', () => {
+  test('OAuth client first, API-token pair alone as fallback; half a client: an error naming what is missing', () => {
     const base = { ZENDESK_URL: 'https://example.zendesk.com/api/v2/' };
     const oauth = { ZENDESK_CLIENT_ID: 'audit_bot', ZENDESK_CLIENT_SECRET: 's3cr3t-value' };
     const pair = { ZENDESK_EMAIL: 'admin@example.com', ZENDESK_API_TOKEN: 'tok-123456' };

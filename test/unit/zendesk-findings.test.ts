@@ -59,7 +59,7 @@ function snapshot(users: ZdUser[], extra: Partial<ZendeskSnapshot> = {}): Zendes
 }
 
 /** The first of the credential tables: the API tokens. */
-const tokenInventory = (...args: Parameters<typeof credentialInventories>) => credentialInventories(...args)[0]!;
+const tokenInventory = (...args: Parameters<typeof credentialInventories>) => credentialInventories(...args)[0];
 
 const kinds = (findings: { fingerprint: string; owner: string | null }[]) =>
   findings.map((f) => [f.fingerprint, f.owner]).sort();
@@ -69,12 +69,12 @@ describe('zendesk findings (pure)', () => {
     const roster = [person('ann', 'Ann Agent', { main: { id: 1, role: 'agent', groups: [] } })];
     const findings = zendeskFindings(snapshot([user(2, 'Ann Agent', 'ann@example.com')]), roster, SETTINGS, NOW, MAIN);
     expect(kinds(findings)).toEqual([['zendesk:wrong-id:ann', 'ann']]);
-    expect(findings[0]!.detail).toContain(
+    expect(findings[0].detail).toContain(
       'zendesk.main.id 1 is not an agent or admin; Zendesk has ann@example.com as user 2',
     );
   });
 
-  test('no account: missing-user in the main instance, us-federal-no-account in US Federal (also with no id yet)', () => {
+  test('no account: missing-user in the main instance, us-federal-no-account in US Federal (also without id)', () => {
     const roster = [
       person('ann', 'Ann Agent', {
         main: { id: 1, role: 'agent', groups: [] },
@@ -148,7 +148,7 @@ describe('zendesk findings (pure)', () => {
       MAIN,
     );
     expect(kinds(findings)).toEqual([['zendesk:group-mismatch:a', 'a']]);
-    expect(findings[0]!.detail).toContain(
+    expect(findings[0].detail).toContain(
       'is not in "Support APAC" (no such group in Zendesk), and in "Support EMEA", which the roster does not list',
     );
   });
@@ -176,7 +176,8 @@ describe('zendesk findings (pure)', () => {
       'has no sign-in or API use recorded (account created',
     );
     expect(findings.find((f) => f.fingerprint === 'zendesk:inactive-agent:1')!.detail).toContain(
-      "(91 days ago; Zendesk's last login, which API use with the user's own credentials also moves), longer than 90 days",
+      "(91 days ago; Zendesk's last login, which API use with the user's own credentials also moves), " +
+        'longer than 90 days',
     );
   });
 
@@ -243,14 +244,15 @@ describe('zendesk findings (pure)', () => {
     const next = (below: number) => ((seed = (seed * 1103515245 + 12345) % 2147483648), seed % below);
     const two = (n: number) => String(n).padStart(2, '0');
     for (let i = 0; i < 300; i++) {
-      samples.push(
-        `${1900 + next(200)}-${two(next(14))}-${two(next(33))}T${two(next(26))}:${two(next(61))}:${two(next(62))}${next(2) ? `.${String(next(1000)).padStart(3, '0')}` : ''}Z`,
-      );
+      const day = `${1900 + next(200)}-${two(next(14))}-${two(next(33))}`;
+      const time = `${two(next(26))}:${two(next(61))}:${two(next(62))}`;
+      const fraction = next(2) ? `.${String(next(1000)).padStart(3, '0')}` : '';
+      samples.push(`${day}T${time}${fraction}Z`);
     }
     for (const iso of samples) expect([iso, isoMillis(iso)]).toEqual([iso, luxon(iso)]);
   });
 
-  test('agents not in the roster: owned by the person the roster knows by email, else nobody; admins against the allow-list by email or id', () => {
+  test('non-roster agents: owner known by email, else nobody; admins checked on the allow-list by email or id', () => {
     const roster = [person('zoe', 'Zoë', {}, 'zoe@example.com')];
     const users = [
       user(7, 'Zoe', 'zoe@example.com'),
@@ -271,7 +273,7 @@ describe('zendesk findings (pure)', () => {
     );
   });
 
-  test('tokens: a review per token, flags for the convention, the expiry and disuse; inactive tokens are not "unused"', () => {
+  test('tokens: a review each, flags for the convention, expiry and disuse; inactive tokens are not "unused"', () => {
     const token = (id: number, description: string, extra: Partial<ZdApiToken> = {}): ZdApiToken => ({
       id,
       description,
@@ -290,7 +292,8 @@ describe('zendesk findings (pure)', () => {
     ];
     const snap = snapshot([], { tokens: { available: true, tokens } });
     const findings = zendeskFindings(snap, roster, SETTINGS, NOW, MAIN);
-    // One item per token: api-token-expired and api-token-unused are no longer separate items, the token's item names them.
+    // One item per token: api-token-expired and api-token-unused are no longer separate items, the
+    // token's item names them.
     expect(kinds(findings)).toEqual([
       ['zendesk:api-token-bad-description:4', null],
       ['zendesk:api-token-review:1', 'ann'],
@@ -303,13 +306,17 @@ describe('zendesk findings (pure)', () => {
       '(request https://example.com/r/1, expires 2026-11-23). It is past that expiry. ',
     );
     expect(detail('api-token-review:1')).toContain(
-      'If it is still needed, ask Support Ops (a Zendesk admin) to rotate it (new expiry in the description) and reply why (intentional: <reason>); if not, ask them to delete it.',
+      'If it is still needed, ask Support Ops (a Zendesk admin) to rotate it (new expiry in the description) ' +
+        'and reply why (intentional: <reason>); if not, ask them to delete it.',
     );
     expect(detail('api-token-review:2')).toContain(
-      "the Zapier integration's token, owned by ann. It has not been used for 91 days (limit: 90 days). If it is still needed, reply why (intentional: <reason>); if not, ask Support Ops (a Zendesk admin) to delete it.",
+      "the Zapier integration's token, owned by ann. It has not been used for 91 days (limit: 90 days). " +
+        'If it is still needed, reply why (intentional: <reason>); ' +
+        'if not, ask Support Ops (a Zendesk admin) to delete it.',
     );
     expect(detail('api-token-bad-description:4')).toContain(
-      ': no " - " separates an owner from the rest. It has never been used in the 400 days since it was created (limit: 90 days). ',
+      ': no " - " separates an owner from the rest. ' +
+        'It has never been used in the 400 days since it was created (limit: 90 days). ',
     );
     expect(detail('api-token-review:5')).toContain('It is deactivated. If it is still needed');
     expect(detail('api-token-review:3')).not.toMatch(/past that expiry|used for|never been used/);
@@ -324,7 +331,7 @@ describe('zendesk findings (pure)', () => {
     ]);
   });
 
-  test("a token both expired and unused is one item naming both; a service account's unused token is one item too", () => {
+  test("a token both expired and unused is one item naming both; so is a service account's unused token", () => {
     const tokens: ZdApiToken[] = [
       {
         id: 11,
@@ -347,17 +354,19 @@ describe('zendesk findings (pure)', () => {
       ['zendesk:api-token-review:11', 'ann'],
       ['zendesk:api-token-review:12', 'ann'],
     ]);
-    expect(findings[0]!.detail).toContain(
+    expect(findings[0].detail).toContain(
       'expires 2026-01-31). It is past that expiry, and it has not been used for 200 days (limit: 90 days).',
     );
-    expect(findings[0]!.evidence).toMatchObject({
+    expect(findings[0].evidence).toMatchObject({
       expires: '2026-01-31',
       expired: true,
       unusedDays: 200,
       maxUnusedAge: 'P90D',
     });
-    expect(findings[1]!.detail).toContain(
-      "a service account's token (platforms.zendesk.service_accounts). It has never been used in the 400 days since it was created (limit: 90 days). Ask Support Ops (a Zendesk admin) to delete it if nothing needs it any more.",
+    expect(findings[1].detail).toContain(
+      "a service account's token (platforms.zendesk.service_accounts). " +
+        'It has never been used in the 400 days since it was created (limit: 90 days). ' +
+        'Ask Support Ops (a Zendesk admin) to delete it if nothing needs it any more.',
     );
   });
 
@@ -390,7 +399,7 @@ describe('zendesk findings (pure)', () => {
     const roster = [person('ann', 'Ann Agent', { main: { id: 1, role: 'agent', groups: [] } })];
     const ann = user(1, 'Ann Agent', 'ann@example.com');
 
-    test('each client is asked for a justification: its creator through the roster, an unknown creator the Support Ops Managers', () => {
+    test('each client needs a justification: from its creator via the roster, else from the SOMs', () => {
       const snap = snapshot([ann], {
         oauthClients: [client(11, 'Salesforce sync', 1), client(12, 'Mystery app', 777)],
         oauthTokens: {
@@ -413,7 +422,7 @@ describe('zendesk findings (pure)', () => {
       expect(findings.find((f) => f.fingerprint === 'zendesk:oauth-client-review:12')!.detail).toContain(
         'it holds no live access token',
       );
-      const clients = credentialInventories(snap, roster, SETTINGS, NOW, MAIN)[1]!;
+      const clients = credentialInventories(snap, roster, SETTINGS, NOW, MAIN)[1];
       expect(clients.title).toBe('Zendesk OAuth clients');
       expect(clients.rows.map((row) => [row[0], row[4], row[6], row[8]])).toEqual([
         ['11', '1 (ann)', '2', 'asked to justify'],
@@ -421,7 +430,7 @@ describe('zendesk findings (pure)', () => {
       ]);
     });
 
-    test("a service account (the bot's own client, an integration) is listed, never asked; by id, identifier or name", () => {
+    test("a service account (the bot's client, an integration): listed, never asked; by id, identifier or name", () => {
       const snap = snapshot([ann, user(40, 'Integration Bot', 'bot@example.com')], {
         oauthClients: [client(11, 'Audit bot', 1), client(12, 'Chat', 1), client(13, 'Sync', 1)],
         tokens: {
@@ -434,12 +443,12 @@ describe('zendesk findings (pure)', () => {
       const settings = { ...SETTINGS, service_accounts: ['audit_bot', '12', 'SYNC', '7', 'bot@example.com'] };
       expect(kinds(zendeskFindings(snap, roster, settings, NOW, MAIN))).toEqual([]);
       const [tokens, clients] = credentialInventories(snap, roster, settings, NOW, MAIN);
-      expect(clients!.rows.map((row) => row[8])).toEqual([
+      expect(clients.rows.map((row) => row[8])).toEqual([
         'service account (not asked)',
         'service account (not asked)',
         'service account (not asked)',
       ]);
-      expect(tokens!.rows[0]![6]).toContain('service account');
+      expect(tokens.rows[0][6]).toContain('service account');
     });
 
     test('a refused OAuth token listing is said, never taken as "no live tokens"', () => {
@@ -448,8 +457,8 @@ describe('zendesk findings (pure)', () => {
         oauthTokens: { available: false, status: 403, reason: 'Forbidden' },
       });
       const [finding] = zendeskFindings(snap, roster, SETTINGS, NOW, MAIN);
-      expect(finding!.detail).toContain('whether it holds live access tokens is unknown');
-      expect(credentialInventories(snap, roster, SETTINGS, NOW, MAIN)[1]!.rows[0]![6]).toBe('unknown');
+      expect(finding.detail).toContain('whether it holds live access tokens is unknown');
+      expect(credentialInventories(snap, roster, SETTINGS, NOW, MAIN)[1].rows[0][6]).toBe('unknown');
     });
   });
 
@@ -462,7 +471,7 @@ describe('zendesk findings (pure)', () => {
     expect(zendeskFindings(snap, roster, { ...SETTINGS, two_factor_required: false }, NOW, MAIN)).toEqual([]);
   });
 
-  test("a listing of agents and admins without the audit's own admin is not a listing: it fails, and a non-admin API user fails", () => {
+  test("an agent listing without the audit's own admin is not a listing: it fails; a non-admin API user fails", () => {
     const me: ZdUser = { id: 9, name: 'Audit Admin', email: 'boss@example.com', role: 'admin' };
     expect(() => assertListsItself([user(1, 'A', 'a@example.com')], me)).toThrow(
       /does not contain user 9, the admin the audit's credentials act as/,

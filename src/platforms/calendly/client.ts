@@ -55,13 +55,18 @@ export class CalendlyTokenError extends HttpError {
   ) {
     super(cause.vendor, cause.method, cause.path, cause.status, cause.headers, cause.bodyExcerpt);
     this.name = 'CalendlyTokenError';
-    const said = `${cause.vendor} ${cause.method} ${cause.path} answered HTTP ${cause.status}: ${cause.bodyExcerpt ? `${cause.bodyExcerpt} — ` : ''}`;
+    const said =
+      `${cause.vendor} ${cause.method} ${cause.path} answered HTTP ${cause.status}: ` +
+      (cause.bodyExcerpt ? `${cause.bodyExcerpt} — ` : '');
     const all = CALENDLY_REQUIRED_SCOPES.map((s) => `\`${s}\``).join(' and ');
     this.message =
       cause.status === 401
-        ? `${said}Calendly refused the token (invalid, expired or revoked); create a personal access token with the scopes ${all} and set ${CALENDLY_TOKEN_VARIABLE}`
-        : `${said}the token lacks the scope \`${scope}\`; create a personal access token with it (the audit needs ${all}) and set ${CALENDLY_TOKEN_VARIABLE}. ` +
-          `If the token has that scope, its user may not read this: use a token of an owner or admin of the organization`;
+        ? `${said}Calendly refused the token (invalid, expired or revoked); ` +
+          `create a personal access token with the scopes ${all} and set ${CALENDLY_TOKEN_VARIABLE}`
+        : `${said}the token lacks the scope \`${scope}\`; ` +
+          `create a personal access token with it (the audit needs ${all}) and set ${CALENDLY_TOKEN_VARIABLE}. ` +
+          'If the token has that scope, its user may not read this: ' +
+          'use a token of an owner or admin of the organization';
   }
 }
 
@@ -88,7 +93,11 @@ async function needing<T>(scope: string, run: () => Promise<T>): Promise<T> {
 
 /** Calendly API v2, read-only: the token's user, the organization's members and pending invitations. */
 export class CalendlyClient {
-  constructor(readonly http: VendorClient) {}
+  /** `aboutMembers`: how many members the roster expects, for the progress said during long waits. */
+  constructor(
+    readonly http: VendorClient,
+    private readonly aboutMembers?: number,
+  ) {}
 
   me(): Promise<CalendlyUser> {
     return needing(CALENDLY_SCOPES.me, async () => {
@@ -102,7 +111,12 @@ export class CalendlyClient {
 
   memberships(organization: string): Promise<CalendlyMembership[]> {
     return needing(CALENDLY_SCOPES.memberships, () =>
-      collectTokenPages<CalendlyMembership>(this.http, 'organization_memberships', { organization }),
+      collectTokenPages<CalendlyMembership>(
+        this.http,
+        'organization_memberships',
+        { organization },
+        { aboutItems: this.aboutMembers },
+      ),
     );
   }
 
@@ -123,7 +137,8 @@ export class CalendlyClient {
     const organization = me.current_organization;
     if (!organization) {
       throw new IncompleteListingError(
-        "calendly /users/me: the token's user has no current_organization; use a token of an organization owner or admin",
+        "calendly /users/me: the token's user has no current_organization; " +
+          'use a token of an organization owner or admin',
       );
     }
     // Side by side: the client's pacer keeps the requests in flight within Calendly's budget.
@@ -152,7 +167,8 @@ export function assertPlausibleMemberships(
     !memberships.some((membership) => typeof membership?.user?.uri === 'string' && uuidOf(membership.user.uri) === own)
   ) {
     throw new IncompleteListingError(
-      `calendly /organization_memberships: the membership listing of organization ${organization} (${memberships.length} member(s)) ` +
+      `calendly /organization_memberships: the membership listing of organization ${organization} ` +
+        `(${memberships.length} member(s)) ` +
         `does not contain the token's own user ${me.uri}: the listing is incomplete, so no finding is reported`,
     );
   }
@@ -162,7 +178,8 @@ export function assertPlausibleMemberships(
   );
   if (stranger) {
     throw new IncompleteListingError(
-      `calendly /organization_memberships: the membership listing of organization ${organization} holds a membership of another organization ` +
+      `calendly /organization_memberships: the membership listing of organization ${organization} ` +
+        'holds a membership of another organization ' +
         `(${stranger.organization}): the listing cannot be trusted, so no finding is reported`,
     );
   }

@@ -67,7 +67,7 @@ export function calendlyFindings(
     const byEmail = rosterByEmail.get(lower(email));
     if (byEmail) return { person: byEmail, by: 'roster email' };
     const sameName = name ? rosterByName.get(normalizeName(name)) : undefined;
-    if (sameName?.length === 1) return { person: sameName[0]!, by: 'name' };
+    if (sameName?.length === 1) return { person: sameName[0], by: 'name' };
     return undefined;
   };
 
@@ -146,7 +146,7 @@ export function calendlyFindings(
 
 function date(iso: string | null | undefined): string {
   const parsed = iso ? DateTime.fromISO(iso, { zone: 'utc' }) : undefined;
-  return parsed?.isValid ? parsed.toISODate()! : 'an unknown date';
+  return parsed?.isValid ? parsed.toISODate() : 'an unknown date';
 }
 
 function memberSubject(membership: CalendlyMembership): string {
@@ -172,10 +172,12 @@ function responsibleFor(
       owner: null,
       why:
         `No roster person has this email, so the Support Ops Managers are pinged: ${action}. ` +
-        `The name looks like ${person.name} (${person.gitlab.username}) under another email: a name proves nothing, so check with them before treating it as theirs.`,
+        `The name looks like ${person.name} (${person.gitlab.username}) under another email: ` +
+        'a name proves nothing, so check with them before treating it as theirs.',
     };
   }
-  const known = `The roster knows this person (by ${by}) as ${person.name} (${person.gitlab.username}, ${person.email})`;
+  const who = `${person.name} (${person.gitlab.username}, ${person.email})`;
+  const known = `The roster knows this person (by ${by}) as ${who}`;
   if (!person.reports_to) {
     return {
       owner: null,
@@ -197,7 +199,9 @@ function memberNotInRoster(membership: CalendlyMembership, loose: LooseMatch | u
     fingerprint: `calendly:member-not-in-roster:${userUuid}`,
     owner,
     subject: memberSubject(membership),
-    detail: `Calendly member (role ${membership.role}) since ${date(membership.created_at)} whom no roster entry lists in calendly.email. ${why}`,
+    detail:
+      `Calendly member (role ${membership.role}) since ${date(membership.created_at)} ` +
+      `whom no roster entry lists in calendly.email. ${why}`,
     evidence: {
       calendlyUserUuid: userUuid,
       email: membership.user.email,
@@ -218,8 +222,10 @@ function emailMismatch(person: RosterPerson, membership: CalendlyMembership, by:
     owner: person.gitlab.username,
     subject: person.name,
     detail:
-      `The roster expects ${person.name} in Calendly as ${person.calendly!.email}, but Calendly has them (found by ${by}) as ` +
-      `${membership.user.email}: change the email in your Calendly profile (or ask Support Ops, Calendly admins, to), or correct calendly.email in your roster entry.`,
+      `The roster expects ${person.name} in Calendly as ${person.calendly!.email}, ` +
+      `but Calendly has them (found by ${by}) as ${membership.user.email}: ` +
+      'change the email in your Calendly profile (or ask Support Ops, Calendly admins, to), ' +
+      'or correct calendly.email in your roster entry.',
     evidence: {
       rosterLine: person.line,
       rosterCalendlyEmail: person.calendly!.email,
@@ -233,7 +239,9 @@ function emailMismatch(person: RosterPerson, membership: CalendlyMembership, by:
 function missingMember(person: RosterPerson, namedLike?: CalendlyMembership): Finding {
   // A hint only: that member stays the Support Ops Managers' "not in roster" finding.
   const hint = namedLike
-    ? ` A member named like you is in Calendly as ${namedLike.user.email}: if that account is yours, change its email in your Calendly profile (or correct calendly.email in your roster entry); the Support Ops Managers are asked about it separately.`
+    ? ` A member named like you is in Calendly as ${namedLike.user.email}: if that account is yours, ` +
+      'change its email in your Calendly profile (or correct calendly.email in your roster entry); ' +
+      'the Support Ops Managers are asked about it separately.'
     : '';
   return {
     platform: 'calendly',
@@ -242,8 +250,9 @@ function missingMember(person: RosterPerson, namedLike?: CalendlyMembership): Fi
     owner: person.gitlab.username,
     subject: person.name,
     detail:
-      `The roster expects ${person.name} in Calendly as ${person.calendly!.email} (role ${person.calendly!.role}), but the organization has ` +
-      `no such member and no pending invitation: ask Support Ops (a Calendly admin) for an invitation, or remove calendly from your roster entry.${hint}`,
+      `The roster expects ${person.name} in Calendly as ${person.calendly!.email} (role ${person.calendly!.role}), ` +
+      'but the organization has no such member and no pending invitation: ' +
+      `ask Support Ops (a Calendly admin) for an invitation, or remove calendly from your roster entry.${hint}`,
     evidence: {
       rosterLine: person.line,
       rosterCalendlyEmail: person.calendly!.email,
@@ -262,7 +271,10 @@ function roleDrift(person: RosterPerson, membership: CalendlyMembership): Findin
     fingerprint: `calendly:role-drift:${person.gitlab.username}`,
     owner: person.gitlab.username,
     subject: `${person.name} <${membership.user.email}>`,
-    detail: `Calendly role is ${membership.role}; the roster says ${person.calendly!.role}: ask Support Ops (a Calendly admin) to change the role in Calendly, or correct calendly.role in your roster entry.`,
+    detail:
+      `Calendly role is ${membership.role}; the roster says ${person.calendly!.role}: ` +
+      'ask Support Ops (a Calendly admin) to change the role in Calendly, ' +
+      'or correct calendly.role in your roster entry.',
     evidence: {
       rosterLine: person.line,
       rosterRole: person.calendly!.role,
@@ -278,11 +290,14 @@ function adminNotAllowed(
   loose: LooseMatch | undefined,
 ): Finding {
   const userUuid = uuidOf(membership.user.uri);
-  const base = `Has the Calendly role ${membership.role}, but ${membership.user.email} is not on platforms.calendly.admin_allow_list.`;
+  const base =
+    `Has the Calendly role ${membership.role}, ` +
+    `but ${membership.user.email} is not on platforms.calendly.admin_allow_list.`;
   const action =
-    'ask Support Ops (a Calendly owner or admin) to lower the role to user, or, if the role is intended, to add the email to the allow-list';
+    'ask Support Ops (a Calendly owner or admin) to lower the role to user, ' +
+    'or, if the role is intended, to add the email to the allow-list';
   const responsible = person
-    ? { owner: person.gitlab.username, why: `${action[0]!.toUpperCase()}${action.slice(1)}.` }
+    ? { owner: person.gitlab.username, why: `${action[0].toUpperCase()}${action.slice(1)}.` }
     : responsibleFor(loose, action);
   return {
     platform: 'calendly',
@@ -314,7 +329,8 @@ function staleInvitation(
     : undefined;
   const sent =
     `Invitation created ${date(invitation.created_at)}${days === undefined ? '' : ` (${days} days ago)`}` +
-    `${invitation.last_sent_at ? `, last sent ${date(invitation.last_sent_at)}` : ''}, still pending after more than ${humanDuration(maxAge)}`;
+    (invitation.last_sent_at ? `, last sent ${date(invitation.last_sent_at)}` : '') +
+    `, still pending after more than ${humanDuration(maxAge)}`;
   const responsible = person
     ? {
         owner: person.gitlab.username,

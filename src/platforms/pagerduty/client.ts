@@ -276,7 +276,8 @@ export class PagerDutyClient {
       if (error instanceof HttpError && (error.status === 403 || error.status === 404)) {
         if (required.length === 0) return [];
         throw new IncompleteListingError(
-          `pagerduty GET /v3/schedules answered HTTP ${error.status}, but escalation policies target shift-based (v3) schedules ` +
+          `pagerduty GET /v3/schedules answered HTTP ${error.status}, ` +
+            'but escalation policies target shift-based (v3) schedules ' +
             `(${[...new Set(required)].join(', ')}): they cannot be checked, so the audit would be incomplete`,
         );
       }
@@ -354,7 +355,10 @@ function referencedSchedules(policies: PdEscalationPolicy[], kind: (type: string
   );
 }
 
-/** A `/v3/schedules` item (a `schedule_v3_reference`): its summary is the name; members come from the schedule itself. */
+/**
+ * A `/v3/schedules` item (a `schedule_v3_reference`): its summary is the name; members come from
+ * the schedule itself.
+ */
 function v3Listed(item: unknown): PdSchedule {
   if (!item || typeof item !== 'object' || typeof (item as PdReference).id !== 'string') {
     throw new IncompleteListingError(

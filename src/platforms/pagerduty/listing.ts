@@ -1,5 +1,6 @@
 import type { Query, VendorClient } from '../../http/client.js';
 import { IncompleteListingError, pick } from '../../http/paginate.js';
+import { aboutPages, type ListingProgress } from '../../http/wait-report.js';
 import type { PdUser } from './types.js';
 
 /** PagerDuty refuses `offset + limit > 10000` on classic pagination. */
@@ -39,12 +40,15 @@ export async function readListing<T>(
   let total: number | null = null;
   for (;;) {
     const first = offset === 0;
-    const { body } = await http.getJson<OffsetPage>(path, {
-      ...query,
-      limit: PAGE_SIZE,
-      offset,
-      ...(first ? { total: true } : {}),
-    });
+    const progress: ListingProgress = {
+      page: Math.floor(offset / PAGE_SIZE) + 1,
+      aboutPages: aboutPages(total, PAGE_SIZE),
+    };
+    const { body } = await http.getJson<OffsetPage>(
+      path,
+      { ...query, limit: PAGE_SIZE, offset, ...(first ? { total: true } : {}) },
+      progress,
+    );
     const page = body?.[collection];
     if (!Array.isArray(page))
       throw new IncompleteListingError(`${http.vendor} ${path}: the response has no "${collection}" list`);
@@ -63,7 +67,10 @@ export async function readListing<T>(
 /** What the audit reads of a user (the API sends many more fields, for 50,000 users). */
 const pickUser = pick<PdUser>(['id', 'name', 'email', 'role', 'invitation_sent', 'time_zone']);
 
-/** Characters of email local parts (RFC 5322 atext and the dot), most common first; lower case (the query ignores case). */
+/**
+ * Characters of email local parts (RFC 5322 atext and the dot), most common first; lower case
+ * (the query ignores case).
+ */
 const LOCAL_PART_CHARS = "abcdefghijklmnopqrstuvwxyz0123456789._-+'!#$%&*/=?^`{|}~";
 const DOMAIN_CHARS = 'abcdefghijklmnopqrstuvwxyz0123456789.-';
 const MAX_QUERY_LENGTH = 254;
@@ -98,7 +105,8 @@ export async function listAllUsers(http: VendorClient, options: UserListingOptio
   if (!root.capped) return root.items;
   if (root.total === null) {
     throw new IncompleteListingError(
-      `${http.vendor} users: more than ${maxOffset} users and no total to check a partitioned listing against; the listing would be incomplete`,
+      `${http.vendor} users: more than ${maxOffset} users and no total to check a partitioned listing against; ` +
+        'the listing would be incomplete',
     );
   }
   return new UserPartitioner(
@@ -137,7 +145,8 @@ class UserPartitioner {
     await this.split({ local: '', domain: '', total, capped: true });
     if (this.found.size < total) {
       throw new IncompleteListingError(
-        `${this.http.vendor} users: more than ${this.maxOffset} users; the listings filtered by email found ${this.found.size} of the ${total} users, so the listing would be incomplete`,
+        `${this.http.vendor} users: more than ${this.maxOffset} users; the listings filtered by email found ` +
+          `${this.found.size} of the ${total} users, so the listing would be incomplete`,
       );
     }
     return [...this.found.values()];
@@ -158,12 +167,14 @@ class UserPartitioner {
     const query = `${local}@${domain}`;
     if (query.length > MAX_QUERY_LENGTH) {
       throw new IncompleteListingError(
-        `${this.http.vendor} users: the partition "${query.slice(0, 40)}…" cannot be narrowed further; the listing would be incomplete`,
+        `${this.http.vendor} users: the partition "${query.slice(0, 40)}…" cannot be narrowed further; ` +
+          'the listing would be incomplete',
       );
     }
     if (this.http.requestCount - this.startRequests >= this.maxRequests) {
       throw new IncompleteListingError(
-        `${this.http.vendor} users: narrowing the listing past the ${this.maxOffset} offset cap needs more than ${this.maxRequests} requests; the listing would be incomplete`,
+        `${this.http.vendor} users: narrowing the listing past the ${this.maxOffset} offset cap ` +
+          `needs more than ${this.maxRequests} requests; the listing would be incomplete`,
       );
     }
     const listing = await readListing<PdUser>(this.http, 'users', 'users', { query }, this.maxOffset, pickUser);
@@ -211,7 +222,9 @@ class UserPartitioner {
     const whole = children.filter((child) => child.total >= parent.total);
     if (children.length > 1 && whole.length === children.length) {
       throw new IncompleteListingError(
-        `${this.http.vendor} users${parent.local || parent.domain ? `?query=${parent.local}@${parent.domain}` : ''}: the query filter does not narrow the listing (every narrower query returned all ${parent.total} users); the listing would be incomplete`,
+        `${this.http.vendor} users${parent.local || parent.domain ? `?query=${parent.local}@${parent.domain}` : ''}: ` +
+          'the query filter does not narrow the listing ' +
+          `(every narrower query returned all ${parent.total} users); the listing would be incomplete`,
       );
     }
     // A child that returned its whole parent is redundant when its siblings account for the parent.

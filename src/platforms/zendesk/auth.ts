@@ -42,10 +42,13 @@ export interface ZendeskAuth {
 
 export function zendeskAuth(login: ZendeskCredentials, options: ZendeskAuthOptions): ZendeskAuth {
   if (login.kind === 'api-token') {
+    const clientId = login.variables[0].replace(/_EMAIL$/, '_CLIENT_ID');
+    const clientSecret = login.variables[0].replace(/_EMAIL$/, '_CLIENT_SECRET');
     const warning =
-      `logs in with an API token (${login.variables.join(' + ')}): Zendesk stops accepting every API token on ${ZENDESK_API_TOKENS_END}, ` +
-      `and deactivates one left unused for 30 days. Create a confidential OAuth client and set ${login.variables[0].replace(/_EMAIL$/, '_CLIENT_ID')} ` +
-      `and ${login.variables[0].replace(/_EMAIL$/, '_CLIENT_SECRET')} (docs/configuration.md: the Zendesk OAuth client).`;
+      `logs in with an API token (${login.variables.join(' + ')}): ` +
+      `Zendesk stops accepting every API token on ${ZENDESK_API_TOKENS_END}, ` +
+      `and deactivates one left unused for 30 days. Create a confidential OAuth client and set ${clientId} ` +
+      `and ${clientSecret} (docs/configuration.md: the Zendesk OAuth client).`;
     return {
       // Basic auth as Zendesk documents it for API tokens: `{email}/token:{api_token}`.
       headers: { authorization: `Basic ${Buffer.from(`${login.email}/token:${login.token}`).toString('base64')}` },
@@ -139,8 +142,9 @@ class ClientCredentialsLogin implements RequestCredentials {
     if (response.statusCode < 200 || response.statusCode >= 300) {
       throw new ZendeskLoginError(
         `zendesk POST /oauth/tokens answered HTTP ${response.statusCode}${excerpt ? `: ${excerpt}` : ''}. ` +
-          `Zendesk refused the OAuth client: check ${idName} (the client's unique identifier) and ${secretName} (its secret), ` +
-          `and that the client is a confidential client of this instance whose allowed scopes include "${ZENDESK_OAUTH_SCOPE}", owned by an admin.`,
+          `Zendesk refused the OAuth client: check ${idName} (the client's unique identifier) ` +
+          `and ${secretName} (its secret), and that the client is a confidential client of this instance ` +
+          `whose allowed scopes include "${ZENDESK_OAUTH_SCOPE}", owned by an admin.`,
       );
     }
     let body: { access_token?: unknown; expires_in?: unknown };
@@ -148,7 +152,8 @@ class ClientCredentialsLogin implements RequestCredentials {
       body = JSON.parse(response.body) as typeof body;
     } catch {
       throw new ZendeskLoginError(
-        `zendesk POST /oauth/tokens answered HTTP ${response.statusCode} with a body that is not JSON: ${excerpt.slice(0, 80)}`,
+        `zendesk POST /oauth/tokens answered HTTP ${response.statusCode} with a body that is not JSON: ` +
+          excerpt.slice(0, 80),
       );
     }
     if (typeof body?.access_token !== 'string' || body.access_token === '') {

@@ -31,10 +31,14 @@ export function createZendeskHttp(
 
 /** Zendesk Support API v2, read-only: agents and admins, group memberships, groups, custom roles, API tokens. */
 export class ZendeskClient {
-  /** `ownClient`: the identifier of the OAuth client the audit logs in with, if it does. */
+  /**
+   * `ownClient`: the identifier of the OAuth client the audit logs in with, if it does.
+   * `aboutUsers`: how many agents and admins the roster expects, for the progress said during long waits.
+   */
   constructor(
     readonly http: VendorClient,
     private readonly ownClient?: string,
+    private readonly aboutUsers?: number,
   ) {}
 
   /** Every agent and admin (suspended ones included), cursor-paginated 100 at a time. */
@@ -44,7 +48,7 @@ export class ZendeskClient {
       'api/v2/users',
       'users',
       { 'role[]': ['agent', 'admin'] },
-      { project: slimUser, onFirstPage },
+      { project: slimUser, onFirstPage, aboutItems: this.aboutUsers },
     );
   }
 
@@ -80,7 +84,8 @@ export class ZendeskClient {
         const withRole = (await users).find((user) => user.custom_role_id != null);
         if (!withRole) return [];
         throw new IncompleteListingError(
-          `zendesk /api/v2/custom_roles answered HTTP ${status}, but user ${withRole.id} has custom_role_id ${withRole.custom_role_id}: roles cannot be compared`,
+          `zendesk /api/v2/custom_roles answered HTTP ${status}, ` +
+            `but user ${withRole.id} has custom_role_id ${withRole.custom_role_id}: roles cannot be compared`,
         );
       }
       throw error;
@@ -140,7 +145,8 @@ export class ZendeskClient {
         throw new IncompleteListingError('zendesk /api/v2/api_tokens: the response has no "api_tokens" list');
       if (typeof body.next_page === 'string' && body.next_page !== '') {
         throw new IncompleteListingError(
-          'zendesk /api/v2/api_tokens: the response says more tokens follow (next_page); the listing would be incomplete',
+          'zendesk /api/v2/api_tokens: the response says more tokens follow (next_page); ' +
+            'the listing would be incomplete',
         );
       }
       return { available: true, tokens: body.api_tokens as ZdApiToken[] };
@@ -149,8 +155,9 @@ export class ZendeskClient {
         return { available: false, status: 404, reason: (unwrap(error) as HttpError).bodyExcerpt };
       if (httpStatus(error) === 403) {
         throw new ZendeskPermissionError(
-          `zendesk GET /api/v2/api_tokens answered HTTP 403: listing API tokens is for admins. The user the audit's credentials act as ` +
-            `(the admin who owns the OAuth client, or ZENDESK_EMAIL) must be an admin of this instance.`,
+          'zendesk GET /api/v2/api_tokens answered HTTP 403: listing API tokens is for admins. ' +
+            "The user the audit's credentials act as " +
+            '(the admin who owns the OAuth client, or ZENDESK_EMAIL) must be an admin of this instance.',
         );
       }
       throw error;
@@ -206,8 +213,9 @@ export class ZendeskPermissionError extends Error {
 function assertAdmin(me: ZdUser): void {
   if (me.role !== 'admin') {
     throw new ZendeskPermissionError(
-      `zendesk: the audit's credentials act as user ${me.id} (role ${me.role}), not as an admin: the audit reads admin-only listings ` +
-        `(API tokens, OAuth clients). Use an OAuth client created by an admin, or an admin's ZENDESK_EMAIL.`,
+      `zendesk: the audit's credentials act as user ${me.id} (role ${me.role}), not as an admin: ` +
+        'the audit reads admin-only listings (API tokens, OAuth clients). ' +
+        "Use an OAuth client created by an admin, or an admin's ZENDESK_EMAIL.",
     );
   }
 }
@@ -221,8 +229,8 @@ export function assertListsItself(users: ZdUser[], me: ZdUser): void {
   assertAdmin(me);
   if (!users.some((user) => user.id === me.id)) {
     throw new IncompleteListingError(
-      `zendesk /api/v2/users: the listing of ${users.length} agents and admins does not contain user ${me.id}, the admin the audit's credentials act as: ` +
-        `the listing is not complete, and nothing is reported from it`,
+      `zendesk /api/v2/users: the listing of ${users.length} agents and admins does not contain user ${me.id}, ` +
+        "the admin the audit's credentials act as: the listing is not complete, and nothing is reported from it",
     );
   }
 }

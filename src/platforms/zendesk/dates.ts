@@ -7,8 +7,8 @@ import { humanDuration } from '../../domain/render.js';
 export function describeAge(iso: string): string {
   const duration = Duration.fromISO(iso);
   const keys = Object.entries(duration.toObject()).filter(([, value]) => value);
-  if (duration.isValid && keys.length === 1 && keys[0]![0] === 'days')
-    return `${keys[0]![1]} day${keys[0]![1] === 1 ? '' : 's'}`;
+  if (duration.isValid && keys.length === 1 && keys[0][0] === 'days')
+    return `${keys[0][1]} day${keys[0][1] === 1 ? '' : 's'}`;
   return humanDuration(iso);
 }
 
@@ -40,5 +40,5 @@ export function isoMillis(iso: string): number | undefined {
 /** The UTC calendar date of a Zendesk time, for a finding's text. */
 export function date(iso: string | null | undefined): string {
   const parsed = iso ? DateTime.fromISO(iso, { zone: 'utc' }) : undefined;
-  return parsed?.isValid ? parsed.toISODate()! : 'an unknown date';
+  return parsed?.isValid ? parsed.toISODate() : 'an unknown date';
 }

@@ -1,6 +1,7 @@
 /*
- * PagerDuty seed for the sandbox, consistent with ./roster.yml. All times are relative to `now`
- * (rotations start at UTC midnight of `now`'s day), so a run on any date finds the same things.
+ * PagerDuty seed for the sandbox, consistent with src/sandbox/seed/roster.yml. All times are
+ * relative to `now` (rotations start at UTC midnight of `now`'s day), so a run on any date finds
+ * the same things.
  *
  * Seeded item                                        → finding it should produce
  * ------------------------------------------------------------------------------------------------
@@ -36,7 +37,7 @@
  * Schedules PAMER01 and PEMEA01 are fully covered from day -100 to day +400 (so runs months later,
  * e.g. next quarter's audit, still see the same rotas); policies PEPAMER and PEPWKND are healthy.
  */
-import type { PagerDutyData, PdCoverageEntry, PdUser } from '../pagerduty.js';
+import type { PagerDutyData, PdCoverageEntry, PdUser } from './data.js';
 
 /** The seed's shift-based (v3) schedule and the policy that targets it. */
 export const SEED_V3_SCHEDULE = 'PV3WKND';
@@ -248,7 +249,7 @@ function rotation(userIds: string[], from: number, to: number, shiftDays: number
     entries.push({
       start: new Date(start).toISOString(),
       end: new Date(end).toISOString(),
-      userId: userIds[i % userIds.length]!,
+      userId: userIds[i % userIds.length],
     });
   }
   return entries;
@@ -290,21 +291,21 @@ export function fixSeededProblems(data: PagerDutyData, fingerprints: readonly st
         const rota = schedule('PMGRESC')!;
         const entries = [...rota.coverage].sort((a, b) => Date.parse(a.start) - Date.parse(b.start));
         for (let i = 1; i < entries.length; i++) {
-          const previousEnd = entries[i - 1]!.end;
-          if (previousEnd !== null && Date.parse(entries[i]!.start) > Date.parse(previousEnd)) {
-            rota.coverage.push({ start: previousEnd, end: entries[i]!.start, userId: 'PMSMTH1' });
+          const previousEnd = entries[i - 1].end;
+          if (previousEnd !== null && Date.parse(entries[i].start) > Date.parse(previousEnd)) {
+            rota.coverage.push({ start: previousEnd, end: entries[i].start, userId: 'PMSMTH1' });
           }
         }
         break;
       }
       case 'pagerduty:dead-reference:PEPEMEA:PDELETD':
-        policy('PEPEMEA')!.rules[1]!.targets = [{ type: 'user', id: 'PPNAIR1' }];
+        policy('PEPEMEA')!.rules[1].targets = [{ type: 'user', id: 'PPNAIR1' }];
         break;
       case 'pagerduty:dead-reference:PEPFEDR:PNOSUCH':
-        policy('PEPFEDR')!.rules[0]!.targets = [{ type: 'schedule', id: 'PAMER01' }];
+        policy('PEPFEDR')!.rules[0].targets = [{ type: 'schedule', id: 'PAMER01' }];
         break;
       case 'pagerduty:empty-rule:PEPFEDR:PEPFEDRR2':
-        policy('PEPFEDR')!.rules[1]!.targets = [{ type: 'schedule', id: 'PMGRESC' }];
+        policy('PEPFEDR')!.rules[1].targets = [{ type: 'schedule', id: 'PMGRESC' }];
         break;
       case 'pagerduty:single-target-policy:PEPSOLO':
         policy('PEPSOLO')!.num_loops = 2;

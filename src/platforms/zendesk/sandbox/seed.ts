@@ -45,7 +45,7 @@
  * API token access is disabled: /api/v2/api_tokens is a 404    → api-token-access-disabled (null)
  * OAuth client 901 "Access audits" (audit_bot), Alex's         → none (service_accounts)
  */
-import type { ZendeskData, ZendeskUserSeed } from '../zendesk.js';
+import type { ZendeskData, ZendeskUserSeed } from './data.js';
 
 /** The OAuth clients the sandbox's audits log in with (`ZENDESK_CLIENT_ID`, `ZENDESK_US_FEDERAL_CLIENT_ID`). */
 export const SANDBOX_ZENDESK_CLIENT_ID = 'audit_bot';

@@ -25,7 +25,7 @@
  * lfischer, rmendes (users); ktanaka's invitation is pending but only 3 days old (not stale
  * before 14 days); jdoe's old invitation was accepted (not listed with status=pending).
  */
-import type { CalendlyData, CalendlyMemberSeed } from '../calendly.js';
+import type { CalendlyData, CalendlyMemberSeed } from './data.js';
 
 const DAY_MS = 24 * 3600 * 1000;
 
