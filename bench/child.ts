@@ -56,7 +56,7 @@ async function main(): Promise<void> {
       { stdout: (text) => (stdout += text), stderr: (text) => (stderr += text) },
       {
         logDestination: new Writable({
-          write(chunk, _encoding, done) {
+          write(chunk: Buffer, _encoding, done) {
             stderr += chunk.toString();
             done();
           },

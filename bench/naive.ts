@@ -6,26 +6,16 @@
  * pace without its waits for the rate limit (one wait in 200 requests would count 250 times at
  * 50k), never below what the vendor's rate limit allows for that many requests (run.ts).
  */
-import { VendorClient } from '../src/http/client.js';
-import { collectCursorPages, collectTokenPages } from '../src/http/paginate.js';
-import { createCalendlyHttp } from '../src/platforms/calendly/client.js';
-import { zendeskAuth } from '../src/platforms/zendesk/auth.js';
-import { createZendeskHttp } from '../src/platforms/zendesk/client.js';
-import { createPagerDutyHttp } from '../src/platforms/pagerduty/client.js';
-import { listAllUsers } from '../src/platforms/pagerduty/listing.js';
+import { Writable } from 'node:stream';
 import { realSleep } from '../src/clock.js';
 import { createLogger } from '../src/log.js';
-import { Writable } from 'node:stream';
-
-export type NaivePlatform = 'zendesk' | 'calendly' | 'pagerduty';
+import { PLATFORM_MODULES } from '../src/platforms/registry.js';
 
 export interface NaiveJob {
-  platform: NaivePlatform;
-  url: string;
-  token: string;
-  email?: string;
-  /** Calendly: the organization's URI; its members are looked up one by one by email. */
-  organization?: string;
+  /** The platform module whose strategy runs (its bench's `naive`). */
+  module: string;
+  /** The variables that point at the benchmark's fakes. */
+  env: Record<string, string>;
   /** Per-user requests actually sent. */
   sample: number;
 }
@@ -45,8 +35,14 @@ export interface NaiveResult {
 }
 
 export async function runNaive(job: NaiveJob): Promise<NaiveResult> {
+  const module = PLATFORM_MODULES.find((candidate) => candidate.id === job.module);
+  const strategy = module?.bench.naive;
+  if (!module || !strategy) throw new Error(`no naive strategy for ${job.module}`);
+  const secrets = module.env.flatMap((variable) =>
+    variable.secret && job.env[variable.name] ? [job.env[variable.name]] : [],
+  );
   const logger = createLogger({
-    secrets: [job.token],
+    secrets,
     destination: new Writable({ write: (_c, _e, done) => done() }),
     level: 'warn',
   });
@@ -55,42 +51,8 @@ export async function runNaive(job: NaiveJob): Promise<NaiveResult> {
     waitedMs += ms;
     return realSleep(ms);
   };
-  const common = { baseUrl: job.url, logger, clock: () => new Date(), sleep, token: job.token };
-  let http: VendorClient;
-  let ids: string[];
-  let perUser: (id: string) => Promise<unknown>;
   const started = performance.now();
-  if (job.platform === 'zendesk') {
-    const auth = zendeskAuth(
-      { kind: 'api-token', email: job.email!, token: job.token, variables: ['ZENDESK_EMAIL', 'ZENDESK_API_TOKEN'] },
-      common,
-    );
-    http = createZendeskHttp({ ...common, auth });
-    const users = await collectCursorPages<{ id: number }>(http, 'api/v2/users', 'users', {
-      'role[]': ['agent', 'admin'],
-    });
-    await collectCursorPages(http, 'api/v2/groups', 'groups');
-    await http.getJson('api/v2/custom_roles').catch(() => undefined);
-    await http.getJson('api/v2/api_tokens').catch(() => undefined);
-    ids = users.map((user) => String(user.id));
-    perUser = (id) => collectCursorPages(http, `api/v2/users/${id}/group_memberships`, 'group_memberships');
-  } else if (job.platform === 'calendly') {
-    http = createCalendlyHttp(common);
-    await http.getJson('users/me');
-    // The roster-driven naive audit: one membership lookup per person; the listing still has to be
-    // read to find the members nobody in the roster knows.
-    const members = await collectTokenPages<{ user: { email: string } }>(http, 'organization_memberships', {
-      organization: job.organization,
-    });
-    ids = members.map((member) => member.user.email);
-    perUser = (email) =>
-      http.getJson('organization_memberships', { organization: job.organization, email, count: 100 });
-  } else {
-    http = createPagerDutyHttp(common);
-    const users = await listAllUsers(http);
-    ids = users.map((user) => user.id);
-    perUser = (id) => http.getJson(`users/${id}`);
-  }
+  const { client: http, ids, perUser } = await strategy.list(job.env, { logger, clock: () => new Date(), sleep });
   // The strategy's requests, not the 429s met on the way (those depend on where the sample falls in a window).
   const answered = () => http.requestCount - http.rateLimitedCount;
   const listingRequests = answered();

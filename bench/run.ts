@@ -1,13 +1,13 @@
 /**
  * `npm run bench` (issue #9): requests and time at scale against the physical limit.
  *
- * For each tier (organisations of 1k, 10k and 50k people by default) it seeds the sandbox fakes
- * (bench/data.ts), gives every fake the vendor's real rate limit in its own 429 style with time
- * scaled down by `--factor` (a minute becomes 60/factor seconds; the counts stay the vendor's)
- * plus a fixed per-request latency, and runs, each in its own process with real sleeps and every
- * rate-limit window unused; a fixed window starts with the run, so a run that needs a second one
- * waits out the whole first (in CI, jobs side by side share GitLab's limit, and a vendor's may be
- * shared with other integrations):
+ * For each tier (organisations of 1k, 10k and 50k people by default) it seeds every registered
+ * platform's fakes (bench/data.ts and each platform's bench.ts), gives every fake the vendor's
+ * real rate limit in its own 429 style with time scaled down by `--factor` (a minute becomes
+ * 60/factor seconds; the counts stay the vendor's) plus a fixed per-request latency, and runs,
+ * each in its own process with real sleeps and every rate-limit window unused; a fixed window
+ * starts with the run, so a run that needs a second one waits out the whole first (in CI, jobs
+ * side by side share GitLab's limit, and a vendor's may be shared with other integrations):
  *   - `open` for every audit (the quarterly run: the platform's listing, then GitLab writes);
  *   - a nightly `followup` over `--issues` open audit issues with nothing due;
  *   - the naive N+1 strategy (bench/naive.ts), for comparison.
@@ -40,29 +40,26 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createGitLabSandbox, type GitLabSandbox } from '../src/sandbox/gitlab/index.js';
-import { createPagerDutySandbox } from '../src/platforms/pagerduty/sandbox/server.js';
-import { createCalendlySandbox } from '../src/platforms/calendly/sandbox/server.js';
-import { createZendeskSandbox } from '../src/platforms/zendesk/sandbox/server.js';
 import type { FakeServer, RequestLogEntry } from '../src/sandbox/fake-server.js';
+import type { BenchAudit, PlatformFake } from '../src/platforms/contract.js';
+import { PLATFORM_MODULES } from '../src/platforms/registry.js';
 import { buildOrganisation, type Organisation } from './data.js';
 import type { ChildJob, ChildResult, Pacing } from './child.js';
-import type { NaivePlatform } from './naive.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const CHILD = path.join(HERE, 'child.js');
 
-/** Requests per minute: Zendesk Enterprise, PagerDuty, Calendly, GitLab.com authenticated API. */
-const LIMITS = { zendesk: 700, pagerduty: 960, calendly: 500, gitlab: 2000 } as const;
-type Vendor = keyof typeof LIMITS;
-
-const TOKENS = {
-  gitlab: 'bench-gitlab-token',
-  pagerduty: 'bench-pagerduty-token',
-  calendly: 'bench-calendly-token',
-  zendesk: 'bench-zendesk-token',
-  federal: 'bench-zendesk-federal-token',
+/** GitLab.com's limit for authenticated API requests, per minute. */
+const GITLAB_LIMIT = 2000;
+/** Requests per minute by vendor: each platform module's (its vendor's announced limit), and GitLab's. */
+const LIMITS: Readonly<Record<string, number>> = {
+  ...Object.fromEntries(PLATFORM_MODULES.map((module) => [module.id, module.bench.rateLimitPerMinute])),
+  gitlab: GITLAB_LIMIT,
 };
-const ZENDESK_EMAIL = 'audit-bot@example.com';
+/** A platform module's id, or `gitlab`. */
+type Vendor = string;
+
+const GITLAB_TOKEN = 'bench-gitlab-token';
 const PROJECT = 'support-ops/access-audits';
 const BOT = 'audit-bot';
 
@@ -172,7 +169,9 @@ interface Row {
 
 interface NaiveRow {
   tier: number;
-  platform: NaivePlatform;
+  /** The platform module whose strategy ran, and what it does. */
+  platform: string;
+  label: string;
   requests: number;
   extrapolatedMs: number;
   sampled: number;
@@ -207,66 +206,29 @@ export function runChild(job: ChildJob, timeoutMs = 10 * 60_000): Promise<ChildR
 
 interface Fakes {
   gitlab: GitLabSandbox;
-  pagerduty: ReturnType<typeof createPagerDutySandbox>;
-  calendly: ReturnType<typeof createCalendlySandbox>;
-  zendesk: ReturnType<typeof createZendeskSandbox>;
-  federal: ReturnType<typeof createZendeskSandbox>;
+  /** Every platform's fakes, by name. */
+  platforms: Record<string, PlatformFake>;
   env: Record<string, string>;
   /** When each request reached each fake (performance.now), by its index in the fake's log. */
   arrivals: Map<FakeServer, number[]>;
 }
 
 export async function startFakes(org: Organisation, dir: string, options: Options): Promise<Fakes> {
-  const windowMs = 60_000 / options.factor;
-  const limits = { rateLimitWindowMs: windowMs, memoizeListings: true };
+  const windowMs = windowMsOf(options);
   const gitlab = createGitLabSandbox({
     projectPath: PROJECT,
     users: [{ id: 1, username: BOT, name: 'Audit Bot', bot: true }],
-    tokens: { [TOKENS.gitlab]: BOT },
-    rateLimitPerMinute: LIMITS.gitlab,
+    tokens: { [GITLAB_TOKEN]: BOT },
+    rateLimitPerMinute: GITLAB_LIMIT,
     rateLimitWindowMs: windowMs,
     preciseRateLimitHeaders: true,
   });
-  const pagerduty = createPagerDutySandbox({
-    token: TOKENS.pagerduty,
-    data: org.pagerduty,
-    rateLimitPerMinute: LIMITS.pagerduty,
-    ...limits,
-  });
-  const calendly = createCalendlySandbox({
-    token: TOKENS.calendly,
-    data: org.calendly,
-    rateLimitPerMinute: LIMITS.calendly,
-    ...limits,
-  });
-  // An API token acts as a user of the account: the bot's address, or else the first admin's (or agent's).
-  const tokenEmail = (data: Organisation['zendesk']) =>
-    data.users.some((user) => user.email === ZENDESK_EMAIL)
-      ? ZENDESK_EMAIL
-      : (data.users.find((user) => user.role === 'admin')?.email ??
-        data.users.find((user) => user.role === 'agent')?.email ??
-        ZENDESK_EMAIL);
-  const zendeskEmail = tokenEmail(org.zendesk);
-  const federalEmail = tokenEmail(org.zendeskUsFederal);
-  const zendesk = createZendeskSandbox({
-    name: 'zendesk',
-    email: zendeskEmail,
-    token: TOKENS.zendesk,
-    data: org.zendesk,
-    rateLimitPerMinute: LIMITS.zendesk,
-    ...limits,
-  });
-  const federal = createZendeskSandbox({
-    name: 'zendesk-us-federal',
-    email: federalEmail,
-    token: TOKENS.federal,
-    data: org.zendeskUsFederal,
-    rateLimitPerMinute: LIMITS.zendesk,
-    ...limits,
-  });
-  const servers: FakeServer[] = [gitlab, pagerduty, calendly, zendesk, federal];
+  const started = await Promise.all(
+    org.platforms.map(({ organisation }) => organisation.start({ rateLimitWindowMs: windowMs })),
+  );
+  const platforms = Object.fromEntries(started.flatMap((module) => Object.entries(module.fakes)));
   const arrivals = new Map<FakeServer, number[]>();
-  for (const server of servers) {
+  for (const server of [gitlab, ...Object.values(platforms)]) {
     const times: number[] = [];
     arrivals.set(server, times);
     // Called as a request arrives, just before the fake logs it: its index is the log's length.
@@ -275,42 +237,34 @@ export async function startFakes(org: Organisation, dir: string, options: Option
       return options.latencyMs > 0 ? { type: 'delay', ms: options.latencyMs } : undefined;
     });
   }
-  await Promise.all(servers.map((server) => server.start()));
+  await gitlab.start();
   fs.writeFileSync(path.join(dir, 'roster.yml'), org.rosterYaml);
   // Every platform keeps to --share of its vendor's limit, as `rate_limit_share` says in a user's config.
+  const auditBlocks = new Set(org.platforms.flatMap(({ module }) => module.audits.map((audit) => `  ${audit.id}:`)));
   fs.writeFileSync(
     path.join(dir, 'audit.config.yml'),
-    org.configYaml.replace(
-      /^ {2}(zendesk|zendesk-us-federal|calendly|pagerduty):$/gm,
-      (line) => `${line}\n    rate_limit_share: ${options.share}`,
-    ),
+    org.configYaml
+      .split('\n')
+      .map((line) => (auditBlocks.has(line) ? `${line}\n    rate_limit_share: ${options.share}` : line))
+      .join('\n'),
   );
   return {
     gitlab,
-    pagerduty,
-    calendly,
-    zendesk,
-    federal,
+    platforms,
     arrivals,
     env: {
       GITLAB_URL: gitlab.url,
-      GITLAB_TOKEN: TOKENS.gitlab,
+      GITLAB_TOKEN,
       AUDIT_PROJECT: PROJECT,
-      PAGERDUTY_URL: pagerduty.url,
-      PAGERDUTY_TOKEN: TOKENS.pagerduty,
-      CALENDLY_URL: calendly.url,
-      CALENDLY_TOKEN: TOKENS.calendly,
-      ZENDESK_URL: zendesk.url,
-      ZENDESK_EMAIL: zendeskEmail,
-      ZENDESK_API_TOKEN: TOKENS.zendesk,
-      ZENDESK_US_FEDERAL_URL: federal.url,
-      ZENDESK_US_FEDERAL_EMAIL: federalEmail,
-      ZENDESK_US_FEDERAL_API_TOKEN: TOKENS.federal,
+      ...Object.fromEntries(started.flatMap((module) => Object.entries(module.env))),
       AUDIT_CONFIG: path.join(dir, 'audit.config.yml'),
       AUDIT_ROSTER: path.join(dir, 'roster.yml'),
     },
   };
 }
+
+/** Every fake: GitLab's and the platforms'. */
+const allFakes = (fakes: Fakes): FakeServer[] => [fakes.gitlab, ...Object.values(fakes.platforms)];
 
 const isWrite = (entry: RequestLogEntry) => entry.method !== 'GET' && entry.method !== 'HEAD';
 
@@ -330,62 +284,26 @@ export function peakInWindow(times: readonly number[], windowMs: number): number
   return most;
 }
 
-/** What `open` of each audit must read at least: its listings' pages (and renders), and the longest chain of them. */
-function auditPlans(c: Organisation['counts']): {
-  id: string;
-  vendor: Vendor;
-  fake: 'zendesk' | 'federal' | 'calendly' | 'pagerduty';
-  minimum: number;
-  chain: number;
-}[] {
-  return [
-    {
-      id: 'zendesk',
-      vendor: 'zendesk',
-      fake: 'zendesk',
-      // + custom roles, API tokens, users/me, OAuth clients, OAuth tokens: one page each.
-      minimum: pages(c.zendeskUsers) + pages(c.zendeskMemberships) + pages(c.zendeskGroups) + 5,
-      chain: Math.max(pages(c.zendeskUsers), pages(c.zendeskMemberships), pages(c.zendeskGroups)),
-    },
-    {
-      id: 'zendesk-us-federal',
-      vendor: 'zendesk',
-      fake: 'federal',
-      minimum: pages(c.federalUsers) + pages(c.federalMemberships) + pages(c.federalGroups) + 5,
-      chain: Math.max(pages(c.federalUsers), pages(c.federalMemberships), pages(c.federalGroups)),
-    },
-    {
-      id: 'calendly',
-      vendor: 'calendly',
-      fake: 'calendly',
-      minimum: 1 + pages(c.calendlyMembers) + pages(c.calendlyInvitations),
-      chain: 1 + Math.max(pages(c.calendlyMembers), pages(c.calendlyInvitations)),
-    },
-    {
-      id: 'pagerduty',
-      vendor: 'pagerduty',
-      fake: 'pagerduty',
-      // Offset pages can be fetched side by side once the first page gave the total; renders too.
-      minimum:
-        pages(c.pagerdutyUsers) + pages(c.pagerdutySchedules) + pages(c.pagerdutyPolicies) + c.pagerdutySchedules,
-      chain: 3,
-    },
-  ];
+/** What `open` of each audit must read at least, and the vendor whose limit it keeps to. */
+function auditPlans(org: Organisation): (BenchAudit & { vendor: Vendor })[] {
+  return org.platforms.flatMap(({ module, organisation }) =>
+    organisation.audits.map((audit) => ({ ...audit, vendor: module.id })),
+  );
 }
 
 async function runTier(size: number, options: Options): Promise<{ rows: Row[]; naive: NaiveRow[]; startupMs: number }> {
   const org = buildOrganisation(size, new Date());
   const wanted = (run: string) => options.only.length === 0 || options.only.includes(run);
-  const audits = auditPlans(org.counts).filter((audit) => wanted(audit.id));
+  const audits = auditPlans(org).filter((audit) => wanted(audit.id));
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'audit-bot-bench-'));
   const fakes = await startFakes(org, dir, options);
   const rows: Row[] = [];
   const naive: NaiveRow[] = [];
-  let startupMs = 0;
+  let startupMs: number;
   try {
     startupMs = await measureStartup(fakes.env, options);
     for (const audit of audits) {
-      const server: FakeServer = fakes[audit.fake];
+      const server: FakeServer = fakes.platforms[audit.fake];
       // Every repeat starts from GitLab as it was before the first: no issue for the quarter yet.
       const before = fakes.gitlab.saveState();
       const measureOpen = async (): Promise<Row> => {
@@ -442,13 +360,7 @@ async function runTier(size: number, options: Options): Promise<{ rows: Row[]; n
     if (wanted('followup')) rows.push(await measureFollowup(fakes, size, options));
     if (wanted('naive')) naive.push(...(await measureNaive(fakes, size, rows, options)));
   } finally {
-    await Promise.all([
-      fakes.gitlab.stop(),
-      fakes.pagerduty.stop(),
-      fakes.calendly.stop(),
-      fakes.zendesk.stop(),
-      fakes.federal.stop(),
-    ]);
+    await Promise.all(allFakes(fakes).map((fake) => fake.stop()));
     fs.rmSync(dir, { recursive: true, force: true });
   }
   return { rows, naive, startupMs };
@@ -456,8 +368,7 @@ async function runTier(size: number, options: Options): Promise<{ rows: Row[]; n
 
 /** Every fake's rate-limit window as a run a night (or a quarter) later finds it: nothing used. */
 function freshWindows(fakes: Fakes): void {
-  for (const fake of [fakes.gitlab, fakes.pagerduty, fakes.calendly, fakes.zendesk, fakes.federal])
-    fake.forgetRateLimitWindow();
+  for (const fake of allFakes(fakes)) fake.forgetRateLimitWindow();
 }
 
 /**
@@ -561,44 +472,22 @@ async function repeated(options: Options, measure: () => Promise<Row>): Promise<
 /** The naive N+1 strategy on the same fakes, next to our `open` rows. */
 async function measureNaive(fakes: Fakes, size: number, rows: Row[], options: Options): Promise<NaiveRow[]> {
   const naive: NaiveRow[] = [];
-  const naiveJobs: { platform: NaivePlatform; server: FakeServer; url: string; token: string; run: string }[] = [
-    { platform: 'zendesk', server: fakes.zendesk, url: fakes.zendesk.url, token: TOKENS.zendesk, run: 'open zendesk' },
-    {
-      platform: 'calendly',
-      server: fakes.calendly,
-      url: fakes.calendly.url,
-      token: TOKENS.calendly,
-      run: 'open calendly',
-    },
-    {
-      platform: 'pagerduty',
-      server: fakes.pagerduty,
-      url: fakes.pagerduty.url,
-      token: TOKENS.pagerduty,
-      run: 'open pagerduty',
-    },
-  ];
-  for (const job of naiveJobs.filter((candidate) => rows.some((row) => row.run === candidate.run))) {
+  for (const module of PLATFORM_MODULES) {
+    const strategy = module.bench.naive;
+    const ours = rows.find((row) => row.run === `open ${strategy?.audit}`);
+    if (!strategy || !ours) continue;
     freshWindows(fakes);
-    const result = await runChild({
-      kind: 'naive',
-      platform: job.platform,
-      url: job.url,
-      token: job.token,
-      email: fakes.env.ZENDESK_EMAIL,
-      organization: fakes.calendly.organizationUri,
-      sample: options.naiveSample,
-    });
+    const result = await runChild({ kind: 'naive', module: module.id, env: fakes.env, sample: options.naiveSample });
     const measured = result.naive!;
-    const vendor: Vendor = job.platform;
     naive.push({
       tier: size,
-      platform: job.platform,
+      platform: module.id,
+      label: strategy.label,
       requests: measured.totalRequests,
       // Never faster than our share of the vendor's limit allows for that many requests.
-      extrapolatedMs: Math.max(measured.extrapolatedMs, measured.totalRequests / ourRatePerMs(vendor, options)),
+      extrapolatedMs: Math.max(measured.extrapolatedMs, measured.totalRequests / ourRatePerMs(module.id, options)),
       sampled: measured.sampled,
-      ours: rows.find((row) => row.run === job.run)!,
+      ours,
     });
   }
   return naive;
@@ -774,13 +663,8 @@ function printTier(
   lines.push('| Naive N+1 | Its requests | Ours | Ours ÷ N+1 | Its time (extrapolated) | Ours | Ours ÷ N+1 |');
   lines.push('| --- | ---: | ---: | ---: | ---: | ---: | ---: |');
   for (const n of naive) {
-    const what = {
-      zendesk: 'Zendesk: a group-memberships request per agent',
-      calendly: 'Calendly: a membership lookup per person',
-      pagerduty: 'PagerDuty: a user request per user',
-    }[n.platform];
     lines.push(
-      `| ${what} | ${fmt(n.requests)} | ${fmt(n.ours.platformRequests)} ` +
+      `| ${n.label} | ${fmt(n.requests)} | ${fmt(n.ours.platformRequests)} ` +
         `| ${ratio(n.ours.platformRequests, n.requests)} ` +
         `| ${seconds(n.extrapolatedMs)} | ${seconds(n.ours.wallMs)} | ${ratio(n.ours.wallMs, n.extrapolatedMs)} |`,
     );
@@ -801,7 +685,7 @@ async function main(): Promise<void> {
       ? 'time at the real limits'
       : `time scaled ${options.factor}×: a vendor's minute lasts ${fmt(60 / options.factor, 1)} s`) +
       ' with its full per-minute limit ' +
-      `(Zendesk ${LIMITS.zendesk}, PagerDuty ${LIMITS.pagerduty}, Calendly ${LIMITS.calendly}, ` +
+      `(${PLATFORM_MODULES.map((module) => `${module.bench.vendor} ${LIMITS[module.id]}`).join(', ')}, ` +
       `GitLab ${fmt(LIMITS.gitlab)} per minute); ` +
       `our platform clients keep to ${options.share} of each limit (the lower bound counts at that rate); ` +
       `latency ${options.latencyMs} ms per request; ${options.issues} issues for the followup; ` +

@@ -14,7 +14,8 @@ import path from 'node:path';
 import { parse, parseAllDocuments } from 'yaml';
 import { PLATFORM_ENV, SECRET_ENV_NAMES } from '../src/config/env.js';
 import { isQuarter } from '../src/domain/quarter.js';
-import { PLATFORM_IDS, type PlatformId } from '../src/domain/types.js';
+import { PLATFORM_IDS } from '../src/domain/platforms.js';
+import type { PlatformId } from '../src/domain/types.js';
 import { COMPONENT_PROJECT, IMAGE_REPOSITORY, initFiles, packageVersion } from '../src/commands/init.js';
 import { PACKAGE_ROOT } from '../src/paths.js';
 import { implementedPlatforms } from '../src/platforms/index.js';
@@ -81,7 +82,8 @@ function includingPipeline(
     if (!/\/audit@[^@/]+$/.test(entry.component)) throw new Error(`not the audit component: ${entry.component}`);
     merged = deepMerge(merged, componentBody(entry.inputs));
   }
-  const { include: _include, ...local } = body;
+  const local: Pipeline = { ...body };
+  delete local.include;
   return deepMerge(merged, local);
 }
 
@@ -138,7 +140,7 @@ const IMPLEMENTED = PLATFORM_IDS.filter((platform) => implementedPlatforms().inc
 const jobNames = (job: string, platforms: readonly string[]) =>
   platforms.map((platform) => `audit-${job}-${platform}`).sort();
 const PLATFORM_SECRETS = (platform: PlatformId): string[] =>
-  PLATFORM_ENV[platform].filter((name) => (SECRET_ENV_NAMES as readonly string[]).includes(name));
+  PLATFORM_ENV[platform].filter((name) => SECRET_ENV_NAMES.includes(name));
 const IMPLEMENTED_SECRETS: Record<string, string> = Object.fromEntries(
   IMPLEMENTED.flatMap(PLATFORM_SECRETS).map((name) => [name, 'masked-in-ci']),
 );
@@ -541,8 +543,7 @@ describe('templates/audit.yml, the CI/CD component', () => {
   });
 
   test('no token values: secrets come only from masked CI/CD variables, and no script touches them', () => {
-    const secretName = (name: string) =>
-      (SECRET_ENV_NAMES as readonly string[]).includes(name) || /TOKEN|SECRET|PASSWORD|API_KEY/i.test(name);
+    const secretName = (name: string) => SECRET_ENV_NAMES.includes(name) || /TOKEN|SECRET|PASSWORD|API_KEY/i.test(name);
     const pipeline = includingPipeline(INCLUDER_RAW, {}, { CI_PIPELINE_SOURCE: 'push' });
     const variableMaps: Record<string, string>[] = [(pipeline.variables as Record<string, string>) ?? {}];
     for (const job of jobsOf(pipeline).values()) {

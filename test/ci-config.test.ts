@@ -16,7 +16,8 @@ import { COMPONENT_PROJECT, IMAGE_REPOSITORY, packageVersion } from '../src/comm
 import { loadAuditConfig } from '../src/config/audit-config.js';
 import { PLATFORM_ENV, SECRET_ENV_NAMES } from '../src/config/env.js';
 import { loadRoster } from '../src/config/roster.js';
-import { PLATFORM_IDS, type PlatformId } from '../src/domain/types.js';
+import { PLATFORM_IDS } from '../src/domain/platforms.js';
+import type { PlatformId } from '../src/domain/types.js';
 import { PACKAGE_ROOT } from '../src/paths.js';
 import { implementedPlatforms } from '../src/platforms/index.js';
 import {
@@ -148,7 +149,7 @@ const dockerCommand = (run: Run, verb: string): string[][] =>
 
 const IMPLEMENTED = PLATFORM_IDS.filter((platform) => implementedPlatforms().includes(platform));
 const PLATFORM_SECRETS = (platform: PlatformId): string[] =>
-  PLATFORM_ENV[platform].filter((name) => (SECRET_ENV_NAMES as readonly string[]).includes(name));
+  PLATFORM_ENV[platform].filter((name) => SECRET_ENV_NAMES.includes(name));
 const IMPLEMENTED_SECRETS: Record<string, string> = Object.fromEntries(
   IMPLEMENTED.flatMap(PLATFORM_SECRETS).map((name) => [name, 'masked-in-ci']),
 );
@@ -476,8 +477,7 @@ describe('.gitlab-ci.yml, the component project pipeline', () => {
   });
 
   test('no secret: no secret-named variable, no platform token read, the registry password only on stdin', () => {
-    const secretName = (name: string) =>
-      (SECRET_ENV_NAMES as readonly string[]).includes(name) || /TOKEN|SECRET|PASSWORD|API_KEY/i.test(name);
+    const secretName = (name: string) => SECRET_ENV_NAMES.includes(name) || /TOKEN|SECRET|PASSWORD|API_KEY/i.test(name);
     const pipeline = mergedFor(MERGE_REQUEST_WITH_TOKENS);
     const variableMaps: Record<string, string>[] = [pipeline.variables ?? {}];
     for (const job of jobsOf(pipeline).values()) {

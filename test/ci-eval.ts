@@ -13,7 +13,7 @@ import { Ajv, type ErrorObject } from 'ajv';
 import { parse } from 'yaml';
 import { parseOptions } from '../src/cli.js';
 import { isQuarter } from '../src/domain/quarter.js';
-import { isPlatformId } from '../src/domain/types.js';
+import { isPlatformId } from '../src/domain/platforms.js';
 
 // ---------------------------------------------------------------------------------------------
 // Loading: header, inputs, interpolation, jobs
@@ -82,10 +82,12 @@ export function inputValues(declared: Record<string, InputSpec>, given: Partial<
     if (value === undefined || value === null) throw new Error(`input "${name}" has no value and no default`);
     if (spec.type === 'boolean' ? typeof value !== 'boolean' : typeof value !== 'string')
       throw new Error(`input "${name}": wrong type`);
-    if (spec.options && !spec.options.includes(value)) throw new Error(`input "${name}": "${value}" is not an option`);
-    if (spec.regex && !new RegExp(spec.regex).test(String(value)))
-      throw new Error(`input "${name}": "${value}" does not match ${spec.regex}`);
-    values[name] = value as string | boolean;
+    const checked = value as string | boolean;
+    if (spec.options && !spec.options.includes(checked))
+      throw new Error(`input "${name}": "${checked}" is not an option`);
+    if (spec.regex && !new RegExp(spec.regex).test(String(checked)))
+      throw new Error(`input "${name}": "${checked}" does not match ${spec.regex}`);
+    values[name] = checked;
   }
   return values;
 }
@@ -152,7 +154,8 @@ export function resolveJob(pipeline: Pipeline, name: string, depth = 0): Job {
   let merged: Record<string, unknown> = {};
   for (const parent of parents)
     merged = deepMerge(merged, resolveJob(pipeline, parent, depth + 1) as Record<string, unknown>);
-  const { extends: _extends, ...rest } = own;
+  const rest = { ...own };
+  delete rest.extends;
   return deepMerge(merged, rest);
 }
 
@@ -545,6 +548,7 @@ export function checkCall(call: CliCall, where: string): void {
   } catch (error) {
     throw new Error(
       `${where}: \`${call.line}\` expands to \`audit-bot ${call.argv.join(' ')}\`: ${(error as Error).message}`,
+      { cause: error },
     );
   }
   const problem = (message: string) => new Error(`${where}: audit-bot ${call.argv.join(' ')}: ${message}`);

@@ -69,7 +69,7 @@ describe('Dockerfile', () => {
     expect(runs(build).findIndex((run) => run.startsWith('npm ci'))).toBeLessThan(runs(build).indexOf('npm run build'));
   });
 
-  test('last stage: production dependencies only, the built dist/, issue_templates/ and templates/, and no sources', () => {
+  test('last stage: production dependencies only, built dist/, issue_templates/ and templates/, no sources', () => {
     expect(runs(runtime).some((run) => /^npm ci\b.*--omit=dev/.test(run))).toBe(true);
     expect(copies(runtime)).toEqual(
       expect.arrayContaining([

@@ -45,7 +45,7 @@ const notePages = (from: number) =>
     .filter((entry) => entry.path.endsWith(`/issues/${iid}/notes`))
     .map((entry) => new URLSearchParams(entry.query).get('page'));
 
-test('a listing whose first page gives the page count: the rest read after it, every note once and in order', async () => {
+test('a listing whose first page gives the page count: the rest read after it, each note once, in order', async () => {
   const from = sandbox.log.length;
   const notes = await tracker.listNotes(iid);
   expect(notes.map((note) => note.body)).toEqual(Array.from({ length: 250 }, (_, index) => `note ${index + 1}`));
@@ -72,7 +72,7 @@ test("past GitLab's count limit (no X-Total-Pages): the pages follow X-Next-Page
   expect(notePages(from)).toEqual(['1', '2', '3']);
 });
 
-test("a write goes out as JSON in GitLab's field names (add_labels, state_event), without gitbeaker's request options step", async () => {
+test("a write is JSON in GitLab's field names (add_labels, state_event), bypassing gitbeaker's options", async () => {
   const { iid: target } = sandbox.addIssue({ title: 'to edit', labels: ['audit', 'old'] });
   const edited = await tracker.updateIssue(target, {
     description: 'board',

@@ -41,8 +41,9 @@ export async function runAuditBot(
     { stdout: (text) => (stdout += text), stderr: (text) => (stderr += text) },
     {
       clock: () => now,
-      sleep: async (ms) => {
+      sleep: (ms) => {
         sleeps.push(ms);
+        return Promise.resolve();
       },
       logDestination,
       baseDir: PACKAGE_ROOT,

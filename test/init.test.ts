@@ -8,7 +8,7 @@ import path from 'node:path';
 import { parse } from 'yaml';
 import { runCli } from '../src/cli.js';
 import { COMPONENT_PROJECT, MANAGER_PLACEHOLDER, packageVersion } from '../src/commands/init.js';
-import { PLATFORM_IDS } from '../src/domain/types.js';
+import { PLATFORM_IDS } from '../src/domain/platforms.js';
 import { PACKAGE_ROOT } from '../src/paths.js';
 
 async function cli(argv: string[], env: Record<string, string> = {}, baseDir?: string) {

@@ -1,7 +1,6 @@
 import { afterEach, describe, expect, test } from '@jest/globals';
 import { VendorClient } from '../src/http/client.js';
 import { collectCursorPages } from '../src/http/paginate.js';
-import type { Vendor } from '../src/http/rate-limit.js';
 import { realSleep } from '../src/clock.js';
 import { silentLogger } from '../src/log.js';
 import type { FakeServer } from '../src/sandbox/fake-server.js';
@@ -11,6 +10,9 @@ import { createZendeskSandbox } from '../src/platforms/zendesk/sandbox/server.js
 import { seedCalendly } from '../src/platforms/calendly/sandbox/seed.js';
 import { seedPagerDuty } from '../src/platforms/pagerduty/sandbox/seed.js';
 import { seedZendesk } from '../src/platforms/zendesk/sandbox/seed.js';
+import { CALENDLY_RATE_LIMIT_HEADERS } from '../src/platforms/calendly/rate-limit.js';
+import { PAGERDUTY_RATE_LIMIT_HEADERS } from '../src/platforms/pagerduty/rate-limit.js';
+import { ZENDESK_RATE_LIMIT_HEADERS } from '../src/platforms/zendesk/rate-limit.js';
 
 // The pacer and the retry layer against the sandbox fakes over real HTTP: a 429 that says only
 // `ratelimit-reset` (Zendesk), every request held after a 429, a share of the announced budget,
@@ -37,8 +39,14 @@ const AUTH = {
   pagerduty: { authorization: 'Token token=p', accept: 'application/vnd.pagerduty+json;version=2' },
 } as const;
 
+const RATE_LIMIT_HEADERS = {
+  zendesk: ZENDESK_RATE_LIMIT_HEADERS,
+  calendly: CALENDLY_RATE_LIMIT_HEADERS,
+  pagerduty: PAGERDUTY_RATE_LIMIT_HEADERS,
+};
+
 function client(
-  vendor: Exclude<Vendor, 'gitlab'>,
+  vendor: keyof typeof AUTH,
   server: FakeServer,
   options: {
     sleep?: (ms: number) => Promise<void>;
@@ -49,6 +57,7 @@ function client(
 ) {
   return new VendorClient({
     vendor,
+    rateLimitHeaders: RATE_LIMIT_HEADERS[vendor],
     baseUrl: server.url,
     headers: { ...AUTH[vendor] },
     logger: silentLogger(),
@@ -101,9 +110,10 @@ describe('Zendesk: a 429 with only ratelimit-reset', () => {
     const sleeps: number[] = [];
     const http = client('zendesk', zendesk, {
       clock: () => new Date(clockMs),
-      sleep: async (ms) => {
+      sleep: (ms) => {
         sleeps.push(ms);
         clockMs += ms;
+        return Promise.resolve();
       },
     });
     const [users, memberships, groups] = await Promise.all([
@@ -176,6 +186,7 @@ describe('after a 429, every request of the client waits for the reset', () => {
     const times = arrivals(pagerduty, (n) => (n === 6 ? pagerduty.rateLimitedWithoutHeaders() : undefined));
     const http = new VendorClient({
       vendor: 'pagerduty',
+      rateLimitHeaders: PAGERDUTY_RATE_LIMIT_HEADERS,
       baseUrl: pagerduty.url,
       headers: { ...AUTH.pagerduty },
       logger: silentLogger(),

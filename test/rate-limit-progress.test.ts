@@ -3,6 +3,7 @@ import { VendorClient } from '../src/http/client.js';
 import { collectOffsetPages } from '../src/http/paginate.js';
 import { createLogger } from '../src/log.js';
 import { readListing } from '../src/platforms/pagerduty/listing.js';
+import { PAGERDUTY_RATE_LIMIT_HEADERS } from '../src/platforms/pagerduty/rate-limit.js';
 import { generatePagerDutyUsers } from '../src/platforms/pagerduty/sandbox/data.js';
 import { seedPagerDuty } from '../src/platforms/pagerduty/sandbox/seed.js';
 import { createPagerDutySandbox, type PagerDutySandbox } from '../src/platforms/pagerduty/sandbox/server.js';
@@ -40,11 +41,15 @@ function clientWithLog(server: PagerDutySandbox, sleeps: number[]) {
   });
   const http = new VendorClient({
     vendor: 'pagerduty',
+    rateLimitHeaders: PAGERDUTY_RATE_LIMIT_HEADERS,
     baseUrl: server.url,
     headers: { authorization: `Token token=${TOKEN}`, accept: 'application/vnd.pagerduty+json;version=2' },
     logger,
     clock: () => new Date(),
-    sleep: async (ms) => void sleeps.push(ms),
+    sleep: (ms) => {
+      sleeps.push(ms);
+      return Promise.resolve();
+    },
   });
   return { http, lines };
 }

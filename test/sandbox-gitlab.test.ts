@@ -281,7 +281,8 @@ describe('pagination', () => {
 
   test('headers and a Link header that preserves the other query params', async () => {
     const res = await fetch(
-      `${sandbox.url}/api/v4/projects/${encodeURIComponent(PROJECT)}/issues?labels=bulk&state=opened&per_page=100&page=2`,
+      `${sandbox.url}/api/v4/projects/${encodeURIComponent(PROJECT)}/issues` +
+        '?labels=bulk&state=opened&per_page=100&page=2',
       {
         headers: { 'private-token': BOT_TOKEN },
       },

@@ -25,6 +25,7 @@ afterEach(async () => {
   await pd.stop();
 });
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the test reads JSON bodies freely
 type Json = Record<string, any>;
 
 async function get(path: string, headers: Record<string, string> = {}): Promise<Response<string>> {

@@ -1,5 +1,3 @@
-import { HttpError, RetriesExhaustedError } from '../http/errors.js';
-
 export type CheckResult = 'OK' | 'FAIL' | 'WARN';
 
 /** One row of `validate --online`'s table. Details never hold a secret (the CLI scrubs its output besides). */
@@ -17,12 +15,4 @@ export function row(check: string, target: string, result: CheckResult, detail: 
   return { check, target, result, detail };
 }
 
-export function messageOf(error: unknown): string {
-  const cause = error instanceof RetriesExhaustedError ? error.lastError : error;
-  return (cause as Error)?.message ?? String(cause);
-}
-
-export function statusOf(error: unknown): number | undefined {
-  const cause = error instanceof RetriesExhaustedError ? error.lastError : error;
-  return cause instanceof HttpError ? cause.status : undefined;
-}
+export { messageOf, statusOf } from '../http/errors.js';

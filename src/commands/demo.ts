@@ -10,7 +10,9 @@ import { parseMarkers } from '../domain/markers.js';
 import { resultsEntries } from '../domain/bot-notes.js';
 import { PACKAGE_ROOT } from '../paths.js';
 import { realSleep } from '../clock.js';
+import type { FakeServer } from '../sandbox/fake-server.js';
 import { startSandbox, type Sandbox } from '../sandbox/environment.js';
+import { PLATFORM_MODULES } from '../platforms/registry.js';
 import { fixSeededProblems, SEEDED_PAGERDUTY_FIXES } from '../platforms/pagerduty/sandbox/seed.js';
 
 type RunCli = (
@@ -64,11 +66,7 @@ export async function runDemo(options: DemoOptions): Promise<number> {
   };
 
   try {
-    io.stdout(
-      `Sandbox: GitLab ${sandbox.gitlab.url}, PagerDuty ${sandbox.pagerduty.url}, Calendly ${sandbox.calendly.url}, ` +
-        `Zendesk ${sandbox.zendesk.url}, Zendesk US Federal ${sandbox.zendeskUsFederal.url} ` +
-        '(127.0.0.1 only, no credentials)\n',
-    );
+    io.stdout(`Sandbox: ${eachServer(sandbox, (server) => server.url)} (127.0.0.1 only, no credentials)\n`);
     day(0, 9);
     // Someone the confidential issues cannot reach: the bot names them without @ and pings their manager instead.
     sandbox.gitlab.setMember('ohaddad', null);
@@ -132,15 +130,25 @@ export async function runDemo(options: DemoOptions): Promise<number> {
     }
     const reRunQuiet = countNotes(sandbox) > 0;
     io.stdout(
-      `\nRequests made: GitLab ${sandbox.gitlab.log.length}, PagerDuty ${sandbox.pagerduty.log.length}, ` +
-        `Calendly ${sandbox.calendly.log.length}, ` +
-        `Zendesk ${sandbox.zendesk.log.length}, Zendesk US Federal ${sandbox.zendeskUsFederal.log.length}. ` +
+      `\nRequests made: ${eachServer(sandbox, (server) => String(server.log.length))}. ` +
         `Demo ${failures === 0 && reRunQuiet ? 'finished' : 'FAILED'}; the threads are in ${outDir}/.\n`,
     );
     return failures === 0 ? 0 : 1;
   } finally {
     await sandbox.stop();
   }
+}
+
+/** `GitLab <what>, Zendesk <what>, …`: GitLab, then every platform fake by its audit's name. */
+function eachServer(sandbox: Sandbox, what: (server: FakeServer) => string): string {
+  const auditNames = new Map(
+    PLATFORM_MODULES.flatMap((module) => module.audits.map((audit) => [audit.id, audit.displayName])),
+  );
+  const named = (server: FakeServer) =>
+    server === sandbox.gitlab ? 'GitLab' : (auditNames.get(server.name) ?? server.name);
+  return [sandbox.gitlab, ...Object.values(sandbox.fakes)]
+    .map((server) => `${named(server)} ${what(server)}`)
+    .join(', ');
 }
 
 function countNotes(sandbox: Sandbox): number {

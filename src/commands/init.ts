@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { ConfigError } from '../config/errors.js';
-import { PLATFORM_IDS } from '../domain/types.js';
+import { PLATFORM_IDS } from '../domain/platforms.js';
+import { PLATFORM_MODULES } from '../platforms/registry.js';
 import { PACKAGE_ROOT } from '../paths.js';
 
 /**
@@ -12,6 +13,8 @@ export const COMPONENT_PROJECT = 'gitlab.com/support-ops/audit-bot';
 export const IMAGE_REPOSITORY = 'registry.gitlab.com/support-ops/audit-bot';
 /** The GitLab username `init` writes for the Support Ops Manager, in both files, until you put yours. */
 export const MANAGER_PLACEHOLDER = 'your-gitlab-username';
+
+const AUDITS = PLATFORM_MODULES.flatMap((module) => module.audits);
 
 export function packageVersion(): string {
   return (JSON.parse(fs.readFileSync(path.join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
@@ -44,26 +47,21 @@ support_ops_managers: [${MANAGER_PLACEHOLDER}]
 # input in .gitlab-ci.yml). Each platform's own keys (admin_allow_list, service_accounts, ...) are
 # described in docs/configuration.md.
 platforms:
-${PLATFORM_IDS.map((id) => `  ${id}:\n    enabled: true\n    template: issue_templates/${id}.md`).join('\n')}
+${AUDITS.map(({ id, template }) => `  ${id}:\n    enabled: true\n    template: issue_templates/${template}`).join('\n')}
 `;
 
 const ROSTER = `# roster.yml: the Support team, the source of truth the audits compare against. One entry per
 # person; \`audit-bot validate\` checks it. Fields (docs/configuration.md):
 #   name, email, gitlab.username   required; the username is who gets pinged about their findings
 #   reports_to                     the manager's gitlab.username (in this roster); null at the top
-#   zendesk.main, zendesk.us_federal   { id, role: agent | admin | light_agent | <custom role>, groups: [...] }
-#   calendly                       { email, role: owner | admin | user }
-#   pagerduty                      { id: PABC123, schedules: [schedule ids] }
+${PLATFORM_MODULES.map(({ roster }) => `#   ${roster.skeleton.key.padEnd(28)}   ${roster.skeleton.fields}`).join('\n')}
 
 # The Support Ops Manager (the same username as support_ops_managers in audit.config.yml).
 - name: Your Name
   email: you@example.com
   gitlab: { username: ${MANAGER_PLACEHOLDER} }
   reports_to: null
-  # zendesk:
-  #   main: { id: 10001, role: admin, groups: [Support Operations] }
-  # calendly: { email: you@example.com, role: owner }
-  # pagerduty: { id: PABC123, schedules: [] }
+${PLATFORM_MODULES.flatMap(({ roster }) => roster.skeleton.example.map((line) => `  # ${line}`)).join('\n')}
 `;
 
 function gitlabCi(version: string): string {
@@ -117,9 +115,9 @@ include:
 
 /** What `init` writes, relative to the new project's folder. */
 export function initFiles(version = packageVersion()): InitFile[] {
-  const templates = PLATFORM_IDS.map((id) => ({
-    path: `issue_templates/${id}.md`,
-    content: fs.readFileSync(path.join(PACKAGE_ROOT, 'issue_templates', `${id}.md`), 'utf8'),
+  const templates = AUDITS.map((audit) => ({
+    path: `issue_templates/${audit.template}`,
+    content: fs.readFileSync(path.join(PACKAGE_ROOT, 'issue_templates', audit.template), 'utf8'),
   }));
   return [
     { path: 'audit.config.yml', content: CONFIG },
@@ -127,6 +125,39 @@ export function initFiles(version = packageVersion()): InitFile[] {
     { path: '.gitlab-ci.yml', content: gitlabCi(version) },
     ...templates,
   ];
+}
+
+/**
+ * Step 4: the CI/CD variables every audit needs, the secrets masked and protected, the others plain
+ * (those with a default are left out), wrapped as the checklist's other steps are.
+ */
+function variablesStep(): string {
+  const variables = PLATFORM_MODULES.flatMap((module) => module.env);
+  const required = [...new Set(AUDITS.flatMap((audit) => audit.requiredEnv))].map((name) =>
+    variables.find((variable) => variable.name === name)!,
+  );
+  const secrets = required.filter((variable) => variable.secret).map((variable) => variable.name);
+  const plain = required.filter((variable) => !variable.secret && variable.default === undefined);
+  const sentences = [
+    'CI/CD variables (Settings > CI/CD > Variables): masked and protected GITLAB_TOKEN (that token), ' +
+      `AUDIT_SEAL_KEY (a long random secret)${secrets.map((name) => `, ${name}`).join('')};`,
+    ...(plain.length > 0 ? [`plain ${plain.map((variable) => variable.name).join(', ')}.`] : []),
+    'Protect the branch the schedules run on.',
+  ];
+  return `[ ] 4. ${sentences.flatMap((sentence) => wrap(sentence, 96)).join('\n       ')}`;
+}
+
+/** `text` in lines of at most `width` characters, broken at spaces. */
+function wrap(text: string, width: number): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    if (line !== '' && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else line = line === '' ? word : `${line} ${word}`;
+  }
+  return [...lines, line];
 }
 
 /** The steps left after `init`, as a checklist. */
@@ -137,11 +168,7 @@ export function initChecklist(dir: string): string {
 [ ] 2. Push ${dir} to a new private GitLab project.
 [ ] 3. Token: Settings > Access tokens > a project access token with the api scope and the Reporter
        role or higher (to see, label and close the confidential issues); give it an expiry date.
-[ ] 4. CI/CD variables (Settings > CI/CD > Variables): masked and protected GITLAB_TOKEN (that token),
-       AUDIT_SEAL_KEY (a long random secret), PAGERDUTY_TOKEN, CALENDLY_TOKEN, ZENDESK_CLIENT_SECRET,
-       ZENDESK_US_FEDERAL_CLIENT_SECRET;
-       plain ZENDESK_URL, ZENDESK_CLIENT_ID, ZENDESK_US_FEDERAL_URL, ZENDESK_US_FEDERAL_CLIENT_ID.
-       Protect the branch the schedules run on.
+${variablesStep()}
 [ ] 5. Project members: everyone the audit may ping (each person in roster.yml, their managers and
        the Support Ops Managers) as Planner or higher, so they can read the confidential issues.
 [ ] 6. Two pipeline schedules (Build > Pipeline schedules) on the default branch, cron timezone UTC:

@@ -4,6 +4,7 @@ import type { AuditConfig, Roster } from '../config/types.js';
 import type { Unreachable } from '../domain/reach.js';
 import { resolveReach, PLANNER_ACCESS_LEVEL } from '../gitlab/reach.js';
 import { VendorClient } from '../http/client.js';
+import { GITLAB_RATE_LIMIT_HEADERS } from '../http/rate-limit.js';
 import { buildTracker, type RuntimeDeps } from './runtime.js';
 import { RETRY, messageOf, row, statusOf, type CheckRow } from './check-rows.js';
 
@@ -52,6 +53,7 @@ export async function gitlabChecks(deps: RuntimeDeps, config: AuditConfig, roste
   const project = env.AUDIT_PROJECT!;
   const http = new VendorClient({
     vendor: 'gitlab',
+    rateLimitHeaders: GITLAB_RATE_LIMIT_HEADERS,
     baseUrl: `${url}/api/v4`,
     headers: { 'private-token': env.GITLAB_TOKEN!, accept: 'application/json' },
     logger: deps.logger.child({ vendor: 'gitlab' }),
@@ -90,7 +92,7 @@ export async function gitlabChecks(deps: RuntimeDeps, config: AuditConfig, roste
   rows.push(...(await tokenChecks(http, url, deps.clock())));
 
   // The project, then the token user's role in it (inherited membership included).
-  let projectPath = project;
+  let projectPath: string;
   try {
     const { body } = await http.getJson<{ id: number; path_with_namespace?: string }>(
       `projects/${encodeURIComponent(project)}`,

@@ -1,21 +1,14 @@
 import { DateTime } from 'luxon';
-import { checkPlatforms } from './platform-settings.js';
+import type { PlatformModule } from '../platforms/contract.js';
+import { PLATFORM_MODULES } from '../platforms/registry.js';
+import { checkLabels, checkPlatforms } from './platform-settings.js';
 import { checkUsername } from './roster-rules.js';
-import { checkDuration, checkLabels } from './setting-values.js';
+import { checkDuration } from './setting-values.js';
 import type { AllowListEntry, AuditConfig, LadderDurations } from './types.js';
 import { Checker, Fields, pathOf, quote, type At } from './validate.js';
 import { documentSourceMap, documentValues, parseYaml, readTextFile } from './yaml-source.js';
 
-export {
-  DEFAULT_COVERAGE_WINDOW,
-  DEFAULT_MAX_LOGIN_AGE,
-  DEFAULT_PENDING_INVITATION_MAX_AGE,
-  DEFAULT_RATE_LIMIT_SHARE,
-  DEFAULT_TOKEN_MAX_UNUSED_AGE,
-  defaultTemplate,
-  templatePathProblem,
-  templateWritten,
-} from './platform-settings.js';
+export { DEFAULT_RATE_LIMIT_SHARE, templatePathProblem, templateWritten } from './platform-settings.js';
 
 export const DEFAULT_LABELS: readonly string[] = ['audit'];
 
@@ -39,12 +32,19 @@ export const DEFAULT_MISSED_QUARTER_AFTER = 'P3D';
 const LADDER_KEYS = Object.keys(DEFAULT_LADDER) as Array<keyof LadderDurations>;
 
 /** Reads and validates audit.config.yml. Every problem is collected into one ConfigError. */
-export function loadAuditConfig(file: string): AuditConfig {
-  return parseAuditConfig(readTextFile(file), file);
+export function loadAuditConfig(file: string, modules: readonly PlatformModule[] = PLATFORM_MODULES): AuditConfig {
+  return parseAuditConfig(readTextFile(file), file, modules);
 }
 
-/** Validates audit config YAML text and applies the defaults; `file` names it in messages. */
-export function parseAuditConfig(text: string, file: string): AuditConfig {
+/**
+ * Validates audit config YAML text and applies the defaults; `file` names it in messages, `modules`
+ * are the platforms whose settings `platforms:` holds.
+ */
+export function parseAuditConfig(
+  text: string,
+  file: string,
+  modules: readonly PlatformModule[] = PLATFORM_MODULES,
+): AuditConfig {
   const source = parseYaml(text, file);
   const checker = new Checker(file, () => documentSourceMap(source));
   const root = checker.root(documentValues(source));
@@ -73,7 +73,7 @@ export function parseAuditConfig(text: string, file: string): AuditConfig {
     ? checkDuration(checker, missedQuarterAt, DEFAULT_MISSED_QUARTER_AFTER)
     : DEFAULT_MISSED_QUARTER_AFTER;
   const allowList = checkAllowList(checker, top.get('allow_list'));
-  const platforms = checkPlatforms(checker, top.get('platforms'));
+  const platforms = checkPlatforms(checker, top.get('platforms'), modules);
 
   checker.throwIfAny();
   return {

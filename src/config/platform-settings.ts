@@ -1,39 +1,16 @@
-/** `platforms:` of the audit config: each platform's settings, with their defaults. */
+/** `platforms:` of the audit config: each audit's settings, with their defaults (from the platform registry). */
 
-import { PLATFORM_IDS, type PlatformId } from '../domain/types.js';
-import { checkPagerDutyId, isEmail, isPagerDutyId } from './roster-rules.js';
-import { checkDuration, checkLabels } from './setting-values.js';
-import type { AuditConfig, CalendlyConfig, PagerDutyConfig, PlatformConfig, ZendeskConfig } from './types.js';
+import { BOT_LABEL_SCOPES } from '../domain/issue.js';
+import type { PlatformModule } from '../platforms/contract.js';
+import { PLATFORM_MODULES } from '../platforms/registry.js';
+import type { AuditConfig, PlatformConfig } from './types.js';
 import { quote, type At, type Checker, type Fields } from './validate.js';
 
 /** The share of a vendor's announced per-minute budget an audit may use: the rest is left to the team's own tools. */
 export const DEFAULT_RATE_LIMIT_SHARE = 0.5;
-export const DEFAULT_COVERAGE_WINDOW = 'P28D';
-export const DEFAULT_PENDING_INVITATION_MAX_AGE = 'P14D';
-export const DEFAULT_MAX_LOGIN_AGE = 'P90D';
-export const DEFAULT_TOKEN_MAX_UNUSED_AGE = 'P90D';
 
+/** What every audit takes; each adds its own (its module's settings keys). */
 const PLATFORM_KEYS = ['enabled', 'template', 'labels', 'rate_limit_share'] as const;
-const PAGERDUTY_KEYS = [
-  ...PLATFORM_KEYS,
-  'service_accounts',
-  'admin_allow_list',
-  'coverage_window',
-  'schedules',
-] as const;
-const CALENDLY_KEYS = [...PLATFORM_KEYS, 'admin_allow_list', 'pending_invitation_max_age'] as const;
-const ZENDESK_KEYS = [
-  ...PLATFORM_KEYS,
-  'service_accounts',
-  'admin_allow_list',
-  'max_login_age',
-  'token_max_unused_age',
-  'two_factor_required',
-] as const;
-
-export function defaultTemplate(platform: PlatformId): string {
-  return `issue_templates/${platform}.md`;
-}
 
 /**
  * Platform settings whose `template` the config file wrote: that path resolves against the config
@@ -66,62 +43,42 @@ export function templatePathProblem(template: string): string | undefined {
   return undefined;
 }
 
-/** Every platform's settings: the defaults, with what `platforms:` (at `at`, when given) sets. */
-export function checkPlatforms(checker: Checker, at: At | undefined): AuditConfig['platforms'] {
-  const platforms = {} as Record<PlatformId, PlatformConfig>;
-  for (const id of PLATFORM_IDS) {
-    platforms[id] = {
+/**
+ * Every audit's settings (`modules`' audits, in order): the defaults, with what `platforms:` (at
+ * `at`, when given) sets.
+ */
+export function checkPlatforms(
+  checker: Checker,
+  at: At | undefined,
+  modules: readonly PlatformModule[] = PLATFORM_MODULES,
+): AuditConfig['platforms'] {
+  const audits = modules.flatMap((module) => module.audits);
+  const platforms: Record<string, PlatformConfig> = {};
+  for (const audit of audits) {
+    // Unless the config names one, the bot's own issue_templates/<id>.md.
+    platforms[audit.id] = {
       enabled: true,
-      template: defaultTemplate(id),
+      template: `issue_templates/${audit.template}`,
       labels: [],
       rate_limit_share: DEFAULT_RATE_LIMIT_SHARE,
+      ...audit.settings.defaults(),
     };
-  }
-  const pagerduty: PagerDutyConfig = {
-    ...platforms.pagerduty,
-    service_accounts: [],
-    admin_allow_list: [],
-    coverage_window: DEFAULT_COVERAGE_WINDOW,
-  };
-  platforms.pagerduty = pagerduty;
-  const calendly: CalendlyConfig = {
-    ...platforms.calendly,
-    admin_allow_list: [],
-    pending_invitation_max_age: DEFAULT_PENDING_INVITATION_MAX_AGE,
-  };
-  platforms.calendly = calendly;
-  const zendesk = {} as Record<'zendesk' | 'zendesk-us-federal', ZendeskConfig>;
-  for (const id of ['zendesk', 'zendesk-us-federal'] as const) {
-    zendesk[id] = {
-      ...platforms[id],
-      service_accounts: [],
-      admin_allow_list: [],
-      max_login_age: DEFAULT_MAX_LOGIN_AGE,
-      token_max_unused_age: DEFAULT_TOKEN_MAX_UNUSED_AGE,
-      two_factor_required: true,
-    };
-    platforms[id] = zendesk[id];
   }
 
-  const fields = at ? checker.mapping(at, PLATFORM_IDS, 'platform ids', 'platform') : undefined;
+  const ids = audits.map((audit) => audit.id);
+  const fields = at ? checker.mapping(at, ids, 'platform ids', 'platform') : undefined;
   if (fields) {
-    for (const id of PLATFORM_IDS) {
-      const platformAt = fields.get(id);
+    for (const audit of audits) {
+      const platformAt = fields.get(audit.id);
       if (!platformAt) continue;
-      const keys =
-        id === 'pagerduty'
-          ? PAGERDUTY_KEYS
-          : id === 'calendly'
-            ? CALENDLY_KEYS
-            : id === 'zendesk' || id === 'zendesk-us-federal'
-              ? ZENDESK_KEYS
-              : PLATFORM_KEYS;
-      const platform = checker.mapping(platformAt, keys, `settings of ${id}`);
+      const platform = checker.mapping(
+        platformAt,
+        [...PLATFORM_KEYS, ...audit.settings.keys],
+        `settings of ${audit.id}`,
+      );
       if (!platform) continue;
-      checkCommonSettings(checker, platform, platforms[id]);
-      if (id === 'pagerduty') checkPagerDutySettings(checker, platform, pagerduty);
-      if (id === 'calendly') checkCalendlySettings(checker, platform, calendly);
-      if (id === 'zendesk' || id === 'zendesk-us-federal') checkZendeskSettings(checker, platform, zendesk[id]);
+      checkCommonSettings(checker, platform, platforms[audit.id]);
+      audit.settings.check(checker, platform, platforms[audit.id]);
     }
   }
   return platforms as AuditConfig['platforms'];
@@ -159,107 +116,27 @@ function checkShare(checker: Checker, at: At): number | undefined {
   return undefined;
 }
 
-/**
- * `platforms.pagerduty`: the service accounts, the admin allow-list (user ids or emails, no
- * duplicates), the coverage look-ahead window, and the optional list of schedule ids narrowing
- * the schedule audit (not empty: leave the key out to audit every schedule).
- */
-function checkPagerDutySettings(checker: Checker, platform: Fields, pagerduty: PagerDutyConfig): void {
-  const accountsAt = platform.get('service_accounts');
-  const accounts = accountsAt ? checker.stringList(accountsAt, undefined, 'PagerDuty user ids or emails') : undefined;
-  if (accounts !== undefined) pagerduty.service_accounts = accounts;
-  const allowAt = platform.get('admin_allow_list');
-  if (allowAt) {
-    const entries = checker.uniqueStringList(
-      allowAt,
-      (itemAt) =>
-        checker.matching(
-          itemAt,
-          (value) => isEmail(value) || isPagerDutyId(value),
-          (value) => `${quote(value)} is neither a PagerDuty user id (e.g. PABC123) nor an email address`,
-          'a PagerDuty user id or an email address',
-        ),
-      'PagerDuty user ids or emails',
-    );
-    if (entries !== undefined) pagerduty.admin_allow_list = entries;
-  }
-  const windowAt = platform.get('coverage_window');
-  const window = windowAt ? checkDuration(checker, windowAt, DEFAULT_COVERAGE_WINDOW) : undefined;
-  if (window !== undefined) pagerduty.coverage_window = window;
-  const schedulesAt = platform.get('schedules');
-  if (schedulesAt) {
-    const ids = checker.uniqueStringList(
-      schedulesAt,
-      (itemAt) => checkPagerDutyId(checker, itemAt, 'schedule'),
-      'PagerDuty schedule ids',
-      (value) => value,
-    );
-    if (ids && ids.length === 0)
-      checker.fail(schedulesAt, 'must not be empty (leave the key out to audit every schedule)');
-    else if (ids !== undefined) pagerduty.schedules = ids;
-  }
-}
-
-/** `platforms.calendly`: the admin allow-list (emails, no duplicates) and the pending-invitation age. */
-function checkCalendlySettings(checker: Checker, platform: Fields, calendly: CalendlyConfig): void {
-  const allowAt = platform.get('admin_allow_list');
-  if (allowAt) {
-    const emails = checker.uniqueStringList(
-      allowAt,
-      (itemAt) =>
-        checker.matching(itemAt, isEmail, (value) => `${quote(value)} is not an email address`, 'an email address'),
-      'emails',
-    );
-    if (emails !== undefined) calendly.admin_allow_list = emails;
-  }
-  const maxAgeAt = platform.get('pending_invitation_max_age');
-  const maxAge = maxAgeAt ? checkDuration(checker, maxAgeAt, DEFAULT_PENDING_INVITATION_MAX_AGE) : undefined;
-  if (maxAge !== undefined) calendly.pending_invitation_max_age = maxAge;
-}
-
-/**
- * `platforms.zendesk` and `platforms.zendesk-us-federal`: the service accounts (OAuth clients, API
- * tokens or users the bot itself and other integrations use, by id, identifier, name or email),
- * the admin allow-list (emails or Zendesk user ids, written as numbers or strings; no
- * duplicates), the sign-in age, the token age, and whether two-factor authentication is asked for.
- */
-function checkZendeskSettings(checker: Checker, platform: Fields, zendesk: ZendeskConfig): void {
-  const accountsAt = platform.get('service_accounts');
-  if (accountsAt) {
-    const entries = checker.uniqueStringList(
-      accountsAt,
-      (itemAt) =>
-        typeof itemAt.value === 'number'
-          ? checker.positiveInteger(itemAt)?.toString()
-          : checker.string(itemAt, 'an id, identifier, name or email'),
-      'OAuth client ids, identifiers or names, API token ids, or user ids or emails',
-    );
-    if (entries !== undefined) zendesk.service_accounts = entries;
-  }
-  const twoFactorAt = platform.get('two_factor_required');
-  const twoFactor = twoFactorAt ? checker.boolean(twoFactorAt) : undefined;
-  if (twoFactor !== undefined) zendesk.two_factor_required = twoFactor;
-  const allowAt = platform.get('admin_allow_list');
-  if (allowAt) {
-    const entries = checker.uniqueStringList(
-      allowAt,
-      (itemAt) =>
-        typeof itemAt.value === 'number'
-          ? checker.positiveInteger(itemAt)?.toString()
-          : checker.matching(
-              itemAt,
-              (text) => isEmail(text) || /^[1-9]\d*$/.test(text),
-              (text) => `${quote(text)} is neither a Zendesk user id (e.g. 360001001) nor an email address`,
-              'a Zendesk user id or an email address',
-            ),
-      'Zendesk user ids or emails',
-    );
-    if (entries !== undefined) zendesk.admin_allow_list = entries;
-  }
-  const loginAt = platform.get('max_login_age');
-  const login = loginAt ? checkDuration(checker, loginAt, DEFAULT_MAX_LOGIN_AGE) : undefined;
-  if (login !== undefined) zendesk.max_login_age = login;
-  const tokenAt = platform.get('token_max_unused_age');
-  const token = tokenAt ? checkDuration(checker, tokenAt, DEFAULT_TOKEN_MAX_UNUSED_AGE) : undefined;
-  if (token !== undefined) zendesk.token_max_unused_age = token;
+/** GitLab labels: no commas, and none of the scopes the bot sets itself. */
+export function checkLabels(checker: Checker, at: At): string[] | undefined {
+  return checker.stringList(
+    at,
+    (itemAt) => {
+      const label = checker.matching(
+        itemAt,
+        (value) => !value.includes(','),
+        (value) => `${quote(value)}: a GitLab label cannot contain a comma`,
+        'a label',
+      );
+      if (label === undefined) return undefined;
+      const scope = BOT_LABEL_SCOPES.find((prefix) => label.startsWith(prefix));
+      return checker.matching(
+        itemAt,
+        () => scope === undefined,
+        (value) =>
+          `${quote(value)}: the bot sets the ${scope}… labels itself (a GitLab issue holds one label per scope)`,
+        'a label',
+      );
+    },
+    'labels',
+  );
 }

@@ -1,4 +1,4 @@
-/** The rules values of a roster follow, shared with the audit config. */
+/** The rules the roster's own values follow (GitLab usernames, emails), shared with the audit config and platforms. */
 
 import { quote, type At, type Checker } from './validate.js';
 
@@ -6,15 +6,9 @@ import { quote, type At, type Checker } from './validate.js';
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 /** GitLab's rule: letters, digits, `_`, `-`, `.`; not starting with `-` or `.`; not ending in `.`, `.git`, `.atom`. */
 const GITLAB_USERNAME = /^[A-Za-z0-9_][A-Za-z0-9_.-]*$/;
-/** PagerDuty object ids: P followed by upper-case letters and digits (PABC123). */
-const PAGERDUTY_ID = /^P[A-Z0-9]{2,}$/;
 
 export function isEmail(value: string): boolean {
   return EMAIL.test(value);
-}
-
-export function isPagerDutyId(value: string): boolean {
-  return PAGERDUTY_ID.test(value);
 }
 
 export function isGitLabUsername(value: string): boolean {
@@ -30,15 +24,6 @@ const notAUsername = (value: string): string =>
 
 const notAnEmail = (value: string): string => `${quote(value)} is not an email address`;
 
-const PAGERDUTY_ID_CHECKS = {
-  user: { what: 'a PagerDuty user id', message: notAPagerDutyId('user', 'PABC123') },
-  schedule: { what: 'a PagerDuty schedule id', message: notAPagerDutyId('schedule', 'P89ZYHZ') },
-};
-
-function notAPagerDutyId(kind: string, example: string): (value: string) => string {
-  return (value) => `${quote(value)} is not a PagerDuty ${kind} id (e.g. ${example})`;
-}
-
 /** Checks a GitLab username field. */
 export function checkUsername(checker: Checker, at: At): string | undefined {
   return checker.matching(at, isGitLabUsername, notAUsername);
@@ -46,9 +31,4 @@ export function checkUsername(checker: Checker, at: At): string | undefined {
 
 export function checkEmail(checker: Checker, at: At): string | undefined {
   return checker.matching(at, isEmail, notAnEmail, 'an email address');
-}
-
-export function checkPagerDutyId(checker: Checker, at: At, kind: 'user' | 'schedule'): string | undefined {
-  const { what, message } = PAGERDUTY_ID_CHECKS[kind];
-  return checker.matching(at, isPagerDutyId, message, what);
 }

@@ -1,12 +1,14 @@
+import type { PlatformModule, UniqueValue } from '../platforms/contract.js';
+import { PLATFORM_MODULES } from '../platforms/registry.js';
 import { ConfigError } from './errors.js';
-import { ROSTER_SECTIONS, SECTION_NAMES, type UniqueValue } from './roster-sections.js';
 import { checkEmail, checkUsername } from './roster-rules.js';
 import type { Roster, RosterPerson } from './types.js';
 import { Checker, quote, suggest, type At, type Fields } from './validate.js';
 import { readListItems, yamlSourceMap } from './yaml-lines.js';
 import { formatProblem, readTextFile } from './yaml-source.js';
 
-const PERSON_KEYS = ['name', 'email', 'gitlab', 'reports_to', ...SECTION_NAMES];
+/** The keys of an entry every person has; each platform adds its section, under its module's id. */
+const PERSON_KEYS = ['name', 'email', 'gitlab', 'reports_to'];
 const GITLAB_KEYS = ['username'];
 
 /** Values of an entry no two people may share (before those of its sections). */
@@ -16,22 +18,29 @@ const PERSON_UNIQUE: readonly UniqueValue[] = [
 ];
 
 /** Reads and validates a roster file. Every problem is collected into one ConfigError. */
-export function loadRoster(file: string): Roster {
-  return parseRoster(readTextFile(file), file);
+export function loadRoster(file: string, modules: readonly PlatformModule[] = PLATFORM_MODULES): Roster {
+  return parseRoster(readTextFile(file), file, modules);
 }
 
-/** Validates roster YAML text; `file` names it in messages, each problem with its line. */
-export function parseRoster(text: string, file: string): Roster {
-  const { people, checker } = checkRoster(text, file);
+/**
+ * Validates roster YAML text; `file` names it in messages, each problem with its line. `modules`
+ * are the platforms whose sections an entry may hold.
+ */
+export function parseRoster(text: string, file: string, modules: readonly PlatformModule[] = PLATFORM_MODULES): Roster {
+  const { people, checker } = checkRoster(text, file, modules);
   // The problems get their lines from a second reading of the text.
   checker.throwIfAny();
   return people!;
 }
 
 /** The people, or undefined when the roster has problems (the checker holds them). */
-function checkRoster(text: string, file: string): { people: Roster | undefined; checker: Checker } {
+function checkRoster(
+  text: string,
+  file: string,
+  modules: readonly PlatformModule[],
+): { people: Roster | undefined; checker: Checker } {
   const checker = new Checker(file, (paths) => yamlSourceMap(text, file, paths));
-  const people = new PeopleCheck(checker);
+  const people = new PeopleCheck(checker, modules);
   // Each entry is checked as soon as it is read: the entries as read are not all kept at once.
   const value = readListItems(text, file, (item, index, line) => people.check(item, index, line));
   if (value === null) throw new ConfigError([formatProblem(file, 1, [], 'roster is empty; expected a list of people')]);
@@ -52,16 +61,21 @@ class PeopleCheck {
   private readonly duplicates: DuplicateFinder;
   /** The top-level list, for the entries' paths. */
   private readonly list: At = { value: undefined };
+  private readonly keys: readonly string[];
 
-  constructor(private readonly checker: Checker) {
-    this.duplicates = new DuplicateFinder(checker);
+  constructor(
+    private readonly checker: Checker,
+    private readonly modules: readonly PlatformModule[],
+  ) {
+    this.duplicates = new DuplicateFinder(checker, modules);
+    this.keys = [...PERSON_KEYS, ...modules.map((module) => module.id)];
   }
 
   check(entry: unknown, index: number, line: number): void {
     const itemAt = { value: entry, parent: this.list, key: index };
-    const fields = this.checker.mapping(itemAt, PERSON_KEYS, 'a person');
+    const fields = this.checker.mapping(itemAt, this.keys, 'a person');
     if (!fields) return;
-    const { person, reportsTo } = checkPerson(this.checker, fields, line);
+    const { person, reportsTo } = checkPerson(this.checker, fields, line, this.modules);
     this.duplicates.checkPerson(itemAt, index, person);
     this.people.push({ person, at: { value: undefined, parent: this.list, key: index }, reportsTo });
   }
@@ -74,7 +88,12 @@ class PeopleCheck {
 }
 
 /** The person as the audit reads them; a value that is not valid is '' (or absent, for a section). */
-function checkPerson(checker: Checker, fields: Fields, line: number): { person: RosterPerson; reportsTo: boolean } {
+function checkPerson(
+  checker: Checker,
+  fields: Fields,
+  line: number,
+  modules: readonly PlatformModule[],
+): { person: RosterPerson; reportsTo: boolean } {
   const nameAt = fields.require('name');
   const name = nameAt ? checker.string(nameAt) : undefined;
 
@@ -96,10 +115,10 @@ function checkPerson(checker: Checker, fields: Fields, line: number): { person: 
     reports_to: reportsTo,
     line,
   };
-  for (const sectionName of SECTION_NAMES) {
-    const sectionAt = fields.get(sectionName);
-    const section = sectionAt && ROSTER_SECTIONS[sectionName].check(checker, sectionAt);
-    if (section) Object.assign(person, { [sectionName]: section });
+  for (const module of modules) {
+    const sectionAt = fields.get(module.id);
+    const section = sectionAt && module.roster.check(checker, sectionAt);
+    if (section) Object.assign(person, { [module.id]: section });
   }
   return { person, reportsTo: reportsTo !== null };
 }
@@ -111,15 +130,18 @@ class DuplicateFinder {
   /** Each entry's name, by index, for messages. */
   private readonly names: string[] = [];
 
-  constructor(private readonly checker: Checker) {}
+  constructor(
+    private readonly checker: Checker,
+    private readonly modules: readonly PlatformModule[],
+  ) {}
 
   /** Checks the values of entry `index` (at `itemAt`): its own, then its sections'. */
   checkPerson(itemAt: At, index: number, person: RosterPerson): void {
     this.names[index] = person.name;
     for (const unique of PERSON_UNIQUE) this.check(unique, person, itemAt, []);
-    for (const name of SECTION_NAMES) {
-      const section = person[name];
-      if (section) for (const unique of ROSTER_SECTIONS[name].unique) this.check(unique, section, itemAt, [name]);
+    for (const { id, roster } of this.modules) {
+      const section = (person as unknown as Record<string, object | undefined>)[id];
+      if (section) for (const unique of roster.unique) this.check(unique, section, itemAt, [id]);
     }
   }
 

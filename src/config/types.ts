@@ -1,49 +1,20 @@
-import type { PlatformId } from '../domain/types.js';
+/**
+ * What the audit config, the roster and the environment hold in common. Each platform's own part
+ * (its settings under `platforms.<id>`, its roster section) is declared in its folder,
+ * src/platforms/<id>/, which adds it to PlatformSettingsMap and RosterPerson below.
+ */
 
-/** Zendesk's built-in roles; any other string is the name of a custom role. */
-export type ZendeskBuiltinRole = 'agent' | 'admin' | 'light_agent';
-export const ZENDESK_BUILTIN_ROLES: readonly ZendeskBuiltinRole[] = ['agent', 'admin', 'light_agent'];
+/**
+ * Each audit's settings by its platform id (`pagerduty: PagerDutyConfig`), added by the platform
+ * folders (their settings.ts): the keys are the platform ids.
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+export interface PlatformSettingsMap {}
 
-/** Keys of `zendesk:` in a roster entry, one per Zendesk instance. */
-export type ZendeskInstance = 'main' | 'us_federal';
-export const ZENDESK_INSTANCES: readonly ZendeskInstance[] = ['main', 'us_federal'];
+/** The id of an audit: config key, `--platform`, labels and markers (`zendesk-us-federal`). */
+export type PlatformId = Extract<keyof PlatformSettingsMap, string>;
 
-export type CalendlyRole = 'owner' | 'admin' | 'user';
-export const CALENDLY_ROLES: readonly CalendlyRole[] = ['owner', 'admin', 'user'];
-
-/** PagerDuty's user roles (REST API v2 `role`). */
-export type PagerDutyRole =
-  | 'admin'
-  | 'limited_user'
-  | 'observer'
-  | 'owner'
-  | 'read_only_user'
-  | 'read_only_limited_user'
-  | 'restricted_access'
-  | 'user';
-export const PAGERDUTY_ROLES: readonly PagerDutyRole[] = [
-  'admin',
-  'limited_user',
-  'observer',
-  'owner',
-  'read_only_user',
-  'read_only_limited_user',
-  'restricted_access',
-  'user',
-];
-
-export interface ZendeskAccount {
-  /**
-   * Zendesk user id (positive integer). Absent while the person is marked for the instance but
-   * has no account yet (the audit then looks for their email, and reports a missing account).
-   */
-  id?: number;
-  /** agent | admin | light_agent, or a custom role's name. */
-  role: ZendeskBuiltinRole | (string & {});
-  /** Zendesk group names; [] when absent. */
-  groups: string[];
-}
-
+/** A person in roster.yml; each platform folder (its roster.ts) adds its optional section. */
 export interface RosterPerson {
   name: string;
   email: string;
@@ -53,14 +24,6 @@ export interface RosterPerson {
    * case-insensitively, like GitLab), or null at the top of the tree.
    */
   reports_to: string | null;
-  /** Absent when the person has no seat on either instance; each instance is optional. */
-  zendesk?: { main?: ZendeskAccount; us_federal?: ZendeskAccount };
-  calendly?: { email: string; role: CalendlyRole };
-  /**
-   * PagerDuty user id (e.g. PABC123), the schedule ids they should be on ([] when absent) and,
-   * optionally, the role they should have (absent: any role but admin/owner, unless allow-listed).
-   */
-  pagerduty?: { id: string; schedules: string[]; role?: PagerDutyRole };
   /** 1-based line of this person's entry in roster.yml, for messages. */
   line: number;
 }
@@ -89,48 +52,6 @@ export interface PlatformConfig {
   rate_limit_share: number;
 }
 
-export interface CalendlyConfig extends PlatformConfig {
-  /** Emails of the members allowed to hold the owner or admin role; anyone else with it is a finding. */
-  admin_allow_list: string[];
-  /** ISO-8601 duration after which a pending invitation is a finding (default P14D). */
-  pending_invitation_max_age: string;
-}
-
-/** `platforms.zendesk` and `platforms.zendesk-us-federal`: one audit per Zendesk instance. */
-export interface ZendeskConfig extends PlatformConfig {
-  /**
-   * OAuth clients (id, identifier or name), API tokens (id) and users (id or email) of integrations,
-   * the bot's own client among them: listed in the credentials review, never asked to justify
-   * themselves, and users need no roster entry.
-   */
-  service_accounts: string[];
-  /**
-   * Whether an agent without two-factor authentication is a finding (default true). Set false when
-   * agents sign in through SSO: Zendesk's 2FA does not apply to them, and the API does not say who does.
-   */
-  two_factor_required: boolean;
-  /** Emails or Zendesk user ids (as strings) allowed to be admin; any other admin is a finding. */
-  admin_allow_list: string[];
-  /**
-   * ISO-8601 duration: an agent or admin whose last sign-in is older (or who never signed in) is a
-   * finding (default P90D).
-   */
-  max_login_age: string;
-  /** ISO-8601 duration: an active API token not used for longer (or never used) is a finding (default P90D). */
-  token_max_unused_age: string;
-}
-
-export interface PagerDutyConfig extends PlatformConfig {
-  /** PagerDuty user ids or emails of service accounts that need no roster entry. */
-  service_accounts: string[];
-  /** PagerDuty user ids or emails allowed to be admin/owner when the roster gives them no role. */
-  admin_allow_list: string[];
-  /** ISO-8601 look-ahead window for schedule coverage (default P28D). */
-  coverage_window: string;
-  /** Schedule ids that narrow the schedule audit; absent: every schedule (from the API and the policies). */
-  schedules?: string[];
-}
-
 export interface AuditConfig {
   /** Where the file was loaded from, for messages. */
   file: string;
@@ -144,12 +65,7 @@ export interface AuditConfig {
    */
   missed_quarter_after: string;
   allow_list: AllowListEntry[];
-  platforms: {
-    zendesk: ZendeskConfig;
-    'zendesk-us-federal': ZendeskConfig;
-    calendly: CalendlyConfig;
-    pagerduty: PagerDutyConfig;
-  } & Record<PlatformId, PlatformConfig>;
+  platforms: PlatformSettingsMap & Record<string, PlatformConfig>;
 }
 
 /**
@@ -167,30 +83,17 @@ export interface Env {
   AUDIT_SEAL_KEY?: string;
   /** AUDIT_PROJECT, else CI_PROJECT_PATH. */
   AUDIT_PROJECT?: string;
-  ZENDESK_URL?: string;
-  /** The OAuth client (client credentials grant) the main instance is read with. */
-  ZENDESK_CLIENT_ID?: string;
-  ZENDESK_CLIENT_SECRET?: string;
-  /** The API-token pair: a fallback while Zendesk accepts API tokens (until 2027-04-30). */
-  ZENDESK_EMAIL?: string;
-  ZENDESK_API_TOKEN?: string;
-  ZENDESK_US_FEDERAL_URL?: string;
-  ZENDESK_US_FEDERAL_CLIENT_ID?: string;
-  ZENDESK_US_FEDERAL_CLIENT_SECRET?: string;
-  ZENDESK_US_FEDERAL_EMAIL?: string;
-  ZENDESK_US_FEDERAL_API_TOKEN?: string;
-  /** Default https://api.calendly.com. */
-  CALENDLY_URL: string;
-  CALENDLY_TOKEN?: string;
-  /** Default https://api.pagerduty.com. */
-  PAGERDUTY_URL: string;
-  PAGERDUTY_TOKEN?: string;
   /** Default audit.config.yml. */
   AUDIT_CONFIG: string;
   /** Default roster.yml (an extension of the DESIGN.md contract). */
   AUDIT_ROSTER: string;
   /** Milliseconds one HTTP request (to GitLab or a platform) may take; default 30000. */
   AUDIT_HTTP_TIMEOUT_MS?: number;
+  /** Each platform's variables (its module's `env` list), by name: a string, or undefined when unset. */
+  [name: string]: string | number | undefined;
 }
 
-export type EnvName = keyof Env;
+export type EnvName = string;
+
+/** `values` with `names` known to be set. */
+export type EnvWith<K extends EnvName> = Env & { [P in K]-?: string };

@@ -1,5 +1,5 @@
 import { ConfigError } from './errors.js';
-import { formatProblem, type Path, type PathSegment } from './yaml-source.js';
+import { formatProblem, type Path, type PathSegment, type SourceMap } from './yaml-source.js';
 
 /** A value being checked, and where it sits in its document: its parent and its key or index there. */
 export interface At {
@@ -13,19 +13,6 @@ export function pathOf(at: At): PathSegment[] {
   const path: PathSegment[] = [];
   for (let place: At = at; place.parent; place = place.parent) path.push(place.key!);
   return path.reverse();
-}
-
-/** Where the values of a document were written. Read only when there are problems to report. */
-export interface SourceMap {
-  /**
-   * Line of the value at `path`; of its key when the value is empty, of the list for an empty list
-   * item, and of the nearest parent's key (or item) when there is no such value.
-   */
-  line(path: Path): number;
-  /** Line of the mapping key `path` ends with. */
-  keyLine(path: Path): number;
-  /** The scalar at `path` as written (`12`, `true`, `1.50`), for messages. */
-  written(path: Path): string | undefined;
 }
 
 /** Reads where the values at `paths` were written; called once, when there are problems. */

@@ -1,7 +1,6 @@
 import type { EventType } from 'js-yaml';
-import type { SourceMap } from './validate.js';
 import { readYaml, type ReaderState } from './yaml-reader.js';
-import type { Path } from './yaml-source.js';
+import type { Path, SourceMap } from './yaml-source.js';
 
 /*
  * A YAML document read with js-yaml, a list item at a time, and the lines of its values, from

@@ -3,11 +3,23 @@ import { readFileSync } from 'node:fs';
 import { Document, LineCounter, isAlias, isMap, isScalar, isSeq, parseDocument, visit } from 'yaml';
 import type { Node as YamlNode } from 'yaml';
 import { ConfigError } from './errors.js';
-import type { SourceMap } from './validate.js';
 
 /** A path into a YAML document: mapping keys and sequence indexes. */
 export type PathSegment = string | number;
 export type Path = readonly PathSegment[];
+
+/** Where the values of a document were written. Read only when there are problems to report. */
+export interface SourceMap {
+  /**
+   * Line of the value at `path`; of its key when the value is empty, of the list for an empty list
+   * item, and of the nearest parent's key (or item) when there is no such value.
+   */
+  line(path: Path): number;
+  /** Line of the mapping key `path` ends with. */
+  keyLine(path: Path): number;
+  /** The scalar at `path` as written (`12`, `true`, `1.50`), for messages. */
+  written(path: Path): string | undefined;
+}
 
 /** A parsed YAML file with what is needed to point at lines. */
 export interface YamlSource {

@@ -1,6 +1,7 @@
 import type { TrackedNote } from '../gitlab/tracker.js';
 import { parseMarkers, readMarkers, type Marker, type ReadMarker } from './markers.js';
 import type { ItemRecord } from './audit-types.js';
+import { textOf } from './text.js';
 
 export interface BotNote {
   noteId: number;
@@ -109,10 +110,10 @@ export function resultsEntries(marker: Marker): ListedEntry[] {
         fingerprint,
         id: `${prefix}-${number as number}`,
         record: {
-          kind: String(typeof kind === 'number' ? (kinds[kind] ?? '') : ''),
+          kind: typeof kind === 'number' ? textOf(kinds[kind]) : '',
           owner: typeof ownerName === 'string' ? ownerName : null,
-          subject: String(subject ?? ''),
-          detail: String(detail ?? ''),
+          subject: textOf(subject),
+          detail: textOf(detail),
         },
       });
     }

@@ -3,6 +3,7 @@ import type { TrackedNote } from '../gitlab/tracker.js';
 import { botNotes, resultsEntries, type BotNote } from './bot-notes.js';
 import { compareCodeUnits } from './locale.js';
 import { readReply } from './replies.js';
+import { textOf } from './text.js';
 import type { Addressed, IssueState, ItemState } from './audit-types.js';
 
 export {
@@ -101,7 +102,7 @@ function applyMarker(state: IssueState, { marker, createdAt, noteId }: BotNote):
       // Pinged directly: reachable again. Passed over: unreachable, as this note said.
       if (typeof marker.owner === 'string') state.unreachable.delete(marker.owner);
       for (const entry of Array.isArray(marker.unreachable) ? (marker.unreachable as Record<string, unknown>[]) : []) {
-        if (typeof entry?.username === 'string') state.unreachable.set(entry.username, String(entry.reason ?? ''));
+        if (typeof entry?.username === 'string') state.unreachable.set(entry.username, textOf(entry.reason));
       }
       for (const fingerprint of findings) {
         const item = state.items.get(fingerprint);

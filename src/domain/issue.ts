@@ -2,10 +2,10 @@ import type { LadderDurations } from '../config/types.js';
 import type { TrackedIssue, TrackedNote } from '../gitlab/tracker.js';
 import { readBotRecord } from './bot-notes.js';
 import { parseMarkers, renderMarker } from './markers.js';
-import { PLATFORMS } from './platforms.js';
+import { PLATFORMS, isPlatformId } from './platforms.js';
 import { isQuarter } from './quarter.js';
 import { humanDuration } from './render.js';
-import { isPlatformId, type PlatformId } from './types.js';
+import type { PlatformId } from './types.js';
 
 const PLATFORM_LABEL_PREFIX = 'audit::';
 

@@ -1,3 +1,5 @@
+import { textOf } from './text.js';
+
 /**
  * Platform text (names, emails, token descriptions) is data. `inline` turns any string into
  * Markdown that GitLab renders as the same visible text, which a reader can copy exactly (an
@@ -24,7 +26,7 @@ const SEPARATORS: Record<string, string> = { '<': '&lt;', '>': '&gt;', '|': '&#1
 export const MAX_INLINE_LENGTH = 200;
 
 export function inline(value: unknown, maxLength = MAX_INLINE_LENGTH): string {
-  const flat = flatten(value == null ? '' : String(value));
+  const flat = flatten(textOf(value));
   const codePoints = Array.from(flat);
   const truncated = codePoints.length > maxLength;
   const visible = truncated ? codePoints.slice(0, maxLength).join('').trimEnd() : flat;
@@ -126,6 +128,7 @@ function codeSpan(content: string): string {
  * selector after an emoji (or a keycap base) or an ideograph, are what they are for, and stay.
  */
 const INVISIBLE =
+  // eslint-disable-next-line no-misleading-character-class -- each code point is matched on its own, by design
   /[\p{Cf}\u034f\u115f\u1160\u17b4\u17b5\u180b-\u180d\u180f\u3164\uffa0\ufe00-\ufe0f\u{e0100}-\u{e01ef}]/u;
 
 function showInvisible(text: string): string {
@@ -157,11 +160,14 @@ function legitimate(chars: string[], index: number): boolean {
 
 /** Text with no line breaks, control characters or lone surrogates, whitespace collapsed. */
 function flatten(text: string): string {
-  return text
-    .toWellFormed()
-    .replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, ' ')
-    .replace(/[^\S\ufeff]+/g, ' ')
-    .trim();
+  return (
+    text
+      .toWellFormed()
+      // eslint-disable-next-line no-control-regex -- removing control characters from platform text is the point
+      .replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, ' ')
+      .replace(/[^\S\ufeff]+/g, ' ')
+      .trim()
+  );
 }
 
 /** A GitLab mention of a username that came from our own validated config or roster. */

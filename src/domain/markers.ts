@@ -82,7 +82,8 @@ export function parseMarkers(body: string): Marker[] {
       const value = JSON.parse(match[1]) as unknown;
       // The seal is not part of what a marker says (readMarkers checks it).
       if (isMarker(value)) {
-        const { seal: _seal, ...marker } = value;
+        const marker: Marker = { ...value };
+        delete marker.seal;
         markers.push(marker);
       }
     } catch {
@@ -148,7 +149,8 @@ function markerSeal(key: string, json: string, visible: string): string {
  */
 export function sealedNoteText(body: string, marker: Marker, key: string | undefined = runSealKey()): string {
   const text = body.trimEnd();
-  const { seal: _seal, ...fields } = marker;
+  const fields: Marker = { ...marker };
+  delete fields.seal;
   const json = markerJson(fields);
   if (!key) return `${text}\n\n<!-- audit-bot ${json} -->`;
   const seal = markerSeal(key, json, visibleText(`${text}\n\n`));

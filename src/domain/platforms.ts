@@ -1,3 +1,4 @@
+import { PLATFORM_MODULES } from '../platforms/registry.js';
 import type { PlatformId } from './types.js';
 
 export interface PlatformInfo {
@@ -7,9 +8,16 @@ export interface PlatformInfo {
   itemPrefix: string;
 }
 
-export const PLATFORMS: Record<PlatformId, PlatformInfo> = {
-  zendesk: { id: 'zendesk', displayName: 'Zendesk', itemPrefix: 'ZD' },
-  'zendesk-us-federal': { id: 'zendesk-us-federal', displayName: 'Zendesk US Federal', itemPrefix: 'ZDF' },
-  calendly: { id: 'calendly', displayName: 'Calendly', itemPrefix: 'CAL' },
-  pagerduty: { id: 'pagerduty', displayName: 'PagerDuty', itemPrefix: 'PD' },
-};
+const AUDITS = PLATFORM_MODULES.flatMap((module) => module.audits);
+
+/** Every audit's platform id, in the registry's order (zendesk, zendesk-us-federal, calendly, pagerduty). */
+export const PLATFORM_IDS: readonly PlatformId[] = AUDITS.map((audit) => audit.id as PlatformId);
+
+export function isPlatformId(value: string): value is PlatformId {
+  return (PLATFORM_IDS as readonly string[]).includes(value);
+}
+
+/** Each audit's name and item prefix, by platform id. */
+export const PLATFORMS: Readonly<Record<PlatformId, PlatformInfo>> = Object.fromEntries(
+  AUDITS.map((audit) => [audit.id, { id: audit.id, displayName: audit.displayName, itemPrefix: audit.itemPrefix }]),
+) as Record<PlatformId, PlatformInfo>;

@@ -1,5 +1,6 @@
-import { DateTime, Duration } from 'luxon';
+import { DateTime } from 'luxon';
 import type { AcceptedFinding } from './allow-list.js';
+import { humanDuration } from './duration.js';
 import { OUTPUT_LOCALE } from './locale.js';
 import { inline, mention, table } from './markdown.js';
 import { renderMarker, type Marker } from './markers.js';
@@ -10,28 +11,14 @@ import { everyoneReachable, mentionIfReachable, passedOverLines, type ReachOf, t
 import { previousQuarter } from './quarter.js';
 import { NOTE_BUDGET, utf8Length } from './note-size.js';
 
+export { humanDuration } from './duration.js';
+
 export function noteText(body: string, marker: Marker): string {
   return `${body.trimEnd()}\n\n${renderMarker(marker)}`;
 }
 
 export function formatUtc(date: Date): string {
   return DateTime.fromJSDate(date, { zone: 'utc' }).toFormat("yyyy-LL-dd HH:mm 'UTC'", { locale: OUTPUT_LOCALE });
-}
-
-/**
- * `3 days`, `1 day and 12 hours`: luxon's `toHuman({ listStyle: 'long' })` in English, written
- * out for whole numbers of each unit, as every ladder and age is, because luxon's builds an
- * Intl.NumberFormat per unit and an Intl.ListFormat (about 9 ms at the start of every run).
- */
-export function humanDuration(iso: string): string {
-  const duration = Duration.fromISO(iso, { locale: OUTPUT_LOCALE });
-  if (!duration.isValid) return iso;
-  const rescaled = duration.rescale();
-  const counts = Object.entries(rescaled.toObject()).map(([unit, count]) => [unit.slice(0, -1), count] as const);
-  if (counts.length === 0 || counts.some(([, count]) => !Number.isSafeInteger(count) || count < 0))
-    return rescaled.toHuman({ listStyle: 'long' });
-  const parts = counts.map(([unit, count]) => `${count} ${unit}${count === 1 ? '' : 's'}`);
-  return parts.length <= 2 ? parts.join(' and ') : `${parts.slice(0, -1).join(', ')}, and ${parts.at(-1)}`;
 }
 
 /** A username in running text that must not notify (results tables, summaries). */

@@ -1,9 +1,7 @@
-export const PLATFORM_IDS = ['zendesk', 'zendesk-us-federal', 'calendly', 'pagerduty'] as const;
-export type PlatformId = (typeof PLATFORM_IDS)[number];
+import type { PlatformId } from '../config/types.js';
 
-export function isPlatformId(value: string): value is PlatformId {
-  return (PLATFORM_IDS as readonly string[]).includes(value);
-}
+/** The registered ids, in order, and `isPlatformId`: src/domain/platforms.ts (from the platform registry). */
+export type { PlatformId } from '../config/types.js';
 
 /**
  * One thing an audit found. `subject` and `detail` may hold platform text: they are data,

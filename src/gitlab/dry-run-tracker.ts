@@ -66,10 +66,10 @@ export class DryRunTracker implements Tracker {
     };
   }
 
-  async updateIssue(iid: number, changes: IssueChanges): Promise<TrackedIssue> {
+  updateIssue(iid: number, changes: IssueChanges): Promise<TrackedIssue> {
     this.recordedWrites.push({ kind: 'update-issue', iid, changes });
     this.logger.info({ iid, changes: Object.keys(changes) }, 'dry run: would update issue');
-    return {
+    return Promise.resolve({
       iid,
       title: '',
       description: changes.description ?? '',
@@ -79,12 +79,12 @@ export class DryRunTracker implements Tracker {
       webUrl: '(dry run)',
       createdAt: new Date(0).toISOString(),
       closedBy: null,
-    };
+    });
   }
 
   /** A dry run writes nothing, so it needs no lease and takes none. */
-  async acquireLease(): Promise<boolean> {
-    return true;
+  acquireLease(): Promise<boolean> {
+    return Promise.resolve(true);
   }
 
   async releaseLease(): Promise<void> {}

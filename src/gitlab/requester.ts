@@ -4,7 +4,7 @@ import type { Clock, Sleep } from '../clock.js';
 import type { Logger } from '../log.js';
 import { HttpError, TransportError, bodyExcerpt } from '../http/errors.js';
 import { DEFAULT_RETRY, withRetry, type RetryPolicy } from '../http/retry.js';
-import { RateLimitPacer } from '../http/rate-limit.js';
+import { GITLAB_RATE_LIMIT_HEADERS, RateLimitPacer } from '../http/rate-limit.js';
 
 interface RequestOptions {
   method: string;
@@ -29,7 +29,7 @@ export interface GitLabRequesterOptions {
   sleep: Sleep;
   logger: Logger;
   timeoutMs?: number;
-  retry?: Partial<Omit<RetryPolicy, 'vendor' | 'sleep' | 'clock' | 'logger' | 'idempotent'>>;
+  retry?: Partial<Omit<RetryPolicy, 'vendor' | 'waitHeaders' | 'sleep' | 'clock' | 'logger' | 'idempotent'>>;
   /** Called once per HTTP request sent, for request counts. */
   onRequest?: (method: string, path: string) => void;
   /** The run's known secrets: masked in every error body, as in the logs. */
@@ -48,7 +48,7 @@ export interface GitLabRequesterOptions {
 export function createGitLabRequester(options: GitLabRequesterOptions): (resource: ResourceOptions) => RequesterType {
   // One pacer per tracker: GitLab's RateLimit-Remaining / RateLimit-Reset keep a run inside its window.
   const pacer = new RateLimitPacer(
-    'gitlab',
+    GITLAB_RATE_LIMIT_HEADERS,
     options.sleep,
     options.retry?.maxRateLimitWaitMs ?? DEFAULT_RETRY.maxRateLimitWaitMs,
   );
@@ -121,6 +121,7 @@ async function handle(
     ...DEFAULT_RETRY,
     ...options.retry,
     vendor: 'gitlab',
+    waitHeaders: GITLAB_RATE_LIMIT_HEADERS.wait,
     clock: options.clock,
     sleep: options.sleep,
     logger: options.logger,

@@ -3,11 +3,13 @@ import type { Logger } from '../log.js';
 import type { Clock, Sleep } from '../clock.js';
 import { HttpError, TransportError, bodyExcerpt } from './errors.js';
 import { DEFAULT_RETRY, decideRetry, withRetry, type RetryPolicy } from './retry.js';
-import { RateLimitPacer, type Vendor } from './rate-limit.js';
+import { RateLimitPacer, type RateLimitHeaders, type Vendor } from './rate-limit.js';
 import { describeRequest, reportLongWaits, type ListingProgress } from './wait-report.js';
 
 export interface VendorClientOptions {
   vendor: Vendor;
+  /** The vendor's rate-limit headers, which pace the client and time its retries after a 429. */
+  rateLimitHeaders: RateLimitHeaders;
   baseUrl: string;
   /** Auth and content negotiation headers; never logged. */
   headers: Record<string, string>;
@@ -15,7 +17,7 @@ export interface VendorClientOptions {
   clock: Clock;
   sleep: Sleep;
   timeoutMs?: number;
-  retry?: Partial<Omit<RetryPolicy, 'vendor' | 'sleep' | 'clock' | 'logger'>>;
+  retry?: Partial<Omit<RetryPolicy, 'vendor' | 'waitHeaders' | 'sleep' | 'clock' | 'logger'>>;
   /** Credentials that change during a run (an OAuth access token), asked for before each request. */
   credentials?: RequestCredentials;
   /**
@@ -50,7 +52,10 @@ export interface RequestCredentials {
    * cannot help (they are the ones just obtained); throws when logging in fails.
    */
   renew(sent: Record<string, string>): Promise<boolean>;
-  /** Secrets behind these credentials that no header carries (an OAuth client's secret): masked in error bodies before they are cut short. */
+  /**
+   * Secrets behind these credentials that no header carries (an OAuth client's secret): masked in
+   * error bodies before they are cut short.
+   */
   readonly secrets?: readonly string[];
 }
 
@@ -86,7 +91,7 @@ export class VendorClient {
       followRedirect: false,
     });
     const retry = { ...DEFAULT_RETRY, ...options.retry };
-    this.pacer = new RateLimitPacer(options.vendor, options.sleep, retry.maxRateLimitWaitMs, {
+    this.pacer = new RateLimitPacer(options.rateLimitHeaders, options.sleep, retry.maxRateLimitWaitMs, {
       budgetShare: options.budgetShare ?? pacingDefaults.budgetShare,
       windowMs: options.budgetWindowMs ?? pacingDefaults.budgetWindowMs,
       onWait: reportLongWaits(options.vendor, options.logger),
@@ -94,6 +99,7 @@ export class VendorClient {
     this.policy = {
       ...retry,
       vendor: options.vendor,
+      waitHeaders: options.rateLimitHeaders.wait,
       // A retry after a 429 waits with the requests the pacer holds back, not on its own.
       sleep: (ms) => this.pacer.pause(ms),
       clock: options.clock,
@@ -119,7 +125,7 @@ export class VendorClient {
   async getJson<T>(path: string, query: Query = {}, progress?: ListingProgress): Promise<JsonResponse<T>> {
     const relative = path.replace(/^\/+/, '');
     const searchParams = toSearchParams(query);
-    const shownPath = `/${relative}${searchParams.size ? `?${searchParams}` : ''}`;
+    const shownPath = `/${relative}${searchParams.size ? `?${searchParams.toString()}` : ''}`;
     const waiting = describeRequest(`/${relative}`, progress);
     const credentials = this.options.credentials;
     let attempts = 0;

@@ -70,3 +70,15 @@ export function excerpt(body: string, max = 300): string {
   const flat = body.replace(/\s+/g, ' ').trim();
   return flat.length > max ? `${flat.slice(0, max)}…` : flat;
 }
+
+/** What a failed request says: the last attempt's message when retries ran out. */
+export function messageOf(error: unknown): string {
+  const cause = error instanceof RetriesExhaustedError ? error.lastError : error;
+  return (cause as Error)?.message ?? String(cause);
+}
+
+/** The HTTP status of a failed request (of its last attempt), if it got an answer. */
+export function statusOf(error: unknown): number | undefined {
+  const cause = error instanceof RetriesExhaustedError ? error.lastError : error;
+  return cause instanceof HttpError ? cause.status : undefined;
+}

@@ -72,7 +72,8 @@ export async function collectOffsetPages<T>(
     offset += used;
     if (offset + used > maxOffset) {
       throw new IncompleteListingError(
-        `${client.vendor} ${path}: more than ${maxOffset} items; the API cannot page past offset ${maxOffset}, so the listing would be incomplete`,
+        `${client.vendor} ${path}: more than ${maxOffset} items; ` +
+          `the API cannot page past offset ${maxOffset}, so the listing would be incomplete`,
       );
     }
   }

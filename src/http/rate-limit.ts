@@ -1,23 +1,36 @@
 /**
- * How long a vendor asked us to wait, from its rate-limit headers. Each vendor signals it
- * differently (DESIGN.md): GitLab `Retry-After` (seconds or HTTP date), else `RateLimit-Reset`;
- * Zendesk `Retry-After`, else `ratelimit-reset` (seconds: a 429 may carry only that); PagerDuty
- * `ratelimit-reset` (seconds, sometimes absent); Calendly `X-RateLimit-Reset` (seconds).
- * Returns undefined when the response carries no usable signal: the caller then backs off.
+ * A vendor's rate-limit headers (lower case), each list tried in order. GitLab's are below; each
+ * platform names its own (src/platforms/<id>/rate-limit.ts), so the HTTP layer knows no vendor.
  */
-export type Vendor = 'gitlab' | 'zendesk' | 'calendly' | 'pagerduty';
+export interface RateLimitHeaders {
+  /** How long to wait after a 429: seconds, a Unix time or an HTTP date. */
+  readonly wait: readonly string[];
+  /** Requests left in the current window, and when it resets. */
+  readonly remaining: readonly string[];
+  readonly reset: readonly string[];
+  /** The whole budget per window (the vendor's per-minute limit). */
+  readonly limit: readonly string[];
+}
 
-const SIGNAL_HEADERS: Record<Vendor, string[]> = {
-  gitlab: ['retry-after', 'ratelimit-reset'],
-  zendesk: ['retry-after', 'ratelimit-reset'],
-  calendly: ['x-ratelimit-reset', 'retry-after'],
-  pagerduty: ['ratelimit-reset', 'retry-after'],
+/** The vendor's name, for messages and logs (`gitlab`, `pagerduty`). */
+export type Vendor = string;
+
+/** GitLab: `Retry-After` (seconds or HTTP date), else `RateLimit-Reset` (a Unix time). */
+export const GITLAB_RATE_LIMIT_HEADERS: RateLimitHeaders = {
+  wait: ['retry-after', 'ratelimit-reset'],
+  remaining: ['ratelimit-remaining'],
+  reset: ['ratelimit-reset'],
+  limit: ['ratelimit-limit'],
 };
 
 type Headers = Record<string, string | string[] | undefined>;
 
-export function rateLimitDelayMs(vendor: Vendor, headers: Headers, now: Date): number | undefined {
-  for (const name of SIGNAL_HEADERS[vendor]) {
+/**
+ * How long a vendor asked us to wait, from the first of `waitHeaders` that gives a usable signal;
+ * undefined when none does (the caller then backs off).
+ */
+export function rateLimitDelayMs(waitHeaders: readonly string[], headers: Headers, now: Date): number | undefined {
+  for (const name of waitHeaders) {
     const delay = parseWaitHeader(headerValue(headers, name), now);
     if (delay !== undefined) return delay;
   }
@@ -45,22 +58,6 @@ export function parseWaitHeader(value: string | undefined, now: Date): number | 
   if (Number.isNaN(date)) return undefined;
   return Math.max(0, date - now.getTime());
 }
-
-/** Headers saying how many requests are left in the vendor's current window, and when it resets. */
-const BUDGET_HEADERS: Record<Vendor, { remaining: string[]; reset: string[] }> = {
-  gitlab: { remaining: ['ratelimit-remaining'], reset: ['ratelimit-reset'] },
-  zendesk: { remaining: ['x-rate-limit-remaining', 'ratelimit-remaining'], reset: ['ratelimit-reset'] },
-  calendly: { remaining: ['x-ratelimit-remaining'], reset: ['x-ratelimit-reset'] },
-  pagerduty: { remaining: ['ratelimit-remaining'], reset: ['ratelimit-reset'] },
-};
-
-/** Headers announcing the vendor's whole budget per window (its per-minute limit). */
-const LIMIT_HEADERS: Record<Vendor, string[]> = {
-  gitlab: ['ratelimit-limit'],
-  zendesk: ['x-rate-limit', 'ratelimit-limit'],
-  calendly: ['x-ratelimit-limit'],
-  pagerduty: ['ratelimit-limit'],
-};
 
 export interface PacerOptions {
   /**
@@ -130,7 +127,7 @@ export class RateLimitPacer {
   private waiting: string | undefined;
 
   constructor(
-    private readonly vendor: Vendor,
+    private readonly headers: RateLimitHeaders,
     private readonly sleep: (ms: number) => Promise<void>,
     /** Longer announced waits are not waited for here: the request goes and the retry layer decides. */
     private readonly maxWaitMs: number,
@@ -272,15 +269,14 @@ export class RateLimitPacer {
       this.counted.push(this.now() + this.windowMs);
     }
     if (headers) {
-      const limit = firstHeader(headers, LIMIT_HEADERS[this.vendor])?.trim();
+      const limit = firstHeader(headers, this.headers.limit)?.trim();
       if (limit !== undefined && /^\d+$/.test(limit) && Number(limit) > 0) this.limit = Number(limit);
     }
     if (headers && status !== 429) {
-      const names = BUDGET_HEADERS[this.vendor];
-      const remaining = firstHeader(headers, names.remaining)?.trim();
+      const remaining = firstHeader(headers, this.headers.remaining)?.trim();
       if (remaining !== undefined && /^\d+$/.test(remaining)) {
         this.remaining = Math.max(0, Number(remaining) - this.inFlight);
-        const wait = parseWaitHeader(firstHeader(headers, names.reset), new Date());
+        const wait = parseWaitHeader(firstHeader(headers, this.headers.reset), new Date());
         this.resetAt = wait === undefined ? undefined : this.now() + wait;
       } else {
         this.remaining = undefined;
@@ -298,7 +294,7 @@ export class RateLimitPacer {
   }
 }
 
-function firstHeader(headers: Headers, names: string[]): string | undefined {
+function firstHeader(headers: Headers, names: readonly string[]): string | undefined {
   for (const name of names) {
     const value = headerValue(headers, name);
     if (value !== undefined) return value;

@@ -6,6 +6,8 @@ import { rateLimitDelayMs, type Vendor } from './rate-limit.js';
 
 export interface RetryPolicy {
   vendor: Vendor;
+  /** The vendor's headers saying how long to wait after a 429 (RateLimitHeaders.wait). */
+  waitHeaders: readonly string[];
   /** Attempts after the first. */
   retries: number;
   /** First backoff delay when the vendor gives no signal; doubles each attempt. */
@@ -23,7 +25,7 @@ export interface RetryPolicy {
   idempotent: boolean;
 }
 
-export const DEFAULT_RETRY: Omit<RetryPolicy, 'vendor' | 'sleep' | 'clock' | 'logger'> = {
+export const DEFAULT_RETRY: Omit<RetryPolicy, 'vendor' | 'waitHeaders' | 'sleep' | 'clock' | 'logger'> = {
   retries: 6,
   baseDelayMs: 500,
   maxDelayMs: 30_000,
@@ -37,7 +39,7 @@ export function decideRetry(error: unknown, attempt: number, policy: RetryPolicy
   const backoff = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
   if (error instanceof HttpError) {
     if (error.status === 429) {
-      const asked = rateLimitDelayMs(policy.vendor, error.headers, policy.clock());
+      const asked = rateLimitDelayMs(policy.waitHeaders, error.headers, policy.clock());
       if (asked !== undefined && asked > policy.maxRateLimitWaitMs) return { retry: false };
       // A small floor so a "reset: 0" does not spin against a server that is still limiting.
       return { retry: true, delayMs: asked === undefined ? backoff : Math.max(asked, 50), reason: 'rate limited' };

@@ -2,45 +2,75 @@ import path from 'node:path';
 import type { Clock } from '../clock.js';
 import { loadRoster } from '../config/roster.js';
 import { SANDBOX_SEED_DIR } from '../paths.js';
+import type { PlatformFake, PlatformModule, StartedFakes } from '../platforms/contract.js';
+import { PLATFORM_MODULES } from '../platforms/registry.js';
 import { createGitLabSandbox, type GitLabSandbox, type GitLabSandboxUser } from './gitlab/index.js';
-import { createPagerDutySandbox, type PagerDutySandbox } from '../platforms/pagerduty/sandbox/server.js';
-import { seedPagerDuty } from '../platforms/pagerduty/sandbox/seed.js';
-import { createCalendlySandbox, type CalendlySandbox } from '../platforms/calendly/sandbox/server.js';
-import { seedCalendly } from '../platforms/calendly/sandbox/seed.js';
-import { createZendeskSandbox, type ZendeskSandbox } from '../platforms/zendesk/sandbox/server.js';
-import { SANDBOX_ZENDESK_CLIENT_ID, seedZendesk, seedZendeskUsFederal } from '../platforms/zendesk/sandbox/seed.js';
-
-const SANDBOX_DEFAULT_TOKENS = {
-  gitlab: 'sandbox-gitlab-bot-token',
-  pagerduty: 'sandbox-pagerduty-token',
-  calendly: 'sandbox-calendly-token',
-  zendesk: 'sandbox-zendesk-token',
-  zendeskUsFederal: 'sandbox-zendesk-us-federal-token',
-  zendeskClientSecret: 'sandbox-zendesk-client-secret',
-  zendeskUsFederalClientSecret: 'sandbox-zendesk-us-federal-client-secret',
-} as const;
-export const SANDBOX_TOKENS: Readonly<Record<keyof typeof SANDBOX_DEFAULT_TOKENS, string>> = SANDBOX_DEFAULT_TOKENS;
 
 /**
- * The Zendesk admin both sandbox instances' API tokens belong to (`{email}/token:{token}`), and
- * who created their OAuth clients. The sandbox logs in with the OAuth clients; tests of the
- * API-token fallback set ZENDESK_EMAIL and ZENDESK_API_TOKEN instead.
+ * The platform fakes by name, typed: each platform's sandbox/index.ts adds its own
+ * (`pagerduty: PagerDutySandbox`) by augmenting this interface.
  */
-export const SANDBOX_ZENDESK_EMAIL = 'alex.rivera@example.com';
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+export interface SandboxFakes {}
+
+/**
+ * The credentials the fakes accept, by name: GitLab's bot token here, each platform's added by
+ * its sandbox/index.ts (`pagerduty: string`).
+ */
+export interface SandboxTokens {
+  /** The bot's GitLab token (`GITLAB_TOKEN`). */
+  gitlab: string;
+}
+
+const GITLAB_BOT_TOKEN = 'sandbox-gitlab-bot-token';
+
+/** The credentials every fake accepts unless startSandbox is told otherwise. */
+export const SANDBOX_TOKENS: Readonly<SandboxTokens> = defaultTokens(PLATFORM_MODULES);
 
 export const SANDBOX_PROJECT = 'support-ops/access-audits';
 export const SANDBOX_BOT = 'audit-bot';
 export const SANDBOX_ROSTER = path.join(SANDBOX_SEED_DIR, 'roster.yml');
 export const SANDBOX_CONFIG = path.join(SANDBOX_SEED_DIR, 'audit.config.yml');
 
+export interface Sandbox extends SandboxFakes {
+  gitlab: GitLabSandbox;
+  /** Every platform fake by name, the registered modules' in their order. */
+  fakes: Readonly<Record<string, PlatformFake>>;
+  /** Environment for the CLI pointing at the sandbox servers (and its seed config and roster). */
+  env: Record<string, string>;
+  stop(): Promise<void>;
+}
+
+export interface SandboxOptions {
+  clock?: Clock;
+  /** Replaces credentials the fakes accept, by name (see SandboxTokens). */
+  tokens?: Partial<SandboxTokens>;
+  /** The modules whose fakes run (default: the registry), e.g. with a test's own module added. */
+  registry?: readonly SandboxedModule[];
+}
+
+/** What the sandbox needs of a platform module. */
+export type SandboxedModule = Pick<PlatformModule, 'id' | 'sandbox'>;
+
+/** Names the Sandbox object has of its own: no fake may take them. */
+const RESERVED = new Set(['gitlab', 'fakes', 'env', 'stop']);
+
+function defaultTokens(modules: readonly SandboxedModule[]): SandboxTokens {
+  const tokens: Record<string, string> = { gitlab: GITLAB_BOT_TOKEN };
+  for (const module of modules) {
+    for (const [name, value] of Object.entries(module.sandbox.tokens)) {
+      if (name in tokens) throw new Error(`sandbox: ${module.id}'s credential name "${name}" is taken`);
+      tokens[name] = value;
+    }
+  }
+  return tokens as unknown as SandboxTokens;
+}
+
 /**
  * The sandbox's GitLab users: the bot plus everyone in the sandbox roster; each person gets a token
  * `token-<username>`.
  */
-function sandboxUsers(botToken: string = SANDBOX_TOKENS.gitlab): {
-  users: GitLabSandboxUser[];
-  tokens: Record<string, string>;
-} {
+function sandboxUsers(botToken: string): { users: GitLabSandboxUser[]; tokens: Record<string, string> } {
   const roster = loadRoster(SANDBOX_ROSTER);
   const users: GitLabSandboxUser[] = [{ id: 1, username: SANDBOX_BOT, name: 'Audit Bot', bot: true }];
   const tokens: Record<string, string> = { [botToken]: SANDBOX_BOT };
@@ -51,71 +81,60 @@ function sandboxUsers(botToken: string = SANDBOX_TOKENS.gitlab): {
   return { users, tokens };
 }
 
-export interface Sandbox {
-  gitlab: GitLabSandbox;
-  pagerduty: PagerDutySandbox;
-  calendly: CalendlySandbox;
-  /** The main Zendesk instance and the US Federal one: one fake each, different data. */
-  zendesk: ZendeskSandbox;
-  zendeskUsFederal: ZendeskSandbox;
-  /** Environment for the CLI pointing at the sandbox servers (and its seed config and roster). */
-  env: Record<string, string>;
-  stop(): Promise<void>;
-}
-
 /**
- * Starts every fake on 127.0.0.1 (random ports), seeded with the sample team; `tokens` replaces the
- * credentials the fakes accept.
+ * Starts GitLab and every registered platform's fakes on 127.0.0.1 (random ports), seeded with the
+ * sample team; `tokens` replaces credentials the fakes accept.
  */
-export async function startSandbox(
-  options: { clock?: Clock; tokens?: Partial<Record<keyof typeof SANDBOX_TOKENS, string>> } = {},
-): Promise<Sandbox> {
+export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
   const clock = options.clock ?? (() => new Date());
-  const credentials = { ...SANDBOX_DEFAULT_TOKENS, ...options.tokens };
+  const modules = options.registry ?? PLATFORM_MODULES;
+  const credentials: Record<string, string> = { ...defaultTokens(modules) };
+  for (const [name, value] of Object.entries(options.tokens ?? {})) {
+    if (!(name in credentials)) throw new Error(`sandbox: no fake accepts a credential named "${name}"`);
+    if (value !== undefined) credentials[name] = value;
+  }
   const { users, tokens } = sandboxUsers(credentials.gitlab);
   const gitlab = createGitLabSandbox({ projectPath: SANDBOX_PROJECT, users, tokens, now: clock });
-  const pagerduty = createPagerDutySandbox({ token: credentials.pagerduty, data: seedPagerDuty(clock()), now: clock });
-  const calendly = createCalendlySandbox({ token: credentials.calendly, data: seedCalendly(clock()), now: clock });
-  const zendesk = createZendeskSandbox({
-    name: 'zendesk',
-    email: SANDBOX_ZENDESK_EMAIL,
-    token: credentials.zendesk,
-    data: seedZendesk(clock(), credentials.zendeskClientSecret),
-    now: clock,
-  });
-  const zendeskUsFederal = createZendeskSandbox({
-    name: 'zendesk-us-federal',
-    email: SANDBOX_ZENDESK_EMAIL,
-    token: credentials.zendeskUsFederal,
-    data: seedZendeskUsFederal(clock(), credentials.zendeskUsFederalClientSecret),
-    now: clock,
-  });
-  await Promise.all([gitlab.start(), pagerduty.start(), calendly.start(), zendesk.start(), zendeskUsFederal.start()]);
-  return {
-    gitlab,
-    pagerduty,
-    calendly,
-    zendesk,
-    zendeskUsFederal,
-    env: {
+  const [gitlabStart, ...moduleStarts] = await Promise.allSettled([
+    gitlab.start(),
+    ...modules.map((module) => module.sandbox.start({ clock, tokens: moduleTokens(module, credentials) })),
+  ]);
+  const started = moduleStarts.flatMap((start) => (start.status === 'fulfilled' ? [start.value] : []));
+  const stop = async () => {
+    const servers = started.flatMap((module) => Object.values(module.fakes));
+    await Promise.all([gitlab.stop(), ...servers.map((fake) => fake.stop())]);
+  };
+  try {
+    for (const start of [gitlabStart, ...moduleStarts]) if (start.status === 'rejected') throw start.reason;
+    const fakes = fakesByName(started);
+    const env: Record<string, string> = {
       GITLAB_URL: gitlab.url,
       GITLAB_TOKEN: credentials.gitlab,
       AUDIT_PROJECT: SANDBOX_PROJECT,
-      PAGERDUTY_URL: pagerduty.url,
-      PAGERDUTY_TOKEN: credentials.pagerduty,
-      CALENDLY_URL: calendly.url,
-      CALENDLY_TOKEN: credentials.calendly,
-      ZENDESK_URL: zendesk.url,
-      ZENDESK_CLIENT_ID: SANDBOX_ZENDESK_CLIENT_ID,
-      ZENDESK_CLIENT_SECRET: credentials.zendeskClientSecret,
-      ZENDESK_US_FEDERAL_URL: zendeskUsFederal.url,
-      ZENDESK_US_FEDERAL_CLIENT_ID: SANDBOX_ZENDESK_CLIENT_ID,
-      ZENDESK_US_FEDERAL_CLIENT_SECRET: credentials.zendeskUsFederalClientSecret,
+      ...Object.fromEntries(started.flatMap((module) => Object.entries(module.env))),
       AUDIT_CONFIG: SANDBOX_CONFIG,
       AUDIT_ROSTER: SANDBOX_ROSTER,
-    },
-    stop: async () => {
-      await Promise.all([gitlab.stop(), pagerduty.stop(), calendly.stop(), zendesk.stop(), zendeskUsFederal.stop()]);
-    },
-  };
+    };
+    // The fakes' typed names (SandboxFakes) are the modules' word for what their `fakes` hold.
+    return { ...fakes, gitlab, fakes, env, stop } as unknown as Sandbox;
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+/** The module's own credentials, each as the caller set it or its default. */
+function moduleTokens(module: SandboxedModule, credentials: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.keys(module.sandbox.tokens).map((name) => [name, credentials[name]]));
+}
+
+function fakesByName(started: readonly StartedFakes[]): Record<string, PlatformFake> {
+  const fakes: Record<string, PlatformFake> = {};
+  for (const [name, fake] of started.flatMap((module) => Object.entries(module.fakes))) {
+    if (RESERVED.has(name) || name in fakes) {
+      throw new Error(`sandbox: a fake is named "${name}", which another fake or the sandbox itself uses`);
+    }
+    fakes[name] = fake;
+  }
+  return fakes;
 }

@@ -95,7 +95,10 @@ export class FakeServer {
     this.plan = undefined;
   }
 
-  /** As if a whole rate-limit window had passed without a request (the next night's run); a fake with a limit overrides it. */
+  /**
+   * As if a whole rate-limit window had passed without a request (the next night's run); a fake
+   * with a limit overrides it.
+   */
   forgetRateLimitWindow(): void {}
 
   requestsTo(pathPrefix: string, method = 'GET'): RequestLogEntry[] {

@@ -18,7 +18,7 @@ export function listingOf(
   const listing = new URLSearchParams(params);
   for (const name of pageParams) listing.delete(name);
   listing.sort();
-  const key = createHash('sha256').update(`${path}?${listing}`).digest('hex').slice(0, 12);
+  const key = createHash('sha256').update(`${path}?${listing.toString()}`).digest('hex').slice(0, 12);
   return { listing, key };
 }
 

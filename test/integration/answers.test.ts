@@ -30,7 +30,8 @@ describe('answers people actually write', () => {
       const before = botMarkers(sandbox).length;
       sandbox.gitlab.addNote(1, { author: 'msmith', body: 'all fixed' });
       await night(sandbox, time, 'P7DT1H');
-      // Every item of the manager's ping was re-checked and answered (still found), none was ignored; and so was their own (PD-8).
+      // Every item of the manager's ping was re-checked and answered (still found), none was ignored;
+      // and so was their own (PD-8).
       const answer = botMarkers(sandbox)
         .slice(before)
         .find(({ marker }) => marker.step === 'feedback' && marker.owner === 'msmith')!;
@@ -41,7 +42,7 @@ describe('answers people actually write', () => {
     });
   });
 
-  test('a reply that names an item but reads as no instruction gets one short answer with the forms; a wider grammar simply counts', async () => {
+  test('a reply naming an item but no instruction: one short answer with the forms; wider grammar counts', async () => {
     await withTimeline(async (sandbox, time) => {
       expect((await runAuditBot(sandbox, ['open', '--platform', 'pagerduty'], {}, time.now)).code).toBe(0);
       const before = botMarkers(sandbox).length;

@@ -48,76 +48,81 @@ function configWith(edit: (config: string) => string, template?: string): Record
 }
 
 describe('the process checklist in the issue description ticks itself from the bot record', () => {
-  test('open: findings posted and everyone pinged; then each ladder step, the review and the approval as they happen; quiet nights write nothing', async () => {
-    await withTimeline(async (sandbox, time) => {
-      await open(sandbox, time);
-      expect(ticked(sandbox)).toEqual(['results', 'pinged']);
-      expect(description(sandbox)).toContain(
-        '- [x] Audit run and findings posted (audit-bot) <!-- audit-bot:checklist:results -->',
-      );
-      expect(description(sandbox)).toContain(
-        '- [ ] No answer after 3 days: second ping, then 4 days (audit-bot) <!-- audit-bot:checklist:ping2 -->',
-      );
-      expect(description(sandbox)).toContain(
-        "- [ ] Still no answer: the person's manager pinged, then 3 days (audit-bot) <!-- audit-bot:checklist:manager -->",
-      );
+  test(
+    'open: findings posted and everyone pinged; then each ladder step, ' +
+      'the review and the approval as they happen; quiet nights write nothing',
+    async () => {
+      await withTimeline(async (sandbox, time) => {
+        await open(sandbox, time);
+        expect(ticked(sandbox)).toEqual(['results', 'pinged']);
+        expect(description(sandbox)).toContain(
+          '- [x] Audit run and findings posted (audit-bot) <!-- audit-bot:checklist:results -->',
+        );
+        expect(description(sandbox)).toContain(
+          '- [ ] No answer after 3 days: second ping, then 4 days (audit-bot) <!-- audit-bot:checklist:ping2 -->',
+        );
+        expect(description(sandbox)).toContain(
+          "- [ ] Still no answer: the person's manager pinged, then 3 days (audit-bot) " +
+            '<!-- audit-bot:checklist:manager -->',
+        );
 
-      // A quiet night: one read, no write.
-      time.at('PT24H');
-      let writes = gitlabWrites(sandbox).length;
-      expect((await followup(sandbox, time)).stdout).toContain('unchanged since the last run');
-      expect(gitlabWrites(sandbox).length).toBe(writes);
+        // A quiet night: one read, no write.
+        time.at('PT24H');
+        let writes = gitlabWrites(sandbox).length;
+        expect((await followup(sandbox, time)).stdout).toContain('unchanged since the last run');
+        expect(gitlabWrites(sandbox).length).toBe(writes);
 
-      time.at('PT72H');
-      await followup(sandbox, time);
-      expect(ticked(sandbox)).toEqual(['results', 'pinged', 'ping2']);
+        time.at('PT72H');
+        await followup(sandbox, time);
+        expect(ticked(sandbox)).toEqual(['results', 'pinged', 'ping2']);
 
-      // Same instant again, and a quiet night after: nothing written.
-      writes = gitlabWrites(sandbox).length;
-      await followup(sandbox, time);
-      time.at('P5D');
-      await followup(sandbox, time);
-      expect(gitlabWrites(sandbox).length).toBe(writes);
+        // Same instant again, and a quiet night after: nothing written.
+        writes = gitlabWrites(sandbox).length;
+        await followup(sandbox, time);
+        time.at('P5D');
+        await followup(sandbox, time);
+        expect(gitlabWrites(sandbox).length).toBe(writes);
 
-      // The managers; then the Support Ops Managers (for the items nobody above owns, perhaps on the same night).
-      time.at('P7D');
-      await followup(sandbox, time);
-      expect(ticked(sandbox).filter((step) => step !== 'som')).toEqual(['results', 'pinged', 'ping2', 'manager']);
-      time.at('P10D');
-      await followup(sandbox, time);
-      expect(ticked(sandbox)).toEqual(['results', 'pinged', 'ping2', 'manager', 'som']);
+        // The managers; then the Support Ops Managers (for the items nobody above owns, perhaps on the same night).
+        time.at('P7D');
+        await followup(sandbox, time);
+        expect(ticked(sandbox).filter((step) => step !== 'som')).toEqual(['results', 'pinged', 'ping2', 'manager']);
+        time.at('P10D');
+        await followup(sandbox, time);
+        expect(ticked(sandbox)).toEqual(['results', 'pinged', 'ping2', 'manager', 'som']);
 
-      // Everything answered: fixed on the platform, one kept on purpose; the review is asked.
-      fixSeededProblems(sandbox.pagerduty.data, SEEDED_PAGERDUTY_FIXES);
-      time.at('P10DT2H');
-      sandbox.gitlab.addNote(1, {
-        author: 'tkim',
-        body: 'PD-11 intentional: contractor, roster id fixed in the next roster MR',
+        // Everything answered: fixed on the platform, one kept on purpose; the review is asked.
+        fixSeededProblems(sandbox.pagerduty.data, SEEDED_PAGERDUTY_FIXES);
+        time.at('P10DT2H');
+        sandbox.gitlab.addNote(1, {
+          author: 'tkim',
+          body: 'PD-11 intentional: contractor, roster id fixed in the next roster MR',
+        });
+        sandbox.gitlab.addNote(1, {
+          author: 'som-alex',
+          body: 'PD-1, PD-2, PD-3, PD-4, PD-5, PD-6, PD-7, PD-8, PD-9, PD-10, PD-12, PD-13 fixed',
+        });
+        time.at('P11D');
+        await followup(sandbox, time);
+        expect(sandbox.gitlab.issue(1)!.labels).toContain('audit-status::review');
+        expect(ticked(sandbox)).toEqual(['results', 'pinged', 'ping2', 'manager', 'som', 'review']);
+
+        writes = gitlabWrites(sandbox).length;
+        time.at('P12D');
+        await followup(sandbox, time);
+        expect(gitlabWrites(sandbox).length).toBe(writes);
+
+        sandbox.gitlab.addNote(1, { author: 'som-alex', body: 'approved' });
+        time.at('P12DT1H');
+        await followup(sandbox, time);
+        expect(sandbox.gitlab.issue(1)!.state).toBe('closed');
+        expect(ticked(sandbox)).toEqual([...CHECKLIST_STEPS]);
+        expect(description(sandbox)).toContain(
+          '- [x] Support Operations Manager reviewed and closed this issue <!-- audit-bot:checklist:closed -->',
+        );
       });
-      sandbox.gitlab.addNote(1, {
-        author: 'som-alex',
-        body: 'PD-1, PD-2, PD-3, PD-4, PD-5, PD-6, PD-7, PD-8, PD-9, PD-10, PD-12, PD-13 fixed',
-      });
-      time.at('P11D');
-      await followup(sandbox, time);
-      expect(sandbox.gitlab.issue(1)!.labels).toContain('audit-status::review');
-      expect(ticked(sandbox)).toEqual(['results', 'pinged', 'ping2', 'manager', 'som', 'review']);
-
-      writes = gitlabWrites(sandbox).length;
-      time.at('P12D');
-      await followup(sandbox, time);
-      expect(gitlabWrites(sandbox).length).toBe(writes);
-
-      sandbox.gitlab.addNote(1, { author: 'som-alex', body: 'approved' });
-      time.at('P12DT1H');
-      await followup(sandbox, time);
-      expect(sandbox.gitlab.issue(1)!.state).toBe('closed');
-      expect(ticked(sandbox)).toEqual([...CHECKLIST_STEPS]);
-      expect(description(sandbox)).toContain(
-        '- [x] Support Operations Manager reviewed and closed this issue <!-- audit-bot:checklist:closed -->',
-      );
-    });
-  });
+    },
+  );
 
   test('a box ticked by hand is not the record: a quiet night leaves it, the next write sets it back', async () => {
     await withTimeline(async (sandbox, time) => {
@@ -144,7 +149,7 @@ describe('the process checklist in the issue description ticks itself from the b
     });
   });
 
-  test("a template the user edited: the user's lines are left as written, the bot's own lines ticked where they stand", async () => {
+  test("a template the user edited: the user's lines stay as written, the bot's own ticked in place", async () => {
     const template = [
       '# Our {{platform_name}} audit, {{quarter}}',
       '',

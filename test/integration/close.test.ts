@@ -38,7 +38,10 @@ describe('only a Support Ops Manager may end an audit', () => {
       const reopened = markers(sandbox).filter(({ marker }) => marker.step === 'reopened');
       expect(reopened).toHaveLength(1);
       expect(reopened[0].body).toMatch(
-        /^`jdoe` closed this issue, but only a Support Ops Manager \(`som-alex`\) may end the PagerDuty access audit for 2026-Q4: the bot reopened it/,
+        new RegExp(
+          '^`jdoe` closed this issue, but only a Support Ops Manager \\(`som-alex`\\) ' +
+            'may end the PagerDuty access audit for 2026-Q4: the bot reopened it',
+        ),
       );
       expect(markers(sandbox).some(({ marker }) => marker.step === 'outcome')).toBe(false);
       expect(issueOf(sandbox).labels).toContain('audit-status::open');
@@ -71,33 +74,37 @@ describe('only a Support Ops Manager may end an audit', () => {
     });
   });
 
-  test("a Support Ops Manager's close ends the audit as it stands; reopening it resumes the ladder for what is unanswered", async () => {
-    await withTimeline(async (sandbox, time) => {
-      await opened(sandbox, time);
-      time.at('PT1H');
-      await setState(sandbox, 'som-alex', 'close');
-      time.at('PT2H');
-      expect((await runAuditBot(sandbox, FOLLOWUP, {}, time.now)).code).toBe(0);
-      expect(issueOf(sandbox).state).toBe('closed');
-      expect(markers(sandbox).find(({ marker }) => marker.step === 'outcome')!.marker).toMatchObject({
-        result: 'closed',
-        by: 'som-alex',
+  test(
+    "a Support Ops Manager's close ends the audit as it stands; " +
+      'reopening it resumes the ladder for what is unanswered',
+    async () => {
+      await withTimeline(async (sandbox, time) => {
+        await opened(sandbox, time);
+        time.at('PT1H');
+        await setState(sandbox, 'som-alex', 'close');
+        time.at('PT2H');
+        expect((await runAuditBot(sandbox, FOLLOWUP, {}, time.now)).code).toBe(0);
+        expect(issueOf(sandbox).state).toBe('closed');
+        expect(markers(sandbox).find(({ marker }) => marker.step === 'outcome')!.marker).toMatchObject({
+          result: 'closed',
+          by: 'som-alex',
+        });
+        expect(issueOf(sandbox).labels).toContain('audit-status::done');
+        time.at('PT24H');
+        await setState(sandbox, 'msmith', 'reopen');
+        time.at('PT72H');
+        expect((await runAuditBot(sandbox, FOLLOWUP, {}, time.now)).code).toBe(0);
+        expect(markers(sandbox).filter(({ marker }) => marker.step === 'resumed')).toHaveLength(1);
+        expect(markers(sandbox).filter(({ marker }) => marker.step === 'ping2').length).toBeGreaterThan(0);
+        expect(issueOf(sandbox).labels).toContain('audit-status::open');
+        // A resumed audit that a Support Ops Manager closes again ends again.
+        time.at('PT73H');
+        await setState(sandbox, 'som-alex', 'close');
+        time.at('PT74H');
+        expect((await runAuditBot(sandbox, FOLLOWUP, {}, time.now)).code).toBe(0);
+        expect(markers(sandbox).filter(({ marker }) => marker.step === 'outcome')).toHaveLength(2);
+        expect(issueOf(sandbox).state).toBe('closed');
       });
-      expect(issueOf(sandbox).labels).toContain('audit-status::done');
-      time.at('PT24H');
-      await setState(sandbox, 'msmith', 'reopen');
-      time.at('PT72H');
-      expect((await runAuditBot(sandbox, FOLLOWUP, {}, time.now)).code).toBe(0);
-      expect(markers(sandbox).filter(({ marker }) => marker.step === 'resumed')).toHaveLength(1);
-      expect(markers(sandbox).filter(({ marker }) => marker.step === 'ping2').length).toBeGreaterThan(0);
-      expect(issueOf(sandbox).labels).toContain('audit-status::open');
-      // A resumed audit that a Support Ops Manager closes again ends again.
-      time.at('PT73H');
-      await setState(sandbox, 'som-alex', 'close');
-      time.at('PT74H');
-      expect((await runAuditBot(sandbox, FOLLOWUP, {}, time.now)).code).toBe(0);
-      expect(markers(sandbox).filter(({ marker }) => marker.step === 'outcome')).toHaveLength(2);
-      expect(issueOf(sandbox).state).toBe('closed');
-    });
-  });
+    },
+  );
 });

@@ -19,7 +19,7 @@ const botNoteCount = (sandbox: Sandbox) =>
   sandbox.gitlab.notesOf(1).filter((note) => !note.system && note.author.username === 'audit-bot').length;
 
 describe('one comment must not block the follow-up (issue #18)', () => {
-  test('"PD-1 fixed" 10,000 times gets one short answer; the next night is quiet; the ladder of the other items proceeds', async () => {
+  test('"PD-1 fixed" 10,000 times: one short answer, a quiet next night; the other items’ ladder goes on', async () => {
     await withTimeline(async (sandbox, time) => {
       expect((await runAuditBot(sandbox, ['open', '--platform', 'pagerduty'], {}, time.now)).code).toBe(0);
       const opened = botNoteCount(sandbox);

@@ -24,7 +24,8 @@ describe('two runs at once act once', () => {
       expect(sandbox.gitlab.issues()).toHaveLength(1);
       const keys = markerKeys(sandbox);
       expect(new Set(keys).size).toBe(keys.length);
-      expect(keys.filter((key) => key.startsWith('ping1:'))).toHaveLength(8); // one per owner of the seeded PagerDuty findings
+      // One per owner of the seeded PagerDuty findings.
+      expect(keys.filter((key) => key.startsWith('ping1:'))).toHaveLength(8);
       expect(sandbox.gitlab.labels().some((label) => label.name.startsWith('audit-bot-lock'))).toBe(false);
     });
   });
@@ -51,7 +52,8 @@ describe('two runs at once act once', () => {
         fetch(`${sandbox.gitlab.url}/api/v4/projects/1/labels`, {
           method: 'POST',
           headers: { 'PRIVATE-TOKEN': sandbox.env.GITLAB_TOKEN, 'content-type': 'application/json' },
-          // A killed run's lease, sealed as the bot seals it (an unsealed label is not the bot's: tamper-holes.test.ts).
+          // A killed run's lease, sealed as the bot seals it (an unsealed label is not the bot's:
+          // tamper-holes.test.ts).
           body: JSON.stringify({
             name: 'audit-bot-lock-issue-1',
             color: '#808080',

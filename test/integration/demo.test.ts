@@ -71,10 +71,12 @@ test('npm run demo plays a whole quarter: open, replies, every ladder step, revi
   ]);
   expect(steps.at(-1)).toBe('outcome');
   expect(stdout).not.toContain('FAILED');
-  // ohaddad cannot see the confidential issues: never @-mentioned, their items went to their manager with a line saying why.
+  // ohaddad cannot see the confidential issues: never @-mentioned, their items went to their
+  // manager with a line saying why.
   expect(pagerduty).not.toMatch(/@ohaddad\b/);
   expect(pagerduty).toContain(
-    '`ohaddad` cannot see this confidential issue (not a member of the audit project): add them to the project as Planner or higher; so this comes to you.',
+    '`ohaddad` cannot see this confidential issue (not a member of the audit project): ' +
+      'add them to the project as Planner or higher; so this comes to you.',
   );
 });
 

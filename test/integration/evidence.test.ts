@@ -14,7 +14,7 @@ function readReport(file: string): { tool: string; command: string; generatedAt:
 }
 
 describe('evidence: quarter-over-quarter diff and the JSON report', () => {
-  test('the first results note compares with last quarter: new, still present (with last answer), resolved', async () => {
+  test('the first results note compares with last quarter: new, still present (last answer), resolved', async () => {
     await withTimeline(async (sandbox, time) => {
       expect((await runAuditBot(sandbox, ['open', '--platform', 'pagerduty'], {}, time.now)).code).toBe(0);
       const q3 = sandbox.gitlab.notesOf(1).find((note) => note.body.includes('results'))!.body;
@@ -40,7 +40,8 @@ describe('evidence: quarter-over-quarter diff and the JSON report', () => {
       const run = await runAuditBot(sandbox, ['open', '--platform', 'pagerduty', '--report', report], {}, time.now);
       expect(run.code).toBe(0);
       const q4Issue = sandbox.gitlab.issues().find((issue) => issue.title.endsWith('2026-Q4'))!;
-      // Last quarter's issue is read with the platform, before the first write; the new issue's (no) notes are not read.
+      // Last quarter's issue is read with the platform, before the first write; the new issue's (no)
+      // notes are not read.
       const requests = sandbox.gitlab.log.slice(logFrom).map((entry) => `${entry.method} ${entry.path}`);
       const reads = requests.slice(
         0,

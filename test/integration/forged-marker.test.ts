@@ -81,60 +81,64 @@ describe('a bot note edited by someone else is not the bot record', () => {
     });
   });
 
-  test('a forged outcome ("approved by som-alex") appended to a bot note does not close the issue; the edit is said in the issue once', async () => {
-    await withTimeline(async (sandbox, time) => {
-      expect((await run(sandbox, time, ['open', '--platform', 'pagerduty'])).code).toBe(0);
-      sandbox.gitlab.setMember(MAINTAINER, 40);
-      const results = botNote(sandbox, 'results');
-      const outcome = {
-        v: 1,
-        step: 'outcome' as const,
-        platform: 'pagerduty',
-        quarter: '2026-Q4',
-        result: 'approved',
-        by: 'som-alex',
-        noteId: results.id,
-      };
-      expect(await edit(sandbox, MAINTAINER, results.id, `${results.body}\n${forged(outcome)}`)).toBe(200);
-      // A seal copied from another marker of the bot's does not fit this one either.
-      const ping = botNote(sandbox, 'ping1');
-      const copiedSeal = /"seal":"([^"]+)"/.exec(ping.body)![1];
-      expect(await edit(sandbox, MAINTAINER, ping.id, `${ping.body}\n${forged(outcome, copiedSeal)}`)).toBe(200);
+  test(
+    'a forged outcome ("approved by som-alex") appended to a bot note does not close the issue; ' +
+      'the edit is said in the issue once',
+    async () => {
+      await withTimeline(async (sandbox, time) => {
+        expect((await run(sandbox, time, ['open', '--platform', 'pagerduty'])).code).toBe(0);
+        sandbox.gitlab.setMember(MAINTAINER, 40);
+        const results = botNote(sandbox, 'results');
+        const outcome = {
+          v: 1,
+          step: 'outcome' as const,
+          platform: 'pagerduty',
+          quarter: '2026-Q4',
+          result: 'approved',
+          by: 'som-alex',
+          noteId: results.id,
+        };
+        expect(await edit(sandbox, MAINTAINER, results.id, `${results.body}\n${forged(outcome)}`)).toBe(200);
+        // A seal copied from another marker of the bot's does not fit this one either.
+        const ping = botNote(sandbox, 'ping1');
+        const copiedSeal = /"seal":"([^"]+)"/.exec(ping.body)![1];
+        expect(await edit(sandbox, MAINTAINER, ping.id, `${ping.body}\n${forged(outcome, copiedSeal)}`)).toBe(200);
 
-      time.at('PT1H');
-      comment(sandbox);
-      const night = await followupReport(sandbox, time);
-      expect(night.code).toBe(0);
-      expect(night.report.outcome).toBeNull();
-      expect(sandbox.gitlab.issue(1)!.state).toBe('opened');
-      expect(
-        sandbox.gitlab
-          .notesOf(1)
-          .some((note) => note.author.username === 'audit-bot' && parseMarkers(note.body)[0]?.step === 'outcome'),
-      ).toBe(false);
-      // Said once, naming both notes; the results and pings stand (nothing was listed or pinged again).
-      expect(notices(sandbox)).toHaveLength(1);
-      const notice = notices(sandbox)[0];
-      expect(notice.body).toContain(`[note ${results.id}](#note_${results.id})`);
-      expect(notice.body).toContain(`[note ${ping.id}](#note_${ping.id})`);
-      expect(night.report.items.every((item) => item.addressed === null && item.pings.length === 1)).toBe(true);
+        time.at('PT1H');
+        comment(sandbox);
+        const night = await followupReport(sandbox, time);
+        expect(night.code).toBe(0);
+        expect(night.report.outcome).toBeNull();
+        expect(sandbox.gitlab.issue(1)!.state).toBe('opened');
+        expect(
+          sandbox.gitlab
+            .notesOf(1)
+            .some((note) => note.author.username === 'audit-bot' && parseMarkers(note.body)[0]?.step === 'outcome'),
+        ).toBe(false);
+        // Said once, naming both notes; the results and pings stand (nothing was listed or pinged again).
+        expect(notices(sandbox)).toHaveLength(1);
+        const notice = notices(sandbox)[0];
+        expect(notice.body).toContain(`[note ${results.id}](#note_${results.id})`);
+        expect(notice.body).toContain(`[note ${ping.id}](#note_${ping.id})`);
+        expect(night.report.items.every((item) => item.addressed === null && item.pings.length === 1)).toBe(true);
 
-      // Later nights (and a re-run) say nothing more about it.
-      const from = gitlabWrites(sandbox).length;
-      time.at('PT2H');
-      comment(sandbox, 'Still waiting?');
-      const again = await run(sandbox, time, ['followup']);
-      expect(again.code).toBe(0);
-      expect(notices(sandbox)).toHaveLength(1);
-      expect(again.stdout).toContain('0 note(s) posted');
-      expect(
-        gitlabWrites(sandbox)
-          .slice(from)
-          .filter((entry) => entry.method === 'POST' && /\/notes$/.test(entry.path)),
-      ).toEqual([]);
-      expect(sandbox.gitlab.issue(1)!.state).toBe('opened');
-    });
-  });
+        // Later nights (and a re-run) say nothing more about it.
+        const from = gitlabWrites(sandbox).length;
+        time.at('PT2H');
+        comment(sandbox, 'Still waiting?');
+        const again = await run(sandbox, time, ['followup']);
+        expect(again.code).toBe(0);
+        expect(notices(sandbox)).toHaveLength(1);
+        expect(again.stdout).toContain('0 note(s) posted');
+        expect(
+          gitlabWrites(sandbox)
+            .slice(from)
+            .filter((entry) => entry.method === 'POST' && /\/notes$/.test(entry.path)),
+        ).toEqual([]);
+        expect(sandbox.gitlab.issue(1)!.state).toBe('opened');
+      });
+    },
+  );
 
   test('a forged addressed marker records no answer', async () => {
     await withTimeline(async (sandbox, time) => {
@@ -233,32 +237,37 @@ describe('a bot note edited by someone else is not the bot record', () => {
     });
   });
 
-  test('a rotated GITLAB_TOKEN without AUDIT_SEAL_KEY: nothing is trusted or listed again, and the message says how to recover', async () => {
-    await withTimeline(async (sandbox, time) => {
-      const old = sandbox.env.GITLAB_TOKEN;
-      expect((await run(sandbox, time, ['open', '--platform', 'pagerduty'], {})).code).toBe(0);
-      rotateBotToken(sandbox, 'sandbox-gitlab-bot-token-rotated');
-      const rotated = { GITLAB_TOKEN: 'sandbox-gitlab-bot-token-rotated' };
-      time.at('PT80H');
-      const writes = gitlabWrites(sandbox).length;
-      const night = await run(sandbox, time, ['followup'], rotated);
-      expect(night.code).toBe(1);
-      expect(night.stdout).toContain(
-        "pagerduty: issue #1: FAILED, nothing more was done for it: the seals on the bot's notes in this issue do not verify with the current key",
-      );
-      expect(night.stdout).toContain("Set the masked CI variable AUDIT_SEAL_KEY to the old token's value");
-      const reopen = await run(sandbox, time, ['open', '--platform', 'pagerduty'], rotated);
-      expect(reopen.code).toBe(1);
-      expect(gitlabWrites(sandbox).length).toBe(writes);
-      // What the message says: the old token's value as AUDIT_SEAL_KEY makes the old seals verify.
-      const recovered = await followupReport(sandbox, time, { ...rotated, AUDIT_SEAL_KEY: old });
-      expect(recovered.code).toBe(0);
-      expect(recovered.report.items.every((item) => item.pings.map((ping) => ping.step).join() === 'ping1,ping2')).toBe(
-        true,
-      );
-      expect(notices(sandbox)).toEqual([]);
-    });
-  });
+  test(
+    'a rotated GITLAB_TOKEN without AUDIT_SEAL_KEY: ' +
+      'nothing is trusted or listed again, and the message says how to recover',
+    async () => {
+      await withTimeline(async (sandbox, time) => {
+        const old = sandbox.env.GITLAB_TOKEN;
+        expect((await run(sandbox, time, ['open', '--platform', 'pagerduty'], {})).code).toBe(0);
+        rotateBotToken(sandbox, 'sandbox-gitlab-bot-token-rotated');
+        const rotated = { GITLAB_TOKEN: 'sandbox-gitlab-bot-token-rotated' };
+        time.at('PT80H');
+        const writes = gitlabWrites(sandbox).length;
+        const night = await run(sandbox, time, ['followup'], rotated);
+        expect(night.code).toBe(1);
+        expect(night.stdout).toContain(
+          'pagerduty: issue #1: FAILED, nothing more was done for it: ' +
+            "the seals on the bot's notes in this issue do not verify with the current key",
+        );
+        expect(night.stdout).toContain("Set the masked CI variable AUDIT_SEAL_KEY to the old token's value");
+        const reopen = await run(sandbox, time, ['open', '--platform', 'pagerduty'], rotated);
+        expect(reopen.code).toBe(1);
+        expect(gitlabWrites(sandbox).length).toBe(writes);
+        // What the message says: the old token's value as AUDIT_SEAL_KEY makes the old seals verify.
+        const recovered = await followupReport(sandbox, time, { ...rotated, AUDIT_SEAL_KEY: old });
+        expect(recovered.code).toBe(0);
+        expect(
+          recovered.report.items.every((item) => item.pings.map((ping) => ping.step).join() === 'ping1,ping2'),
+        ).toBe(true);
+        expect(notices(sandbox)).toEqual([]);
+      });
+    },
+  );
 });
 
 /** A new token for the same bot user (a rotation): the old one stops working as a revoked one would. */

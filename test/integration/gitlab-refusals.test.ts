@@ -8,7 +8,8 @@ describe('refused credentials name the variable to fix', () => {
       });
       expect(open.code).toBe(1);
       expect(open.stdout).toContain(
-        'GitLab refused GITLAB_TOKEN (wrong, expired or revoked): create a project access token with the api scope and set GITLAB_TOKEN.',
+        'GitLab refused GITLAB_TOKEN (wrong, expired or revoked): ' +
+          'create a project access token with the api scope and set GITLAB_TOKEN.',
       );
       expect(open.stdout).not.toContain('re-run');
       const followup = await runAuditBot(sandbox, ['followup'], { GITLAB_TOKEN: 'glpat-not-the-right-one' });
@@ -38,7 +39,8 @@ describe('refused credentials name the variable to fix', () => {
       });
       expect(pagerduty.code).toBe(1);
       expect(pagerduty.stderr).toContain(
-        'pagerduty refused the credentials (wrong, expired or revoked): check PAGERDUTY_TOKEN (a REST API key: read-only is enough).',
+        'pagerduty refused the credentials (wrong, expired or revoked): ' +
+          'check PAGERDUTY_TOKEN (a REST API key: read-only is enough).',
       );
       const zendesk = await runAuditBot(sandbox, ['check', '--platform', 'zendesk'], {
         ZENDESK_CLIENT_ID: '',

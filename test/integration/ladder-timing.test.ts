@@ -41,41 +41,45 @@ function stepsTaken(sandbox: Sandbox, item = 'PD-6'): Map<string, Date> {
 const night = (n: number) => `P${n}D`;
 
 describe('ladder timing on a nightly schedule (GitLab dates notes a few seconds late)', () => {
-  test('open and nightly runs at 06:00: ping1 → ping2 → manager → Support Ops exactly 72 h, 96 h, 72 h apart; quiet nights stay one read', async () => {
-    await withTimeline(async (sandbox, time) => {
-      sandbox.gitlab.noteDelayMs = NOTE_DELAY_MS;
-      await run(sandbox, time, ['open', '--platform', 'pagerduty']);
-      const nightsActed: number[] = [];
-      for (let n = 1; n <= 14; n++) {
-        time.at(night(n));
-        const before = gitlabWrites(sandbox).length;
-        const result = await run(sandbox, time, ['followup']);
-        if (gitlabWrites(sandbox).length > before) nightsActed.push(n);
-        else
-          expect(result.stdout).toContain(
-            'pagerduty: issue #1: 0 note(s) posted, status open, unchanged since the last run',
-          );
-        // Same night again (a re-run): nothing more.
-        const writes = gitlabWrites(sandbox).length;
-        await run(sandbox, time, ['followup']);
-        expect(gitlabWrites(sandbox).length).toBe(writes);
-      }
-      expect(nightsActed).toEqual([3, 7, 10]);
+  test(
+    'open and nightly runs at 06:00: ping1 → ping2 → manager → Support Ops exactly 72 h, 96 h, 72 h apart; ' +
+      'quiet nights stay one read',
+    async () => {
+      await withTimeline(async (sandbox, time) => {
+        sandbox.gitlab.noteDelayMs = NOTE_DELAY_MS;
+        await run(sandbox, time, ['open', '--platform', 'pagerduty']);
+        const nightsActed: number[] = [];
+        for (let n = 1; n <= 14; n++) {
+          time.at(night(n));
+          const before = gitlabWrites(sandbox).length;
+          const result = await run(sandbox, time, ['followup']);
+          if (gitlabWrites(sandbox).length > before) nightsActed.push(n);
+          else
+            expect(result.stdout).toContain(
+              'pagerduty: issue #1: 0 note(s) posted, status open, unchanged since the last run',
+            );
+          // Same night again (a re-run): nothing more.
+          const writes = gitlabWrites(sandbox).length;
+          await run(sandbox, time, ['followup']);
+          expect(gitlabWrites(sandbox).length).toBe(writes);
+        }
+        expect(nightsActed).toEqual([3, 7, 10]);
 
-      const taken = stepsTaken(sandbox);
-      // GitLab's dates: each a few seconds after its night's 06:00.
-      expect([...taken.entries()].map(([step, at]) => [step, at.toISOString()])).toEqual([
-        ['ping1', '2026-11-02T06:00:04.000Z'],
-        ['ping2', '2026-11-05T06:00:04.000Z'],
-        ['manager', '2026-11-09T06:00:04.000Z'],
-        ['som', '2026-11-12T06:00:04.000Z'],
-      ]);
-      const gaps = LADDER_STEPS.slice(1).map(
-        (step, index) => (taken.get(step)!.getTime() - taken.get(LADDER_STEPS[index])!.getTime()) / HOUR,
-      );
-      expect(gaps).toEqual([72, 96, 72]);
-    }, DAY0);
-  });
+        const taken = stepsTaken(sandbox);
+        // GitLab's dates: each a few seconds after its night's 06:00.
+        expect([...taken.entries()].map(([step, at]) => [step, at.toISOString()])).toEqual([
+          ['ping1', '2026-11-02T06:00:04.000Z'],
+          ['ping2', '2026-11-05T06:00:04.000Z'],
+          ['manager', '2026-11-09T06:00:04.000Z'],
+          ['som', '2026-11-12T06:00:04.000Z'],
+        ]);
+        const gaps = LADDER_STEPS.slice(1).map(
+          (step, index) => (taken.get(step)!.getTime() - taken.get(LADDER_STEPS[index])!.getTime()) / HOUR,
+        );
+        expect(gaps).toEqual([72, 96, 72]);
+      }, DAY0);
+    },
+  );
 
   test("the board's next step and the checkpoint are the time the step falls due: the night it is taken", async () => {
     await withTimeline(async (sandbox, time) => {
@@ -99,27 +103,31 @@ describe('ladder timing on a nightly schedule (GitLab dates notes a few seconds 
     }, DAY0);
   });
 
-  test('a night re-run later (after a killed run, say) posts no step twice, and the next step stays timed from the first', async () => {
-    await withTimeline(async (sandbox, time) => {
-      sandbox.gitlab.noteDelayMs = NOTE_DELAY_MS;
-      await run(sandbox, time, ['open', '--platform', 'pagerduty']);
-      time.at(night(3));
-      await run(sandbox, time, ['followup']);
-      const afterNight3 = sandbox.gitlab.notesOf(1).length;
-      time.at('P3DT0H20M');
-      const rerun = await run(sandbox, time, ['followup']);
-      expect(rerun.stdout).toContain('0 note(s) posted');
-      expect(sandbox.gitlab.notesOf(1).length).toBe(afterNight3);
-      // Every ping2 marker says when its run planned it: 06:00 sharp, not GitLab's 06:00:04.
-      const ping2 = sandbox.gitlab
-        .notesOf(1)
-        .flatMap((note) => parseMarkers(note.body))
-        .filter((marker) => marker.step === 'ping2');
-      expect(ping2.length).toBeGreaterThan(0);
-      expect(new Set(ping2.map((marker) => marker.at))).toEqual(new Set(['2026-11-05T06:00:00.000Z']));
-      time.at(night(7));
-      await run(sandbox, time, ['followup']);
-      expect(stepsTaken(sandbox).get('manager')!.toISOString()).toBe('2026-11-09T06:00:04.000Z');
-    }, DAY0);
-  });
+  test(
+    'a night re-run later (after a killed run, say) posts no step twice, ' +
+      'and the next step stays timed from the first',
+    async () => {
+      await withTimeline(async (sandbox, time) => {
+        sandbox.gitlab.noteDelayMs = NOTE_DELAY_MS;
+        await run(sandbox, time, ['open', '--platform', 'pagerduty']);
+        time.at(night(3));
+        await run(sandbox, time, ['followup']);
+        const afterNight3 = sandbox.gitlab.notesOf(1).length;
+        time.at('P3DT0H20M');
+        const rerun = await run(sandbox, time, ['followup']);
+        expect(rerun.stdout).toContain('0 note(s) posted');
+        expect(sandbox.gitlab.notesOf(1).length).toBe(afterNight3);
+        // Every ping2 marker says when its run planned it: 06:00 sharp, not GitLab's 06:00:04.
+        const ping2 = sandbox.gitlab
+          .notesOf(1)
+          .flatMap((note) => parseMarkers(note.body))
+          .filter((marker) => marker.step === 'ping2');
+        expect(ping2.length).toBeGreaterThan(0);
+        expect(new Set(ping2.map((marker) => marker.at))).toEqual(new Set(['2026-11-05T06:00:00.000Z']));
+        time.at(night(7));
+        await run(sandbox, time, ['followup']);
+        expect(stepsTaken(sandbox).get('manager')!.toISOString()).toBe('2026-11-09T06:00:04.000Z');
+      }, DAY0);
+    },
+  );
 });

@@ -7,7 +7,7 @@ const outsideCode = (markdown: string) => markdown.replace(/(?<!`)(`+)(?!`)[^\n]
 const OPEN = ['open', '--platform', 'pagerduty'];
 
 describe('platform text is inert in GitLab', () => {
-  test('a PagerDuty user named "@all /close | <script>…" mentions nobody, closes nothing, breaks no table', async () => {
+  test('a PagerDuty user "@all /close | <script>…" mentions nobody, closes nothing, breaks no table', async () => {
     await withSandbox(async (sandbox) => {
       const hostile = sandbox.pagerduty.data.users.find((user) => user.id === 'PGHOST1')!;
       hostile.name = '@all\n/close\r\n/label ~pwned | <script>alert(1)</script> [x](http://evil) #1 ~bug';

@@ -1,6 +1,7 @@
 import { runAuditBot, withSandbox } from '../helpers.js';
 import { parseMarkers } from '../../src/domain/markers.js';
-import { SANDBOX_TOKENS, SANDBOX_ZENDESK_EMAIL, type Sandbox } from '../../src/sandbox/environment.js';
+import { SANDBOX_TOKENS, type Sandbox } from '../../src/sandbox/environment.js';
+import { SANDBOX_ZENDESK_EMAIL } from '../../src/platforms/zendesk/sandbox/index.js';
 
 /** The main instance logged in with its API-token pair instead of its OAuth client. */
 const API_TOKEN_PAIR = {

@@ -4,7 +4,8 @@ import { parseMarkers } from '../../src/domain/markers.js';
 import { resultsEntries } from '../../src/domain/bot-notes.js';
 import { generateZendeskAgents } from '../../src/platforms/zendesk/sandbox/data.js';
 import { SEEDED_ZENDESK_KINDS, ZD_GROUPS } from '../../src/platforms/zendesk/sandbox/seed.js';
-import { SANDBOX_TOKENS, SANDBOX_ZENDESK_EMAIL, type Sandbox } from '../../src/sandbox/environment.js';
+import { SANDBOX_TOKENS, type Sandbox } from '../../src/sandbox/environment.js';
+import { SANDBOX_ZENDESK_EMAIL } from '../../src/platforms/zendesk/sandbox/index.js';
 
 /** What GitLab parses for mentions, references and links: the text outside code spans (their content is literal). */
 const outsideCode = (markdown: string) => markdown.replace(/(?<!`)(`+)(?!`)[^\n]*?[^`\n]\1(?!`)/g, ' ');

@@ -12,7 +12,7 @@ import { SANDBOX_ROSTER } from '../../src/sandbox/environment.js';
 import { loadRoster } from '../../src/config/roster.js';
 import { renderMarker } from '../../src/domain/markers.js';
 import type { AuditReport } from '../../src/domain/report.js';
-import { PLATFORM_IDS } from '../../src/domain/types.js';
+import { PLATFORM_IDS } from '../../src/domain/platforms.js';
 import { QUIET_ENV, issueOf, listedItems, type ListedItem } from './support.js';
 import { reportFigures } from './figures.js';
 
@@ -100,118 +100,129 @@ function botNotes(sandbox: Sandbox): number {
 }
 
 describe('who may answer, and history that edits cannot rewrite', () => {
-  test('owner, manager and Support Ops Manager count; nobody else, no quote, no code, no forged marker, no edit after the fact', async () => {
-    const report = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'audit-bot-authority-')), 'followup.json');
-    await withTimeline(async (sandbox, time) => {
-      expect((await runAuditBot(sandbox, ['open', '--platform', 'all'], QUIET_ENV, time.now)).code).toBe(0);
-      // The sandbox's US Federal audit has too few owned items for five roles; the answering rules are the same code for every audit.
-      const casts = PLATFORM_IDS.filter((platform) => platform !== 'zendesk-us-federal').map((platform) =>
-        cast(sandbox, platform),
-      );
+  test(
+    'owner, manager and Support Ops Manager count; ' +
+      'nobody else, no quote, no code, no forged marker, no edit after the fact',
+    async () => {
+      const report = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'audit-bot-authority-')), 'followup.json');
+      await withTimeline(async (sandbox, time) => {
+        expect((await runAuditBot(sandbox, ['open', '--platform', 'all'], QUIET_ENV, time.now)).code).toBe(0);
+        // The sandbox's US Federal audit has too few owned items for five roles; the answering rules
+        // are the same code for every audit.
+        const casts = PLATFORM_IDS.filter((platform) => platform !== 'zendesk-us-federal').map((platform) =>
+          cast(sandbox, platform),
+        );
 
-      time.at('PT1H');
-      for (const { iid, a, b, c, d, e, notes } of casts) {
-        const peer = peerOf(a.owner!);
-        notes.peer = say(sandbox, iid, peer, `${a.id} fixed\n${a.id} intentional: I say so`);
-        notes.forged = say(
-          sandbox,
-          iid,
-          peer,
-          `all good ${renderMarker({ v: 1, step: 'addressed', platform: 'x', findings: [a.fingerprint], entries: [{ finding: a.fingerprint, how: 'fixed', by: peer }] })}`,
-        );
-        say(sandbox, iid, a.owner!, 'approved');
-        say(
-          sandbox,
-          iid,
-          b.owner!,
-          `> ${b.id} intentional: quoted\n\n\`\`\`\n${b.id} fixed\n\`\`\`\n    ${b.id} fixed\n\`${b.id} fixed\``,
-        );
-        notes.manager = say(sandbox, iid, managerOf(c.owner!)!, `${c.id} intentional: approved by the manager`);
-        notes.som = say(sandbox, iid, SOM, `${d.id} intentional: accepted by Support Ops`);
-        notes.owner = say(sandbox, iid, e.owner!, `${e.id} intentional: the first reason`);
-        figures.replies += 7;
-      }
-      let audits = await followup(sandbox, time, 'PT2H', report);
-      for (const { platform, a, b, c, d, e } of casts) {
-        const audit = audits.get(platform);
-        expect({ platform, a: addressed(audit, a), b: addressed(audit, b) }).toEqual({ platform, a: null, b: null });
-        expect(addressed(audit, c)).toEqual(
-          expect.objectContaining({ how: 'intentional', by: managerOf(c.owner!), reason: 'approved by the manager' }),
-        );
-        expect(addressed(audit, d)).toEqual(
-          expect.objectContaining({ how: 'intentional', by: SOM, reason: 'accepted by Support Ops' }),
-        );
-        expect(addressed(audit, e)).toEqual(
-          expect.objectContaining({ how: 'intentional', by: e.owner, reason: 'the first reason' }),
-        );
-        expect(audit!.outcome).toBeNull();
-        figures.counted += 3;
-        figures.refused += 4;
-      }
-      // The one with no say was told so, once per issue.
-      for (const { iid, a } of casts) {
-        const refusals = sandbox.gitlab
-          .notesOf(iid)
-          .filter(
-            (note) => note.author.username === 'audit-bot' && note.body.includes(`only its owner (\`${a.owner}\`)`),
+        time.at('PT1H');
+        for (const { iid, a, b, c, d, e, notes } of casts) {
+          const peer = peerOf(a.owner!);
+          notes.peer = say(sandbox, iid, peer, `${a.id} fixed\n${a.id} intentional: I say so`);
+          notes.forged = say(
+            sandbox,
+            iid,
+            peer,
+            `all good ${renderMarker({
+              v: 1,
+              step: 'addressed',
+              platform: 'x',
+              findings: [a.fingerprint],
+              entries: [{ finding: a.fingerprint, how: 'fixed', by: peer }],
+            })}`,
           );
-        expect(refusals).toHaveLength(1);
-      }
-      expect(sandbox.gitlab.issues().every((issue) => issue.state === 'opened')).toBe(true);
+          say(sandbox, iid, a.owner!, 'approved');
+          say(
+            sandbox,
+            iid,
+            b.owner!,
+            `> ${b.id} intentional: quoted\n\n\`\`\`\n${b.id} fixed\n\`\`\`\n    ${b.id} fixed\n\`${b.id} fixed\``,
+          );
+          notes.manager = say(sandbox, iid, managerOf(c.owner!)!, `${c.id} intentional: approved by the manager`);
+          notes.som = say(sandbox, iid, SOM, `${d.id} intentional: accepted by Support Ops`);
+          notes.owner = say(sandbox, iid, e.owner!, `${e.id} intentional: the first reason`);
+          figures.replies += 7;
+        }
+        let audits = await followup(sandbox, time, 'PT2H', report);
+        for (const { platform, a, b, c, d, e } of casts) {
+          const audit = audits.get(platform);
+          expect({ platform, a: addressed(audit, a), b: addressed(audit, b) }).toEqual({ platform, a: null, b: null });
+          expect(addressed(audit, c)).toEqual(
+            expect.objectContaining({ how: 'intentional', by: managerOf(c.owner!), reason: 'approved by the manager' }),
+          );
+          expect(addressed(audit, d)).toEqual(
+            expect.objectContaining({ how: 'intentional', by: SOM, reason: 'accepted by Support Ops' }),
+          );
+          expect(addressed(audit, e)).toEqual(
+            expect.objectContaining({ how: 'intentional', by: e.owner, reason: 'the first reason' }),
+          );
+          expect(audit!.outcome).toBeNull();
+          figures.counted += 3;
+          figures.refused += 4;
+        }
+        // The one with no say was told so, once per issue.
+        for (const { iid, a } of casts) {
+          const refusals = sandbox.gitlab
+            .notesOf(iid)
+            .filter(
+              (note) => note.author.username === 'audit-bot' && note.body.includes(`only its owner (\`${a.owner}\`)`),
+            );
+          expect(refusals).toHaveLength(1);
+        }
+        expect(sandbox.gitlab.issues().every((issue) => issue.state === 'opened')).toBe(true);
 
-      // After the bot acted: every kind of edit, none of which may change what was recorded.
-      time.at('PT3H');
-      for (const { iid, a, b, d, e, notes } of casts) {
-        await edit(
-          sandbox,
-          iid,
-          notes.owner,
-          e.owner!,
-          `${e.id} intentional: a rewritten reason\n${a.id} fixed\n${b.id} intentional: added later\nall fixed`,
-        );
-        await edit(
-          sandbox,
-          iid,
-          notes.som,
-          SOM,
-          `${d.id} intentional: accepted by Support Ops\napproved\n${a.id} intentional: added later`,
-        );
-        await edit(sandbox, iid, notes.peer, peerOf(a.owner!), `${a.id} intentional: still no say`);
-        figures.edits += 3;
-      }
-      const before = botNotes(sandbox);
-      audits = await followup(sandbox, time, 'PT4H', report);
-      expect(botNotes(sandbox)).toBe(before);
-      for (const { platform, a, b, e } of casts) {
-        const audit = audits.get(platform);
-        expect({ platform, a: addressed(audit, a), b: addressed(audit, b) }).toEqual({ platform, a: null, b: null });
-        expect(addressed(audit, e)).toEqual(expect.objectContaining({ reason: 'the first reason', by: e.owner }));
-        expect(audit!.outcome).toBeNull();
-      }
-      expect(sandbox.gitlab.issues().every((issue) => issue.state === 'opened')).toBe(true);
-      figures.rewritten = 0;
+        // After the bot acted: every kind of edit, none of which may change what was recorded.
+        time.at('PT3H');
+        for (const { iid, a, b, d, e, notes } of casts) {
+          await edit(
+            sandbox,
+            iid,
+            notes.owner,
+            e.owner!,
+            `${e.id} intentional: a rewritten reason\n${a.id} fixed\n${b.id} intentional: added later\nall fixed`,
+          );
+          await edit(
+            sandbox,
+            iid,
+            notes.som,
+            SOM,
+            `${d.id} intentional: accepted by Support Ops\napproved\n${a.id} intentional: added later`,
+          );
+          await edit(sandbox, iid, notes.peer, peerOf(a.owner!), `${a.id} intentional: still no say`);
+          figures.edits += 3;
+        }
+        const before = botNotes(sandbox);
+        audits = await followup(sandbox, time, 'PT4H', report);
+        expect(botNotes(sandbox)).toBe(before);
+        for (const { platform, a, b, e } of casts) {
+          const audit = audits.get(platform);
+          expect({ platform, a: addressed(audit, a), b: addressed(audit, b) }).toEqual({ platform, a: null, b: null });
+          expect(addressed(audit, e)).toEqual(expect.objectContaining({ reason: 'the first reason', by: e.owner }));
+          expect(audit!.outcome).toBeNull();
+        }
+        expect(sandbox.gitlab.issues().every((issue) => issue.state === 'opened')).toBe(true);
+        figures.rewritten = 0;
 
-      // Later replies from those with a say still count; so does an edit made before the bot saw the reply.
-      time.at('PT5H');
-      const edited: number[] = [];
-      for (const { iid, a, b } of casts) {
-        say(sandbox, iid, a.owner!, `${a.id} intentional: the owner says so`);
-        edited.push(say(sandbox, iid, b.owner!, `${b.id} fixed?`));
-      }
-      time.at('PT5H30M');
-      for (const [index, { iid, b }] of casts.entries())
-        await edit(sandbox, iid, edited[index], b.owner!, `${b.id} intentional: edited before the bot saw it`);
-      audits = await followup(sandbox, time, 'PT6H', report);
-      for (const { platform, a, b } of casts) {
-        const audit = audits.get(platform);
-        expect(addressed(audit, a)).toEqual(expect.objectContaining({ by: a.owner, reason: 'the owner says so' }));
-        expect(addressed(audit, b)).toEqual(
-          expect.objectContaining({ by: b.owner, reason: 'edited before the bot saw it' }),
-        );
-        figures.counted += 2;
-      }
-    });
-  });
+        // Later replies from those with a say still count; so does an edit made before the bot saw the reply.
+        time.at('PT5H');
+        const edited: number[] = [];
+        for (const { iid, a, b } of casts) {
+          say(sandbox, iid, a.owner!, `${a.id} intentional: the owner says so`);
+          edited.push(say(sandbox, iid, b.owner!, `${b.id} fixed?`));
+        }
+        time.at('PT5H30M');
+        for (const [index, { iid, b }] of casts.entries())
+          await edit(sandbox, iid, edited[index], b.owner!, `${b.id} intentional: edited before the bot saw it`);
+        audits = await followup(sandbox, time, 'PT6H', report);
+        for (const { platform, a, b } of casts) {
+          const audit = audits.get(platform);
+          expect(addressed(audit, a)).toEqual(expect.objectContaining({ by: a.owner, reason: 'the owner says so' }));
+          expect(addressed(audit, b)).toEqual(
+            expect.objectContaining({ by: b.owner, reason: 'edited before the bot saw it' }),
+          );
+          figures.counted += 2;
+        }
+      });
+    },
+  );
 });
 
 afterAll(() => {

@@ -250,7 +250,8 @@ describe('bad input: exit 2, file, line and field for each problem, nothing sent
             const where =
               wanted.file === 'env'
                 ? `env ${wanted.field}: `
-                : `${escape(files[wanted.file])}:${wanted.line ?? '\\d+'}(:\\d+)?${wanted.field ? ` ${escape(wanted.field)}` : '( \\S+)?'}: `;
+                : `${escape(files[wanted.file])}:${wanted.line ?? '\\d+'}(:\\d+)?` +
+                  `${wanted.field ? ` ${escape(wanted.field)}` : '( \\S+)?'}: `;
             const match = lines.find((line) => new RegExp(`^${where}`).test(line) && wanted.says.test(line));
             expect({ argv, wanted: `${where} ${wanted.says}`, match: match !== undefined, stderr: run.stderr }).toEqual(
               expect.objectContaining({ argv, wanted: `${where} ${wanted.says}`, match: true }),

@@ -5,7 +5,7 @@
  */
 import { runAuditBot, withTimeline, type CliRun, type Timeline } from '../helpers.js';
 import type { Sandbox } from '../../src/sandbox/environment.js';
-import { PLATFORM_IDS } from '../../src/domain/types.js';
+import { PLATFORM_IDS } from '../../src/domain/platforms.js';
 import {
   clearFaults,
   duplicateNotes,

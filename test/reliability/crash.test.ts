@@ -37,7 +37,7 @@ interface Scenario {
   name: string;
   argv: string[];
   /** Brings the sandbox to the state the run under test starts from. */
-  setup: (sandbox: Sandbox, time: Timeline) => Promise<void>;
+  setup: (sandbox: Sandbox, time: Timeline) => Promise<void> | void;
 }
 
 async function mustRun(sandbox: Sandbox, argv: string[], now: Date): Promise<void> {
@@ -49,7 +49,7 @@ async function mustRun(sandbox: Sandbox, argv: string[], now: Date): Promise<voi
 const OPEN: Scenario = {
   name: 'open --platform all',
   argv: ['open', '--platform', 'all'],
-  setup: async () => undefined,
+  setup: () => undefined,
 };
 
 /**
@@ -102,7 +102,7 @@ const FOLLOWUP: Scenario = {
 const OPEN_IN_PARTS: Scenario = {
   name: 'open --platform pagerduty with 1,500 findings (results in parts)',
   argv: ['open', '--platform', 'pagerduty'],
-  setup: async (sandbox) => {
+  setup: (sandbox) => {
     sandbox.pagerduty.data.users.push(...generatePagerDutyUsers(1_500));
   },
 };

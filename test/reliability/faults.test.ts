@@ -12,7 +12,7 @@ import { runAuditBot, withTimeline, type CliRun, type Timeline } from '../helper
 import type { Sandbox } from '../../src/sandbox/environment.js';
 import { SANDBOX_ROSTER } from '../../src/sandbox/environment.js';
 import { loadRoster } from '../../src/config/roster.js';
-import { PLATFORM_IDS } from '../../src/domain/types.js';
+import { PLATFORM_IDS } from '../../src/domain/platforms.js';
 import {
   clearFaults,
   duplicateNotes,

@@ -9,7 +9,7 @@ import { runAuditBot, withTimeline } from '../helpers.js';
 import type { Sandbox } from '../../src/sandbox/environment.js';
 import { SANDBOX_ROSTER } from '../../src/sandbox/environment.js';
 import { loadRoster } from '../../src/config/roster.js';
-import { PLATFORM_IDS } from '../../src/domain/types.js';
+import { PLATFORM_IDS } from '../../src/domain/platforms.js';
 import { QUIET_ENV, issueOf, listedItems, servers } from './support.js';
 import { reportFigures } from './figures.js';
 
@@ -74,12 +74,14 @@ const MARKER = /<!-- audit-bot \{[^<>]*\} -->/g;
 /** Why `text` (a note or description the bot wrote) is not inert, if it is not. */
 function problems(text: string): string[] {
   const found: string[] = [];
-  // The bot's own HTML comments (markers, the template's notes): platform text can never open one, its '<' is escaped.
+  // The bot's own HTML comments (markers, the template's notes): platform text can never open one,
+  // its '<' is escaped.
   const visible = text.replace(MARKER, '').replace(/<!--[\s\S]*?-->/g, '');
-  // What GitLab reads as Markdown: code spans (the bot's own, `PD-3 intentional: <reason>`, and platform text in them) hold
-  // literal text that GitLab never parses for mentions, references or links; entities are characters.
-  // Fenced code blocks (the board's mermaid chart) are code too; platform text never opens one (a line that starts with a
-  // span's fence also closes it, and a backtick fence's info string may hold no backtick).
+  // What GitLab reads as Markdown: code spans (the bot's own, `PD-3 intentional: <reason>`, and
+  // platform text in them) hold literal text that GitLab never parses for mentions, references or
+  // links; entities are characters. Fenced code blocks (the board's mermaid chart) are code too;
+  // platform text never opens one (a line that starts with a span's fence also closes it, and a
+  // backtick fence's info string may hold no backtick).
   let fence: string | undefined;
   const lines = visible.split('\n').map((line) => {
     const delimiter = /^ {0,3}(`{3,}|~{3,})([^`]*)$/.exec(line);
@@ -109,6 +111,7 @@ function problems(text: string): string[] {
   if (/https?:\/\/evil/.test(prose)) found.push('an autolinked URL');
   if (/A{300}/.test(visible)) found.push('a 10,000-character string, uncut');
   if (!text.isWellFormed()) found.push('a lone surrogate');
+  // eslint-disable-next-line no-control-regex -- control characters are what it looks for
   if (/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\u202a-\u202e\u2066-\u2069]/.test(text))
     found.push('control or bidi characters');
   // Every row of a table has as many cells as its header.
@@ -164,13 +167,7 @@ const figures = { strings: HOSTILE.length, notes: 0, descriptions: 0, checks: 0,
 describe('hostile platform data is inert in every note and description', () => {
   test('open, a whole follow-up ladder, the review and the close, on all four platforms', async () => {
     await withTimeline(async (sandbox, time) => {
-      for (const data of [
-        sandbox.pagerduty.data,
-        sandbox.calendly.data,
-        sandbox.zendesk.data,
-        sandbox.zendeskUsFederal.data,
-      ])
-        poison(data);
+      for (const fake of Object.values(sandbox.fakes)) poison(fake.data);
       invalidUtf8(sandbox);
       const texts: Record<string, string> = {};
       for (const platform of PLATFORM_IDS) {
@@ -221,7 +218,8 @@ describe('hostile platform data is inert in every note and description', () => {
           texts[`note ${note.id} on #${issue.iid}`] = note.body;
           figures.notes += 1;
         }
-        // No quick action ran: only the approved audit is closed, by the bot's own update; titles and labels are the bot's.
+        // No quick action ran: only the approved audit is closed, by the bot's own update; titles
+        // and labels are the bot's.
         expect(issue.title).toMatch(/access audit 2026-Q4$/);
         expect((issue.labels as string[]).filter((label) => !label.startsWith('audit'))).toEqual([]);
         expect(issue.state).toBe(issue.iid === issueOf(sandbox, 'pagerduty') ? 'closed' : 'opened');

@@ -8,9 +8,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { runAuditBot, type CliRun } from '../helpers.js';
-import { startSandbox, SANDBOX_ZENDESK_EMAIL, type Sandbox } from '../../src/sandbox/environment.js';
+import { startSandbox, type Sandbox } from '../../src/sandbox/environment.js';
+import { SANDBOX_ZENDESK_EMAIL } from '../../src/platforms/zendesk/sandbox/index.js';
 import type { Fault, FakeRequest, FakeServer } from '../../src/sandbox/fake-server.js';
-import { PLATFORM_IDS } from '../../src/domain/types.js';
+import { PLATFORM_IDS } from '../../src/domain/platforms.js';
 import { sealKeyOf } from '../../src/domain/markers.js';
 import { clearFaults, servers } from './support.js';
 import { reportFigures } from './figures.js';
@@ -30,7 +31,10 @@ const TOKENS = {
 /** AUDIT_SEAL_KEY: the secret the bot's markers and checkpoint are sealed with (never sent anywhere). */
 const SEAL_KEY = `${CANARY}-seal-7e6d5c4b3a29`;
 
-/** Every form a secret could take on the wire: the tokens, Zendesk's Basic credentials, and the part of their base64 that encodes the token. */
+/**
+ * Every form a secret could take on the wire: the tokens, Zendesk's Basic credentials, and the
+ * part of their base64 that encodes the token.
+ */
 function secretForms(): string[] {
   // The seal key as set, its tail, and the key the seals are made with (derived from it).
   const derived = sealKeyOf(SEAL_KEY)!;
@@ -211,47 +215,51 @@ describe('secrets appear nowhere', () => {
     },
   );
 
-  test('a GitLab write answered with the credentials (note and issue update), and a Zendesk token listing refused with them (404: a finding)', async () => {
-    await withSecretSandbox(async (sandbox, dir) => {
-      const texts: Record<string, string> = {};
-      let writes = 0;
-      const answer = echo(500, TOKENS.gitlab, 3);
-      sandbox.gitlab.setFaultPlan((req) =>
-        req.method !== 'GET' && !req.url.pathname.includes('/labels') && ++writes % 3 === 0 ? answer(req) : undefined,
-      );
-      // Zendesk echoes the bearer token it received, and the client secret (which the bot must still know to mask).
-      sandbox.zendesk.setFaultPlan((req) =>
-        req.url.pathname.endsWith('/api_tokens') ? echo(404, TOKENS.zendeskClientSecret, 5)(req) : undefined,
-      );
-      for (let attempt = 0; attempt < 8; attempt++) {
-        const run = await runAuditBot(
+  test(
+    'a GitLab write answered with the credentials (note and issue update), ' +
+      'and a Zendesk token listing refused with them (404: a finding)',
+    async () => {
+      await withSecretSandbox(async (sandbox, dir) => {
+        const texts: Record<string, string> = {};
+        let writes = 0;
+        const answer = echo(500, TOKENS.gitlab, 3);
+        sandbox.gitlab.setFaultPlan((req) =>
+          req.method !== 'GET' && !req.url.pathname.includes('/labels') && ++writes % 3 === 0 ? answer(req) : undefined,
+        );
+        // Zendesk echoes the bearer token it received, and the client secret (which the bot must still know to mask).
+        sandbox.zendesk.setFaultPlan((req) =>
+          req.url.pathname.endsWith('/api_tokens') ? echo(404, TOKENS.zendeskClientSecret, 5)(req) : undefined,
+        );
+        for (let attempt = 0; attempt < 8; attempt++) {
+          const run = await runAuditBot(
+            sandbox,
+            ['open', '--platform', 'zendesk', '--report', path.join(dir, `open-${attempt}.json`)],
+            DEBUG,
+            NOW,
+          );
+          Object.assign(texts, runTexts(`open ${attempt}`, run));
+          if (run.code === 0) break;
+        }
+        clearFaults(sandbox);
+        sandbox.zendesk.setFaultPlan((req) =>
+          req.url.pathname.endsWith('/api_tokens') ? echo(404, TOKENS.zendeskClientSecret, 5)(req) : undefined,
+        );
+        const done = await runAuditBot(
           sandbox,
-          ['open', '--platform', 'zendesk', '--report', path.join(dir, `open-${attempt}.json`)],
+          ['open', '--platform', 'zendesk', '--report', path.join(dir, 'open-final.json')],
           DEBUG,
           NOW,
         );
-        Object.assign(texts, runTexts(`open ${attempt}`, run));
-        if (run.code === 0) break;
-      }
-      clearFaults(sandbox);
-      sandbox.zendesk.setFaultPlan((req) =>
-        req.url.pathname.endsWith('/api_tokens') ? echo(404, TOKENS.zendeskClientSecret, 5)(req) : undefined,
-      );
-      const done = await runAuditBot(
-        sandbox,
-        ['open', '--platform', 'zendesk', '--report', path.join(dir, 'open-final.json')],
-        DEBUG,
-        NOW,
-      );
-      Object.assign(texts, runTexts('open final', done));
-      expect(done.code).toBe(0);
-      // The refusal became a finding of its own, evidence and all.
-      expect(JSON.stringify(JSON.parse(fs.readFileSync(path.join(dir, 'open-final.json'), 'utf8')))).toContain(
-        'api-token-access-disabled',
-      );
-      expect(leaks({ ...texts, ...gitlabTexts(sandbox), ...reportTexts(dir) })).toEqual([]);
-    });
-  });
+        Object.assign(texts, runTexts('open final', done));
+        expect(done.code).toBe(0);
+        // The refusal became a finding of its own, evidence and all.
+        expect(JSON.stringify(JSON.parse(fs.readFileSync(path.join(dir, 'open-final.json'), 'utf8')))).toContain(
+          'api-token-access-disabled',
+        );
+        expect(leaks({ ...texts, ...gitlabTexts(sandbox), ...reportTexts(dir) })).toEqual([]);
+      });
+    },
+  );
 
   test('a token in a URL variable is refused (exit 2) without echoing it', async () => {
     await withSecretSandbox(async (sandbox) => {

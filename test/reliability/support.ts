@@ -28,8 +28,9 @@ export function mulberry32(seed: number): () => number {
   };
 }
 
+/** GitLab and every registered platform's fakes. */
 export function servers(sandbox: Sandbox): FakeServer[] {
-  return [sandbox.gitlab, sandbox.pagerduty, sandbox.calendly, sandbox.zendesk, sandbox.zendeskUsFederal];
+  return [sandbox.gitlab, ...Object.values(sandbox.fakes)];
 }
 
 export function isWrite(method: string): boolean {

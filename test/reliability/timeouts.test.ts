@@ -32,7 +32,7 @@ function slow(sandbox: Sandbox, which: (req: FakeRequest) => boolean, afterProce
 
 const notePost = (req: FakeRequest) => req.method === 'POST' && req.url.pathname.endsWith('/notes');
 
-async function check(sandbox: Sandbox): Promise<void> {
+function check(sandbox: Sandbox): void {
   figures.cases += 1;
   const duplicates = duplicateNotes(sandbox);
   figures.duplicates += duplicates.length;
@@ -52,7 +52,7 @@ describe(`answers slower than the ${TIMEOUT_MS} ms timeout`, () => {
         expect(run.code).toBe(0);
         expect(run.logs).toMatch(/"code":"ETIMEDOUT".*"msg":"the answer to a note was lost, but the note is there/);
         await settle(sandbox);
-        await check(sandbox);
+        check(sandbox);
       });
     },
   );
@@ -65,13 +65,18 @@ describe(`answers slower than the ${TIMEOUT_MS} ms timeout`, () => {
         const run = await runAuditBot(sandbox, OPEN, FAST_ENV);
         expect(run.code).toBe(1);
         expect(run.stdout).toMatch(
-          /^zendesk-us-federal: FAILED, the check found \d+ finding\(s\) but the audit issue is not complete; re-run to finish it \(nothing is posted twice\): gitlab POST \S+\/notes failed without an answer \(ETIMEDOUT\)/m,
+          new RegExp(
+            '^zendesk-us-federal: FAILED, the check found \\d+ finding\\(s\\) but the audit issue is not complete; ' +
+              're-run to finish it \\(nothing is posted twice\\): ' +
+              'gitlab POST \\S+/notes failed without an answer \\(ETIMEDOUT\\)',
+            'm',
+          ),
         );
         await settle(sandbox); // the slow note has landed by the time anyone re-runs
         sandbox.gitlab.clearFaults();
         const rerun = await runAuditBot(sandbox, OPEN, FAST_ENV);
         expect(rerun.code).toBe(0);
-        await check(sandbox);
+        check(sandbox);
       });
     },
   );
@@ -82,7 +87,7 @@ describe(`answers slower than the ${TIMEOUT_MS} ms timeout`, () => {
       const run = await runAuditBot(sandbox, OPEN, FAST_ENV);
       expect(run.code).toBe(0);
       await settle(sandbox);
-      await check(sandbox);
+      check(sandbox);
     });
   });
 
@@ -108,7 +113,7 @@ describe(`answers slower than the ${TIMEOUT_MS} ms timeout`, () => {
             if (sandbox.gitlab.labels().some((candidate) => candidate.name.startsWith('audit-bot-lock')))
               figures.leasesLeft += 1;
             await expireLeases(sandbox);
-            await check(sandbox);
+            check(sandbox);
           });
         }
       }

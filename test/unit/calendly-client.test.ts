@@ -24,7 +24,8 @@ describe('assertPlausibleMemberships', () => {
       expect(() => assertPlausibleMemberships(ME, ORG, listing)).toThrow(IncompleteListingError);
     }
     expect(() => assertPlausibleMemberships(ME, ORG, [member('A')])).toThrow(
-      `the membership listing of organization ${ORG} (1 member(s)) does not contain the token's own user ${API}/users/ME: the listing is incomplete`,
+      `the membership listing of organization ${ORG} (1 member(s)) ` +
+        `does not contain the token's own user ${API}/users/ME: the listing is incomplete`,
     );
   });
 
@@ -48,14 +49,18 @@ describe('explainRefusal', () => {
     expect(error.status).toBe(403);
     expect(error.scope).toBe('organizations:read');
     expect(error.message).toMatch(
-      /^calendly GET \/organization_memberships\?organization=x answered HTTP 403: \{"title":"Permission Denied".*\} — the token lacks the scope `organizations:read`; .* set CALENDLY_TOKEN/,
+      new RegExp(
+        '^calendly GET /organization_memberships\\?organization=x answered HTTP 403: ' +
+          '\\{"title":"Permission Denied".*\\} — the token lacks the scope `organizations:read`; .* set CALENDLY_TOKEN',
+      ),
     );
   });
 
   test('a 401 says the token was refused; behind retries too', () => {
     const error = explainRefusal(new RetriesExhaustedError(2, http(401, '')), 'users:read') as Error;
     expect(error.message).toBe(
-      'calendly GET /organization_memberships?organization=x answered HTTP 401: Calendly refused the token (invalid, expired or revoked); ' +
+      'calendly GET /organization_memberships?organization=x answered HTTP 401: ' +
+        'Calendly refused the token (invalid, expired or revoked); ' +
         'create a personal access token with the scopes `users:read` and `organizations:read` and set CALENDLY_TOKEN',
     );
   });

@@ -1,4 +1,5 @@
-import type { CalendlyRole, RosterPerson } from '../../src/config/types.js';
+import type { RosterPerson } from '../../src/config/types.js';
+import type { CalendlyRole } from '../../src/platforms/calendly/roster.js';
 import { calendlyFindings, normalizeName } from '../../src/platforms/calendly/findings.js';
 import type { CalendlyInvitation, CalendlyMembership } from '../../src/platforms/calendly/types.js';
 import { uuidOf } from '../../src/platforms/calendly/types.js';
@@ -121,7 +122,7 @@ describe('calendlyFindings', () => {
     expect(f.evidence).toMatchObject({ calendlyUserUuid: 'UEXT', rosterMatch: null });
   });
 
-  test('a member the roster knows under another email: their manager owns it; a name alone is a hint, never an owner', () => {
+  test('a member the roster knows by another email: their manager owns it; a name alone hints, never owns', () => {
     const byName = find('calendly:member-not-in-roster:UZOE');
     expect(byName.owner).toBeNull();
     expect(byName.detail).toContain('No roster person has this email, so the Support Ops Managers are pinged');
@@ -140,7 +141,7 @@ describe('calendlyFindings', () => {
     expect(twin.detail).toContain('No roster person has this email or name');
   });
 
-  test('email mismatch, found by roster email (never by name), is reported once (not also missing or not in roster)', () => {
+  test('email mismatch, found by roster email (never name), reported once (not also missing or not in roster)', () => {
     expect(find('calendly:email-mismatch:ben')).toMatchObject({
       kind: 'email-mismatch',
       owner: 'ben',
@@ -177,7 +178,9 @@ describe('calendlyFindings', () => {
       evidence: { rosterRole: 'admin', calendlyRole: 'user' },
     });
     expect(find('calendly:role-drift:dan').detail).toBe(
-      'Calendly role is user; the roster says admin: ask Support Ops (a Calendly admin) to change the role in Calendly, or correct calendly.role in your roster entry.',
+      'Calendly role is user; the roster says admin: ' +
+        'ask Support Ops (a Calendly admin) to change the role in Calendly, ' +
+        'or correct calendly.role in your roster entry.',
     );
   });
 

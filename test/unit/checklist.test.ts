@@ -12,7 +12,7 @@ import {
 import { rebuildState, type IssueState, type ItemState, type LadderStep } from '../../src/domain/followup-state.js';
 import { issueDescription, TEMPLATE_PLACEHOLDERS } from '../../src/domain/issue.js';
 import { PACKAGE_ROOT } from '../../src/paths.js';
-import { PLATFORM_IDS } from '../../src/domain/types.js';
+import { PLATFORM_IDS } from '../../src/domain/platforms.js';
 
 const LADDER: LadderDurations = { second_ping_after: 'PT72H', manager_after: 'P4D', som_after: 'PT72H' };
 const AT = '2026-11-24T09:00:00.000Z';
@@ -69,7 +69,7 @@ describe('checklistState: each box from the bot record only', () => {
     ).toEqual(['results', 'pinged', 'ping2', 'manager', 'som']);
   });
 
-  test('someone not pinged yet (a run stopped between its notes, or a finding just listed): "pinged" is not ticked', () => {
+  test('someone not pinged yet (a run stopped between notes, or a finding just listed): "pinged" is unticked', () => {
     expect(truthy(checklistState(state([item('PD-1', ['ping1']), item('PD-2', [])])))).toEqual(['results']);
     // Answered before any ping was due counts as nobody left to ping.
     expect(truthy(checklistState(state([item('PD-1', ['ping1']), item('PD-2', [], true)])))).toEqual([
@@ -82,7 +82,7 @@ describe('checklistState: each box from the bot record only', () => {
     expect(truthy(checklistState(state([], { reviews: [[]] })))).toEqual(['results', 'review']);
   });
 
-  test('the review box needs a review of every item listed now; the last box an approval or a Support Ops Manager close', () => {
+  test('review box: each item listed now reviewed; last box: an approval or a Support Ops Manager close', () => {
     const items = [item('PD-1', ['ping1'], true), item('PD-2', ['ping1'], true)];
     const all = items.map((entry) => entry.fingerprint);
     expect(checklistState(state(items, { reviews: [[all[0]]] })).review).toBe(false);

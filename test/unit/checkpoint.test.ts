@@ -8,6 +8,7 @@ import {
   standingCheckpoint,
   unchangedSince,
   withCheckpoint,
+  type Checkpoint,
   type Rules,
 } from '../../src/domain/checkpoint.js';
 import { planFollowup, type AuditStatus, type Recheck } from '../../src/domain/followup-plan.js';
@@ -258,7 +259,7 @@ describe('the checkpoint: a quiet night costs one read', () => {
     expect(issue.quiet(now + HOUR)).toBe(false);
   });
 
-  test('notes GitLab dates seconds after the run: the checkpoint is due when the next step is, from the run’s time (issue #17)', () => {
+  test('notes dated seconds after the run: the checkpoint is due with the next step, from the run’s time (#17)', () => {
     // GitLab dates each note 4 s after the run that posts it started.
     class LateIssue extends Issue {
       override post(planned: PlannedNote[], at: number): TrackedNote[] {
@@ -324,7 +325,8 @@ describe('the checkpoint: a quiet night costs one read', () => {
   test("an edited checkpoint is not trusted: a `due` moved away, or the whole resealed without the bot's key", () => {
     const issue = new Issue([finding('a', 'alice')], T0);
     const found = checkpointIn(issue.description, BOARD)!;
-    const { board: _seal, ...fields } = found.checkpoint;
+    const fields: Omit<Checkpoint, 'board'> & { board?: string } = { ...found.checkpoint };
+    delete fields.board;
     const boardText = found.section.replace(/<!-- audit-bot:checkpoint .*-->\n/, '');
     const keyed: Rules = { ...RULES, sealKey: 'known-to-the-bot-only' };
     const sealed = (checkpoint: typeof fields, key: string) =>
@@ -349,7 +351,8 @@ describe('the checkpoint: a quiet night costs one read', () => {
     const issue = new Issue([finding('a', 'alice')], T0);
     const damaged = issue.description.replace('"v":1', '"v":"1"');
     expect(checkpointIn(damaged, BOARD)).toBeUndefined();
-    const outside = `<!-- audit-bot:checkpoint {"v":1} -->\n${issue.description.replace(/<!-- audit-bot:checkpoint .*-->\n/, '')}`;
+    const withoutCheckpoint = issue.description.replace(/<!-- audit-bot:checkpoint .*-->\n/, '');
+    const outside = `<!-- audit-bot:checkpoint {"v":1} -->\n${withoutCheckpoint}`;
     expect(checkpointIn(outside, BOARD)).toBeUndefined();
     expect(
       standingCheckpoint(

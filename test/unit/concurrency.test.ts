@@ -32,7 +32,7 @@ test('mapConcurrently starts no new item after a failure, and throws once the on
   expect(ended).toEqual([1]);
 });
 
-test('settledAll gives the values in order, and throws the first failure only once every promise has settled', async () => {
+test('settledAll gives the values in order, and throws the first failure only once every promise settled', async () => {
   expect(await settledAll([Promise.resolve(1), Promise.resolve('two')])).toEqual([1, 'two']);
   let slowDone = false;
   const slow = (async () => {

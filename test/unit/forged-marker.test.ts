@@ -51,7 +51,7 @@ describe('sealed markers', () => {
 describe('the bot record', () => {
   const review: Marker = { ...base, step: 'review', findings: ['f1'] };
 
-  test('unsealed markers from before seals count; after the first sealed note, an unsealed or badly sealed marker does not', () => {
+  test('unsealed markers before seals count; after the first sealed note, unsealed or badly sealed ones do not', () => {
     useSealKey(KEY);
     const notes = [
       note(1, unsealed('Results', results)),
@@ -80,7 +80,7 @@ describe('the bot record', () => {
     expect(unreportedEdits(notes, BOT, 'pagerduty')).toEqual([]);
   });
 
-  test('seals that do not verify with the current key (a token rotated without AUDIT_SEAL_KEY): unverified, not never-posted', () => {
+  test('seals failing the current key (token rotated without AUDIT_SEAL_KEY): unverified, not never-posted', () => {
     useSealKey(sealKeyOf('the new token'));
     const notes = [note(1, sealedNoteText('Results', results, KEY)), note(2, sealedNoteText('Ping', ping, KEY))];
     expect(botNotes(notes, BOT, 'pagerduty')).toEqual([]);

@@ -120,7 +120,7 @@ describe('ladder steps are timed from when their run planned them', () => {
     expect(ping2).toMatchObject({ step: 'ping2', at: night(3).toISOString() });
   });
 
-  test('nightly at 06:00 with notes dated 4 s late: second ping on night 3, manager on night 7, Support Ops on night 10', () => {
+  test('nightly at 06:00, notes 4 s late: second ping on night 3, manager on night 7, Support Ops on night 10', () => {
     const issue = new Issue(4_000);
     expect(issue.nights()).toEqual([
       [3, ['ping2']],
@@ -145,7 +145,7 @@ describe('ladder steps are timed from when their run planned them', () => {
     expect(issue.item().pings[1]).toEqual({ step: 'ping2', at: '2026-11-06T06:00:04.000Z', to: 'alice' });
   });
 
-  test('due exactly at the planned time plus the wait, not a millisecond before; the board’s due time is the same', () => {
+  test('due exactly at the planned time plus the wait, not a millisecond before; the board’s due time agrees', () => {
     const issue = new Issue(4_000);
     const item = issue.item();
     expect(dueAt(item, LADDER)).toEqual(night(3));

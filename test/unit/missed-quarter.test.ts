@@ -24,11 +24,13 @@ describe('missedQuarters', () => {
       };
     });
     const tracker = {
-      findIssues: async (labels: string[], _state: string, filter?: { ownOnly?: boolean }) => {
+      findIssues: (labels: string[], _state: string, filter?: { ownOnly?: boolean }) => {
         listings.push(filter?.ownOnly ? ['own'] : labels);
-        return described.filter((issue) =>
-          labels.every((label) => issue.labels.includes(label)),
-        ) as unknown as TrackedIssue[];
+        return Promise.resolve(
+          described.filter((issue) =>
+            labels.every((label) => issue.labels.includes(label)),
+          ) as unknown as TrackedIssue[],
+        );
       },
     } as unknown as Tracker;
     const ctx = {
@@ -44,30 +46,41 @@ describe('missedQuarters', () => {
     expect(await missedQuarters(ctx, ['pagerduty'], [], at('2027-01-04T00:00:00.000Z'))).toEqual([]);
     expect(listings).toEqual([]);
     expect(await missedQuarters(ctx, ['pagerduty'], [], at('2027-01-04T00:00:00.001Z'))).toEqual([
-      'pagerduty: MISSED QUARTER: no audit issue for 2027-Q1, which began on 2027-01-01 (more than P3D ago, missed_quarter_after in audit.config.yml). Run `audit-bot open --platform pagerduty` to open it.',
+      'pagerduty: MISSED QUARTER: no audit issue for 2027-Q1, which began on 2027-01-01 ' +
+        '(more than P3D ago, missed_quarter_after in audit.config.yml). ' +
+        'Run `audit-bot open --platform pagerduty` to open it.',
     ]);
     expect(listings).toEqual([['own']]);
     const hours = context([], 'PT12H');
     expect(await missedQuarters(hours.ctx, ['calendly'], [], at('2027-04-01T12:30:00Z'))).toHaveLength(1);
   });
 
-  test('an issue the run follows answers without a listing; a closed one of the quarter is found by one; another quarter’s does not count', async () => {
-    const followed = [
-      {
-        issue: { labels: ['audit::pagerduty', 'audit-quarter::2027-Q1'] } as TrackedIssue,
-        platform: 'pagerduty' as const,
-        quarter: '2027-Q1',
-      },
-    ];
-    const { ctx, listings } = context([
-      { labels: ['audit::calendly', 'audit-quarter::2027-Q1'] },
-      { labels: ['audit::zendesk', 'audit-quarter::2026-Q4'] },
-    ]);
-    const lines = await missedQuarters(ctx, ['pagerduty', 'calendly', 'zendesk'], followed, at('2027-02-01T06:00:00Z'));
-    expect(lines).toEqual([expect.stringMatching(/^zendesk: MISSED QUARTER: .*`audit-bot open --platform zendesk`/)]);
-    // One listing of the bot's issues answers for both.
-    expect(listings).toEqual([['own']]);
-  });
+  test(
+    'an issue the run follows answers without a listing; ' +
+      'a closed one of the quarter is found by one; another quarter’s does not count',
+    async () => {
+      const followed = [
+        {
+          issue: { labels: ['audit::pagerduty', 'audit-quarter::2027-Q1'] } as TrackedIssue,
+          platform: 'pagerduty' as const,
+          quarter: '2027-Q1',
+        },
+      ];
+      const { ctx, listings } = context([
+        { labels: ['audit::calendly', 'audit-quarter::2027-Q1'] },
+        { labels: ['audit::zendesk', 'audit-quarter::2026-Q4'] },
+      ]);
+      const lines = await missedQuarters(
+        ctx,
+        ['pagerduty', 'calendly', 'zendesk'],
+        followed,
+        at('2027-02-01T06:00:00Z'),
+      );
+      expect(lines).toEqual([expect.stringMatching(/^zendesk: MISSED QUARTER: .*`audit-bot open --platform zendesk`/)]);
+      // One listing of the bot's issues answers for both.
+      expect(listings).toEqual([['own']]);
+    },
+  );
 
   test('a listing that fails is said, not taken for a missed quarter', async () => {
     const ctx = {

@@ -62,7 +62,10 @@ describe('results over several notes (GitLab caps a note at 1,000,000 characters
     );
     expect(results[0].body).toContain(`**1500 findings** need action, listed in ${results.length} notes`);
     expect(results[1].body).toMatch(
-      /^### PagerDuty access audit 2026-Q4: results \(part 2 of \d+\)\n\nContinued from part 1: items \*\*PD-\d+\*\* to \*\*PD-\d+\*\*\./,
+      new RegExp(
+        String.raw`^### PagerDuty access audit 2026-Q4: results \(part 2 of \d+\)\n\n` +
+          String.raw`Continued from part 1: items \*\*PD-\d+\*\* to \*\*PD-\d+\*\*\.`,
+      ),
     );
     // The SOMs own all 1,500: their one ping names the ids instead of describing each.
     const ping = first.find((note) => note.marker.step === 'ping1')!;

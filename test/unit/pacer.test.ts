@@ -1,12 +1,23 @@
-import { RateLimitPacer } from '../../src/http/rate-limit.js';
+import { GITLAB_RATE_LIMIT_HEADERS, RateLimitPacer } from '../../src/http/rate-limit.js';
+import { CALENDLY_RATE_LIMIT_HEADERS } from '../../src/platforms/calendly/rate-limit.js';
+import { PAGERDUTY_RATE_LIMIT_HEADERS } from '../../src/platforms/pagerduty/rate-limit.js';
+import { ZENDESK_RATE_LIMIT_HEADERS } from '../../src/platforms/zendesk/rate-limit.js';
+
+const HEADERS = {
+  gitlab: GITLAB_RATE_LIMIT_HEADERS,
+  zendesk: ZENDESK_RATE_LIMIT_HEADERS,
+  calendly: CALENDLY_RATE_LIMIT_HEADERS,
+  pagerduty: PAGERDUTY_RATE_LIMIT_HEADERS,
+};
 
 /** A pacer whose sleeps are recorded and return at once. */
-function pacer(vendor: 'gitlab' | 'zendesk' | 'calendly' | 'pagerduty' = 'pagerduty', maxWaitMs = 60_000) {
+function pacer(vendor: keyof typeof HEADERS = 'pagerduty', maxWaitMs = 60_000) {
   const sleeps: number[] = [];
   const it = new RateLimitPacer(
-    vendor,
-    async (ms) => {
+    HEADERS[vendor],
+    (ms) => {
       sleeps.push(ms);
+      return Promise.resolve();
     },
     maxWaitMs,
   );
@@ -109,17 +120,18 @@ function timed(
   options: {
     budgetShare?: number;
     windowMs?: number;
-    vendor?: 'gitlab' | 'zendesk' | 'calendly' | 'pagerduty';
+    vendor?: keyof typeof HEADERS;
     maxWaitMs?: number;
   } = {},
 ) {
   const clock = { ms: 0 };
   const sleeps: number[] = [];
   const it = new RateLimitPacer(
-    options.vendor ?? 'pagerduty',
-    async (ms) => {
+    HEADERS[options.vendor ?? 'pagerduty'],
+    (ms) => {
       sleeps.push(ms);
       clock.ms += ms;
+      return Promise.resolve();
     },
     options.maxWaitMs ?? 60_000,
     { budgetShare: options.budgetShare, windowMs: options.windowMs, now: () => clock.ms },

@@ -28,7 +28,7 @@ describe('uncoveredIntervals', () => {
     expect(uncoveredIntervals([], since, until)).toEqual([{ start: since, end: until }]);
   });
 
-  test('gaps at the start, in the middle and at the end; overlaps and touching entries count once; order does not matter', () => {
+  test('gaps at the start, middle and end; overlaps and touching entries count once; order does not matter', () => {
     const entries = [
       entry(since + 50 * H, since + 100 * H),
       entry(since + 2 * H, since + 30 * H),

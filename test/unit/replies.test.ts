@@ -255,7 +255,7 @@ describe('readReply: what one note may cost (REPLY_LIMITS)', () => {
     expect(read.cut).toBe(true);
   });
 
-  test('ids on lines that read as no instruction: each once, at most REPLY_LIMITS.unreadIds, none the note answers', () => {
+  test('ids on lines read as no instruction: each once, at most REPLY_LIMITS.unreadIds, none the note answers', () => {
     expect(unreadItemIds(repeat('I think PD-1 is sorted', 10_000))).toEqual(['PD-1']);
     const many = readReply(Array.from({ length: 80 }, (_, i) => `what about PD-${i + 1}`).join('\n'));
     expect(many.unreadIds).toHaveLength(REPLY_LIMITS.unreadIds);

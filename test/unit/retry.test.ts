@@ -1,6 +1,12 @@
 import { HttpError, RetriesExhaustedError, TransportError } from '../../src/http/errors.js';
 import { decideRetry, withRetry, type RetryPolicy } from '../../src/http/retry.js';
 import { silentLogger } from '../../src/log.js';
+import { GITLAB_RATE_LIMIT_HEADERS } from '../../src/http/rate-limit.js';
+import { CALENDLY_RATE_LIMIT_HEADERS } from '../../src/platforms/calendly/rate-limit.js';
+import { PAGERDUTY_RATE_LIMIT_HEADERS } from '../../src/platforms/pagerduty/rate-limit.js';
+import { ZENDESK_RATE_LIMIT_HEADERS } from '../../src/platforms/zendesk/rate-limit.js';
+
+const WAIT = { calendly: CALENDLY_RATE_LIMIT_HEADERS.wait, gitlab: GITLAB_RATE_LIMIT_HEADERS.wait };
 
 const NOW = new Date('2026-11-24T09:00:00Z');
 
@@ -8,12 +14,14 @@ function policy(overrides: Partial<RetryPolicy> = {}): RetryPolicy & { sleeps: n
   const sleeps: number[] = [];
   return {
     vendor: 'pagerduty',
+    waitHeaders: PAGERDUTY_RATE_LIMIT_HEADERS.wait,
     retries: 3,
     baseDelayMs: 100,
     maxDelayMs: 1_000,
     maxRateLimitWaitMs: 60_000,
-    sleep: async (ms) => {
+    sleep: (ms) => {
       sleeps.push(ms);
+      return Promise.resolve();
     },
     clock: () => NOW,
     logger: silentLogger(),
@@ -36,8 +44,12 @@ describe('decideRetry', () => {
     });
   });
 
-  test('Zendesk: a 429 with only ratelimit-reset waits for the reset; Retry-After comes first when both are there', () => {
-    const zendesk = policy({ vendor: 'zendesk', maxRateLimitWaitMs: 5 * 60_000 });
+  test('Zendesk: a 429 with only ratelimit-reset waits for the reset; Retry-After first when both are there', () => {
+    const zendesk = policy({
+      vendor: 'zendesk',
+      waitHeaders: ZENDESK_RATE_LIMIT_HEADERS.wait,
+      maxRateLimitWaitMs: 5 * 60_000,
+    });
     const zd = (headers: Record<string, string>) => new HttpError('zendesk', 'GET', '/api/v2/users', 429, headers, '');
     expect(
       decideRetry(zd({ 'ratelimit-limit': '700', 'ratelimit-remaining': '0', 'ratelimit-reset': '41' }), 1, zendesk),
@@ -51,9 +63,13 @@ describe('decideRetry', () => {
     });
   });
 
-  test('each vendor’s documented signal on a 429: Calendly X-RateLimit-Reset, GitLab Retry-After then RateLimit-Reset', () => {
+  test('each vendor’s 429 signal: Calendly X-RateLimit-Reset, GitLab Retry-After then RateLimit-Reset', () => {
     const at = (vendor: 'calendly' | 'gitlab', headers: Record<string, string>) =>
-      decideRetry(new HttpError(vendor, 'GET', '/x', 429, headers, ''), 1, policy({ vendor }));
+      decideRetry(
+        new HttpError(vendor, 'GET', '/x', 429, headers, ''),
+        1,
+        policy({ vendor, waitHeaders: WAIT[vendor] }),
+      );
     expect(
       at('calendly', { 'X-RateLimit-Limit': '500', 'X-RateLimit-Remaining': '0', 'X-RateLimit-Reset': '60' }),
     ).toMatchObject({ delayMs: 60_000 });
@@ -133,11 +149,10 @@ describe('withRetry', () => {
     const p = policy();
     const answers = [http(429, { 'ratelimit-reset': '2' }), http(429, { 'Retry-After': '3' })];
     let calls = 0;
-    const result = await withRetry('list users', p, async () => {
+    const result = await withRetry('list users', p, () => {
       calls += 1;
       const next = answers.shift();
-      if (next) throw next;
-      return 'ok';
+      return next ? Promise.reject(next) : Promise.resolve('ok');
     });
     expect(result).toBe('ok');
     expect(calls).toBe(3);
@@ -148,9 +163,9 @@ describe('withRetry', () => {
     const p = policy({ retries: 3 });
     let calls = 0;
     const failure = http(503);
-    const error = await withRetry('list users', p, async () => {
+    const error = await withRetry('list users', p, () => {
       calls += 1;
-      throw failure;
+      return Promise.reject(failure);
     }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(RetriesExhaustedError);
     expect((error as RetriesExhaustedError).attempts).toBe(4);
@@ -165,9 +180,9 @@ describe('withRetry', () => {
     const notFound = http(404);
     let calls = 0;
     await expect(
-      withRetry('get user', p, async () => {
+      withRetry('get user', p, () => {
         calls += 1;
-        throw notFound;
+        return Promise.reject(notFound);
       }),
     ).rejects.toBe(notFound);
     expect(calls).toBe(1);

@@ -1,7 +1,8 @@
 import { config, roster, yaml } from '../config-helpers.js';
 import { parseAuditConfig } from '../../src/config/audit-config.js';
 import { parseRoster } from '../../src/config/roster.js';
-import { readEnv, secretValues, zendeskCredentials } from '../../src/config/env.js';
+import { readEnv, secretValues } from '../../src/config/env.js';
+import { zendeskCredentials } from '../../src/platforms/zendesk/env.js';
 
 describe('audit config: platforms.zendesk and platforms.zendesk-us-federal', () => {
   test('each instance has its own allow-list (emails or ids, as numbers or strings) and ages', () => {

@@ -7,7 +7,8 @@ import {
 } from '../../src/platforms/zendesk/findings.js';
 import { assertListsItself } from '../../src/platforms/zendesk/client.js';
 import type { ZdApiToken, ZdOAuthClient, ZdUser, ZendeskSnapshot } from '../../src/platforms/zendesk/types.js';
-import type { RosterPerson, ZendeskAccount } from '../../src/config/types.js';
+import type { RosterPerson } from '../../src/config/types.js';
+import type { ZendeskAccount } from '../../src/platforms/zendesk/roster.js';
 
 const NOW = new Date('2026-11-24T09:00:00Z');
 const MAIN = ZENDESK_INSTANCES.zendesk;

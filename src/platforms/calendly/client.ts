@@ -1,4 +1,5 @@
 import { VendorClient, type VendorClientOptions } from '../../http/client.js';
+import { CALENDLY_RATE_LIMIT_HEADERS } from './rate-limit.js';
 import { HttpError, RetriesExhaustedError } from '../../http/errors.js';
 import { IncompleteListingError, collectTokenPages } from '../../http/paginate.js';
 import { settledAll } from '../../concurrency.js';
@@ -29,12 +30,13 @@ export const CALENDLY_REQUIRED_SCOPES: readonly string[] = [...new Set(Object.va
 export const CALENDLY_TOKEN_VARIABLE = 'CALENDLY_TOKEN';
 
 export function createCalendlyHttp(
-  options: Omit<VendorClientOptions, 'vendor' | 'headers'> & { token: string },
+  options: Omit<VendorClientOptions, 'vendor' | 'headers' | 'rateLimitHeaders'> & { token: string },
 ): VendorClient {
   const { token, ...rest } = options;
   return new VendorClient({
     ...rest,
     vendor: 'calendly',
+    rateLimitHeaders: CALENDLY_RATE_LIMIT_HEADERS,
     headers: {
       authorization: `Bearer ${token}`,
       accept: 'application/json',

@@ -1,8 +1,8 @@
 import { DateTime, Duration } from 'luxon';
 import type { Finding } from '../../domain/types.js';
-import { humanDuration } from '../../domain/render.js';
-import { DEFAULT_PENDING_INVITATION_MAX_AGE } from '../../config/audit-config.js';
-import type { CalendlyConfig, Roster, RosterPerson } from '../../config/types.js';
+import { humanDuration } from '../../domain/duration.js';
+import type { Roster, RosterPerson } from '../../config/types.js';
+import { DEFAULT_PENDING_INVITATION_MAX_AGE, type CalendlyConfig } from './settings.js';
 import { uuidOf, type CalendlyInvitation, type CalendlyMembership, type CalendlySnapshot } from './types.js';
 
 const PRIVILEGED_ROLES = new Set(['owner', 'admin']);

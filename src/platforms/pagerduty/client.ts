@@ -1,4 +1,5 @@
 import { VendorClient, type VendorClientOptions } from '../../http/client.js';
+import { PAGERDUTY_RATE_LIMIT_HEADERS } from './rate-limit.js';
 import { HttpError } from '../../http/errors.js';
 import { IncompleteListingError, collectOffsetPages, pick } from '../../http/paginate.js';
 import { coverageWindow } from './coverage.js';
@@ -22,12 +23,13 @@ import {
 export const V3_SCHEDULES_PAGE_SIZE = 1000;
 
 export function createPagerDutyHttp(
-  options: Omit<VendorClientOptions, 'vendor' | 'headers'> & { token: string },
+  options: Omit<VendorClientOptions, 'vendor' | 'headers' | 'rateLimitHeaders'> & { token: string },
 ): VendorClient {
   const { token, ...rest } = options;
   return new VendorClient({
     ...rest,
     vendor: 'pagerduty',
+    rateLimitHeaders: PAGERDUTY_RATE_LIMIT_HEADERS,
     headers: {
       authorization: `Token token=${token}`,
       accept: 'application/vnd.pagerduty+json;version=2',

@@ -1,4 +1,5 @@
-import type { PagerDutyConfig, Roster, RosterPerson } from '../../config/types.js';
+import type { Roster, RosterPerson } from '../../config/types.js';
+import type { PagerDutyConfig } from './settings.js';
 import {
   isScheduleTarget,
   isUserTarget,

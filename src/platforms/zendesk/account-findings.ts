@@ -1,5 +1,6 @@
 import type { Finding } from '../../domain/types.js';
-import type { RosterPerson, ZendeskAccount } from '../../config/types.js';
+import type { RosterPerson } from '../../config/types.js';
+import type { ZendeskAccount } from './roster.js';
 import type { ZdCustomRole, ZdUser, ZendeskSnapshot } from './types.js';
 import { ZENDESK_INSTANCES, type ZendeskInstanceInfo, type ZendeskPlatform } from './instances.js';
 import { date, describeAge } from './dates.js';

@@ -1,10 +1,10 @@
 import { DateTime, Duration } from 'luxon';
 import type { Finding, Inventory } from '../../domain/types.js';
-import { DEFAULT_TOKEN_MAX_UNUSED_AGE } from '../../config/audit-config.js';
 import type { Roster, RosterPerson } from '../../config/types.js';
 import { findTokenOwner, parseTokenDescription, type TokenDescription } from './tokens.js';
 import type { ZdApiToken, ZendeskSnapshot } from './types.js';
 import type { ZendeskAuditSettings, ZendeskInstanceInfo } from './instances.js';
+import { DEFAULT_TOKEN_MAX_UNUSED_AGE } from './settings.js';
 import { date, daysSince, describeAge } from './dates.js';
 import { isServiceAccount } from './service-accounts.js';
 

@@ -5,7 +5,8 @@ import type { RequestCredentials } from '../../http/client.js';
 import { HttpError, TransportError, bodyExcerpt } from '../../http/errors.js';
 import { DEFAULT_RETRY, withRetry } from '../../http/retry.js';
 import { scrubSecrets } from '../../secrets.js';
-import { ZENDESK_API_TOKENS_END, type ZendeskCredentials } from '../../config/env.js';
+import { ZENDESK_API_TOKENS_END, type ZendeskCredentials } from './env.js';
+import { ZENDESK_RATE_LIMIT_HEADERS } from './rate-limit.js';
 
 /** The scope the audit asks for: it only reads. */
 export const ZENDESK_OAUTH_SCOPE = 'read';
@@ -100,7 +101,8 @@ class ClientCredentialsLogin implements RequestCredentials {
     const url = `${this.options.baseUrl.replace(/\/+$/, '')}/oauth/tokens`;
     const policy = {
       ...DEFAULT_RETRY,
-      vendor: 'zendesk' as const,
+      vendor: 'zendesk',
+      waitHeaders: ZENDESK_RATE_LIMIT_HEADERS.wait,
       sleep: this.options.sleep,
       clock: this.options.clock,
       logger: this.options.logger,

@@ -1,4 +1,5 @@
 import { VendorClient, type VendorClientOptions } from '../../http/client.js';
+import { ZENDESK_RATE_LIMIT_HEADERS } from './rate-limit.js';
 import { HttpError, RetriesExhaustedError } from '../../http/errors.js';
 import { IncompleteListingError, collectCursorPages, pick } from '../../http/paginate.js';
 import { settledAll } from '../../concurrency.js';
@@ -18,12 +19,13 @@ import type {
 
 /** A client of one instance, logged in as `auth` says (an OAuth client, or the API-token pair). */
 export function createZendeskHttp(
-  options: Omit<VendorClientOptions, 'vendor' | 'headers' | 'credentials'> & { auth: ZendeskAuth },
+  options: Omit<VendorClientOptions, 'vendor' | 'headers' | 'credentials' | 'rateLimitHeaders'> & { auth: ZendeskAuth },
 ): VendorClient {
   const { auth, ...rest } = options;
   return new VendorClient({
     ...rest,
     vendor: 'zendesk',
+    rateLimitHeaders: ZENDESK_RATE_LIMIT_HEADERS,
     headers: { ...auth.headers, accept: 'application/json' },
     credentials: auth.credentials,
   });

@@ -1,5 +1,5 @@
 import { DateTime, Duration } from 'luxon';
-import { humanDuration } from '../../domain/render.js';
+import { humanDuration } from '../../domain/duration.js';
 
 /** Dates as the Zendesk audit reads and words them. */
 

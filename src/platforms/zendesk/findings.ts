@@ -1,10 +1,10 @@
 import { DateTime, Duration } from 'luxon';
 import type { Finding } from '../../domain/types.js';
-import { DEFAULT_MAX_LOGIN_AGE } from '../../config/audit-config.js';
 import type { Roster, RosterPerson } from '../../config/types.js';
 import { normalizeName } from './tokens.js';
 import type { ZendeskSnapshot } from './types.js';
 import type { ZendeskAuditSettings, ZendeskInstanceInfo } from './instances.js';
+import { DEFAULT_MAX_LOGIN_AGE } from './settings.js';
 import { credentialFindings } from './credentials.js';
 import { isServiceAccount } from './service-accounts.js';
 import { effectiveRole, groupDrift, groupNames, groupsByUser, roleKey } from './roles-and-groups.js';

@@ -1,4 +1,5 @@
-import type { ZendeskConfig, ZendeskInstance } from '../../config/types.js';
+import type { ZendeskInstance } from './roster.js';
+import type { ZendeskConfig } from './settings.js';
 
 export type ZendeskPlatform = 'zendesk' | 'zendesk-us-federal';
 

@@ -2,6 +2,7 @@
 
 import type { FakeRequest, FakeResponse } from '../fake-server.js';
 import { GITLAB_DESCRIPTION_LIMIT, GITLAB_NOTE_LIMIT } from '../../domain/note-size.js';
+import { textOf } from '../../domain/text.js';
 import type { GitLabSandboxUser } from './types.js';
 
 export type Params = Record<string, unknown>;
@@ -31,9 +32,9 @@ export function notFoundRoute(): FakeResponse {
  */
 export function tooLong(text: string, limit: number): boolean {
   if (text.length <= limit) return false;
-  let characters = 0;
-  for (const _ of text) if (++characters > limit) return true;
-  return false;
+  // Code points: UTF-16 units less one per surrogate pair (a lone surrogate counts as one).
+  const pairs = text.match(/[\ud800-\udbff][\udc00-\udfff]/g)?.length ?? 0;
+  return text.length - pairs > limit;
 }
 
 /** A note over the cap: Rails' error hash as GitLab's notes API prints it in its 400 message. */
@@ -50,7 +51,7 @@ export function header(req: FakeRequest, name: string): string | undefined {
 
 /** Query string as GitLab reads it: `key[]=a&key[]=b` is an array. */
 export function queryParams(url: URL): Params {
-  const out: Record<string, unknown> = {};
+  const out: Record<string, string | string[]> = {};
   for (const [key, value] of url.searchParams) {
     if (key.endsWith('[]')) {
       const name = key.slice(0, -2);
@@ -70,13 +71,13 @@ export function isObject(value: unknown): value is Record<string, unknown> {
 export function str(value: unknown): string | undefined {
   if (value === undefined || value === null) return undefined;
   if (Array.isArray(value)) return value.length ? String(value[0]) : undefined;
-  return String(value);
+  return textOf(value);
 }
 
 export function bool(value: unknown): boolean | undefined {
   if (value === undefined || value === null || value === '') return undefined;
   if (typeof value === 'boolean') return value;
-  const text = String(value).toLowerCase();
+  const text = textOf(value).toLowerCase();
   if (['true', '1', 'yes', 't'].includes(text)) return true;
   if (['false', '0', 'no', 'f'].includes(text)) return false;
   return undefined;

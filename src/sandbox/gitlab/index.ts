@@ -1,4 +1,5 @@
 import { FakeServer, type FakeRequest, type FakeResponse } from '../fake-server.js';
+import { textOf } from '../../domain/text.js';
 import type { AddNoteResult, GitLabIssue, GitLabLabelJson, GitLabNote } from './json.js';
 import { renderLabel } from './labels.js';
 import { accessLevel, canRead } from './members.js';
@@ -153,7 +154,7 @@ export class GitLabSandbox extends FakeServer {
     const author = userByName(this.state, input.author);
     if (!author) throw new Error(`gitlab sandbox: unknown user ${input.author}`);
     const result = createNote(this.state, issue, author, input.body, input.createdAt ?? this.state.clock());
-    if ('error' in result) throw new Error(`gitlab sandbox: note rejected: ${result.error}`);
+    if ('error' in result) throw new Error(`gitlab sandbox: note rejected: ${textOf(result.error)}`);
     return result;
   }
 

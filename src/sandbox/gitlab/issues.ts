@@ -1,6 +1,7 @@
 import type { FakeResponse } from '../fake-server.js';
 import { compareNames } from '../../domain/locale.js';
 import { GITLAB_DESCRIPTION_LIMIT } from '../../domain/note-size.js';
+import { textOf } from '../../domain/text.js';
 import { applyChanges, mergeChanges, nextLabelSet, type IssueChanges } from './changes.js';
 import { bool, descriptionTooLong, json, list, str, tooLong, type Ctx, type Params } from './http.js';
 import type { GitLabIssue } from './json.js';
@@ -171,11 +172,11 @@ function filterIssues(
 export function createIssue(state: SandboxState, ctx: Ctx): FakeResponse {
   const p = ctx.params;
   if (p.title === undefined || p.title === null) return json(400, { error: 'title is missing' });
-  const title = String(p.title);
+  const title = textOf(p.title);
   if (title.trim() === '') return json(400, { message: { title: ["can't be blank"] } });
   if (title.length > 255) return json(400, { message: { title: ['is too long (maximum is 255 characters)'] } });
   const at = state.clock();
-  const rawDescription = p.description === undefined || p.description === null ? null : String(p.description);
+  const rawDescription = p.description === undefined || p.description === null ? null : textOf(p.description);
   if (rawDescription !== null && tooLong(rawDescription, GITLAB_DESCRIPTION_LIMIT)) return descriptionTooLong();
   const issue: IssueRecord = {
     id: state.nextId.issue++,
@@ -214,7 +215,7 @@ export function updateIssue(state: SandboxState, ctx: Ctx, issue: IssueRecord): 
   }
   const changes: IssueChanges = {};
   if (p.title !== undefined) {
-    const title = String(p.title).trim();
+    const title = textOf(p.title).trim();
     if (title === '') return json(400, { message: { title: ["can't be blank"] } });
     changes.title = title;
   }
@@ -230,8 +231,8 @@ export function updateIssue(state: SandboxState, ctx: Ctx, issue: IssueRecord): 
     changes.stateEvent = stateEvent;
   }
   if (p.description !== undefined) {
-    if (p.description !== null && tooLong(String(p.description), GITLAB_DESCRIPTION_LIMIT)) return descriptionTooLong();
-    const interpreted = interpret(state, p.description === null ? '' : String(p.description), issue, true);
+    if (p.description !== null && tooLong(textOf(p.description), GITLAB_DESCRIPTION_LIMIT)) return descriptionTooLong();
+    const interpreted = interpret(state, textOf(p.description), issue, true);
     changes.description = p.description === null ? null : interpreted.content;
     mergeChanges(changes, interpreted.changes);
   }

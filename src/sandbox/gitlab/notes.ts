@@ -1,5 +1,6 @@
 import type { FakeResponse } from '../fake-server.js';
 import { GITLAB_NOTE_LIMIT } from '../../domain/note-size.js';
+import { textOf } from '../../domain/text.js';
 import { applyChanges } from './changes.js';
 import { json, NOTE_TOO_LONG, str, tooLong, type Ctx } from './http.js';
 import type { AddNoteResult, GitLabNote } from './json.js';
@@ -99,7 +100,7 @@ export function postNote(state: SandboxState, ctx: Ctx, issue: IssueRecord): Fak
     state,
     issue,
     ctx.actor,
-    String(ctx.params.body),
+    textOf(ctx.params.body),
     new Date(state.clock().getTime() + state.noteDelayMs),
   );
   if ('tooLong' in result) return json(400, { message: `400 Bad request - Note ${NOTE_TOO_LONG}` });
@@ -128,7 +129,7 @@ export function noteById(state: SandboxState, ctx: Ctx, issue: IssueRecord): Fak
 function editNote(state: SandboxState, ctx: Ctx, issue: IssueRecord, note: NoteRecord): FakeResponse {
   if (ctx.params.body === undefined || ctx.params.body === null) return json(400, { error: 'body is missing' });
   const at = state.clock();
-  const interpreted = interpret(state, String(ctx.params.body), issue, true);
+  const interpreted = interpret(state, textOf(ctx.params.body), issue, true);
   if (interpreted.content.trim() === '' && interpreted.commands.length === 0) {
     return json(400, { message: { note: ["can't be blank"] } });
   }

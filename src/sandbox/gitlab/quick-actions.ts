@@ -3,7 +3,7 @@ import type { IssueChanges } from './changes.js';
 import { labelByName, type IssueRecord, type LabelRecord, type SandboxState } from './state.js';
 
 /** Quick actions this fake executes. Others listed in INERT_COMMANDS are recognised and removed but do nothing. */
-const MODELLED_COMMANDS = ['close', 'reopen', 'label', 'unlabel', 'relabel', 'title', 'confidential'] as const;
+type ModelledCommand = 'close' | 'reopen' | 'label' | 'unlabel' | 'relabel' | 'title' | 'confidential';
 const INERT_COMMANDS = [
   'assign',
   'unassign',
@@ -98,7 +98,7 @@ function runCommands(
   const summary: string[] = [];
   let labels = issue.labels.slice();
   for (const { name, arg } of commands) {
-    switch (name as (typeof MODELLED_COMMANDS)[number]) {
+    switch (name as ModelledCommand) {
       case 'close':
         changes.stateEvent = 'close';
         commandsChanges.state_event = 'close';

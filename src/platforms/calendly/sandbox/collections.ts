@@ -103,7 +103,7 @@ export class CalendlyCollections {
       const query = new URLSearchParams(params);
       query.set('count', String(count));
       query.set('page_token', pageToken);
-      return `${this.render.apiUrl}${path}?${query}`;
+      return `${this.render.apiUrl}${path}?${query.toString()}`;
     };
     return json(200, {
       collection: slice.map(render),

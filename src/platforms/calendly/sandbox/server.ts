@@ -86,13 +86,14 @@ export class CalendlySandbox extends FakeServer {
   private readonly collections: CalendlyCollections;
 
   constructor(options: CalendlySandboxOptions) {
-    let self: CalendlySandbox | undefined;
+    // `this` is not there until super() returns: the router reaches the fake through `self`.
+    const self: { it?: CalendlySandbox } = {};
     super(
       'calendly',
-      (req) => self!.route(req),
-      () => self!.rateLimitedFault(),
+      (req) => self.it!.route(req),
+      () => self.it!.rateLimitedFault(),
     );
-    self = this;
+    self.it = this;
     this.data = options.data;
     this.issueToken(options.token, options.scopes ? { scopes: options.scopes } : {});
     this.now = options.now ?? (() => new Date());

@@ -86,13 +86,14 @@ export class PagerDutySandbox extends FakeServer {
   private readonly render: PdRenderer;
 
   constructor(options: PagerDutySandboxOptions) {
-    let self: PagerDutySandbox | undefined;
+    // `this` is not there until super() returns: the router reaches the fake through `self`.
+    const self: { it?: PagerDutySandbox } = {};
     super(
       'pagerduty',
-      (req) => self!.route(req),
-      () => self!.rateLimitedFault(),
+      (req) => self.it!.route(req),
+      () => self.it!.rateLimitedFault(),
     );
-    self = this;
+    self.it = this;
     this.data = options.data;
     this.token = options.token;
     this.now = options.now ?? (() => new Date());
@@ -104,7 +105,7 @@ export class PagerDutySandbox extends FakeServer {
     this.render = new PdRenderer({
       data: this.data,
       get apiUrl() {
-        return self.url;
+        return self.it!.url;
       },
       webBaseUrl: (options.webBaseUrl ?? 'https://sandbox.pagerduty.com').replace(/\/$/, ''),
       byId: <T extends { id: string }>(items: T[], id: string) => this.byId(items, id),

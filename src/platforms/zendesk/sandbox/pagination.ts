@@ -47,7 +47,7 @@ export function listPage<T>(
     const query = new URLSearchParams(listing);
     query.set('page[size]', String(size));
     query.set(name, cursor);
-    return `${apiUrl}${req.url.pathname}?${query}`;
+    return `${apiUrl}${req.url.pathname}?${query.toString()}`;
   };
   return json(200, {
     [collection]: slice.map(render),
@@ -71,7 +71,7 @@ function offsetPage<T>(
     const query = new URLSearchParams(params);
     query.set('page', String(n));
     query.set('per_page', String(perPage));
-    return `${apiUrl}${req.url.pathname}?${query}`;
+    return `${apiUrl}${req.url.pathname}?${query.toString()}`;
   };
   return json(200, {
     [collection]: slice.map(render),

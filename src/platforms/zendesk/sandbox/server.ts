@@ -100,13 +100,14 @@ export class ZendeskSandbox extends FakeServer {
   private readonly render: ZendeskRenderer;
 
   constructor(options: ZendeskSandboxOptions) {
-    let self: ZendeskSandbox | undefined;
+    // `this` is not there until super() returns: the router reaches the fake through `self`.
+    const self: { it?: ZendeskSandbox } = {};
     super(
       options.name ?? 'zendesk',
-      (req) => self!.route(req),
-      () => self!.rateLimitedFault(),
+      (req) => self.it!.route(req),
+      () => self.it!.rateLimitedFault(),
     );
-    self = this;
+    self.it = this;
     options.data.oauthClients ??= [];
     options.data.oauthTokens ??= [];
     this.data = options.data as ZendeskStore;
