@@ -124,9 +124,8 @@ interface AuditRead {
 }
 
 /**
- * Reads what `open` plans from: the platform's check and, alongside it, the bot's issues for the
- * audit (both are reads: nothing is written before the check ends). A checker that cannot finish
- * stops the audit here.
+ * Reads what `open` plans from: the platform's check, then the bot's issues for the audit. A
+ * checker that cannot finish stops the audit here, before anything of GitLab's is read.
  */
 async function readAudit(
   ctx: AuditContext,
@@ -136,16 +135,7 @@ async function readAudit(
 ): Promise<AuditRead> {
   const now = ctx.clock();
   const audit = { platform, quarter };
-  const checking = ctx.checker(platform)();
-  // The quarter's issue is the bot's own, found by its record (labels are only an index for people).
-  const gitlabReads = settledAll([ctx.tracker.currentUsername(), findAuditIssues(ctx.tracker, audit, undefined)]);
-  // A quarter's first run compares its findings with last quarter's issue: that is read now as well.
-  const lastQuarterReads = gitlabReads.then(([, candidates]) =>
-    candidates.length > 0 ? undefined : readLastQuarter(ctx, platform, quarter),
-  );
-  const [checked, gitlab] = await Promise.allSettled([checking, settledAll([gitlabReads, lastQuarterReads])]);
-  if (checked.status === 'rejected') throw checked.reason;
-  const result = checked.value;
+  const result = await ctx.checker(platform)();
   const { active, accepted } = applyAllowList(result.findings, ctx.config.allow_list, now);
   // From here on a failure is GitLab's: the findings exist, the issue may not show all of them yet.
   if (progress) progress.findings = active.length;
@@ -153,9 +143,13 @@ async function readAudit(
     { platform, findings: active.length, accepted: accepted.length, requests: result.stats.requests },
     'check finished',
   );
-  if (gitlab.status === 'rejected') throw gitlab.reason;
-  const [[bot, candidates], lastQuarterRead] = gitlab.value;
-  let lastQuarter = lastQuarterRead;
+  // The quarter's issue is the bot's own, found by its record (labels are only an index for people).
+  const [bot, candidates] = await settledAll([
+    ctx.tracker.currentUsername(),
+    findAuditIssues(ctx.tracker, audit, undefined),
+  ]);
+  // A quarter's first run compares its findings with last quarter's issue.
+  let lastQuarter = candidates.length > 0 ? undefined : await readLastQuarter(ctx, platform, quarter);
   // Not the quarter's issue: one whose notes are another audit's (its description was edited), or one
   // closed with a damaged record (retired by a person, as the failure's message says): a new one starts over.
   const passedOver = new Set<number>();

@@ -153,7 +153,11 @@ export class RateLimitPacer {
     const wait = Math.max(0, Math.ceil(ms));
     const until = this.now() + wait;
     if (wait > 0) this.onWait?.(wait, this.waiting);
+    const before = this.clock();
     await this.sleep(wait);
+    // A timer may fire a little early: a real sleep (the clock moved) sleeps out the rest, so the
+    // pacer never runs ahead of the clock; a sleep that returned at once (tests) moves pacer time.
+    while (this.clock() - before >= wait / 2 && this.now() < until) await this.sleep(Math.ceil(until - this.now()));
     this.skewMs = Math.max(this.skewMs, until - this.clock());
   }
 

@@ -23,6 +23,7 @@ const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 export function parseTokenDescription(description: string | null | undefined): TokenDescription {
   const text = (description ?? '').trim();
   if (text === '') return { ok: false, problem: 'the description is empty' };
+  // eslint-disable-next-line no-control-regex -- control characters are what this looks for
   if (/[\r\n\u0000-\u001f\u007f]/.test(text))
     return { ok: false, problem: 'the description has line breaks or control characters' };
   const parts = text.split(SEPARATOR).map((part) => part.trim());
