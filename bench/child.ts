@@ -9,7 +9,6 @@ import { fileURLToPath } from 'node:url';
 import { runCli } from '../src/cli.js';
 import { loadConfiguration } from '../src/commands/runtime.js';
 import { readEnv } from '../src/config/env.js';
-import { preferSmallHeap } from '../src/memory.js';
 import { runNaive, type NaiveJob } from './naive.js';
 import { pacingDefaults } from '../src/http/client.js';
 
@@ -62,8 +61,6 @@ async function main(): Promise<void> {
           },
         }),
         baseDir: ROOT,
-        // As the CLI's own entry (src/cli.ts).
-        beforePlatformRead: preferSmallHeap,
       },
     );
   } else if (job.kind === 'startup') {

@@ -21,7 +21,6 @@ import { checkPlatform } from './commands/check.js';
 import { runDemo } from './commands/demo.js';
 import { validateCommand } from './commands/validate.js';
 import { initCommand } from './commands/init.js';
-import { preferSmallHeap } from './memory.js';
 import { OUTPUT_LOCALE } from './domain/locale.js';
 import { PACKAGE_ROOT } from './paths.js';
 import { explained } from './gitlab/explain.js';
@@ -41,7 +40,7 @@ export interface CliOverrides {
   logDestination?: DestinationStream;
   /** Folder relative template paths resolve against (default: the working directory). */
   baseDir?: string;
-  /** Called before a platform is read (its listings are the memory-heavy part of a run). */
+  /** Called before each platform check (the tests count them). */
   beforePlatformRead?: () => void;
 }
 
@@ -310,14 +309,9 @@ function isMain(): boolean {
 }
 
 if (isMain()) {
-  const code = await runCli(
-    process.argv.slice(2),
-    process.env,
-    {
-      stdout: (text) => process.stdout.write(text),
-      stderr: (text) => process.stderr.write(text),
-    },
-    { beforePlatformRead: preferSmallHeap },
-  );
+  const code = await runCli(process.argv.slice(2), process.env, {
+    stdout: (text) => process.stdout.write(text),
+    stderr: (text) => process.stderr.write(text),
+  });
   process.exitCode = code;
 }

@@ -86,7 +86,7 @@ export interface RuntimeDeps {
   baseDir: string;
   /** Every secret value of the environment (config/env.ts secretValues): kept out of files the run writes. */
   secrets?: readonly string[];
-  /** Called before each platform check (the CLI keeps the heap small from there on: memory.ts). */
+  /** Called before each platform check (the tests count them). */
   beforePlatformRead?: () => void;
 }
 

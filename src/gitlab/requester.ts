@@ -143,6 +143,9 @@ async function handle(
         retry: { limit: 0 },
         throwHttpErrors: false,
         followRedirect: false,
+        // Bytes, decoded below just before they are parsed: got's own decoded copy lives as long as the
+        // response, and a night over many issues reads tens of MB of notes.
+        responseType: 'buffer',
       });
     } catch (error) {
       pacer.observe(undefined, undefined);
@@ -156,6 +159,7 @@ async function handle(
     }
     const headers = flatHeaders(response.headers);
     pacer.observe(response.statusCode, headers);
+    const text = response.body.toString('utf8');
     if (response.statusCode < 200 || response.statusCode >= 300) {
       throw new HttpError(
         'gitlab',
@@ -163,7 +167,7 @@ async function handle(
         shownPath,
         response.statusCode,
         headers,
-        bodyExcerpt(response.body, request.headers, undefined, options.secrets),
+        bodyExcerpt(text, request.headers, undefined, options.secrets),
       );
     }
     const contentType = (headers['content-type'] ?? '').split(';')[0].trim();
@@ -171,10 +175,10 @@ async function handle(
     if (response.statusCode === 204) body = null;
     else if (contentType === 'application/json') {
       try {
-        body = JSON.parse(response.body || 'null') ?? {};
+        body = JSON.parse(text || 'null') ?? {};
       } catch {
         // JSON.parse's own message quotes the body's first bytes: a cut secret no scrubbing would recognise.
-        const shown = bodyExcerpt(response.body, request.headers, 120, options.secrets);
+        const shown = bodyExcerpt(text, request.headers, 120, options.secrets);
         throw new HttpError(
           'gitlab',
           method,
@@ -184,7 +188,7 @@ async function handle(
           `the answer is typed as JSON but is not JSON: ${shown}`,
         );
       }
-    } else body = response.body;
+    } else body = text;
     return { body, headers, status: response.statusCode };
   });
 }

@@ -500,7 +500,7 @@ describe('quiet nights: one read per issue the last run left as it is', () => {
       const report = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'audit-bot-quiet-')), 'followup.json');
       const run = await followup(sandbox, time, ['--report', report]);
       expect(run.stdout).toContain('pagerduty: issue #1: 0 note(s) posted, status open, unchanged since the last run');
-      // No platform was read, so the CLI left V8's heap settings alone (src/memory.ts).
+      // A quiet night reads no platform.
       expect(run.platformReads).toBe(0);
       const reads = issueReads(sandbox, from);
       expect(reads).toHaveLength(1);

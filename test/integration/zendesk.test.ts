@@ -305,7 +305,7 @@ describe('audit-bot against the two Zendesk sandboxes', () => {
     await withSandbox(async (sandbox) => {
       const run = await runAuditBot(sandbox, ['open', '--platform', 'all']);
       expect(run.code).toBe(0);
-      // The CLI's heap setting comes before each platform check (src/memory.ts): one per audit.
+      // One platform check per audit.
       expect(run.platformReads).toBe(4);
       expect(run.stdout).toMatch(/^zendesk: issue #\d+ \(new\)/m);
       expect(run.stdout).toMatch(/^zendesk-us-federal: issue #\d+ \(new\)/m);
