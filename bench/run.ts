@@ -49,6 +49,17 @@ import type { ChildJob, ChildResult, Pacing } from './child.js';
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const CHILD = path.join(HERE, 'child.js');
 
+/**
+ * The image's NODE_OPTIONS (the Dockerfile's `ENV NODE_OPTIONS="…"`): every child runs with them,
+ * as audit-bot runs in the component's jobs.
+ */
+export function imageNodeOptions(dockerfile: string): string[] {
+  const value = /^ENV NODE_OPTIONS="([^"]*)"$/m.exec(dockerfile)?.[1];
+  if (value === undefined) throw new Error('the Dockerfile sets no NODE_OPTIONS');
+  return value.split(' ').filter(Boolean);
+}
+const IMAGE_NODE_OPTIONS = imageNodeOptions(fs.readFileSync(path.join(HERE, '..', '..', 'Dockerfile'), 'utf8'));
+
 /** GitLab.com's limit for authenticated API requests, per minute. */
 const GITLAB_LIMIT = 2000;
 /** Requests per minute by vendor: each platform module's (its vendor's announced limit), and GitLab's. */
@@ -685,12 +696,17 @@ function printTier(
 
 async function main(): Promise<void> {
   const options = parseOptions(process.argv.slice(2));
-  childFlags = [...(options.profile ? ['--cpu-prof', `--cpu-prof-dir=${options.profile}`] : []), ...options.nodeFlags];
+  childFlags = [
+    ...IMAGE_NODE_OPTIONS,
+    ...(options.profile ? ['--cpu-prof', `--cpu-prof-dir=${options.profile}`] : []),
+    ...options.nodeFlags,
+  ];
   childPacing = { budgetShare: options.share, budgetWindowMs: windowMsOf(options) };
   const started = Date.now();
   const header = [
     `audit-bot benchmark: ${os.cpus().length} CPU(s) (${os.cpus()[0]?.model ?? 'unknown'}), ` +
-      `Node ${process.version}, ${new Date().toISOString().slice(0, 10)}`,
+      `Node ${process.version}${childFlags.length > 0 ? ` (${childFlags.join(' ')})` : ''}, ` +
+      new Date().toISOString().slice(0, 10),
     (options.factor === 1
       ? 'time at the real limits'
       : `time scaled ${options.factor}×: a vendor's minute lasts ${fmt(60 / options.factor, 1)} s`) +

@@ -110,8 +110,7 @@ export async function runCli(
   io: CliIo,
   overrides: CliOverrides = {},
 ): Promise<number> {
-  // Every luxon date and duration the run makes, not only those it writes, then skips asking Intl
-  // for the machine's locale (creating an Intl.DateTimeFormat: about 5 ms, once per process).
+  // Every luxon date and duration the run makes is English, whatever the runner's locale.
   Settings.defaultLocale = OUTPUT_LOCALE;
   const secrets = secretValues(env);
   const say = (text: string) => io.stderr(`${scrubSecrets(text, secrets)}\n`);

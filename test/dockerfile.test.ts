@@ -97,6 +97,14 @@ describe('Dockerfile', () => {
     expect(runs(runtime).some((run) => run.includes('ln -s /app/dist/cli.js /usr/local/bin/audit-bot'))).toBe(true);
   });
 
+  test("sets node's heap limit and semi-space size, the ones the benchmark measures the runs with", () => {
+    const options = runtime.filter((i) => i.keyword === 'ENV' && i.args.startsWith('NODE_OPTIONS='));
+    expect(options.map((i) => i.args)).toEqual(['NODE_OPTIONS="--max-old-space-size=1024 --max-semi-space-size=4"']);
+    // Node accepts both in NODE_OPTIONS (a job's own NODE_OPTIONS replaces them); bench/run.ts reads this line.
+    for (const flag of ['--max-old-space-size', '--max-semi-space-size'])
+      expect(process.allowedNodeEnvironmentFlags.has(flag)).toBe(true);
+  });
+
   test('no secret: no ARG or ENV that names one, no credential-looking value, no .env or whole-context copy', () => {
     for (const i of ALL.filter((instruction) => ['ARG', 'ENV', 'LABEL'].includes(instruction.keyword))) {
       expect({

@@ -1,3 +1,4 @@
+import { instantSleep } from '../src/clock.js';
 import { GitLabTracker } from '../src/gitlab/gitbeaker-tracker.js';
 import { snakeCaseKeys } from '../src/gitlab/requester.js';
 import { createLogger } from '../src/log.js';
@@ -24,7 +25,7 @@ beforeAll(async () => {
     token: TOKEN,
     project: PROJECT,
     clock: () => new Date(clockMs),
-    sleep: async () => {},
+    sleep: instantSleep(),
     logger: createLogger({ secrets: [TOKEN], level: 'silent' }),
   });
   iid = sandbox.addIssue({ title: 'many notes', labels: ['audit'] }).iid;

@@ -1,3 +1,4 @@
+import { instantSleep } from '../src/clock.js';
 import { Writable } from 'node:stream';
 import { DateTime, Duration } from 'luxon';
 import { runCli } from '../src/cli.js';
@@ -41,10 +42,7 @@ export async function runAuditBot(
     { stdout: (text) => (stdout += text), stderr: (text) => (stderr += text) },
     {
       clock: () => now,
-      sleep: (ms) => {
-        sleeps.push(ms);
-        return Promise.resolve();
-      },
+      sleep: instantSleep((ms) => void sleeps.push(ms)),
       logDestination,
       baseDir: PACKAGE_ROOT,
       beforePlatformRead: () => platformReads++,

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, test } from '@jest/globals';
 import { VendorClient } from '../src/http/client.js';
 import { collectCursorPages } from '../src/http/paginate.js';
-import { realSleep } from '../src/clock.js';
+import { instantSleep, realSleep } from '../src/clock.js';
 import { silentLogger } from '../src/log.js';
 import type { FakeServer } from '../src/sandbox/fake-server.js';
 import { createCalendlySandbox } from '../src/platforms/calendly/sandbox/server.js';
@@ -110,11 +110,10 @@ describe('Zendesk: a 429 with only ratelimit-reset', () => {
     const sleeps: number[] = [];
     const http = client('zendesk', zendesk, {
       clock: () => new Date(clockMs),
-      sleep: (ms) => {
+      sleep: instantSleep((ms) => {
         sleeps.push(ms);
         clockMs += ms;
-        return Promise.resolve();
-      },
+      }),
     });
     const [users, memberships, groups] = await Promise.all([
       collectCursorPages(http, 'api/v2/users', 'users', {}, { pageSize: 2 }),

@@ -1,3 +1,4 @@
+import { instantSleep } from '../src/clock.js';
 import { afterEach, expect, test } from '@jest/globals';
 import { VendorClient } from '../src/http/client.js';
 import { collectOffsetPages } from '../src/http/paginate.js';
@@ -46,10 +47,7 @@ function clientWithLog(server: PagerDutySandbox, sleeps: number[]) {
     headers: { authorization: `Token token=${TOKEN}`, accept: 'application/vnd.pagerduty+json;version=2' },
     logger,
     clock: () => new Date(),
-    sleep: (ms) => {
-      sleeps.push(ms);
-      return Promise.resolve();
-    },
+    sleep: instantSleep((ms) => void sleeps.push(ms)),
   });
   return { http, lines };
 }

@@ -1,3 +1,4 @@
+import { instantSleep } from '../src/clock.js';
 import { afterEach, expect, test } from '@jest/globals';
 import { createCalendlySandbox } from '../src/platforms/calendly/sandbox/server.js';
 import { createGitLabSandbox } from '../src/sandbox/gitlab/index.js';
@@ -176,7 +177,7 @@ test('a vendor client counts its requests, and among them the 429s it met and se
     baseUrl: server.url,
     logger: silentLogger(),
     clock: now,
-    sleep: async () => {},
+    sleep: instantSleep(),
   });
   server.failNext(2);
   await http.getJson('users');

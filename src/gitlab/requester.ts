@@ -1,5 +1,5 @@
 import { formatQuery, type RequesterType, type ResourceOptions } from '@gitbeaker/requester-utils';
-import got, { RequestError } from 'got';
+import got, { RequestError, type Response } from 'got';
 import type { Clock, Sleep } from '../clock.js';
 import type { Logger } from '../log.js';
 import { HttpError, TransportError, bodyExcerpt } from '../http/errors.js';
@@ -41,9 +41,8 @@ export interface GitLabRequesterOptions {
  * of a second, ignores Retry-After, and retries POSTs on 502 (a duplicate note). Ours: one attempt
  * per try, the shared retry policy on top, Retry-After honoured, and writes that are not safe to
  * repeat retried only when the server certainly did nothing (429, refused connection). The
- * transport is got, as for the vendors' APIs. It also leaves out gitbeaker's request options
- * step, whose `body instanceof FormData` loads Node's fetch implementation on the first write
- * (20–30 ms of CPU), and its per-resource rate limiters, which the pacer replaces.
+ * transport is got, as for the vendors' APIs, and the pacer replaces gitbeaker's per-resource
+ * rate limiters.
  */
 export function createGitLabRequester(options: GitLabRequesterOptions): (resource: ResourceOptions) => RequesterType {
   // One pacer per tracker: GitLab's RateLimit-Remaining / RateLimit-Reset keep a run inside its window.
@@ -132,21 +131,9 @@ async function handle(
     attempts += 1;
     await pacer.acquire(attempts > 1);
     options.onRequest?.(method, shownPath);
-    let response;
+    let response: { statusCode: number; headers: Record<string, string | string[] | undefined>; text: string };
     try {
-      response = await got(url, {
-        method: method as 'GET',
-        headers: request.headers,
-        body: request.body,
-        signal: request.signal,
-        timeout: { request: options.timeoutMs ?? 30_000 },
-        retry: { limit: 0 },
-        throwHttpErrors: false,
-        followRedirect: false,
-        // Bytes, decoded below just before they are parsed: got's own decoded copy lives as long as the
-        // response, and a night over many issues reads tens of MB of notes.
-        responseType: 'buffer',
-      });
+      response = await readAnswer(url, request, options.timeoutMs ?? 30_000);
     } catch (error) {
       pacer.observe(undefined, undefined);
       const code =
@@ -159,7 +146,7 @@ async function handle(
     }
     const headers = flatHeaders(response.headers);
     pacer.observe(response.statusCode, headers);
-    const text = response.body.toString('utf8');
+    const text = response.text;
     if (response.statusCode < 200 || response.statusCode >= 300) {
       throw new HttpError(
         'gitlab',
@@ -191,6 +178,30 @@ async function handle(
     } else body = text;
     return { body, headers, status: response.statusCode };
   });
+}
+
+/**
+ * Sends the request and reads its answer as a stream, into one string: got's promise keeps the
+ * answer's bytes on its response for as long as the request object lives, and a night over many
+ * issues reads tens of MB of notes.
+ */
+async function readAnswer(url: URL, request: RequestOptions, timeoutMs: number) {
+  const stream = got.stream(url, {
+    method: request.method as 'GET',
+    headers: request.headers,
+    body: request.body,
+    signal: request.signal,
+    timeout: { request: timeoutMs },
+    retry: { limit: 0 },
+    throwHttpErrors: false,
+    followRedirect: false,
+  });
+  let answer: Response | undefined;
+  stream.once('response', (response: Response) => (answer = response));
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(chunk as Buffer);
+  if (!answer) throw new Error('the connection closed before an answer came');
+  return { statusCode: answer.statusCode, headers: answer.headers, text: Buffer.concat(chunks).toString('utf8') };
 }
 
 /** Node's repeated headers (set-cookie) as one string each, the shape gitbeaker reads. */

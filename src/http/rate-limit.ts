@@ -1,3 +1,5 @@
+import type { Sleep } from '../clock.js';
+
 /**
  * A vendor's rate-limit headers (lower case), each list tried in order. GitLab's are below; each
  * platform names its own (src/platforms/<id>/rate-limit.ts), so the HTTP layer knows no vendor.
@@ -68,7 +70,7 @@ export interface PacerOptions {
   budgetShare?: number;
   /** Length of the vendor's rate-limit window, in ms (default 60 000; shorter when time is scaled). */
   windowMs?: number;
-  /** The time in ms, monotonic (default performance.now). */
+  /** The time in ms, monotonic (default: the sleep's own time, see Sleep). */
   now?: () => number;
   /** Told of every wait, with what the request that waits is for (see `acquire`). */
   onWait?: (ms: number, waiting: string | undefined) => void;
@@ -94,8 +96,8 @@ export interface PacerOptions {
  *   goes at once and meets the 429, which the hold waits out.
  *
  * Vendors that send no such headers are never paced. Waits use the real time the headers speak
- * of (not the run's clock, which `--now` may fix), through the injected sleep; a sleep counts as
- * the time it asked for, so a sleep that returns at once (tests) never makes the pacer spin.
+ * of (not the run's clock, which `--now` may fix): the injected sleep and the monotonic time it is
+ * measured on (a test's instant sleep moves its own time, so the pacer never spins).
  */
 export class RateLimitPacer {
   private remaining: number | undefined;
@@ -117,18 +119,17 @@ export class RateLimitPacer {
   /** After a 429: no request goes before this time (pacer time). */
   private holdUntil = 0;
   private holding: Promise<void> | undefined;
-  /** Time the injected sleeps asked for beyond what the clock shows (a fake sleep returns at once). */
-  private skewMs = 0;
   readonly budgetShare: number;
   readonly windowMs: number;
-  private readonly clock: () => number;
+  /** Monotonic ms: the sleep's own time unless told another. */
+  private readonly now: () => number;
   private readonly onWait: PacerOptions['onWait'];
   /** What the request being admitted is for, told to `onWait`. */
   private waiting: string | undefined;
 
   constructor(
     private readonly headers: RateLimitHeaders,
-    private readonly sleep: (ms: number) => Promise<void>,
+    private readonly sleep: Sleep,
     /** Longer announced waits are not waited for here: the request goes and the retry layer decides. */
     private readonly maxWaitMs: number,
     options: PacerOptions = {},
@@ -139,26 +140,18 @@ export class RateLimitPacer {
     if (!(windowMs > 0)) throw new Error(`the rate-limit window must be a positive number of ms, got ${windowMs}`);
     this.budgetShare = share;
     this.windowMs = windowMs;
-    this.clock = options.now ?? (() => performance.now());
+    this.now = options.now ?? sleep.now ?? (() => performance.now());
     this.onWait = options.onWait;
   }
 
-  /** Pacer time: the clock, plus what sleeps asked for and the clock does not show. */
-  private now(): number {
-    return this.clock() + this.skewMs;
-  }
-
-  /** Sleeps `ms` (rounded up); afterwards pacer time is at least `ms` later. */
+  /** Sleeps `ms` (rounded up): afterwards the clock is at least `ms` later. */
   private async sleepFor(ms: number): Promise<void> {
     const wait = Math.max(0, Math.ceil(ms));
     const until = this.now() + wait;
     if (wait > 0) this.onWait?.(wait, this.waiting);
-    const before = this.clock();
     await this.sleep(wait);
-    // A timer may fire a little early: a real sleep (the clock moved) sleeps out the rest, so the
-    // pacer never runs ahead of the clock; a sleep that returned at once (tests) moves pacer time.
-    while (this.clock() - before >= wait / 2 && this.now() < until) await this.sleep(Math.ceil(until - this.now()));
-    this.skewMs = Math.max(this.skewMs, until - this.clock());
+    // A timer may fire up to a millisecond early (its loop's time lags the clock): sleep out the rest.
+    while (this.now() < until) await this.sleep(Math.ceil(until - this.now()));
   }
 
   /** The most of its own requests this client may have counted in a window; undefined: no cap. */

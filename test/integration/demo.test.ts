@@ -1,3 +1,4 @@
+import { instantSleep } from '../../src/clock.js';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -27,7 +28,7 @@ beforeAll(async () => {
     out,
     io: { stdout: (text) => (stdout += text), stderr: (text) => (stdout += text) },
     logger: silentLogger(),
-    runCli: (argv, env, io, overrides) => runCli(argv, env, io, { ...overrides, sleep: async () => {} }),
+    runCli: (argv, env, io, overrides) => runCli(argv, env, io, { ...overrides, sleep: instantSleep() }),
     start: new Date('2026-10-01T09:00:00Z'),
   });
 });

@@ -1,3 +1,4 @@
+import { instantSleep } from '../../src/clock.js';
 import { runAuditBot, withSandbox, withTimeline } from '../helpers.js';
 import { parseMarkers } from '../../src/domain/markers.js';
 import { createGitLabSandbox } from '../../src/sandbox/gitlab/index.js';
@@ -151,7 +152,7 @@ describe('the reach check against GitLab', () => {
         token: 'bot-token',
         project: 'support-ops/access-audits',
         clock: () => new Date(),
-        sleep: async () => {},
+        sleep: instantSleep(),
         logger: silentLogger(),
       });
       const reach = await resolveReach(tracker, [

@@ -1,3 +1,4 @@
+import { instantSleep } from '../../src/clock.js';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -248,7 +249,7 @@ describe('a GitLab answer typed as JSON that is not JSON', () => {
         { stdout: (text) => (stdout += text), stderr: (text) => (stderr += text) },
         {
           clock: () => FIXED_NOW,
-          sleep: async () => {},
+          sleep: instantSleep(),
           baseDir: PACKAGE_ROOT,
           logDestination: new Writable({
             write(chunk, _encoding, done) {

@@ -1,25 +1,40 @@
 /**
  * The docs' tables of platforms, audits and variables say what the registry says: every
  * registered audit (its name, id and item ids) and every platform variable, secret or not.
- * A failure shows the rows as they should be written.
+ * `npm run docs:tables` writes the rows made from the registry (and the count of audits) into the
+ * docs; otherwise a difference fails, showing the rows as they should be.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { PLATFORM_MODULES } from '../../src/platforms/registry.js';
 
 const AUDITS = PLATFORM_MODULES.flatMap((module) => module.audits);
 const VARIABLES = PLATFORM_MODULES.flatMap((module) => module.env.map((variable) => variable.name));
 
-/** The rows under the header row `header` of the Markdown table in `file` (after its `| --- |` row). */
-function tableRows(file: string, header: string): string[] {
+/** Set by `npm run docs:tables`: the rows are written, not compared. */
+const WRITING = process.env.WRITE_DOCS_TABLES === '1';
+
+/** Where the rows under the header row `header` of the Markdown table in `file` are (after its `| --- |` row). */
+function tableAt(file: string, header: string): { lines: string[]; start: number; end: number } {
   const lines = readFileSync(file, 'utf8').split('\n');
   const at = lines.indexOf(header);
   if (at === -1) throw new Error(`${file}: no table whose header is ${header}`);
-  const rows: string[] = [];
-  for (const line of lines.slice(at + 2)) {
-    if (!line.startsWith('|')) break;
-    rows.push(line);
+  let end = at + 2;
+  while (end < lines.length && lines[end].startsWith('|')) end++;
+  return { lines, start: at + 2, end };
+}
+
+function tableRows(file: string, header: string): string[] {
+  const { lines, start, end } = tableAt(file, header);
+  return lines.slice(start, end);
+}
+
+/** The table's rows are `expected`: written so, or compared. */
+function expectRows(file: string, header: string, expected: string[]): void {
+  if (WRITING) {
+    const { lines, start, end } = tableAt(file, header);
+    writeFileSync(file, [...lines.slice(0, start), ...expected, ...lines.slice(end)].join('\n'));
   }
-  return rows;
+  expect(tableRows(file, header)).toEqual(expected);
 }
 
 const code = (names: readonly string[]) => names.map((name) => `\`${name}\``).join(', ');
@@ -30,12 +45,17 @@ describe('README.md', () => {
   test('the audits table: each registered audit, its platform id and its item ids', () => {
     const itemIds = (prefix: string) => `\`${prefix}-1\`, \`${prefix}-2\`, …`;
     const expected = AUDITS.map((audit) => `| ${audit.displayName} | \`${audit.id}\` | ${itemIds(audit.itemPrefix)} |`);
-    expect(tableRows('README.md', '| Audit | Platform id | Item ids |')).toEqual(expected);
+    expectRows('README.md', '| Audit | Platform id | Item ids |', expected);
   });
 
   test('says how many audits there are', () => {
     const words = ['no', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine'];
-    expect(readFileSync('README.md', 'utf8')).toContain(`The ${words[AUDITS.length]} audits`);
+    const count = `The ${words[AUDITS.length]} audits`;
+    if (WRITING) {
+      const text = readFileSync('README.md', 'utf8');
+      writeFileSync('README.md', text.replace(new RegExp(`The (${words.join('|')}) audits`), count));
+    }
+    expect(readFileSync('README.md', 'utf8')).toContain(count);
   });
 });
 
@@ -48,7 +68,7 @@ describe('docs/configuration.md', () => {
       const secret = module.env.filter((variable) => variable.secret).map((variable) => variable.name);
       return `| \`${module.id}\` | ${code(plain)} | ${code(secret)} |`;
     });
-    expect(tableRows(file, '| Platform | Plain | Secret |')).toEqual(expected);
+    expectRows(file, '| Platform | Plain | Secret |', expected);
   });
 
   test('the Environment table names every platform variable, and none that is not registered', () => {

@@ -1,3 +1,4 @@
+import { instantSleep } from '../../src/clock.js';
 /**
  * A platform is its module: one more, defined here and passed beside the registered ones, flows
  * through config parsing, the environment, roster validation and the sandbox with no other change.
@@ -220,7 +221,7 @@ describe('a module added to the registry', () => {
         'r.yml',
       );
       const config = parseAuditConfig('support_ops_managers: [ann]\n', 'audit.config.yml', MODULES);
-      const deps = { env, roster, config, clock: () => new Date(), sleep: async () => {}, logger: silentLogger() };
+      const deps = { env, roster, config, clock: () => new Date(), sleep: instantSleep(), logger: silentLogger() };
       const result = await example.audits[0].checker(deps)();
       expect(result).toEqual({ platform: 'example', findings: [], stats: { requests: 1, itemsRead: { users: 2 } } });
       expect(sandbox.fakes.example.log.map((entry) => `${entry.method} ${entry.path} ${entry.status}`)).toEqual([

@@ -1,3 +1,4 @@
+import { instantSleep } from '../../src/clock.js';
 import { GITLAB_RATE_LIMIT_HEADERS, RateLimitPacer } from '../../src/http/rate-limit.js';
 import { CALENDLY_RATE_LIMIT_HEADERS } from '../../src/platforms/calendly/rate-limit.js';
 import { PAGERDUTY_RATE_LIMIT_HEADERS } from '../../src/platforms/pagerduty/rate-limit.js';
@@ -15,10 +16,7 @@ function pacer(vendor: keyof typeof HEADERS = 'pagerduty', maxWaitMs = 60_000) {
   const sleeps: number[] = [];
   const it = new RateLimitPacer(
     HEADERS[vendor],
-    (ms) => {
-      sleeps.push(ms);
-      return Promise.resolve();
-    },
+    instantSleep((ms) => void sleeps.push(ms)),
     maxWaitMs,
   );
   return { it, sleeps };
@@ -184,6 +182,27 @@ describe('RateLimitPacer: a share of the announced budget', () => {
     it.observe(200, { 'ratelimit-limit': '4', 'ratelimit-remaining': '100' });
     await next;
     expect(sleeps.at(-1)).toBe(1_000);
+  });
+
+  test('a sleep that ends early is slept out: no request goes before its window is over', async () => {
+    const clock = { ms: 0 };
+    const sleeps: number[] = [];
+    // Each sleep ends up to a millisecond early, as a timer may, measured on the sleep's own time.
+    const early = Object.assign(
+      (ms: number) => {
+        sleeps.push(ms);
+        clock.ms += ms > 1 ? ms - 1 : ms;
+        return Promise.resolve();
+      },
+      { now: () => clock.ms },
+    );
+    const it = new RateLimitPacer(PAGERDUTY_RATE_LIMIT_HEADERS, early, 60_000, { budgetShare: 0.5, windowMs: 1_000 });
+    await it.acquire();
+    it.observe(200, { 'ratelimit-limit': '2', 'ratelimit-remaining': '100' });
+    await it.acquire();
+    // A window after the first answer, not a millisecond less: 999 ms slept, then the one left.
+    expect(sleeps).toEqual([1_000, 1]);
+    expect(clock.ms).toBe(1_000);
   });
 
   test('no announced limit: not paced by share; with a limit, the announced remaining still paces', async () => {
