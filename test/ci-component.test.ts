@@ -39,6 +39,7 @@ import {
   type Pipeline,
   type Rule,
   type Vars,
+  scriptLines,
 } from './ci-eval.js';
 
 const COMPONENT_FILE = 'templates/audit.yml';
@@ -115,15 +116,7 @@ function pipelineFor(
     const decision = decide(job.rules, { ...base, ...predefined });
     if (!decision.included) continue;
     const vars: Vars = { ...base, ...decision.variables, ...predefined };
-    const inherited = job.inherit?.default;
-    const inheritsBeforeScript =
-      inherited === undefined ||
-      inherited === true ||
-      (Array.isArray(inherited) && inherited.includes('before_script'));
-    const lines = [
-      ...(job.before_script ?? (inheritsBeforeScript ? (pipeline.default?.before_script ?? []) : [])),
-      ...(job.script ?? []),
-    ];
+    const lines = scriptLines(job, pipeline);
     runs.push({
       name,
       job,

@@ -43,6 +43,7 @@ import {
   type Pipeline,
   type Rule,
   type Vars,
+  scriptLines,
 } from './ci-eval.js';
 
 const RAW = fs.readFileSync(path.join(PACKAGE_ROOT, '.gitlab-ci.yml'), 'utf8');
@@ -116,15 +117,7 @@ function pipelineFor(scenario: Scenario): Run[] {
     const decision = decide(job.rules, { ...base, ...predefined });
     if (!decision.included) continue;
     const vars: Vars = expandVariables({ ...base, ...decision.variables, ...predefined }, predefined);
-    const inherited = job.inherit?.default;
-    const inheritsBeforeScript =
-      inherited === undefined ||
-      inherited === true ||
-      (Array.isArray(inherited) && inherited.includes('before_script'));
-    const lines = [
-      ...(job.before_script ?? (inheritsBeforeScript ? (pipeline.default?.before_script ?? []) : [])),
-      ...(job.script ?? []),
-    ];
+    const lines = scriptLines(job, pipeline);
     const fromComponent = COMPONENT_JOBS.has(name);
     // This file's own jobs run no audit-bot: read unexpanded, any mention of the CLI throws.
     const calls = fromComponent

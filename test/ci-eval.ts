@@ -159,6 +159,17 @@ export function resolveJob(pipeline: Pipeline, name: string, depth = 0): Job {
   return deepMerge(merged, rest);
 }
 
+/** The lines a job runs: its before_script (or the default's, unless `inherit:default` opts out), then its script. */
+export function scriptLines(job: Job, pipeline: Pipeline): string[] {
+  const inherited = job.inherit?.default;
+  const inheritsBeforeScript =
+    inherited === undefined || inherited === true || (Array.isArray(inherited) && inherited.includes('before_script'));
+  return [
+    ...(job.before_script ?? (inheritsBeforeScript ? (pipeline.default?.before_script ?? []) : [])),
+    ...(job.script ?? []),
+  ];
+}
+
 export function jobsOf(pipeline: Pipeline): Map<string, Job> {
   const jobs = new Map<string, Job>();
   for (const name of Object.keys(pipeline)) {

@@ -2,6 +2,7 @@ import type { LadderDurations } from '../../src/config/types.js';
 import type { Claim, IssueState, ItemState, PlannedNote } from '../../src/domain/audit-types.js';
 import { answerUnreadable, readAnswers } from '../../src/domain/followup-answers.js';
 import type { FollowupInput } from '../../src/domain/followup-input.js';
+import { rebuildState } from '../../src/domain/followup-state.js';
 import { cutReplies, everyItemAnswered, withSeen } from '../../src/domain/followup-notes.js';
 import { findApproval, respondToClose } from '../../src/domain/followup-plan.js';
 import {
@@ -33,22 +34,14 @@ function item(n: number, owner: string | null, extra: Partial<ItemState> = {}): 
   };
 }
 
+/** A state as rebuilt from no notes (every field the record has), with these items listed. */
 function issueState(items: ItemState[], extra: Partial<IssueState> = {}): IssueState {
   return {
+    ...rebuildState([], 'audit-bot', 'pagerduty'),
     listed: true,
-    platform: 'pagerduty',
     quarter: '2026-Q4',
     items: new Map(items.map((entry) => [entry.fingerprint, entry])),
     byId: new Map(items.map((entry) => [entry.id, entry.fingerprint])),
-    claims: [],
-    handledClaims: new Set(),
-    reviews: [],
-    unreachable: new Map(),
-    undoneCloses: new Set(),
-    seen: new Map(),
-    unseen: [],
-    unreadable: [],
-    cut: [],
     ...extra,
   };
 }
