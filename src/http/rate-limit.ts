@@ -70,8 +70,6 @@ export interface PacerOptions {
   budgetShare?: number;
   /** Length of the vendor's rate-limit window, in ms (default 60 000; shorter when time is scaled). */
   windowMs?: number;
-  /** The time in ms, monotonic (default: the sleep's own time, see Sleep). */
-  now?: () => number;
   /** Told of every wait, with what the request that waits is for (see `acquire`). */
   onWait?: (ms: number, waiting: string | undefined) => void;
 }
@@ -121,7 +119,7 @@ export class RateLimitPacer {
   private holding: Promise<void> | undefined;
   readonly budgetShare: number;
   readonly windowMs: number;
-  /** Monotonic ms: the sleep's own time unless told another. */
+  /** Monotonic ms: the sleep's own time (see Sleep). */
   private readonly now: () => number;
   private readonly onWait: PacerOptions['onWait'];
   /** What the request being admitted is for, told to `onWait`. */
@@ -140,7 +138,7 @@ export class RateLimitPacer {
     if (!(windowMs > 0)) throw new Error(`the rate-limit window must be a positive number of ms, got ${windowMs}`);
     this.budgetShare = share;
     this.windowMs = windowMs;
-    this.now = options.now ?? sleep.now ?? (() => performance.now());
+    this.now = sleep.now ?? (() => performance.now());
     this.onWait = options.onWait;
   }
 
